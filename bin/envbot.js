@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script).
+import { runCli } from "../dist/cli/main.js";
+
+try {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+    now: () => new Date(),
+  });
+} catch (error) {
+  // Unexpected: one line for the user, the stack only when asked for.
+  process.stderr.write(`envbot: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (process.env.ENVBOT_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ""}\n`);
+  process.exitCode = 70;
+}

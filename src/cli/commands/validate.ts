@@ -1,0 +1,78 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { localRepoFiles, readLimited } from "../../adapters/local/local-repo-files.js";
+import { ENVIRONMENTS_DIR } from "../../core/environment/index.js";
+import { validateEnvironments, type DefinitionDocument } from "../../core/validation/index.js";
+import { MAX_YAML_FILE_BYTES } from "../../core/yaml/index.js";
+import { formatDiagnostic, formatValidationSummary } from "../../render/diagnostics-text.js";
+import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+
+export const validateUsage = `Usage: envbot validate [--repo DIR] [--json] [FILE...]
+
+Checks environment definitions against the schemas, their templates and .github/envbot.yml.
+With no FILE, checks every ${ENVIRONMENTS_DIR}/*.yaml and every template of the repository at DIR.
+
+Options:
+  --repo DIR   the environments repository (default: the current directory)
+  --json       print the problems as a JSON array of {file, line, column, path, message}
+  -h, --help   show this help
+
+Exit status: 0 all valid, 1 problems found, 2 usage error.`;
+
+export async function validateCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { repo: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    io.stdout(`${validateUsage}\n`);
+    return EXIT.ok;
+  }
+  const repoDir = path.resolve(io.cwd, values.repo ?? ".");
+  if (!(await isDirectory(repoDir))) throw new UsageError(`no such directory: ${values.repo ?? repoDir}`);
+
+  let documents: DefinitionDocument[] | undefined;
+  if (positionals.length > 0) {
+    documents = [];
+    for (const argument of positionals) {
+      const absolute = path.resolve(io.cwd, argument);
+      const content = await readLimited(absolute, MAX_YAML_FILE_BYTES);
+      if (!content) throw new UsageError(`cannot read ${argument}: no such file`);
+      documents.push({ file: path.relative(repoDir, absolute).split(path.sep).join("/"), content });
+    }
+  } else if (!(await isDirectory(path.join(repoDir, ENVIRONMENTS_DIR)))) {
+    throw new UsageError(`${values.repo ?? "the current directory"} is not an environments repository: it has no ${ENVIRONMENTS_DIR}/ folder`);
+  }
+
+  const report = await validateEnvironments({
+    repo: localRepoFiles(repoDir),
+    documents,
+    allTemplates: documents === undefined,
+    now: io.now(),
+  });
+
+  // Paths are shown relative to where the user stands, so they can be opened as printed.
+  const display = (file: string) => path.relative(io.cwd, path.resolve(repoDir, file)) || file;
+  if (values.json) {
+    io.stdout(`${JSON.stringify(report.diagnostics.map((d) => ({ ...d, file: display(d.file) })), null, 2)}\n`);
+  } else {
+    for (const diagnostic of report.diagnostics) io.stdout(`${formatDiagnostic(diagnostic, display(diagnostic.file))}\n`);
+    const summary = formatValidationSummary({
+      problems: report.diagnostics.length,
+      files: report.checkedFiles,
+      invalidFiles: new Set(report.diagnostics.map((d) => d.file)).size,
+    });
+    (report.diagnostics.length === 0 ? io.stdout : io.stderr)(`${summary}\n`);
+  }
+  return report.diagnostics.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,50 @@
+import { createRequire } from "node:module";
+import { validateCommand } from "./commands/validate.js";
+import { EXIT, UsageError, type CliIO } from "./cli-io.js";
+
+const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
+  validate: validateCommand,
+};
+
+const usage = `Usage: envbot <command> [options]
+
+Commands:
+  validate   check environment definitions, templates and .github/envbot.yml
+
+Run 'envbot <command> --help' for the options of a command.`;
+
+/** The envbot command line. Returns the exit code; never throws for a user's mistake. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    io.stdout(`${usage}\n`);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`envbot: unknown command '${name}'\n\n${usage}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await command(args, io);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr(`envbot ${name}: ${(error as Error).message}\nRun 'envbot ${name} --help' for usage.\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
+}
+
+function packageVersion(): string {
+  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+}

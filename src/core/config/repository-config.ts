@@ -1,0 +1,33 @@
+import { configSchema, type RepositoryConfig } from "../../generated/schemas.js";
+import { parseDuration } from "../environment/duration.js";
+
+/** Where the repository policy lives; always read from the default branch (docs/trust-model). */
+export const CONFIG_PATH = ".github/envbot.yml";
+
+/** The repository policy with every default filled in. The defaults live in the schema. */
+export interface ResolvedConfig {
+  state: { backend: "local" | "s3" | "pg"; s3?: { bucket: string; region?: string; keyPrefix?: string }; pg?: { schemaPrefix?: string } };
+  schedules: { expiry: string; drift: string };
+  limits: { maxTtl: string; maxTtlMs: number; expiryWarning: string; expiryWarningMs: number; maxDestroysPerSweep: number };
+}
+
+const props = configSchema.properties;
+
+export function resolveConfig(raw: RepositoryConfig = {}): ResolvedConfig {
+  const maxTtl = raw.limits?.maxTtl ?? props.limits.properties.maxTtl.default;
+  const expiryWarning = raw.limits?.expiryWarning ?? props.limits.properties.expiryWarning.default;
+  return {
+    state: { ...raw.state, backend: raw.state?.backend ?? props.state.properties.backend.default },
+    schedules: {
+      expiry: raw.schedules?.expiry ?? props.schedules.properties.expiry.default,
+      drift: raw.schedules?.drift ?? props.schedules.properties.drift.default,
+    },
+    limits: {
+      maxTtl,
+      maxTtlMs: parseDuration(maxTtl),
+      expiryWarning,
+      expiryWarningMs: parseDuration(expiryWarning),
+      maxDestroysPerSweep: raw.limits?.maxDestroysPerSweep ?? props.limits.properties.maxDestroysPerSweep.default,
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { EnvironmentDefinition, SecretReference } from "../../generated/schemas.js";
+import type { Template } from "../template/template.js";
+
+export const ENVIRONMENTS_DIR = "environments";
+export const ENVIRONMENT_FILE_EXTENSION = ".yaml";
+
+/** How long an environment lives. */
+export type Lifetime =
+  | { kind: "ttl"; text: string; ms: number }
+  | { kind: "expiresAt"; at: Date }
+  | { kind: "unlimited" };
+
+/** An environment definition that passed every check, with its template. */
+export interface Environment {
+  name: string;
+  /** The definition's path (repository-relative when it is in the repository). */
+  file: string;
+  owner: string;
+  description?: string;
+  labels: Readonly<Record<string, string>>;
+  template: Template;
+  lifetime: Lifetime;
+  protected: boolean;
+  /** spec.variables as written; the template's defaults are not merged in. */
+  variables: Readonly<Record<string, unknown>>;
+  secrets: Readonly<Record<string, SecretReference>>;
+  definition: EnvironmentDefinition;
+}
+
+export function environmentFile(name: string): string {
+  return `${ENVIRONMENTS_DIR}/${name}${ENVIRONMENT_FILE_EXTENSION}`;
+}
+
+/** "environments/checkout-preview.yaml" -> "checkout-preview" (any folder, any extension). */
+export function baseName(file: string): string {
+  const last = file.split(/[\\/]/).pop() ?? file;
+  const dot = last.lastIndexOf(".");
+  return dot > 0 ? last.slice(0, dot) : last;
+}

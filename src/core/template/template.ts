@@ -1,0 +1,28 @@
+import type { TemplateOutputDeclaration } from "../../generated/schemas.js";
+import type { SchemaChecker } from "../validation/schema-checker.js";
+
+/** A template that passed validation: everything later stages need, nothing raw. */
+export interface Template {
+  name: string;
+  /** templates/<name>/template.yaml */
+  file: string;
+  /** templates/<name> */
+  directory: string;
+  description: string;
+  providers: readonly "aws"[];
+  variables: {
+    /** Every variable the module takes, in declaration order. */
+    names: readonly string[];
+    required: readonly string[];
+    defaults: Readonly<Record<string, unknown>>;
+    checker: SchemaChecker<Record<string, unknown>>;
+  };
+  secrets: Readonly<Record<string, { description?: string; required: boolean }>>;
+  outputs: Readonly<Record<string, TemplateOutputDeclaration>>;
+}
+
+export const TEMPLATES_DIR = "templates";
+
+export function templateFile(name: string): string {
+  return `${TEMPLATES_DIR}/${name}/template.yaml`;
+}

@@ -1,0 +1,89 @@
+import type { Diagnostic } from "../diagnostics/index.js";
+import type { RepoFile } from "../ports.js";
+import { builtinCheckers } from "../validation/builtin-checkers.js";
+import { checkYamlFile } from "../validation/check-yaml-file.js";
+import { createAjv } from "../validation/create-ajv.js";
+import { describeValue } from "../validation/describe-value.js";
+import { schemaChecker } from "../validation/schema-checker.js";
+import { formatPath } from "../yaml/index.js";
+import { templateFile, type Template } from "./template.js";
+
+export type ValidatedTemplate = { ok: true; template: Template } | { ok: false; diagnostics: Diagnostic[] };
+
+/** templates/<name>/template.yaml -> a Template, checking its variable schema and defaults too. */
+export function validateTemplateFile(name: string, content: RepoFile): ValidatedTemplate {
+  const file = templateFile(name);
+  const checked = checkYamlFile({ file, content, expected: "a template definition (kind: Template)", checker: builtinCheckers().template });
+  if (!checked.ok) return checked;
+  const { value: definition, locator } = checked;
+  const diagnostics: Diagnostic[] = [];
+  const report = (path: (string | number)[], message: string, part: "key" | "value" = "value") =>
+    diagnostics.push({ file, ...locator.locate(path, part), path: formatPath(path), message });
+
+  if (definition.name !== name) {
+    report(["name"], `${describeValue(definition.name)} must equal the template's folder name '${name}'`);
+  }
+
+  const variableSchema = definition.variables ?? { type: "object" as const, properties: {} };
+  const properties = variableSchema.properties as Record<string, Record<string, unknown>>;
+  const required = variableSchema.required ?? [];
+  for (const [index, variable] of required.entries()) {
+    if (!(variable in properties)) report(["variables", "required", index], `'${variable}' is required but not declared under variables.properties`);
+  }
+  for (const secret of Object.keys(definition.secrets ?? {})) {
+    if (secret in properties) report(["secrets", secret], `'${secret}' is declared both as a variable and as a secret`, "key");
+  }
+
+  // The template's own JSON Schema is compiled strictly, so a misspelt keyword is an error here
+  // instead of a rule that silently never applies. Unknown variables are always rejected.
+  const ajv = createAjv();
+  let checker;
+  try {
+    checker = schemaChecker<Record<string, unknown>>(ajv.compile({ ...variableSchema, additionalProperties: false }));
+  } catch (error) {
+    const message = (error as Error).message;
+    const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
+    const where = keyword === undefined ? undefined : findKey(variableSchema, keyword);
+    report(where ? ["variables", ...where] : ["variables"], keyword ? `'${keyword}' is not a JSON Schema keyword` : `the variable schema does not compile: ${message}`, where ? "key" : "value");
+    return { ok: false, diagnostics };
+  }
+
+  const defaults: Record<string, unknown> = {};
+  for (const [variable, schema] of Object.entries(properties)) {
+    if (!("default" in schema)) continue;
+    defaults[variable] = schema.default;
+    const validateDefault = ajv.compile(schema);
+    if (!validateDefault(schema.default)) {
+      report(["variables", "properties", variable, "default"], `the default ${describeValue(schema.default)} does not satisfy the variable's own schema`);
+    }
+  }
+
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  const secrets = Object.fromEntries(
+    Object.entries(definition.secrets ?? {}).map(([secret, declared]) => [secret, { description: declared.description, required: declared.required ?? true }]),
+  );
+  return {
+    ok: true,
+    template: {
+      name,
+      file,
+      directory: file.slice(0, -"/template.yaml".length),
+      description: definition.description,
+      providers: definition.providers ?? [],
+      variables: { names: Object.keys(properties), required, defaults, checker },
+      secrets,
+      outputs: definition.outputs ?? {},
+    },
+  };
+}
+
+/** Path to the first key named `key` anywhere in `value`, depth first. */
+function findKey(value: unknown, key: string): string[] | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [k, child] of Object.entries(value)) {
+    if (k === key) return [k];
+    const below = findKey(child, key);
+    if (below) return [k, ...below];
+  }
+  return undefined;
+}

@@ -1,0 +1,2 @@
+export * from "./validate-environments.js";
+export type { SchemaChecker } from "./schema-checker.js";

@@ -1,0 +1,273 @@
+import { CONFIG_PATH, resolveConfig, type ResolvedConfig } from "../config/repository-config.js";
+import { compareDiagnostics, type Diagnostic } from "../diagnostics/index.js";
+import {
+  baseName,
+  ENVIRONMENT_FILE_EXTENSION,
+  ENVIRONMENTS_DIR,
+  parseDuration,
+  type Environment,
+  type Lifetime,
+} from "../environment/index.js";
+import type { EnvironmentDefinition } from "../../generated/schemas.js";
+import type { RepoFile, RepoFiles } from "../ports.js";
+import { templateFile, TEMPLATES_DIR, validateTemplateFile, type Template, type ValidatedTemplate } from "../template/index.js";
+import { formatPath, MAX_YAML_FILE_BYTES, type PathSegment, type YamlLocator } from "../yaml/index.js";
+import { builtinCheckers } from "./builtin-checkers.js";
+import { checkYamlFile } from "./check-yaml-file.js";
+import { describeValue } from "./describe-value.js";
+
+export interface DefinitionDocument {
+  /** Path shown in diagnostics; repository-relative for files in the repository. */
+  file: string;
+  content: RepoFile;
+}
+
+export interface ValidateEnvironmentsInput {
+  repo: RepoFiles;
+  /** The definitions to check; by default every environments/*.yaml of the repository. */
+  documents?: DefinitionDocument[];
+  /** Check every template under templates/, not only those the definitions use. */
+  allTemplates?: boolean;
+  /** The moment expiresAt is measured against. */
+  now: Date;
+}
+
+export interface ValidationReport {
+  /** Every problem found, sorted by file and position. Empty when all is valid. */
+  diagnostics: Diagnostic[];
+  /** The definitions that passed every check. */
+  environments: Environment[];
+  /** How many definition files were checked. */
+  checkedFiles: number;
+  config: ResolvedConfig;
+}
+
+const SECRETS_PATH = ["spec", "secrets"] as const;
+const NAME_PATTERN = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+const DURATION_PATTERN = /^[1-9][0-9]{0,5}[mhd]$/;
+
+/**
+ * Validates environment definitions against the schemas, their templates and the repository
+ * policy. Reports every problem of every file; never throws on bad input.
+ */
+export async function validateEnvironments(input: ValidateEnvironmentsInput): Promise<ValidationReport> {
+  const { repo, now } = input;
+  const diagnostics: Diagnostic[] = [];
+  const config = await loadConfig(repo, diagnostics);
+  const templates = templateLoader(repo, diagnostics);
+  const documents = input.documents ?? (await listDefinitions(repo, diagnostics));
+
+  const environments: Environment[] = [];
+  const names = new Map<string, string>();
+  for (const document of documents) {
+    const { file } = document;
+    const checked = checkYamlFile({
+      file,
+      content: document.content,
+      expected: "an environment definition (apiVersion: envbot.dev/v1, kind: Environment)",
+      checker: builtinCheckers().environment,
+      hiddenPaths: [SECRETS_PATH],
+    });
+    if (!checked.ok) diagnostics.push(...checked.diagnostics);
+    const parsed = checked.ok ? checked : checked.parsed;
+    if (!parsed) continue;
+
+    // Cross-file rules run on whatever parts are well-formed, so one pass reports everything.
+    const { value, locator } = parsed;
+    const fileProblems: Diagnostic[] = [];
+    const report = (path: PathSegment[], message: string, part: "key" | "value" = "value") =>
+      fileProblems.push({ file, ...locator.locate(path, part), path: formatPath(path), message });
+
+    const name = stringAt(value, ["metadata", "name"]);
+    if (name !== undefined && NAME_PATTERN.test(name)) {
+      const expected = baseName(file);
+      if (name !== expected) report(["metadata", "name"], `${describeValue(name)} must equal the file's base name '${expected}'`);
+      const other = names.get(name);
+      if (other !== undefined) report(["metadata", "name"], `${describeValue(name)} is already the name of ${other}; names are unique in a repository`);
+      else names.set(name, file);
+    }
+
+    let template: Template | undefined;
+    const templateName = stringAt(value, ["spec", "template"]);
+    if (templateName !== undefined && NAME_PATTERN.test(templateName)) {
+      const loaded = await templates.load(templateName);
+      if (loaded === "missing") {
+        const available = await templates.available();
+        report(
+          ["spec", "template"],
+          `there is no template ${describeValue(templateName)} (no ${templateFile(templateName)})` +
+            (available.length > 0 ? `; available: ${available.join(", ")}` : ""),
+        );
+      } else if (!loaded.ok) {
+        report(["spec", "template"], `template ${describeValue(templateName)} is invalid; fix ${templateFile(templateName)} first`);
+      } else {
+        template = loaded.template;
+        checkAgainstTemplate(value, template, locator, file, fileProblems, report);
+      }
+    }
+
+    checkLifetimeLimits(value, config, now, report);
+
+    // A value the schema already rejected gets no second, derived complaint.
+    const rejected = new Set(checked.ok ? [] : checked.diagnostics.map((d) => d.path));
+    diagnostics.push(...fileProblems.filter((d) => !rejected.has(d.path)));
+    if (checked.ok && template && fileProblems.length === 0) {
+      environments.push(toEnvironment(file, checked.value, template));
+    }
+  }
+
+  if (input.allTemplates) {
+    for (const name of await templates.available()) await templates.load(name);
+  }
+
+  return { diagnostics: diagnostics.sort(compareDiagnostics), environments, checkedFiles: documents.length, config };
+}
+
+function checkAgainstTemplate(
+  value: unknown,
+  template: Template,
+  locator: YamlLocator,
+  file: string,
+  problems: Diagnostic[],
+  report: (path: PathSegment[], message: string, part?: "key" | "value") => void,
+): void {
+  const variables = valueAt(value, ["spec", "variables"]) ?? {};
+  if (isPlainObject(variables)) {
+    const result = template.variables.checker.check(variables, {
+      file,
+      locator,
+      basePath: ["spec", "variables"],
+      propertyNoun: `variable of template '${template.name}'`,
+    });
+    if (!result.valid) problems.push(...result.diagnostics);
+  }
+
+  const secrets = valueAt(value, ["spec", "secrets"]) ?? {};
+  if (isPlainObject(secrets)) {
+    const declared = Object.keys(template.secrets);
+    for (const secret of Object.keys(secrets)) {
+      if (!(secret in template.secrets)) {
+        report(
+          ["spec", "secrets", secret],
+          `template '${template.name}' takes no secret named '${secret}'` + (declared.length > 0 ? `; it takes: ${declared.join(", ")}` : ""),
+          "key",
+        );
+      }
+    }
+    for (const [secret, declaration] of Object.entries(template.secrets)) {
+      if (declaration.required && !(secret in secrets)) {
+        report(["spec", "secrets", secret], `template '${template.name}' requires this secret; add it as { fromEnv: VARIABLE_NAME }`, "key");
+      }
+    }
+  }
+}
+
+function checkLifetimeLimits(
+  value: unknown,
+  config: ResolvedConfig,
+  now: Date,
+  report: (path: PathSegment[], message: string) => void,
+): void {
+  const { maxTtl, maxTtlMs } = config.limits;
+  const ttl = stringAt(value, ["spec", "ttl"]);
+  if (ttl !== undefined && DURATION_PATTERN.test(ttl) && parseDuration(ttl) > maxTtlMs) {
+    report(["spec", "ttl"], `${describeValue(ttl)} is longer than the maximum ttl of ${maxTtl} set in ${CONFIG_PATH}`);
+  }
+  const expiresAt = stringAt(value, ["spec", "expiresAt"]);
+  const at = expiresAt === undefined ? NaN : Date.parse(expiresAt);
+  if (!Number.isNaN(at) && at - now.getTime() > maxTtlMs) {
+    report(["spec", "expiresAt"], `${describeValue(expiresAt)} is more than ${maxTtl} from now, the maximum set in ${CONFIG_PATH}`);
+  }
+}
+
+function toEnvironment(file: string, definition: EnvironmentDefinition, template: Template): Environment {
+  const { metadata, spec } = definition;
+  const lifetime: Lifetime = spec.ttl
+    ? { kind: "ttl", text: spec.ttl, ms: parseDuration(spec.ttl) }
+    : spec.expiresAt
+      ? { kind: "expiresAt", at: new Date(spec.expiresAt) }
+      : { kind: "unlimited" };
+  return {
+    name: metadata.name,
+    file,
+    owner: metadata.owner,
+    description: metadata.description,
+    labels: metadata.labels ?? {},
+    template,
+    lifetime,
+    protected: spec.protected ?? false,
+    variables: (spec.variables ?? {}) as Record<string, unknown>,
+    secrets: spec.secrets ?? {},
+    definition,
+  };
+}
+
+async function loadConfig(repo: RepoFiles, diagnostics: Diagnostic[]): Promise<ResolvedConfig> {
+  const content = await repo.readFile(CONFIG_PATH, MAX_YAML_FILE_BYTES);
+  if (!content) return resolveConfig();
+  const checked = checkYamlFile({ file: CONFIG_PATH, content, expected: "the envbot repository configuration", checker: builtinCheckers().config });
+  if (!checked.ok) {
+    diagnostics.push(...checked.diagnostics);
+    return resolveConfig(); // checks go on with the defaults; the config's own errors are reported
+  }
+  return resolveConfig(checked.value);
+}
+
+async function listDefinitions(repo: RepoFiles, diagnostics: Diagnostic[]): Promise<DefinitionDocument[]> {
+  const entries = (await repo.listDirectory(ENVIRONMENTS_DIR)) ?? [];
+  const documents: DefinitionDocument[] = [];
+  for (const entry of [...entries].sort()) {
+    const file = `${ENVIRONMENTS_DIR}/${entry}`;
+    if (entry.endsWith(".yml")) {
+      diagnostics.push({ file, line: 1, column: 1, path: "", message: `envbot reads only ${ENVIRONMENT_FILE_EXTENSION} files here: rename it to ${baseName(entry)}${ENVIRONMENT_FILE_EXTENSION}` });
+      continue;
+    }
+    if (!entry.endsWith(ENVIRONMENT_FILE_EXTENSION)) continue;
+    const content = await repo.readFile(file, MAX_YAML_FILE_BYTES);
+    if (content) documents.push({ file, content });
+  }
+  return documents;
+}
+
+/** Loads each template once per validation run and reports its own problems once. */
+function templateLoader(repo: RepoFiles, diagnostics: Diagnostic[]) {
+  const cache = new Map<string, Promise<ValidatedTemplate | "missing">>();
+  let names: Promise<string[]> | undefined;
+  return {
+    load(name: string): Promise<ValidatedTemplate | "missing"> {
+      let pending = cache.get(name);
+      if (!pending) {
+        pending = repo.readFile(templateFile(name), MAX_YAML_FILE_BYTES).then((content) => {
+          if (!content) return "missing" as const;
+          const result = validateTemplateFile(name, content);
+          if (!result.ok) diagnostics.push(...result.diagnostics);
+          return result;
+        });
+        cache.set(name, pending);
+      }
+      return pending;
+    },
+    available(): Promise<string[]> {
+      names ??= repo.listDirectory(TEMPLATES_DIR).then((entries) => (entries ?? []).filter((e) => NAME_PATTERN.test(e)).sort());
+      return names;
+    },
+  };
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (!isPlainObject(current)) return undefined;
+    current = current[segment];
+  }
+  return current;
+}
+
+function stringAt(value: unknown, path: readonly string[]): string | undefined {
+  const found = valueAt(value, path);
+  return typeof found === "string" ? found : undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

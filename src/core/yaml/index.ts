@@ -1,0 +1,3 @@
+export * from "./format-path.js";
+export * from "./locate-node.js";
+export * from "./parse-yaml-file.js";

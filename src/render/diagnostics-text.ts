@@ -1,0 +1,14 @@
+import type { Diagnostic } from "../core/diagnostics/index.js";
+
+/** `FILE:LINE:COL: path: message`, the form editors and CI logs turn into links. */
+export function formatDiagnostic(diagnostic: Diagnostic, displayFile: string = diagnostic.file): string {
+  const where = `${displayFile}:${diagnostic.line}:${diagnostic.column}`;
+  return diagnostic.path ? `${where}: ${diagnostic.path}: ${diagnostic.message}` : `${where}: ${diagnostic.message}`;
+}
+
+export function formatValidationSummary(input: { problems: number; files: number; invalidFiles: number }): string {
+  const { problems, files, invalidFiles } = input;
+  const definitions = `${files} environment definition${files === 1 ? "" : "s"}`;
+  if (problems === 0) return `${definitions} valid`;
+  return `${problems} problem${problems === 1 ? "" : "s"} in ${invalidFiles} file${invalidFiles === 1 ? "" : "s"} (${definitions} checked)`;
+}

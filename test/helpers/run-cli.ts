@@ -1,0 +1,22 @@
+import { runCli } from "../../src/cli/main.js";
+import { NOW } from "./fixtures.js";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the envbot command in-process, as a user at `cwd` would. */
+export async function runEnvbot(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    cwd: options.cwd,
+    env: options.env ?? {},
+    now: () => NOW,
+  });
+  return { code, stdout, stderr };
+}

@@ -1,0 +1,22 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { fixturePath, projectRoot } from "../helpers/fixtures.js";
+
+const run = promisify(execFile);
+
+// `npm test` builds dist/ first; these run the real installed entry point, as a user would.
+describe("the envbot executable", () => {
+  test("`npx envbot validate` works from a checkout", async () => {
+    const { stdout } = await run("npx", ["--no-install", "envbot", "validate", "--repo", "environments-template"], { cwd: projectRoot });
+    expect(stdout).toBe("1 environment definition valid\n");
+  });
+
+  test("exit code 1 and no stack trace on a broken definition", async () => {
+    const failure = await run(process.execPath, ["bin/envbot.js", "validate", "--repo", fixturePath("repos", "basic"), fixturePath("environments", "bad", "alias-bomb.yaml")], {
+      cwd: projectRoot,
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stdout: string }).stdout).toMatch(/alias-bomb\.yaml:10:12: the file expands aliases more than 100 times/);
+    expect((failure as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+  });
+});

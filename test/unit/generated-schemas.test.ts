@@ -1,0 +1,6 @@
+import { readFile } from "node:fs/promises";
+import { generatedFile, renderSchemaModule } from "../../scripts/generate-schema-types.js";
+
+test("src/generated/schemas.ts matches schemas/*.json (run `npm run gen:types` after editing a schema)", async () => {
+  expect(await readFile(generatedFile, "utf8")).toBe(await renderSchemaModule());
+});

@@ -1,0 +1,145 @@
+import path from "node:path";
+import { localRepoFiles } from "../../../src/adapters/local/local-repo-files.js";
+import type { RepoFiles } from "../../../src/core/ports.js";
+import { validateEnvironments } from "../../../src/core/validation/index.js";
+import { fixturePath, NOW, projectRoot, textDocument } from "../../helpers/fixtures.js";
+
+/** An in-memory repository: path -> text. */
+function memoryRepo(files: Record<string, string>): RepoFiles {
+  const encoder = new TextEncoder();
+  return {
+    async readFile(file) {
+      const text = files[file];
+      if (text === undefined) return undefined;
+      const bytes = encoder.encode(text);
+      return { size: bytes.length, bytes };
+    },
+    async listDirectory(dir) {
+      const prefix = `${dir}/`;
+      const names = Object.keys(files)
+        .filter((f) => f.startsWith(prefix))
+        .map((f) => f.slice(prefix.length).split("/")[0]!);
+      return names.length > 0 ? [...new Set(names)] : undefined;
+    },
+  };
+}
+
+const sandboxTemplate = `apiVersion: envbot.dev/v1
+kind: Template
+name: sandbox
+description: test
+variables:
+  type: object
+  properties:
+    greeting: { type: string, default: hello }
+`;
+
+const definition = (name: string, extra = "") => `apiVersion: envbot.dev/v1
+kind: Environment
+metadata:
+  name: ${name}
+  owner: "@octo"
+spec:
+  template: sandbox
+${extra}`;
+
+describe("validating a repository", () => {
+  test("the starter environments repository validates clean", async () => {
+    const report = await validateEnvironments({
+      repo: localRepoFiles(path.join(projectRoot, "environments-template")),
+      allTemplates: true,
+      now: NOW,
+    });
+    expect(report.diagnostics).toEqual([]);
+    expect(report.environments.map((e) => e.name)).toEqual(["sandbox"]);
+    expect(report.checkedFiles).toBe(1);
+  });
+
+  test("a valid definition becomes an Environment with its template, lifetime and defaults", async () => {
+    const report = await validateEnvironments({ repo: localRepoFiles(fixturePath("repos", "basic")), now: NOW });
+    const good = report.environments.find((e) => e.name === "good");
+    expect(good).toMatchObject({
+      file: "environments/good.yaml",
+      owner: "@acme/payments",
+      lifetime: { kind: "expiresAt", at: new Date("2026-11-28T00:00:00Z") },
+      protected: false,
+      variables: { region: "eu-central-1" },
+      secrets: { api_token: { fromEnv: "GOOD_API_TOKEN" } },
+    });
+    expect(good?.template).toMatchObject({ name: "with-secret", directory: "templates/with-secret", variables: { defaults: { size: 1 }, required: ["region"] } });
+  });
+
+  test("checking the whole repository also checks templates no definition uses", async () => {
+    const report = await validateEnvironments({ repo: localRepoFiles(fixturePath("repos", "basic")), allTemplates: true, now: NOW });
+    expect(report.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(["templates/broken/template.yaml:10:7"]);
+  });
+
+  test("two definitions with the same name are reported, the second one pointing at the first", async () => {
+    const repo = memoryRepo({ "templates/sandbox/template.yaml": sandboxTemplate });
+    const report = await validateEnvironments({
+      repo,
+      documents: [textDocument("environments/preview.yaml", definition("preview")), textDocument("drafts/preview.yaml", definition("preview"))],
+      now: NOW,
+    });
+    expect(report.diagnostics).toEqual([
+      { file: "drafts/preview.yaml", line: 4, column: 9, path: "metadata.name", message: "'preview' is already the name of environments/preview.yaml; names are unique in a repository" },
+    ]);
+  });
+
+  test("a .yml file in environments/ is reported instead of silently skipped", async () => {
+    const repo = memoryRepo({
+      "templates/sandbox/template.yaml": sandboxTemplate,
+      "environments/a1.yaml": definition("a1"),
+      "environments/b1.yml": definition("b1"),
+      "environments/README.md": "not a definition",
+    });
+    const report = await validateEnvironments({ repo, now: NOW });
+    expect(report.diagnostics).toEqual([
+      { file: "environments/b1.yml", line: 1, column: 1, path: "", message: "envbot reads only .yaml files here: rename it to b1.yaml" },
+    ]);
+    expect(report.checkedFiles).toBe(1);
+  });
+
+  test("without .github/envbot.yml the default limits apply (maxTtl 720h)", async () => {
+    const repo = memoryRepo({ "templates/sandbox/template.yaml": sandboxTemplate });
+    const ok = await validateEnvironments({ repo, documents: [textDocument("x1.yaml", definition("x1", "  ttl: 720h\n"))], now: NOW });
+    expect(ok.diagnostics).toEqual([]);
+    const tooLong = await validateEnvironments({ repo, documents: [textDocument("x1.yaml", definition("x1", "  ttl: 721h\n"))], now: NOW });
+    expect(tooLong.diagnostics.map((d) => d.message)).toEqual(["'721h' is longer than the maximum ttl of 720h set in .github/envbot.yml"]);
+  });
+
+  test("an invalid .github/envbot.yml is reported and the defaults are used meanwhile", async () => {
+    const repo = memoryRepo({
+      ".github/envbot.yml": "version: 1\nstate:\n  backend: s3\nlimits:\n  maxTtl: 1 week\n  maxDestroys: 3\n",
+      "templates/sandbox/template.yaml": sandboxTemplate,
+    });
+    const report = await validateEnvironments({ repo, documents: [textDocument("x1.yaml", definition("x1", "  ttl: 72h\n"))], now: NOW });
+    expect(report.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message}`)).toEqual([
+      ".github/envbot.yml:2:1 state.s3: required, but missing",
+      ".github/envbot.yml:5:11 limits.maxTtl: '1 week' is not a duration like 72h (a whole number followed by m, h or d)",
+      ".github/envbot.yml:6:3 limits.maxDestroys: unknown key; did you mean 'maxDestroysPerSweep'?",
+    ]);
+    expect(report.config.limits.maxTtl).toBe("720h");
+  });
+
+  test("a template whose default breaks its own schema, or that requires an undeclared variable, is reported", async () => {
+    const repo = memoryRepo({
+      "templates/sandbox/template.yaml": `apiVersion: envbot.dev/v1
+kind: Template
+name: sandbox
+description: test
+variables:
+  type: object
+  properties:
+    replicas: { type: integer, minimum: 1, default: 0 }
+  required: [replicas, size]
+`,
+    });
+    const report = await validateEnvironments({ repo, documents: [textDocument("x1.yaml", definition("x1"))], now: NOW });
+    expect(report.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message}`)).toEqual([
+      "templates/sandbox/template.yaml:8:53 variables.properties.replicas.default: the default 0 does not satisfy the variable's own schema",
+      "templates/sandbox/template.yaml:9:24 variables.required[1]: 'size' is required but not declared under variables.properties",
+      "x1.yaml:7:13 spec.template: template 'sandbox' is invalid; fix templates/sandbox/template.yaml first",
+    ]);
+  });
+});
