@@ -18,3 +18,83 @@ export interface RepoFiles {
   /** Names of the entries of a directory (files and folders), or undefined when there is none. */
   listDirectory(path: string): Promise<string[] | undefined>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Store: records of environments, their runs and their locks. SQLite embedded, PostgreSQL for
+// scale-out; both pass test/contract/store-contract.ts.
+
+export type EnvironmentStatus = "planned" | "applying" | "active" | "expiring" | "destroying" | "destroyed" | "failed";
+
+export interface EnvironmentRecord {
+  /** "owner/name" of the environments repository, or "local" for a CLI checkout. */
+  repository: string;
+  name: string;
+  template: string;
+  owner: string;
+  status: EnvironmentStatus;
+  createdAt: Date;
+  /** The first successful apply: ttl counts from here. */
+  firstAppliedAt?: Date;
+  expiresAt?: Date;
+  lastRunId?: number;
+  updatedAt: Date;
+}
+
+export type RunKind = "plan" | "apply" | "destroy" | "drift";
+export type RunOutcome = "running" | "succeeded" | "failed" | "cancelled";
+
+export interface RunRecord {
+  id: number;
+  repository: string;
+  environment: string;
+  kind: RunKind;
+  /** The commit the run planned or applied, when there is one. */
+  commit?: string;
+  /** Who asked for it: a GitHub login, "cli:<user>", "reconciler". */
+  actor: string;
+  startedAt: Date;
+  finishedAt?: Date;
+  outcome: RunOutcome;
+  /** The PlanSummary (or other result) as JSON, secrets already redacted. */
+  summary?: string;
+  /** The last lines of Terraform's output, secrets already redacted. */
+  logExcerpt?: string;
+  /** A readable reason when the run failed. */
+  error?: string;
+}
+
+export interface LockRecord {
+  repository: string;
+  environment: string;
+  /** Who holds it: "pr#12", "cli:alice", ... */
+  holder: string;
+  acquiredAt: Date;
+}
+
+export type LockResult = { acquired: true; lock: LockRecord } | { acquired: false; heldBy: LockRecord };
+
+export interface Store {
+  /** Creates the record or updates the given fields; createdAt is kept from the first call. */
+  upsertEnvironment(record: Omit<EnvironmentRecord, "createdAt" | "updatedAt">): Promise<EnvironmentRecord>;
+  getEnvironment(repository: string, name: string): Promise<EnvironmentRecord | undefined>;
+  /** Sorted by repository, then name. */
+  listEnvironments(repository?: string): Promise<EnvironmentRecord[]>;
+
+  startRun(run: { repository: string; environment: string; kind: RunKind; commit?: string; actor: string }): Promise<RunRecord>;
+  /** Records the end of a run; also sets the environment's lastRunId when the environment exists. */
+  finishRun(
+    id: number,
+    result: { outcome: Exclude<RunOutcome, "running">; summary?: string; logExcerpt?: string; error?: string },
+  ): Promise<RunRecord>;
+  getRun(id: number): Promise<RunRecord | undefined>;
+  /** Newest first. */
+  listRuns(repository: string, environment: string, limit?: number): Promise<RunRecord[]>;
+
+  /** Atomic: of concurrent callers exactly one acquires. Re-acquiring by the holder succeeds. */
+  acquireLock(repository: string, environment: string, holder: string): Promise<LockResult>;
+  /** false when the lock is not held by `holder` (or not held at all). */
+  releaseLock(repository: string, environment: string, holder: string): Promise<boolean>;
+  listLocks(repository?: string): Promise<LockRecord[]>;
+
+  close(): Promise<void>;
+}
