@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script).
+import { createInterface } from "node:readline/promises";
 import { runCli } from "../dist/cli/main.js";
 
 try {
@@ -9,6 +10,15 @@ try {
     cwd: process.cwd(),
     env: process.env,
     now: () => new Date(),
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    ask: async (question) => {
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await prompt.question(question);
+      } finally {
+        prompt.close();
+      }
+    },
   });
 } catch (error) {
   // Unexpected: one line for the user, the stack only when asked for.

@@ -5,6 +5,10 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  /** True when a person can answer questions (stdin and stderr are terminals). */
+  interactive: boolean;
+  /** Asks on the terminal and returns the answer ("" when there is none). */
+  ask: (question: string) => Promise<string>;
 }
 
 /** Exit codes shared by every command. */

@@ -1,15 +1,25 @@
 import { createRequire } from "node:module";
+import { operationCommand } from "./commands/run-operation.js";
+import { statusCommand } from "./commands/status.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT, UsageError, type CliIO } from "./cli-io.js";
 
 const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
   validate: validateCommand,
+  plan: operationCommand("plan"),
+  apply: operationCommand("apply"),
+  destroy: operationCommand("destroy"),
+  status: statusCommand,
 };
 
 const usage = `Usage: envbot <command> [options]
 
 Commands:
   validate   check environment definitions, templates and .github/envbot.yml
+  plan       show what applying an environment would change
+  apply      create or update an environment (asks first, or --yes)
+  destroy    destroy an environment (asks first, or --yes)
+  status     list the environments and their status
 
 Run 'envbot <command> --help' for the options of a command.`;
 

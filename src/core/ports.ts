@@ -1,3 +1,9 @@
+import type { ResolvedConfig } from "./config/repository-config.js";
+import type { Environment } from "./environment/environment.js";
+import type { PlanMode, PlanSummary } from "./planning/plan-summary.js";
+import type { Redact } from "./secrets/redactor.js";
+import type { SecretReference } from "../generated/schemas.js";
+
 /**
  * The ports through which the core reaches the outside world. Adapters implement them
  * (src/adapters/...), tests pass in-memory ones; the core itself imports no I/O.
@@ -97,4 +103,64 @@ export interface Store {
   listLocks(repository?: string): Promise<LockRecord[]>;
 
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terraform: synthesis of the root module and the terraform/tofu CLI, behind one port.
+
+export interface RootModuleRequest {
+  /** "owner/name", or "local" for the CLI: keys the working directory and the state. */
+  repository: string;
+  environment: Environment;
+  /** The template's defaults merged with spec.variables. */
+  variables: Record<string, unknown>;
+  /** The standard envbot:* tags. */
+  tags: Record<string, string>;
+  state: ResolvedConfig["state"];
+  /** Where the template's files are read from (the trust model picks the revision). */
+  templateFiles: RepoFiles;
+}
+
+export interface TerraformRunOptions {
+  /** Values of the template's secrets: given to Terraform as TF_VAR_ variables, never in a file. */
+  secrets: Readonly<Record<string, string>>;
+  redact: Redact;
+  signal?: AbortSignal;
+  /** Each line of Terraform's output as it comes, redacted: progress for long runs. */
+  onOutput?: (line: string) => void;
+}
+
+/** A plan saved by Terraform, ready to be applied exactly as reviewed. */
+export interface SavedPlan {
+  summary: PlanSummary;
+  /** `terraform show` of the plan, redacted. */
+  text: string;
+  /** The adapter's reference to the saved plan file. */
+  handle: string;
+  /** The tail of the run's output, redacted. */
+  log: string;
+}
+
+export interface AppliedPlan {
+  outputs: Record<string, { value: unknown; sensitive: boolean }>;
+  log: string;
+}
+
+export interface TerraformRunner {
+  /** Synthesizes the root module, initializes and plans. Throws a TerraformError on failure. */
+  plan(request: RootModuleRequest & { mode: PlanMode }, options: TerraformRunOptions): Promise<SavedPlan>;
+  /** Applies a saved plan. Throws a TerraformError on failure. */
+  apply(plan: SavedPlan, options: TerraformRunOptions): Promise<AppliedPlan>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+export interface SecretProvider {
+  /** The secret's value; throws SecretUnavailableError with a readable reason when it has none. */
+  resolve(name: string, reference: SecretReference): Promise<string>;
+}
+
+export class SecretUnavailableError extends Error {
+  override name = "SecretUnavailableError";
 }

@@ -8,7 +8,12 @@ export interface CliResult {
 }
 
 /** Runs the envbot command in-process, as a user at `cwd` would. */
-export async function runEnvbot(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+export async function runEnvbot(
+  argv: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; answers?: string[]; now?: Date },
+): Promise<CliResult & { questions: string[] }> {
+  const answers = [...(options.answers ?? [])];
+  const questions: string[] = [];
   let stdout = "";
   let stderr = "";
   const code = await runCli(argv, {
@@ -16,7 +21,13 @@ export async function runEnvbot(argv: string[], options: { cwd: string; env?: No
     stderr: (text) => void (stderr += text),
     cwd: options.cwd,
     env: options.env ?? {},
-    now: () => NOW,
+    now: () => options.now ?? NOW,
+    // A terminal exactly when the test scripts answers to questions.
+    interactive: options.answers !== undefined,
+    ask: async (question) => {
+      questions.push(question);
+      return answers.shift() ?? "";
+    },
   });
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, questions };
 }

@@ -1,0 +1,59 @@
+/**
+ * The SQLite schema, as versioned steps. Append only: a released migration is never edited,
+ * since databases in the field have already run it; change the schema with a new version.
+ * Times are ISO-8601 UTC text (Date.toISOString()), so they sort and compare as text.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: "environments, runs and locks",
+    sql: `
+      CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        repository  TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('plan', 'apply', 'destroy', 'drift')),
+        commit_sha  TEXT,
+        actor       TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('running', 'succeeded', 'failed', 'cancelled')),
+        summary     TEXT,
+        log_excerpt TEXT,
+        error       TEXT,
+        -- A run is finished exactly when it has an outcome other than running.
+        CHECK ((outcome = 'running') = (finished_at IS NULL))
+      );
+      -- listRuns: newest first within one environment.
+      CREATE INDEX runs_by_environment ON runs (repository, environment, id);
+
+      CREATE TABLE environments (
+        repository       TEXT NOT NULL,
+        name             TEXT NOT NULL,
+        template         TEXT NOT NULL,
+        owner            TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('planned', 'applying', 'active', 'expiring', 'destroying', 'destroyed', 'failed')),
+        created_at       TEXT NOT NULL,
+        first_applied_at TEXT,
+        expires_at       TEXT,
+        last_run_id      INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        updated_at       TEXT NOT NULL,
+        PRIMARY KEY (repository, name)
+      );
+
+      CREATE TABLE locks (
+        repository  TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        holder      TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        PRIMARY KEY (repository, environment)
+      );
+    `,
+  },
+];

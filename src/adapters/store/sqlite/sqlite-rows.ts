@@ -1,0 +1,86 @@
+import type { EnvironmentRecord, EnvironmentStatus, LockRecord, RunKind, RunOutcome, RunRecord } from "../../../core/ports.js";
+
+// Rows as better-sqlite3 returns them: snake_case columns, NULL for absent values, times as
+// ISO-8601 text. The records of the port leave absent optional fields out instead.
+
+export interface EnvironmentRow {
+  repository: string;
+  name: string;
+  template: string;
+  owner: string;
+  status: EnvironmentStatus;
+  created_at: string;
+  first_applied_at: string | null;
+  expires_at: string | null;
+  last_run_id: number | null;
+  updated_at: string;
+}
+
+export interface RunRow {
+  id: number;
+  repository: string;
+  environment: string;
+  kind: RunKind;
+  commit_sha: string | null;
+  actor: string;
+  started_at: string;
+  finished_at: string | null;
+  outcome: RunOutcome;
+  summary: string | null;
+  log_excerpt: string | null;
+  error: string | null;
+}
+
+export interface LockRow {
+  repository: string;
+  environment: string;
+  holder: string;
+  acquired_at: string;
+}
+
+export function toText(date: Date): string;
+export function toText(date: Date | undefined): string | null;
+export function toText(date: Date | undefined): string | null {
+  return date === undefined ? null : date.toISOString();
+}
+
+export function environmentFromRow(row: EnvironmentRow): EnvironmentRecord {
+  return {
+    repository: row.repository,
+    name: row.name,
+    template: row.template,
+    owner: row.owner,
+    status: row.status,
+    createdAt: new Date(row.created_at),
+    ...(row.first_applied_at !== null && { firstAppliedAt: new Date(row.first_applied_at) }),
+    ...(row.expires_at !== null && { expiresAt: new Date(row.expires_at) }),
+    ...(row.last_run_id !== null && { lastRunId: row.last_run_id }),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export function runFromRow(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    repository: row.repository,
+    environment: row.environment,
+    kind: row.kind,
+    ...(row.commit_sha !== null && { commit: row.commit_sha }),
+    actor: row.actor,
+    startedAt: new Date(row.started_at),
+    ...(row.finished_at !== null && { finishedAt: new Date(row.finished_at) }),
+    outcome: row.outcome,
+    ...(row.summary !== null && { summary: row.summary }),
+    ...(row.log_excerpt !== null && { logExcerpt: row.log_excerpt }),
+    ...(row.error !== null && { error: row.error }),
+  };
+}
+
+export function lockFromRow(row: LockRow): LockRecord {
+  return {
+    repository: row.repository,
+    environment: row.environment,
+    holder: row.holder,
+    acquiredAt: new Date(row.acquired_at),
+  };
+}

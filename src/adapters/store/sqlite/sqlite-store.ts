@@ -1,0 +1,170 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { LockResult, Store } from "../../../core/ports.js";
+import { applyMigrations } from "./apply-migrations.js";
+import { migrations } from "./migrations.js";
+import { environmentFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
+import type { EnvironmentRow, LockRow, RunRow } from "./sqlite-rows.js";
+
+/**
+ * How long a statement waits for another connection (another envbot process, or the CLI next to
+ * the app) to release its write lock before failing with SQLITE_BUSY.
+ */
+export const BUSY_TIMEOUT_MS = 5000;
+
+const IN_MEMORY = ":memory:";
+
+/**
+ * The Store in one SQLite file (or ":memory:"), migrated to the current schema on open. Several
+ * processes may open the same file: WAL lets readers run beside the one writer, and every
+ * read-then-write runs as one IMMEDIATE transaction.
+ */
+export function openSqliteStore(options: { file: string }): Store {
+  const { file } = options;
+  if (file !== IN_MEMORY) mkdirSync(path.dirname(file), { recursive: true });
+
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    applyMigrations(db, migrations, file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const sql = {
+    upsertEnvironment: db.prepare(`
+      INSERT INTO environments (repository, name, template, owner, status, created_at, first_applied_at, expires_at, last_run_id, updated_at)
+      VALUES (@repository, @name, @template, @owner, @status, @now, @firstAppliedAt, @expiresAt, @lastRunId, @now)
+      ON CONFLICT (repository, name) DO UPDATE SET
+        template = excluded.template,
+        owner = excluded.owner,
+        status = excluded.status,
+        first_applied_at = excluded.first_applied_at,
+        expires_at = excluded.expires_at,
+        last_run_id = excluded.last_run_id,
+        updated_at = excluded.updated_at
+      RETURNING *`),
+    getEnvironment: db.prepare("SELECT * FROM environments WHERE repository = ? AND name = ?"),
+    listEnvironments: db.prepare("SELECT * FROM environments ORDER BY repository, name"),
+    listEnvironmentsOf: db.prepare("SELECT * FROM environments WHERE repository = ? ORDER BY name"),
+    setLastRun: db.prepare("UPDATE environments SET last_run_id = ? WHERE repository = ? AND name = ?"),
+
+    startRun: db.prepare(`
+      INSERT INTO runs (repository, environment, kind, commit_sha, actor, started_at, outcome)
+      VALUES (@repository, @environment, @kind, @commit, @actor, @now, 'running')
+      RETURNING *`),
+    finishRun: db.prepare(`
+      UPDATE runs SET finished_at = @now, outcome = @outcome, summary = @summary, log_excerpt = @logExcerpt, error = @error
+      WHERE id = @id
+      RETURNING *`),
+    getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
+    // LIMIT -1 is SQLite for "no limit".
+    listRuns: db.prepare("SELECT * FROM runs WHERE repository = ? AND environment = ? ORDER BY id DESC LIMIT ?"),
+
+    insertLock: db.prepare(`
+      INSERT INTO locks (repository, environment, holder, acquired_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (repository, environment) DO NOTHING`),
+    getLock: db.prepare("SELECT * FROM locks WHERE repository = ? AND environment = ?"),
+    releaseLock: db.prepare("DELETE FROM locks WHERE repository = ? AND environment = ? AND holder = ?"),
+    listLocks: db.prepare("SELECT * FROM locks ORDER BY repository, environment"),
+    listLocksOf: db.prepare("SELECT * FROM locks WHERE repository = ? ORDER BY environment"),
+  };
+
+  const finishRun = db.transaction((id: number, result: Parameters<Store["finishRun"]>[1]): RunRow => {
+    const row = sql.finishRun.get({
+      id,
+      now: toText(new Date()),
+      outcome: result.outcome,
+      summary: result.summary ?? null,
+      logExcerpt: result.logExcerpt ?? null,
+      error: result.error ?? null,
+    }) as RunRow | undefined;
+    if (row === undefined) throw new Error(`cannot finish run ${id}: there is no run with that id`);
+    sql.setLastRun.run(row.id, row.repository, row.environment);
+    return row;
+  });
+
+  // The insert either takes the free lock or does nothing; reading it back in the same
+  // transaction tells whether we now hold it, with no window for another connection between.
+  const acquireLock = db.transaction((repository: string, environment: string, holder: string): LockRow => {
+    sql.insertLock.run(repository, environment, holder, toText(new Date()));
+    return sql.getLock.get(repository, environment) as LockRow;
+  });
+
+  return {
+    async upsertEnvironment(record) {
+      const row = sql.upsertEnvironment.get({
+        repository: record.repository,
+        name: record.name,
+        template: record.template,
+        owner: record.owner,
+        status: record.status,
+        firstAppliedAt: toText(record.firstAppliedAt),
+        expiresAt: toText(record.expiresAt),
+        lastRunId: record.lastRunId ?? null,
+        now: toText(new Date()),
+      }) as EnvironmentRow;
+      return environmentFromRow(row);
+    },
+
+    async getEnvironment(repository, name) {
+      const row = sql.getEnvironment.get(repository, name) as EnvironmentRow | undefined;
+      return row === undefined ? undefined : environmentFromRow(row);
+    },
+
+    async listEnvironments(repository) {
+      const rows = (repository === undefined ? sql.listEnvironments.all() : sql.listEnvironmentsOf.all(repository)) as EnvironmentRow[];
+      return rows.map(environmentFromRow);
+    },
+
+    async startRun(run) {
+      const row = sql.startRun.get({
+        repository: run.repository,
+        environment: run.environment,
+        kind: run.kind,
+        commit: run.commit ?? null,
+        actor: run.actor,
+        now: toText(new Date()),
+      }) as RunRow;
+      return runFromRow(row);
+    },
+
+    async finishRun(id, result) {
+      return runFromRow(finishRun.immediate(id, result));
+    },
+
+    async getRun(id) {
+      const row = sql.getRun.get(id) as RunRow | undefined;
+      return row === undefined ? undefined : runFromRow(row);
+    },
+
+    async listRuns(repository, environment, limit) {
+      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+        throw new RangeError(`listRuns: limit must be a whole number of at least 0, not ${limit}`);
+      }
+      const rows = sql.listRuns.all(repository, environment, limit ?? -1) as RunRow[];
+      return rows.map(runFromRow);
+    },
+
+    async acquireLock(repository, environment, holder): Promise<LockResult> {
+      const lock = lockFromRow(acquireLock.immediate(repository, environment, holder));
+      return lock.holder === holder ? { acquired: true, lock } : { acquired: false, heldBy: lock };
+    },
+
+    async releaseLock(repository, environment, holder) {
+      return sql.releaseLock.run(repository, environment, holder).changes > 0;
+    },
+
+    async listLocks(repository) {
+      const rows = (repository === undefined ? sql.listLocks.all() : sql.listLocksOf.all(repository)) as LockRow[];
+      return rows.map(lockFromRow);
+    },
+
+    async close() {
+      db.close();
+    },
+  };
+}

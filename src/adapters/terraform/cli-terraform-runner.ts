@@ -1,0 +1,180 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { AppliedPlan, RootModuleRequest, SavedPlan, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
+import type { PlanMode } from "../../core/planning/index.js";
+import { summarizePlanJson } from "../../core/planning/index.js";
+import { TerraformError } from "../../core/terraform/index.js";
+import { classifyTerraformFailure } from "./classify-terraform-failure.js";
+import { materializeTemplate } from "./materialize-template.js";
+import { runTerraformCommand } from "./run-terraform-command.js";
+import { MODULE_NAME, synthesizeRootModule, type AwsProviderSettings } from "./synthesize-root-module.js";
+import { terraformChildEnv } from "./terraform-child-env.js";
+
+export interface CliTerraformRunnerSettings {
+  /** `terraform`, or `tofu`, or a path. */
+  binary: string;
+  /** Holds work/, state/ and plugin-cache/. */
+  dataDir: string;
+  timeoutMs: number;
+  killGraceMs: number;
+  /** How long to wait for the state lock before giving up. */
+  lockTimeoutMs: number;
+  aws: AwsProviderSettings;
+  /** The server's environment; only what Terraform needs is passed on (terraformChildEnv). */
+  serverEnv: NodeJS.ProcessEnv;
+}
+
+/** Lines of output kept for the run record. */
+const LOG_TAIL_LINES = 60;
+const TEMPLATE_DIR = "template";
+const INIT_STAMP = ".envbot-init";
+
+export function cliTerraformRunner(settings: CliTerraformRunnerSettings): TerraformRunner {
+  const pluginCache = path.join(settings.dataDir, "plugin-cache");
+
+  async function terraform(step: "init" | "plan" | "show" | "apply" | "output", args: string[], cwd: string, options: TerraformRunOptions, log: LogTail) {
+    const secretVars = Object.fromEntries(Object.entries(options.secrets).map(([name, value]) => [`TF_VAR_${name}`, value]));
+    const result = await runTerraformCommand({
+      binary: settings.binary,
+      args,
+      cwd,
+      env: terraformChildEnv(settings.serverEnv, { TF_PLUGIN_CACHE_DIR: pluginCache, ...secretVars }),
+      timeoutMs: settings.timeoutMs,
+      killGraceMs: settings.killGraceMs,
+      redact: options.redact,
+      signal: options.signal,
+      // JSON read back by envbot (show, output) is neither progress nor log.
+      onOutput: step === "show" || step === "output" ? undefined : (line) => {
+        log.push(line);
+        options.onOutput?.(line);
+      },
+    }).catch((error: unknown) => {
+      if (error instanceof TerraformError) error.log = log.text();
+      throw error;
+    });
+    // plan -detailed-exitcode: 2 means "succeeded, with changes".
+    if (result.code !== 0 && !(step === "plan" && result.code === 2)) {
+      const failure = classifyTerraformFailure(step, result.stderr || result.stdout);
+      failure.log = log.text();
+      throw failure;
+    }
+    return result;
+  }
+
+  return {
+    async plan(request, options): Promise<SavedPlan> {
+      const { workDir, statePath } = locations(settings.dataDir, request.repository, request.environment.name);
+      await mkdir(path.dirname(statePath), { recursive: true });
+      await mkdir(pluginCache, { recursive: true });
+      const log = new LogTail();
+
+      const fingerprint = await prepareWorkDir(request, workDir, statePath, settings.aws);
+      if (!(await initDone(workDir, fingerprint))) {
+        await rm(path.join(workDir, INIT_STAMP), { force: true });
+        await terraform("init", ["init", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`], workDir, options, log);
+        await writeFile(path.join(workDir, INIT_STAMP), fingerprint);
+      }
+
+      const planFile = path.join(workDir, "plans", `${request.mode}-${Date.now()}.tfplan`);
+      await mkdir(path.dirname(planFile), { recursive: true });
+      const planned = await terraform("plan", ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-lock-timeout=${settings.lockTimeoutMs}ms`, ...modeFlags(request.mode), `-out=${planFile}`], workDir, options, log);
+      const shown = await terraform("show", ["show", "-json", "-no-color", planFile], workDir, options, new LogTail());
+      let json: unknown;
+      try {
+        json = JSON.parse(shown.stdout);
+      } catch {
+        throw new TerraformError("terraform show -json did not print JSON", shown.stdout.slice(0, 500));
+      }
+      return {
+        summary: summarizePlanJson(json, request.environment.name, request.mode),
+        text: planText(planned.stdout),
+        handle: planFile,
+        log: log.text(),
+      };
+    },
+
+    async apply(plan, options): Promise<AppliedPlan> {
+      const workDir = path.dirname(path.dirname(plan.handle));
+      const log = new LogTail();
+      try {
+        await terraform("apply", ["apply", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`, plan.handle], workDir, options, log);
+      } finally {
+        await rm(plan.handle, { force: true }); // a saved plan is applied once, or not at all
+      }
+      const shown = await terraform("output", ["output", "-json", "-no-color"], workDir, options, new LogTail());
+      const raw = JSON.parse(shown.stdout || "{}") as Record<string, { value: unknown; sensitive: boolean }>;
+      const outputs = Object.fromEntries(
+        Object.entries(raw).map(([name, o]) => [name, o.sensitive ? { value: undefined, sensitive: true } : { value: o.value, sensitive: false }]),
+      );
+      return { outputs, log: log.text() };
+    },
+  };
+}
+
+function modeFlags(mode: PlanMode): string[] {
+  return mode === "destroy" ? ["-destroy"] : mode === "refresh-only" ? ["-refresh-only"] : [];
+}
+
+/** The part of `terraform plan` output a reviewer reads: from the plan itself on. */
+function planText(stdout: string): string {
+  const start = stdout.search(/^(Terraform used the selected providers|No changes\.|Terraform will perform|Note: Objects have changed)/m);
+  return (start >= 0 ? stdout.slice(start) : stdout).trim();
+}
+
+const REPOSITORY = /^(local|[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)$/;
+
+/** Where an environment's working directory and local state live. Names are checked, never trusted. */
+export function locations(dataDir: string, repository: string, environment: string): { workDir: string; statePath: string } {
+  if (!REPOSITORY.test(repository) || repository.split("/").some((part) => part === "." || part === "..")) {
+    throw new Error(`invalid repository name '${repository}'`);
+  }
+  if (!/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/.test(environment)) throw new Error(`invalid environment name '${environment}'`);
+  const parts = [...repository.split("/"), environment];
+  return {
+    workDir: path.join(dataDir, "work", ...parts),
+    statePath: path.join(dataDir, "state", ...parts, "terraform.tfstate"),
+  };
+}
+
+/** Writes the template copy and cdk.tf.json; returns a fingerprint of what `init` depends on. */
+async function prepareWorkDir(request: RootModuleRequest, workDir: string, statePath: string, aws: AwsProviderSettings): Promise<string> {
+  await mkdir(workDir, { recursive: true });
+  const { tfFiles } = await materializeTemplate({
+    files: request.templateFiles,
+    directory: request.environment.template.directory,
+    target: path.join(workDir, TEMPLATE_DIR),
+  });
+  const hash = createHash("sha256");
+  let moduleTakesTags = false;
+  for (const file of tfFiles.sort()) {
+    const text = await readFile(path.join(workDir, TEMPLATE_DIR, file), "utf8");
+    hash.update(file).update(text);
+    if (/variable\s+"envbot_tags"/.test(text)) moduleTakesTags = true;
+  }
+  const json = await synthesizeRootModule({ request, localStatePath: statePath, aws, moduleTakesTags, moduleDir: TEMPLATE_DIR });
+  await writeFile(path.join(workDir, "cdk.tf.json"), json);
+  const parsed = JSON.parse(json) as { terraform?: unknown; module?: Record<string, { source?: string }> };
+  hash.update(JSON.stringify(parsed.terraform ?? {})).update(String(parsed.module?.[MODULE_NAME]?.source));
+  return hash.digest("hex");
+}
+
+async function initDone(workDir: string, fingerprint: string): Promise<boolean> {
+  try {
+    await stat(path.join(workDir, ".terraform"));
+    return (await readFile(path.join(workDir, INIT_STAMP), "utf8")) === fingerprint;
+  } catch {
+    return false;
+  }
+}
+
+class LogTail {
+  private lines: string[] = [];
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > LOG_TAIL_LINES) this.lines.shift();
+  }
+  text(): string {
+    return this.lines.join("\n");
+  }
+}

@@ -1,0 +1,107 @@
+import { spawn } from "node:child_process";
+import type { Redact } from "../../core/secrets/redactor.js";
+import { TerraformCancelledError, TerraformNotFoundError, TerraformTimeoutError } from "../../core/terraform/index.js";
+
+export interface TerraformCommand {
+  binary: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  /** After an interrupt, how long Terraform may take to release its lock before it is killed. */
+  killGraceMs: number;
+  redact: Redact;
+  signal?: AbortSignal;
+  onOutput?: (line: string) => void;
+}
+
+export interface TerraformCommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Output kept in memory per stream; `show -json` of a large plan is the biggest we read. */
+const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Runs one terraform command (argument array, no shell) and streams its output line by line,
+ * redacted. On timeout or cancellation it interrupts Terraform first (so it can release the
+ * state lock), then kills it after the grace period.
+ */
+export function runTerraformCommand(command: TerraformCommand): Promise<TerraformCommandResult> {
+  const { binary, args, cwd, env, timeoutMs, killGraceMs, redact, signal, onOutput } = command;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new TerraformCancelledError("the run was cancelled before it started"));
+    const child = spawn(binary, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const out = capture(onOutput, redact);
+    const err = capture(onOutput, redact);
+    child.stdout.on("data", out.push);
+    child.stderr.on("data", err.push);
+
+    let stopped: "timeout" | "cancelled" | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = (why: "timeout" | "cancelled") => {
+      if (stopped) return;
+      stopped = why;
+      child.kill("SIGINT");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), killGraceMs);
+    };
+    const timer = setTimeout(() => stop("timeout"), timeoutMs);
+    const onAbort = () => stop("cancelled");
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      reject(
+        error.code === "ENOENT"
+          ? new TerraformNotFoundError(`cannot run '${binary}': it is not installed or not on PATH (set TERRAFORM_BIN)`)
+          : error,
+      );
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      signal?.removeEventListener("abort", onAbort);
+      out.flush();
+      err.flush();
+      const stderr = redact(err.text());
+      if (stopped === "timeout") {
+        return reject(new TerraformTimeoutError(`terraform ${args[0]} took longer than ${formatMs(timeoutMs)} and was stopped`, stderr));
+      }
+      if (stopped === "cancelled") return reject(new TerraformCancelledError(`terraform ${args[0]} was cancelled`, stderr));
+      resolve({ code: code ?? 1, stdout: redact(out.text()), stderr });
+    });
+  });
+}
+
+function capture(onOutput: ((line: string) => void) | undefined, redact: Redact) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let partial = "";
+  return {
+    push: (chunk: Buffer) => {
+      if (size < MAX_CAPTURE_BYTES) {
+        chunks.push(chunk);
+        size += chunk.length;
+      }
+      if (!onOutput) return;
+      const lines = (partial + chunk.toString("utf8")).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) onOutput(redact(line));
+    },
+    flush: () => {
+      if (onOutput && partial !== "") onOutput(redact(partial));
+      partial = "";
+    },
+    text: () => Buffer.concat(chunks).toString("utf8"),
+  };
+}
+
+export function formatMs(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

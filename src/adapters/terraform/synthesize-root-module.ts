@@ -1,0 +1,145 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { App, LocalBackend, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+import type { RootModuleRequest } from "../../core/ports.js";
+
+/** Server-side provider settings: never from a pull request. */
+export interface AwsProviderSettings {
+  region: string;
+  /** An AWS API emulator (moto, LocalStack): every service at one endpoint, no real account. */
+  endpoint?: string;
+}
+
+export interface SynthesisInput {
+  request: RootModuleRequest;
+  /** Absolute path of the local backend's state file (backend "local"). */
+  localStatePath: string;
+  aws: AwsProviderSettings;
+  /** Whether the template module declares `variable "envbot_tags"`, to receive the tags. */
+  moduleTakesTags: boolean;
+  /** Folder name of the template copy beside the root module. */
+  moduleDir: string;
+}
+
+/** The name of the module block in the generated root module. */
+export const MODULE_NAME = "environment";
+
+/** Services the emulator endpoint is used for; enough for the bundled templates and the backend. */
+const EMULATED_SERVICES = ["s3", "sts", "sqs", "dynamodb", "iam"] as const;
+
+/**
+ * The root module around a template, as cdk.tf.json text: backend, provider configuration, the
+ * module call with the merged variables and secret variables, the standard tags, the outputs.
+ */
+export async function synthesizeRootModule(input: SynthesisInput): Promise<string> {
+  const { request } = input;
+  const outdir = await mkdtemp(path.join(path.dirname(input.localStatePath), ".synth-"));
+  try {
+    const app = new App({ outdir, skipValidation: true });
+    const stack = new TerraformStack(app, request.environment.name);
+    configureBackend(stack, input);
+
+    const template = request.environment.template;
+    if (template.providers.includes("aws")) new AwsProvider(stack, awsProviderConfig(input.aws, request.tags));
+
+    const secretVariables = Object.fromEntries(
+      Object.keys(template.secrets).map((name) => [name, new TerraformVariable(stack, name, { type: "string", sensitive: true }).value]),
+    );
+    const module = new TerraformHclModule(stack, MODULE_NAME, {
+      source: `./${input.moduleDir}`,
+      skipAssetCreationFromLocalModules: true,
+      variables: {
+        ...request.variables,
+        ...secretVariables,
+        ...(input.moduleTakesTags ? { envbot_tags: request.tags } : {}),
+      },
+    });
+    for (const [name, declared] of Object.entries(template.outputs)) {
+      new TerraformOutput(stack, name, { value: module.get(name), sensitive: declared.sensitive ?? false });
+    }
+    app.synth();
+    return await readFile(path.join(outdir, "stacks", request.environment.name, "cdk.tf.json"), "utf8");
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+}
+
+function configureBackend(stack: TerraformStack, input: SynthesisInput): void {
+  const { state, repository, environment } = input.request;
+  switch (state.backend) {
+    case "local":
+      new LocalBackend(stack, { path: input.localStatePath });
+      return;
+    case "s3": {
+      const s3 = state.s3!;
+      // The S3 backend is written as an override: cdktf 0.21's S3Backend lacks use_lockfile and
+      // the endpoints block of Terraform >= 1.6.
+      stack.addOverride("terraform.backend", {
+        s3: {
+          bucket: s3.bucket,
+          key: `${s3.keyPrefix ?? "envbot/"}${repository}/${environment.name}.tfstate`,
+          region: s3.region ?? input.aws.region,
+          use_lockfile: true,
+          ...(input.aws.endpoint ? emulatorBackendSettings(input.aws.endpoint) : {}),
+        },
+      });
+      return;
+    }
+    case "pg":
+      // The connection string comes from the server's PG_CONN_STR, never from a file.
+      stack.addOverride("terraform.backend", {
+        pg: { schema_name: `${state.pg?.schemaPrefix ?? "envbot"}_${schemaSafe(repository)}_${schemaSafe(environment.name)}` },
+      });
+      return;
+  }
+}
+
+function awsProviderConfig(aws: AwsProviderSettings, tags: Record<string, string>): Record<string, unknown> {
+  return {
+    region: aws.region,
+    default_tags: [{ tags }],
+    ...(aws.endpoint
+      ? {
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: true,
+          s3_use_path_style: true,
+          endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, aws.endpoint]))],
+        }
+      : {}),
+  };
+}
+
+function emulatorBackendSettings(endpoint: string): Record<string, unknown> {
+  return {
+    endpoints: { s3: endpoint, sts: endpoint, dynamodb: endpoint },
+    use_path_style: true,
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+  };
+}
+
+function schemaSafe(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+}
+
+/** The aws provider without generated bindings: its configuration is passed through as is. */
+class AwsProvider extends TerraformProvider {
+  constructor(
+    scope: Construct,
+    private readonly config: Record<string, unknown>,
+  ) {
+    super(scope, "aws", {
+      terraformResourceType: "aws",
+      terraformGeneratorMetadata: { providerName: "aws", providerVersionConstraint: ">= 5.0" },
+      terraformProviderSource: "hashicorp/aws",
+    });
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return this.config;
+  }
+}

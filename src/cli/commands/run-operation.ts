@@ -1,0 +1,124 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { applyPlan, planEnvironment, type OperationContext } from "../../core/engine/index.js";
+import type { PlanMode } from "../../core/planning/index.js";
+import { formatDiagnostic } from "../../render/diagnostics-text.js";
+import { formatPlanSummary } from "../../render/plan-text.js";
+import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { loadEnvironment } from "../load-environment.js";
+import { LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
+
+type Verb = "plan" | "apply" | "destroy";
+
+export const operationUsage: Record<Verb, string> = {
+  plan: `Usage: envbot plan NAME|FILE [--repo DIR] [--json]
+
+Validates the definition, synthesizes its root module and runs terraform plan. Nothing changes.`,
+  apply: `Usage: envbot apply NAME|FILE [--repo DIR] [--json] [--yes]
+
+Plans, shows the plan, asks for confirmation (or takes --yes), then applies exactly that plan.`,
+  destroy: `Usage: envbot destroy NAME|FILE [--repo DIR] [--json] [--yes]
+
+Plans the destruction of the environment, asks for confirmation (or takes --yes), then destroys it.`,
+};
+
+const COMMON = `
+NAME is environments/NAME.yaml of the repository; FILE is a path to a definition.
+Options:
+  --repo DIR   the environments repository (default: the current directory)
+  --json       print the result as JSON on stdout
+  -h, --help   show this help
+Settings come from the environment: ENVBOT_DATA_DIR, TERRAFORM_BIN, ENVBOT_TERRAFORM_TIMEOUT, ...
+(see README). Exit status: 0 done, 1 invalid definition or failed run, 2 usage error.`;
+
+export function operationCommand(verb: Verb) {
+  return async (args: string[], io: CliIO): Promise<number> => {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        repo: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        ...(verb === "plan" ? {} : { yes: { type: "boolean", short: "y" } }),
+      },
+    });
+    if (values.help) {
+      io.stdout(`${operationUsage[verb]}\n${COMMON}\n`);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new UsageError(`expected one environment NAME or FILE, got ${positionals.length}`);
+    const confirmed = (values as { yes?: boolean }).yes === true;
+    if (verb !== "plan" && !confirmed && !io.interactive) {
+      throw new UsageError(`refusing to ${verb} without confirmation: run it on a terminal or pass --yes`);
+    }
+
+    const repoDir = path.resolve(io.cwd, values.repo ?? ".");
+    const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now());
+    if (!loaded.ok) {
+      for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d, loaded.display(d.file))}\n`);
+      return EXIT.failed;
+    }
+    const { environment } = loaded;
+    const { deps, actor } = localEngine(io.env, io.cwd);
+    try {
+      const context: OperationContext = {
+        repository: LOCAL_REPOSITORY,
+        actor,
+        templateFiles: loaded.repo,
+        config: loaded.config,
+        onOutput: (line) => io.stderr(`  │ ${line}\n`),
+      };
+      const mode: PlanMode = verb === "destroy" ? "destroy" : "normal";
+      const planned = await planEnvironment(deps, context, environment, mode);
+      if (!planned.ok) {
+        report(io, values.json, { environment: environment.name, outcome: "failed", step: "plan", reason: planned.reason, details: planned.details });
+        return EXIT.failed;
+      }
+      const summary = planned.plan.summary;
+      if (verb === "plan") {
+        io.stdout(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatPlanSummary(summary)}\n`);
+        return EXIT.ok;
+      }
+      if (!values.json) io.stdout(`${formatPlanSummary(summary)}\n`);
+      const record = await deps.store.getEnvironment(LOCAL_REPOSITORY, environment.name);
+      const needed = summary.hasChanges || (verb === "apply" ? record?.status !== "active" : record?.status !== "destroyed");
+      if (!needed) {
+        report(io, values.json, { environment: environment.name, outcome: "unchanged", plan: summary });
+        return EXIT.ok;
+      }
+      if (!confirmed) {
+        const answer = await io.ask(`\n${verb === "apply" ? "Apply these changes to" : "Destroy"} ${environment.name}? Only 'yes' is accepted: `);
+        if (answer.trim() !== "yes") {
+          io.stderr(`Not ${verb === "apply" ? "applied" : "destroyed"}: the answer was not 'yes'.\n`);
+          return EXIT.failed;
+        }
+      }
+      const applied = await applyPlan(deps, context, environment, planned);
+      if (!applied.ok) {
+        report(io, values.json, { environment: environment.name, outcome: "failed", step: verb, reason: applied.reason, details: applied.details });
+        return EXIT.failed;
+      }
+      const outputs = Object.fromEntries(Object.entries(applied.applied.outputs).map(([k, o]) => [k, o.sensitive ? "(sensitive)" : o.value]));
+      if (values.json) {
+        io.stdout(`${JSON.stringify({ environment: environment.name, outcome: verb === "apply" ? "applied" : "destroyed", plan: summary, outputs }, null, 2)}\n`);
+      } else {
+        io.stdout(`${verb === "apply" ? "Applied" : "Destroyed"} ${environment.name}.\n`);
+        for (const [name, value] of Object.entries(outputs)) io.stdout(`  ${name} = ${JSON.stringify(value)}\n`);
+      }
+      return EXIT.ok;
+    } finally {
+      await deps.store.close();
+    }
+  };
+}
+
+function report(io: CliIO, json: boolean | undefined, result: Record<string, unknown>): void {
+  if (json) {
+    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  } else if (result.outcome === "failed") {
+    io.stderr(`${result.step} of ${result.environment} failed: ${result.reason}\n${result.details ? `${result.details}\n` : ""}`);
+  } else {
+    io.stdout(`Nothing to do for ${result.environment}.\n`);
+  }
+}

@@ -1,0 +1,60 @@
+import type { Environment } from "../environment/index.js";
+import type { EngineDeps, OperationContext } from "./engine-deps.js";
+import { describeFailure } from "./describe-failure.js";
+import type { ApplyOutcome, PlanOutcome } from "./operation-result.js";
+import { recordOf } from "./plan-environment.js";
+import { resolveSecrets } from "./resolve-secrets.js";
+
+/**
+ * Applies a plan made by planEnvironment: creates, changes or (for a destroy plan) removes the
+ * environment, and keeps its record and run history in step.
+ */
+export async function applyPlan(
+  deps: EngineDeps,
+  context: OperationContext,
+  environment: Environment,
+  planned: Extract<PlanOutcome, { ok: true }>,
+): Promise<ApplyOutcome> {
+  const { store } = deps;
+  const destroying = planned.plan.summary.mode === "destroy";
+  const existing = await store.getEnvironment(context.repository, environment.name);
+  const base = recordOf(context.repository, environment, existing);
+  await store.upsertEnvironment({ ...base, status: destroying ? "destroying" : "applying" });
+  const run = await store.startRun({
+    repository: context.repository,
+    environment: environment.name,
+    kind: destroying ? "destroy" : "apply",
+    commit: context.commit,
+    actor: context.actor,
+  });
+
+  let redact = (text: string) => text;
+  try {
+    const secrets = await resolveSecrets(environment, deps.secrets);
+    redact = secrets.redact;
+    const applied = await deps.terraform.apply(planned.plan, { secrets: secrets.values, redact, signal: context.signal, onOutput: context.onOutput });
+    const finished = await store.finishRun(run.id, {
+      outcome: "succeeded",
+      summary: JSON.stringify({ ...planned.plan.summary, outputs: applied.outputs }),
+      logExcerpt: applied.log,
+    });
+    await store.upsertEnvironment(
+      destroying
+        ? { ...base, status: "destroyed", lastRunId: finished.id }
+        : {
+            ...base,
+            status: "active",
+            firstAppliedAt: base.firstAppliedAt ?? planned.basis,
+            expiresAt: planned.expiresAt,
+            lastRunId: finished.id,
+          },
+    );
+    return { ok: true, run: finished, applied };
+  } catch (error) {
+    const failure = describeFailure(error, redact);
+    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log });
+    await store.upsertEnvironment({ ...base, status: "failed", lastRunId: finished.id });
+    if (failure.unexpected) throw error;
+    return { ok: false, run: finished, reason: failure.reason, details: failure.details };
+  }
+}

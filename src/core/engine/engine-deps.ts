@@ -1,0 +1,24 @@
+import type { ResolvedConfig } from "../config/repository-config.js";
+import type { RepoFiles, SecretProvider, Store, TerraformRunner } from "../ports.js";
+
+/** The agents the engine works through. */
+export interface EngineDeps {
+  store: Store;
+  terraform: TerraformRunner;
+  secrets: SecretProvider;
+  now: () => Date;
+}
+
+/** Who asks for an operation, on which revision of which repository. */
+export interface OperationContext {
+  /** "owner/name", or "local" for the CLI. */
+  repository: string;
+  commit?: string;
+  /** A GitHub login, "cli:<user>" or "reconciler". */
+  actor: string;
+  /** Where the template is read from (the trust model picks the revision). */
+  templateFiles: RepoFiles;
+  config: ResolvedConfig;
+  signal?: AbortSignal;
+  onOutput?: (line: string) => void;
+}

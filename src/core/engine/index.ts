@@ -1,0 +1,5 @@
+export * from "./apply-plan.js";
+export * from "./engine-deps.js";
+export * from "./operation-result.js";
+export * from "./plan-environment.js";
+export * from "./standard-tags.js";

@@ -1,0 +1,13 @@
+import type { RunRecord, SavedPlan, AppliedPlan } from "../ports.js";
+
+/**
+ * The three outcomes of an operation: it succeeded; it failed for a reason the user can act on
+ * (an HCL error, a missing secret, a state lock); or something unexpected broke (thrown).
+ */
+export type PlanOutcome =
+  | { ok: true; run: RunRecord; plan: SavedPlan; expiresAt?: Date; basis: Date }
+  | { ok: false; run: RunRecord; reason: string; details: string };
+
+export type ApplyOutcome =
+  | { ok: true; run: RunRecord; applied: AppliedPlan }
+  | { ok: false; run: RunRecord; reason: string; details: string };

@@ -1,0 +1,70 @@
+import type { Environment } from "../environment/index.js";
+import type { PlanMode } from "../planning/index.js";
+import type { EnvironmentRecord, RunKind } from "../ports.js";
+import type { Redact } from "../secrets/redactor.js";
+import type { EngineDeps, OperationContext } from "./engine-deps.js";
+import { describeFailure } from "./describe-failure.js";
+import type { PlanOutcome } from "./operation-result.js";
+import { resolveSecrets } from "./resolve-secrets.js";
+import { expiryOf, standardTags, wholeSeconds } from "./standard-tags.js";
+
+/**
+ * Plans one environment and records the run. The plan is a value: applying it is a separate
+ * step (applyPlan), so what is applied is exactly what was reviewed.
+ */
+export async function planEnvironment(
+  deps: EngineDeps,
+  context: OperationContext,
+  environment: Environment,
+  mode: PlanMode = "normal",
+  runKind: RunKind = mode === "refresh-only" ? "drift" : "plan",
+): Promise<PlanOutcome> {
+  const { store, terraform, now } = deps;
+  const existing = await store.getEnvironment(context.repository, environment.name);
+  if (!existing || existing.status === "destroyed") {
+    if (mode === "normal") await store.upsertEnvironment({ ...recordOf(context.repository, environment, existing), status: "planned" });
+  }
+  const run = await store.startRun({ repository: context.repository, environment: environment.name, kind: runKind, commit: context.commit, actor: context.actor });
+
+  let redact: Redact = (text) => text;
+  try {
+    const secrets = await resolveSecrets(environment, deps.secrets);
+    redact = secrets.redact;
+    // ttl counts from the first apply: an environment never applied counts from now, and the
+    // first apply records this same moment, so later plans compute the same expires-at tag.
+    const basis = existing?.firstAppliedAt && existing.status !== "destroyed" ? existing.firstAppliedAt : wholeSeconds(now());
+    const expiresAt = expiryOf(environment.lifetime, basis);
+    const plan = await terraform.plan(
+      {
+        repository: context.repository,
+        environment,
+        variables: { ...environment.template.variables.defaults, ...environment.variables },
+        tags: standardTags({ environment, repository: context.repository, expiresAt }),
+        state: context.config.state,
+        templateFiles: context.templateFiles,
+        mode,
+      },
+      { secrets: secrets.values, redact, signal: context.signal, onOutput: context.onOutput },
+    );
+    const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log });
+    return { ok: true, run: finished, plan, expiresAt, basis };
+  } catch (error) {
+    const failure = describeFailure(error, redact);
+    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log });
+    if (failure.unexpected) throw error;
+    return { ok: false, run: finished, reason: failure.reason, details: failure.details };
+  }
+}
+
+export function recordOf(repository: string, environment: Environment, existing: EnvironmentRecord | undefined) {
+  return {
+    repository,
+    name: environment.name,
+    template: environment.template.name,
+    owner: environment.owner,
+    status: existing?.status ?? ("planned" as const),
+    firstAppliedAt: existing?.status === "destroyed" ? undefined : existing?.firstAppliedAt,
+    expiresAt: existing?.status === "destroyed" ? undefined : existing?.expiresAt,
+    lastRunId: existing?.lastRunId,
+  };
+}

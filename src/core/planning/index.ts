@@ -1,0 +1,2 @@
+export * from "./plan-summary.js";
+export * from "./summarize-plan-json.js";

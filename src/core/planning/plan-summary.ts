@@ -1,0 +1,39 @@
+/** What a plan would do, in the one shape every renderer (CLI, PR comment, issue) reads. */
+export interface PlanSummary {
+  environment: string;
+  mode: PlanMode;
+  /** Counted as Terraform counts them: a replacement is one add and one destroy. */
+  changes: { add: number; change: number; destroy: number; replace: number };
+  hasChanges: boolean;
+  /** Resources the plan touches (no-ops left out), in Terraform's order. */
+  resources: ResourceChange[];
+  outputs: OutputChange[];
+  /** Objects that changed outside of Terraform since the last apply (resource_drift). */
+  drift: ResourceChange[];
+  terraformVersion?: string;
+}
+
+export type PlanMode = "normal" | "destroy" | "refresh-only";
+export type ResourceAction = "create" | "update" | "delete" | "replace" | "read" | "forget";
+
+export interface ResourceChange {
+  address: string;
+  action: ResourceAction;
+  /** Attributes that differ, with values; sensitive values are never included. */
+  attributes: AttributeChange[];
+}
+
+export interface AttributeChange {
+  path: string;
+  before?: string;
+  after?: string;
+  sensitive?: boolean;
+  /** Known only after apply. */
+  unknown?: boolean;
+}
+
+export interface OutputChange {
+  name: string;
+  action: ResourceAction;
+  sensitive: boolean;
+}

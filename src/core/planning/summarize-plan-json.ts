@@ -1,0 +1,126 @@
+import type { AttributeChange, OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "./plan-summary.js";
+
+/** The parts of `terraform show -json PLANFILE` we read (format_version 1.x). */
+interface PlanJson {
+  terraform_version?: string;
+  resource_changes?: RawResourceChange[];
+  resource_drift?: RawResourceChange[];
+  output_changes?: Record<string, RawChange>;
+}
+interface RawResourceChange {
+  address: string;
+  change: RawChange;
+}
+interface RawChange {
+  actions: string[];
+  before?: unknown;
+  after?: unknown;
+  after_unknown?: unknown;
+  before_sensitive?: unknown;
+  after_sensitive?: unknown;
+}
+
+/** How many attribute changes one resource lists at most, and how long one value may be. */
+export const MAX_ATTRIBUTES_PER_RESOURCE = 50;
+export const MAX_VALUE_LENGTH = 200;
+
+export function summarizePlanJson(json: unknown, environment: string, mode: PlanMode): PlanSummary {
+  const plan = json as PlanJson;
+  const resources = (plan.resource_changes ?? []).flatMap((r) => toResourceChange(r));
+  const drift = (plan.resource_drift ?? []).flatMap((r) => toResourceChange(r));
+  const outputs: OutputChange[] = Object.entries(plan.output_changes ?? {}).flatMap(([name, change]) => {
+    const action = toAction(change.actions);
+    return action ? [{ name, action, sensitive: change.after_sensitive === true || change.before_sensitive === true }] : [];
+  });
+  const count = (...actions: ResourceAction[]) => resources.filter((r) => actions.includes(r.action)).length;
+  const changes = {
+    add: count("create", "replace"),
+    change: count("update"),
+    destroy: count("delete", "replace"),
+    replace: count("replace"),
+  };
+  const hasChanges =
+    changes.add + changes.change + changes.destroy > 0 ||
+    outputs.length > 0 ||
+    (mode === "refresh-only" && drift.length > 0);
+  return { environment, mode, changes, hasChanges, resources, outputs, drift, terraformVersion: plan.terraform_version };
+}
+
+function toResourceChange(raw: RawResourceChange): ResourceChange[] {
+  const action = toAction(raw.change.actions);
+  if (!action || action === "read") return [];
+  const attributes =
+    action === "update" || action === "replace"
+      ? diffAttributes(raw.change).slice(0, MAX_ATTRIBUTES_PER_RESOURCE)
+      : [];
+  return [{ address: raw.address, action, attributes }];
+}
+
+function toAction(actions: string[]): ResourceAction | undefined {
+  const key = actions.join(",");
+  switch (key) {
+    case "create":
+    case "update":
+    case "delete":
+    case "read":
+    case "forget":
+      return key;
+    case "delete,create":
+    case "create,delete":
+      return "replace";
+    default:
+      return undefined; // "no-op"
+  }
+}
+
+/** Leaf paths whose value differs between before and after, sensitive ones flagged, not shown. */
+function diffAttributes(change: RawChange): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  const walk = (path: string, before: unknown, after: unknown, unknown: unknown, sensitive: boolean) => {
+    if (unknown === true) {
+      out.push({ path, before: sensitive ? undefined : show(before), unknown: true, ...(sensitive ? { sensitive } : {}) });
+      return;
+    }
+    if (isContainer(before) || isContainer(after)) {
+      const keys = new Set([...Object.keys(asRecord(before)), ...Object.keys(asRecord(after))]);
+      for (const key of keys) {
+        const childPath = path === "" ? key : Array.isArray(before ?? after) ? `${path}[${key}]` : `${path}.${key}`;
+        walk(
+          childPath,
+          asRecord(before)[key],
+          asRecord(after)[key],
+          asRecord(unknown)[key],
+          sensitive || isSensitive(change.before_sensitive, childPath) || isSensitive(change.after_sensitive, childPath),
+        );
+      }
+      return;
+    }
+    if (JSON.stringify(before) === JSON.stringify(after)) return;
+    out.push(sensitive ? { path, sensitive: true } : { path, before: show(before), after: show(after) });
+  };
+  walk("", change.before, change.after, change.after_unknown, change.before_sensitive === true || change.after_sensitive === true);
+  return out;
+}
+
+function isSensitive(marks: unknown, path: string): boolean {
+  let node = marks;
+  for (const segment of path.split(/\.|\[|\]/).filter(Boolean)) {
+    if (node === true) return true;
+    node = asRecord(node)[segment];
+  }
+  return node === true;
+}
+
+function isContainer(value: unknown): value is object {
+  return typeof value === "object" && value !== null;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return isContainer(value) ? (value as Record<string, unknown>) : {};
+}
+
+function show(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? "null";
+  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 3)}...` : text;
+}

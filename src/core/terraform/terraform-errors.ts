@@ -1,0 +1,59 @@
+/**
+ * What can go wrong in a Terraform run, decided once at the adapter edge from Terraform's exit
+ * and output, so that nobody downstream matches on message text. Messages are already redacted.
+ */
+export class TerraformError extends Error {
+  override name = "TerraformError";
+  /** A short reason a person can act on, e.g. "the template's Terraform code has an error". */
+  readonly reason: string;
+  /** Terraform's own error text (redacted), for the details. */
+  readonly details: string;
+  /** The tail of the run's output (redacted), for the run record. */
+  log = "";
+
+  constructor(reason: string, details = "") {
+    super(details ? `${reason}: ${firstLines(details)}` : reason);
+    this.reason = reason;
+    this.details = details;
+  }
+}
+
+/** The template's Terraform code does not parse or is inconsistent (HCL errors, unknown variables). */
+export class ConfigurationError extends TerraformError {
+  override name = "ConfigurationError";
+}
+
+/** Another operation holds the state lock. */
+export class StateLockedError extends TerraformError {
+  override name = "StateLockedError";
+}
+
+/** The provider could not authenticate or reach its API. */
+export class ProviderError extends TerraformError {
+  override name = "ProviderError";
+}
+
+/** Provider installation failed (no network, no mirror, version not available). */
+export class ProviderInstallError extends TerraformError {
+  override name = "ProviderInstallError";
+}
+
+/** The run took longer than its timeout and was stopped. */
+export class TerraformTimeoutError extends TerraformError {
+  override name = "TerraformTimeoutError";
+}
+
+/** The run was cancelled (a newer push, a shutdown). */
+export class TerraformCancelledError extends TerraformError {
+  override name = "TerraformCancelledError";
+}
+
+/** The terraform (or tofu) binary could not be started. */
+export class TerraformNotFoundError extends TerraformError {
+  override name = "TerraformNotFoundError";
+}
+
+function firstLines(text: string): string {
+  const lines = text.trim().split("\n").filter((l) => l.trim() !== "");
+  return lines.slice(0, 3).join(" ").slice(0, 500);
+}

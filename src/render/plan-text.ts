@@ -1,0 +1,45 @@
+import type { PlanSummary, ResourceAction, ResourceChange } from "../core/planning/index.js";
+import type { EnvironmentRecord } from "../core/ports.js";
+
+const SYMBOL: Record<ResourceAction, string> = { create: "+", update: "~", delete: "-", replace: "-/+", read: "<=", forget: "forget" };
+
+/** "1 to add, 0 to change, 0 to destroy" as Terraform says it. */
+export function formatChangeCounts(summary: PlanSummary): string {
+  const { add, change, destroy } = summary.changes;
+  return `${add} to add, ${change} to change, ${destroy} to destroy`;
+}
+
+/** The plan in a few readable lines: counts, then one line per resource. */
+export function formatPlanSummary(summary: PlanSummary): string {
+  const lines: string[] = [];
+  const title = summary.mode === "destroy" ? "Destroy plan" : summary.mode === "refresh-only" ? "Refresh-only plan" : "Plan";
+  lines.push(
+    summary.hasChanges || summary.mode !== "normal"
+      ? `${title} for ${summary.environment}: ${formatChangeCounts(summary)}.`
+      : `No changes for ${summary.environment}: the environment matches its definition.`,
+  );
+  for (const resource of summary.resources) lines.push(formatResource(resource));
+  for (const output of summary.outputs) lines.push(`  output ${output.name}: ${output.action}${output.sensitive ? " (sensitive)" : ""}`);
+  if (summary.drift.length > 0) {
+    lines.push("Changed outside of Terraform since the last apply:");
+    for (const resource of summary.drift) lines.push(formatResource(resource));
+  }
+  return lines.join("\n");
+}
+
+function formatResource(resource: ResourceChange): string {
+  const head = `  ${SYMBOL[resource.action].padEnd(3)} ${resource.address}`;
+  const details = resource.attributes.map((a) =>
+    a.sensitive ? `      ${a.path}: (sensitive)` : a.unknown ? `      ${a.path}: ${a.before ?? "null"} -> (known after apply)` : `      ${a.path}: ${a.before ?? "null"} -> ${a.after ?? "null"}`,
+  );
+  return [head, ...details].join("\n");
+}
+
+/** The status table of `envbot status`. */
+export function formatStatusTable(records: EnvironmentRecord[]): string {
+  if (records.length === 0) return "No environments yet: plan and apply one with 'envbot apply NAME'.";
+  const rows = records.map((r) => [r.name, r.status, r.template, r.expiresAt ? r.expiresAt.toISOString() : "-", r.updatedAt.toISOString()]);
+  const header = ["NAME", "STATUS", "TEMPLATE", "EXPIRES", "UPDATED"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}

@@ -1,0 +1,57 @@
+import os from "node:os";
+import path from "node:path";
+import { parseDuration } from "./core/environment/duration.js";
+
+/** Server and CLI settings, read once from the environment and validated. */
+export interface Settings {
+  /** ENVBOT_DATA_DIR: the SQLite database, local state, working directories, plugin cache. */
+  dataDir: string;
+  /** TERRAFORM_BIN: terraform, or OpenTofu's tofu. */
+  terraformBin: string;
+  /** ENVBOT_TERRAFORM_TIMEOUT: one Terraform command at most this long (default 30m). */
+  terraformTimeoutMs: number;
+  /** ENVBOT_TERRAFORM_KILL_GRACE: after an interrupt, time to release locks before a kill (10s). */
+  terraformKillGraceMs: number;
+  /** ENVBOT_STATE_LOCK_TIMEOUT: how long to wait for Terraform's state lock (default 1m). */
+  stateLockTimeoutMs: number;
+  aws: {
+    /** ENVBOT_AWS_REGION, else AWS_REGION, else us-east-1. */
+    region: string;
+    /** ENVBOT_AWS_ENDPOINT: an AWS API emulator for every service (tests, local trials). */
+    endpoint?: string;
+  };
+  /** ENVBOT_SECRETS_ALLOW: comma-separated globs of variable names fromEnv may read. */
+  secretsAllow: string[];
+}
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+const DURATION = /^[1-9][0-9]{0,5}(s|m|h|d)$/;
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const duration = (name: string, fallback: string): number => {
+    const text = env[name] || fallback;
+    if (!DURATION.test(text)) throw new SettingsError(`${name}: '${text}' is not a duration like 30m (s, m, h or d)`);
+    return text.endsWith("s") ? Number(text.slice(0, -1)) * 1000 : parseDuration(text);
+  };
+  const endpoint = env.ENVBOT_AWS_ENDPOINT || undefined;
+  if (endpoint && !/^https?:\/\/[^\s/]+(\/.*)?$/.test(endpoint)) {
+    throw new SettingsError(`ENVBOT_AWS_ENDPOINT: '${endpoint}' is not an http(s) URL`);
+  }
+  return {
+    dataDir: path.resolve(cwd, env.ENVBOT_DATA_DIR || ".envbot"),
+    terraformBin: env.TERRAFORM_BIN || "terraform",
+    terraformTimeoutMs: duration("ENVBOT_TERRAFORM_TIMEOUT", "30m"),
+    terraformKillGraceMs: duration("ENVBOT_TERRAFORM_KILL_GRACE", "10s"),
+    stateLockTimeoutMs: duration("ENVBOT_STATE_LOCK_TIMEOUT", "1m"),
+    aws: { region: env.ENVBOT_AWS_REGION || env.AWS_REGION || "us-east-1", endpoint },
+    secretsAllow: (env.ENVBOT_SECRETS_ALLOW || "*").split(",").map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+/** A documented per-user alternative to ./.envbot, for people who run envbot from anywhere. */
+export function userDataDir(): string {
+  return path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "envbot");
+}

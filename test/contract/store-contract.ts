@@ -1,0 +1,254 @@
+import type { EnvironmentRecord, Store } from "../../src/core/ports.js";
+
+const REPO = "acme/environments";
+
+/** A record as the core would write it: every required field, no optional ones. */
+function checkout(changes: Partial<Omit<EnvironmentRecord, "createdAt" | "updatedAt">> = {}): Omit<EnvironmentRecord, "createdAt" | "updatedAt"> {
+  return { repository: REPO, name: "checkout", template: "sandbox", owner: "@acme/payments", status: "planned", ...changes };
+}
+
+/** Waits until the clock has moved on, so that "a later write has a later time" can be seen. */
+async function clockTick(): Promise<void> {
+  const start = Date.now();
+  while (Date.now() <= start + 1) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+/**
+ * What every Store must do, whatever keeps the records. Each implementation's test file calls
+ * this with a function that opens a new, empty store; each test gets its own.
+ */
+export function describeStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(`${name} store`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("environments", () => {
+      test("a new environment is recorded with the time it was created, and reads back the same", async () => {
+        const expiresAt = new Date("2026-12-01T18:30:00.250Z");
+        const created = await store.upsertEnvironment(checkout({ expiresAt }));
+
+        expect(created).toStrictEqual({ ...checkout({ expiresAt }), createdAt: expect.any(Date), updatedAt: expect.any(Date) });
+        expect(Number.isNaN(created.createdAt.getTime())).toBe(false);
+        expect(created.updatedAt.getTime()).toBeGreaterThanOrEqual(created.createdAt.getTime());
+        expect(await store.getEnvironment(REPO, "checkout")).toStrictEqual(created);
+      });
+
+      test("an environment that was never recorded reads as undefined", async () => {
+        await store.upsertEnvironment(checkout());
+        expect(await store.getEnvironment(REPO, "search")).toBeUndefined();
+        expect(await store.getEnvironment("acme/other", "checkout")).toBeUndefined();
+      });
+
+      test("updating an environment changes its status, keeps createdAt and moves updatedAt", async () => {
+        const created = await store.upsertEnvironment(checkout());
+        await clockTick();
+        const firstAppliedAt = new Date("2026-11-23T12:05:00.000Z");
+        const updated = await store.upsertEnvironment(checkout({ status: "active", firstAppliedAt }));
+
+        expect(updated.status).toBe("active");
+        expect(updated.firstAppliedAt).toEqual(firstAppliedAt);
+        expect(updated.createdAt).toEqual(created.createdAt);
+        expect(updated.updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime());
+        expect(await store.getEnvironment(REPO, "checkout")).toStrictEqual(updated);
+      });
+
+      test("the record written is exactly the record given: an optional field left out is cleared", async () => {
+        await store.upsertEnvironment(checkout({ status: "active", expiresAt: new Date("2026-12-01T00:00:00Z") }));
+        const updated = await store.upsertEnvironment(checkout({ status: "active" }));
+
+        expect(updated).not.toHaveProperty("expiresAt");
+        expect(await store.getEnvironment(REPO, "checkout")).not.toHaveProperty("expiresAt");
+      });
+
+      test("environments are listed by repository, then name, and can be limited to one repository", async () => {
+        for (const [repository, name] of [
+          ["acme/zeta", "api"],
+          [REPO, "search"],
+          [REPO, "checkout"],
+          ["acme/alpha", "web"],
+        ] as const) {
+          await store.upsertEnvironment(checkout({ repository, name }));
+        }
+
+        const everything = await store.listEnvironments();
+        expect(everything.map((e) => `${e.repository} ${e.name}`)).toEqual([
+          "acme/alpha web",
+          "acme/environments checkout",
+          "acme/environments search",
+          "acme/zeta api",
+        ]);
+        expect((await store.listEnvironments(REPO)).map((e) => e.name)).toEqual(["checkout", "search"]);
+        expect(await store.listEnvironments("acme/nothing-here")).toEqual([]);
+      });
+    });
+
+    describe("runs", () => {
+      test("a run starts as running, with its commit and actor, and nothing of its end", async () => {
+        const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", commit: "4f2a9c1", actor: "octocat" });
+
+        expect(run).toStrictEqual({
+          id: expect.any(Number),
+          repository: REPO,
+          environment: "checkout",
+          kind: "plan",
+          commit: "4f2a9c1",
+          actor: "octocat",
+          startedAt: expect.any(Date),
+          outcome: "running",
+        });
+        expect(await store.getRun(run.id)).toStrictEqual(run);
+      });
+
+      test("a run without a commit has no commit field", async () => {
+        const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "drift", actor: "reconciler" });
+        expect(run).not.toHaveProperty("commit");
+        expect(await store.getRun(run.id)).not.toHaveProperty("commit");
+      });
+
+      test("a succeeded run keeps its summary and log excerpt, and when it finished", async () => {
+        const started = await store.startRun({ repository: REPO, environment: "checkout", kind: "apply", commit: "4f2a9c1", actor: "octocat" });
+        await clockTick();
+        const finished = await store.finishRun(started.id, {
+          outcome: "succeeded",
+          summary: '{"add":3,"change":0,"destroy":0}',
+          logExcerpt: "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
+        });
+
+        expect(finished).toStrictEqual({
+          ...started,
+          outcome: "succeeded",
+          finishedAt: expect.any(Date),
+          summary: '{"add":3,"change":0,"destroy":0}',
+          logExcerpt: "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
+        });
+        expect(finished.finishedAt!.getTime()).toBeGreaterThan(started.startedAt.getTime());
+        expect(await store.getRun(started.id)).toStrictEqual(finished);
+      });
+
+      test("a failed run keeps the reason it failed", async () => {
+        const started = await store.startRun({ repository: REPO, environment: "checkout", kind: "destroy", actor: "reconciler" });
+        const finished = await store.finishRun(started.id, { outcome: "failed", error: "Error acquiring the state lock" });
+
+        expect(finished.outcome).toBe("failed");
+        expect(finished.error).toBe("Error acquiring the state lock");
+        expect(finished).not.toHaveProperty("summary");
+        expect(await store.getRun(started.id)).toStrictEqual(finished);
+      });
+
+      test("finishing a run that does not exist fails, and records nothing", async () => {
+        const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "octocat" });
+
+        await expect(store.finishRun(run.id + 1000, { outcome: "succeeded" })).rejects.toThrow(String(run.id + 1000));
+        expect(await store.getRun(run.id + 1000)).toBeUndefined();
+        expect(await store.getRun(run.id)).toStrictEqual(run);
+      });
+
+      test("runs are listed newest first, only those of the environment asked for, and as many as asked", async () => {
+        const ids: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          ids.push((await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: `user${i}` })).id);
+          await store.startRun({ repository: REPO, environment: "search", kind: "plan", actor: `user${i}` });
+          await store.startRun({ repository: "acme/other", environment: "checkout", kind: "plan", actor: `user${i}` });
+        }
+        const newestFirst = [...ids].reverse();
+
+        expect((await store.listRuns(REPO, "checkout")).map((r) => r.id)).toEqual(newestFirst);
+        expect((await store.listRuns(REPO, "checkout", 2)).map((r) => r.id)).toEqual(newestFirst.slice(0, 2));
+        expect((await store.listRuns(REPO, "checkout", 10)).map((r) => r.id)).toEqual(newestFirst);
+        expect(await store.listRuns(REPO, "nothing-here")).toEqual([]);
+      });
+
+      test("the environment's lastRunId follows the run that finished last", async () => {
+        await store.upsertEnvironment(checkout());
+        const first = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "octocat" });
+        const second = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "hubot" });
+        expect(await store.getEnvironment(REPO, "checkout")).not.toHaveProperty("lastRunId");
+
+        await store.finishRun(second.id, { outcome: "succeeded" });
+        expect((await store.getEnvironment(REPO, "checkout"))?.lastRunId).toBe(second.id);
+
+        await store.finishRun(first.id, { outcome: "cancelled" });
+        expect((await store.getEnvironment(REPO, "checkout"))?.lastRunId).toBe(first.id);
+      });
+
+      test("finishing a run of an environment that has no record does not create one", async () => {
+        const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "octocat" });
+        await store.finishRun(run.id, { outcome: "succeeded" });
+
+        expect(await store.getEnvironment(REPO, "checkout")).toBeUndefined();
+        expect(await store.listEnvironments()).toEqual([]);
+      });
+    });
+
+    describe("locks", () => {
+      test("a lock is acquired by one holder and refused to another, who is told who holds it", async () => {
+        const first = await store.acquireLock(REPO, "checkout", "pr#12");
+        const second = await store.acquireLock(REPO, "checkout", "cli:alice");
+
+        expect(first).toStrictEqual({
+          acquired: true,
+          lock: { repository: REPO, environment: "checkout", holder: "pr#12", acquiredAt: expect.any(Date) },
+        });
+        expect(second).toStrictEqual({ acquired: false, heldBy: first.acquired && first.lock });
+        expect(await store.listLocks()).toStrictEqual([first.acquired && first.lock]);
+      });
+
+      test("the holder can acquire its lock again, and keeps the time it first acquired it", async () => {
+        const first = await store.acquireLock(REPO, "checkout", "pr#12");
+        await clockTick();
+        const again = await store.acquireLock(REPO, "checkout", "pr#12");
+
+        expect(again).toStrictEqual(first);
+        expect(again.acquired).toBe(true);
+      });
+
+      test("a release by someone who does not hold the lock returns false and leaves it held", async () => {
+        await store.acquireLock(REPO, "checkout", "pr#12");
+
+        expect(await store.releaseLock(REPO, "checkout", "cli:alice")).toBe(false);
+        expect((await store.listLocks()).map((l) => l.holder)).toEqual(["pr#12"]);
+        expect(await store.acquireLock(REPO, "checkout", "cli:alice")).toMatchObject({ acquired: false, heldBy: { holder: "pr#12" } });
+      });
+
+      test("the holder's release frees the lock for the next holder", async () => {
+        await store.acquireLock(REPO, "checkout", "pr#12");
+
+        expect(await store.releaseLock(REPO, "checkout", "pr#12")).toBe(true);
+        expect(await store.listLocks()).toEqual([]);
+        expect(await store.releaseLock(REPO, "checkout", "pr#12")).toBe(false);
+        expect(await store.acquireLock(REPO, "checkout", "cli:alice")).toMatchObject({ acquired: true, lock: { holder: "cli:alice" } });
+      });
+
+      test("each environment has its own lock, and locks are listed in order, by repository on request", async () => {
+        expect((await store.acquireLock(REPO, "search", "pr#12")).acquired).toBe(true);
+        expect((await store.acquireLock(REPO, "checkout", "pr#13")).acquired).toBe(true);
+        expect((await store.acquireLock("acme/other", "checkout", "pr#13")).acquired).toBe(true);
+
+        expect((await store.listLocks()).map((l) => `${l.repository} ${l.environment} ${l.holder}`)).toEqual([
+          "acme/environments checkout pr#13",
+          "acme/environments search pr#12",
+          "acme/other checkout pr#13",
+        ]);
+        expect((await store.listLocks(REPO)).map((l) => l.environment)).toEqual(["checkout", "search"]);
+      });
+
+      test("of 20 holders asking at once, exactly one acquires and the others are told it is them", async () => {
+        const holders = Array.from({ length: 20 }, (_, i) => `pr#${i + 1}`);
+        const results = await Promise.all(holders.map((holder) => store.acquireLock(REPO, "checkout", holder)));
+
+        const winners = results.flatMap((r) => (r.acquired ? [r.lock.holder] : []));
+        expect(winners).toHaveLength(1);
+        const losers = results.flatMap((r) => (r.acquired ? [] : [r.heldBy.holder]));
+        expect(losers).toEqual(Array(19).fill(winners[0]));
+        expect((await store.listLocks()).map((l) => l.holder)).toEqual(winners);
+      });
+    });
+  });
+}

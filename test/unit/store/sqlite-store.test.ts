@@ -1,0 +1,122 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { migrations, openSqliteStore, SchemaTooNewError } from "../../../src/adapters/store/sqlite/index.js";
+import { describeStoreContract } from "../../contract/store-contract.js";
+
+let dir: string;
+let files = 0;
+/** A path for a database file that does not exist yet. */
+const newFile = (...folders: string[]) => path.join(dir, ...folders, `store-${++files}.db`);
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "envbot-sqlite-store-"));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describeStoreContract("SQLite", async () => openSqliteStore({ file: newFile() }));
+
+describe("SQLite store files", () => {
+  const latest = migrations.at(-1)!.version;
+
+  function appliedMigrations(file: string): { version: number; description: string; applied_at: string }[] {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare("SELECT version, description, applied_at FROM schema_migrations ORDER BY version").all() as never;
+    } finally {
+      db.close();
+    }
+  }
+
+  test("migrations are numbered 1, 2, 3, ... in the order they run", () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  test("records survive closing and reopening the file, which is created with its missing folders", async () => {
+    const file = newFile("state", "nested");
+    const first = openSqliteStore({ file });
+    const environment = await first.upsertEnvironment({ repository: "local", name: "checkout", template: "sandbox", owner: "@alice", status: "active" });
+    const run = await first.startRun({ repository: "local", environment: "checkout", kind: "apply", actor: "cli:alice" });
+    await first.finishRun(run.id, { outcome: "succeeded", summary: "{}" });
+    await first.acquireLock("local", "checkout", "cli:alice");
+    await first.close();
+
+    const second = openSqliteStore({ file });
+    try {
+      expect(await second.getEnvironment("local", "checkout")).toStrictEqual({ ...environment, lastRunId: run.id });
+      expect(await second.getRun(run.id)).toMatchObject({ outcome: "succeeded", summary: "{}" });
+      expect((await second.listLocks()).map((l) => l.holder)).toEqual(["cli:alice"]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test("the file is in WAL mode, so readers in other processes do not block the writer", async () => {
+    const file = newFile();
+    await openSqliteStore({ file }).close();
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    } finally {
+      db.close();
+    }
+  });
+
+  test("an in-memory database needs no file", async () => {
+    const store = openSqliteStore({ file: ":memory:" });
+    try {
+      expect((await store.acquireLock("local", "checkout", "cli:alice")).acquired).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("migrations are recorded once, and reopening does not run them again", async () => {
+    const file = newFile();
+    await openSqliteStore({ file }).close();
+    const recorded = appliedMigrations(file);
+    expect(recorded.map((m) => [m.version, m.description])).toEqual(migrations.map((m) => [m.version, m.description]));
+
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await openSqliteStore({ file }).close();
+    expect(appliedMigrations(file)).toEqual(recorded);
+  });
+
+  test("a database written by a newer envbot is refused, naming both schema versions", async () => {
+    const file = newFile();
+    await openSqliteStore({ file }).close();
+    const db = new Database(file);
+    db.prepare("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, 'from the future', ?)").run(latest + 1, new Date().toISOString());
+    db.close();
+
+    expect(() => openSqliteStore({ file })).toThrow(
+      new SchemaTooNewError(file, latest + 1, latest).message,
+    );
+    expect(() => openSqliteStore({ file })).toThrow(
+      `the database ${file} was written by a newer envbot (schema version ${latest + 1}); this envbot knows up to ${latest}`,
+    );
+    // Refusing must not touch the database.
+    expect(appliedMigrations(file).map((m) => m.version)).toEqual([...migrations.map((m) => m.version), latest + 1]);
+  });
+
+  test("two stores on the same file share locks: only one of them acquires", async () => {
+    const file = newFile();
+    const app = openSqliteStore({ file });
+    const cli = openSqliteStore({ file });
+    try {
+      const results = await Promise.all([app.acquireLock("local", "checkout", "pr#12"), cli.acquireLock("local", "checkout", "cli:alice")]);
+      expect(results.filter((r) => r.acquired)).toHaveLength(1);
+      expect(await cli.acquireLock("local", "checkout", "cli:alice")).toMatchObject({ acquired: false, heldBy: { holder: "pr#12" } });
+
+      expect(await app.releaseLock("local", "checkout", "pr#12")).toBe(true);
+      expect(await cli.acquireLock("local", "checkout", "cli:alice")).toMatchObject({ acquired: true });
+    } finally {
+      await app.close();
+      await cli.close();
+    }
+  });
+});
