@@ -21,9 +21,6 @@ export async function planEnvironment(
 ): Promise<PlanOutcome> {
   const { store, terraform, now } = deps;
   const existing = await store.getEnvironment(context.repository, environment.name);
-  if (!existing || existing.status === "destroyed") {
-    if (mode === "normal") await store.upsertEnvironment({ ...recordOf(context.repository, environment, existing), status: "planned" });
-  }
   const run = await store.startRun({ repository: context.repository, environment: environment.name, kind: runKind, commit: context.commit, actor: context.actor });
 
   let redact: Redact = (text) => text;
@@ -46,6 +43,10 @@ export async function planEnvironment(
       },
       { secrets: secrets.values, redact, signal: context.signal, onOutput: context.onOutput },
     );
+    // A new (or destroyed) environment becomes "planned" once a plan of it succeeded.
+    if (mode === "normal" && (!existing || existing.status === "destroyed")) {
+      await store.upsertEnvironment({ ...recordOf(context.repository, environment, existing), status: "planned" });
+    }
     const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log });
     return { ok: true, run: finished, plan, expiresAt, basis };
   } catch (error) {

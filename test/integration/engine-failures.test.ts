@@ -1,0 +1,88 @@
+import { jest } from "@jest/globals";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
+import type { RunRecord } from "../../src/core/ports.js";
+import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
+import { runEnvbot } from "../helpers/run-cli.js";
+
+// Failure paths with the real terraform binary: each ends as a failed run with a readable reason.
+jest.setTimeout(120_000);
+
+const SECRET = "s3cr3t-planted-value-7f3a";
+let sandbox: EngineSandbox;
+const envbot = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  runEnvbot(argv, { cwd: sandbox.repoDir, env: { ...sandbox.env, ...env }, now: new Date() });
+
+async function runsOf(name: string): Promise<RunRecord[]> {
+  const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
+  try {
+    return await store.listRuns("local", name);
+  } finally {
+    await store.close();
+  }
+}
+
+beforeAll(async () => {
+  sandbox = await createEngineSandbox({ templates: ["broken-hcl", "slow-apply", "leaky-secret"] });
+  await sandbox.writeDefinition("broken", definitionYaml("broken", "broken-hcl"));
+  await sandbox.writeDefinition("slow", definitionYaml("slow", "slow-apply"));
+  await sandbox.writeDefinition("leaky", definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: LEAKY_TOKEN }\n"));
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+test("a template with an HCL error fails the plan with the file and line, and records nothing as planned", async () => {
+  const result = await envbot(["plan", "broken"]);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain("plan of broken failed: the template's Terraform code has an error");
+  expect(result.stderr).toMatch(/template\/main\.tf line \d+/);
+  const [run] = await runsOf("broken");
+  expect(run).toMatchObject({ kind: "plan", outcome: "failed" });
+  expect(run!.error).toMatch(/^the template's Terraform code has an error: /);
+  expect(JSON.parse((await envbot(["status", "--json"])).stdout).map((e: { name: string }) => e.name)).not.toContain("broken");
+});
+
+test("an apply past its timeout is interrupted, fails readably and leaves the state unlocked", async () => {
+  const started = Date.now();
+  const result = await envbot(["apply", "slow", "--yes"], { ENVBOT_TERRAFORM_TIMEOUT: "3s", ENVBOT_TERRAFORM_KILL_GRACE: "5s" });
+  expect(Date.now() - started).toBeLessThan(30_000);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain("apply of slow failed: terraform apply took longer than 3s and was stopped");
+  const [apply] = await runsOf("slow");
+  expect(apply).toMatchObject({ kind: "apply", outcome: "failed", error: expect.stringContaining("took longer than 3s") });
+  expect(JSON.parse((await envbot(["status", "--json"])).stdout).find((e: { name: string }) => e.name === "slow")).toMatchObject({ status: "failed" });
+  // The interrupt let Terraform release its lock: the next operation runs.
+  const next = await envbot(["plan", "slow", "--json"], { ENVBOT_STATE_LOCK_TIMEOUT: "1s" });
+  expect(next.code).toBe(0);
+});
+
+test("a secret missing on the server fails the plan with the variable's name", async () => {
+  const result = await envbot(["plan", "leaky"]);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain("plan of leaky failed: secret api_token: the envbot server has no environment variable LEAKY_TOKEN");
+});
+
+test("a secret the server protects is refused even if it exists", async () => {
+  await sandbox.writeDefinition("leaky", definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: WEBHOOK_SECRET }\n"));
+  const result = await envbot(["plan", "leaky"], { WEBHOOK_SECRET: "do-not-read" });
+  expect(result.stderr).toContain("secret api_token: the envbot server does not allow reading WEBHOOK_SECRET");
+  await sandbox.writeDefinition("leaky", definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: LEAKY_TOKEN }\n"));
+});
+
+test("a template that prints its secret everywhere: the value reaches no output, record or file envbot writes", async () => {
+  const planned = await envbot(["plan", "leaky"], { LEAKY_TOKEN: SECRET });
+  const applied = await envbot(["apply", "leaky", "--yes", "--json"], { LEAKY_TOKEN: SECRET });
+  expect(applied.code).toBe(0);
+  const everything = [planned.stdout, planned.stderr, applied.stdout, applied.stderr, JSON.stringify(await runsOf("leaky"))].join("\n");
+  expect(everything).toContain("[redacted]");
+  expect(everything).not.toContain(SECRET);
+  expect(JSON.parse(applied.stdout).outputs).toEqual({ leaked: "[redacted]" });
+  // Nor in the working directory envbot generated (the state necessarily holds it, as Terraform's does).
+  const workDir = path.join(sandbox.dataDir, "work", "local", "leaky");
+  const { readFile } = await import("node:fs/promises");
+  for (const file of ["cdk.tf.json", ...(await readdir(path.join(workDir, "template"))).map((f) => `template/${f}`)]) {
+    expect(await readFile(path.join(workDir, file), "utf8")).not.toContain(SECRET);
+  }
+});

@@ -1,0 +1,96 @@
+import { jest } from "@jest/globals";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
+import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
+import { runEnvbot } from "../helpers/run-cli.js";
+
+// The real terraform binary on the starter sandbox template (terraform_data: no provider, no cloud).
+jest.setTimeout(120_000);
+
+let sandbox: EngineSandbox;
+const envbot = (argv: string[], answers?: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, answers, now: new Date() });
+const statusOf = async (name: string) => {
+  const result = await envbot(["status", "--json"]);
+  return (JSON.parse(result.stdout) as { name: string; status: string }[]).find((e) => e.name === name)?.status;
+};
+
+describe("the sandbox environment from plan to destroy", () => {
+  beforeAll(async () => {
+    sandbox = await createEngineSandbox();
+  });
+  afterAll(async () => {
+    await sandbox.cleanup();
+  });
+
+  test("plan shows one resource to add and records the environment as planned", async () => {
+    const result = await envbot(["plan", "sandbox", "--json"]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ environment: "sandbox", changes: { add: 1, change: 0, destroy: 0 }, hasChanges: true });
+    expect(summary.resources).toEqual([{ address: "module.environment.terraform_data.instance[0]", action: "create", attributes: [] }]);
+    expect(await statusOf("sandbox")).toBe("planned");
+  });
+
+  test("apply asks first; anything but 'yes' changes nothing", async () => {
+    const result = await envbot(["apply", "sandbox"], ["no"]);
+    expect(result.code).toBe(1);
+    expect(result.questions).toEqual(["\nApply these changes to sandbox? Only 'yes' is accepted: "]);
+    expect(await statusOf("sandbox")).toBe("planned");
+  });
+
+  test("apply without a terminal and without --yes is refused before anything runs", async () => {
+    const result = await envbot(["apply", "sandbox"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("refusing to apply without confirmation: run it on a terminal or pass --yes");
+  });
+
+  test("apply --yes creates it, prints its outputs and marks it active with an expiry", async () => {
+    const result = await envbot(["apply", "sandbox", "--yes"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Applied sandbox.\n");
+    expect(result.stdout).toContain('  greeting = "hello from envbot"\n');
+    expect(result.stderr).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
+    const status = JSON.parse((await envbot(["status", "--json"])).stdout)[0];
+    expect(status).toMatchObject({ name: "sandbox", status: "active", template: "sandbox", lastRun: { kind: "apply", outcome: "succeeded" } });
+    // ttl 72h counts from the first apply.
+    expect(Date.parse(status.expiresAt) - Date.parse(status.firstAppliedAt)).toBe(72 * 3600 * 1000);
+  });
+
+  test("a second plan finds nothing to change (the expires-at tag is stable)", async () => {
+    const result = await envbot(["plan", "sandbox", "--json"]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ changes: { add: 0, change: 0, destroy: 0 }, hasChanges: false, resources: [] });
+    expect((await envbot(["plan", "sandbox"])).stdout).toBe("No changes for sandbox: the environment matches its definition.\n");
+  });
+
+  test("a changed variable plans an update that names the attribute, before and after", async () => {
+    const original = await readFile(path.join(sandbox.repoDir, "environments", "sandbox.yaml"), "utf8");
+    await sandbox.writeDefinition("sandbox", original.replace("greeting: hello from envbot", "greeting: hello again"));
+    const summary = JSON.parse((await envbot(["plan", "sandbox", "--json"])).stdout);
+    expect(summary.changes).toEqual({ add: 0, change: 1, destroy: 0, replace: 0 });
+    expect(summary.resources[0]).toMatchObject({ address: "module.environment.terraform_data.instance[0]", action: "update" });
+    expect(summary.resources[0].attributes).toContainEqual({ path: "input.greeting", before: '"hello from envbot"', after: '"hello again"' });
+    expect(summary.outputs).toContainEqual({ name: "greeting", action: "update", sensitive: false });
+    await sandbox.writeDefinition("sandbox", original);
+  });
+
+  test("destroy --yes removes it; status says destroyed and the state holds no resources", async () => {
+    const result = await envbot(["destroy", "sandbox", "--yes", "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ outcome: "destroyed", plan: { mode: "destroy", changes: { destroy: 1 } } });
+    expect(await statusOf("sandbox")).toBe("destroyed");
+    const state = JSON.parse(await readFile(path.join(sandbox.dataDir, "state", "local", "sandbox", "terraform.tfstate"), "utf8"));
+    expect(state.resources).toEqual([]);
+  });
+
+  test("every step is in the run history, and nothing was written into the repository", async () => {
+    const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
+    const runs = await store.listRuns("local", "sandbox");
+    await store.close();
+    // plan; plan (apply answered "no"); plan + apply; two plans; the changed plan; plan + destroy.
+    expect(runs.map((r) => r.kind).reverse()).toEqual(["plan", "plan", "plan", "apply", "plan", "plan", "plan", "plan", "destroy"]);
+    expect(runs.every((r) => r.outcome === "succeeded" && r.finishedAt !== undefined)).toBe(true);
+    expect(runs.every((r) => r.actor === "cli:tester")).toBe(true);
+    expect((await readdir(sandbox.repoDir)).sort()).toEqual([".github", "README.md", "environments", "templates"]);
+  });
+});
