@@ -1,6 +1,16 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { App, LocalBackend, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
+import {
+  App,
+  LocalBackend,
+  TerraformBackend,
+  TerraformHclModule,
+  TerraformOutput,
+  TerraformProvider,
+  TerraformStack,
+  TerraformVariable,
+  type TerraformRemoteState,
+} from "cdktf";
 import type { Construct } from "constructs";
 import type { RootModuleRequest } from "../../core/ports.js";
 
@@ -73,24 +83,20 @@ function configureBackend(stack: TerraformStack, input: SynthesisInput): void {
       return;
     case "s3": {
       const s3 = state.s3!;
-      // The S3 backend is written as an override: cdktf 0.21's S3Backend lacks use_lockfile and
-      // the endpoints block of Terraform >= 1.6.
-      stack.addOverride("terraform.backend", {
-        s3: {
-          bucket: s3.bucket,
-          key: `${s3.keyPrefix ?? "envbot/"}${repository}/${environment.name}.tfstate`,
-          region: s3.region ?? input.aws.region,
-          use_lockfile: true,
-          ...(input.aws.endpoint ? emulatorBackendSettings(input.aws.endpoint) : {}),
-        },
+      // Written as is: cdktf 0.21's S3Backend lacks use_lockfile and the endpoints block of
+      // Terraform >= 1.6.
+      new RawBackend(stack, "s3", {
+        bucket: s3.bucket,
+        key: `${s3.keyPrefix ?? "envbot/"}${repository}/${environment.name}.tfstate`,
+        region: s3.region ?? input.aws.region,
+        use_lockfile: true,
+        ...(input.aws.endpoint ? emulatorBackendSettings(input.aws.endpoint) : {}),
       });
       return;
     }
     case "pg":
       // The connection string comes from the server's PG_CONN_STR, never from a file.
-      stack.addOverride("terraform.backend", {
-        pg: { schema_name: `${state.pg?.schemaPrefix ?? "envbot"}_${schemaSafe(repository)}_${schemaSafe(environment.name)}` },
-      });
+      new RawBackend(stack, "pg", { schema_name: `${state.pg?.schemaPrefix ?? "envbot"}_${schemaSafe(repository)}_${schemaSafe(environment.name)}` });
       return;
   }
 }
@@ -141,5 +147,24 @@ class AwsProvider extends TerraformProvider {
 
   protected override synthesizeAttributes(): Record<string, unknown> {
     return this.config;
+  }
+}
+
+/** A backend block written exactly as given (cdktf otherwise adds a default local backend). */
+class RawBackend extends TerraformBackend {
+  constructor(
+    scope: Construct,
+    name: string,
+    private readonly config: Record<string, unknown>,
+  ) {
+    super(scope, "backend", name);
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return this.config;
+  }
+
+  getRemoteStateDataSource(): TerraformRemoteState {
+    throw new Error("envbot stacks do not read each other's state");
   }
 }

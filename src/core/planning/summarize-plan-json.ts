@@ -6,6 +6,7 @@ interface PlanJson {
   resource_changes?: RawResourceChange[];
   resource_drift?: RawResourceChange[];
   output_changes?: Record<string, RawChange>;
+  relevant_attributes?: { resource: string; attribute: unknown[] }[];
 }
 interface RawResourceChange {
   address: string;
@@ -27,7 +28,7 @@ export const MAX_VALUE_LENGTH = 200;
 export function summarizePlanJson(json: unknown, environment: string, mode: PlanMode): PlanSummary {
   const plan = json as PlanJson;
   const resources = (plan.resource_changes ?? []).flatMap((r) => toResourceChange(r));
-  const drift = (plan.resource_drift ?? []).flatMap((r) => toResourceChange(r));
+  const drift = relevantDrift(plan, resources, mode);
   const outputs: OutputChange[] = Object.entries(plan.output_changes ?? {}).flatMap(([name, change]) => {
     const action = toAction(change.actions);
     return action ? [{ name, action, sensitive: change.after_sensitive === true || change.before_sensitive === true }] : [];
@@ -46,12 +47,39 @@ export function summarizePlanJson(json: unknown, environment: string, mode: Plan
   return { environment, mode, changes, hasChanges, resources, outputs, drift, terraformVersion: plan.terraform_version };
 }
 
-function toResourceChange(raw: RawResourceChange): ResourceChange[] {
+/**
+ * Like Terraform's own plan output, a normal plan reports only drift that matters to it: any
+ * drift of a resource the plan changes, and otherwise only attributes the planned changes read
+ * (relevant_attributes). Else provider bookkeeping after an apply (computed attributes filled in
+ * later) would read as drift. A refresh-only plan reports all of it.
+ */
+function relevantDrift(plan: PlanJson, resources: ResourceChange[], mode: PlanMode): ResourceChange[] {
+  const drift = (plan.resource_drift ?? []).flatMap((r) => toResourceChange(r, true));
+  const capped = (list: ResourceChange[]) => list.map((r) => ({ ...r, attributes: r.attributes.slice(0, MAX_ATTRIBUTES_PER_RESOURCE) }));
+  if (mode === "refresh-only") return capped(drift);
+  const changed = new Set(resources.map((r) => r.address));
+  const readPaths = new Map<string, string[]>();
+  for (const { resource, attribute } of plan.relevant_attributes ?? []) {
+    readPaths.set(resource, [...(readPaths.get(resource) ?? []), formatAttributePath(attribute)]);
+  }
+  return capped(drift.flatMap((r) => {
+    if (changed.has(r.address)) return [r];
+    const paths = readPaths.get(r.address) ?? readPaths.get(r.address.replace(/\[[^\]]*\]$/, "")) ?? [];
+    const attributes = r.attributes.filter((a) => paths.some((p) => p === "" || a.path === p || a.path.startsWith(`${p}.`) || a.path.startsWith(`${p}[`)));
+    return attributes.length > 0 ? [{ ...r, attributes }] : [];
+  }));
+}
+
+function formatAttributePath(segments: unknown[]): string {
+  return segments.reduce<string>((out, s) => (typeof s === "number" ? `${out}[${s}]` : out === "" ? String(s) : `${out}.${String(s)}`), "");
+}
+
+function toResourceChange(raw: RawResourceChange, allAttributes = false): ResourceChange[] {
   const action = toAction(raw.change.actions);
   if (!action || action === "read") return [];
   const attributes =
     action === "update" || action === "replace"
-      ? diffAttributes(raw.change).slice(0, MAX_ATTRIBUTES_PER_RESOURCE)
+      ? diffAttributes(raw.change).slice(0, allAttributes ? undefined : MAX_ATTRIBUTES_PER_RESOURCE)
       : [];
   return [{ address: raw.address, action, attributes }];
 }

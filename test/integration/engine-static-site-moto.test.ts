@@ -1,0 +1,81 @@
+import { jest } from "@jest/globals";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
+import { awsTestEnv, startMoto, type MotoServer } from "../helpers/moto-server.js";
+import { runEnvbot } from "../helpers/run-cli.js";
+
+// The static-site template with the real hashicorp/aws provider against moto, its state in the
+// s3 backend on moto. ~30 s of Terraform work.
+jest.setTimeout(240_000);
+
+const STATE_BUCKET = "envbot-state";
+let moto: MotoServer;
+let sandbox: EngineSandbox;
+const envbot = (argv: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, now: new Date() });
+
+/** The AWS API as a person (or a script) would use it behind Terraform's back. Moto needs no signature. */
+async function s3(method: string, resource: string, body?: string): Promise<string> {
+  const response = await fetch(`${moto.endpoint}/${resource}`, { method, body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${resource}: ${response.status} ${text}`);
+  return text;
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  await s3("PUT", STATE_BUCKET);
+  sandbox = await createEngineSandbox({ env: { ...awsTestEnv(moto.endpoint), ENVBOT_AWS_ENDPOINT: moto.endpoint } });
+  await writeFile(
+    path.join(sandbox.repoDir, ".github", "envbot.yml"),
+    `version: 1\nstate:\n  backend: s3\n  s3:\n    bucket: ${STATE_BUCKET}\n    region: us-east-1\n    keyPrefix: envbot/\n`,
+  );
+  await sandbox.writeDefinition("site", definitionYaml("site", "static-site", "  ttl: 24h\n  variables:\n    index_html: <h1>hi</h1>\n"));
+});
+
+afterAll(async () => {
+  await sandbox?.cleanup();
+  await moto?.stop();
+});
+
+let bucket: string;
+
+test("apply creates the bucket with the envbot tags, and its state lives in the s3 backend", async () => {
+  const result = await envbot(["apply", "site", "--yes", "--json"]);
+  expect(result.stderr).not.toContain("Error");
+  expect(result.code).toBe(0);
+  const applied = JSON.parse(result.stdout);
+  expect(applied.plan.changes).toMatchObject({ add: 3, change: 0, destroy: 0 });
+  bucket = applied.outputs.bucket;
+  expect(bucket).toMatch(/^envbot-site-/);
+  expect(applied.outputs.url).toContain(bucket);
+
+  const tagging = await s3("GET", `${bucket}?tagging`);
+  expect(tagging).toContain("<Key>envbot:environment</Key><Value>site</Value>");
+  expect(tagging).toContain("<Key>envbot:owner</Key><Value>@acme/qa</Value>");
+  expect(tagging).toContain("<Key>envbot:repository</Key><Value>local</Value>");
+  expect(await s3("GET", `${STATE_BUCKET}?list-type=2`)).toContain("<Key>envbot/local/site.tfstate</Key>");
+});
+
+test("a re-plan is empty", async () => {
+  const summary = JSON.parse((await envbot(["plan", "site", "--json"])).stdout);
+  expect(summary).toMatchObject({ hasChanges: false, changes: { add: 0, change: 0, destroy: 0 }, drift: [] });
+});
+
+test("a tag changed through the AWS API shows up as drift, with the attribute and both values", async () => {
+  const tagging = await s3("GET", `${bucket}?tagging`);
+  await s3("PUT", `${bucket}?tagging`, tagging.replace("<Value>@acme/qa</Value>", "<Value>@someone-else</Value>"));
+  const summary = JSON.parse((await envbot(["plan", "site", "--json"])).stdout);
+  const drifted = summary.drift.find((r: { address: string }) => r.address === "module.environment.aws_s3_bucket.site");
+  expect(drifted).toBeDefined();
+  expect(drifted.attributes).toContainEqual({ path: "tags_all.envbot:owner", before: '"@acme/qa"', after: '"@someone-else"' });
+  // And the plan puts it back.
+  expect(summary.changes.change).toBeGreaterThanOrEqual(1);
+});
+
+test("destroy removes the bucket", async () => {
+  const result = await envbot(["destroy", "site", "--yes"]);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain("Destroyed site.");
+  await expect(s3("GET", `${bucket}?tagging`)).rejects.toThrow(/404/);
+});
