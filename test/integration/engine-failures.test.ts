@@ -4,6 +4,7 @@ import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import type { RunRecord } from "../../src/core/ports.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
+import { freePort } from "../helpers/free-port.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // Failure paths with the real terraform binary: each ends as a failed run with a readable reason.
@@ -85,4 +86,20 @@ test("a template that prints its secret everywhere: the value reaches no output,
   for (const file of ["cdk.tf.json", ...(await readdir(path.join(workDir, "template"))).map((f) => `template/${f}`)]) {
     expect(await readFile(path.join(workDir, file), "utf8")).not.toContain(SECRET);
   }
+});
+
+test("a provider that cannot reach its API fails the apply readably and marks the environment failed", async () => {
+  const closedPort = await freePort();
+  await sandbox.writeDefinition("site", definitionYaml("site", "static-site"));
+  const result = await envbot(["apply", "site", "--yes"], {
+    ENVBOT_AWS_ENDPOINT: `http://127.0.0.1:${closedPort}`,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain("apply of site failed: a provider could not reach or authenticate with its API");
+  expect(result.stderr).toContain("connection refused");
+  const [apply] = await runsOf("site");
+  expect(apply).toMatchObject({ kind: "apply", outcome: "failed", error: expect.stringContaining("a provider could not reach") });
+  expect(JSON.parse((await envbot(["status", "--json"])).stdout).find((e: { name: string }) => e.name === "site")).toMatchObject({ status: "failed" });
 });

@@ -111,6 +111,8 @@ function awsProviderConfig(aws: AwsProviderSettings, tags: Record<string, string
           skip_requesting_account_id: true,
           skip_metadata_api_check: true,
           s3_use_path_style: true,
+          // An emulator on the same machine answers at once or is down: retrying only delays the error.
+          max_retries: 1,
           endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, aws.endpoint]))],
         }
       : {}),
