@@ -1,0 +1,130 @@
+import { summarizePlanJson } from "../../../src/core/planning/index.js";
+
+// Shapes as `terraform show -json` (format 1.2, Terraform 1.11) prints them.
+const bucket = "module.environment.aws_s3_bucket.site";
+const change = (actions: string[], before: unknown, after: unknown, extra: Record<string, unknown> = {}) => ({
+  actions,
+  before,
+  after,
+  after_unknown: {},
+  before_sensitive: {},
+  after_sensitive: {},
+  ...extra,
+});
+
+describe("summarizing a plan", () => {
+  test("counts as Terraform does: a replacement is one add and one destroy", () => {
+    const summary = summarizePlanJson(
+      {
+        terraform_version: "1.11.4",
+        resource_changes: [
+          { address: "a.create", change: change(["create"], null, { x: 1 }) },
+          { address: "a.update", change: change(["update"], { x: 1 }, { x: 2 }) },
+          { address: "a.replace", change: change(["delete", "create"], { x: 1 }, { x: 2 }) },
+          { address: "a.delete", change: change(["delete"], { x: 1 }, null) },
+          { address: "a.same", change: change(["no-op"], { x: 1 }, { x: 1 }) },
+          { address: "data.a.read", change: change(["read"], null, {}) },
+        ],
+      },
+      "checkout",
+      "normal",
+    );
+    expect(summary.changes).toEqual({ add: 2, change: 1, destroy: 2, replace: 1 });
+    expect(summary.resources.map((r) => `${r.action} ${r.address}`)).toEqual(["create a.create", "update a.update", "replace a.replace", "delete a.delete"]);
+    expect(summary).toMatchObject({ environment: "checkout", mode: "normal", hasChanges: true, terraformVersion: "1.11.4" });
+  });
+
+  test("an update lists each changed attribute with before and after; sensitive values never appear", () => {
+    const summary = summarizePlanJson(
+      {
+        resource_changes: [
+          {
+            address: "a.b",
+            change: change(
+              ["update"],
+              { name: "old", tags: { team: "a", keep: "k" }, password: "hunter2", list: [1, 2] },
+              { name: "new", tags: { team: "b", keep: "k" }, password: "hunter3", list: [1, 3] },
+              { before_sensitive: { password: true }, after_sensitive: { password: true } },
+            ),
+          },
+        ],
+      },
+      "x1",
+      "normal",
+    );
+    expect(summary.resources[0]!.attributes).toEqual([
+      { path: "name", before: '"old"', after: '"new"' },
+      { path: "tags.team", before: '"a"', after: '"b"' },
+      { path: "password", sensitive: true },
+      { path: "list[1]", before: "2", after: "3" },
+    ]);
+    expect(JSON.stringify(summary)).not.toMatch(/hunter/);
+  });
+
+  test("values known only after apply are marked so", () => {
+    const summary = summarizePlanJson(
+      { resource_changes: [{ address: "a.b", change: change(["update"], { id: "1", arn: "old" }, { id: "1" }, { after_unknown: { arn: true } }) }] },
+      "x1",
+      "normal",
+    );
+    expect(summary.resources[0]!.attributes).toEqual([{ path: "arn", before: '"old"', unknown: true }]);
+  });
+
+  test("no changes: hasChanges is false and nothing is listed", () => {
+    const summary = summarizePlanJson({ resource_changes: [{ address: "a.b", change: change(["no-op"], {}, {}) }], output_changes: { url: change(["no-op"], "u", "u") } }, "x1", "normal");
+    expect(summary).toMatchObject({ hasChanges: false, resources: [], outputs: [], drift: [], changes: { add: 0, change: 0, destroy: 0, replace: 0 } });
+  });
+
+  const drifted = {
+    address: bucket,
+    change: change(["update"], { tags_all: { owner: "@a" }, website: [] }, { tags_all: { owner: "@b" }, website: [{ index_document: "index.html" }] }),
+  };
+
+  test("a normal plan keeps drift of a resource it changes, with every drifted attribute", () => {
+    const summary = summarizePlanJson(
+      { resource_drift: [drifted], resource_changes: [{ address: bucket, change: change(["update"], { tags: { owner: "@b" } }, { tags: { owner: "@a" } }) }] },
+      "site",
+      "normal",
+    );
+    expect(summary.drift).toEqual([
+      { address: bucket, action: "update", attributes: [{ path: "tags_all.owner", before: '"@a"', after: '"@b"' }, { path: "website[0].index_document", after: '"index.html"' }] },
+    ]);
+  });
+
+  test("a normal plan drops drift its changes do not read (provider bookkeeping after an apply)", () => {
+    const summary = summarizePlanJson(
+      { resource_drift: [drifted], resource_changes: [], relevant_attributes: [{ resource: bucket, attribute: ["id"] }] },
+      "site",
+      "normal",
+    );
+    expect(summary.drift).toEqual([]);
+    expect(summary.hasChanges).toBe(false);
+  });
+
+  test("a normal plan keeps the drifted attributes its changes read", () => {
+    const summary = summarizePlanJson(
+      { resource_drift: [drifted], relevant_attributes: [{ resource: bucket, attribute: ["tags_all"] }] },
+      "site",
+      "normal",
+    );
+    expect(summary.drift[0]!.attributes).toEqual([{ path: "tags_all.owner", before: '"@a"', after: '"@b"' }]);
+  });
+
+  test("a refresh-only plan reports all drift, and drift alone counts as a change", () => {
+    const summary = summarizePlanJson({ resource_drift: [drifted] }, "site", "refresh-only");
+    expect(summary.drift[0]!.attributes).toHaveLength(2);
+    expect(summary.hasChanges).toBe(true);
+  });
+
+  test("outputs are listed with their action and sensitivity", () => {
+    const summary = summarizePlanJson(
+      { output_changes: { url: change(["create"], null, "http://x"), token: { ...change(["update"], "a", "b"), after_sensitive: true } } },
+      "x1",
+      "normal",
+    );
+    expect(summary.outputs).toEqual([
+      { name: "url", action: "create", sensitive: false },
+      { name: "token", action: "update", sensitive: true },
+    ]);
+  });
+});

@@ -1,0 +1,20 @@
+import { classifyTerraformFailure } from "../../../src/adapters/terraform/classify-terraform-failure.js";
+import { ConfigurationError, ProviderError, ProviderInstallError, StateLockedError, TerraformError } from "../../../src/core/terraform/index.js";
+
+// Error texts as Terraform 1.11 and the aws provider 5.x print them.
+describe("turning Terraform's error text into a typed error", () => {
+  test.each([
+    ["plan", "Error: Error acquiring the state lock\n\nLock Info:\n  ID: 1", StateLockedError, "the environment's Terraform state is locked by another operation"],
+    ["init", "Error: Failed to query available provider packages\n\nCould not retrieve the list of available versions", ProviderInstallError, "Terraform could not install the template's providers"],
+    ["apply", 'Error: creating S3 Bucket (x): operation error S3: CreateBucket, dial tcp 127.0.0.1:9: connect: connection refused\n\n  on template/main.tf line 28', ProviderError, "a provider could not reach or authenticate with its API"],
+    ["plan", "Error: No valid credential sources found", ProviderError, "a provider could not reach or authenticate with its API"],
+    ["init", "Error: Unclosed configuration block\n\n  on template/main.tf line 1", ConfigurationError, "the template's Terraform code has an error"],
+    ["plan", 'Error: Unsupported argument\n\n  on cdk.tf.json line 20, in module.environment:', ConfigurationError, "the template's Terraform code has an error"],
+    ["apply", "Error: something else entirely", TerraformError, "terraform apply failed"],
+  ] as const)("%s: %j", (step, stderr, type, reason) => {
+    const error = classifyTerraformFailure(step, stderr);
+    expect(error).toBeInstanceOf(type);
+    expect(error.reason).toBe(reason);
+    expect(error.details).toBe(stderr);
+  });
+});
