@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { AppliedPlan, RootModuleRequest, SavedPlan, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
 import type { PlanMode } from "../../core/planning/index.js";
-import { summarizePlanJson } from "../../core/planning/index.js";
+import { needsAttributeDetail, parsePlanStream, summarizePlanJson, summarizePlanStream } from "../../core/planning/index.js";
 import { TerraformError } from "../../core/terraform/index.js";
 import { classifyTerraformFailure } from "./classify-terraform-failure.js";
 import { materializeTemplate } from "./materialize-template.js";
@@ -33,8 +33,10 @@ const INIT_STAMP = ".envbot-init";
 export function cliTerraformRunner(settings: CliTerraformRunnerSettings): TerraformRunner {
   const pluginCache = path.join(settings.dataDir, "plugin-cache");
 
-  async function terraform(step: "init" | "plan" | "show" | "apply" | "output", args: string[], cwd: string, options: TerraformRunOptions, log: LogTail) {
+  async function terraform(step: Step, args: string[], cwd: string, options: TerraformRunOptions, log: LogTail) {
     const secretVars = Object.fromEntries(Object.entries(options.secrets).map(([name, value]) => [`TF_VAR_${name}`, value]));
+    // plan streams JSON (-json): progress and the log show each message's text.
+    const readable = step === "plan" ? (line: string) => uiMessageText(line) : (line: string) => line;
     const result = await runTerraformCommand({
       binary: settings.binary,
       args,
@@ -45,7 +47,9 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       redact: options.redact,
       signal: options.signal,
       // JSON read back by envbot (show, output) is neither progress nor log.
-      onOutput: step === "show" || step === "output" ? undefined : (line) => {
+      onOutput: step === "show" || step === "output" ? undefined : (raw) => {
+        const line = readable(raw);
+        if (line === undefined) return;
         log.push(line);
         options.onOutput?.(line);
       },
@@ -55,7 +59,8 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
     });
     // plan -detailed-exitcode: 2 means "succeeded, with changes".
     if (result.code !== 0 && !(step === "plan" && result.code === 2)) {
-      const failure = classifyTerraformFailure(step, result.stderr || result.stdout);
+      const errors = step === "plan" ? parsePlanStream(result.stdout).errors.join("\n\n") : "";
+      const failure = classifyTerraformFailure(step, errors || result.stderr || result.stdout);
       failure.log = log.text();
       throw failure;
     }
@@ -78,20 +83,28 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
 
       const planFile = path.join(workDir, "plans", `${request.mode}-${Date.now()}.tfplan`);
       await mkdir(path.dirname(planFile), { recursive: true });
-      const planned = await terraform("plan", ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-lock-timeout=${settings.lockTimeoutMs}ms`, ...modeFlags(request.mode), `-out=${planFile}`], workDir, options, log);
-      const shown = await terraform("show", ["show", "-json", "-no-color", planFile], workDir, options, new LogTail());
-      let json: unknown;
-      try {
-        json = JSON.parse(shown.stdout);
-      } catch {
-        throw new TerraformError("terraform show -json did not print JSON", shown.stdout.slice(0, 500));
+      const planned = await terraform(
+        "plan",
+        ["plan", "-input=false", "-no-color", "-json", "-detailed-exitcode", `-lock-timeout=${settings.lockTimeoutMs}ms`, ...modeFlags(request.mode), `-out=${planFile}`],
+        workDir,
+        options,
+        log,
+      );
+      const stream = parsePlanStream(planned.stdout);
+      let summary = summarizePlanStream(stream, request.environment.name, request.mode);
+      // Creations and deletions are fully described by the stream; updates and drift need the
+      // saved plan's attribute values, which cost one more Terraform process (provider schemas).
+      if (needsAttributeDetail(stream)) {
+        const shown = await terraform("show", ["show", "-json", "-no-color", planFile], workDir, options, new LogTail());
+        let json: unknown;
+        try {
+          json = JSON.parse(shown.stdout);
+        } catch {
+          throw new TerraformError("terraform show -json did not print JSON", shown.stdout.slice(0, 500));
+        }
+        summary = summarizePlanJson(json, request.environment.name, request.mode);
       }
-      return {
-        summary: summarizePlanJson(json, request.environment.name, request.mode),
-        text: planText(planned.stdout),
-        handle: planFile,
-        log: log.text(),
-      };
+      return { summary, text: stream.messages.join("\n"), handle: planFile, log: log.text() };
     },
 
     async apply(plan, options): Promise<AppliedPlan> {
@@ -112,14 +125,21 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
   };
 }
 
-function modeFlags(mode: PlanMode): string[] {
-  return mode === "destroy" ? ["-destroy"] : mode === "refresh-only" ? ["-refresh-only"] : [];
+type Step = "init" | "plan" | "show" | "apply" | "output";
+
+/** The text of one line of Terraform's JSON UI; undefined for lines with nothing to read. */
+function uiMessageText(line: string): string | undefined {
+  if (!line.startsWith("{")) return line;
+  try {
+    const message = JSON.parse(line) as { "@message"?: string; type?: string };
+    return message.type === "version" ? undefined : message["@message"];
+  } catch {
+    return line;
+  }
 }
 
-/** The part of `terraform plan` output a reviewer reads: from the plan itself on. */
-function planText(stdout: string): string {
-  const start = stdout.search(/^(Terraform used the selected providers|No changes\.|Terraform will perform|Note: Objects have changed)/m);
-  return (start >= 0 ? stdout.slice(start) : stdout).trim();
+function modeFlags(mode: PlanMode): string[] {
+  return mode === "destroy" ? ["-destroy"] : mode === "refresh-only" ? ["-refresh-only"] : [];
 }
 
 const REPOSITORY = /^(local|[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)$/;
