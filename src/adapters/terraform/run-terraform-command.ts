@@ -23,17 +23,28 @@ export interface TerraformCommandResult {
 
 /** Output kept in memory per stream; `show -json` of a large plan is the biggest we read. */
 const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
+/** After Terraform exits, how long its children (providers, provisioners) may hold its output open. */
+const STREAM_DRAIN_MS = 1000;
 
 /**
  * Runs one terraform command (argument array, no shell) and streams its output line by line,
  * redacted. On timeout or cancellation it interrupts Terraform first (so it can release the
- * state lock), then kills it after the grace period.
+ * state lock), then kills it after the grace period. Terraform runs in a process group of its
+ * own, so the interrupt reaches its providers and provisioners as a Ctrl-C would, and the kill
+ * leaves none of them behind.
  */
 export function runTerraformCommand(command: TerraformCommand): Promise<TerraformCommandResult> {
   const { binary, args, cwd, env, timeoutMs, killGraceMs, redact, signal, onOutput } = command;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new TerraformCancelledError("the run was cancelled before it started"));
-    const child = spawn(binary, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(binary, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal); // the group is gone already
+      }
+    };
     const out = capture(onOutput, redact);
     const err = capture(onOutput, redact);
     child.stdout.on("data", out.push);
@@ -44,8 +55,8 @@ export function runTerraformCommand(command: TerraformCommand): Promise<Terrafor
     const stop = (why: "timeout" | "cancelled") => {
       if (stopped) return;
       stopped = why;
-      child.kill("SIGINT");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), killGraceMs);
+      signalGroup("SIGINT");
+      killTimer = setTimeout(() => signalGroup("SIGKILL"), killGraceMs);
     };
     const timer = setTimeout(() => stop("timeout"), timeoutMs);
     const onAbort = () => stop("cancelled");
@@ -60,18 +71,34 @@ export function runTerraformCommand(command: TerraformCommand): Promise<Terrafor
           : error,
       );
     });
-    child.on("close", (code) => {
+    // "exit", not "close": a grandchild may keep the pipes open long after Terraform is gone.
+    child.on("exit", (code) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
       signal?.removeEventListener("abort", onAbort);
-      out.flush();
-      err.flush();
-      const stderr = redact(err.text());
-      if (stopped === "timeout") {
-        return reject(new TerraformTimeoutError(`terraform ${args[0]} took longer than ${formatMs(timeoutMs)} and was stopped`, stderr));
-      }
-      if (stopped === "cancelled") return reject(new TerraformCancelledError(`terraform ${args[0]} was cancelled`, stderr));
-      resolve({ code: code ?? 1, stdout: redact(out.text()), stderr });
+      const finish = () => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        out.flush();
+        err.flush();
+        const stderr = redact(err.text());
+        if (stopped === "timeout") {
+          return reject(new TerraformTimeoutError(`terraform ${args[0]} took longer than ${formatMs(timeoutMs)} and was stopped`, stderr));
+        }
+        if (stopped === "cancelled") return reject(new TerraformCancelledError(`terraform ${args[0]} was cancelled`, stderr));
+        resolve({ code: code ?? 1, stdout: redact(out.text()), stderr });
+      };
+      if (child.stdout.closed && child.stderr.closed) return finish();
+      const drain = setTimeout(finish, STREAM_DRAIN_MS);
+      let open = 2;
+      const closed = () => {
+        if (--open === 0) {
+          clearTimeout(drain);
+          finish();
+        }
+      };
+      child.stdout.once("close", closed);
+      child.stderr.once("close", closed);
     });
   });
 }
