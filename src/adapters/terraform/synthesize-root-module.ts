@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -96,7 +97,7 @@ function configureBackend(stack: TerraformStack, input: SynthesisInput): void {
     }
     case "pg":
       // The connection string comes from the server's PG_CONN_STR, never from a file.
-      new RawBackend(stack, "pg", { schema_name: `${state.pg?.schemaPrefix ?? "envbot"}_${schemaSafe(repository)}_${schemaSafe(environment.name)}` });
+      new RawBackend(stack, "pg", { schema_name: pgSchemaName(state.pg?.schemaPrefix ?? "envbot", repository, environment.name) });
       return;
   }
 }
@@ -130,8 +131,15 @@ function emulatorBackendSettings(endpoint: string): Record<string, unknown> {
   };
 }
 
-function schemaSafe(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+/**
+ * One PostgreSQL schema per environment: readable, and unique through a hash of the exact names
+ * (folding to [a-z0-9_] alone would let "acme/x-y" and "acme/x_y" share a state; PostgreSQL also
+ * cuts names at 63 bytes).
+ */
+export function pgSchemaName(prefix: string, repository: string, environment: string): string {
+  const readable = `${prefix}_${repository}_${environment}`.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 50);
+  const hash = createHash("sha256").update(`${repository}\n${environment}`).digest("hex").slice(0, 8);
+  return `${readable}_${hash}`;
 }
 
 /** The aws provider without generated bindings: its configuration is passed through as is. */

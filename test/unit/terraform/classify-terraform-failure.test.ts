@@ -18,3 +18,13 @@ describe("turning Terraform's error text into a typed error", () => {
     expect(error.details).toBe(stderr);
   });
 });
+
+describe("the PostgreSQL schema of an environment's state", () => {
+  test("is readable, at most 63 bytes, and different for names that fold alike", async () => {
+    const { pgSchemaName } = await import("../../../src/adapters/terraform/synthesize-root-module.js");
+    expect(pgSchemaName("envbot", "acme/shop", "checkout")).toMatch(/^envbot_acme_shop_checkout_[0-9a-f]{8}$/);
+    expect(pgSchemaName("envbot", "acme/x-y", "a1")).not.toBe(pgSchemaName("envbot", "acme/x_y", "a1"));
+    const long = pgSchemaName("envbot", `acme/${"r".repeat(100)}`, "e".repeat(40));
+    expect(long.length).toBeLessThanOrEqual(63);
+  });
+});
