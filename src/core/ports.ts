@@ -102,6 +102,11 @@ export interface Store {
   releaseLock(repository: string, environment: string, holder: string): Promise<boolean>;
   listLocks(repository?: string): Promise<LockRecord[]>;
 
+  /** Records a webhook delivery id; false when it was recorded before (a redelivery). Atomic. */
+  recordDelivery(id: string, receivedAt?: Date): Promise<boolean>;
+  /** Forgets deliveries received before this moment; returns how many. */
+  pruneDeliveries(olderThan: Date): Promise<number>;
+
   close(): Promise<void>;
 }
 

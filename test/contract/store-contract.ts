@@ -250,5 +250,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((await store.listLocks()).map((l) => l.holder)).toEqual(winners);
       });
     });
+  
+  test("a webhook delivery is recorded once; a redelivery of the same id is recognized", async () => {
+    expect(await store.recordDelivery("d-1")).toBe(true);
+    expect(await store.recordDelivery("d-1")).toBe(false);
+    expect(await store.recordDelivery("d-2")).toBe(true);
   });
+
+  test("old deliveries are pruned, recent ones kept", async () => {
+    await store.recordDelivery("old", new Date("2026-01-01T00:00:00Z"));
+    await store.recordDelivery("new", new Date("2026-06-01T00:00:00Z"));
+    expect(await store.pruneDeliveries(new Date("2026-03-01T00:00:00Z"))).toBe(1);
+    expect(await store.recordDelivery("old")).toBe(true);
+    expect(await store.recordDelivery("new")).toBe(false);
+  });
+});
 }

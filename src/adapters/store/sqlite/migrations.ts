@@ -56,4 +56,14 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: "webhook deliveries, so a redelivery is processed once",
+    sql: `
+      CREATE TABLE deliveries (
+        id          TEXT PRIMARY KEY,
+        received_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -71,6 +71,9 @@ export function openSqliteStore(options: { file: string }): Store {
     releaseLock: db.prepare("DELETE FROM locks WHERE repository = ? AND environment = ? AND holder = ?"),
     listLocks: db.prepare("SELECT * FROM locks ORDER BY repository, environment"),
     listLocksOf: db.prepare("SELECT * FROM locks WHERE repository = ? ORDER BY environment"),
+
+    insertDelivery: db.prepare("INSERT INTO deliveries (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"),
+    pruneDeliveries: db.prepare("DELETE FROM deliveries WHERE received_at < ?"),
   };
 
   const finishRun = db.transaction((id: number, result: Parameters<Store["finishRun"]>[1]): RunRow => {
@@ -161,6 +164,14 @@ export function openSqliteStore(options: { file: string }): Store {
     async listLocks(repository) {
       const rows = (repository === undefined ? sql.listLocks.all() : sql.listLocksOf.all(repository)) as LockRow[];
       return rows.map(lockFromRow);
+    },
+
+    async recordDelivery(id, receivedAt = new Date()) {
+      return sql.insertDelivery.run(id, toText(receivedAt)).changes > 0;
+    },
+
+    async pruneDeliveries(olderThan) {
+      return sql.pruneDeliveries.run(toText(olderThan)).changes;
     },
 
     async close() {
