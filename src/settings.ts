@@ -22,6 +22,8 @@ export interface Settings {
   };
   /** ENVBOT_SECRETS_ALLOW: comma-separated globs of variable names fromEnv may read. */
   secretsAllow: string[];
+  /** ENVBOT_CONCURRENCY: pull request jobs the app runs at once (default 2). */
+  concurrency: number;
 }
 
 export class SettingsError extends Error {
@@ -48,7 +50,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     stateLockTimeoutMs: duration("ENVBOT_STATE_LOCK_TIMEOUT", "1m"),
     aws: { region: env.ENVBOT_AWS_REGION || env.AWS_REGION || "us-east-1", endpoint },
     secretsAllow: (env.ENVBOT_SECRETS_ALLOW || "*").split(",").map((s) => s.trim()).filter(Boolean),
+    concurrency: positiveInteger(env, "ENVBOT_CONCURRENCY", 2),
   };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (!text) return fallback;
+  if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new SettingsError(`${name}: '${text}' is not a whole number from 1 to 9999`);
+  return Number(text);
 }
 
 /** A documented per-user alternative to ./.envbot, for people who run envbot from anywhere. */

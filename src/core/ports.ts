@@ -3,6 +3,14 @@ import type { Environment } from "./environment/environment.js";
 import type { PlanMode, PlanSummary } from "./planning/plan-summary.js";
 import type { Redact } from "./secrets/redactor.js";
 import type { SecretReference } from "../generated/schemas.js";
+import type {
+  EnvironmentApplyReport,
+  EnvironmentReport,
+  MergeEffect,
+  PullRequestApplyReport,
+  PullRequestPlanReport,
+  ValidationReport,
+} from "./pull-requests/pull-request-report.js";
 
 /**
  * The ports through which the core reaches the outside world. Adapters implement them
@@ -168,4 +176,52 @@ export interface SecretProvider {
 
 export class SecretUnavailableError extends Error {
   override name = "SecretUnavailableError";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code host (GitHub) and the reports a pull request gets.
+
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface ChangedFile {
+  path: string;
+  status: "added" | "modified" | "removed" | "renamed" | "copied" | "changed" | "unchanged";
+  /** For a rename: the path before. */
+  previousPath?: string;
+}
+
+export interface CodeHost {
+  /** The files a pull request changes. */
+  listChangedFiles(repository: string, number: number): Promise<ChangedFile[]>;
+  /** The repository's files at a commit or branch. */
+  filesAt(repository: string, ref: string): RepoFiles;
+  permissionOf(repository: string, login: string): Promise<Permission>;
+}
+
+/** Where a pull request's progress and results are published (check runs, the comment, deployments). */
+export interface PullRequestReporter {
+  validationChecked(report: ValidationReport): Promise<void>;
+  planStarted(environment: string): Promise<void>;
+  environmentPlanned(report: EnvironmentReport): Promise<void>;
+  planReported(report: PullRequestPlanReport): Promise<void>;
+  applyStarted(environment: string, effect: MergeEffect): Promise<void>;
+  environmentApplied(report: EnvironmentApplyReport): Promise<void>;
+  applyReported(report: PullRequestApplyReport): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work queue: webhooks are acknowledged at once; Terraform runs here.
+
+export interface QueuedJob {
+  /** Jobs with the same key supersede each other: a newer one cancels the running one. */
+  key: string;
+  run(signal: AbortSignal): Promise<void>;
+}
+
+export interface JobQueue {
+  enqueue(job: QueuedJob): void;
+  /** Runs `work` when no other work holds `key` (one Terraform operation per environment). */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import type { PlanSummary, ResourceAction, ResourceChange } from "../core/planning/index.js";
 import type { EnvironmentRecord } from "../core/ports.js";
 
-const SYMBOL: Record<ResourceAction, string> = { create: "+", update: "~", delete: "-", replace: "-/+", read: "<=", forget: "forget" };
+/** Terraform's symbol for each action; "+" and "-" lead a line so GitHub colours it in a diff block. */
+export const ACTION_SYMBOL: Record<ResourceAction, string> = { create: "+", update: "~", delete: "-", replace: "-/+", read: "<=", forget: "forget" };
 
 /** "1 to add, 0 to change, 0 to destroy" as Terraform says it. */
 export function formatChangeCounts(summary: PlanSummary): string {
@@ -28,7 +29,7 @@ export function formatPlanSummary(summary: PlanSummary): string {
 }
 
 function formatResource(resource: ResourceChange): string {
-  const head = `  ${SYMBOL[resource.action].padEnd(3)} ${resource.address}`;
+  const head = `  ${ACTION_SYMBOL[resource.action].padEnd(3)} ${resource.address}`;
   const details = resource.attributes.map((a) =>
     a.sensitive ? `      ${a.path}: (sensitive)` : a.unknown ? `      ${a.path}: ${a.before ?? "null"} -> (known after apply)` : `      ${a.path}: ${a.before ?? "null"} -> ${a.after ?? "null"}`,
   );

@@ -30,7 +30,7 @@ export async function applyPlan(
 
   let redact = (text: string) => text;
   try {
-    const secrets = await resolveSecrets(environment, deps.secrets);
+    const secrets = await resolveSecrets(environment, deps.secrets, deps.knownSecrets);
     redact = secrets.redact;
     const applied = await deps.terraform.apply(planned.plan, { secrets: secrets.values, redact, signal: context.signal, onOutput: context.onOutput });
     const finished = await store.finishRun(run.id, {

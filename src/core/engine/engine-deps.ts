@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
 import type { RepoFiles, SecretProvider, Store, TerraformRunner } from "../ports.js";
+import type { KnownSecrets } from "../secrets/known-secrets.js";
 
 /** The agents the engine works through. */
 export interface EngineDeps {
@@ -7,6 +8,8 @@ export interface EngineDeps {
   terraform: TerraformRunner;
   secrets: SecretProvider;
   now: () => Date;
+  /** Collects resolved secret values for the outgoing-request guard of the app. */
+  knownSecrets?: KnownSecrets;
 }
 
 /** Who asks for an operation, on which revision of which repository. */

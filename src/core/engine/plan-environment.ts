@@ -25,7 +25,7 @@ export async function planEnvironment(
 
   let redact: Redact = (text) => text;
   try {
-    const secrets = await resolveSecrets(environment, deps.secrets);
+    const secrets = await resolveSecrets(environment, deps.secrets, deps.knownSecrets);
     redact = secrets.redact;
     // ttl counts from the first apply: an environment never applied counts from now, and the
     // first apply records this same moment, so later plans compute the same expires-at tag.

@@ -1,12 +1,18 @@
 import type { Environment } from "../environment/index.js";
 import type { SecretProvider } from "../ports.js";
+import type { KnownSecrets } from "../secrets/known-secrets.js";
 import { createRedactor, type Redact } from "../secrets/redactor.js";
 
 /** The values of an environment's secrets, and the redactor that hides them from every text. */
-export async function resolveSecrets(environment: Environment, provider: SecretProvider): Promise<{ values: Record<string, string>; redact: Redact }> {
+export async function resolveSecrets(
+  environment: Environment,
+  provider: SecretProvider,
+  known?: KnownSecrets,
+): Promise<{ values: Record<string, string>; redact: Redact }> {
   const values: Record<string, string> = {};
   for (const [name, reference] of Object.entries(environment.secrets)) {
     values[name] = await provider.resolve(name, reference);
   }
+  known?.add(Object.values(values));
   return { values, redact: createRedactor(Object.values(values)) };
 }

@@ -23,7 +23,10 @@ export interface DefinitionDocument {
 }
 
 export interface ValidateEnvironmentsInput {
+  /** Where templates (and, without `documents`, the definitions) are read. */
   repo: RepoFiles;
+  /** Where .github/envbot.yml is read: the default branch, never a pull request. Default: repo. */
+  policy?: RepoFiles;
   /** The definitions to check; by default every environments/*.yaml of the repository. */
   documents?: DefinitionDocument[];
   /** Check every template under templates/, not only those the definitions use. */
@@ -53,7 +56,7 @@ const DURATION_PATTERN = /^[1-9][0-9]{0,5}[mhd]$/;
 export async function validateEnvironments(input: ValidateEnvironmentsInput): Promise<ValidationReport> {
   const { repo, now } = input;
   const diagnostics: Diagnostic[] = [];
-  const config = await loadConfig(repo, diagnostics);
+  const config = await loadConfig(input.policy ?? repo, diagnostics);
   const templates = templateLoader(repo, diagnostics);
   const documents = input.documents ?? (await listDefinitions(repo, diagnostics));
 

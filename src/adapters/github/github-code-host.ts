@@ -1,0 +1,77 @@
+import type { ChangedFile, CodeHost, Permission, RepoFile, RepoFiles } from "../../core/ports.js";
+import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
+
+/** GitHub lists at most 3,000 files of a pull request. */
+const MAX_PULL_REQUEST_FILES = 3000;
+
+/** The code host on GitHub's REST API, for one installation. */
+export function githubCodeHost(octokit: Octokit): CodeHost {
+  return {
+    async listChangedFiles(repository, number) {
+      const { owner, repo } = splitRepository(repository);
+      const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 });
+      return files.slice(0, MAX_PULL_REQUEST_FILES).map(
+        (f): ChangedFile => ({ path: f.filename, status: f.status, ...(f.previous_filename ? { previousPath: f.previous_filename } : {}) }),
+      );
+    },
+
+    filesAt(repository, ref) {
+      return githubRepoFiles(octokit, repository, ref);
+    },
+
+    async permissionOf(repository, login) {
+      const { owner, repo } = splitRepository(repository);
+      try {
+        const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
+        // role_name carries maintain and triage, which the older permission field folds away.
+        const role = (data as { role_name?: string }).role_name;
+        return (["admin", "maintain", "write", "triage", "read"].includes(role ?? "") ? role : data.permission) as Permission;
+      } catch (error) {
+        if (statusOf(error) === 404) return "none";
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * A repository at one commit through the contents API. Answers are cached for the life of the
+ * object (a commit does not change), so a template read twice costs one request.
+ */
+export function githubRepoFiles(octokit: Octokit, repository: string, ref: string): RepoFiles {
+  const { owner, repo } = splitRepository(repository);
+  const cache = new Map<string, Promise<unknown>>();
+  const contents = (path: string): Promise<unknown> => {
+    let pending = cache.get(path);
+    if (!pending) {
+      pending = octokit.rest.repos
+        .getContent({ owner, repo, path, ref })
+        .then((r) => r.data as unknown)
+        .catch((error: unknown) => {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        });
+      cache.set(path, pending);
+    }
+    return pending;
+  };
+
+  return {
+    async readFile(path, maxBytes): Promise<RepoFile | undefined> {
+      const data = (await contents(path)) as { type?: string; size?: number; content?: string; encoding?: string } | unknown[] | undefined;
+      if (!data || Array.isArray(data) || data.type !== "file") return undefined;
+      const size = data.size ?? 0;
+      if (size > maxBytes) return { size, bytes: new Uint8Array() };
+      if (data.encoding === "base64" && data.content !== undefined) return { size, bytes: new Uint8Array(Buffer.from(data.content, "base64")) };
+      // Files over 1 MB come without content: ask for the raw bytes.
+      const raw = await octokit.rest.repos.getContent({ owner, repo, path, ref, mediaType: { format: "raw" } });
+      const bytes = typeof raw.data === "string" ? new TextEncoder().encode(raw.data) : new Uint8Array(raw.data as unknown as ArrayBuffer);
+      return { size, bytes };
+    },
+
+    async listDirectory(path) {
+      const data = await contents(path);
+      return Array.isArray(data) ? data.map((entry: { name: string }) => entry.name) : undefined;
+    },
+  };
+}

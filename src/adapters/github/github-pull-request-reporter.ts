@@ -1,0 +1,111 @@
+import type { PullRequestReporter } from "../../core/ports.js";
+import type { PullRequestRef } from "../../core/pull-requests/index.js";
+import {
+  annotationBatches,
+  environmentCheckName,
+  renderApplyCheck,
+  renderEnvironmentCheck,
+  renderEnvironmentCheckInProgress,
+  renderValidationCheck,
+  VALIDATION_CHECK_NAME,
+} from "../../render/check-runs.js";
+import { COMMENT_MARKER, renderApplyComment, renderPlanComment } from "../../render/pull-request-comment.js";
+import { APPLY_COMMENT_MARKER } from "../../render/pull-request-comment.js";
+import { splitRepository, type Octokit } from "./octokit-types.js";
+import { upsertCommentParts } from "./upsert-comment-parts.js";
+
+/**
+ * Publishes a pull request's progress on GitHub: check runs (validation with annotations, one per
+ * environment), the one plan comment, and deployments for applied environments. All wording comes
+ * from src/render.
+ */
+export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest: PullRequestRef; mergeSha?: string }): PullRequestReporter {
+  const { octokit, pullRequest: pr } = input;
+  const { owner, repo } = splitRepository(pr.repository);
+  const headSha = input.mergeSha ?? pr.headSha;
+  const checks = new Map<string, number>();
+  const deployments = new Map<string, number>();
+
+  async function startCheck(name: string, output: { title: string; summary: string }) {
+    const { data } = await octokit.rest.checks.create({ owner, repo, name, head_sha: headSha, status: "in_progress", started_at: new Date().toISOString(), output });
+    checks.set(name, data.id);
+  }
+
+  async function completeCheck(name: string, result: { conclusion: "success" | "failure" | "neutral" | "cancelled"; title: string; summary: string; text?: string }) {
+    const output = { title: result.title, summary: result.summary, ...(result.text ? { text: result.text } : {}) };
+    const id = checks.get(name);
+    const completed = { status: "completed" as const, conclusion: result.conclusion, completed_at: new Date().toISOString(), output };
+    if (id === undefined) await octokit.rest.checks.create({ owner, repo, name, head_sha: headSha, ...completed });
+    else await octokit.rest.checks.update({ owner, repo, check_run_id: id, ...completed });
+  }
+
+  return {
+    async validationChecked(report) {
+      const check = renderValidationCheck(report);
+      const [first = [], ...rest] = annotationBatches(check.annotations);
+      const output = { title: check.title, summary: check.summary };
+      const { data } = await octokit.rest.checks.create({
+        owner,
+        repo,
+        name: VALIDATION_CHECK_NAME,
+        head_sha: headSha,
+        status: "completed",
+        conclusion: check.conclusion,
+        completed_at: new Date().toISOString(),
+        output: { ...output, annotations: first },
+      });
+      // GitHub takes at most 50 annotations per request; later updates append.
+      for (const batch of rest) await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: { ...output, annotations: batch } });
+    },
+
+    planStarted(environment) {
+      return startCheck(environmentCheckName(environment, "plan"), renderEnvironmentCheckInProgress(environment));
+    },
+
+    environmentPlanned(report) {
+      return completeCheck(environmentCheckName(report.environment, "plan"), renderEnvironmentCheck(report));
+    },
+
+    async planReported(report) {
+      await upsertCommentParts({ octokit, repository: pr.repository, issueNumber: pr.number, marker: COMMENT_MARKER, parts: renderPlanComment(report) });
+    },
+
+    async applyStarted(environment, effect) {
+      await startCheck(environmentCheckName(environment, "apply"), renderEnvironmentCheckInProgress(environment, "apply"));
+      if (effect !== "apply") return;
+      // required_contexts: [] because envbot's own checks on this commit are still running;
+      // auto_merge: false because the merge commit is already what the default branch holds.
+      const { data } = await octokit.rest.repos.createDeployment({
+        owner,
+        repo,
+        ref: headSha,
+        environment,
+        auto_merge: false,
+        required_contexts: [],
+        description: `envbot: apply ${environment} (#${pr.number})`,
+      });
+      if ("id" in data) {
+        deployments.set(environment, data.id);
+        await octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: data.id, state: "in_progress" });
+      }
+    },
+
+    async environmentApplied(report) {
+      await completeCheck(environmentCheckName(report.environment, "apply"), renderApplyCheck(report));
+      const deployment = deployments.get(report.environment);
+      if (deployment === undefined) return;
+      await octokit.rest.repos.createDeploymentStatus({
+        owner,
+        repo,
+        deployment_id: deployment,
+        state: report.kind === "applied" ? "success" : "failure",
+        ...(report.kind === "applied" && report.url ? { environment_url: report.url } : {}),
+        description: report.kind === "applied" ? "applied by envbot" : "envbot could not apply it",
+      });
+    },
+
+    async applyReported(report) {
+      await upsertCommentParts({ octokit, repository: pr.repository, issueNumber: pr.number, marker: APPLY_COMMENT_MARKER, parts: renderApplyComment(report) });
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { applyPlan, planEnvironment } from "../engine/index.js";
+import type { Environment } from "../environment/index.js";
+import type { RepoFiles } from "../ports.js";
+import { environmentChanges, pullRequestHolder, type DefinitionChange } from "./environment-changes.js";
+import { loadDefinitions } from "./load-definitions.js";
+import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
+import type { EnvironmentApplyReport, PullRequestApplyReport, PullRequestRef } from "./pull-request-report.js";
+
+/**
+ * A pull request was merged: plan each changed environment again at the merge commit (what is on
+ * the default branch now, so its templates are trusted) and apply it; destroy the environments
+ * whose definitions it removed; then release the pull request's locks.
+ */
+export async function applyMergedPullRequest(
+  deps: PullRequestDeps,
+  job: PullRequestJob & { pullRequest: PullRequestRef; mergeSha: string },
+): Promise<PullRequestApplyReport | undefined> {
+  const { host } = deps;
+  const { pullRequest: pr, mergeSha, reporter } = job;
+  const changes = environmentChanges(await host.listChangedFiles(pr.repository, pr.number));
+  try {
+    if (changes.length === 0) return undefined;
+    const merged = host.filesAt(pr.repository, mergeSha);
+    const base = host.filesAt(pr.repository, pr.baseSha);
+    const applied = await loadDefinitions({ changes: changes.filter((c) => c.effect === "apply"), definitions: merged, templates: merged, policy: merged, now: deps.now() });
+    // A removed definition (and perhaps its template) is gone from the merge commit: destroy with the base's.
+    const removed = await loadDefinitions({ changes: changes.filter((c) => c.effect === "destroy"), definitions: base, templates: base, policy: merged, now: deps.now() });
+
+    const reports: EnvironmentApplyReport[] = [];
+    for (const change of changes) {
+      const loaded = change.effect === "apply" ? applied : removed;
+      const environment = loaded.environments.get(change.environment);
+      const report: EnvironmentApplyReport = environment
+        ? await applyOne(change, environment, change.effect === "apply" ? merged : base, loaded.config)
+        : { kind: "invalid", environment: change.environment, problems: loaded.problems.get(change.environment) ?? 1 };
+      reports.push(report);
+      await reporter.environmentApplied(report);
+    }
+    const result: PullRequestApplyReport = { pullRequest: pr, mergeSha, environments: reports };
+    await reporter.applyReported(result);
+    return result;
+  } finally {
+    await releasePullRequestLocks(deps, pr);
+  }
+
+  async function applyOne(change: DefinitionChange, environment: Environment, templateFiles: RepoFiles, config: Parameters<typeof planEnvironment>[1]["config"]): Promise<EnvironmentApplyReport> {
+    await reporter.applyStarted(environment.name, change.effect);
+    const context = { repository: pr.repository, commit: mergeSha, actor: pr.author, templateFiles, config, signal: job.signal, onOutput: job.onOutput };
+    return deps.queue.exclusive(environmentKey(pr.repository, environment.name), async (): Promise<EnvironmentApplyReport> => {
+      const planned = await planEnvironment(deps, context, environment, change.effect === "destroy" ? "destroy" : "normal");
+      if (!planned.ok) return { kind: "failed", environment: environment.name, effect: change.effect, reason: planned.reason, details: planned.details, log: planned.run.logExcerpt ?? "" };
+      const outcome = await applyPlan(deps, context, environment, planned);
+      if (!outcome.ok) return { kind: "failed", environment: environment.name, effect: change.effect, reason: outcome.reason, details: outcome.details, log: outcome.run.logExcerpt ?? "" };
+      const outputs = Object.fromEntries(Object.entries(outcome.applied.outputs).filter(([, o]) => !o.sensitive).map(([name, o]) => [name, o.value]));
+      const url = typeof outputs.url === "string" ? outputs.url : undefined;
+      return { kind: "applied", environment: environment.name, effect: change.effect, summary: planned.plan.summary, outputs, url };
+    });
+  }
+}
+
+/** A pull request was closed without merging: its locks are released. Returns the environments. */
+export async function releasePullRequestLocks(deps: Pick<PullRequestDeps, "store">, pr: Pick<PullRequestRef, "repository" | "number">, only?: string): Promise<string[]> {
+  const released: string[] = [];
+  for (const lock of await deps.store.listLocks(pr.repository)) {
+    if (lock.holder !== pullRequestHolder(pr.number) || (only !== undefined && lock.environment !== only)) continue;
+    if (await deps.store.releaseLock(pr.repository, lock.environment, lock.holder)) released.push(lock.environment);
+  }
+  return released;
+}

@@ -1,0 +1,45 @@
+import type { Diagnostic } from "../diagnostics/index.js";
+import type { Environment } from "../environment/index.js";
+import type { ResolvedConfig } from "../config/repository-config.js";
+import type { RepoFiles } from "../ports.js";
+import { validateEnvironments, type DefinitionDocument } from "../validation/index.js";
+import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
+import type { DefinitionChange } from "./environment-changes.js";
+
+export interface LoadedDefinitions {
+  environments: Map<string, Environment>;
+  diagnostics: Diagnostic[];
+  /** Problems per environment name. */
+  problems: Map<string, number>;
+  config: ResolvedConfig;
+}
+
+/** Reads and validates the definitions of `changes` from `definitions`, templates from `templates`. */
+export async function loadDefinitions(input: {
+  changes: readonly DefinitionChange[];
+  definitions: RepoFiles;
+  templates: RepoFiles;
+  policy: RepoFiles;
+  now: Date;
+}): Promise<LoadedDefinitions> {
+  const documents: DefinitionDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const change of input.changes) {
+    const content = await input.definitions.readFile(change.file, MAX_YAML_FILE_BYTES);
+    if (content) documents.push({ file: change.file, content });
+    else diagnostics.push({ file: change.file, line: 1, column: 1, path: "", message: "the definition could not be read at this commit" });
+  }
+  const report = await validateEnvironments({ repo: input.templates, policy: input.policy, documents, now: input.now });
+  diagnostics.push(...report.diagnostics);
+  const problems = new Map<string, number>();
+  for (const change of input.changes) {
+    const count = diagnostics.filter((d) => d.file === change.file).length;
+    if (count > 0) problems.set(change.environment, count);
+  }
+  return {
+    environments: new Map(report.environments.map((e) => [e.name, e])),
+    diagnostics,
+    problems,
+    config: report.config,
+  };
+}

@@ -1,0 +1,56 @@
+import type { Probot } from "probot";
+import { githubCodeHost } from "../adapters/github/github-code-host.js";
+import { githubPullRequestReporter } from "../adapters/github/github-pull-request-reporter.js";
+import { parseCommentCommand, planPullRequest, releasePullRequestLocks } from "../core/pull-requests/index.js";
+import { renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../render/command-replies.js";
+import type { AppServices } from "./app-services.js";
+import { firstDelivery, pullRequestJobKey, reportUnexpectedError } from "./job-support.js";
+import { pullRequestRef } from "./pull-request-ref.js";
+
+const WRITERS = new Set(["admin", "maintain", "write"]);
+
+/** `/envbot plan [NAME]` and `/envbot unlock [NAME]` in a pull request comment. */
+export function registerCommentCommandHandler(app: Probot, services: AppServices): void {
+  app.on("issue_comment.created", async (context) => {
+    const { issue, comment, repository } = context.payload;
+    if (!issue.pull_request || comment.user?.type === "Bot") return;
+    const command = parseCommentCommand(comment.body ?? "");
+    if (!command || !(await firstDelivery(services, context))) return;
+
+    const host = githubCodeHost(context.octokit);
+    const login = comment.user?.login ?? "ghost";
+    const permission = await host.permissionOf(repository.full_name, login);
+    if (!WRITERS.has(permission)) {
+      await context.octokit.rest.issues.createComment(context.issue({ body: renderCommandRefusal({ login, repository: repository.full_name, permission }) }));
+      return;
+    }
+    if (command.kind === "unknown") {
+      await context.octokit.rest.issues.createComment(context.issue({ body: renderUnknownCommand(command.text) }));
+      return;
+    }
+    // Acknowledge at once; the work itself goes through the queue.
+    await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
+
+    if (command.kind === "unlock") {
+      const released = await releasePullRequestLocks(services.engine, { repository: repository.full_name, number: issue.number }, command.environment);
+      await context.octokit.rest.issues.createComment(context.issue({ body: renderUnlockResult({ released, environment: command.environment, number: issue.number }) }));
+      return;
+    }
+
+    const { data } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
+    const pullRequest = pullRequestRef(data);
+    services.queue.enqueue({
+      key: pullRequestJobKey(pullRequest.repository, pullRequest.number),
+      run: async (signal) => {
+        try {
+          await planPullRequest(
+            { ...services.engine, host, queue: services.queue },
+            { pullRequest, only: command.environment, reporter: githubPullRequestReporter({ octokit: context.octokit, pullRequest }), signal },
+          );
+        } catch (error) {
+          await reportUnexpectedError(context, pullRequest.repository, pullRequest.number, error);
+        }
+      },
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import type { Context } from "probot";
+import type { AppServices } from "./app-services.js";
+import { renderUnexpectedError } from "../render/command-replies.js";
+import { splitRepository } from "../adapters/github/octokit-types.js";
+import { redactOutgoingRequests } from "../adapters/github/redact-outgoing-requests.js";
+
+/**
+ * False for a redelivery of a webhook already processed (GitHub keeps the delivery id). Also
+ * installs the redaction guard on this event's Octokit before anything is sent.
+ */
+export async function firstDelivery(services: AppServices, context: Context): Promise<boolean> {
+  if (services.engine.knownSecrets) redactOutgoingRequests(context.octokit, services.engine.knownSecrets.redact);
+  const first = await services.engine.store.recordDelivery(context.id);
+  if (!first) context.log.info({ delivery: context.id }, "redelivered webhook ignored");
+  return first;
+}
+
+export function pullRequestJobKey(repository: string, number: number): string {
+  return `${repository}#${number}`;
+}
+
+/**
+ * Something unexpected broke a job: the pull request is told (never only a log line), with where
+ * to look; the error's details stay in the server log.
+ */
+export async function reportUnexpectedError(context: Context, repository: string, number: number, error: unknown): Promise<void> {
+  context.log.error({ err: error, repository, number }, "envbot job failed");
+  try {
+    const { owner, repo } = splitRepository(repository);
+    await context.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: renderUnexpectedError(context.id) });
+  } catch (reportError) {
+    context.log.error({ err: reportError }, "could not report the failure on the pull request");
+  }
+}

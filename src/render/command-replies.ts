@@ -1,0 +1,64 @@
+// Replies to `/envbot ...` comment commands. Whatever the commenter typed is shown in code spans
+// only, so a reply can never be used to post markdown, HTML or mentions on envbot's behalf.
+import { codeSpan, formatLockHolder } from "./markdown.js";
+
+/** The commands a pull request comment can run, as the help and the comment footer list them. */
+export const ENVBOT_COMMANDS: ReadonlyArray<{ usage: string; meaning: string }> = [
+  { usage: "/envbot plan [NAME]", meaning: "plans again, every environment of this pull request or only NAME" },
+  { usage: "/envbot unlock [NAME]", meaning: "releases the locks this pull request holds, all or only NAME's" },
+];
+
+/** What a commenter typed is shown back at most this long. */
+const COMMAND_ECHO_LENGTH = 100;
+
+export function formatCommandList(): string {
+  const lines = ENVBOT_COMMANDS.map((c) => `- ${codeSpan(c.usage)}: ${c.meaning}`);
+  return ["**Commands**, as a comment on this pull request:", ...lines].join("\n");
+}
+
+/** To someone who may not run commands: they are told why, and which permission they have. */
+export function renderCommandRefusal(input: { login: string; repository: string; permission: string }): string {
+  return `@${input.login}, only people with write access to ${input.repository} can run /envbot commands; your permission is ${input.permission}.`;
+}
+
+/** For a comment that starts with `/envbot` but is no command envbot knows (text: its first line). */
+export function renderUnknownCommand(text: string): string {
+  const typed = text.trim();
+  const shown = typed.length > COMMAND_ECHO_LENGTH ? `${typed.slice(0, COMMAND_ECHO_LENGTH)}…` : typed;
+  const first = typed === "/envbot" || typed === "" ? "envbot needs a command after `/envbot`." : `envbot does not know the command ${codeSpan(shown)}.`;
+  return `${first}\n\n${formatCommandList()}\n\nNAME is an environment of this pull request, as in ${codeSpan("/envbot plan checkout")}.`;
+}
+
+/** When NAME in `/envbot plan NAME` is not one of this pull request's environments. */
+export function renderUnknownEnvironment(input: { environment: string; environments: string[] }): string {
+  const name = codeSpan(input.environment.slice(0, COMMAND_ECHO_LENGTH));
+  if (input.environments.length === 0) return `There is no environment ${name} in this pull request: it changes no environment definitions.`;
+  const known = [...input.environments].sort().map(codeSpan).join(", ");
+  return `There is no environment ${name} in this pull request. Its environments: ${known}.`;
+}
+
+/**
+ * The outcome of `/envbot unlock [NAME]` in pull request `number`: released lists the environments
+ * whose lock this pull request held and gave up. Only a pull request's own locks are released.
+ */
+export function renderUnlockResult(input: { released: string[]; environment?: string; number: number }): string {
+  const holder = formatLockHolder(`pr#${input.number}`);
+  const names = [...input.released].sort().map(codeSpan);
+  if (input.environment !== undefined) {
+    const name = codeSpan(input.environment);
+    return input.released.includes(input.environment)
+      ? `Released the lock on ${name} held by ${holder}.`
+      : `${name} was not locked by this pull request: nothing to release.`;
+  }
+  if (names.length === 0) return "This pull request held no locks: nothing to release.";
+  const what = names.length === 1 ? `the lock on ${names[0]}` : `the locks on ${names.join(", ")}`;
+  return `Released ${what} held by ${holder}.`;
+}
+
+/** Something unexpected broke envbot's work on a pull request: say so, and where to look. */
+export function renderUnexpectedError(deliveryId: string): string {
+  return [
+    "⚠️ envbot ran into an unexpected error and could not finish its work on this pull request.",
+    `The server log has the details under delivery ${codeSpan(deliveryId)}. Comment ${codeSpan("/envbot plan")} to try again; if it happens again, tell whoever runs envbot.`,
+  ].join("\n\n");
+}

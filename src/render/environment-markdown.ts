@@ -1,0 +1,161 @@
+// The paragraphs that describe one environment, shared by the pull request comments and the
+// check runs so both say the same thing in the same words.
+import type { MergeEffect, PullRequestRef } from "../core/pull-requests/pull-request-report.js";
+import type { OutputChange, PlanSummary, ResourceChange } from "../core/planning/index.js";
+import { VALIDATION_CHECK_NAME } from "./check-names.js";
+import { codeSpan, escapeMarkdown, fenceText, foldDetails, formatCount, formatLockHolder, formatTimestamp, shortenLines } from "./markdown.js";
+import { ACTION_SYMBOL } from "./plan-text.js";
+
+/** Attribute paths shown after an updated resource; the plan text has them all. */
+const ATTRIBUTES_SHOWN = 3;
+
+export function describeMergeEffect(effect: MergeEffect): string {
+  return effect === "destroy" ? "**Merging destroys this environment.**" : "**Merging applies this plan.**";
+}
+
+/** Who holds the environment's lock: normally the pull request being planned. */
+export function describeLockHolder(holder: string, pullRequest?: PullRequestRef): string {
+  if (pullRequest && holder === `pr#${pullRequest.number}`) {
+    return "🔒 This pull request holds the environment's lock until it is merged or closed.";
+  }
+  return `🔒 The environment's lock is held by ${formatLockHolder(holder)}.`;
+}
+
+/** The trust model in one sentence: why the plan may not include the PR's own template changes. */
+export function describeTemplateSource(pullRequest?: PullRequestRef): string {
+  const branch = pullRequest ? ` (${codeSpan(pullRequest.defaultBranch)})` : "";
+  const why = !pullRequest
+    ? "this pull request comes from a fork or from an author without write access"
+    : pullRequest.headRepository !== pullRequest.repository
+      ? "this pull request comes from a fork"
+      : `its author has no write access to ${codeSpan(pullRequest.repository)}`;
+  return `The template code comes from the default branch${branch}, because ${why}: template changes in this pull request are not part of this plan.`;
+}
+
+/** The polite, precise explanation for an environment another holder has locked. */
+export function describeLock(input: { environment: string; heldBy: string; since: Date }): string {
+  const { environment, heldBy, since } = input;
+  const holder = formatLockHolder(heldBy);
+  const name = codeSpan(environment);
+  const first = `${name} is locked by ${holder} since ${formatTimestamp(since)}: it is planned and applied by ${holder} first, so it was not planned here.`;
+  const replan = `comment ${codeSpan(`/envbot plan ${environment}`)} on this pull request to plan it`;
+  if (!/^pr#\d+$/.test(heldBy)) return `${first} Once the lock is released, ${replan}.`;
+  return `${first} Once ${holder} is merged or closed, ${replan}. If ${holder} no longer needs ${name}, comment ${codeSpan(`/envbot unlock ${environment}`)} on ${holder} to release it.`;
+}
+
+export function describeInvalid(input: { file?: string; problems: number; phase: "plan" | "apply" }): string {
+  const where = input.file ? ` in ${codeSpan(input.file)}` : "";
+  const consequence = input.phase === "plan" ? "Nothing was planned." : "Nothing was applied.";
+  return `${formatCount(input.problems, "problem")}${where}, see the ${codeSpan(VALIDATION_CHECK_NAME)} check run. ${consequence}`;
+}
+
+/** "1 added, 0 changed, 0 destroyed": the counts after an apply. */
+export function formatAppliedCounts(summary: PlanSummary): string {
+  const { add, change, destroy } = summary.changes;
+  return `${add} added, ${change} changed, ${destroy} destroyed`;
+}
+
+function formatResourceLine(resource: ResourceChange): string {
+  const line = `${ACTION_SYMBOL[resource.action].padEnd(3)} ${resource.address}`;
+  if (resource.action !== "update" || resource.attributes.length === 0) return line;
+  const paths = resource.attributes.slice(0, ATTRIBUTES_SHOWN).map((a) => a.path);
+  const more = resource.attributes.length > ATTRIBUTES_SHOWN ? `, +${resource.attributes.length - ATTRIBUTES_SHOWN}` : "";
+  return `${line} (${paths.join(", ")}${more})`;
+}
+
+/** The resources with Terraform's symbols in a diff block, which GitHub colours +green -red. */
+export function formatResourceBlock(resources: ResourceChange[]): string {
+  return fenceText(resources.map(formatResourceLine).join("\n"), "diff");
+}
+
+function formatOutputChange(output: OutputChange): string {
+  return `${codeSpan(output.name)} (${output.action}${output.sensitive ? ", sensitive" : ""})`;
+}
+
+/** Resources, outputs and drift of a plan, as markdown blocks. */
+export function describePlanChanges(summary: PlanSummary): string[] {
+  const blocks: string[] = [];
+  if (summary.resources.length > 0) blocks.push(formatResourceBlock(summary.resources));
+  if (summary.outputs.length > 0) blocks.push(`**Outputs:** ${summary.outputs.map(formatOutputChange).join(", ")}`);
+  if (summary.drift.length > 0) {
+    blocks.push(`**Changed outside of Terraform** since the last apply (${formatCount(summary.drift.length, "resource")}):\n\n${formatResourceBlock(summary.drift)}`);
+  }
+  return blocks;
+}
+
+/**
+ * Long text (a plan, a log) in a fence, shortened to maxChars when given: the kept lines, then a
+ * line saying how many were left out and where to read on.
+ */
+export function formatLongText(input: { text: string; keep: "head" | "tail"; maxChars?: number; limitName: string; whereElse?: string }): {
+  block: string;
+  omitted: number;
+  total: number;
+} {
+  const { text, keep, maxChars, whereElse, limitName } = input;
+  const shortened = maxChars === undefined ? shortenLines(text, Number.POSITIVE_INFINITY, keep) : shortenLines(text, maxChars, keep);
+  if (shortened.omitted === 0) return { block: fenceText(text), omitted: 0, total: shortened.total };
+  const which = keep === "head" ? "last" : "first";
+  const where = whereElse ? `; ${whereElse}` : "";
+  const notice = `✂️ The ${which} ${formatCount(shortened.omitted, "line")} of ${shortened.total.toLocaleString("en-US")} are left out here to fit ${limitName}${where}.`;
+  const block = shortened.text === "" ? notice : `${fenceText(shortened.text)}\n\n${notice}`;
+  return { block, omitted: shortened.omitted, total: shortened.total };
+}
+
+/** A failure as Atlantis shows one: the reason stands out, the evidence is folded. */
+export function describeFailureBlocks(input: {
+  reason: string;
+  details: string;
+  log: string;
+  detailsMaxChars?: number;
+  logMaxChars?: number;
+  limitName: string;
+  whereElse?: string;
+  /** Check runs have room: the details are shown, not folded. */
+  unfoldDetails?: boolean;
+}): string[] {
+  const blocks = [`**${escapeMarkdown(input.reason)}**`];
+  if (input.details.trim() !== "") {
+    const details = formatLongText({ text: input.details, keep: "head", maxChars: input.detailsMaxChars, whereElse: input.whereElse, limitName: input.limitName });
+    blocks.push(input.unfoldDetails ? details.block : foldDetails("Details", details.block));
+  }
+  if (input.log.trim() !== "") {
+    const log = formatLongText({ text: input.log, keep: "tail", maxChars: input.logMaxChars, whereElse: input.whereElse, limitName: input.limitName });
+    blocks.push(foldDetails("Terraform output (last lines)", log.block));
+  }
+  return blocks;
+}
+
+/** Longer output values are cut: the comment is a summary, `terraform output` has the rest. */
+const OUTPUT_VALUE_SHOWN = 500;
+
+/** A link when the text is a plain http(s) URL, else literal text. */
+export function formatLinkOrCode(text: string): string {
+  return /^https?:\/\/[^\s<>`]+$/.test(text) ? `<${text}>` : codeSpan(text);
+}
+
+function formatOutputValue(value: unknown): string {
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  if (text.length <= OUTPUT_VALUE_SHOWN) return formatLinkOrCode(text);
+  return `${codeSpan(text.slice(0, OUTPUT_VALUE_SHOWN))} (${formatCount(text.length - OUTPUT_VALUE_SHOWN, "more character")} not shown)`;
+}
+
+/** The AppliedPlan form of an output, { value, sensitive }, rather than a bare value. */
+function isOutputRecord(value: unknown): value is { value: unknown; sensitive: boolean } {
+  if (typeof value !== "object" || value === null) return false;
+  const keys = Object.keys(value).sort();
+  return keys.length === 2 && keys[0] === "sensitive" && keys[1] === "value" && typeof (value as { sensitive: unknown }).sensitive === "boolean";
+}
+
+/** Output values after an apply; a sensitive one is named but never shown. */
+export function describeOutputValues(outputs: Record<string, unknown>, summary: PlanSummary): string | undefined {
+  const sensitiveInPlan = new Set(summary.outputs.filter((o) => o.sensitive).map((o) => o.name));
+  const lines = Object.entries(outputs)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, raw]) => {
+      const sensitive = sensitiveInPlan.has(name) || (isOutputRecord(raw) && raw.sensitive);
+      if (sensitive) return `- ${codeSpan(name)}: (sensitive, not shown)`;
+      return `- ${codeSpan(name)}: ${formatOutputValue(isOutputRecord(raw) ? raw.value : raw)}`;
+    });
+  return lines.length > 0 ? `**Outputs:**\n${lines.join("\n")}` : undefined;
+}

@@ -1,0 +1,42 @@
+import { environmentChanges, parseCommentCommand } from "../../../src/core/pull-requests/index.js";
+
+describe("reading /envbot commands", () => {
+  test.each([
+    ["/envbot plan", { kind: "plan" }],
+    ["/envbot plan checkout", { kind: "plan", environment: "checkout" }],
+    ["  /envbot unlock checkout  \nthanks!", { kind: "unlock", environment: "checkout" }],
+    ["/envbot unlock", { kind: "unlock" }],
+    ["/envbot apply", { kind: "unknown", text: "/envbot apply" }],
+    ["/envbot plan ../../etc", { kind: "unknown", text: "/envbot plan ../../etc" }],
+    ["/envbot plan a1 b2", { kind: "unknown", text: "/envbot plan a1 b2" }],
+  ])("%j", (body, expected) => {
+    expect(parseCommentCommand(body)).toEqual(expected);
+  });
+
+  test("comments not addressed to envbot are ignored", () => {
+    expect(parseCommentCommand("LGTM, /envbot plan later")).toBeUndefined();
+    expect(parseCommentCommand("/envbotplan")).toBeUndefined();
+  });
+});
+
+describe("the environments a pull request touches", () => {
+  test("added and modified definitions are applied, removed ones destroyed, a rename is both", () => {
+    expect(
+      environmentChanges([
+        { path: "environments/new-env.yaml", status: "added" },
+        { path: "environments/changed.yaml", status: "modified" },
+        { path: "environments/gone.yaml", status: "removed" },
+        { path: "environments/after.yaml", status: "renamed", previousPath: "environments/before.yaml" },
+        { path: "templates/sandbox/main.tf", status: "modified" },
+        { path: "environments/nested/x1.yaml", status: "added" },
+        { path: "README.md", status: "modified" },
+      ]),
+    ).toEqual([
+      { environment: "after", file: "environments/after.yaml", effect: "apply" },
+      { environment: "before", file: "environments/before.yaml", effect: "destroy" },
+      { environment: "changed", file: "environments/changed.yaml", effect: "apply" },
+      { environment: "gone", file: "environments/gone.yaml", effect: "destroy" },
+      { environment: "new-env", file: "environments/new-env.yaml", effect: "apply" },
+    ]);
+  });
+});
