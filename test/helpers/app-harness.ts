@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Probot } from "probot";
+import { inProcessQueue } from "../../src/adapters/queue/in-process-queue.js";
+import { createEnvbotApp } from "../../src/app.js";
+import { KnownSecrets } from "../../src/core/secrets/known-secrets.js";
+import { engineFromSettings } from "../../src/engine-from-settings.js";
+import type { AppServices } from "../../src/handlers/app-services.js";
+import { readSettings } from "../../src/settings.js";
+import { fixturePath, projectRoot } from "./fixtures.js";
+import { FakeGitHub } from "./github/fake-github.js";
+import { createTestProbot } from "./github/test-probot.js";
+import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO } from "./github/webhook-payloads.js";
+import { PROVIDER_MIRROR, writeTerraformCliConfig } from "./terraform-cli-config.js";
+
+/**
+ * The envbot app as it runs in production (real queue, SQLite, the real terraform binary), with
+ * GitHub replaced by a FakeGitHub repository. `receive` delivers an event and waits until every
+ * job it queued is done.
+ */
+export interface AppHarness {
+  probot: Probot;
+  github: FakeGitHub;
+  services: AppServices;
+  dataDir: string;
+  receive(event: Parameters<Probot["receive"]>[0]): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function createAppHarness(options: { env?: NodeJS.ProcessEnv } = {}): Promise<AppHarness> {
+  const root = await mkdtemp(path.join(tmpdir(), "envbot-app-"));
+  const dataDir = path.join(root, "data");
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ENVBOT_DATA_DIR: dataDir,
+    TF_CLI_CONFIG_FILE: await writeTerraformCliConfig(root, { mirror: PROVIDER_MIRROR }),
+    ...options.env,
+  };
+  const errors: unknown[] = [];
+  const services: AppServices = {
+    engine: { ...engineFromSettings(readSettings(env, root), env), knownSecrets: new KnownSecrets() },
+    queue: inProcessQueue({ concurrency: 2, onError: (error) => errors.push(error) }),
+  };
+  const github = new FakeGitHub({ owner: DEFAULT_OWNER, repo: DEFAULT_REPO, installationId: DEFAULT_INSTALLATION_ID });
+  const probot = await createTestProbot(createEnvbotApp(services));
+  return {
+    probot,
+    github,
+    services,
+    dataDir,
+    async receive(event) {
+      await probot.receive(event);
+      await services.queue.idle();
+      if (errors.length > 0) throw errors[0];
+    },
+    async cleanup() {
+      await services.engine.store.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A stable 40-hex commit id for a name. */
+export function sha(name: string): string {
+  return createHash("sha1").update(name).digest("hex");
+}
+
+/** The starter environments repository (plus fixture templates) as a file tree. */
+export async function starterRepository(extraTemplates: string[] = []): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const add = async (dir: string, prefix: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) await add(full, relative);
+      else files[relative] = await readFile(full, "utf8");
+    }
+  };
+  await add(path.join(projectRoot, "environments-template"), "");
+  for (const template of extraTemplates) await add(fixturePath("templates", template), `templates/${template}`);
+  return files;
+}

@@ -1,0 +1,131 @@
+import { jest } from "@jest/globals";
+import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
+import { definitionYaml } from "../helpers/engine-sandbox.js";
+import { recordedGitHubRequests, setupGitHubMock } from "../helpers/github/github-mock.js";
+import { issueCommentEvent, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
+
+// The app's answers to the cases around the main loop, with the real terraform binary.
+jest.setTimeout(120_000);
+
+const SECRET = "pr-s3cr3t-value-91c2";
+const mock = setupGitHubMock();
+let app: AppHarness;
+let main: Record<string, string>;
+
+beforeEach(async () => {
+  mock.before();
+  app = await createAppHarness({ env: { LEAKY_TOKEN: SECRET } });
+  app.github.install();
+  app.github.permissions.set("octocat", "write");
+  main = await starterRepository(["broken-hcl", "leaky-secret"]);
+  app.github.commit(sha("main"), main);
+  app.github.commit("main", main);
+});
+afterEach(async () => {
+  app.github.uninstall();
+  await app.cleanup();
+  mock.after();
+});
+
+/** Opens pull request `number` whose head is main plus `files`. */
+async function openPullRequest(number: number, files: Record<string, string>, options: { author?: string; fork?: boolean; deliveryId?: string } = {}) {
+  const head = sha(`head-${number}`);
+  app.github.commit(head, { ...main, ...files });
+  app.github.pullRequests.set(number, {
+    number,
+    headSha: head,
+    baseSha: sha("main"),
+    author: options.author ?? "octocat",
+    ...(options.fork ? { headRepository: `${options.author}/environments` } : {}),
+    files: Object.keys(files).map((filename) => ({ filename, status: main[filename] === undefined ? "added" : "modified" })),
+  });
+  const event = pullRequestEvent({ action: "opened", number, headSha: head, baseSha: sha("main"), author: options.author, fork: options.fork, deliveryId: options.deliveryId });
+  await app.receive(event);
+  return event;
+}
+
+test("an invalid definition gets annotations at its line and column, and no plan", async () => {
+  await openPullRequest(3, { "environments/broken-env.yaml": definitionYaml("broken-env", "sandbox", "  ttl: two days\n") });
+  const [validate] = app.github.checks("envbot validate");
+  expect(validate).toMatchObject({ conclusion: "failure" });
+  expect(validate!.annotations).toEqual([
+    expect.objectContaining({ path: "environments/broken-env.yaml", start_line: 8, end_line: 8, start_column: 8, end_column: 8, annotation_level: "failure", message: expect.stringContaining("'two days' is not a duration like 72h") }),
+  ]);
+  expect(app.github.checks(/^envbot plan/)).toEqual([]);
+  expect(app.github.botComments(3)[0]!.body).toContain("broken-env");
+  expect(await app.services.engine.store.listLocks()).toEqual([]);
+});
+
+test("two pull requests on one environment: the second is told which one holds the lock", async () => {
+  const shared = { "environments/shared.yaml": definitionYaml("shared", "sandbox") };
+  await openPullRequest(4, shared);
+  await openPullRequest(5, { "environments/shared.yaml": definitionYaml("shared", "sandbox", "  variables:\n    greeting: other\n") });
+  expect(app.github.checks("envbot plan: shared").map((c) => c.conclusion)).toEqual(["success", "neutral"]);
+  const second = app.github.botComments(5)[0]!.body;
+  expect(second).toMatch(/locked by #4/i);
+  // Closing #4 without merging frees it for #5.
+  await app.receive(pullRequestEvent({ action: "closed", merged: false, number: 4, headSha: sha("head-4"), baseSha: sha("main") }));
+  expect(await app.services.engine.store.listLocks()).toEqual([]);
+});
+
+test("a fork's pull request never runs its own Terraform code: the template comes from the default branch", async () => {
+  const evilTemplate = main["templates/sandbox/main.tf"] + '\nresource "terraform_data" "from_fork" {\n  input = "ran code from a fork"\n}\n';
+  await openPullRequest(6, { "environments/forked.yaml": definitionYaml("forked", "sandbox"), "templates/sandbox/main.tf": evilTemplate }, { author: "outsider", fork: true });
+  const [plan] = app.github.checks("envbot plan: forked");
+  expect(plan).toMatchObject({ conclusion: "success", output: { title: "1 to add, 0 to change, 0 to destroy" } });
+  const body = app.github.botComments(6)[0]!.body;
+  expect(body).not.toContain("from_fork");
+  expect(body).toMatch(/default branch/);
+  // The fork's author was never even looked up: a fork is untrusted whatever their permission.
+  expect(recordedGitHubRequests().some((r) => r.path.includes("/collaborators/"))).toBe(false);
+});
+
+test("a same-repository author without write access gets the default branch's template too", async () => {
+  app.github.permissions.set("reader", "read");
+  const changed = main["templates/sandbox/main.tf"] + '\nresource "terraform_data" "extra" {\n  input = "x"\n}\n';
+  await openPullRequest(7, { "environments/readers.yaml": definitionYaml("readers", "sandbox"), "templates/sandbox/main.tf": changed }, { author: "reader" });
+  expect(app.github.checks("envbot plan: readers")[0]).toMatchObject({ output: { title: "1 to add, 0 to change, 0 to destroy" } });
+});
+
+test("a plan failure reaches the pull request as a failed check and in the comment", async () => {
+  await openPullRequest(8, { "environments/hcl-error.yaml": definitionYaml("hcl-error", "broken-hcl") });
+  const [plan] = app.github.checks("envbot plan: hcl-error");
+  expect(plan).toMatchObject({ conclusion: "failure", output: { title: expect.stringContaining("the template's Terraform code has an error") } });
+  expect(app.github.botComments(8)[0]!.body).toContain("the template's Terraform code has an error");
+  expect(app.github.botComments(8)[0]!.body).toContain("template/main.tf line");
+});
+
+test("a redelivered webhook (same delivery id) is not processed twice", async () => {
+  const event = await openPullRequest(9, { "environments/once.yaml": definitionYaml("once", "sandbox") });
+  const checks = app.github.checkRuns.length;
+  await app.receive(event);
+  expect(app.github.checkRuns.length).toBe(checks);
+  expect(app.github.botComments(9)).toHaveLength(1);
+});
+
+test("/envbot plan from a writer is acknowledged and re-plans; from a reader it is politely refused", async () => {
+  await openPullRequest(10, { "environments/cmd.yaml": definitionYaml("cmd", "sandbox") });
+  app.github.permissions.set("visitor", "read");
+  await app.receive(issueCommentEvent({ number: 10, login: "visitor", body: "/envbot plan", commentId: 501 }));
+  expect(app.github.botComments(10).at(-1)!.body).toContain("@visitor");
+  expect(app.github.reactions).toEqual([]);
+
+  const before = app.github.checks("envbot plan: cmd").length;
+  await app.receive(issueCommentEvent({ number: 10, login: "octocat", body: "/envbot plan cmd", commentId: 502 }));
+  expect(app.github.reactions).toEqual([{ commentId: 502, content: "+1" }]);
+  expect(app.github.checks("envbot plan: cmd").length).toBe(before + 1);
+
+  await app.receive(issueCommentEvent({ number: 10, login: "octocat", body: "/envbot unlock cmd", commentId: 503 }));
+  expect(await app.services.engine.store.listLocks()).toEqual([]);
+});
+
+test("a secret a template prints everywhere appears in no request sent to GitHub", async () => {
+  const leaky = { "environments/leaky.yaml": definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: LEAKY_TOKEN }\n") };
+  await openPullRequest(11, leaky);
+  app.github.commit(sha("merged-11"), { ...main, ...leaky });
+  await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("merged-11"), number: 11, headSha: sha("head-11"), baseSha: sha("main") }));
+  expect(app.github.checks("envbot apply: leaky")[0]).toMatchObject({ conclusion: "success" });
+  const sent = JSON.stringify(recordedGitHubRequests().map((r) => r.body));
+  expect(sent).toContain("[redacted]");
+  expect(sent).not.toContain(SECRET);
+});
