@@ -3,8 +3,9 @@
 import { printFigures, type Benchmark } from "./bench-harness.js";
 import { planBenchmark } from "./plan.bench.js";
 import { validateBenchmark } from "./validate.bench.js";
+import { webhookBenchmark } from "./webhook.bench.js";
 
-const benchmarks: Benchmark[] = [validateBenchmark, planBenchmark];
+const benchmarks: Benchmark[] = [validateBenchmark, planBenchmark, webhookBenchmark];
 const only = process.argv[2];
 
 for (const benchmark of benchmarks) {

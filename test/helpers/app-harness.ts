@@ -25,6 +25,8 @@ export interface AppHarness {
   github: FakeGitHub;
   services: AppServices;
   dataDir: string;
+  /** The environment the app's Terraform runs with (data dir, CLI config with the mirror). */
+  env: NodeJS.ProcessEnv;
   receive(event: Parameters<Probot["receive"]>[0]): Promise<void>;
   cleanup(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function createAppHarness(options: { env?: NodeJS.ProcessEnv } = {}
     github,
     services,
     dataDir,
+    env,
     async receive(event) {
       await probot.receive(event);
       await services.queue.idle();
