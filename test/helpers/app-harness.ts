@@ -11,6 +11,7 @@ import type { AppServices } from "../../src/handlers/app-services.js";
 import { readSettings } from "../../src/settings.js";
 import { fixturePath, projectRoot } from "./fixtures.js";
 import { FakeGitHub } from "./github/fake-github.js";
+import { enterpriseServer } from "./github/github-mock.js";
 import { createTestProbot } from "./github/test-probot.js";
 import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO } from "./github/webhook-payloads.js";
 import { PROVIDER_MIRROR, writeTerraformCliConfig } from "./terraform-cli-config.js";
@@ -31,7 +32,7 @@ export interface AppHarness {
   cleanup(): Promise<void>;
 }
 
-export async function createAppHarness(options: { env?: NodeJS.ProcessEnv } = {}): Promise<AppHarness> {
+export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enterpriseHost?: string } = {}): Promise<AppHarness> {
   const root = await mkdtemp(path.join(tmpdir(), "envbot-app-"));
   const dataDir = path.join(root, "data");
   const env: NodeJS.ProcessEnv = {
@@ -46,8 +47,10 @@ export async function createAppHarness(options: { env?: NodeJS.ProcessEnv } = {}
     engine: { ...engineFromSettings(readSettings(env, root), env), knownSecrets: new KnownSecrets() },
     queue: inProcessQueue({ concurrency: 2, onError: (error) => errors.push(error) }),
   };
-  const github = new FakeGitHub({ owner: DEFAULT_OWNER, repo: DEFAULT_REPO, installationId: DEFAULT_INSTALLATION_ID });
-  const probot = await createTestProbot(createEnvbotApp(services));
+  const server = options.enterpriseHost ? enterpriseServer(options.enterpriseHost) : undefined;
+  const github = new FakeGitHub({ owner: DEFAULT_OWNER, repo: DEFAULT_REPO, installationId: DEFAULT_INSTALLATION_ID, server });
+  // As GHE_HOST does in production: Probot points its Octokit at https://HOST/api/v3.
+  const probot = await createTestProbot(createEnvbotApp(services), server ? { baseUrl: `${server.origin}${server.pathPrefix}` } : {});
   return {
     probot,
     github,

@@ -58,3 +58,27 @@ test("a delivery with a bad signature is refused and does nothing", async () => 
   expect(app.github.checkRuns).toEqual([]);
   expect(await app.services.engine.store.recordDelivery(event.id)).toBe(true); // never seen
 });
+
+describe("on GitHub Enterprise Server", () => {
+  let enterprise: AppHarness;
+  beforeEach(async () => {
+    enterprise = await createAppHarness({ enterpriseHost: "ghe.example.com" });
+    enterprise.github.install();
+    enterprise.github.permissions.set("octocat", "write");
+    const main = await starterRepository();
+    enterprise.github.commit(sha("main"), main);
+    enterprise.github.commit("main", main);
+    enterprise.github.commit(sha("head"), { ...main, "environments/onprem.yaml": definitionYaml("onprem", "sandbox") });
+    enterprise.github.pullRequests.set(13, { number: 13, headSha: sha("head"), baseSha: sha("main"), author: "octocat", files: [{ filename: "environments/onprem.yaml", status: "added" }] });
+  });
+  afterEach(async () => {
+    enterprise.github.uninstall();
+    await enterprise.cleanup();
+  });
+
+  test("the app talks to https://HOST/api/v3 and plans as on github.com", async () => {
+    await enterprise.receive(pullRequestEvent({ action: "opened", number: 13, headSha: sha("head"), baseSha: sha("main") }));
+    expect(enterprise.github.checks("envbot plan: onprem")).toMatchObject([{ conclusion: "success" }]);
+    expect(enterprise.github.botComments(13)).toHaveLength(1);
+  });
+});

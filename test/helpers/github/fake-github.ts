@@ -1,5 +1,5 @@
 import nock from "nock";
-import { githubApi, mockInstallationToken } from "./github-mock.js";
+import { GITHUB_COM, githubApi, mockInstallationToken, type GitHubServer } from "./github-mock.js";
 
 /**
  * A small, stateful stand-in for one GitHub repository behind nock: commits (file trees), pull
@@ -46,8 +46,10 @@ export class FakeGitHub {
   readonly reactions: { commentId: number; content: string }[] = [];
   private nextId = 1000;
   private scope: nock.Scope | undefined;
+  private readonly server: GitHubServer;
 
-  constructor(options: { owner?: string; repo?: string; installationId?: number } = {}) {
+  constructor(options: { owner?: string; repo?: string; installationId?: number; server?: GitHubServer } = {}) {
+    this.server = options.server ?? GITHUB_COM;
     this.owner = options.owner ?? "acme";
     this.repo = options.repo ?? "environments";
     this.installationId = options.installationId ?? 4242;
@@ -75,14 +77,14 @@ export class FakeGitHub {
 
   /** Installs the interceptors; call `uninstall()` before the mock's after-step. */
   install(): void {
-    const base = `/repos/${this.owner}/${this.repo}`;
-    const scope = githubApi();
+    const base = `${this.server.pathPrefix}/repos/${this.owner}/${this.repo}`;
+    const scope = githubApi(this.server);
     this.scope = scope;
-    mockInstallationToken(scope, this.installationId).persist();
+    mockInstallationToken(scope, this.installationId, this.server.pathPrefix).persist();
     scope.persist();
 
     scope.get(new RegExp(`^${base}/contents/([^?]*)(\\?.*)?$`)).reply((uri) => {
-      const url = new URL(uri, "https://api.github.com");
+      const url = new URL(uri, this.server.origin);
       const path = decodeURIComponent(url.pathname.slice(`${base}/contents/`.length)).replace(/\/$/, "");
       const tree = this.commits.get(url.searchParams.get("ref") ?? "main");
       if (!tree) return [404, { message: "No commit found for the ref" }];

@@ -19,17 +19,31 @@ const unmatched: string[] = [];
  * A nock scope for GitHub's API whose requests are recorded and checked against GitHub's OpenAPI
  * description. Mock GitHub only through this: a bare `nock(GITHUB_API)` scope is not recorded.
  */
-export function githubApi(): nock.Scope {
-  const scope = nock(GITHUB_API);
+export function githubApi(server: GitHubServer = GITHUB_COM): nock.Scope {
+  const scope = nock(server.origin);
   scope.on("request", (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
-    recorded.push({ method: req.method, path: req.path, body: parseBody(body), matched: true });
+    // Recorded as api.github.com paths, so GitHub Enterprise Server requests are checked alike.
+    const path = req.path.startsWith(server.pathPrefix) ? req.path.slice(server.pathPrefix.length) : req.path;
+    recorded.push({ method: req.method, path, body: parseBody(body), matched: true });
   });
   return scope;
 }
 
+/** Where the API lives: api.github.com, or a GitHub Enterprise Server's https://HOST/api/v3. */
+export interface GitHubServer {
+  origin: string;
+  pathPrefix: string;
+}
+
+export const GITHUB_COM: GitHubServer = { origin: GITHUB_API, pathPrefix: "" };
+
+export function enterpriseServer(host: string): GitHubServer {
+  return { origin: `https://${host}`, pathPrefix: "/api/v3" };
+}
+
 /** Probot's first API call of an instance (one instance caches the token for an hour). */
-export function mockInstallationToken(scope: nock.Scope, installationId: number): nock.Scope {
-  return scope.post(`/app/installations/${installationId}/access_tokens`).reply(201, {
+export function mockInstallationToken(scope: nock.Scope, installationId: number, pathPrefix = ""): nock.Scope {
+  return scope.post(`${pathPrefix}/app/installations/${installationId}/access_tokens`).reply(201, {
     token: `ghs_test_token_for_installation_${installationId}`,
     expires_at: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
     permissions: {},
