@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from "./config/repository-config.js";
 import type { Environment } from "./environment/environment.js";
-import type { PlanMode, PlanSummary } from "./planning/plan-summary.js";
+import type { PlanMode, PlanSummary, ResourceChange } from "./planning/plan-summary.js";
 import type { Redact } from "./secrets/redactor.js";
 import type { SecretReference } from "../generated/schemas.js";
 import type {
@@ -52,6 +52,11 @@ export interface EnvironmentRecord {
   expiresAt?: Date;
   lastRunId?: number;
   updatedAt: Date;
+  /** The expiry the owner was warned about (a later expiry, after an extension, warns again). */
+  expiryWarnedFor?: Date;
+  /** The open drift issue, and a fingerprint of the drift it describes. */
+  driftIssue?: number;
+  driftFingerprint?: string;
 }
 
 export type RunKind = "plan" | "apply" | "destroy" | "drift";
@@ -224,4 +229,40 @@ export interface JobQueue {
   exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reconciler: where the owners of environments hear about expiry and drift.
+
+export interface EnvironmentNotice {
+  repository: string;
+  environment: string;
+  /** The definition's path in the repository. */
+  file: string;
+  /** "@user" or "@org/team". */
+  owner: string;
+}
+
+export interface DriftReport extends EnvironmentNotice {
+  /** Changed outside of Terraform since the last apply (refresh-only plan), with attributes. */
+  cloudDrift: ResourceChange[];
+  /** What applying the definition in Git would change beyond undoing that drift. */
+  pendingInGit: ResourceChange[];
+  /** Equal for equal drift: an issue is only edited when this changes. */
+  fingerprint: string;
+}
+
+export interface ReconcileReporter {
+  /** Once per expiry: the environment expires at `expiresAt`; how to extend it. */
+  expiryWarning(notice: EnvironmentNotice & { expiresAt: Date }): Promise<void>;
+  /** It expired and was destroyed; opens the cleanup pull request when asked; returns its number. */
+  expired(notice: EnvironmentNotice & { expiresAt: Date; cleanupPullRequest: boolean }): Promise<{ cleanupPullRequest?: number }>;
+  /** Destroying an expired environment failed; it is retried on the next sweep. */
+  destroyFailed(notice: EnvironmentNotice & { reason: string; details: string }): Promise<void>;
+  /** The definition could not be read or validated, so nothing was done (fail safe). */
+  definitionUnusable(notice: EnvironmentNotice & { problems: string[] }): Promise<void>;
+  /** Opens the drift issue, or updates `issue`; returns the issue number. */
+  driftFound(report: DriftReport, issue?: number): Promise<{ issue: number }>;
+  /** The drift is gone: comments on and closes the issue. */
+  driftResolved(notice: EnvironmentNotice & { issue: number }): Promise<void>;
 }

@@ -527,6 +527,19 @@ export const configSchema = {
           "default": 10
         }
       }
+    },
+    "expiry": {
+      "title": "ExpiryConfig",
+      "description": "What happens when an environment expires.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "cleanupPullRequest": {
+          "type": "boolean",
+          "default": true,
+          "description": "Open a pull request that removes the expired definition, so Git says what the world is."
+        }
+      }
     }
   },
   "$defs": {
@@ -551,6 +564,7 @@ export interface RepositoryConfig {
   state?: StateConfig;
   schedules?: ScheduleConfig;
   limits?: LimitsConfig;
+  expiry?: ExpiryConfig;
 }
 /**
  * Where Terraform keeps the state of each environment.
@@ -585,4 +599,13 @@ export interface LimitsConfig {
    */
   expiryWarning?: string;
   maxDestroysPerSweep?: number;
+}
+/**
+ * What happens when an environment expires.
+ */
+export interface ExpiryConfig {
+  /**
+   * Open a pull request that removes the expired definition, so Git says what the world is.
+   */
+  cleanupPullRequest?: boolean;
 }

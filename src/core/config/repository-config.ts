@@ -9,6 +9,7 @@ export interface ResolvedConfig {
   state: { backend: "local" | "s3" | "pg"; s3?: { bucket: string; region?: string; keyPrefix?: string }; pg?: { schemaPrefix?: string } };
   schedules: { expiry: string; drift: string };
   limits: { maxTtl: string; maxTtlMs: number; expiryWarning: string; expiryWarningMs: number; maxDestroysPerSweep: number };
+  expiry: { cleanupPullRequest: boolean };
 }
 
 const props = configSchema.properties;
@@ -29,5 +30,6 @@ export function resolveConfig(raw: RepositoryConfig = {}): ResolvedConfig {
       expiryWarningMs: parseDuration(expiryWarning),
       maxDestroysPerSweep: raw.limits?.maxDestroysPerSweep ?? props.limits.properties.maxDestroysPerSweep.default,
     },
+    expiry: { cleanupPullRequest: raw.expiry?.cleanupPullRequest ?? props.expiry.properties.cleanupPullRequest.default },
   };
 }

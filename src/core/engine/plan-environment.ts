@@ -57,15 +57,23 @@ export async function planEnvironment(
   }
 }
 
-export function recordOf(repository: string, environment: Environment, existing: EnvironmentRecord | undefined) {
+/**
+ * The record to write for `environment`: what the store had (reconciler marks included), with
+ * the definition's current template and owner. A destroyed environment starts afresh.
+ */
+export function recordOf(repository: string, environment: Environment, existing: EnvironmentRecord | undefined): Omit<EnvironmentRecord, "createdAt" | "updatedAt"> {
+  const kept = existing && existing.status !== "destroyed" ? existing : undefined;
   return {
     repository,
     name: environment.name,
     template: environment.template.name,
     owner: environment.owner,
-    status: existing?.status ?? ("planned" as const),
-    firstAppliedAt: existing?.status === "destroyed" ? undefined : existing?.firstAppliedAt,
-    expiresAt: existing?.status === "destroyed" ? undefined : existing?.expiresAt,
+    status: existing?.status ?? "planned",
+    firstAppliedAt: kept?.firstAppliedAt,
+    expiresAt: kept?.expiresAt,
     lastRunId: existing?.lastRunId,
+    expiryWarnedFor: kept?.expiryWarnedFor,
+    driftIssue: existing?.driftIssue,
+    driftFingerprint: kept?.driftFingerprint,
   };
 }

@@ -66,4 +66,13 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "what the reconciler remembers per environment: the expiry warning sent, the drift issue",
+    sql: `
+      ALTER TABLE environments ADD COLUMN expiry_warned_for TEXT;
+      ALTER TABLE environments ADD COLUMN drift_issue INTEGER;
+      ALTER TABLE environments ADD COLUMN drift_fingerprint TEXT;
+    `,
+  },
 ];

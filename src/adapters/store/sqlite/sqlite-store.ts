@@ -36,8 +36,10 @@ export function openSqliteStore(options: { file: string }): Store {
 
   const sql = {
     upsertEnvironment: db.prepare(`
-      INSERT INTO environments (repository, name, template, owner, status, created_at, first_applied_at, expires_at, last_run_id, updated_at)
-      VALUES (@repository, @name, @template, @owner, @status, @now, @firstAppliedAt, @expiresAt, @lastRunId, @now)
+      INSERT INTO environments (repository, name, template, owner, status, created_at, first_applied_at, expires_at, last_run_id, updated_at,
+                                expiry_warned_for, drift_issue, drift_fingerprint)
+      VALUES (@repository, @name, @template, @owner, @status, @now, @firstAppliedAt, @expiresAt, @lastRunId, @now,
+              @expiryWarnedFor, @driftIssue, @driftFingerprint)
       ON CONFLICT (repository, name) DO UPDATE SET
         template = excluded.template,
         owner = excluded.owner,
@@ -45,7 +47,10 @@ export function openSqliteStore(options: { file: string }): Store {
         first_applied_at = excluded.first_applied_at,
         expires_at = excluded.expires_at,
         last_run_id = excluded.last_run_id,
-        updated_at = excluded.updated_at
+        updated_at = excluded.updated_at,
+        expiry_warned_for = excluded.expiry_warned_for,
+        drift_issue = excluded.drift_issue,
+        drift_fingerprint = excluded.drift_fingerprint
       RETURNING *`),
     getEnvironment: db.prepare("SELECT * FROM environments WHERE repository = ? AND name = ?"),
     listEnvironments: db.prepare("SELECT * FROM environments ORDER BY repository, name"),
@@ -108,6 +113,9 @@ export function openSqliteStore(options: { file: string }): Store {
         firstAppliedAt: toText(record.firstAppliedAt),
         expiresAt: toText(record.expiresAt),
         lastRunId: record.lastRunId ?? null,
+        expiryWarnedFor: toText(record.expiryWarnedFor),
+        driftIssue: record.driftIssue ?? null,
+        driftFingerprint: record.driftFingerprint ?? null,
         now: toText(new Date()),
       }) as EnvironmentRow;
       return environmentFromRow(row);
