@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { operationCommand } from "./commands/run-operation.js";
+import { reconcileCommand } from "./commands/reconcile.js";
 import { statusCommand } from "./commands/status.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT, UsageError, type CliIO } from "./cli-io.js";
@@ -10,6 +11,7 @@ const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   apply: operationCommand("apply"),
   destroy: operationCommand("destroy"),
   status: statusCommand,
+  reconcile: reconcileCommand,
 };
 
 const usage = `Usage: envbot <command> [options]
@@ -20,6 +22,7 @@ Commands:
   apply      create or update an environment (asks first, or --yes)
   destroy    destroy an environment (asks first, or --yes)
   status     list the environments and their status
+  reconcile  warn before expiry, destroy expired environments, report drift (--once)
 
 Run 'envbot <command> --help' for the options of a command.`;
 

@@ -115,6 +115,12 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       } finally {
         await rm(plan.handle, { force: true }); // a saved plan is applied once, or not at all
       }
+      if (plan.summary.mode === "normal") {
+        // Providers fill in some attributes only after related resources exist (an S3 bucket's
+        // website block once its website configuration is applied). Refreshing now records them,
+        // so the next drift check compares with the world as it was right after this apply.
+        await terraform("apply", ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`], workDir, options, log);
+      }
       const shown = await terraform("output", ["output", "-json", "-no-color"], workDir, options, new LogTail());
       const raw = JSON.parse(shown.stdout || "{}") as Record<string, { value: unknown; sensitive: boolean }>;
       const outputs = Object.fromEntries(

@@ -1,0 +1,79 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { localRepoFiles } from "../../adapters/local/local-repo-files.js";
+import { runDriftSweep, runExpirySweep, type SweepResult } from "../../core/reconciling/index.js";
+import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { consoleReconcileReporter } from "../console-reconcile-reporter.js";
+import { LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
+
+export const reconcileUsage = `Usage: envbot reconcile --once [--repo DIR] [--dry-run] [--now RFC3339] [--only expiry|drift] [--json]
+
+Runs the reconciler once over the environments applied from this checkout: warns before expiry,
+destroys expired environments (never protected ones, at most limits.maxDestroysPerSweep), and
+reports drift between the definitions, the state and the real resources.
+
+Options:
+  --once        run one expiry sweep and one drift sweep, then exit
+  --dry-run     only say what would be done
+  --now TIME    evaluate expiry as of this RFC 3339 time (default: now)
+  --only KIND   run only the expiry or only the drift sweep
+  --json        print one entry per environment and sweep: {sweep, name, action, ...}
+  --repo DIR    the environments repository (default: the current directory)`;
+
+export async function reconcileCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      once: { type: "boolean" },
+      repo: { type: "string" },
+      "dry-run": { type: "boolean" },
+      now: { type: "string" },
+      only: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.stdout(`${reconcileUsage}\n`);
+    return EXIT.ok;
+  }
+  if (!values.once) throw new UsageError("pass --once: the CLI runs one sweep; the GitHub App runs them on the schedules of .github/envbot.yml");
+  const now = values.now === undefined ? io.now() : new Date(values.now);
+  if (values.now !== undefined && (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(values.now) || Number.isNaN(now.getTime()))) {
+    throw new UsageError(`--now: '${values.now}' is not an RFC 3339 time like 2026-12-01T00:00:00Z`);
+  }
+  if (values.only !== undefined && values.only !== "expiry" && values.only !== "drift") throw new UsageError(`--only: expected expiry or drift, got '${values.only}'`);
+
+  const repoDir = path.resolve(io.cwd, values.repo ?? ".");
+  const { deps, settings } = localEngine(io.env, io.cwd);
+  const lines: string[] = [];
+  const reporter = consoleReconcileReporter((line) => (values.json ? lines.push(line) : io.stdout(`${line}\n`)));
+  try {
+    const input = {
+      deps,
+      repository: LOCAL_REPOSITORY,
+      files: localRepoFiles(repoDir),
+      reporter,
+      now,
+      dryRun: values["dry-run"] === true,
+      concurrency: settings.concurrency,
+      onProgress: (message: string) => io.stderr(`${message}\n`),
+    };
+    const results: SweepResult[] = [];
+    if (values.only !== "drift") results.push(await runExpirySweep(input));
+    if (values.only !== "expiry") results.push(await runDriftSweep(input));
+    if (values.json) {
+      io.stdout(`${JSON.stringify(results.flatMap((r) => r.entries.map(({ environment, ...rest }) => ({ sweep: r.kind, name: environment, ...rest }))), null, 2)}\n`);
+    } else {
+      for (const result of results) {
+        for (const e of result.entries) {
+          if (e.action === "none" || e.action === "in-sync") continue;
+          io.stdout(`${result.kind}: ${e.environment}: ${values["dry-run"] ? "would " : ""}${e.action}${e.outcome === "failed" ? " (failed)" : ""}${e.detail ? ` - ${e.detail}` : ""}\n`);
+        }
+      }
+    }
+    return results.some((r) => r.entries.some((e) => e.outcome === "failed")) ? EXIT.failed : EXIT.ok;
+  } finally {
+    await deps.store.close();
+  }
+}

@@ -1,0 +1,33 @@
+import type { ReconcileReporter } from "../core/ports.js";
+
+/**
+ * The reconciler's reports for a local checkout: lines on the terminal, since there is no
+ * GitHub to open issues or pull requests on.
+ */
+export function consoleReconcileReporter(write: (line: string) => void): ReconcileReporter {
+  return {
+    async expiryWarning(n) {
+      write(`warning: ${n.environment} (${n.owner}) expires at ${n.expiresAt.toISOString()}; extend it by changing spec.ttl or spec.expiresAt in ${n.file}`);
+    },
+    async expired(n) {
+      write(`expired: ${n.environment} was destroyed at expiry${n.cleanupPullRequest ? `; remove ${n.file} so Git says so too` : ""}`);
+      return {};
+    },
+    async destroyFailed(n) {
+      write(`error: destroying expired ${n.environment} failed: ${n.reason}; the next sweep retries`);
+    },
+    async definitionUnusable(n) {
+      write(`skipped: ${n.environment}: its definition cannot be used, so nothing was done: ${n.problems.join("; ")}`);
+    },
+    async driftFound(report) {
+      for (const r of report.cloudDrift) {
+        write(`drift: ${report.environment}: ${r.address} changed outside Terraform${r.attributes.length ? `: ${r.attributes.map((a) => a.path).join(", ")}` : ""}`);
+      }
+      for (const r of report.pendingInGit) write(`pending: ${report.environment}: ${r.address} would ${r.action} (the definition in Git is not applied)`);
+      return { issue: 0 };
+    },
+    async driftResolved(n) {
+      write(`in sync: ${n.environment}: the drift is gone`);
+    },
+  };
+}

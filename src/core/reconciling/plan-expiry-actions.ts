@@ -1,0 +1,40 @@
+import type { ResolvedConfig } from "../config/repository-config.js";
+import { expiryOf } from "../engine/index.js";
+import type { AppliedEnvironment } from "./load-applied-environments.js";
+import type { SweepEntry } from "./reconcile-types.js";
+
+export interface ExpiryAction {
+  applied: AppliedEnvironment;
+  entry: SweepEntry;
+}
+
+/**
+ * What an expiry sweep does, as a list (a dry run prints it; a sweep executes it). Pure.
+ * Guard rails: only environments envbot applied (the caller's list), never a protected one,
+ * never one whose definition cannot be used, at most `maxDestroysPerSweep` destroys.
+ */
+export function planExpiryActions(input: { applied: AppliedEnvironment[]; config: ResolvedConfig; now: Date }): ExpiryAction[] {
+  const { config, now } = input;
+  let destroys = 0;
+  return input.applied.map((applied): ExpiryAction => {
+    const { record, environment } = applied;
+    const entry = (fields: Omit<SweepEntry, "environment">): ExpiryAction => ({ applied, entry: { environment: record.name, ...fields } });
+    if (!environment) return entry({ action: "unusable", detail: applied.problems.join("; ") });
+    const expiresAt = expiryOf(environment.lifetime, record.firstAppliedAt!);
+    if (!expiresAt) return entry({ action: "none" });
+    const at = expiresAt.toISOString();
+    if (now.getTime() >= expiresAt.getTime()) {
+      if (environment.protected) return entry({ action: "keep-protected", expiresAt: at });
+      if (destroys >= config.limits.maxDestroysPerSweep) {
+        return entry({ action: "deferred", expiresAt: at, detail: `the limit of ${config.limits.maxDestroysPerSweep} destroys per sweep was reached` });
+      }
+      destroys++;
+      return entry({ action: "destroy", expiresAt: at });
+    }
+    const warned = record.expiryWarnedFor?.getTime() === expiresAt.getTime();
+    if (!environment.protected && !warned && now.getTime() >= expiresAt.getTime() - config.limits.expiryWarningMs) {
+      return entry({ action: "warn", expiresAt: at });
+    }
+    return entry({ action: "none", expiresAt: at });
+  });
+}

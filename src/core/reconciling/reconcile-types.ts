@@ -1,0 +1,48 @@
+import type { ResolvedConfig } from "../config/repository-config.js";
+import type { EngineDeps } from "../engine/index.js";
+import type { JobQueue, ReconcileReporter, RepoFiles } from "../ports.js";
+
+export type SweepKind = "expiry" | "drift";
+
+/** What a sweep decided (and, unless it was a dry run, did) for one environment. */
+export interface SweepEntry {
+  environment: string;
+  action:
+    | "none"
+    | "warn"
+    | "destroy"
+    /** Expired, but this sweep reached its destroy limit: next sweep. */
+    | "deferred"
+    /** Expired, but protected: never destroyed by the reconciler. */
+    | "keep-protected"
+    /** The definition is missing or invalid: nothing done, reported. */
+    | "unusable"
+    | "drift"
+    | "drift-resolved"
+    | "in-sync";
+  expiresAt?: string;
+  /** What happened when the action ran: omitted in a dry run. */
+  outcome?: "done" | "failed";
+  detail?: string;
+}
+
+export interface SweepInput {
+  deps: EngineDeps & { queue?: Pick<JobQueue, "exclusive"> };
+  repository: string;
+  /** The repository at its default branch: definitions and templates are trusted there. */
+  files: RepoFiles;
+  reporter: ReconcileReporter;
+  now: Date;
+  dryRun: boolean;
+  /** Environments checked at once in a drift sweep. */
+  concurrency: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface SweepResult {
+  kind: SweepKind;
+  repository: string;
+  dryRun: boolean;
+  config: ResolvedConfig;
+  entries: SweepEntry[];
+}

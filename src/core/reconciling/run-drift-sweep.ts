@@ -1,0 +1,96 @@
+import { planEnvironment, type OperationContext } from "../engine/index.js";
+import type { ResourceChange } from "../planning/index.js";
+import type { DriftReport } from "../ports.js";
+import { environmentKey } from "../pull-requests/pull-request-deps.js";
+import { loadAppliedEnvironments, type AppliedEnvironment } from "./load-applied-environments.js";
+import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
+import { RECONCILER_ACTOR } from "./run-expiry-sweep.js";
+
+/**
+ * Compares each active environment with the world and with Git: a refresh-only plan finds what
+ * changed outside Terraform; a normal plan finds what Git says and was not applied. One issue per
+ * environment is opened, updated when the drift changes, and closed when it is gone.
+ */
+export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
+  const { deps, repository, now } = input;
+  const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now });
+  const candidates = applied.filter((a) => a.record.status === "active" || a.record.status === "expiring");
+  const entries: SweepEntry[] = new Array(candidates.length);
+
+  // A small pool: at most `concurrency` environments are planned at once.
+  let next = 0;
+  const worker = async () => {
+    while (next < candidates.length) {
+      const index = next++;
+      entries[index] = await checkOne(candidates[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, candidates.length)) }, worker));
+  return { kind: "drift", repository, dryRun: input.dryRun, config, entries };
+
+  async function checkOne(applied: AppliedEnvironment): Promise<SweepEntry> {
+    const { record, environment } = applied;
+    const notice = { repository, environment: record.name, file: applied.file, owner: record.owner };
+    if (!environment) {
+      if (!input.dryRun) await input.reporter.definitionUnusable({ ...notice, problems: applied.problems });
+      return { environment: record.name, action: "unusable", detail: applied.problems.join("; ") };
+    }
+    input.onProgress?.(`${repository}: ${record.name}: checking for drift`);
+    const context: OperationContext = { repository, actor: RECONCILER_ACTOR, templateFiles: input.files, config };
+    const plans = async () => {
+      const refresh = await planEnvironment(deps, context, environment, "refresh-only", "drift");
+      if (!refresh.ok) return refresh;
+      const normal = await planEnvironment(deps, context, environment, "normal", "drift");
+      return normal.ok ? { ok: true as const, cloudDrift: refresh.plan.summary.drift, normal: normal.plan.summary.resources } : normal;
+    };
+    const result = deps.queue ? await deps.queue.exclusive(environmentKey(repository, record.name), plans) : await plans();
+    if (!result.ok) return { environment: record.name, action: "none", outcome: "failed", detail: result.reason };
+
+    const drifted = new Set(result.cloudDrift.map((r) => r.address));
+    const pendingInGit = result.normal.filter((r) => !drifted.has(r.address));
+    if (result.cloudDrift.length === 0 && pendingInGit.length === 0) {
+      if (record.driftIssue !== undefined && !input.dryRun) {
+        await input.reporter.driftResolved({ ...notice, issue: record.driftIssue });
+        await deps.store.upsertEnvironment({ ...(await fresh()), driftIssue: undefined, driftFingerprint: undefined });
+        return { environment: record.name, action: "drift-resolved", outcome: "done" };
+      }
+      return { environment: record.name, action: record.driftIssue !== undefined ? "drift-resolved" : "in-sync" };
+    }
+
+    const report: DriftReport = { ...notice, cloudDrift: result.cloudDrift, pendingInGit, fingerprint: fingerprintOf(result.cloudDrift, pendingInGit) };
+    const detail = describe(report);
+    if (input.dryRun) return { environment: record.name, action: "drift", detail };
+    if (record.driftIssue !== undefined && record.driftFingerprint === report.fingerprint) {
+      return { environment: record.name, action: "drift", outcome: "done", detail: `${detail} (issue #${record.driftIssue} unchanged)` };
+    }
+    const { issue } = await input.reporter.driftFound(report, record.driftIssue);
+    await deps.store.upsertEnvironment({ ...(await fresh()), driftIssue: issue, driftFingerprint: report.fingerprint });
+    return { environment: record.name, action: "drift", outcome: "done", detail: `${detail} (issue #${issue})` };
+
+    // The plans above may have written the record (lastRunId): update the newest one.
+    async function fresh() {
+      return (await deps.store.getEnvironment(repository, record.name)) ?? record;
+    }
+  }
+}
+
+function describe(report: DriftReport): string {
+  const parts = [];
+  if (report.cloudDrift.length > 0) parts.push(`${report.cloudDrift.length} resource(s) changed outside Terraform`);
+  if (report.pendingInGit.length > 0) parts.push(`${report.pendingInGit.length} change(s) in Git not applied`);
+  return parts.join(", ");
+}
+
+/** Stable for equal drift, whatever order Terraform listed it in. */
+function fingerprintOf(cloudDrift: ResourceChange[], pendingInGit: ResourceChange[]): string {
+  const canonical = (list: ResourceChange[]) =>
+    [...list].sort((a, b) => a.address.localeCompare(b.address)).map((r) => [r.address, r.action, r.attributes.map((a) => [a.path, a.before, a.after, a.sensitive])]);
+  const text = JSON.stringify([canonical(cloudDrift), canonical(pendingInGit)]);
+  // FNV-1a: short and stable; no cryptographic need here.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}

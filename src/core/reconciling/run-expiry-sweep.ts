@@ -1,0 +1,59 @@
+import { applyPlan, planEnvironment, type OperationContext } from "../engine/index.js";
+import { environmentKey } from "../pull-requests/pull-request-deps.js";
+import { loadAppliedEnvironments } from "./load-applied-environments.js";
+import { planExpiryActions, type ExpiryAction } from "./plan-expiry-actions.js";
+import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
+
+export const RECONCILER_ACTOR = "reconciler";
+
+/** Warns owners ahead of expiry, destroys expired environments, reports what it cannot do. */
+export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
+  const { deps, repository, reporter, now } = input;
+  const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now });
+  const actions = planExpiryActions({ applied, config, now });
+  const result: SweepResult = { kind: "expiry", repository, dryRun: input.dryRun, config, entries: actions.map((a) => a.entry) };
+  if (input.dryRun) return result;
+
+  result.entries = [];
+  for (const action of actions) {
+    input.onProgress?.(`${repository}: ${action.entry.environment}: ${action.entry.action}`);
+    result.entries.push(await execute(action));
+  }
+  return result;
+
+  async function execute({ applied, entry }: ExpiryAction): Promise<SweepEntry> {
+    const { record } = applied;
+    const notice = { repository, environment: record.name, file: applied.file, owner: record.owner };
+    switch (entry.action) {
+      case "unusable":
+        await reporter.definitionUnusable({ ...notice, problems: applied.problems });
+        return { ...entry, outcome: "done" };
+      case "warn": {
+        const expiresAt = new Date(entry.expiresAt!);
+        await reporter.expiryWarning({ ...notice, expiresAt });
+        await deps.store.upsertEnvironment({ ...record, status: record.status === "active" ? "expiring" : record.status, expiryWarnedFor: expiresAt });
+        return { ...entry, outcome: "done" };
+      }
+      case "destroy": {
+        const environment = applied.environment!;
+        const context: OperationContext = { repository, actor: RECONCILER_ACTOR, templateFiles: input.files, config, onOutput: undefined };
+        const destroy = async () => {
+          const planned = await planEnvironment(deps, context, environment, "destroy");
+          if (!planned.ok) return { ok: false as const, reason: planned.reason, details: planned.details };
+          const done = await applyPlan(deps, context, environment, planned);
+          return done.ok ? { ok: true as const } : { ok: false as const, reason: done.reason, details: done.details };
+        };
+        const outcome = deps.queue ? await deps.queue.exclusive(environmentKey(repository, record.name), destroy) : await destroy();
+        if (!outcome.ok) {
+          await deps.store.upsertEnvironment({ ...(await deps.store.getEnvironment(repository, record.name))!, status: "failed" });
+          await reporter.destroyFailed({ ...notice, reason: outcome.reason, details: outcome.details });
+          return { ...entry, outcome: "failed", detail: outcome.reason };
+        }
+        const { cleanupPullRequest } = await reporter.expired({ ...notice, expiresAt: new Date(entry.expiresAt!), cleanupPullRequest: config.expiry.cleanupPullRequest });
+        return { ...entry, outcome: "done", ...(cleanupPullRequest ? { detail: `cleanup pull request #${cleanupPullRequest}` } : {}) };
+      }
+      default:
+        return entry;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { jest } from "@jest/globals";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
+import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
+import { runEnvbot } from "../helpers/run-cli.js";
+
+// Expiry with a fake clock (--now) and the real terraform binary on the sandbox template.
+jest.setTimeout(120_000);
+
+let sandbox: EngineSandbox;
+const envbot = (argv: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, now: new Date() });
+const hours = (n: number) => n * 3600_000;
+
+async function firstAppliedAt(name: string): Promise<number> {
+  const status = JSON.parse((await envbot(["status", "--json"])).stdout) as { name: string; firstAppliedAt: string }[];
+  return Date.parse(status.find((e) => e.name === name)!.firstAppliedAt);
+}
+async function statusOf(name: string): Promise<string | undefined> {
+  return (JSON.parse((await envbot(["status", "--json"])).stdout) as { name: string; status: string }[]).find((e) => e.name === name)?.status;
+}
+async function sweep(at: number, ...flags: string[]) {
+  const result = await envbot(["reconcile", "--once", "--only", "expiry", "--json", "--now", new Date(at).toISOString(), ...flags]);
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as { sweep: string; name: string; action: string; outcome?: string; detail?: string }[];
+}
+
+beforeEach(async () => {
+  sandbox = await createEngineSandbox();
+  await writeFile(path.join(sandbox.repoDir, ".github", "envbot.yml"), "version: 1\nlimits:\n  expiryWarning: 2h\n  maxDestroysPerSweep: 1\n");
+});
+afterEach(async () => {
+  await sandbox.cleanup();
+});
+
+test("nothing before the warning window; one warning; a dry run changes nothing; at expiry it is destroyed", async () => {
+  await sandbox.writeDefinition("short", definitionYaml("short", "sandbox", "  ttl: 24h\n"));
+  expect((await envbot(["apply", "short", "--yes"])).code).toBe(0);
+  const applied = await firstAppliedAt("short");
+
+  expect(await sweep(applied + hours(1))).toEqual([{ sweep: "expiry", name: "short", action: "none", expiresAt: new Date(applied + hours(24)).toISOString() }]);
+
+  const warned = await sweep(applied + hours(23));
+  expect(warned).toMatchObject([{ name: "short", action: "warn", outcome: "done" }]);
+  expect(await statusOf("short")).toBe("expiring");
+  // Warned once: the next sweeps before expiry say nothing more.
+  expect(await sweep(applied + hours(23.5))).toMatchObject([{ name: "short", action: "none" }]);
+
+  const dryRun = await sweep(applied + hours(25), "--dry-run");
+  expect(dryRun).toEqual([{ sweep: "expiry", name: "short", action: "destroy", expiresAt: new Date(applied + hours(24)).toISOString() }]);
+  expect(await statusOf("short")).toBe("expiring");
+
+  expect(await sweep(applied + hours(25))).toMatchObject([{ name: "short", action: "destroy", outcome: "done" }]);
+  expect(await statusOf("short")).toBe("destroyed");
+  const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
+  const [destroy] = await store.listRuns("local", "short", 1);
+  await store.close();
+  expect(destroy).toMatchObject({ kind: "destroy", outcome: "succeeded", actor: "reconciler" });
+  // Destroyed environments are no longer the reconciler's business.
+  expect(await sweep(applied + hours(30))).toEqual([]);
+});
+
+test("human output says what was done, and how to extend", async () => {
+  await sandbox.writeDefinition("short", definitionYaml("short", "sandbox", "  ttl: 24h\n"));
+  await envbot(["apply", "short", "--yes"]);
+  const applied = await firstAppliedAt("short");
+  const result = await envbot(["reconcile", "--once", "--only", "expiry", "--now", new Date(applied + hours(23)).toISOString()]);
+  expect(result.stdout).toContain("warning: short (@acme/qa) expires at");
+  expect(result.stdout).toContain("extend it by changing spec.ttl or spec.expiresAt in environments/short.yaml");
+});
+
+test("a protected environment is kept; the destroy limit holds; an unusable definition stops everything for it", async () => {
+  await sandbox.writeDefinition("keep", definitionYaml("keep", "sandbox", "  ttl: 1h\n  protected: true\n"));
+  for (const name of ["gone-a", "gone-b"]) await sandbox.writeDefinition(name, definitionYaml(name, "sandbox", "  ttl: 1h\n"));
+  await sandbox.writeDefinition("broken", definitionYaml("broken", "sandbox", "  ttl: 1h\n"));
+  for (const name of ["keep", "gone-a", "gone-b", "broken"]) expect((await envbot(["apply", name, "--yes"])).code).toBe(0);
+  const file = path.join(sandbox.repoDir, "environments", "broken.yaml");
+  await writeFile(file, (await readFile(file, "utf8")).replace("ttl: 1h", "ttl: soon"));
+  const later = Date.now() + hours(3);
+
+  const first = await sweep(later);
+  expect(first.map((e) => `${e.name}:${e.action}`).sort()).toEqual(["broken:unusable", "gone-a:destroy", "gone-b:deferred", "keep:keep-protected"]);
+  expect(first.find((e) => e.name === "gone-b")!.detail).toBe("the limit of 1 destroys per sweep was reached");
+  expect(first.find((e) => e.name === "broken")!.detail).toContain("'soon' is not a duration");
+  expect(await statusOf("broken")).toBe("active");
+  expect(await statusOf("keep")).toBe("active");
+
+  const second = await sweep(later);
+  expect(second.map((e) => `${e.name}:${e.action}`).sort()).toEqual(["broken:unusable", "gone-b:destroy", "keep:keep-protected"]);
+  expect(await statusOf("gone-b")).toBe("destroyed");
+});
+
+test("--now must be an RFC 3339 time", async () => {
+  const result = await envbot(["reconcile", "--once", "--now", "tomorrow"]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("--now: 'tomorrow' is not an RFC 3339 time");
+});
