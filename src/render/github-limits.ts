@@ -6,6 +6,9 @@
 /** Issue and pull request comment body: longer is refused with 422 "Body is too long". */
 export const COMMENT_BODY_LIMIT = 65_536;
 
+/** Issue and pull request body: the same 65,536 characters as a comment. */
+export const ISSUE_BODY_LIMIT = 65_536;
+
 /** Check run `output.summary`. */
 export const CHECK_RUN_SUMMARY_LIMIT = 65_535;
 

@@ -39,6 +39,20 @@ export function formatTimestamp(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "Tuesday, 1 December 2026 at 10:00 UTC": spelled out, not locale-dependent, so snapshots hold. */
+export function formatHumanDate(date: Date): string {
+  const time = date.toISOString().slice(11, 16);
+  return `${WEEKDAYS[date.getUTCDay()]}, ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} at ${time} UTC`;
+}
+
+/** "2026-12-01T10:00:00Z": ISO 8601 without the milliseconds nobody set. */
+export function formatIsoDate(date: Date): string {
+  return date.toISOString().replace(/\.000Z$/, "Z");
+}
+
 /** A store lock holder ("pr#12", "cli:alice") in plain text, for titles. */
 export function nameLockHolder(holder: string): string {
   const pr = /^pr#(\d+)$/.exec(holder);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import nock from "nock";
 import { GITHUB_COM, githubApi, mockInstallationToken, type GitHubServer } from "./github-mock.js";
 
@@ -33,6 +34,32 @@ export interface FakePullRequest {
   files: { filename: string; status: string; previous_filename?: string }[];
 }
 
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  state_reason: string | null;
+  labels: string[];
+  user: { login: string; type: "Bot" | "User" };
+}
+
+/** A pull request the app opened (POST /pulls), as opposed to the scripted `pullRequests`. */
+export interface FakeCreatedPullRequest {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  state: "open" | "closed";
+}
+
+/** Git's blob id of a file, as the contents API reports it and expects it back on a delete. */
+export function blobSha(content: string): string {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
 export class FakeGitHub {
   readonly owner: string;
   readonly repo: string;
@@ -44,6 +71,10 @@ export class FakeGitHub {
   readonly checkRuns: FakeCheckRun[] = [];
   readonly deployments: { id: number; ref: string; environment: string; statuses: { state: string; environment_url?: string }[] }[] = [];
   readonly reactions: { commentId: number; content: string }[] = [];
+  readonly issues: FakeIssue[] = [];
+  readonly createdPullRequests: FakeCreatedPullRequest[] = [];
+  /** Head commit of a branch when it is not its own name (branches created or written by the app). */
+  readonly branchHeads = new Map<string, string>();
   private nextId = 1000;
   private scope: nock.Scope | undefined;
   private readonly server: GitHubServer;
@@ -71,6 +102,35 @@ export class FakeGitHub {
     return this.comments.filter((c) => c.issue_number === issueNumber && c.user.type === "Bot");
   }
 
+  /** Adds an issue as if someone (by default envbot) had opened it; returns it. */
+  addIssue(issue: Partial<FakeIssue> & { title: string }): FakeIssue {
+    const added: FakeIssue = { number: this.nextNumber(), body: "", state: "open", state_reason: null, labels: [], user: { login: "envbot[bot]", type: "Bot" }, ...issue };
+    this.issues.push(added);
+    return added;
+  }
+
+  issue(number: number): FakeIssue | undefined {
+    return this.issues.find((i) => i.number === number);
+  }
+
+  openIssues(label?: string): FakeIssue[] {
+    return this.issues.filter((i) => i.state === "open" && (label === undefined || i.labels.includes(label)));
+  }
+
+  /**
+   * The commit a branch points at. A tree stored under the branch's name (`commit("main", ...)`)
+   * gets a stable id derived from its files, registered as a commit of its own.
+   */
+  headOf(branch: string): string | undefined {
+    const known = this.branchHeads.get(branch);
+    if (known) return known;
+    const tree = this.commits.get(branch);
+    if (!tree) return undefined;
+    const id = createHash("sha1").update(`tree ${branch}\0${JSON.stringify([...tree].sort())}`).digest("hex");
+    if (!this.commits.has(id)) this.commits.set(id, new Map(tree));
+    return id;
+  }
+
   checks(name: string | RegExp): FakeCheckRun[] {
     return this.checkRuns.filter((c) => (typeof name === "string" ? c.name === name : name.test(c.name)));
   }
@@ -91,7 +151,7 @@ export class FakeGitHub {
       const file = tree.get(path);
       if (file !== undefined) {
         const bytes = Buffer.from(file, "utf8");
-        return [200, { type: "file", name: path.split("/").pop(), path, size: bytes.length, encoding: "base64", content: bytes.toString("base64"), sha: "0".repeat(40) }];
+        return [200, { type: "file", name: path.split("/").pop(), path, size: bytes.length, encoding: "base64", content: bytes.toString("base64"), sha: blobSha(file) }];
       }
       const prefix = path === "" ? "" : `${path}/`;
       const names = new Set([...tree.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split("/")[0]!));
@@ -192,12 +252,139 @@ export class FakeGitHub {
       deployment.statuses.push({ state: b.state, ...(b.environment_url ? { environment_url: b.environment_url } : {}) });
       return [201, { id: this.nextId++, state: b.state }];
     });
+
+    this.installIssues(scope, base);
+    this.installGit(scope, base);
+  }
+
+  /** Issues: create, get, list (state, labels, pages with a Link header), update. */
+  private installIssues(scope: nock.Scope, base: string): void {
+    scope.post(`${base}/issues`).reply((_uri, body) => {
+      const b = body as { title: string; body?: string; labels?: (string | { name: string })[] };
+      const issue = this.addIssue({ title: String(b.title), body: b.body ?? "", labels: (b.labels ?? []).map((l) => (typeof l === "string" ? l : l.name)) });
+      return [201, this.issuePayload(issue)];
+    });
+
+    scope.get(new RegExp(`^${base}/issues(\\?.*)?$`)).reply((uri) => {
+      const url = new URL(uri, this.server.origin);
+      const state = url.searchParams.get("state") ?? "open";
+      const labels = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
+      const matching = this.issues
+        .filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)))
+        .sort((a, b) => b.number - a.number); // GitHub's default: newest first
+      const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30), 100);
+      const page = Number(url.searchParams.get("page") ?? 1);
+      const items = matching.slice((page - 1) * perPage, page * perPage).map((i) => this.issuePayload(i));
+      if (page * perPage >= matching.length) return [200, items];
+      url.searchParams.set("page", String(page + 1));
+      return [200, items, { link: `<${url.toString()}>; rel="next"` }];
+    });
+
+    scope.get(new RegExp(`^${base}/issues/(\\d+)$`)).reply((uri) => {
+      const issue = this.issue(Number(/issues\/(\d+)/.exec(uri)![1]));
+      return issue ? [200, this.issuePayload(issue)] : [404, { message: "Not Found" }];
+    });
+
+    scope.patch(new RegExp(`^${base}/issues/(\\d+)$`)).reply((uri, body) => {
+      const issue = this.issue(Number(/issues\/(\d+)/.exec(uri)![1]));
+      if (!issue) return [404, { message: "Not Found" }];
+      const b = body as { title?: string; body?: string; state?: "open" | "closed"; state_reason?: string | null; labels?: string[] };
+      if (b.title !== undefined) issue.title = b.title;
+      if (b.body !== undefined) issue.body = b.body;
+      if (b.labels !== undefined) issue.labels = b.labels;
+      if (b.state !== undefined) {
+        issue.state = b.state;
+        issue.state_reason = b.state === "closed" ? (b.state_reason ?? "completed") : null;
+      }
+      return [200, this.issuePayload(issue)];
+    });
+  }
+
+  /**
+   * Branches, file deletes and the pull requests the app opens. A branch is the tree stored under
+   * its name (see `commit`); its head commit id comes from `headOf`.
+   */
+  private installGit(scope: nock.Scope, base: string): void {
+    scope.get(new RegExp(`^${base}/git/ref/(.+)$`)).reply((uri) => {
+      const ref = decodeURIComponent(/git\/ref\/(.+)$/.exec(uri)![1]!);
+      const head = ref.startsWith("heads/") ? this.headOf(ref.slice("heads/".length)) : undefined;
+      return head ? [200, this.refPayload(ref, head)] : [404, { message: "Not Found" }];
+    });
+
+    scope.post(`${base}/git/refs`).reply((_uri, body) => {
+      const { ref, sha } = body as { ref: string; sha: string };
+      const branch = ref.replace(/^refs\/heads\//, "");
+      if (!ref.startsWith("refs/heads/") || branch === "") return [422, { message: "Reference name is not valid" }];
+      if (this.commits.has(branch) || this.branchHeads.has(branch)) return [422, { message: "Reference already exists" }];
+      const tree = this.commits.get(sha);
+      if (!tree) return [422, { message: "Object does not exist" }];
+      this.commits.set(branch, new Map(tree));
+      this.branchHeads.set(branch, sha);
+      return [201, this.refPayload(ref.slice("refs/".length), sha)];
+    });
+
+    scope.delete(new RegExp(`^${base}/contents/(.+)$`)).reply((uri, body) => {
+      const path = decodeURIComponent(new URL(uri, this.server.origin).pathname.slice(`${base}/contents/`.length));
+      const b = body as { message: string; sha: string; branch?: string };
+      const branch = b.branch ?? "main";
+      const tree = this.commits.get(branch);
+      const file = tree?.get(path);
+      if (!tree || file === undefined) return [404, { message: "Not Found" }];
+      if (blobSha(file) !== b.sha) return [409, { message: `${path} does not match ${b.sha}` }];
+      tree.delete(path);
+      const commit = createHash("sha1").update(`${this.headOf(branch)}\0${b.message}`).digest("hex");
+      this.commits.set(commit, new Map(tree));
+      this.branchHeads.set(branch, commit);
+      return [200, { content: null, commit: { sha: commit, message: b.message } }];
+    });
+
+    scope.post(`${base}/pulls`).reply((_uri, body) => {
+      const b = body as { title: string; body?: string; head: string; base: string };
+      if (!this.commits.has(b.head)) return [422, { message: "Validation Failed", errors: [{ resource: "PullRequest", field: "head", code: "invalid" }] }];
+      const pr: FakeCreatedPullRequest = { number: this.nextNumber(), title: b.title, body: b.body ?? "", head: b.head, base: b.base, state: "open" };
+      this.createdPullRequests.push(pr);
+      return [201, this.createdPullRequestPayload(pr)];
+    });
+
+    scope.get(new RegExp(`^${base}/pulls(\\?.*)?$`)).reply((uri) => {
+      const url = new URL(uri, this.server.origin);
+      const head = url.searchParams.get("head");
+      const state = url.searchParams.get("state") ?? "open";
+      const matching = this.createdPullRequests.filter((p) => (state === "all" || p.state === state) && (head === null || `${this.owner}:${p.head}` === head));
+      return [200, matching.map((p) => this.createdPullRequestPayload(p))];
+    });
   }
 
   /** Removes the interceptors, so persisted ones are not reported as unused. */
   uninstall(): void {
     nock.cleanAll();
     this.scope = undefined;
+  }
+
+  /** Issues and pull requests share one number sequence, as on GitHub. */
+  private nextNumber(): number {
+    const taken = [...this.pullRequests.keys(), ...this.issues.map((i) => i.number), ...this.createdPullRequests.map((p) => p.number)];
+    return Math.max(0, ...taken) + 1;
+  }
+
+  private issuePayload(issue: FakeIssue) {
+    return { ...issue, labels: issue.labels.map((name) => ({ name })), html_url: `https://github.com/${this.fullName}/issues/${issue.number}` };
+  }
+
+  private refPayload(ref: string, sha: string) {
+    return { ref: `refs/${ref}`, object: { type: "commit", sha } };
+  }
+
+  private createdPullRequestPayload(pr: FakeCreatedPullRequest) {
+    return {
+      number: pr.number,
+      state: pr.state,
+      title: pr.title,
+      body: pr.body,
+      html_url: `https://github.com/${this.fullName}/pull/${pr.number}`,
+      head: { ref: pr.head, sha: this.headOf(pr.head) },
+      base: { ref: pr.base, sha: this.headOf(pr.base) },
+    };
   }
 
   private pullRequestPayload(pr: FakePullRequest) {

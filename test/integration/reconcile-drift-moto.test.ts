@@ -1,0 +1,63 @@
+import { jest } from "@jest/globals";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
+import { awsTestEnv, startMoto, type MotoServer } from "../helpers/moto-server.js";
+import { runEnvbot } from "../helpers/run-cli.js";
+
+// Drift with the real aws provider against moto, through `envbot reconcile --once --only drift`.
+jest.setTimeout(240_000);
+
+let moto: MotoServer;
+let sandbox: EngineSandbox;
+const envbot = (argv: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, now: new Date() });
+const driftSweep = async () => {
+  const result = await envbot(["reconcile", "--once", "--only", "drift", "--json"]);
+  expect(result.stderr).not.toContain("Error:");
+  return JSON.parse(result.stdout) as { name: string; action: string; outcome?: string; detail?: string }[];
+};
+async function s3(method: string, resource: string, body?: string): Promise<string> {
+  const response = await fetch(`${moto.endpoint}/${resource}`, { method, body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${resource}: ${response.status} ${text}`);
+  return text;
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  sandbox = await createEngineSandbox({ env: { ...awsTestEnv(moto.endpoint), ENVBOT_AWS_ENDPOINT: moto.endpoint } });
+  await sandbox.writeDefinition("site", definitionYaml("site", "static-site"));
+});
+afterAll(async () => {
+  await sandbox?.cleanup();
+  await moto?.stop();
+});
+
+let bucket: string;
+
+test("right after apply the environment is in sync (no provider bookkeeping reads as drift)", async () => {
+  const applied = await envbot(["apply", "site", "--yes", "--json"]);
+  expect(applied.code).toBe(0);
+  bucket = JSON.parse(applied.stdout).outputs.bucket;
+  expect(await driftSweep()).toEqual([{ sweep: "drift", name: "site", action: "in-sync" }]);
+});
+
+test("a tag changed through the AWS API is cloud drift, with the attribute", async () => {
+  const tagging = await s3("GET", `${bucket}?tagging`);
+  await s3("PUT", `${bucket}?tagging`, tagging.replace("<Value>@acme/qa</Value>", "<Value>@intruder</Value>"));
+  const result = await envbot(["reconcile", "--once", "--only", "drift"]);
+  expect(result.stdout).toContain("drift: site: module.environment.aws_s3_bucket.site changed outside Terraform: tags.envbot:owner");
+  expect(result.stdout).not.toContain("pending:");
+  // Put back as it was: the drift it reported is resolved, and after that it is simply in sync.
+  await s3("PUT", `${bucket}?tagging`, tagging);
+  expect(await driftSweep()).toMatchObject([{ name: "site", action: "drift-resolved", outcome: "done" }]);
+  expect(await driftSweep()).toMatchObject([{ name: "site", action: "in-sync" }]);
+});
+
+test("a change in Git that was not applied is reported as such, not as cloud drift", async () => {
+  const file = path.join(sandbox.repoDir, "environments", "site.yaml");
+  await sandbox.writeDefinition("site", (await readFile(file, "utf8")) + "  variables:\n    index_html: <h1>changed in git</h1>\n");
+  const result = await envbot(["reconcile", "--once", "--only", "drift"]);
+  expect(result.stdout).toContain("pending: site: module.environment.aws_s3_object.index would update");
+  expect(result.stdout).not.toContain("changed outside Terraform");
+});
