@@ -88,7 +88,15 @@ export function renderExpiredComment(notice: ExpiredNotice): string {
 export function renderExpiredIssue(notice: ExpiredNotice): IssueText {
   const [first, ...rest] = describeExpired(notice);
   const body = [`${mention(notice.owner)}: ${first}`, ...rest].join("\n\n");
-  return { title: `envbot: environment ${notice.environment} expired and was destroyed`, body };
+  return { title: expiredIssueTitle(notice.environment), body };
+}
+
+export function expiredIssueTitle(environment: string): string {
+  return `envbot: environment ${environment} expired and was destroyed`;
+}
+
+export function destroyFailedIssueTitle(environment: string): string {
+  return `envbot: could not destroy expired environment ${environment}`;
 }
 
 export function renderCleanupPullRequest(notice: EnvironmentNotice & { expiresAt: Date }): IssueText & { commitMessage: string } {
@@ -112,7 +120,7 @@ export function renderDestroyFailedIssue(notice: EnvironmentNotice & { reason: s
   // The details are the only long part: they get whatever room the rest leaves.
   const room = ISSUE_BODY_LIMIT - [head, `**${notice.reason}**`, ...tail].join("\n\n").length - 2 * MORE_LINE_ROOM;
   const failure = describeFailureBlocks({ reason: notice.reason, details: notice.details, log: "", detailsMaxChars: Math.max(room, 0), limitName: LIMIT_NAME });
-  return { title: `envbot: could not destroy expired environment ${notice.environment}`, body: fitBody([head, ...failure, ...tail].join("\n\n")) };
+  return { title: destroyFailedIssueTitle(notice.environment), body: fitBody([head, ...failure, ...tail].join("\n\n")) };
 }
 
 export function renderDefinitionUnusableIssue(notice: EnvironmentNotice & { problems: string[] }): IssueText {

@@ -331,8 +331,8 @@ export class FakeGitHub {
       const file = tree?.get(path);
       if (!tree || file === undefined) return [404, { message: "Not Found" }];
       if (blobSha(file) !== b.sha) return [409, { message: `${path} does not match ${b.sha}` }];
-      tree.delete(path);
       const commit = createHash("sha1").update(`${this.headOf(branch)}\0${b.message}`).digest("hex");
+      tree.delete(path);
       this.commits.set(commit, new Map(tree));
       this.branchHeads.set(branch, commit);
       return [200, { content: null, commit: { sha: commit, message: b.message } }];

@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import cron, { type ScheduledTask } from "node-cron";
+import type { Store } from "../../core/ports.js";
+import type { SweepKind } from "../../core/reconciling/index.js";
+
+export interface ScheduledRepository {
+  repository: string;
+  installationId: number;
+  defaultBranch: string;
+}
+
+export interface ReconcileSchedulerDeps {
+  store: Store;
+  /** Every repository the App is installed on. */
+  listRepositories(): Promise<ScheduledRepository[]>;
+  /** The cron expressions of .github/envbot.yml (schedules.expiry, schedules.drift). */
+  schedulesOf(repository: ScheduledRepository): Promise<Record<SweepKind, string>>;
+  sweep(repository: ScheduledRepository, kind: SweepKind): Promise<void>;
+  log: { info(message: string): void; error(message: string, error?: unknown): void };
+  /** How often the installed repositories and their schedules are read again. */
+  refreshIntervalMs?: number;
+}
+
+/** A sweep lock older than this belongs to a replica that died mid-sweep: it may be taken over. */
+export const SWEEP_LOCK_STALE_MS = 2 * 3600_000;
+const DEFAULT_REFRESH_MS = 15 * 60_000;
+
+/**
+ * Runs the expiry and drift sweeps of every installed repository on the schedules of its
+ * .github/envbot.yml. A sweep never overlaps itself: in this process by a running set, across
+ * replicas by a lock in the shared store. Nothing is kept in memory that a restart would need:
+ * the schedules are read again on start, and what sweeps did is in the store.
+ */
+export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
+  const instance = `scheduler:${randomUUID()}`;
+  const tasks = new Map<string, { expression: string; task: ScheduledTask }>();
+  const running = new Set<string>();
+  let refreshTimer: NodeJS.Timeout | undefined;
+
+  async function runNow(repository: ScheduledRepository, kind: SweepKind): Promise<"done" | "skipped"> {
+    const key = `${repository.repository}:${kind}`;
+    if (running.has(key)) return "skipped";
+    running.add(key);
+    const lockName = `sweep:${kind}`;
+    try {
+      if (!(await takeLock(repository.repository, lockName))) return "skipped";
+      try {
+        deps.log.info(`${kind} sweep of ${repository.repository} started`);
+        await deps.sweep(repository, kind);
+        deps.log.info(`${kind} sweep of ${repository.repository} finished`);
+        return "done";
+      } finally {
+        await deps.store.releaseLock(repository.repository, lockName, instance);
+      }
+    } catch (error) {
+      deps.log.error(`${kind} sweep of ${repository.repository} failed`, error);
+      return "done";
+    } finally {
+      running.delete(key);
+    }
+  }
+
+  async function takeLock(repository: string, lockName: string): Promise<boolean> {
+    const result = await deps.store.acquireLock(repository, lockName, instance);
+    if (result.acquired) return true;
+    if (Date.now() - result.heldBy.acquiredAt.getTime() < SWEEP_LOCK_STALE_MS) return false;
+    await deps.store.releaseLock(repository, lockName, result.heldBy.holder);
+    return (await deps.store.acquireLock(repository, lockName, instance)).acquired;
+  }
+
+  async function refresh(): Promise<void> {
+    const seen = new Set<string>();
+    for (const repository of await deps.listRepositories()) {
+      const schedules = await deps.schedulesOf(repository).catch((error: unknown) => {
+        deps.log.error(`cannot read the schedules of ${repository.repository}`, error);
+        return undefined;
+      });
+      if (!schedules) continue;
+      for (const kind of ["expiry", "drift"] as const) {
+        const key = `${repository.repository}:${kind}`;
+        seen.add(key);
+        const expression = schedules[kind];
+        if (tasks.get(key)?.expression === expression) continue;
+        await tasks.get(key)?.task.destroy();
+        if (!cron.validate(expression)) {
+          deps.log.error(`${repository.repository}: schedules.${kind} '${expression}' is not a valid cron expression`);
+          tasks.delete(key);
+          continue;
+        }
+        tasks.set(key, { expression, task: cron.schedule(expression, () => runNow(repository, kind), { name: key, noOverlap: true }) });
+      }
+    }
+    for (const [key, { task }] of tasks) {
+      if (!seen.has(key)) {
+        await task.destroy();
+        tasks.delete(key);
+      }
+    }
+  }
+
+  return {
+    runNow,
+    refresh,
+    /** The cron expression per "owner/repo:kind", for inspection. */
+    scheduled: () => new Map([...tasks].map(([key, { expression }]) => [key, expression])),
+    async start(): Promise<void> {
+      await refresh();
+      refreshTimer = setInterval(() => void refresh().catch((error: unknown) => deps.log.error("refreshing schedules failed", error)), deps.refreshIntervalMs ?? DEFAULT_REFRESH_MS);
+      refreshTimer.unref();
+    },
+    async stop(): Promise<void> {
+      clearInterval(refreshTimer);
+      for (const { task } of tasks.values()) await task.destroy();
+      tasks.clear();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
+import { reconcileScheduler, SWEEP_LOCK_STALE_MS, type ScheduledRepository } from "../../../src/adapters/schedule/reconcile-scheduler.js";
+import type { Store } from "../../../src/core/ports.js";
+
+const shop: ScheduledRepository = { repository: "acme/shop", installationId: 1, defaultBranch: "main" };
+const blog: ScheduledRepository = { repository: "acme/blog", installationId: 1, defaultBranch: "main" };
+
+let store: Store;
+beforeEach(() => {
+  store = openSqliteStore({ file: ":memory:" });
+});
+afterEach(async () => {
+  await store.close();
+});
+
+function scheduler(options: { repositories?: ScheduledRepository[]; schedules?: Record<string, { expiry: string; drift: string }>; sweep?: () => Promise<void>; errors?: string[] } = {}) {
+  return reconcileScheduler({
+    store,
+    listRepositories: async () => options.repositories ?? [shop],
+    schedulesOf: async (r) => options.schedules?.[r.repository] ?? { expiry: "*/5 * * * *", drift: "0 * * * *" },
+    sweep: options.sweep ?? (async () => undefined),
+    log: { info: () => undefined, error: (message) => void options.errors?.push(message) },
+  });
+}
+
+test("every installed repository is swept on the schedules of its own configuration", async () => {
+  const schedules = { "acme/shop": { expiry: "*/5 * * * *", drift: "0 * * * *" }, "acme/blog": { expiry: "*/10 * * * *", drift: "30 2 * * *" } };
+  const s = scheduler({ repositories: [shop, blog], schedules });
+  await s.start();
+  expect(Object.fromEntries(s.scheduled())).toEqual({
+    "acme/shop:expiry": "*/5 * * * *",
+    "acme/shop:drift": "0 * * * *",
+    "acme/blog:expiry": "*/10 * * * *",
+    "acme/blog:drift": "30 2 * * *",
+  });
+  await s.stop();
+});
+
+test("an invalid cron expression is reported and that sweep is not scheduled", async () => {
+  const errors: string[] = [];
+  const s = scheduler({ schedules: { "acme/shop": { expiry: "every five minutes", drift: "0 * * * *" } }, errors });
+  await s.refresh();
+  expect([...s.scheduled().keys()]).toEqual(["acme/shop:drift"]);
+  expect(errors).toEqual(["acme/shop: schedules.expiry 'every five minutes' is not a valid cron expression"]);
+  await s.stop();
+});
+
+test("a sweep never overlaps itself in one process", async () => {
+  let release!: () => void;
+  const s = scheduler({ sweep: () => new Promise<void>((resolve) => (release = resolve)) });
+  const first = s.runNow(shop, "drift");
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(await s.runNow(shop, "drift")).toBe("skipped");
+  release();
+  expect(await first).toBe("done");
+  await s.stop();
+});
+
+test("nor across replicas sharing the store, until a dead replica's lock goes stale", async () => {
+  let release!: () => void;
+  const replicaA = scheduler({ sweep: () => new Promise<void>((resolve) => (release = resolve)) });
+  const replicaB = scheduler();
+  const running = replicaA.runNow(shop, "expiry");
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(await replicaB.runNow(shop, "expiry")).toBe("skipped");
+  release();
+  await running;
+  expect(await replicaB.runNow(shop, "expiry")).toBe("done");
+
+  // A replica that died mid-sweep left its lock behind: after SWEEP_LOCK_STALE_MS it is taken over.
+  await store.acquireLock("acme/shop", "sweep:expiry", "scheduler:dead");
+  expect(await replicaB.runNow(shop, "expiry")).toBe("skipped");
+  const realNow = Date.now;
+  Date.now = () => realNow() + SWEEP_LOCK_STALE_MS + 1000;
+  try {
+    expect(await replicaB.runNow(shop, "expiry")).toBe("done");
+  } finally {
+    Date.now = realNow;
+  }
+  expect(await store.listLocks()).toEqual([]);
+});
+
+test("a failing sweep is logged and releases its lock", async () => {
+  const errors: string[] = [];
+  const s = scheduler({ sweep: async () => { throw new Error("GitHub is down"); }, errors });
+  expect(await s.runNow(shop, "drift")).toBe("done");
+  expect(errors).toEqual(["drift sweep of acme/shop failed"]);
+  expect(await store.listLocks()).toEqual([]);
+});
