@@ -1,11 +1,12 @@
 // `npm run bench`: runs every benchmark in this process, one after the other, and prints its
 // figures. Targets are judged on the ratios, which compare two things measured in the same run.
 import { printFigures, type Benchmark } from "./bench-harness.js";
+import { driftSweepBenchmark } from "./drift-sweep.bench.js";
 import { planBenchmark } from "./plan.bench.js";
 import { validateBenchmark } from "./validate.bench.js";
 import { webhookBenchmark } from "./webhook.bench.js";
 
-const benchmarks: Benchmark[] = [validateBenchmark, planBenchmark, webhookBenchmark];
+const benchmarks: Benchmark[] = [validateBenchmark, planBenchmark, webhookBenchmark, driftSweepBenchmark];
 const only = process.argv[2];
 
 for (const benchmark of benchmarks) {

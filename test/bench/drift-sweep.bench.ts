@@ -1,0 +1,95 @@
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { promisify } from "node:util";
+import { localRepoFiles } from "../../src/adapters/local/local-repo-files.js";
+import { consoleReconcileReporter } from "../../src/cli/console-reconcile-reporter.js";
+import { applyPlan, planEnvironment, type OperationContext } from "../../src/core/engine/index.js";
+import { runDriftSweep } from "../../src/core/reconciling/index.js";
+import { validateEnvironments } from "../../src/core/validation/index.js";
+import { engineFromSettings } from "../../src/engine-from-settings.js";
+import { readSettings } from "../../src/settings.js";
+import { writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
+import type { Benchmark } from "./bench-harness.js";
+
+const run = promisify(execFile);
+const ENVIRONMENTS = 50;
+const CONCURRENCY = 2;
+
+/**
+ * One drift sweep over 50 applied sandbox environments, against 50 single plans of the same
+ * environments divided by the sweep's concurrency; and the peak memory of envbot and its
+ * Terraform processes during the sweep.
+ */
+export const driftSweepBenchmark: Benchmark = {
+  name: `drift sweep over ${ENVIRONMENTS} sandbox environments (concurrency ${CONCURRENCY})`,
+  async run() {
+    const root = await mkdtemp(path.join(tmpdir(), "envbot-bench-drift-"));
+    try {
+      const repo = path.join(root, "repo");
+      await cp(path.join(path.dirname(new URL(import.meta.url).pathname), "../../environments-template"), repo, { recursive: true });
+      await rm(path.join(repo, "environments", "sandbox.yaml"));
+      for (let i = 1; i <= ENVIRONMENTS; i++) {
+        await writeFile(path.join(repo, "environments", `env-${i}.yaml`), `apiVersion: envbot.dev/v1\nkind: Environment\nmetadata:\n  name: env-${i}\n  owner: "@acme/bench"\nspec:\n  template: sandbox\n  variables:\n    replicas: 3\n`);
+      }
+      const env = { ...process.env, ENVBOT_DATA_DIR: path.join(root, "data"), TF_CLI_CONFIG_FILE: await writeTerraformCliConfig(root, {}) };
+      const deps = engineFromSettings(readSettings(env, root), env);
+      const files = localRepoFiles(repo);
+      const report = await validateEnvironments({ repo: files, now: new Date() });
+      const context: OperationContext = { repository: "local", actor: "bench", templateFiles: files, config: report.config };
+      for (const environment of report.environments) {
+        const planned = await planEnvironment(deps, context, environment);
+        if (!planned.ok || !(await applyPlan(deps, context, environment, planned)).ok) throw new Error(`setup: ${environment.name} did not apply`);
+      }
+
+      const singlesStart = performance.now();
+      for (const environment of report.environments) {
+        if (!(await planEnvironment(deps, context, environment)).ok) throw new Error("plan failed");
+      }
+      const singles = performance.now() - singlesStart;
+
+      const memory = sampleTreeMemory();
+      const sweepStart = performance.now();
+      const result = await runDriftSweep({ deps, repository: "local", files, reporter: consoleReconcileReporter(() => undefined), now: new Date(), dryRun: false, concurrency: CONCURRENCY });
+      const sweep = performance.now() - sweepStart;
+      const peak = await memory.stop();
+      if (result.entries.length !== ENVIRONMENTS || result.entries.some((e) => e.action !== "in-sync")) throw new Error(`the sweep should find every environment in sync: ${JSON.stringify(result.entries.slice(0, 3))}`);
+      await deps.store.close();
+      return [
+        { name: "drift sweep wall time", value: sweep, unit: "ms" },
+        { name: `${ENVIRONMENTS} single plans / ${CONCURRENCY}`, value: singles / CONCURRENCY, unit: "ms" },
+        { name: "ratio sweep / (single plans / concurrency)", value: sweep / (singles / CONCURRENCY), unit: "x", note: "a sweep runs two plans per environment" },
+        { name: "peak memory, envbot + terraform processes", value: peak / 1024, unit: "MiB" },
+      ];
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  },
+};
+
+/** Samples the resident memory of this process and its children (Terraform) every 50 ms. */
+function sampleTreeMemory(): { stop(): Promise<number> } {
+  let peak = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const { stdout } = await run("ps", ["-o", "rss=", "--ppid", String(process.pid)]);
+        const children = stdout.split("\n").map(Number).filter((n) => n > 0).reduce((a, b) => a + b, 0);
+        peak = Math.max(peak, children + process.memoryUsage().rss / 1024);
+      } catch {
+        peak = Math.max(peak, process.memoryUsage().rss / 1024);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return peak;
+    },
+  };
+}
