@@ -61,6 +61,8 @@ type ExpiredNotice = EnvironmentNotice & {
   cleanupPullRequest?: number;
   /** The definition was already gone from the default branch, so there was nothing to clean up. */
   definitionRemoved?: boolean;
+  /** Opening the cleanup pull request failed: the owner removes the definition. */
+  cleanupFailed?: boolean;
 };
 
 function describeExpired(notice: ExpiredNotice): string[] {
@@ -71,11 +73,13 @@ function describeExpired(notice: ExpiredNotice): string[] {
       ? `#${notice.cleanupPullRequest} removes its definition ${file}, so the repository says what exists. Merging it destroys nothing more.`
       : notice.definitionRemoved
         ? `Its definition ${file} is already gone from the repository.`
-        : `Its definition ${file} is still in the repository: remove it with a pull request, so the repository says what exists.`;
+        : notice.cleanupFailed
+          ? `envbot could not open the pull request that removes its definition ${file}: remove it with a pull request, so the repository says what exists.`
+          : `Its definition ${file} is still in the repository: remove it with a pull request, so the repository says what exists.`;
   return [
     `⏰ ${name} expired at ${formatTimestamp(notice.expiresAt)} and envbot destroyed it.`,
     cleanup,
-    `To have ${name} again, add its definition with a new ${codeSpan("spec.ttl")} or ${codeSpan("spec.expiresAt")} in a pull request.`,
+    `To have ${name} again, merge a pull request that keeps or adds back its definition with a new ${codeSpan("spec.ttl")} or ${codeSpan("spec.expiresAt")}: envbot applies it on merge.`,
   ];
 }
 
@@ -220,17 +224,21 @@ function formatResourceList(resources: ResourceChange[], verbs: Record<ResourceA
 export function renderDriftIssue(report: DriftReport): IssueText {
   const name = codeSpan(report.environment);
   const file = codeSpan(report.file);
-  const intro = `${mention(report.owner)}, the environment ${name} no longer matches its last apply: **${formatCount(report.cloudDrift.length, "resource")} changed outside of Terraform**. Defined in ${file}.`;
+  const inCloud = report.cloudDrift.length > 0;
+  const intro = inCloud
+    ? `${mention(report.owner)}, the environment ${name} no longer matches its last apply: **${formatCount(report.cloudDrift.length, "resource")} changed outside of Terraform**. Defined in ${file}.`
+    : `${mention(report.owner)}, the environment ${name} does not match its definition ${file}: **${formatCount(report.pendingInGit.length, "resource")} would change if it were applied**. Nothing changed outside of Terraform.`;
   const pendingIntro =
     report.pendingInGit.length === 0
       ? "None: applying the definition only undoes the drift above."
-      : `Applying the definition would also do this (${formatCount(report.pendingInGit.length, "resource")}):`;
+      : `Applying the definition would ${inCloud ? "also " : ""}do this (${formatCount(report.pendingInGit.length, "resource")}):`;
   const fix = [
     "### How to fix it",
     [
-      `- **Make the cloud match Git again by applying it**: run ${codeSpan(`envbot apply ${report.environment}`)} in a checkout of this repository, or merge a pull request that changes ${file} (envbot applies it on merge).${report.pendingInGit.length > 0 ? " This also applies the changes in Git above." : ""}`,
-      "- **Or revert the manual change** in the cloud, by hand.",
-      `- If the manual change should stay, put it in ${file} (or its template) with a pull request; merging applies it.`,
+      `- **Make the cloud match Git again by applying it**: run ${codeSpan(`envbot apply ${report.environment}`)} in a checkout of this repository, or merge a pull request that changes ${file} (envbot applies it on merge).${inCloud && report.pendingInGit.length > 0 ? " This also applies the changes in Git above." : ""}`,
+      ...(inCloud
+        ? ["- **Or revert the manual change** in the cloud, by hand.", `- If the manual change should stay, put it in ${file} (or its template) with a pull request; merging applies it.`]
+        : [`- If the changes in Git are not wanted, change ${file} (or its template) back with a pull request.`]),
     ].join("\n"),
     "envbot checks for drift on its schedule: it updates this issue when the drift changes and closes it once the drift is gone.",
   ].join("\n\n");
@@ -240,7 +248,7 @@ export function renderDriftIssue(report: DriftReport): IssueText {
       driftMarker(report.environment, report.fingerprint),
       intro,
       "### Changed outside of Terraform",
-      drift,
+      drift === "" ? "Nothing." : drift,
       "### Changes in Git not yet applied",
       pending === "" ? pendingIntro : `${pendingIntro}\n\n${pending}`,
       fix,
@@ -251,7 +259,7 @@ export function renderDriftIssue(report: DriftReport): IssueText {
   const pendingWhole = formatResourceList(report.pendingInGit, PENDING_VERB, Number.POSITIVE_INFINITY, "");
   const drift = formatResourceList(report.cloudDrift, DRIFT_VERB, room - Math.min(pendingWhole.length, Math.floor(room / 3)), "changed outside of Terraform");
   const pending = formatResourceList(report.pendingInGit, PENDING_VERB, room - drift.length, "to change when applied");
-  return { title: driftIssueTitle(report.environment), body: fitBody(assemble(drift === "" ? "None." : drift, pending)) };
+  return { title: driftIssueTitle(report.environment), body: fitBody(assemble(drift, pending)) };
 }
 
 export function renderDriftResolvedComment(input: { environment: string; at: Date }): string {

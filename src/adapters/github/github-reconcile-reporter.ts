@@ -1,0 +1,105 @@
+import type { EnvironmentNotice, ReconcileReporter } from "../../core/ports.js";
+import {
+  DRIFT_LABEL,
+  EXPIRY_LABEL,
+  RECONCILE_LABEL,
+  destroyFailedIssueTitle,
+  expiryWarningTitlePrefix,
+  renderCleanupPullRequest,
+  renderDefinitionUnusableIssue,
+  renderDestroyFailedIssue,
+  renderDriftIssue,
+  renderDriftResolvedComment,
+  renderExpiredComment,
+  renderExpiredIssue,
+  renderExpiryWarningIssue,
+} from "../../render/reconcile-texts.js";
+import { findOpenIssues } from "./find-open-issues.js";
+import { splitRepository, type Octokit } from "./octokit-types.js";
+import { cleanupBranchName, openCleanupPullRequest } from "./open-cleanup-pull-request.js";
+import { upsertIssue } from "./upsert-issue.js";
+
+/**
+ * Tells the owners of one repository's environments about expiry and drift, as GitHub issues and
+ * the cleanup pull request. Every issue is found again by its title and label before one is
+ * opened, so retries, restarts and replicas never duplicate. All wording comes from src/render.
+ */
+export function githubReconcileReporter(input: { octokit: Octokit; repository: string; defaultBranch: string; now?: () => Date }): ReconcileReporter {
+  const { octokit, repository, defaultBranch } = input;
+  const { owner, repo } = splitRepository(repository);
+  const now = input.now ?? (() => new Date());
+
+  // One installation's reporter never writes to another repository, whatever the caller mixed up.
+  function check(notice: EnvironmentNotice): void {
+    if (notice.repository !== repository) throw new Error(`a reconcile notice for ${notice.repository} reached the reporter of ${repository}`);
+  }
+
+  async function commentAndClose(issue: number, body: string): Promise<void> {
+    await octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body });
+    await octokit.rest.issues.update({ owner, repo, issue_number: issue, state: "closed", state_reason: "completed" });
+  }
+
+  return {
+    async expiryWarning(notice) {
+      check(notice);
+      const { title, body } = renderExpiryWarningIssue(notice);
+      await upsertIssue({ octokit, repository, label: EXPIRY_LABEL, title, body });
+    },
+
+    async expired(notice) {
+      check(notice);
+      // The pull request first, so the notice can name it. The environment is gone either way:
+      // if the pull request fails, the owner still hears of it (and is told to remove the file).
+      let cleanupPullRequest: number | undefined;
+      let definitionRemoved = false;
+      let cleanupFailure: { error: unknown } | undefined;
+      if (notice.cleanupPullRequest) {
+        const text = renderCleanupPullRequest(notice);
+        const branch = cleanupBranchName(notice.environment, notice.expiresAt);
+        try {
+          cleanupPullRequest = await openCleanupPullRequest({ octokit, repository, defaultBranch, branch, file: notice.file, ...text });
+          definitionRemoved = cleanupPullRequest === undefined;
+        } catch (error) {
+          cleanupFailure = { error };
+        }
+      }
+      const told = { ...notice, cleanupPullRequest, definitionRemoved, cleanupFailed: cleanupFailure !== undefined };
+      // The warnings (one per expiry the owner was warned of) and a failed-destroy issue are done with.
+      const prefix = `${expiryWarningTitlePrefix(notice.environment)} `;
+      const failedTitle = destroyFailedIssueTitle(notice.environment);
+      const open = await findOpenIssues({ octokit, repository, label: EXPIRY_LABEL, matches: (t) => t.startsWith(prefix) || t === failedTitle });
+      if (open.length === 0) {
+        const { title, body } = renderExpiredIssue(told);
+        await upsertIssue({ octokit, repository, label: EXPIRY_LABEL, title, body });
+      }
+      const comment = renderExpiredComment(told);
+      for (const issue of open) await commentAndClose(issue.number, comment);
+      if (cleanupFailure) throw cleanupFailure.error;
+      return cleanupPullRequest === undefined ? {} : { cleanupPullRequest };
+    },
+
+    async destroyFailed(notice) {
+      check(notice);
+      const { title, body } = renderDestroyFailedIssue(notice);
+      await upsertIssue({ octokit, repository, label: EXPIRY_LABEL, title, body });
+    },
+
+    async definitionUnusable(notice) {
+      check(notice);
+      const { title, body } = renderDefinitionUnusableIssue(notice);
+      await upsertIssue({ octokit, repository, label: RECONCILE_LABEL, title, body });
+    },
+
+    async driftFound(report, issue) {
+      check(report);
+      const { title, body } = renderDriftIssue(report);
+      const { number } = await upsertIssue({ octokit, repository, label: DRIFT_LABEL, title, body, ...(issue !== undefined ? { known: issue } : {}) });
+      return { issue: number };
+    },
+
+    async driftResolved(notice) {
+      check(notice);
+      await commentAndClose(notice.issue, renderDriftResolvedComment({ environment: notice.environment, at: now() }));
+    },
+  };
+}
