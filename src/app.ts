@@ -5,7 +5,8 @@ import { engineFromSettings } from "./engine-from-settings.js";
 import type { AppServices } from "./handlers/app-services.js";
 import { registerCommentCommandHandler } from "./handlers/comment-command-handler.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request-handlers.js";
-import { readSettings } from "./settings.js";
+import { startScheduledSweeps } from "./scheduled-sweeps.js";
+import { readSettings, type Settings } from "./settings.js";
 
 /**
  * The envbot GitHub App: wires the adapters and registers the handlers. Nothing else happens
@@ -13,14 +14,23 @@ import { readSettings } from "./settings.js";
  */
 export function createEnvbotApp(services?: AppServices) {
   return (app: Probot): void => {
-    const wired = services ?? servicesFromEnvironment(app);
-    registerPullRequestHandlers(app, wired);
-    registerCommentCommandHandler(app, wired);
+    if (services) {
+      registerHandlers(app, services);
+      return;
+    }
+    const settings = readSettings(process.env);
+    const wired = servicesFromSettings(app, settings, process.env);
+    registerHandlers(app, wired);
+    startScheduledSweeps(app, wired, settings.concurrency);
   };
 }
 
-export function servicesFromEnvironment(app: Probot, env: NodeJS.ProcessEnv = process.env): AppServices {
-  const settings = readSettings(env);
+function registerHandlers(app: Probot, services: AppServices): void {
+  registerPullRequestHandlers(app, services);
+  registerCommentCommandHandler(app, services);
+}
+
+export function servicesFromSettings(app: Probot, settings: Settings, env: NodeJS.ProcessEnv): AppServices {
   return {
     engine: { ...engineFromSettings(settings, env), knownSecrets: new KnownSecrets() },
     queue: inProcessQueue({ concurrency: settings.concurrency, onError: (error) => app.log.error({ err: error }, "envbot job failed") }),

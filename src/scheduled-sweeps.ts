@@ -1,0 +1,68 @@
+import type { Probot } from "probot";
+import { githubRepoFiles } from "./adapters/github/github-code-host.js";
+import type { Octokit } from "./adapters/github/octokit-types.js";
+import { githubReconcileReporter } from "./adapters/github/github-reconcile-reporter.js";
+import { redactOutgoingRequests } from "./adapters/github/redact-outgoing-requests.js";
+import { reconcileScheduler, type ScheduledRepository } from "./adapters/schedule/reconcile-scheduler.js";
+import { runDriftSweep, runExpirySweep, type SweepKind, type SweepResult } from "./core/reconciling/index.js";
+import { validateEnvironments } from "./core/validation/index.js";
+import type { AppServices } from "./handlers/app-services.js";
+
+/** One sweep of one repository, reporting on GitHub. The scheduler calls it; so do tests. */
+export async function sweepRepository(input: {
+  octokit: Octokit;
+  services: AppServices;
+  repository: string;
+  defaultBranch: string;
+  kind: SweepKind;
+  now: Date;
+  concurrency: number;
+  log?: (message: string) => void;
+}): Promise<SweepResult> {
+  const { octokit, services } = input;
+  if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
+  const sweep = input.kind === "expiry" ? runExpirySweep : runDriftSweep;
+  return sweep({
+    deps: { ...services.engine, queue: services.queue },
+    repository: input.repository,
+    // The default branch: what was merged is what the reconciler enforces.
+    files: githubRepoFiles(octokit, input.repository, input.defaultBranch),
+    reporter: githubReconcileReporter({ octokit, repository: input.repository, defaultBranch: input.defaultBranch }),
+    now: input.now,
+    dryRun: false,
+    concurrency: input.concurrency,
+    onProgress: input.log,
+  });
+}
+
+/** Schedules the sweeps of every repository the App is installed on. */
+export function startScheduledSweeps(app: Probot, services: AppServices, concurrency: number) {
+  const scheduler = reconcileScheduler({
+    store: services.engine.store,
+    async listRepositories() {
+      const appOctokit = await app.auth();
+      const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 });
+      const repositories: ScheduledRepository[] = [];
+      for (const installation of installations) {
+        const octokit = await app.auth(installation.id);
+        const accessible = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+        for (const repo of accessible) {
+          if (!repo.archived) repositories.push({ repository: repo.full_name, installationId: installation.id, defaultBranch: repo.default_branch });
+        }
+      }
+      return repositories;
+    },
+    async schedulesOf(repository) {
+      const octokit = await app.auth(repository.installationId);
+      const { config } = await validateEnvironments({ repo: githubRepoFiles(octokit, repository.repository, repository.defaultBranch), documents: [], now: new Date() });
+      return { expiry: config.schedules.expiry, drift: config.schedules.drift };
+    },
+    async sweep(repository, kind) {
+      const octokit = await app.auth(repository.installationId);
+      await sweepRepository({ octokit, services, repository: repository.repository, defaultBranch: repository.defaultBranch, kind, now: new Date(), concurrency, log: (m) => app.log.info(m) });
+    },
+    log: { info: (message) => app.log.info(message), error: (message, error) => app.log.error({ err: error }, message) },
+  });
+  void scheduler.start().catch((error: unknown) => app.log.error({ err: error }, "could not start the reconcile schedules"));
+  return scheduler;
+}

@@ -1,0 +1,134 @@
+import { jest } from "@jest/globals";
+import { sweepRepository } from "../../src/scheduled-sweeps.js";
+import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
+import { definitionYaml } from "../helpers/engine-sandbox.js";
+import { setupGitHubMock } from "../helpers/github/github-mock.js";
+import { DEFAULT_INSTALLATION_ID, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
+import { awsTestEnv, startMoto, type MotoServer } from "../helpers/moto-server.js";
+
+// The reconciler of the GitHub App: sweeps of the default branch, reported as issues and a
+// cleanup pull request on a FakeGitHub repository, with the real terraform binary.
+jest.setTimeout(240_000);
+
+const mock = setupGitHubMock();
+const hours = (n: number) => n * 3600_000;
+let app: AppHarness;
+
+afterEach(async () => {
+  app.github.uninstall();
+  await app.cleanup();
+  mock.after();
+});
+
+/** Merges pull request `number` that adds `files` to main, so the app applies them. */
+async function mergeAdding(number: number, files: Record<string, string>) {
+  const main = app.github.filesOf("main");
+  const merged = { ...main, ...files };
+  app.github.commit(sha(`merge-${number}`), merged);
+  app.github.commit("main", merged);
+  app.github.pullRequests.set(number, { number, headSha: sha(`merge-${number}`), baseSha: sha("main-0"), author: "octocat", files: Object.keys(files).map((filename) => ({ filename, status: "added" })) });
+  await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha(`merge-${number}`), number, headSha: sha(`merge-${number}`), baseSha: sha("main-0") }));
+}
+
+async function sweep(kind: "expiry" | "drift", now: Date) {
+  const octokit = await app.probot.auth(DEFAULT_INSTALLATION_ID);
+  return sweepRepository({ octokit: octokit as never, services: app.services, repository: app.github.fullName, defaultBranch: "main", kind, now, concurrency: 2 });
+}
+
+describe("expiry", () => {
+  beforeEach(async () => {
+    mock.before();
+    app = await createAppHarness();
+    app.github.install();
+    app.github.permissions.set("octocat", "write");
+    const main = { ...(await starterRepository()), ".github/envbot.yml": "version: 1\nlimits:\n  expiryWarning: 2h\n" };
+    app.github.commit(sha("main-0"), main);
+    app.github.commit("main", main);
+  });
+
+  test("the owner is warned once; at expiry the environment is destroyed and a cleanup pull request removes its definition", async () => {
+    await mergeAdding(1, { "environments/preview.yaml": definitionYaml("preview", "sandbox", "  ttl: 24h\n") });
+    const record = await app.services.engine.store.getEnvironment(app.github.fullName, "preview");
+    expect(record).toMatchObject({ status: "active" });
+    const applied = record!.firstAppliedAt!.getTime();
+
+    expect((await sweep("expiry", new Date(applied + hours(1)))).entries).toMatchObject([{ environment: "preview", action: "none" }]);
+    expect(app.github.openIssues("envbot:expiry")).toEqual([]);
+
+    await sweep("expiry", new Date(applied + hours(23)));
+    await sweep("expiry", new Date(applied + hours(23.5)));
+    const warnings = app.github.openIssues("envbot:expiry");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.body).toContain("@acme/qa");
+    expect(warnings[0]!.body).toContain("environments/preview.yaml");
+
+    const expired = await sweep("expiry", new Date(applied + hours(25)));
+    expect(expired.entries).toMatchObject([{ environment: "preview", action: "destroy", outcome: "done" }]);
+    expect(await app.services.engine.store.getEnvironment(app.github.fullName, "preview")).toMatchObject({ status: "destroyed" });
+    expect(app.github.openIssues("envbot:expiry")).toEqual([]);
+    expect(app.github.createdPullRequests).toHaveLength(1);
+    const cleanup = app.github.createdPullRequests[0]!;
+    expect(cleanup).toMatchObject({ base: "main", title: "envbot: remove expired environment preview" });
+    expect(app.github.filesOf(cleanup.head)["environments/preview.yaml"]).toBeUndefined();
+    expect(app.github.filesOf(cleanup.head)["environments/sandbox.yaml"]).toBeDefined();
+  });
+});
+
+describe("drift against moto", () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto.stop();
+  });
+  beforeEach(async () => {
+    mock.before();
+    app = await createAppHarness({ env: { ...awsTestEnv(moto.endpoint), ENVBOT_AWS_ENDPOINT: moto.endpoint } });
+    app.github.install();
+    app.github.permissions.set("octocat", "write");
+    const main = await starterRepository();
+    app.github.commit(sha("main-0"), main);
+    app.github.commit("main", main);
+  });
+
+  const s3 = async (method: string, resource: string, body?: string) => {
+    const response = await fetch(`${moto.endpoint}/${resource}`, { method, body });
+    if (!response.ok) throw new Error(`${method} ${resource}: ${response.status}`);
+    return response.text();
+  };
+
+  test("a tag changed through the AWS API opens one drift issue with the attribute; reverting it closes the issue", async () => {
+    await mergeAdding(2, { "environments/site.yaml": definitionYaml("site", "static-site") });
+    const bucket = (await s3("GET", "")).match(/<Name>(envbot-site-[^<]+)<\/Name>/)![1]!;
+    expect((await sweep("drift", new Date())).entries).toMatchObject([{ environment: "site", action: "in-sync" }]);
+
+    const tagging = await s3("GET", `${bucket}?tagging`);
+    await s3("PUT", `${bucket}?tagging`, tagging.replace("<Value>@acme/qa</Value>", "<Value>@intruder</Value>"));
+    await sweep("drift", new Date());
+    await sweep("drift", new Date()); // the same drift again: the same issue, not a second one
+    const [issue] = app.github.openIssues("envbot:drift");
+    expect(app.github.openIssues("envbot:drift")).toHaveLength(1);
+    expect(issue!.title).toBe("envbot: drift in environment site");
+    expect(issue!.body).toContain("tags.envbot:owner");
+    expect(issue!.body).toContain("@intruder");
+    expect(issue!.body).toContain("@acme/qa");
+
+    await s3("PUT", `${bucket}?tagging`, tagging);
+    expect((await sweep("drift", new Date())).entries).toMatchObject([{ environment: "site", action: "drift-resolved", outcome: "done" }]);
+    expect(app.github.openIssues("envbot:drift")).toEqual([]);
+    expect(app.github.issue(issue!.number)).toMatchObject({ state: "closed" });
+  });
+
+  test("a change in Git that was never applied is reported as pending in Git, not as cloud drift", async () => {
+    await mergeAdding(3, { "environments/site.yaml": definitionYaml("site", "static-site") });
+    // Someone pushed straight to main: no pull request, so nothing applied it.
+    const main = app.github.filesOf("main");
+    app.github.commit("main", { ...main, "environments/site.yaml": definitionYaml("site", "static-site", "  variables:\n    index_html: <h1>pushed</h1>\n") });
+    const result = await sweep("drift", new Date());
+    expect(result.entries).toMatchObject([{ environment: "site", action: "drift", detail: expect.stringContaining("1 change(s) in Git not applied") }]);
+    expect(result.entries[0]!.detail).not.toContain("outside Terraform");
+    const [issue] = app.github.openIssues("envbot:drift");
+    expect(issue!.body).toContain("module.environment.aws_s3_object.index");
+  });
+});
