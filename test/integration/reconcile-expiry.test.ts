@@ -90,6 +90,27 @@ test("a protected environment is kept; the destroy limit holds; an unusable defi
   expect(await statusOf("gone-b")).toBe("destroyed");
 });
 
+test("a failed destroy leaves the environment failed, is reported, and is retried on the next sweep", async () => {
+  const { cp } = await import("node:fs/promises");
+  const { fixturePath } = await import("../helpers/fixtures.js");
+  await cp(fixturePath("templates", "fails-on-destroy"), path.join(sandbox.repoDir, "templates", "fails-on-destroy"), { recursive: true });
+  await sandbox.writeDefinition("stubborn", definitionYaml("stubborn", "fails-on-destroy", "  ttl: 1h\n"));
+  expect((await envbot(["apply", "stubborn", "--yes"])).code).toBe(0);
+  const later = new Date(Date.now() + hours(2)).toISOString();
+
+  const first = await envbot(["reconcile", "--once", "--only", "expiry", "--now", later]);
+  expect(first.code).toBe(1);
+  expect(first.stdout).toContain("error: destroying expired stubborn failed: a provisioner of the template failed; the next sweep retries");
+  expect(await statusOf("stubborn")).toBe("failed");
+
+  const second = await envbot(["reconcile", "--once", "--only", "expiry", "--now", later, "--json"]);
+  expect(JSON.parse(second.stdout)).toMatchObject([{ name: "stubborn", action: "destroy", outcome: "failed" }]);
+  const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
+  const destroys = (await store.listRuns("local", "stubborn")).filter((r) => r.kind === "destroy");
+  await store.close();
+  expect(destroys.map((r) => r.outcome)).toEqual(["failed", "failed"]);
+});
+
 test("--now must be an RFC 3339 time", async () => {
   const result = await envbot(["reconcile", "--once", "--now", "tomorrow"]);
   expect(result.code).toBe(2);

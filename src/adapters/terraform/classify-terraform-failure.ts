@@ -20,7 +20,13 @@ export function classifyTerraformFailure(step: Step, stderr: string): TerraformE
   if (/(no valid credential sources|InvalidClientTokenId|configuring Terraform AWS Provider|connection refused|dial tcp|no such host|i\/o timeout|operation error \w+|api error|AccessDenied|UnrecognizedClientException|ExpiredToken)/i.test(text)) {
     return new ProviderError("a provider could not reach or authenticate with its API", text);
   }
-  if (step === "init" || /\n?\s*on \S+\.tf(\.json)? line \d+/.test(text) || /Invalid (expression|block definition|reference)|Unsupported (argument|block type)|Missing required argument|Reference to undeclared/i.test(text)) {
+  if (/provisioner error/i.test(text)) {
+    return new TerraformError("a provisioner of the template failed", text);
+  }
+  // At apply time a file and line only say which resource failed; at init and plan they point
+  // at the code that does not parse or does not fit together.
+  const pointsAtCode = step !== "apply" && /\n?\s*on \S+\.tf(\.json)? line \d+/.test(text);
+  if (step === "init" || pointsAtCode || /Invalid (expression|block definition|reference)|Unsupported (argument|block type)|Missing required argument|Reference to undeclared/i.test(text)) {
     return new ConfigurationError("the template's Terraform code has an error", text);
   }
   return new TerraformError(`terraform ${step} failed`, text);

@@ -10,6 +10,8 @@ describe("turning Terraform's error text into a typed error", () => {
     ["plan", "Error: No valid credential sources found", ProviderError, "a provider could not reach or authenticate with its API"],
     ["init", "Error: Unclosed configuration block\n\n  on template/main.tf line 1", ConfigurationError, "the template's Terraform code has an error"],
     ["plan", 'Error: Unsupported argument\n\n  on cdk.tf.json line 20, in module.environment:', ConfigurationError, "the template's Terraform code has an error"],
+    ["apply", "Error: local-exec provisioner error\n\n  with module.environment.terraform_data.stubborn,\n  on template/main.tf line 2", TerraformError, "a provisioner of the template failed"],
+    ["apply", "Error: creating thing: quota exceeded\n\n  on template/main.tf line 9", TerraformError, "terraform apply failed"],
     ["apply", "Error: something else entirely", TerraformError, "terraform apply failed"],
   ] as const)("%s: %j", (step, stderr, type, reason) => {
     const error = classifyTerraformFailure(step, stderr);
