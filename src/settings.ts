@@ -1,4 +1,3 @@
-import os from "node:os";
 import path from "node:path";
 import { parseDuration } from "./core/environment/duration.js";
 
@@ -59,9 +58,4 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (!text) return fallback;
   if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new SettingsError(`${name}: '${text}' is not a whole number from 1 to 9999`);
   return Number(text);
-}
-
-/** A documented per-user alternative to ./.envbot, for people who run envbot from anywhere. */
-export function userDataDir(): string {
-  return path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "envbot");
 }

@@ -82,3 +82,16 @@ export function awsTestEnv(endpoint: string): Record<string, string> {
     AWS_ENDPOINT_URL: endpoint,
   };
 }
+
+/**
+ * The S3 API of moto as a person or script would use it behind Terraform's back (moto needs no
+ * request signature): `s3("PUT", "bucket?tagging", xml)`. Throws on an error status.
+ */
+export function motoS3(endpoint: string) {
+  return async (method: string, resource: string, body?: string): Promise<string> => {
+    const response = await fetch(`${endpoint}/${resource}`, { method, body });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${resource}: ${response.status} ${text}`);
+    return text;
+  };
+}

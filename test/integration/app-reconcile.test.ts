@@ -4,7 +4,7 @@ import { createAppHarness, sha, starterRepository, type AppHarness } from "../he
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
 import { DEFAULT_INSTALLATION_ID, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
-import { awsTestEnv, startMoto, type MotoServer } from "../helpers/moto-server.js";
+import { awsTestEnv, motoS3, startMoto, type MotoServer } from "../helpers/moto-server.js";
 
 // The reconciler of the GitHub App: sweeps of the default branch, reported as issues and a
 // cleanup pull request on a FakeGitHub repository, with the real terraform binary.
@@ -92,11 +92,7 @@ describe("drift against moto", () => {
     app.github.commit("main", main);
   });
 
-  const s3 = async (method: string, resource: string, body?: string) => {
-    const response = await fetch(`${moto.endpoint}/${resource}`, { method, body });
-    if (!response.ok) throw new Error(`${method} ${resource}: ${response.status}`);
-    return response.text();
-  };
+  const s3 = (method: string, resource: string, body?: string) => motoS3(moto.endpoint)(method, resource, body);
 
   test("a tag changed through the AWS API opens one drift issue with the attribute; reverting it closes the issue", async () => {
     await mergeAdding(2, { "environments/site.yaml": definitionYaml("site", "static-site") });

@@ -2,7 +2,7 @@ import { jest } from "@jest/globals";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
-import { awsTestEnv, startMoto, type MotoServer } from "../helpers/moto-server.js";
+import { awsTestEnv, motoS3, startMoto, type MotoServer } from "../helpers/moto-server.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // The static-site template with the real hashicorp/aws provider against moto, its state in the
@@ -14,13 +14,7 @@ let moto: MotoServer;
 let sandbox: EngineSandbox;
 const envbot = (argv: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, now: new Date() });
 
-/** The AWS API as a person (or a script) would use it behind Terraform's back. Moto needs no signature. */
-async function s3(method: string, resource: string, body?: string): Promise<string> {
-  const response = await fetch(`${moto.endpoint}/${resource}`, { method, body });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${resource}: ${response.status} ${text}`);
-  return text;
-}
+const s3 = (method: string, resource: string, body?: string) => motoS3(moto.endpoint)(method, resource, body);
 
 beforeAll(async () => {
   moto = await startMoto();

@@ -2,7 +2,7 @@ import { jest } from "@jest/globals";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
-import { awsTestEnv, startMoto, type MotoServer } from "../helpers/moto-server.js";
+import { awsTestEnv, motoS3, startMoto, type MotoServer } from "../helpers/moto-server.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // Drift with the real aws provider against moto, through `envbot reconcile --once --only drift`.
@@ -16,12 +16,7 @@ const driftSweep = async () => {
   expect(result.stderr).not.toContain("Error:");
   return JSON.parse(result.stdout) as { name: string; action: string; outcome?: string; detail?: string }[];
 };
-async function s3(method: string, resource: string, body?: string): Promise<string> {
-  const response = await fetch(`${moto.endpoint}/${resource}`, { method, body });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${resource}: ${response.status} ${text}`);
-  return text;
-}
+const s3 = (method: string, resource: string, body?: string) => motoS3(moto.endpoint)(method, resource, body);
 
 beforeAll(async () => {
   moto = await startMoto();
