@@ -1,3 +1,4 @@
+import type { ResolvedConfig } from "../config/repository-config.js";
 import { planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
@@ -18,7 +19,7 @@ export async function planPullRequest(
   deps: PullRequestDeps,
   job: PullRequestJob & { pullRequest: PullRequestRef; only?: string },
 ): Promise<PullRequestPlanReport | undefined> {
-  const { host, store } = deps;
+  const { host } = deps;
   const { pullRequest: pr, reporter, signal } = job;
   const changes = environmentChanges(await host.listChangedFiles(pr.repository, pr.number)).filter(
     (c) => job.only === undefined || c.environment === job.only,
@@ -49,7 +50,8 @@ export async function planPullRequest(
       const problems = (change.effect === "apply" ? loaded : removed).problems.get(change.environment) ?? 1;
       report = { kind: "invalid", environment: change.environment, file: change.file, problems };
     } else {
-      report = await planOne(deps, job, change, environment, change.effect === "apply" ? templates : base, trusted, loaded.config);
+      const templateFiles = change.effect === "apply" ? templates : base;
+      report = await planUnderLock(deps, job, { change, environment, templateFiles, templatesFromHead: change.effect === "apply" && trusted, config: loaded.config });
     }
     reports.push(report);
     if (report.kind !== "invalid") await reporter.environmentPlanned(report);
@@ -59,44 +61,37 @@ export async function planPullRequest(
   const result: PullRequestPlanReport = { pullRequest: pr, validation, environments: reports };
   if (!signal?.aborted) await reporter.planReported(result);
   return result;
+}
 
-  async function planOne(
-    deps: PullRequestDeps,
-    job: PullRequestJob & { pullRequest: PullRequestRef },
-    change: DefinitionChange,
-    environment: Environment,
-    templateFiles: RepoFiles,
-    trustedHead: boolean,
-    config: typeof loaded.config,
-  ): Promise<EnvironmentReport> {
-    const holder = pullRequestHolder(pr.number);
-    const lock = await store.acquireLock(pr.repository, environment.name, holder);
-    if (!lock.acquired) {
-      return { kind: "locked", environment: environment.name, file: change.file, heldBy: lock.heldBy.holder, since: lock.heldBy.acquiredAt };
-    }
-    await job.reporter.planStarted(environment.name);
-    const mode: PlanMode = change.effect === "destroy" ? "destroy" : "normal";
-    const outcome = await deps.queue.exclusive(environmentKey(pr.repository, environment.name), () =>
-      planEnvironment(
-        deps,
-        { repository: pr.repository, commit: pr.headSha, actor: pr.author, templateFiles, config, signal: job.signal, onOutput: job.onOutput },
-        environment,
-        mode,
-      ),
-    );
-    if (job.signal?.aborted) return { kind: "superseded", environment: environment.name, file: change.file };
-    if (!outcome.ok) {
-      return { kind: "failed", environment: environment.name, file: change.file, effect: change.effect, reason: outcome.reason, details: outcome.details, log: outcome.run.logExcerpt ?? "" };
-    }
-    return {
-      kind: "planned",
-      environment: environment.name,
-      file: change.file,
-      effect: change.effect,
-      summary: outcome.plan.summary,
-      planText: outcome.plan.text,
-      templateSource: change.effect === "apply" && trustedHead ? "head" : "default-branch",
-      lockHolder: holder,
-    };
+/** Plans one environment of the pull request if the pull request holds (or can take) its lock. */
+async function planUnderLock(
+  deps: PullRequestDeps,
+  job: PullRequestJob & { pullRequest: PullRequestRef },
+  input: { change: DefinitionChange; environment: Environment; templateFiles: RepoFiles; templatesFromHead: boolean; config: ResolvedConfig },
+): Promise<EnvironmentReport> {
+  const { pullRequest: pr } = job;
+  const { change, environment } = input;
+  const holder = pullRequestHolder(pr.number);
+  const lock = await deps.store.acquireLock(pr.repository, environment.name, holder);
+  if (!lock.acquired) {
+    return { kind: "locked", environment: environment.name, file: change.file, heldBy: lock.heldBy.holder, since: lock.heldBy.acquiredAt };
   }
+  await job.reporter.planStarted(environment.name);
+  const mode: PlanMode = change.effect === "destroy" ? "destroy" : "normal";
+  const context = { repository: pr.repository, commit: pr.headSha, actor: pr.author, templateFiles: input.templateFiles, config: input.config, signal: job.signal, onOutput: job.onOutput };
+  const outcome = await deps.queue.exclusive(environmentKey(pr.repository, environment.name), () => planEnvironment(deps, context, environment, mode));
+  if (job.signal?.aborted) return { kind: "superseded", environment: environment.name, file: change.file };
+  if (!outcome.ok) {
+    return { kind: "failed", environment: environment.name, file: change.file, effect: change.effect, reason: outcome.reason, details: outcome.details, log: outcome.run.logExcerpt ?? "" };
+  }
+  return {
+    kind: "planned",
+    environment: environment.name,
+    file: change.file,
+    effect: change.effect,
+    summary: outcome.plan.summary,
+    planText: outcome.plan.text,
+    templateSource: input.templatesFromHead ? "head" : "default-branch",
+    lockHolder: holder,
+  };
 }
