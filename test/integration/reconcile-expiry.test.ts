@@ -60,6 +60,17 @@ test("nothing before the warning window; one warning; a dry run changes nothing;
   expect(await sweep(applied + hours(30))).toEqual([]);
 });
 
+test("extending a warned environment makes it active again, and the new expiry is warned of in its turn", async () => {
+  await sandbox.writeDefinition("short", definitionYaml("short", "sandbox", "  ttl: 24h\n"));
+  await envbot(["apply", "short", "--yes"]);
+  const applied = await firstAppliedAt("short");
+  expect(await sweep(applied + hours(23))).toMatchObject([{ action: "warn" }]);
+  await sandbox.writeDefinition("short", definitionYaml("short", "sandbox", "  ttl: 72h\n"));
+  expect(await sweep(applied + hours(25))).toMatchObject([{ action: "none", expiresAt: new Date(applied + hours(72)).toISOString() }]);
+  expect(await statusOf("short")).toBe("active");
+  expect(await sweep(applied + hours(71))).toMatchObject([{ action: "warn", outcome: "done" }]);
+});
+
 test("human output says what was done, and how to extend", async () => {
   await sandbox.writeDefinition("short", definitionYaml("short", "sandbox", "  ttl: 24h\n"));
   await envbot(["apply", "short", "--yes"]);

@@ -52,6 +52,12 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
         const { cleanupPullRequest } = await reporter.expired({ ...notice, expiresAt: new Date(entry.expiresAt!), cleanupPullRequest: config.expiry.cleanupPullRequest });
         return { ...entry, outcome: "done", ...(cleanupPullRequest ? { detail: `cleanup pull request #${cleanupPullRequest}` } : {}) };
       }
+      case "none": {
+        // Warned, then extended (a new ttl or expiresAt): no longer expiring.
+        const extended = record.status === "expiring" && entry.expiresAt !== undefined && record.expiryWarnedFor?.toISOString() !== entry.expiresAt;
+        if (extended) await deps.store.upsertEnvironment({ ...record, status: "active" });
+        return entry;
+      }
       default:
         return entry;
     }
