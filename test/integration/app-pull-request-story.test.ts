@@ -76,4 +76,7 @@ test("open a PR -> plan comment; push -> the same comment updated; merge -> appl
   await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("main2"), number: 2, headSha: sha("head3"), baseSha: sha("main1") }));
   expect(github.checks("envbot apply: preview").at(-1)).toMatchObject({ head_sha: sha("main2"), conclusion: "success" });
   expect(await app.services.engine.store.getEnvironment(github.fullName, "preview")).toMatchObject({ status: "destroyed" });
+  // GitHub's environments view shows it gone: its deployment is inactive.
+  expect(github.deployments).toHaveLength(1);
+  expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(["in_progress", "success", "inactive"]);
 });

@@ -92,6 +92,14 @@ export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest
 
     async environmentApplied(report) {
       await completeCheck(environmentCheckName(report.environment, "apply"), renderApplyCheck(report));
+      if (report.kind === "applied" && report.effect === "destroy") {
+        // The environment is gone: its latest deployment shows inactive in GitHub's environments view.
+        const { data: latest } = await octokit.rest.repos.listDeployments({ owner, repo, environment: report.environment, per_page: 1 });
+        if (latest[0]) {
+          await octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: latest[0].id, state: "inactive", description: "destroyed by envbot" });
+        }
+        return;
+      }
       const deployment = deployments.get(report.environment);
       if (deployment === undefined) return;
       await octokit.rest.repos.createDeploymentStatus({

@@ -238,6 +238,12 @@ export class FakeGitHub {
       return [201, { id: this.nextId++, content: (body as { content: string }).content }];
     });
 
+    scope.get(new RegExp(`^${base}/deployments(\\?.*)?$`)).reply((uri) => {
+      const environment = new URL(uri, this.server.origin).searchParams.get("environment");
+      const matching = this.deployments.filter((d) => environment === null || d.environment === environment);
+      return [200, [...matching].reverse().map((d) => ({ id: d.id, ref: d.ref, environment: d.environment }))];
+    });
+
     scope.post(`${base}/deployments`).reply((_uri, body) => {
       const b = body as { ref: string; environment: string };
       const deployment = { id: this.nextId++, ref: b.ref, environment: b.environment, statuses: [] };
