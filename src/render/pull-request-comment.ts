@@ -190,21 +190,26 @@ function renderEnvironmentSection(report: EnvironmentReport, pullRequest: PullRe
     case "failed": {
       const checkName = environmentCheckName(report.environment, "plan");
       const what = report.effect === "destroy" ? "destroy plan" : "plan";
-      const failure = describeFailureBlocks({
-        reason: report.reason,
-        details: report.details,
-        log: report.log,
-        detailsMaxChars: budget.details,
-        logMaxChars: budget.log,
-        limitName: LIMIT_NAME,
-        whereElse: `the ${codeSpan(checkName)} check run has more`,
-      });
+      const failure = describeFailureWithin(report, budget, checkName);
       const next = `Fix the cause and push, or comment ${codeSpan(`/envbot plan ${report.environment}`)} to try again.`;
       return [`#### ${name}: ${what} failed`, `Defined in ${codeSpan(report.file)}.`, ...failure, next].join("\n\n");
     }
     case "superseded":
       return [`#### ${name}: superseded`, "A newer push replaced this plan."].join("\n\n");
   }
+}
+
+/** A failure's reason, details and log, shortened to the section's budget. */
+function describeFailureWithin(report: { reason: string; details: string; log: string }, budget: TextBudget, checkName: string): string[] {
+  return describeFailureBlocks({
+    reason: report.reason,
+    details: report.details,
+    log: report.log,
+    detailsMaxChars: budget.details,
+    logMaxChars: budget.log,
+    limitName: LIMIT_NAME,
+    whereElse: `the ${codeSpan(checkName)} check run has more`,
+  });
 }
 
 function formatCutNotice(checkName: string): string {
@@ -254,15 +259,7 @@ function renderApplySection(report: EnvironmentApplyReport, budget: TextBudget):
       return blocks.join("\n\n");
     }
     case "failed": {
-      const failure = describeFailureBlocks({
-        reason: report.reason,
-        details: report.details,
-        log: report.log,
-        detailsMaxChars: budget.details,
-        logMaxChars: budget.log,
-        limitName: LIMIT_NAME,
-        whereElse: `the ${codeSpan(checkName)} check run has more`,
-      });
+      const failure = describeFailureWithin(report, budget, checkName);
       return [`#### ${name}: ${report.effect === "destroy" ? "destroy" : "apply"} failed`, ...failure].join("\n\n");
     }
     case "invalid":
