@@ -3,7 +3,7 @@ import path from "node:path";
 import { localRepoFiles, readLimited } from "../adapters/local/local-repo-files.js";
 import type { ResolvedConfig } from "../core/config/repository-config.js";
 import type { Diagnostic } from "../core/diagnostics/index.js";
-import { environmentFile, type Environment } from "../core/environment/index.js";
+import { environmentFile, NAME_PATTERN, type Environment } from "../core/environment/index.js";
 import type { RepoFiles } from "../core/ports.js";
 import { validateEnvironments } from "../core/validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../core/yaml/index.js";
@@ -13,15 +13,14 @@ export type LoadedEnvironment =
   | { ok: true; environment: Environment; config: ResolvedConfig; repo: RepoFiles }
   | { ok: false; diagnostics: Diagnostic[]; display: (file: string) => string };
 
-const NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 
 /** NAME (environments/NAME.yaml of the repository) or FILE -> a validated Environment. */
 export async function loadEnvironment(target: string, repoDir: string, cwd: string, now: Date): Promise<LoadedEnvironment> {
   const asFile = path.resolve(cwd, target);
-  const file = NAME.test(target) && !(await exists(asFile)) ? path.join(repoDir, environmentFile(target)) : asFile;
+  const file = NAME_PATTERN.test(target) && !(await exists(asFile)) ? path.join(repoDir, environmentFile(target)) : asFile;
   const content = await readLimited(file, MAX_YAML_FILE_BYTES);
   if (!content) {
-    throw new UsageError(NAME.test(target) ? `no environment '${target}': ${path.relative(cwd, file) || file} does not exist` : `cannot read ${target}: no such file`);
+    throw new UsageError(NAME_PATTERN.test(target) ? `no environment '${target}': ${path.relative(cwd, file) || file} does not exist` : `cannot read ${target}: no such file`);
   }
   const repo = localRepoFiles(repoDir);
   const report = await validateEnvironments({

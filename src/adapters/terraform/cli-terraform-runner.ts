@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { AppliedPlan, RootModuleRequest, SavedPlan, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
+import { NAME_PATTERN } from "../../core/environment/index.js";
 import type { PlanMode } from "../../core/planning/index.js";
 import { needsAttributeDetail, parsePlanStream, summarizePlanJson, summarizePlanStream } from "../../core/planning/index.js";
 import { TerraformError } from "../../core/terraform/index.js";
@@ -155,7 +156,7 @@ export function locations(dataDir: string, repository: string, environment: stri
   if (!REPOSITORY.test(repository) || repository.split("/").some((part) => part === "." || part === "..")) {
     throw new Error(`invalid repository name '${repository}'`);
   }
-  if (!/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/.test(environment)) throw new Error(`invalid environment name '${environment}'`);
+  if (!NAME_PATTERN.test(environment)) throw new Error(`invalid environment name '${environment}'`);
   const parts = [...repository.split("/"), environment];
   return {
     workDir: path.join(dataDir, "work", ...parts),

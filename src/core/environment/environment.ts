@@ -1,7 +1,10 @@
-import type { EnvironmentDefinition, SecretReference } from "../../generated/schemas.js";
+import { environmentSchema, type EnvironmentDefinition, type SecretReference } from "../../generated/schemas.js";
 import type { Template } from "../template/template.js";
 
 export const ENVIRONMENTS_DIR = "environments";
+
+/** An environment's (and a template's) name, as the schema defines it: a DNS label, never a path. */
+export const NAME_PATTERN = new RegExp(environmentSchema.$defs.metadata.properties.name.pattern);
 export const ENVIRONMENT_FILE_EXTENSION = ".yaml";
 
 /** How long an environment lives. */

@@ -4,6 +4,7 @@ import {
   baseName,
   ENVIRONMENT_FILE_EXTENSION,
   ENVIRONMENTS_DIR,
+  NAME_PATTERN,
   parseDuration,
   type Environment,
   type Lifetime,
@@ -46,7 +47,6 @@ export interface ValidationReport {
 }
 
 const SECRETS_PATH = ["spec", "secrets"] as const;
-const NAME_PATTERN = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const DURATION_PATTERN = /^[1-9][0-9]{0,5}[mhd]$/;
 
 /**
