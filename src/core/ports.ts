@@ -188,6 +188,11 @@ export class SecretUnavailableError extends Error {
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
+/** Whether a permission lets its holder push: who may run commands and have their templates run. */
+export function canWrite(permission: Permission): boolean {
+  return permission === "admin" || permission === "maintain" || permission === "write";
+}
+
 export interface ChangedFile {
   path: string;
   status: "added" | "modified" | "removed" | "renamed" | "copied" | "changed" | "unchanged";

@@ -1,13 +1,12 @@
 import type { Probot } from "probot";
 import { githubCodeHost } from "../adapters/github/github-code-host.js";
 import { githubPullRequestReporter } from "../adapters/github/github-pull-request-reporter.js";
+import { canWrite } from "../core/ports.js";
 import { parseCommentCommand, planPullRequest, releasePullRequestLocks } from "../core/pull-requests/index.js";
 import { renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../render/command-replies.js";
 import type { AppServices } from "./app-services.js";
 import { firstDelivery, pullRequestJobKey, reportUnexpectedError } from "./job-support.js";
 import { pullRequestRef } from "./pull-request-ref.js";
-
-const WRITERS = new Set(["admin", "maintain", "write"]);
 
 /** `/envbot plan [NAME]` and `/envbot unlock [NAME]` in a pull request comment. */
 export function registerCommentCommandHandler(app: Probot, services: AppServices): void {
@@ -20,7 +19,7 @@ export function registerCommentCommandHandler(app: Probot, services: AppServices
     const host = githubCodeHost(context.octokit);
     const login = comment.user?.login ?? "ghost";
     const permission = await host.permissionOf(repository.full_name, login);
-    if (!WRITERS.has(permission)) {
+    if (!canWrite(permission)) {
       await context.octokit.rest.issues.createComment(context.issue({ body: renderCommandRefusal({ login, repository: repository.full_name, permission }) }));
       return;
     }

@@ -2,13 +2,11 @@ import type { ResolvedConfig } from "../config/repository-config.js";
 import { planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
-import type { RepoFiles } from "../ports.js";
+import { canWrite, type RepoFiles } from "../ports.js";
 import { environmentChanges, pullRequestHolder, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentReport, PullRequestPlanReport, PullRequestRef } from "./pull-request-report.js";
-
-const WRITERS = new Set(["admin", "maintain", "write"]);
 
 /**
  * A pull request was opened or pushed to (or someone asked to re-plan): validate the definitions
@@ -30,7 +28,7 @@ export async function planPullRequest(
   // head when the head is this repository and its author may write to it.
   const head = host.filesAt(pr.repository, pr.headSha);
   const defaultBranch = host.filesAt(pr.repository, pr.defaultBranch);
-  const trusted = pr.headRepository === pr.repository && WRITERS.has(await host.permissionOf(pr.repository, pr.author));
+  const trusted = pr.headRepository === pr.repository && canWrite(await host.permissionOf(pr.repository, pr.author));
   const templates = trusted ? head : defaultBranch;
 
   const applied = changes.filter((c) => c.effect === "apply");
