@@ -88,17 +88,22 @@ export interface ShortenedText {
 export function shortenLines(text: string, maxChars: number, keep: "head" | "tail"): ShortenedText {
   const lines = text.replace(/\n+$/, "").split("\n");
   if (text.length <= maxChars) return { text, omitted: 0, total: lines.length };
-  const ordered = keep === "head" ? lines : [...lines].reverse();
-  const kept: string[] = [];
-  let length = 0;
-  for (const line of ordered) {
-    const next = length + line.length + (kept.length > 0 ? 1 : 0);
-    if (next > maxChars) break;
-    kept.push(line);
-    length = next;
-  }
+  const kept = fitItems(keep === "head" ? lines : [...lines].reverse(), maxChars);
   if (keep === "tail") kept.reverse();
   return { text: kept.join("\n"), omitted: lines.length - kept.length, total: lines.length };
+}
+
+/** As many whole items as fit maxChars (joined by newlines), in order. */
+export function fitItems(items: readonly string[], maxChars: number): string[] {
+  const kept: string[] = [];
+  let length = 0;
+  for (const item of items) {
+    const next = length + item.length + (kept.length > 0 ? 1 : 0);
+    if (next > maxChars) break;
+    kept.push(item);
+    length = next;
+  }
+  return kept;
 }
 
 /**

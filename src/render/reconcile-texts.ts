@@ -5,7 +5,7 @@ import type { AttributeChange, ResourceAction, ResourceChange } from "../core/pl
 import type { DriftReport, EnvironmentNotice } from "../core/ports.js";
 import { describeFailureBlocks } from "./environment-markdown.js";
 import { ISSUE_BODY_LIMIT } from "./github-limits.js";
-import { codeSpan, cutMarkdown, fenceText, formatCount, formatHumanDate, formatIsoDate, formatTimestamp } from "./markdown.js";
+import { codeSpan, cutMarkdown, fenceText, fitItems, formatCount, formatHumanDate, formatIsoDate, formatTimestamp } from "./markdown.js";
 
 /** Labels of the issues the reconciler opens: the adapter searches by them. */
 export const EXPIRY_LABEL = "envbot:expiry";
@@ -198,18 +198,6 @@ function formatResourceItem(resource: ResourceChange, verbs: Record<ResourceActi
   return [`- ${codeSpan(resource.address)} ${verbs[resource.action]}`, ...attributes].join("\n");
 }
 
-/** As many whole items as fit maxChars (joined by newlines), in order. */
-function fitItems(items: string[], maxChars: number): string[] {
-  const kept: string[] = [];
-  let length = 0;
-  for (const item of items) {
-    const next = length + item.length + (kept.length > 0 ? 1 : 0);
-    if (next > maxChars) break;
-    kept.push(item);
-    length = next;
-  }
-  return kept;
-}
 
 /** The list, shortened to maxChars with an explicit "…and N more" when it must be. */
 function formatResourceList(resources: ResourceChange[], verbs: Record<ResourceAction, string>, maxChars: number, what: string): string {
