@@ -1,9 +1,8 @@
-import type { Diagnostic } from "../core/diagnostics/index.js";
+import { formatDiagnosticLine, type Diagnostic } from "../core/diagnostics/index.js";
 
-/** `FILE:LINE:COL: path: message`, the form editors and CI logs turn into links. */
+/** `FILE:LINE:COL: path: message`, with the file shown as the reader would open it. */
 export function formatDiagnostic(diagnostic: Diagnostic, displayFile: string = diagnostic.file): string {
-  const where = `${displayFile}:${diagnostic.line}:${diagnostic.column}`;
-  return diagnostic.path ? `${where}: ${diagnostic.path}: ${diagnostic.message}` : `${where}: ${diagnostic.message}`;
+  return formatDiagnosticLine({ ...diagnostic, file: displayFile });
 }
 
 export function formatValidationSummary(input: { problems: number; files: number; invalidFiles: number }): string {

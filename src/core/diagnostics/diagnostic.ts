@@ -15,3 +15,12 @@ export const START_OF_FILE: Position = { line: 1, column: 1 };
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.message.localeCompare(b.message);
 }
+
+/**
+ * `FILE:LINE:COL: path: message`, the form editors and CI logs turn into links. Here in the core
+ * because reports built by the core (the reconciler's) carry problems as lines.
+ */
+export function formatDiagnosticLine(diagnostic: Diagnostic): string {
+  const where = `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}`;
+  return diagnostic.path ? `${where}: ${diagnostic.path}: ${diagnostic.message}` : `${where}: ${diagnostic.message}`;
+}

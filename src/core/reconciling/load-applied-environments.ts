@@ -2,7 +2,7 @@ import type { ResolvedConfig } from "../config/repository-config.js";
 import { environmentFile, type Environment } from "../environment/index.js";
 import type { EnvironmentRecord, RepoFiles, Store } from "../ports.js";
 import { validateEnvironments } from "../validation/index.js";
-import { formatDiagnostic } from "./format-problem.js";
+import { formatDiagnosticLine } from "../diagnostics/index.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 
 export interface AppliedEnvironment {
@@ -36,7 +36,7 @@ export async function loadAppliedEnvironments(input: { store: Store; repository:
   const applied = records.map((record): AppliedEnvironment => {
     const file = environmentFile(record.name);
     if (missing.has(record.name)) return { record, file, problems: [`${file} is not on the default branch`] };
-    const problems = report.diagnostics.filter((d) => d.file === file).map(formatDiagnostic);
+    const problems = report.diagnostics.filter((d) => d.file === file).map(formatDiagnosticLine);
     return { record, file, environment: problems.length === 0 ? valid.get(record.name) : undefined, problems };
   });
   return { applied, config: report.config };
