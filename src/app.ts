@@ -18,11 +18,16 @@ export function createEnvbotApp(services?: AppServices) {
       registerHandlers(app, services);
       return;
     }
-    const settings = readSettings(process.env);
-    const wired = servicesFromSettings(app, settings, process.env);
-    registerHandlers(app, wired);
-    startScheduledSweeps(app, wired, settings.concurrency);
+    startEnvbotApp(app, readSettings(process.env), process.env);
   };
+}
+
+/** The app on the adapters its settings name, with the reconcile schedules; server.ts runs it. */
+export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.ProcessEnv): AppServices {
+  const services = servicesFromSettings(app, settings, env);
+  registerHandlers(app, services);
+  startScheduledSweeps(app, services, settings.concurrency);
+  return services;
 }
 
 function registerHandlers(app: Probot, services: AppServices): void {

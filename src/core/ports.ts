@@ -120,7 +120,21 @@ export interface Store {
   /** Forgets deliveries received before this moment; returns how many. */
   pruneDeliveries(olderThan: Date): Promise<number>;
 
+  /**
+   * Whether what is written now will still be there after a restart. Not, for example, when the
+   * database file was deleted or replaced under the running process; writes then throw
+   * StoreUnavailableError. The readiness endpoint reports it.
+   */
+  health(): Promise<StoreHealth>;
+
   close(): Promise<void>;
+}
+
+export type StoreHealth = { ok: true } | { ok: false; reason: string };
+
+/** A write the store refused because it could not keep it; the message says what to do. */
+export class StoreUnavailableError extends Error {
+  override name = "StoreUnavailableError";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,6 +189,11 @@ export interface TerraformRunner {
 // Secrets
 
 export interface SecretProvider {
+  /**
+   * Why the server would refuse to read this reference (not allowed, or one of its own
+   * credentials), or undefined when it may. Never names the value; validation reports it early.
+   */
+  refusal(reference: SecretReference): string | undefined;
   /** The secret's value; throws SecretUnavailableError with a readable reason when it has none. */
   resolve(name: string, reference: SecretReference): Promise<string>;
 }
@@ -214,6 +233,8 @@ export interface PullRequestReporter {
   planStarted(environment: string): Promise<void>;
   environmentPlanned(report: EnvironmentReport): Promise<void>;
   planReported(report: PullRequestPlanReport): Promise<void>;
+  /** `/envbot plan NAME` named no environment of the pull request: says which there are. */
+  environmentNotInPullRequest(input: { environment: string; environments: string[] }): Promise<void>;
   applyStarted(environment: string, effect: MergeEffect): Promise<void>;
   environmentApplied(report: EnvironmentApplyReport): Promise<void>;
   applyReported(report: PullRequestApplyReport): Promise<void>;

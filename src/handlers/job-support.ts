@@ -3,6 +3,7 @@ import type { AppServices } from "./app-services.js";
 import { renderUnexpectedError } from "../render/command-replies.js";
 import { splitRepository } from "../adapters/github/octokit-types.js";
 import { redactOutgoingRequests } from "../adapters/github/redact-outgoing-requests.js";
+import { pruneOldDeliveries } from "./prune-old-deliveries.js";
 
 /**
  * False for a redelivery of a webhook already processed (GitHub keeps the delivery id). Also
@@ -10,8 +11,12 @@ import { redactOutgoingRequests } from "../adapters/github/redact-outgoing-reque
  */
 export async function firstDelivery(services: AppServices, context: Context): Promise<boolean> {
   if (services.engine.knownSecrets) redactOutgoingRequests(context.octokit, services.engine.knownSecrets.redact);
-  const first = await services.engine.store.recordDelivery(context.id);
+  const { store, now } = services.engine;
+  const receivedAt = now();
+  const first = await store.recordDelivery(context.id, receivedAt);
   if (!first) context.log.info({ delivery: context.id }, "redelivered webhook ignored");
+  // Housekeeping: a failure here must not cost the delivery.
+  await pruneOldDeliveries(store, receivedAt).catch((error: unknown) => context.log.warn({ err: error }, "could not prune old webhook deliveries"));
   return first;
 }
 

@@ -264,5 +264,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     expect(await store.recordDelivery("old")).toBe(true);
     expect(await store.recordDelivery("new")).toBe(false);
   });
+
+  test("a store in use is healthy: what it writes will be there after a restart", async () => {
+    expect(await store.health()).toEqual({ ok: true });
+    await store.upsertEnvironment(checkout());
+    await store.recordDelivery("d-1");
+    expect(await store.health()).toEqual({ ok: true });
+  });
 });
 }

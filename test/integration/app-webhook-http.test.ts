@@ -1,21 +1,18 @@
 import { jest } from "@jest/globals";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createNodeMiddleware } from "probot";
-import { createEnvbotApp } from "../../src/app.js";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
+import { startEnvbotHttpServer, type RunningHttpServer } from "../helpers/envbot-http-server.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
 import { deliverWebhook } from "../helpers/github/signed-delivery.js";
-import { createTestProbot, TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
+import { TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
 import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 
-// Webhooks over real HTTP through Probot's middleware, as GitHub delivers them.
+// Webhooks over real HTTP through the App's own server (src/server.ts), as GitHub delivers them.
 jest.setTimeout(60_000);
 
 const mock = setupGitHubMock();
 let app: AppHarness;
-let server: Server;
+let server: RunningHttpServer;
 let url: string;
 
 beforeEach(async () => {
@@ -29,14 +26,11 @@ beforeEach(async () => {
   app.github.commit(sha("head"), { ...main, "environments/web.yaml": definitionYaml("web", "sandbox") });
   app.github.pullRequests.set(12, { number: 12, headSha: sha("head"), baseSha: sha("main"), author: "octocat", files: [{ filename: "environments/web.yaml", status: "added" }] });
 
-  const probot = await createTestProbot(() => undefined);
-  const middleware = await createNodeMiddleware(createEnvbotApp(app.services), { probot });
-  server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  server = await startEnvbotHttpServer(app.services);
+  url = server.webhookUrl;
 });
 afterEach(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   app.github.uninstall();
   await app.cleanup();
   mock.after();

@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { LockResult, Store } from "../../../core/ports.js";
+import { StoreUnavailableError, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
 import { environmentFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
@@ -25,14 +25,22 @@ export function openSqliteStore(options: { file: string }): Store {
   if (file !== IN_MEMORY) mkdirSync(path.dirname(file), { recursive: true });
 
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  let replacedReason: () => string | undefined;
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
     applyMigrations(db, migrations, file);
+    replacedReason = watchFileIdentity(file);
   } catch (error) {
     db.close();
     throw error;
   }
+
+  // Before each write: writes to a deleted or replaced file would be lost at the next restart.
+  const assertWritable = () => {
+    const reason = replacedReason();
+    if (reason !== undefined) throw new StoreUnavailableError(`SQLite store ${path.resolve(file)}: ${reason}`);
+  };
 
   const sql = {
     upsertEnvironment: db.prepare(`
@@ -104,6 +112,7 @@ export function openSqliteStore(options: { file: string }): Store {
 
   return {
     async upsertEnvironment(record) {
+      assertWritable();
       const row = sql.upsertEnvironment.get({
         repository: record.repository,
         name: record.name,
@@ -132,6 +141,7 @@ export function openSqliteStore(options: { file: string }): Store {
     },
 
     async startRun(run) {
+      assertWritable();
       const row = sql.startRun.get({
         repository: run.repository,
         environment: run.environment,
@@ -144,6 +154,7 @@ export function openSqliteStore(options: { file: string }): Store {
     },
 
     async finishRun(id, result) {
+      assertWritable();
       return runFromRow(finishRun.immediate(id, result));
     },
 
@@ -161,11 +172,13 @@ export function openSqliteStore(options: { file: string }): Store {
     },
 
     async acquireLock(repository, environment, holder): Promise<LockResult> {
+      assertWritable();
       const lock = lockFromRow(acquireLock.immediate(repository, environment, holder));
       return lock.holder === holder ? { acquired: true, lock } : { acquired: false, heldBy: lock };
     },
 
     async releaseLock(repository, environment, holder) {
+      assertWritable();
       return sql.releaseLock.run(repository, environment, holder).changes > 0;
     },
 
@@ -175,15 +188,46 @@ export function openSqliteStore(options: { file: string }): Store {
     },
 
     async recordDelivery(id, receivedAt = new Date()) {
+      assertWritable();
       return sql.insertDelivery.run(id, toText(receivedAt)).changes > 0;
     },
 
     async pruneDeliveries(olderThan) {
+      assertWritable();
       return sql.pruneDeliveries.run(toText(olderThan)).changes;
+    },
+
+    async health(): Promise<StoreHealth> {
+      const reason = replacedReason();
+      return reason === undefined ? { ok: true } : { ok: false, reason };
     },
 
     async close() {
       db.close();
     },
+  };
+}
+
+/**
+ * SQLite keeps writing to an open file after it is deleted or renamed over, and all of it is gone
+ * at the next start. This tells, from the path's (device, inode) against the opened file's, why
+ * the file is no longer the one opened; undefined while it is. A stat is cheap next to a write.
+ */
+function watchFileIdentity(file: string): () => string | undefined {
+  if (file === IN_MEMORY) return () => undefined;
+  const absolute = path.resolve(file);
+  const opened = statSync(absolute);
+  return () => {
+    let now;
+    try {
+      now = statSync(absolute, { throwIfNoEntry: false });
+    } catch (error) {
+      return `the database file cannot be checked (${(error as NodeJS.ErrnoException).code ?? "error"}), so writes might be lost`;
+    }
+    if (now !== undefined && now.dev === opened.dev && now.ino === opened.ino) return undefined;
+    return (
+      "the database file was deleted or replaced under the running process; what envbot writes now would be lost at the next start. " +
+      "Restart envbot with the data directory restored from backup"
+    );
   };
 }

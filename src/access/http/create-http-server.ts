@@ -1,0 +1,47 @@
+import { createServer, type Server } from "node:http";
+import type { Probot } from "probot";
+import type { Store } from "../../core/ports.js";
+import { respondLiveness, respondReadiness } from "../api/health-endpoints.js";
+import { createWebhookReceiver } from "../github/receive-webhook.js";
+import { respondJson } from "./respond-json.js";
+
+/** Where GitHub delivers webhooks; Probot's default, so existing App settings keep working. */
+export const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
+
+/**
+ * GitHub gives up on a delivery after 10 s; a request still arriving after 30 s is not GitHub's,
+ * and would hold up to a whole payload in memory meanwhile.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface HttpServerOptions {
+  /** The Probot instance with the app loaded: verified deliveries go to its `receive`. */
+  probot: Probot;
+  webhookSecret: string;
+  webhookPath?: string;
+  /** Whose health the readiness endpoint reports. */
+  store: Store;
+}
+
+/** The App's HTTP surface: GitHub's webhooks, and liveness and readiness for the platform. */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const { probot, store, webhookPath = DEFAULT_WEBHOOK_PATH } = options;
+  const receiveWebhook = createWebhookReceiver({
+    secret: options.webhookSecret,
+    // The event name was checked to be a plain name; Probot dispatches it to the handlers.
+    receive: (event) => probot.receive(event as Parameters<Probot["receive"]>[0]),
+    log: probot.log,
+  });
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === webhookPath) {
+      if (req.method === "POST") return receiveWebhook(req, res);
+      return respondJson(res, 405, { error: "webhooks are POSTed" }, { close: true });
+    }
+    if (req.method === "GET" && path === "/api/v1/health") return respondLiveness(res);
+    if (req.method === "GET" && path === "/api/v1/health/ready") return void respondReadiness(res, store);
+    respondJson(res, 404, { error: "not found" }, { close: true });
+  });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  return server;
+}

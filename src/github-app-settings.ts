@@ -1,0 +1,46 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { SettingsError } from "./settings.js";
+
+/** Probot's own settings, with the names Probot reads, checked once before anything starts. */
+export interface GitHubAppSettings {
+  /** The env for Probot's createProbot (APP_ID, PRIVATE_KEY(_PATH), GHE_HOST, LOG_LEVEL, ...). */
+  probotEnv: NodeJS.ProcessEnv;
+  /** WEBHOOK_SECRET: the webhook receiver checks every delivery's signature with it. */
+  webhookSecret: string;
+  /** WEBHOOK_PATH, default /api/github/webhooks. */
+  webhookPath?: string;
+  /** PORT, default 3000. */
+  port: number;
+  /** HOST: the address to listen on; all of them when unset. */
+  host?: string;
+}
+
+export function readGitHubAppSettings(env: NodeJS.ProcessEnv): GitHubAppSettings {
+  const missing = [
+    ...(env.APP_ID ? [] : ["APP_ID"]),
+    ...(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH ? [] : ["PRIVATE_KEY (or PRIVATE_KEY_PATH)"]),
+    // Probot would fall back to the secret "development": anyone could sign deliveries.
+    ...(env.WEBHOOK_SECRET ? [] : ["WEBHOOK_SECRET"]),
+  ];
+  if (missing.length > 0) {
+    throw new SettingsError(
+      `envbot cannot start: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set. ` +
+        "They are the GitHub App's ID, its private key (PEM text, or the path of the .pem file) and its webhook secret, from the App's settings page on GitHub.",
+    );
+  }
+  if (!/^[1-9][0-9]*$/.test(env.APP_ID!)) throw new SettingsError(`APP_ID: '${env.APP_ID}' is not a GitHub App ID (a number)`);
+  if (!env.PRIVATE_KEY && !existsSync(path.resolve(env.PRIVATE_KEY_PATH!))) {
+    throw new SettingsError(`PRIVATE_KEY_PATH: there is no file ${path.resolve(env.PRIVATE_KEY_PATH!)}`);
+  }
+  const port = env.PORT ? Number(env.PORT) : 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT: '${env.PORT}' is not a port number`);
+  return {
+    // Probot's default log level is warn: a server should say that it started and what failed.
+    probotEnv: { LOG_LEVEL: "info", ...env },
+    webhookSecret: env.WEBHOOK_SECRET!,
+    webhookPath: env.WEBHOOK_PATH || undefined,
+    port,
+    host: env.HOST || undefined,
+  };
+}
