@@ -1,38 +1,51 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
-import { localRepoFiles, readLimited } from "../adapters/local/local-repo-files.js";
+import { localRepoFiles } from "../adapters/local/local-repo-files.js";
 import type { ResolvedConfig } from "../core/config/repository-config.js";
 import type { Diagnostic } from "../core/diagnostics/index.js";
-import { environmentFile, NAME_PATTERN, type Environment } from "../core/environment/index.js";
-import type { RepoFiles } from "../core/ports.js";
-import { validateEnvironments } from "../core/validation/index.js";
+import { describeUnreadable, environmentFile, findDefinitionFiles, NAME_PATTERN, type Environment } from "../core/environment/index.js";
+import type { RepoFiles, SecretProvider } from "../core/ports.js";
+import { validateEnvironments, type DefinitionDocument } from "../core/validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../core/yaml/index.js";
 import { UsageError } from "./cli-io.js";
+import { readDefinitionArgument } from "./read-definition-argument.js";
 
 export type LoadedEnvironment =
   | { ok: true; environment: Environment; config: ResolvedConfig; repo: RepoFiles }
   | { ok: false; diagnostics: Diagnostic[]; display: (file: string) => string };
 
-
-/** NAME (environments/NAME.yaml of the repository) or FILE -> a validated Environment. */
-export async function loadEnvironment(target: string, repoDir: string, cwd: string, now: Date): Promise<LoadedEnvironment> {
-  const asFile = path.resolve(cwd, target);
-  const file = NAME_PATTERN.test(target) && !(await exists(asFile)) ? path.join(repoDir, environmentFile(target)) : asFile;
-  const content = await readLimited(file, MAX_YAML_FILE_BYTES);
-  if (!content) {
-    throw new UsageError(NAME_PATTERN.test(target) ? `no environment '${target}': ${path.relative(cwd, file) || file} does not exist` : `cannot read ${target}: no such file`);
-  }
+/**
+ * NAME (environments/NAME.yaml or .yml of the repository) or FILE -> a validated Environment.
+ * Everything is read through the repository-confined reader; a name defined by two files is
+ * reported at both, as `validate` and the App do.
+ */
+export async function loadEnvironment(
+  target: string,
+  repoDir: string,
+  cwd: string,
+  now: Date,
+  secrets: Pick<SecretProvider, "refusal">,
+): Promise<LoadedEnvironment> {
   const repo = localRepoFiles(repoDir);
-  const report = await validateEnvironments({
-    repo,
-    documents: [{ file: path.relative(repoDir, file).split(path.sep).join("/"), content }],
-    now,
-  });
+  const display = (file: string) => path.relative(cwd, path.resolve(repoDir, file)) || file;
+  const asName = NAME_PATTERN.test(target) && !(await exists(path.resolve(cwd, target)));
+  const documents = asName ? await readNamedDefinitions(repo, target, display) : [await readDefinitionArgument({ argument: target, repoDir, cwd, repo })];
+  const report = await validateEnvironments({ repo, documents, definitions: repo, secrets, now });
   const environment = report.environments[0];
-  if (report.diagnostics.length > 0 || !environment) {
-    return { ok: false, diagnostics: report.diagnostics, display: (f) => path.relative(cwd, path.resolve(repoDir, f)) || f };
-  }
+  if (report.diagnostics.length > 0 || !environment) return { ok: false, diagnostics: report.diagnostics, display };
   return { ok: true, environment, config: report.config, repo };
+}
+
+async function readNamedDefinitions(repo: ReturnType<typeof localRepoFiles>, name: string, display: (file: string) => string): Promise<DefinitionDocument[]> {
+  const files = await findDefinitionFiles(repo, name);
+  if (files.length === 0) throw new UsageError(`no environment '${name}': ${display(environmentFile(name))} does not exist`);
+  const documents: DefinitionDocument[] = [];
+  for (const file of files) {
+    const content = await repo.readFile(file, MAX_YAML_FILE_BYTES);
+    if (!content) throw new UsageError(`no environment '${name}': ${describeUnreadable(display(file), await repo.whyUnreadable(file))}`);
+    documents.push({ file, content });
+  }
+  return documents;
 }
 
 async function exists(file: string): Promise<boolean> {

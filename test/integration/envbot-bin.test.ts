@@ -1,8 +1,11 @@
+import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { fixturePath, projectRoot } from "../helpers/fixtures.js";
 
 const run = promisify(execFile);
+// npx resolves the package first: seconds on a busy machine. This checks behaviour, not speed.
+jest.setTimeout(30_000);
 
 // `npm test` builds dist/ first; these run the real installed entry point, as a user would.
 describe("the envbot executable", () => {
@@ -12,7 +15,7 @@ describe("the envbot executable", () => {
   });
 
   test("exit code 1 and no stack trace on a broken definition", async () => {
-    const failure = await run(process.execPath, ["bin/envbot.js", "validate", "--repo", fixturePath("repos", "basic"), fixturePath("environments", "bad", "alias-bomb.yaml")], {
+    const failure = await run(process.execPath, ["bin/envbot.js", "validate", "--repo", fixturePath(), fixturePath("environments", "bad", "alias-bomb.yaml")], {
       cwd: projectRoot,
     }).catch((error: { code: number; stdout: string; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 1 });

@@ -7,6 +7,7 @@ import { formatPlanSummary } from "../../render/plan-text.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { loadEnvironment } from "../load-environment.js";
 import { LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
+import { localSecretProvider } from "../local-secret-provider.js";
 
 type Verb = "plan" | "apply" | "destroy";
 
@@ -23,7 +24,7 @@ Plans the destruction of the environment, asks for confirmation (or takes --yes)
 };
 
 const COMMON = `
-NAME is environments/NAME.yaml of the repository; FILE is a path to a definition.
+NAME is environments/NAME.yaml (or .yml) of the repository; FILE is a path to a definition in it.
 Options:
   --repo DIR   the environments repository (default: the current directory)
   --json       print the result as JSON on stdout
@@ -54,7 +55,7 @@ export function operationCommand(verb: Verb) {
     }
 
     const repoDir = path.resolve(io.cwd, values.repo ?? ".");
-    const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now());
+    const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now(), localSecretProvider(io.env));
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d, loaded.display(d.file))}\n`);
       return EXIT.failed;

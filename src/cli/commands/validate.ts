@@ -1,17 +1,19 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { localRepoFiles, readLimited } from "../../adapters/local/local-repo-files.js";
+import { localRepoFiles } from "../../adapters/local/local-repo-files.js";
 import { ENVIRONMENTS_DIR } from "../../core/environment/index.js";
 import { validateEnvironments, type DefinitionDocument } from "../../core/validation/index.js";
-import { MAX_YAML_FILE_BYTES } from "../../core/yaml/index.js";
 import { formatDiagnostic, formatValidationSummary } from "../../render/diagnostics-text.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { localSecretProvider } from "../local-secret-provider.js";
+import { readDefinitionArgument } from "../read-definition-argument.js";
 
 export const validateUsage = `Usage: envbot validate [--repo DIR] [--json] [FILE...]
 
 Checks environment definitions against the schemas, their templates and .github/envbot.yml.
-With no FILE, checks every ${ENVIRONMENTS_DIR}/*.yaml and every template of the repository at DIR.
+With no FILE, checks every ${ENVIRONMENTS_DIR}/*.yaml and *.yml and every template of the repository
+at DIR. Each FILE must be inside the repository.
 
 Options:
   --repo DIR   the environments repository (default: the current directory)
@@ -33,23 +35,21 @@ export async function validateCommand(args: string[], io: CliIO): Promise<number
   const repoDir = path.resolve(io.cwd, values.repo ?? ".");
   if (!(await isDirectory(repoDir))) throw new UsageError(`no such directory: ${values.repo ?? repoDir}`);
 
+  const repo = localRepoFiles(repoDir);
   let documents: DefinitionDocument[] | undefined;
   if (positionals.length > 0) {
     documents = [];
-    for (const argument of positionals) {
-      const absolute = path.resolve(io.cwd, argument);
-      const content = await readLimited(absolute, MAX_YAML_FILE_BYTES);
-      if (!content) throw new UsageError(`cannot read ${argument}: no such file`);
-      documents.push({ file: path.relative(repoDir, absolute).split(path.sep).join("/"), content });
-    }
+    for (const argument of positionals) documents.push(await readDefinitionArgument({ argument, repoDir, cwd: io.cwd, repo }));
   } else if (!(await isDirectory(path.join(repoDir, ENVIRONMENTS_DIR)))) {
     throw new UsageError(`${values.repo ?? "the current directory"} is not an environments repository: it has no ${ENVIRONMENTS_DIR}/ folder`);
   }
 
   const report = await validateEnvironments({
-    repo: localRepoFiles(repoDir),
+    repo,
     documents,
+    definitions: repo,
     allTemplates: documents === undefined,
+    secrets: localSecretProvider(io.env),
     now: io.now(),
   });
 

@@ -5,7 +5,6 @@ export const ENVIRONMENTS_DIR = "environments";
 
 /** An environment's (and a template's) name, as the schema defines it: a DNS label, never a path. */
 export const NAME_PATTERN = new RegExp(environmentSchema.$defs.metadata.properties.name.pattern);
-export const ENVIRONMENT_FILE_EXTENSION = ".yaml";
 
 /** How long an environment lives. */
 export type Lifetime =
@@ -30,8 +29,9 @@ export interface Environment {
   definition: EnvironmentDefinition;
 }
 
+/** Where a new definition of `name` goes; an existing one may be .yml (see definition-files.ts). */
 export function environmentFile(name: string): string {
-  return `${ENVIRONMENTS_DIR}/${name}${ENVIRONMENT_FILE_EXTENSION}`;
+  return `${ENVIRONMENTS_DIR}/${name}.yaml`;
 }
 
 /** "environments/checkout-preview.yaml" -> "checkout-preview" (any folder, any extension). */

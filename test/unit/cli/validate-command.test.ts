@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fixturePath, projectRoot } from "../../helpers/fixtures.js";
@@ -8,26 +8,41 @@ const basic = fixturePath("repos", "basic");
 const bad = fixturePath("environments", "bad");
 
 describe("envbot validate", () => {
+  // FILE arguments must be inside the repository: a scratch copy of repos/basic holding the bad
+  // definitions under environments/bad/ (not a definition folder, so only checked when named).
+  let scratch: string;
+  let scratchRepo: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(path.join(tmpdir(), "envbot-validate-"));
+    scratchRepo = path.join(scratch, "basic");
+    await cp(basic, scratchRepo, { recursive: true });
+    await cp(bad, path.join(scratchRepo, "environments", "bad"), { recursive: true });
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
   test("a clean repository exits 0 and says how many definitions it checked", async () => {
     const result = await runEnvbot(["validate"], { cwd: path.join(projectRoot, "environments-template") });
     expect(result).toMatchObject({ code: 0, stdout: "1 environment definition valid\n", stderr: "" });
   });
 
   test("problems are printed as FILE:LINE:COL relative to where the user stands, and exit 1", async () => {
-    const result = await runEnvbot(["validate", "--repo", "repos/basic", "environments/bad/ttl-not-duration.yaml", "environments/bad/label-number.yaml"], {
-      cwd: fixturePath(),
+    const result = await runEnvbot(["validate", "--repo", "basic", "basic/environments/bad/ttl-not-duration.yaml", "basic/environments/bad/label-number.yaml"], {
+      cwd: scratch,
     });
     expect(result.code).toBe(1);
     expect(result.stdout.split("\n")).toEqual([
-      "environments/bad/label-number.yaml:7:18: metadata.labels.cost-center: label values are strings: quote it, as in \"4711\"",
-      "environments/bad/ttl-not-duration.yaml:8:8: spec.ttl: 'two days' is not a duration like 72h (a whole number followed by m, h or d)",
+      "basic/environments/bad/label-number.yaml:7:18: metadata.labels.cost-center: label values are strings: quote it, as in \"4711\"",
+      "basic/environments/bad/ttl-not-duration.yaml:8:8: spec.ttl: 'two days' is not a duration like 72h (a whole number followed by m, h or d)",
       "",
     ]);
     expect(result.stderr).toBe("2 problems in 2 files (2 environment definitions checked)\n");
   });
 
   test("--json prints an array of {file, line, column, path, message} and nothing else", async () => {
-    const result = await runEnvbot(["validate", "--json", "--repo", basic, path.join(bad, "many-problems.yaml")], { cwd: bad });
+    const badInRepo = path.join(scratchRepo, "environments", "bad");
+    const result = await runEnvbot(["validate", "--json", "--repo", scratchRepo, path.join(badInRepo, "many-problems.yaml")], { cwd: badInRepo });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("");
     const problems = JSON.parse(result.stdout) as unknown[];
@@ -47,7 +62,7 @@ describe("envbot validate", () => {
   });
 
   test("without FILE it checks every definition and every template of the repository", async () => {
-    const result = await runEnvbot(["validate", "--repo", basic], { cwd: basic });
+    const result = await runEnvbot(["validate", "--repo", basic], { cwd: basic, env: { ENVBOT_SECRETS_ALLOW: "GOOD_*" } });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("templates/broken/template.yaml:10:7: variables.properties.size.minimun: 'minimun' is not a JSON Schema keyword\n");
   });
@@ -65,6 +80,7 @@ describe("envbot validate", () => {
       [["validate", "--jsn"], "envbot validate: Unknown option '--jsn'"],
       [["validate", "--repo", "/no/such/dir"], "envbot validate: no such directory: /no/such/dir"],
       [["validate", "missing.yaml"], "envbot validate: cannot read missing.yaml: no such file"],
+      [["validate", "/etc/passwd"], `envbot validate: /etc/passwd is outside the repository ${tmpdir()}`],
       [["validate"], "envbot validate: the current directory is not an environments repository: it has no environments/ folder"],
       [["valdate"], "envbot: unknown command 'valdate'"],
     ])("envbot %j", async (argv, message) => {

@@ -86,7 +86,7 @@ describe("validating a repository", () => {
     ]);
   });
 
-  test("a .yml file in environments/ is reported instead of silently skipped", async () => {
+  test("a .yml file in environments/ is a definition like a .yaml one", async () => {
     const repo = memoryRepo({
       "templates/sandbox/template.yaml": sandboxTemplate,
       "environments/a1.yaml": definition("a1"),
@@ -94,10 +94,38 @@ describe("validating a repository", () => {
       "environments/README.md": "not a definition",
     });
     const report = await validateEnvironments({ repo, now: NOW });
+    expect(report.diagnostics).toEqual([]);
+    expect(report.environments.map((e) => e.file)).toEqual(["environments/a1.yaml", "environments/b1.yml"]);
+    expect(report.checkedFiles).toBe(2);
+  });
+
+  test("one environment in two files (hij.yaml and hij.yml) is an error at both, whole repository or one file", async () => {
+    const repo = memoryRepo({
+      "templates/sandbox/template.yaml": sandboxTemplate,
+      "environments/hij.yaml": definition("hij", "  protected: true\n"),
+      "environments/hij.yml": definition("hij"),
+    });
+    const message = "environment 'hij' is defined twice: environments/hij.yaml and environments/hij.yml; keep one";
+    const atBoth = [
+      { file: "environments/hij.yaml", line: 4, column: 9, path: "metadata.name", message },
+      { file: "environments/hij.yml", line: 4, column: 9, path: "metadata.name", message },
+    ];
+    const whole = await validateEnvironments({ repo, now: NOW });
+    expect(whole.diagnostics).toEqual(atBoth);
+    expect(whole.environments).toEqual([]);
+    // A pull request that adds hij.yml: only that file is a document; the revision holds the other.
+    const added = await validateEnvironments({ repo, documents: [textDocument("environments/hij.yml", definition("hij"))], definitions: repo, now: NOW });
+    expect(added.diagnostics).toEqual(atBoth);
+    expect(added.environments).toEqual([]);
+  });
+
+  test("a listed definition that cannot be read is reported, not skipped in silence", async () => {
+    const repo = memoryRepo({ "templates/sandbox/template.yaml": sandboxTemplate, "environments/a1.yaml": definition("a1") });
+    const listed: RepoFiles = { readFile: repo.readFile, listDirectory: async (dir) => (dir === "environments" ? ["a1.yaml", "link.yaml"] : repo.listDirectory(dir)) };
+    const report = await validateEnvironments({ repo: listed, now: NOW });
     expect(report.diagnostics).toEqual([
-      { file: "environments/b1.yml", line: 1, column: 1, path: "", message: "envbot reads only .yaml files here: rename it to b1.yaml" },
+      { file: "environments/link.yaml", line: 1, column: 1, path: "", message: "cannot be read: it is not a regular file of the repository" },
     ]);
-    expect(report.checkedFiles).toBe(1);
   });
 
   test("without .github/envbot.yml the default limits apply (maxTtl 720h)", async () => {
