@@ -19,7 +19,7 @@ export interface Settings {
     /** ENVBOT_AWS_ENDPOINT: an AWS API emulator for every service (tests, local trials). */
     endpoint?: string;
   };
-  /** ENVBOT_SECRETS_ALLOW: comma-separated globs of variable names fromEnv may read. */
+  /** ENVBOT_SECRETS_ALLOW: comma-separated globs of variable names fromEnv may read; none by default. */
   secretsAllow: string[];
   /** ENVBOT_CONCURRENCY: pull request jobs the app runs at once (default 2). */
   concurrency: number;
@@ -48,9 +48,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     terraformKillGraceMs: duration("ENVBOT_TERRAFORM_KILL_GRACE", "10s"),
     stateLockTimeoutMs: duration("ENVBOT_STATE_LOCK_TIMEOUT", "1m"),
     aws: { region: env.ENVBOT_AWS_REGION || env.AWS_REGION || "us-east-1", endpoint },
-    secretsAllow: (env.ENVBOT_SECRETS_ALLOW || "*").split(",").map((s) => s.trim()).filter(Boolean),
+    secretsAllow: readSecretsAllow(env),
     concurrency: positiveInteger(env, "ENVBOT_CONCURRENCY", 2),
   };
+}
+
+/** ENVBOT_SECRETS_ALLOW: the globs of variables definitions may read; none when unset. */
+export function readSecretsAllow(env: NodeJS.ProcessEnv): string[] {
+  return (env.ENVBOT_SECRETS_ALLOW ?? "").split(",").map((glob) => glob.trim()).filter(Boolean);
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

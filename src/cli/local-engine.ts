@@ -10,3 +10,4 @@ export function localEngine(env: NodeJS.ProcessEnv, cwd: string): { deps: Engine
   const settings = readSettings(env, cwd);
   return { deps: engineFromSettings(settings, env), settings, actor: `cli:${env.USER || os.userInfo().username}` };
 }
+

@@ -25,7 +25,7 @@ async function runsOf(name: string): Promise<RunRecord[]> {
 }
 
 beforeAll(async () => {
-  sandbox = await createEngineSandbox({ templates: ["broken-hcl", "slow-apply", "leaky-secret"] });
+  sandbox = await createEngineSandbox({ templates: ["broken-hcl", "slow-apply", "leaky-secret", "wrapped-secret"], env: { ENVBOT_SECRETS_ALLOW: "LEAKY_*, PASSPHRASE" } });
   await sandbox.writeDefinition("broken", definitionYaml("broken", "broken-hcl"));
   await sandbox.writeDefinition("slow", definitionYaml("slow", "slow-apply"));
   await sandbox.writeDefinition("leaky", definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: LEAKY_TOKEN }\n"));
@@ -65,17 +65,26 @@ test("a secret missing on the server fails the plan with the variable's name", a
   expect(result.stderr).toContain("plan of leaky failed: secret api_token: the envbot server has no environment variable LEAKY_TOKEN");
 });
 
-test("a secret the server protects is refused even if it exists", async () => {
-  await sandbox.writeDefinition("leaky", definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: WEBHOOK_SECRET }\n"));
-  const result = await envbot(["plan", "leaky"], { WEBHOOK_SECRET: "do-not-read" });
-  expect(result.stderr).toContain("secret api_token: the envbot server does not allow reading WEBHOOK_SECRET");
+test("a fromEnv the server will refuse is reported at its line by validate and plan, before Terraform runs", async () => {
+  await sandbox.writeDefinition("leaky", definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: PG_CONN_STR }\n"));
+  const env = { PG_CONN_STR: "postgres://envbot:server-password@db/state" };
+  const runsBefore = (await runsOf("leaky")).length;
+  const validated = await envbot(["validate"], env);
+  const planned = await envbot(["plan", "leaky"], env);
+  const where = "environments/leaky.yaml:9:27: spec.secrets.api_token.fromEnv: the envbot server will not read this variable: it is one of the envbot server's own settings or credentials";
+  expect(validated).toMatchObject({ code: 1, stdout: expect.stringContaining(where) });
+  expect(planned).toMatchObject({ code: 1, stderr: expect.stringContaining(where) });
+  expect(await runsOf("leaky")).toHaveLength(runsBefore);
+  await sandbox.writeDefinition("leaky", definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: OTHER_TOKEN }\n"));
+  const notAllowed = await envbot(["validate", "environments/leaky.yaml"], { ENVBOT_SECRETS_ALLOW: "" });
+  expect(notAllowed.stdout).toContain("ENVBOT_SECRETS_ALLOW is empty");
   await sandbox.writeDefinition("leaky", definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: LEAKY_TOKEN }\n"));
 });
 
 test("a template that prints its secret everywhere: the value reaches no output, record or file envbot writes", async () => {
   const planned = await envbot(["plan", "leaky"], { LEAKY_TOKEN: SECRET });
   const applied = await envbot(["apply", "leaky", "--yes", "--json"], { LEAKY_TOKEN: SECRET });
-  expect(applied.code).toBe(0);
+  expect(applied).toMatchObject({ code: 0, stdout: expect.stringContaining('"outcome": "applied"') });
   const everything = [planned.stdout, planned.stderr, applied.stdout, applied.stderr, JSON.stringify(await runsOf("leaky"))].join("\n");
   expect(everything).toContain("[redacted]");
   expect(everything).not.toContain(SECRET);
@@ -86,6 +95,18 @@ test("a template that prints its secret everywhere: the value reaches no output,
   for (const file of ["cdk.tf.json", ...(await readdir(path.join(workDir, "template"))).map((f) => `template/${f}`)]) {
     expect(await readFile(path.join(workDir, file), "utf8")).not.toContain(SECRET);
   }
+});
+
+test("a secret with spaces that Terraform wraps across lines in an apply error reaches no output or record", async () => {
+  const passphrase = "one two three four five six seven eight staple number nine ten eleven";
+  await sandbox.writeDefinition("wrapped", definitionYaml("wrapped", "wrapped-secret", "  secrets:\n    api_token: { fromEnv: PASSPHRASE }\n"));
+  const applied = await envbot(["apply", "wrapped", "--yes", "--json"], { PASSPHRASE: passphrase });
+  expect(applied.code).toBe(1);
+  const result = JSON.parse(applied.stdout);
+  expect(result).toMatchObject({ outcome: "failed", step: "apply" });
+  expect(result.details).toContain("The service refused the credential [redacted] because");
+  const everything = [applied.stdout, applied.stderr, JSON.stringify(await runsOf("wrapped"))].join("\n");
+  expect(everything).not.toMatch(/staple|eleven/);
 });
 
 test("a provider that cannot reach its API fails the apply readably and marks the environment failed", async () => {

@@ -1,25 +1,34 @@
 import { SecretUnavailableError, type SecretProvider } from "../../core/ports.js";
 import type { SecretReference } from "../../generated/schemas.js";
+import { isServerVariable } from "../server-env/server-variables.js";
 
 /**
- * Names a definition may never read through fromEnv, whatever the allow list says: the server's
- * own credentials. A pull request must not be able to route them into a template.
+ * Secrets from the server's environment variables, secure by default: a definition reads only
+ * the names the operator allows (`allow`: ENVBOT_SECRETS_ALLOW, `*` globs; empty allows none),
+ * and never one of the server's own settings or credentials, whatever the allow list says.
  */
-const NEVER_READABLE = [/^ENVBOT_/, /^GITHUB_/, /^(APP_ID|PRIVATE_KEY|PRIVATE_KEY_PATH|WEBHOOK_SECRET|WEBHOOK_PROXY_URL)$/, /^(AWS|GOOGLE|ARM|AZURE|TF)_/, /^PG[A-Z]+$/, /^(DATABASE_URL|PATH|HOME|NODE_OPTIONS)$/];
-
-/**
- * Secrets from the server's environment variables. `allow` holds glob patterns (`*` wildcard) of
- * the variable names definitions may read (ENVBOT_SECRETS_ALLOW); the default allows any name
- * not in the never-readable list.
- */
-export function envSecretProvider(env: NodeJS.ProcessEnv, allow: readonly string[] = ["*"]): SecretProvider {
+export function envSecretProvider(env: NodeJS.ProcessEnv, allow: readonly string[] = []): SecretProvider {
   const allowed = allow.map((glob) => new RegExp(`^${glob.split("*").map(escape).join(".*")}$`));
+
+  function refusal(variable: string): string | undefined {
+    if (isServerVariable(variable)) {
+      return "it is one of the envbot server's own settings or credentials, which a definition can never read; ask whoever runs envbot for a variable of its own for this secret";
+    }
+    if (allowed.length === 0) {
+      return "the envbot server lets definitions read no variable yet (ENVBOT_SECRETS_ALLOW is empty); whoever runs envbot can allow this one there";
+    }
+    if (!allowed.some((p) => p.test(variable))) {
+      return `it matches none of the server's ENVBOT_SECRETS_ALLOW patterns (${allow.join(", ")}); whoever runs envbot can allow it there`;
+    }
+    return undefined;
+  }
+
   return {
+    refusal: (reference) => refusal(reference.fromEnv),
     async resolve(name: string, reference: SecretReference): Promise<string> {
       const variable = reference.fromEnv;
-      if (NEVER_READABLE.some((p) => p.test(variable)) || !allowed.some((p) => p.test(variable))) {
-        throw new SecretUnavailableError(`secret ${name}: the envbot server does not allow reading ${variable} (see ENVBOT_SECRETS_ALLOW)`);
-      }
+      const refused = refusal(variable);
+      if (refused) throw new SecretUnavailableError(`secret ${name}: the envbot server does not let definitions read ${variable}: ${refused}`);
       const value = env[variable];
       if (value === undefined || value === "") {
         throw new SecretUnavailableError(`secret ${name}: the envbot server has no environment variable ${variable}`);

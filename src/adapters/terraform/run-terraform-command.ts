@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { Redact } from "../../core/secrets/redactor.js";
+import { lineByLineRedactor, type Redact } from "../../core/secrets/redactor.js";
 import { TerraformCancelledError, TerraformNotFoundError, TerraformTimeoutError } from "../../core/terraform/index.js";
 
 export interface TerraformCommand {
@@ -107,6 +107,7 @@ function capture(onOutput: ((line: string) => void) | undefined, redact: Redact)
   const chunks: Buffer[] = [];
   let size = 0;
   let partial = "";
+  const lines = lineByLineRedactor(redact);
   return {
     push: (chunk: Buffer) => {
       if (size < MAX_CAPTURE_BYTES) {
@@ -114,12 +115,14 @@ function capture(onOutput: ((line: string) => void) | undefined, redact: Redact)
         size += chunk.length;
       }
       if (!onOutput) return;
-      const lines = (partial + chunk.toString("utf8")).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) onOutput(redact(line));
+      const complete = (partial + chunk.toString("utf8")).split("\n");
+      partial = complete.pop() ?? "";
+      for (const line of complete) for (const shown of lines.push(line)) onOutput(shown);
     },
     flush: () => {
-      if (onOutput && partial !== "") onOutput(redact(partial));
+      if (!onOutput) return;
+      const rest = partial === "" ? [] : lines.push(partial);
+      for (const shown of [...rest, ...lines.flush()]) onOutput(shown);
       partial = "";
     },
     text: () => Buffer.concat(chunks).toString("utf8"),

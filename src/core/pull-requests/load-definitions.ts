@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { Environment } from "../environment/index.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
-import type { RepoFiles } from "../ports.js";
+import type { RepoFiles, SecretProvider } from "../ports.js";
 import { validateEnvironments, type DefinitionDocument } from "../validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import type { DefinitionChange } from "./environment-changes.js";
@@ -14,12 +14,17 @@ export interface LoadedDefinitions {
   config: ResolvedConfig;
 }
 
-/** Reads and validates the definitions of `changes` from `definitions`, templates from `templates`. */
+/**
+ * Reads and validates the definitions of `changes` from `definitions` (one revision), templates
+ * from `templates`. A change's environment defined by a second file at that revision is invalid.
+ */
 export async function loadDefinitions(input: {
   changes: readonly DefinitionChange[];
   definitions: RepoFiles;
   templates: RepoFiles;
   policy: RepoFiles;
+  /** The server's secret provider, to report a fromEnv it will refuse before any plan. */
+  secrets?: Pick<SecretProvider, "refusal">;
   now: Date;
 }): Promise<LoadedDefinitions> {
   const documents: DefinitionDocument[] = [];
@@ -29,7 +34,8 @@ export async function loadDefinitions(input: {
     if (content) documents.push({ file: change.file, content });
     else diagnostics.push({ file: change.file, line: 1, column: 1, path: "", message: "the definition could not be read at this commit" });
   }
-  const report = await validateEnvironments({ repo: input.templates, policy: input.policy, documents, now: input.now });
+  // `definitions` is the whole revision: a file added beside another of the same name fails here.
+  const report = await validateEnvironments({ repo: input.templates, policy: input.policy, documents, definitions: input.definitions, secrets: input.secrets, now: input.now });
   diagnostics.push(...report.diagnostics);
   const problems = new Map<string, number>();
   for (const change of input.changes) {

@@ -20,5 +20,5 @@ export class KnownSecrets {
     if (changed) this.redactor = createRedactor(this.values);
   }
 
-  readonly redact: Redact = (text) => this.redactor(text);
+  readonly redact: Redact = Object.defineProperty((text: string) => this.redactor(text), "lines", { get: () => this.redactor.lines });
 }

@@ -1,2 +1,3 @@
 export * from "./validate-environments.js";
 export type { SchemaChecker } from "./schema-checker.js";
+export * from "./read-repository-config.js";

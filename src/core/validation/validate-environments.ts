@@ -1,20 +1,22 @@
-import { CONFIG_PATH, resolveConfig, type ResolvedConfig } from "../config/repository-config.js";
+import { CONFIG_PATH, type ResolvedConfig } from "../config/repository-config.js";
 import { compareDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import {
   baseName,
-  ENVIRONMENT_FILE_EXTENSION,
-  ENVIRONMENTS_DIR,
+  explainUnreadable,
+  listDefinitionFiles,
   NAME_PATTERN,
   parseDuration,
   type Environment,
   type Lifetime,
 } from "../environment/index.js";
-import type { EnvironmentDefinition } from "../../generated/schemas.js";
-import type { RepoFile, RepoFiles } from "../ports.js";
+import { environmentSchema, type EnvironmentDefinition } from "../../generated/schemas.js";
+import type { RepoFile, RepoFiles, SecretProvider } from "../ports.js";
 import { templateFile, TEMPLATES_DIR, validateTemplateFile, type Template, type ValidatedTemplate } from "../template/index.js";
 import { formatPath, MAX_YAML_FILE_BYTES, type PathSegment, type YamlLocator } from "../yaml/index.js";
 import { builtinCheckers } from "./builtin-checkers.js";
+import { checkDuplicateDefinitions } from "./check-duplicate-definitions.js";
 import { checkYamlFile } from "./check-yaml-file.js";
+import { readRepositoryConfig } from "./read-repository-config.js";
 import { describeValue } from "./describe-value.js";
 
 export interface DefinitionDocument {
@@ -28,10 +30,17 @@ export interface ValidateEnvironmentsInput {
   repo: RepoFiles;
   /** Where .github/envbot.yml is read: the default branch, never a pull request. Default: repo. */
   policy?: RepoFiles;
-  /** The definitions to check; by default every environments/*.yaml of the repository. */
+  /** The definitions to check; by default every definition file of the repository (environments/*.yaml, *.yml). */
   documents?: DefinitionDocument[];
+  /**
+   * The revision the documents come from: a document whose environment another definition file
+   * there also defines is reported at both. Default: `repo` when there are no `documents`.
+   */
+  definitions?: RepoFiles;
   /** Check every template under templates/, not only those the definitions use. */
   allTemplates?: boolean;
+  /** The server's secret provider: a fromEnv it will refuse is reported here, before any plan. */
+  secrets?: Pick<SecretProvider, "refusal">;
   /** The moment expiresAt is measured against. */
   now: Date;
 }
@@ -48,6 +57,7 @@ export interface ValidationReport {
 
 const SECRETS_PATH = ["spec", "secrets"] as const;
 const DURATION_PATTERN = /^[1-9][0-9]{0,5}[mhd]$/;
+const FROM_ENV_PATTERN = new RegExp(environmentSchema.$defs.secretReference.properties.fromEnv.pattern);
 
 /**
  * Validates environment definitions against the schemas, their templates and the repository
@@ -59,6 +69,8 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
   const config = await loadConfig(input.policy ?? repo, diagnostics);
   const templates = templateLoader(repo, diagnostics);
   const documents = input.documents ?? (await listDefinitions(repo, diagnostics));
+  const duplicates = await checkDuplicateDefinitions({ documents, definitions: input.definitions ?? (input.documents ? undefined : repo) });
+  diagnostics.push(...duplicates.diagnostics);
 
   const environments: Environment[] = [];
   const names = new Map<string, string>();
@@ -86,7 +98,9 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
       const expected = baseName(file);
       if (name !== expected) report(["metadata", "name"], `${describeValue(name)} must equal the file's base name '${expected}'`);
       const other = names.get(name);
-      if (other !== undefined) report(["metadata", "name"], `${describeValue(name)} is already the name of ${other}; names are unique in a repository`);
+      // Two files of one environment are reported once, at both, by checkDuplicateDefinitions.
+      if (duplicates.duplicated.has(file)) names.set(name, file);
+      else if (other !== undefined) report(["metadata", "name"], `${describeValue(name)} is already the name of ${other}; names are unique in a repository`);
       else names.set(name, file);
     }
 
@@ -110,11 +124,12 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
     }
 
     checkLifetimeLimits(value, config, now, report);
+    if (input.secrets) checkSecretReferences(value, input.secrets, report);
 
     // A value the schema already rejected gets no second, derived complaint.
     const rejected = new Set(checked.ok ? [] : checked.diagnostics.map((d) => d.path));
     diagnostics.push(...fileProblems.filter((d) => !rejected.has(d.path)));
-    if (checked.ok && template && fileProblems.length === 0) {
+    if (checked.ok && template && fileProblems.length === 0 && !duplicates.duplicated.has(file)) {
       environments.push(toEnvironment(file, checked.value, template));
     }
   }
@@ -165,6 +180,18 @@ function checkAgainstTemplate(
   }
 }
 
+/** Each fromEnv the server would refuse, at its value; the message never repeats the name. */
+function checkSecretReferences(value: unknown, provider: Pick<SecretProvider, "refusal">, report: (path: PathSegment[], message: string) => void): void {
+  const secrets = valueAt(value, ["spec", "secrets"]);
+  if (!isPlainObject(secrets)) return;
+  for (const [secret, reference] of Object.entries(secrets)) {
+    const variable = isPlainObject(reference) ? reference.fromEnv : undefined;
+    if (typeof variable !== "string" || !FROM_ENV_PATTERN.test(variable)) continue; // the schema reports it
+    const refusal = provider.refusal({ fromEnv: variable });
+    if (refusal) report(["spec", "secrets", secret, "fromEnv"], `the envbot server will not read this variable: ${refusal}`);
+  }
+}
+
 function checkLifetimeLimits(
   value: unknown,
   config: ResolvedConfig,
@@ -206,28 +233,18 @@ function toEnvironment(file: string, definition: EnvironmentDefinition, template
 }
 
 async function loadConfig(repo: RepoFiles, diagnostics: Diagnostic[]): Promise<ResolvedConfig> {
-  const content = await repo.readFile(CONFIG_PATH, MAX_YAML_FILE_BYTES);
-  if (!content) return resolveConfig();
-  const checked = checkYamlFile({ file: CONFIG_PATH, content, expected: "the envbot repository configuration", checker: builtinCheckers().config });
-  if (!checked.ok) {
-    diagnostics.push(...checked.diagnostics);
-    return resolveConfig(); // checks go on with the defaults; the config's own errors are reported
-  }
-  return resolveConfig(checked.value);
+  const read = await readRepositoryConfig(repo);
+  diagnostics.push(...read.diagnostics); // checks go on with the defaults; the config's own errors are reported
+  return read.config;
 }
 
 async function listDefinitions(repo: RepoFiles, diagnostics: Diagnostic[]): Promise<DefinitionDocument[]> {
-  const entries = (await repo.listDirectory(ENVIRONMENTS_DIR)) ?? [];
   const documents: DefinitionDocument[] = [];
-  for (const entry of [...entries].sort()) {
-    const file = `${ENVIRONMENTS_DIR}/${entry}`;
-    if (entry.endsWith(".yml")) {
-      diagnostics.push({ file, line: 1, column: 1, path: "", message: `envbot reads only ${ENVIRONMENT_FILE_EXTENSION} files here: rename it to ${baseName(entry)}${ENVIRONMENT_FILE_EXTENSION}` });
-      continue;
-    }
-    if (!entry.endsWith(ENVIRONMENT_FILE_EXTENSION)) continue;
+  for (const file of [...(await listDefinitionFiles(repo)).values()].flat().sort()) {
     const content = await repo.readFile(file, MAX_YAML_FILE_BYTES);
+    // Listed but unreadable (a link out of the repository, a pipe): said, never skipped in silence.
     if (content) documents.push({ file, content });
+    else diagnostics.push({ file, line: 1, column: 1, path: "", message: await explainUnreadable(repo, file) });
   }
   return documents;
 }

@@ -1,4 +1,4 @@
-import { createRedactor, REDACTED } from "../../../src/core/secrets/redactor.js";
+import { createRedactor, lineByLineRedactor, REDACTED } from "../../../src/core/secrets/redactor.js";
 
 describe("redacting secrets", () => {
   test("every occurrence of every secret is replaced", () => {
@@ -24,5 +24,38 @@ describe("redacting secrets", () => {
   test("without secrets the text is unchanged; empty values are ignored", () => {
     expect(createRedactor([])("same")).toBe("same");
     expect(createRedactor([""])("same")).toBe("same");
+  });
+});
+
+describe("redacting secrets that Terraform wrapped across lines", () => {
+  const secret = "one two three four five six seven eight staple number nine ten eleven";
+  const redact = createRedactor([secret]);
+
+  test("a secret with spaces broken over two lines (as terraform apply prints an error) is replaced", () => {
+    const wrapped = "The service refused the credential one two three four five six seven eight\nstaple number nine ten eleven because it is not valid.";
+    expect(redact(wrapped)).toBe(`The service refused the credential ${REDACTED} because it is not valid.`);
+  });
+
+  test("inside a diagnostic frame and in JSON-escaped text with \\n", () => {
+    expect(redact("│ credential one two three four five six seven eight\n│ staple number nine ten eleven")).not.toContain("staple");
+    expect(redact(JSON.stringify({ detail: "x one two three four five six seven eight\nstaple number nine ten eleven y" }))).not.toContain("staple");
+  });
+
+  test("the words of a secret with other words between them are left alone", () => {
+    expect(redact("one two three four five six seven eight, staple number nine ten eleven")).toContain("staple");
+  });
+});
+
+describe("redacting a stream line by line", () => {
+  test("a line is held back until the lines that could complete a wrapped secret have come", () => {
+    const lines = lineByLineRedactor(createRedactor(["alpha beta gamma"]));
+    const shown = [...lines.push("first alpha"), ...lines.push("beta gamma last"), ...lines.push("next"), ...lines.flush()];
+    expect(shown.join("\n")).toBe(`first ${REDACTED} last\nnext`);
+  });
+
+  test("secrets without spaces hold nothing back", () => {
+    const lines = lineByLineRedactor(createRedactor(["hunter2"]));
+    expect(lines.push("pw hunter2")).toEqual([`pw ${REDACTED}`]);
+    expect(lines.flush()).toEqual([]);
   });
 });
