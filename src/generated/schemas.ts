@@ -525,6 +525,13 @@ export const configSchema = {
           "minimum": 0,
           "maximum": 1000,
           "default": 10
+        },
+        "maxEnvironmentsPerPullRequest": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 200,
+          "default": 10,
+          "description": "The most environment definitions one pull request may change; a larger one is asked to split, and nothing in it is planned or applied."
         }
       }
     },
@@ -599,6 +606,10 @@ export interface LimitsConfig {
    */
   expiryWarning?: string;
   maxDestroysPerSweep?: number;
+  /**
+   * The most environment definitions one pull request may change; a larger one is asked to split, and nothing in it is planned or applied.
+   */
+  maxEnvironmentsPerPullRequest?: number;
 }
 /**
  * What happens when an environment expires.

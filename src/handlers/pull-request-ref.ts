@@ -5,7 +5,7 @@ interface PullRequestPayload {
   number: number;
   user: { login: string } | null;
   head: { sha: string; repo: { full_name: string } | null };
-  base: { sha: string; repo: { full_name: string; default_branch: string } };
+  base: { sha: string; ref: string; repo: { full_name: string; default_branch: string } };
 }
 
 export function pullRequestRef(pr: PullRequestPayload): PullRequestRef {
@@ -17,6 +17,7 @@ export function pullRequestRef(pr: PullRequestPayload): PullRequestRef {
     // A deleted fork has no repository any more: treat it as foreign.
     headRepository: pr.head.repo?.full_name ?? "(deleted fork)",
     author: pr.user?.login ?? "ghost",
+    baseRef: pr.base.ref,
     defaultBranch: pr.base.repo.default_branch,
   };
 }

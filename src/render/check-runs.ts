@@ -13,6 +13,7 @@ import {
   describeOutputValues,
   describePlanChanges,
   describeTemplateSource,
+  describeTooManyEnvironments,
   formatAppliedCounts,
   formatLinkOrCode,
   formatLongText,
@@ -108,6 +109,10 @@ export function renderValidationCheck(validation: ValidationReport): {
   summary: string;
   annotations: Annotation[];
 } {
+  if (validation.tooMany) {
+    const summary = `❌ ${describeTooManyEnvironments(validation.tooMany)}`;
+    return { conclusion: "failure", title: `${formatCount(validation.tooMany.count, "environment")}: at most ${validation.tooMany.max} per pull request`, summary, annotations: [] };
+  }
   const diagnostics = [...validation.diagnostics].sort(compareDiagnostics);
   const files = validation.files.length;
   const problemsByFile = new Map<string, number>();

@@ -13,8 +13,11 @@ export function describeMergeEffect(effect: MergeEffect): string {
   return effect === "destroy" ? "**Merging destroys this environment.**" : "**Merging applies this plan.**";
 }
 
-/** Who holds the environment's lock: normally the pull request being planned. */
-export function describeLockHolder(holder: string, pullRequest?: PullRequestRef): string {
+/** Who holds the environment's lock: normally the pull request being planned; none for an untrusted one. */
+export function describeLockHolder(holder: string | undefined, pullRequest?: PullRequestRef): string {
+  if (holder === undefined) {
+    return "🔓 This pull request does not lock the environment: it comes from a fork or from an author without write access, so it cannot hold the environment against other pull requests.";
+  }
   if (pullRequest && holder === `pr#${pullRequest.number}`) {
     return "🔒 This pull request holds the environment's lock until it is merged or closed.";
   }
@@ -30,6 +33,23 @@ export function describeTemplateSource(pullRequest?: PullRequestRef): string {
       ? "this pull request comes from a fork"
       : `its author has no write access to ${codeSpan(pullRequest.repository)}`;
   return `The template code comes from the default branch${branch}, because ${why}: template changes in this pull request are not part of this plan.`;
+}
+
+/** A pull request over the policy's limit of environments: it is asked to split, nothing is planned. */
+export function describeTooManyEnvironments(input: { count: number; max: number }): string {
+  return (
+    `This pull request changes ${formatCount(input.count, "environment")}; at most ${input.max} are planned and applied per pull request ` +
+    `(${codeSpan("limits.maxEnvironmentsPerPullRequest")} in ${codeSpan(".github/envbot.yml")} of the default branch). ` +
+    "Split it into smaller pull requests: nothing in this one was checked or planned, and merging it applies nothing."
+  );
+}
+
+/** A pull request into another branch than the default one: merging it applies nothing. */
+export function describeNotDefaultBranch(pullRequest: Pick<PullRequestRef, "baseRef" | "defaultBranch">): string {
+  return (
+    `This pull request merges into ${codeSpan(pullRequest.baseRef)}, not the default branch ${codeSpan(pullRequest.defaultBranch)}: ` +
+    `envbot applies only what is merged into ${codeSpan(pullRequest.defaultBranch)}, with that branch's policy.`
+  );
 }
 
 /** The polite, precise explanation for an environment another holder has locked. */

@@ -22,6 +22,8 @@ import {
   describePlanChanges,
   describeOutputValues,
   describeTemplateSource,
+  describeTooManyEnvironments,
+  describeNotDefaultBranch,
   formatAppliedCounts,
   formatLinkOrCode,
   formatLongText,
@@ -134,6 +136,7 @@ function formatKindCounts(kinds: string[]): string {
 }
 
 function describeValidation(validation: ValidationReport): string {
+  if (validation.tooMany) return `❌ **Too many environments:** ${describeTooManyEnvironments(validation.tooMany)}`;
   const files = validation.files.length;
   if (files === 0 && validation.diagnostics.length === 0) return "✅ **Validation:** no environment definitions changed.";
   const invalidFiles = new Set(validation.diagnostics.map((d) => d.file)).size;
@@ -151,6 +154,8 @@ function renderPlanHeader(report: PullRequestPlanReport): string {
   const blocks = [`### envbot plan for ${formatShortSha(report.pullRequest.headSha)}`];
   if (report.environments.length > 0) blocks.push(formatKindCounts(report.environments.map((e) => e.kind)));
   blocks.push(describeValidation(report.validation));
+  const { pullRequest } = report;
+  if (pullRequest.baseRef !== pullRequest.defaultBranch) blocks.push(`⚠️ ${describeNotDefaultBranch(pullRequest)}`);
   return blocks.join("\n\n");
 }
 
@@ -276,8 +281,11 @@ function nameApplyKind(report: EnvironmentApplyReport): string {
 export function renderApplyComment(report: PullRequestApplyReport): string[] {
   const kind: CommentKind = "pull-request-apply";
   const title = `envbot apply of ${formatShortSha(report.mergeSha)}`;
-  const counts =
-    report.environments.length > 0 ? formatKindCounts(report.environments.map(nameApplyKind)) : "This pull request changed no environments: nothing to apply.";
+  const counts = report.notApplied
+    ? `Nothing was applied. ${report.notApplied.kind === "not-default-branch" ? describeNotDefaultBranch(report.pullRequest) : describeTooManyEnvironments(report.notApplied)}`
+    : report.environments.length > 0
+      ? formatKindCounts(report.environments.map(nameApplyKind))
+      : "This pull request changed no environments: nothing to apply.";
   const header = [`### ${title}`, counts].join("\n\n");
   const room = sectionRoom(kind, title, [header]);
   const sections = report.environments.map((environment) =>

@@ -32,7 +32,7 @@ export interface AppHarness {
   cleanup(): Promise<void>;
 }
 
-export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enterpriseHost?: string } = {}): Promise<AppHarness> {
+export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enterpriseHost?: string; concurrency?: number } = {}): Promise<AppHarness> {
   const root = await mkdtemp(path.join(tmpdir(), "envbot-app-"));
   const dataDir = path.join(root, "data");
   const env: NodeJS.ProcessEnv = {
@@ -45,7 +45,7 @@ export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enter
   const errors: unknown[] = [];
   const services: AppServices = {
     engine: { ...engineFromSettings(readSettings(env, root), env), knownSecrets: new KnownSecrets() },
-    queue: inProcessQueue({ concurrency: 2, onError: (error) => errors.push(error) }),
+    queue: inProcessQueue({ concurrency: options.concurrency ?? 2, onError: (error) => errors.push(error) }),
   };
   const server = options.enterpriseHost ? enterpriseServer(options.enterpriseHost) : undefined;
   const github = new FakeGitHub({ owner: DEFAULT_OWNER, repo: DEFAULT_REPO, installationId: DEFAULT_INSTALLATION_ID, server });

@@ -14,7 +14,7 @@ let main: Record<string, string>;
 
 beforeEach(async () => {
   mock.before();
-  app = await createAppHarness({ env: { LEAKY_TOKEN: SECRET } });
+  app = await createAppHarness({ env: { LEAKY_TOKEN: SECRET, ENVBOT_SECRETS_ALLOW: "LEAKY_TOKEN" } });
   app.github.install();
   app.github.permissions.set("octocat", "write");
   main = await starterRepository(["broken-hcl", "leaky-secret"]);

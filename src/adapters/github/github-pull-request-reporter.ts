@@ -11,6 +11,7 @@ import {
 } from "../../render/check-runs.js";
 import { COMMENT_MARKER, renderApplyComment, renderPlanComment } from "../../render/pull-request-comment.js";
 import { APPLY_COMMENT_MARKER } from "../../render/pull-request-comment.js";
+import { renderUnknownEnvironment } from "../../render/command-replies.js";
 import { splitRepository, type Octokit } from "./octokit-types.js";
 import { upsertCommentParts } from "./upsert-comment-parts.js";
 
@@ -68,6 +69,10 @@ export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest
 
     async planReported(report) {
       await upsertCommentParts({ octokit, repository: pr.repository, issueNumber: pr.number, marker: COMMENT_MARKER, parts: renderPlanComment(report) });
+    },
+
+    async environmentNotInPullRequest(input) {
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body: renderUnknownEnvironment(input) });
     },
 
     async applyStarted(environment, effect) {

@@ -1,12 +1,22 @@
 import type { JobQueue, QueuedJob } from "../../core/ports.js";
 
 /**
- * The embedded job queue: jobs run in this process, at most `concurrency` at a time. A job whose
- * key is already queued replaces the queued one; if it is running, the running one is cancelled
- * (its signal aborts) and the new one runs after it. `exclusive` serializes work per key across
- * all jobs (one Terraform operation per environment).
+ * Jobs (one per pull request event) at once. They spend their time waiting for GitHub and for a
+ * Terraform slot, so many may run; Terraform operations are what `concurrency` bounds.
  */
-export function inProcessQueue(options: { concurrency: number; onError: (error: unknown, job: QueuedJob) => void }): JobQueue {
+export const JOBS_AT_ONCE = 32;
+
+/**
+ * The embedded job queue: jobs run in this process. A job whose key is already queued replaces
+ * the queued one; if it is running, the running one is cancelled (its signal aborts) and the new
+ * one runs after it. `exclusive` runs one Terraform operation per key (environment) at a time,
+ * and at most `concurrency` in all, granted first come, first served: a job runs its operations
+ * one after another, so a pull request with many environments queues each behind the others
+ * already waiting and cannot starve them.
+ */
+export function inProcessQueue(options: { concurrency: number; onError: (error: unknown, job: QueuedJob) => void; jobsAtOnce?: number }): JobQueue {
+  const jobsAtOnce = options.jobsAtOnce ?? JOBS_AT_ONCE;
+  const slots = fifoSemaphore(options.concurrency);
   const waiting: QueuedJob[] = [];
   const running = new Map<string, AbortController>();
   const exclusiveTails = new Map<string, Promise<unknown>>();
@@ -21,7 +31,7 @@ export function inProcessQueue(options: { concurrency: number; onError: (error: 
   };
 
   const pump = () => {
-    while (active < options.concurrency) {
+    while (active < jobsAtOnce) {
       // A job whose key is still running waits: the cancelled run must finish first.
       const index = waiting.findIndex((job) => !running.has(job.key));
       if (index === -1) break;
@@ -52,7 +62,7 @@ export function inProcessQueue(options: { concurrency: number; onError: (error: 
 
     exclusive(key, work) {
       const previous = exclusiveTails.get(key) ?? Promise.resolve();
-      const result = previous.catch(() => undefined).then(work);
+      const result = previous.catch(() => undefined).then(() => slots.run(work));
       const tail = result.catch(() => undefined);
       exclusiveTails.set(key, tail);
       void tail.then(() => {
@@ -64,6 +74,25 @@ export function inProcessQueue(options: { concurrency: number; onError: (error: 
     idle() {
       if (active === 0 && waiting.length === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}
+
+/** At most `size` works at once; the others start in the order they asked. */
+function fifoSemaphore(size: number) {
+  let free = size;
+  const waiters: (() => void)[] = [];
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => waiters.push(resolve));
+      try {
+        return await work();
+      } finally {
+        const next = waiters.shift();
+        if (next) next();
+        else free++;
+      }
     },
   };
 }

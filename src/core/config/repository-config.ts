@@ -8,7 +8,7 @@ export const CONFIG_PATH = ".github/envbot.yml";
 export interface ResolvedConfig {
   state: { backend: "local" | "s3" | "pg"; s3?: { bucket: string; region?: string; keyPrefix?: string }; pg?: { schemaPrefix?: string } };
   schedules: { expiry: string; drift: string };
-  limits: { maxTtl: string; maxTtlMs: number; expiryWarning: string; expiryWarningMs: number; maxDestroysPerSweep: number };
+  limits: { maxTtl: string; maxTtlMs: number; expiryWarning: string; expiryWarningMs: number; maxDestroysPerSweep: number; maxEnvironmentsPerPullRequest: number };
   expiry: { cleanupPullRequest: boolean };
 }
 
@@ -29,6 +29,7 @@ export function resolveConfig(raw: RepositoryConfig = {}): ResolvedConfig {
       expiryWarning,
       expiryWarningMs: parseDuration(expiryWarning),
       maxDestroysPerSweep: raw.limits?.maxDestroysPerSweep ?? props.limits.properties.maxDestroysPerSweep.default,
+      maxEnvironmentsPerPullRequest: raw.limits?.maxEnvironmentsPerPullRequest ?? props.limits.properties.maxEnvironmentsPerPullRequest.default,
     },
     expiry: { cleanupPullRequest: raw.expiry?.cleanupPullRequest ?? props.expiry.properties.cleanupPullRequest.default },
   };

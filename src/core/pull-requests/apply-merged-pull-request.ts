@@ -1,15 +1,19 @@
 import { applyPlan, planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
 import type { RepoFiles } from "../ports.js";
-import { environmentChanges, pullRequestHolder, type DefinitionChange } from "./environment-changes.js";
+import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
+import { tooManyEnvironments } from "./plan-pull-request.js";
+import { readRepositoryConfig } from "../validation/index.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentApplyReport, PullRequestApplyReport, PullRequestRef } from "./pull-request-report.js";
 
 /**
  * A pull request was merged: plan each changed environment again at the merge commit (what is on
  * the default branch now, so its templates are trusted) and apply it; destroy the environments
- * whose definitions it removed; then release the pull request's locks.
+ * whose definitions it removed; then release the pull request's locks. Only a merge into the
+ * default branch is applied: that is what the reconciler enforces later, and policy is always
+ * the default branch's.
  */
 export async function applyMergedPullRequest(
   deps: PullRequestDeps,
@@ -17,14 +21,19 @@ export async function applyMergedPullRequest(
 ): Promise<PullRequestApplyReport | undefined> {
   const { host } = deps;
   const { pullRequest: pr, mergeSha, reporter } = job;
-  const changes = environmentChanges(await host.listChangedFiles(pr.repository, pr.number));
+  const merged = host.filesAt(pr.repository, mergeSha);
+  const changes = await resolveEnvironmentChanges(await host.listChangedFiles(pr.repository, pr.number), merged);
   try {
     if (changes.length === 0) return undefined;
-    const merged = host.filesAt(pr.repository, mergeSha);
+    if (pr.baseRef !== pr.defaultBranch) return await reportNotApplied({ kind: "not-default-branch" });
+    const policy = host.filesAt(pr.repository, pr.defaultBranch);
+    const tooMany = tooManyEnvironments(changes, (await readRepositoryConfig(policy)).config);
+    if (tooMany) return await reportNotApplied({ kind: "too-many-environments", ...tooMany });
+
     const base = host.filesAt(pr.repository, pr.baseSha);
-    const applied = await loadDefinitions({ changes: changes.filter((c) => c.effect === "apply"), definitions: merged, templates: merged, policy: merged, now: deps.now() });
+    const applied = await loadDefinitions({ changes: changes.filter((c) => c.effect === "apply"), definitions: merged, templates: merged, policy, secrets: deps.secrets, now: deps.now() });
     // A removed definition (and perhaps its template) is gone from the merge commit: destroy with the base's.
-    const removed = await loadDefinitions({ changes: changes.filter((c) => c.effect === "destroy"), definitions: base, templates: base, policy: merged, now: deps.now() });
+    const removed = await loadDefinitions({ changes: changes.filter((c) => c.effect === "destroy"), definitions: base, templates: base, policy, now: deps.now() });
 
     const reports: EnvironmentApplyReport[] = [];
     for (const change of changes) {
@@ -41,6 +50,12 @@ export async function applyMergedPullRequest(
     return result;
   } finally {
     await releasePullRequestLocks(deps, pr);
+  }
+
+  async function reportNotApplied(notApplied: NonNullable<PullRequestApplyReport["notApplied"]>): Promise<PullRequestApplyReport> {
+    const result: PullRequestApplyReport = { pullRequest: pr, mergeSha, environments: [], notApplied };
+    await reporter.applyReported(result);
+    return result;
   }
 
   async function applyOne(change: DefinitionChange, environment: Environment, templateFiles: RepoFiles, config: Parameters<typeof planEnvironment>[1]["config"]): Promise<EnvironmentApplyReport> {

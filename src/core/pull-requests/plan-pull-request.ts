@@ -3,15 +3,16 @@ import { planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
 import { canWrite, type RepoFiles } from "../ports.js";
-import { environmentChanges, pullRequestHolder, type DefinitionChange } from "./environment-changes.js";
+import { readRepositoryConfig } from "../validation/index.js";
+import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
-import type { EnvironmentReport, PullRequestPlanReport, PullRequestRef } from "./pull-request-report.js";
+import type { EnvironmentReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "./pull-request-report.js";
 
 /**
  * A pull request was opened or pushed to (or someone asked to re-plan): validate the definitions
- * it touches, then plan each valid one under the pull request's lock, reporting as it goes.
- * Returns undefined when the pull request touches no definition.
+ * it touches, then plan each valid one, reporting as it goes. Returns undefined when the pull
+ * request touches no definition.
  */
 export async function planPullRequest(
   deps: PullRequestDeps,
@@ -19,20 +20,34 @@ export async function planPullRequest(
 ): Promise<PullRequestPlanReport | undefined> {
   const { host } = deps;
   const { pullRequest: pr, reporter, signal } = job;
-  const changes = environmentChanges(await host.listChangedFiles(pr.repository, pr.number)).filter(
-    (c) => job.only === undefined || c.environment === job.only,
-  );
-  if (changes.length === 0) return undefined;
+  const head = host.filesAt(pr.repository, pr.headSha);
+  const allChanges = await resolveEnvironmentChanges(await host.listChangedFiles(pr.repository, pr.number), head);
+  const changes = allChanges.filter((c) => job.only === undefined || c.environment === job.only);
+  if (changes.length === 0) {
+    if (job.only !== undefined) await reporter.environmentNotInPullRequest({ environment: job.only, environments: [...new Set(allChanges.map((c) => c.environment))] });
+    return undefined;
+  }
+
+  // Policy always comes from the default branch, never from the pull request.
+  const defaultBranch = host.filesAt(pr.repository, pr.defaultBranch);
+  const { config } = await readRepositoryConfig(defaultBranch);
+  const tooMany = tooManyEnvironments(allChanges, config);
+  if (tooMany) {
+    const validation = { files: [], diagnostics: [], tooMany };
+    await reporter.validationChecked(validation);
+    const result: PullRequestPlanReport = { pullRequest: pr, validation, environments: [] };
+    await reporter.planReported(result);
+    return result;
+  }
 
   // Trust model: definitions are data and come from the head; Terraform code runs only from the
-  // head when the head is this repository and its author may write to it.
-  const head = host.filesAt(pr.repository, pr.headSha);
-  const defaultBranch = host.filesAt(pr.repository, pr.defaultBranch);
+  // head when the head is this repository and its author may write to it. Only such a pull
+  // request may hold an environment's lock: one from a fork or a reader cannot block writers.
   const trusted = pr.headRepository === pr.repository && canWrite(await host.permissionOf(pr.repository, pr.author));
   const templates = trusted ? head : defaultBranch;
 
   const applied = changes.filter((c) => c.effect === "apply");
-  const loaded = await loadDefinitions({ changes: applied, definitions: head, templates, policy: defaultBranch, now: deps.now() });
+  const loaded = await loadDefinitions({ changes: applied, definitions: head, templates, policy: defaultBranch, secrets: deps.secrets, now: deps.now() });
   const validation = { files: applied.map((c) => c.file), diagnostics: loaded.diagnostics };
   await reporter.validationChecked(validation);
 
@@ -48,8 +63,9 @@ export async function planPullRequest(
       const problems = (change.effect === "apply" ? loaded : removed).problems.get(change.environment) ?? 1;
       report = { kind: "invalid", environment: change.environment, file: change.file, problems };
     } else {
-      const templateFiles = change.effect === "apply" ? templates : base;
-      report = await planUnderLock(deps, job, { change, environment, templateFiles, templatesFromHead: change.effect === "apply" && trusted, config: loaded.config });
+      const source: TemplateSource = change.effect === "destroy" ? "base" : trusted ? "head" : "default-branch";
+      const templateFiles = { head, "default-branch": defaultBranch, base }[source];
+      report = await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted, config: loaded.config });
     }
     reports.push(report);
     if (report.kind !== "invalid") await reporter.environmentPlanned(report);
@@ -61,18 +77,30 @@ export async function planPullRequest(
   return result;
 }
 
-/** Plans one environment of the pull request if the pull request holds (or can take) its lock. */
-async function planUnderLock(
+/** Over the policy's limit of environments per pull request: how many, and the limit. */
+export function tooManyEnvironments(changes: readonly DefinitionChange[], config: ResolvedConfig): { count: number; max: number } | undefined {
+  const count = new Set(changes.map((c) => c.environment)).size;
+  const max = config.limits.maxEnvironmentsPerPullRequest;
+  return count > max ? { count, max } : undefined;
+}
+
+/**
+ * Plans one environment of the pull request unless another pull request holds its lock. A
+ * trusted pull request takes the lock (or holds it already); an untrusted one plans without it.
+ */
+async function planOne(
   deps: PullRequestDeps,
   job: PullRequestJob & { pullRequest: PullRequestRef },
-  input: { change: DefinitionChange; environment: Environment; templateFiles: RepoFiles; templatesFromHead: boolean; config: ResolvedConfig },
+  input: { change: DefinitionChange; environment: Environment; templateFiles: RepoFiles; templateSource: TemplateSource; takesLock: boolean; config: ResolvedConfig },
 ): Promise<EnvironmentReport> {
   const { pullRequest: pr } = job;
   const { change, environment } = input;
   const holder = pullRequestHolder(pr.number);
-  const lock = await deps.store.acquireLock(pr.repository, environment.name, holder);
-  if (!lock.acquired) {
-    return { kind: "locked", environment: environment.name, file: change.file, heldBy: lock.heldBy.holder, since: lock.heldBy.acquiredAt };
+  const heldBy = input.takesLock
+    ? await deps.store.acquireLock(pr.repository, environment.name, holder).then((lock) => (lock.acquired ? undefined : lock.heldBy))
+    : (await deps.store.listLocks(pr.repository)).find((lock) => lock.environment === environment.name && lock.holder !== holder);
+  if (heldBy) {
+    return { kind: "locked", environment: environment.name, file: change.file, heldBy: heldBy.holder, since: heldBy.acquiredAt };
   }
   await job.reporter.planStarted(environment.name);
   const mode: PlanMode = change.effect === "destroy" ? "destroy" : "normal";
@@ -89,7 +117,7 @@ async function planUnderLock(
     effect: change.effect,
     summary: outcome.plan.summary,
     planText: outcome.plan.text,
-    templateSource: input.templatesFromHead ? "head" : "default-branch",
-    lockHolder: holder,
+    templateSource: input.templateSource,
+    ...(input.takesLock ? { lockHolder: holder } : {}),
   };
 }

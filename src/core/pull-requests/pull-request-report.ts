@@ -11,8 +11,17 @@ export interface PullRequestRef {
   /** "owner/name" of the head repository: different for a fork. */
   headRepository: string;
   author: string;
+  /** The branch the pull request merges into; only merges into the default branch are applied. */
+  baseRef: string;
   defaultBranch: string;
 }
+
+/**
+ * Where an environment's template code came from, per the trust model: the pull request's head
+ * (same repository, author may write), the default branch (a fork or a reader), or the base
+ * commit (a removed definition is destroyed with the template it was applied with).
+ */
+export type TemplateSource = "head" | "default-branch" | "base";
 
 /** What happens to an environment when its pull request is merged. */
 export type MergeEffect = "apply" | "destroy";
@@ -27,9 +36,9 @@ export type EnvironmentReport =
       summary: PlanSummary;
       /** The plan as Terraform described it (redacted). */
       planText: string;
-      /** Where the template code came from, per the trust model. */
-      templateSource: "head" | "default-branch";
-      lockHolder: string;
+      templateSource: TemplateSource;
+      /** Set when the pull request holds the environment's lock; untrusted ones never take it. */
+      lockHolder?: string;
     }
   | { kind: "locked"; environment: string; file: string; heldBy: string; since: Date }
   | { kind: "invalid"; environment: string; file: string; problems: number }
@@ -47,6 +56,8 @@ export interface ValidationReport {
   /** The definition files of the pull request that were checked. */
   files: string[];
   diagnostics: Diagnostic[];
+  /** The pull request changes more environments than the policy allows: nothing is checked or planned. */
+  tooMany?: { count: number; max: number };
 }
 
 /** Everything the pull request comment says after a plan. */
@@ -61,4 +72,6 @@ export interface PullRequestApplyReport {
   pullRequest: PullRequestRef;
   mergeSha: string;
   environments: EnvironmentApplyReport[];
+  /** Why nothing was applied: merged into another branch than the default one, or too large. */
+  notApplied?: { kind: "not-default-branch" } | { kind: "too-many-environments"; count: number; max: number };
 }

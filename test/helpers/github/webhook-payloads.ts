@@ -117,7 +117,9 @@ export interface PullRequestOptions extends Target {
   headSha: string;
   baseSha: string;
   headRef?: string;
+  /** The branch merged into; the repository's default branch unless given. */
   baseRef?: string;
+  defaultBranch?: string;
   /** Only with action "closed". */
   merged?: boolean;
   mergeCommitSha?: string;
@@ -132,9 +134,10 @@ export function pullRequestEvent(options: PullRequestOptions): PullRequestEvent 
   const base = example("pull_request", action);
   const payload = retarget(base, owner, repo, base.number as number, number);
   const pr = payload.pull_request;
-  const baseRef = options.baseRef ?? "main";
+  const defaultBranch = options.defaultBranch ?? "main";
+  const baseRef = options.baseRef ?? defaultBranch;
   payload.number = pr.number = number;
-  payload.repository.default_branch = baseRef;
+  payload.repository.default_branch = defaultBranch;
   payload.installation = installation(options.installationId ?? DEFAULT_INSTALLATION_ID);
   pr.user = user(payload.sender, author);
   payload.sender = structuredClone(pr.user);

@@ -3,23 +3,40 @@ import { inProcessQueue } from "../../../src/adapters/queue/in-process-queue.js"
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe("the in-process job queue", () => {
-  test("runs at most `concurrency` jobs at once", async () => {
-    const queue = inProcessQueue({ concurrency: 2, onError: () => undefined });
-    let running = 0;
-    let peak = 0;
-    for (let i = 0; i < 6; i++) {
+  test("runs at most `concurrency` Terraform operations at once, and at most jobsAtOnce jobs", async () => {
+    const queue = inProcessQueue({ concurrency: 2, jobsAtOnce: 4, onError: () => undefined });
+    let [jobs, jobPeak, operations, operationPeak] = [0, 0, 0, 0];
+    for (let i = 0; i < 8; i++) {
       queue.enqueue({
         key: `job-${i}`,
         run: async () => {
-          running++;
-          peak = Math.max(peak, running);
-          await tick();
-          running--;
+          jobPeak = Math.max(jobPeak, ++jobs);
+          await queue.exclusive(`env-${i}`, async () => {
+            operationPeak = Math.max(operationPeak, ++operations);
+            await tick();
+            operations--;
+          });
+          jobs--;
         },
       });
     }
     await queue.idle();
-    expect(peak).toBe(2);
+    expect([jobPeak, operationPeak]).toEqual([4, 2]);
+  });
+
+  test("fair: a job with many environments does not starve a job with one", async () => {
+    const queue = inProcessQueue({ concurrency: 1, onError: () => undefined });
+    const done: string[] = [];
+    const environments = (job: string, names: string[]) => ({
+      key: job,
+      run: async () => {
+        for (const name of names) await queue.exclusive(name, async () => void (await tick(), done.push(name)));
+      },
+    });
+    queue.enqueue(environments("pr#1", ["a1", "a2", "a3", "a4", "a5"]));
+    queue.enqueue(environments("pr#2", ["b1"]));
+    await queue.idle();
+    expect(done.indexOf("b1")).toBeLessThanOrEqual(1);
   });
 
   test("a newer job with the same key cancels the running one and runs after it", async () => {
@@ -40,7 +57,7 @@ describe("the in-process job queue", () => {
   });
 
   test("of several queued jobs with one key only the newest runs", async () => {
-    const queue = inProcessQueue({ concurrency: 1, onError: () => undefined });
+    const queue = inProcessQueue({ concurrency: 1, jobsAtOnce: 1, onError: () => undefined });
     const ran: string[] = [];
     queue.enqueue({ key: "blocker", run: async () => void (await tick()) });
     for (const n of [1, 2, 3]) queue.enqueue({ key: "pr#7", run: async () => void ran.push(`push ${n}`) });
@@ -64,7 +81,7 @@ describe("the in-process job queue", () => {
 
   test("a failing job is reported and does not stop the queue", async () => {
     const errors: unknown[] = [];
-    const queue = inProcessQueue({ concurrency: 1, onError: (error) => errors.push(error) });
+    const queue = inProcessQueue({ concurrency: 1, jobsAtOnce: 1, onError: (error) => errors.push(error) });
     let ran = false;
     queue.enqueue({ key: "a", run: async () => { throw new Error("boom"); } });
     queue.enqueue({ key: "b", run: async () => void (ran = true) });

@@ -14,6 +14,7 @@ export const pullRequest: PullRequestRef = {
   baseSha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
   headRepository: "acme/environments",
   author: "alice",
+  baseRef: "main",
   defaultBranch: "main",
 };
 
