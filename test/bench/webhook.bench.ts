@@ -1,17 +1,14 @@
 import { execFile } from "node:child_process";
 import { cp, mkdir, rm } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import nock from "nock";
-import { createNodeMiddleware } from "probot";
-import { createEnvbotApp } from "../../src/app.js";
 import { createAppHarness, sha, starterRepository } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { deliverWebhook } from "../helpers/github/signed-delivery.js";
-import { createTestProbot, TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
+import { startEnvbotHttpServer } from "../helpers/envbot-http-server.js";
+import { TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
 import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 import { awsTestEnv, startMoto } from "../helpers/moto-server.js";
 import { medianMs, type Benchmark } from "./bench-harness.js";
@@ -42,11 +39,9 @@ export const webhookBenchmark: Benchmark = {
       app.github.commit(sha(`head-${n}`), { ...main, [`environments/${name}.yaml`]: definitionYaml(name, "static-site") });
       app.github.pullRequests.set(n, { number: n, headSha: sha(`head-${n}`), baseSha: sha("main"), author: "octocat", files: [{ filename: `environments/${name}.yaml`, status: "added" }] });
     }
-    const probot = await createTestProbot(() => undefined, { logLevel: "fatal" });
-    const middleware = await createNodeMiddleware(createEnvbotApp(app.services), { probot });
-    const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+    // The server `npm start` runs (src/server.ts builds the same createHttpServer).
+    const server = await startEnvbotHttpServer(app.services);
+    const url = server.webhookUrl;
     const deliver = (n: number, action: "opened" | "synchronize") =>
       deliverWebhook({ url, secret: TEST_WEBHOOK_SECRET, ...pullRequestEvent({ action, number: n, headSha: sha(`head-${n}`), baseSha: sha("main") }) });
 
@@ -93,7 +88,7 @@ export const webhookBenchmark: Benchmark = {
         { name: "ratio delivery-to-comment / raw terraform", value: toComment / rawPlan, unit: "x" },
       ];
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       app.github.uninstall();
       nock.enableNetConnect();
       await app.cleanup();
