@@ -17,7 +17,8 @@ export async function checkDuplicateDefinitions(input: {
   definitions?: RepoFiles;
 }): Promise<{ duplicated: Set<string>; diagnostics: Diagnostic[] }> {
   const contents = new Map(input.documents.map((d) => [d.file, d.content]));
-  const atRevision = input.definitions ? await listDefinitionFiles(input.definitions) : new Map<string, string[]>();
+  // Listing costs a request on GitHub: none when there is nothing to check.
+  const atRevision = input.definitions && input.documents.length > 0 ? await listDefinitionFiles(input.definitions) : new Map<string, string[]>();
   const groups = new Map<string, Set<string>>();
   for (const { file } of input.documents) {
     if (!isDefinitionFile(file)) continue;
