@@ -3,8 +3,11 @@ import type { EngineDeps } from "../core/engine/index.js";
 import { engineFromSettings } from "../engine-from-settings.js";
 import { readSettings, type Settings } from "../settings.js";
 
-/** Environments planned from a local checkout are recorded under this repository name. */
-export const LOCAL_REPOSITORY = "local";
+/**
+ * What envbot before repository identities recorded every local checkout as: such records are
+ * only pointed out, never shown as this checkout's.
+ */
+export const LEGACY_LOCAL_REPOSITORY = "local";
 
 export function localEngine(env: NodeJS.ProcessEnv, cwd: string): { deps: EngineDeps; settings: Settings; actor: string } {
   const settings = readSettings(env, cwd);

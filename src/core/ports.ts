@@ -40,7 +40,7 @@ export interface RepoFiles {
 export type EnvironmentStatus = "planned" | "applying" | "active" | "expiring" | "destroying" | "destroyed" | "failed";
 
 export interface EnvironmentRecord {
-  /** "owner/name" of the environments repository, or "local" for a CLI checkout. */
+  /** "owner/name" of the environments repository, or the absolute path of a CLI checkout. */
   repository: string;
   name: string;
   template: string;
@@ -141,7 +141,7 @@ export class StoreUnavailableError extends Error {
 // Terraform: synthesis of the root module and the terraform/tofu CLI, behind one port.
 
 export interface RootModuleRequest {
-  /** "owner/name", or "local" for the CLI: keys the working directory and the state. */
+  /** "owner/name", or a local checkout's absolute path: keys the working directory and the state. */
   repository: string;
   environment: Environment;
   /** The template's defaults merged with spec.variables. */

@@ -38,7 +38,7 @@ export const driftSweepBenchmark: Benchmark = {
       const deps = engineFromSettings(readSettings(env, root), env);
       const files = localRepoFiles(repo);
       const report = await validateEnvironments({ repo: files, now: new Date() });
-      const context: OperationContext = { repository: "local", actor: "bench", templateFiles: files, config: report.config };
+      const context: OperationContext = { repository: repo, actor: "bench", templateFiles: files, config: report.config };
       for (const environment of report.environments) {
         const planned = await planEnvironment(deps, context, environment);
         if (!planned.ok || !(await applyPlan(deps, context, environment, planned)).ok) throw new Error(`setup: ${environment.name} did not apply`);
@@ -52,7 +52,7 @@ export const driftSweepBenchmark: Benchmark = {
 
       const memory = sampleTreeMemory();
       const sweepStart = performance.now();
-      const result = await runDriftSweep({ deps, repository: "local", files, reporter: consoleReconcileReporter(() => undefined), now: new Date(), dryRun: false, concurrency: CONCURRENCY });
+      const result = await runDriftSweep({ deps, repository: repo, files, reporter: consoleReconcileReporter(() => undefined), now: new Date(), dryRun: false, concurrency: CONCURRENCY });
       const sweep = performance.now() - sweepStart;
       const peak = await memory.stop();
       if (result.entries.length !== ENVIRONMENTS || result.entries.some((e) => e.action !== "in-sync")) throw new Error(`the sweep should find every environment in sync: ${JSON.stringify(result.entries.slice(0, 3))}`);

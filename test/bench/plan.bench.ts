@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { locations } from "../../src/adapters/terraform/cli-terraform-runner.js";
+
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -42,7 +44,7 @@ export const planBenchmark: Benchmark = {
       await envbotPlan(); // first plan: creates the working directory, installs the provider into the cache
 
       // The baseline runs in a copy of exactly what envbot synthesized, initialized afresh each time.
-      const synthesized = path.join(dataDir, "work", "local", "site");
+      const synthesized = locations(dataDir, await realpath(repo), "site").workDir;
       const raw = path.join(root, "raw");
       const rawPlan = async () => {
         await rm(raw, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fixturePath, projectRoot } from "./fixtures.js";
@@ -10,6 +10,8 @@ import { PROVIDER_MIRROR, writeTerraformCliConfig } from "./terraform-cli-config
  */
 export interface EngineSandbox {
   repoDir: string;
+  /** The repository's identity in envbot's records: the checkout's absolute real path. */
+  repository: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   writeDefinition(name: string, yaml: string): Promise<void>;
@@ -35,6 +37,7 @@ export async function createEngineSandbox(options: { templates?: string[]; env?:
   };
   return {
     repoDir,
+    repository: await realpath(repoDir),
     dataDir,
     env,
     async writeDefinition(name, yaml) {

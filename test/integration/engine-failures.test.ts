@@ -1,6 +1,7 @@
 import { jest } from "@jest/globals";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { locations } from "../../src/adapters/terraform/cli-terraform-runner.js";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import type { RunRecord } from "../../src/core/ports.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
@@ -18,7 +19,7 @@ const envbot = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
 async function runsOf(name: string): Promise<RunRecord[]> {
   const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
   try {
-    return await store.listRuns("local", name);
+    return await store.listRuns(sandbox.repository, name);
   } finally {
     await store.close();
   }
@@ -90,7 +91,7 @@ test("a template that prints its secret everywhere: the value reaches no output,
   expect(everything).not.toContain(SECRET);
   expect(JSON.parse(applied.stdout).outputs).toEqual({ leaked: "[redacted]" });
   // Nor in the working directory envbot generated (the state necessarily holds it, as Terraform's does).
-  const workDir = path.join(sandbox.dataDir, "work", "local", "leaky");
+  const { workDir } = locations(sandbox.dataDir, sandbox.repository, "leaky");
   const { readFile } = await import("node:fs/promises");
   for (const file of ["cdk.tf.json", ...(await readdir(path.join(workDir, "template"))).map((f) => `template/${f}`)]) {
     expect(await readFile(path.join(workDir, file), "utf8")).not.toContain(SECRET);

@@ -11,8 +11,8 @@ import { runEnvbot } from "../helpers/run-cli.js";
 // Terraform runs.
 jest.setTimeout(180_000);
 
-/** `state.pg.schemaPrefix` + repository (`local` for the CLI) + environment, as the root module names it. */
-const STATE_SCHEMA = pgSchemaName("envbot", "local", "sandbox");
+/** `state.pg.schemaPrefix` + repository (the checkout's path for the CLI) + environment, as the root module names it. */
+let STATE_SCHEMA: string;
 let postgres: PostgresServer;
 let sandbox: EngineSandbox;
 const envbot = (argv: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, now: new Date() });
@@ -26,6 +26,7 @@ async function storedState(): Promise<{ resources: { module?: string; type: stri
 beforeAll(async () => {
   postgres = await startPostgres();
   sandbox = await createEngineSandbox({ env: { PG_CONN_STR: postgres.connectionString } });
+  STATE_SCHEMA = pgSchemaName("envbot", sandbox.repository, "sandbox");
   await writeFile(path.join(sandbox.repoDir, ".github", "envbot.yml"), "version: 1\nstate:\n  backend: pg\n  pg:\n    schemaPrefix: envbot\n");
 });
 

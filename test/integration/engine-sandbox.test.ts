@@ -1,6 +1,7 @@
 import { jest } from "@jest/globals";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { locations } from "../../src/adapters/terraform/cli-terraform-runner.js";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
 import { runEnvbot } from "../helpers/run-cli.js";
@@ -79,13 +80,13 @@ describe("the sandbox environment from plan to destroy", () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ outcome: "destroyed", plan: { mode: "destroy", changes: { destroy: 1 } } });
     expect(await statusOf("sandbox")).toBe("destroyed");
-    const state = JSON.parse(await readFile(path.join(sandbox.dataDir, "state", "local", "sandbox", "terraform.tfstate"), "utf8"));
+    const state = JSON.parse(await readFile(locations(sandbox.dataDir, sandbox.repository, "sandbox").statePath, "utf8"));
     expect(state.resources).toEqual([]);
   });
 
   test("every step is in the run history, and nothing was written into the repository", async () => {
     const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
-    const runs = await store.listRuns("local", "sandbox");
+    const runs = await store.listRuns(sandbox.repository, "sandbox");
     await store.close();
     // plan; plan (apply answered "no"); plan + apply; two plans; the changed plan; plan + destroy.
     expect(runs.map((r) => r.kind).reverse()).toEqual(["plan", "plan", "plan", "apply", "plan", "plan", "plan", "plan", "destroy"]);

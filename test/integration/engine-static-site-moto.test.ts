@@ -1,6 +1,7 @@
 import { jest } from "@jest/globals";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { repositoryStorageKey } from "../../src/adapters/terraform/repository-storage-key.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
 import { awsTestEnv, motoS3, startMoto, type MotoServer } from "../helpers/moto-server.js";
 import { runEnvbot } from "../helpers/run-cli.js";
@@ -47,8 +48,9 @@ test("apply creates the bucket with the envbot tags, and its state lives in the 
   const tagging = await s3("GET", `${bucket}?tagging`);
   expect(tagging).toContain("<Key>envbot:environment</Key><Value>site</Value>");
   expect(tagging).toContain("<Key>envbot:owner</Key><Value>@acme/qa</Value>");
-  expect(tagging).toContain("<Key>envbot:repository</Key><Value>local</Value>");
-  expect(await s3("GET", `${STATE_BUCKET}?list-type=2`)).toContain("<Key>envbot/local/site.tfstate</Key>");
+  // A local checkout is its absolute path; its state key names the folder and a hash of the path.
+  expect(tagging).toContain(`<Key>envbot:repository</Key><Value>${sandbox.repository}</Value>`);
+  expect(await s3("GET", `${STATE_BUCKET}?list-type=2`)).toContain(`<Key>envbot/${repositoryStorageKey(sandbox.repository)}/site.tfstate</Key>`);
 });
 
 test("a re-plan is empty", async () => {

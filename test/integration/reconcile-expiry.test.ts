@@ -53,7 +53,7 @@ test("nothing before the warning window; one warning; a dry run changes nothing;
   expect(await sweep(applied + hours(25))).toMatchObject([{ name: "short", action: "destroy", outcome: "done" }]);
   expect(await statusOf("short")).toBe("destroyed");
   const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
-  const [destroy] = await store.listRuns("local", "short", 1);
+  const [destroy] = await store.listRuns(sandbox.repository, "short", 1);
   await store.close();
   expect(destroy).toMatchObject({ kind: "destroy", outcome: "succeeded", actor: "reconciler" });
   // Destroyed environments are no longer the reconciler's business.
@@ -117,7 +117,7 @@ test("a failed destroy leaves the environment failed, is reported, and is retrie
   const second = await envbot(["reconcile", "--once", "--only", "expiry", "--now", later, "--json"]);
   expect(JSON.parse(second.stdout)).toMatchObject([{ name: "stubborn", action: "destroy", outcome: "failed" }]);
   const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
-  const destroys = (await store.listRuns("local", "stubborn")).filter((r) => r.kind === "destroy");
+  const destroys = (await store.listRuns(sandbox.repository, "stubborn")).filter((r) => r.kind === "destroy");
   await store.close();
   expect(destroys.map((r) => r.outcome)).toEqual(["failed", "failed"]);
 });

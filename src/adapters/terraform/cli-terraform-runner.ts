@@ -10,6 +10,7 @@ import { classifyTerraformFailure } from "./classify-terraform-failure.js";
 import { materializeTemplate } from "./materialize-template.js";
 import { runTerraformCommand } from "./run-terraform-command.js";
 import { MODULE_NAME, synthesizeRootModule, type AwsProviderSettings } from "./synthesize-root-module.js";
+import { repositoryStorageKey } from "./repository-storage-key.js";
 import { terraformChildEnv } from "./terraform-child-env.js";
 
 export interface CliTerraformRunnerSettings {
@@ -149,15 +150,10 @@ function modeFlags(mode: PlanMode): string[] {
   return mode === "destroy" ? ["-destroy"] : mode === "refresh-only" ? ["-refresh-only"] : [];
 }
 
-const REPOSITORY = /^(local|[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)$/;
-
 /** Where an environment's working directory and local state live. Names are checked, never trusted. */
 export function locations(dataDir: string, repository: string, environment: string): { workDir: string; statePath: string } {
-  if (!REPOSITORY.test(repository) || repository.split("/").some((part) => part === "." || part === "..")) {
-    throw new Error(`invalid repository name '${repository}'`);
-  }
   if (!NAME_PATTERN.test(environment)) throw new Error(`invalid environment name '${environment}'`);
-  const parts = [...repository.split("/"), environment];
+  const parts = [...repositoryStorageKey(repository).split("/"), environment];
   return {
     workDir: path.join(dataDir, "work", ...parts),
     statePath: path.join(dataDir, "state", ...parts, "terraform.tfstate"),

@@ -1,3 +1,4 @@
+import { repositoryStorageKey } from "./repository-storage-key.js";
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
@@ -88,7 +89,7 @@ function configureBackend(stack: TerraformStack, input: SynthesisInput): void {
       // Terraform >= 1.6.
       new RawBackend(stack, "s3", {
         bucket: s3.bucket,
-        key: `${s3.keyPrefix ?? "envbot/"}${repository}/${environment.name}.tfstate`,
+        key: `${s3.keyPrefix ?? "envbot/"}${repositoryStorageKey(repository)}/${environment.name}.tfstate`,
         region: s3.region ?? input.aws.region,
         use_lockfile: true,
         ...(input.aws.endpoint ? emulatorBackendSettings(input.aws.endpoint) : {}),
@@ -137,7 +138,7 @@ function emulatorBackendSettings(endpoint: string): Record<string, unknown> {
  * cuts names at 63 bytes).
  */
 export function pgSchemaName(prefix: string, repository: string, environment: string): string {
-  const readable = `${prefix}_${repository}_${environment}`.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 50);
+  const readable = `${prefix}_${repositoryStorageKey(repository)}_${environment}`.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 50);
   const hash = createHash("sha256").update(`${repository}\n${environment}`).digest("hex").slice(0, 8);
   return `${readable}_${hash}`;
 }

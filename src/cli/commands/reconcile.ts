@@ -4,7 +4,8 @@ import { localRepoFiles } from "../../adapters/local/local-repo-files.js";
 import { runDriftSweep, runExpirySweep, type SweepResult } from "../../core/reconciling/index.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { consoleReconcileReporter } from "../console-reconcile-reporter.js";
-import { LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
+import { localEngine } from "../local-engine.js";
+import { localRepository } from "../local-repository.js";
 
 export const reconcileUsage = `Usage: envbot reconcile --once [--repo DIR] [--dry-run] [--now RFC3339] [--only expiry|drift] [--json]
 
@@ -45,13 +46,14 @@ export async function reconcileCommand(args: string[], io: CliIO): Promise<numbe
   if (values.only !== undefined && values.only !== "expiry" && values.only !== "drift") throw new UsageError(`--only: expected expiry or drift, got '${values.only}'`);
 
   const repoDir = path.resolve(io.cwd, values.repo ?? ".");
+  const repository = await localRepository(repoDir, values.repo ?? "the current directory");
   const { deps, settings } = localEngine(io.env, io.cwd);
   const lines: string[] = [];
   const reporter = consoleReconcileReporter((line) => (values.json ? lines.push(line) : io.stdout(`${line}\n`)));
   try {
     const input = {
       deps,
-      repository: LOCAL_REPOSITORY,
+      repository,
       files: localRepoFiles(repoDir),
       reporter,
       now,

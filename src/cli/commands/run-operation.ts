@@ -6,7 +6,8 @@ import { formatDiagnostic } from "../../render/diagnostics-text.js";
 import { formatPlanSummary } from "../../render/plan-text.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { loadEnvironment } from "../load-environment.js";
-import { LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
+import { localEngine } from "../local-engine.js";
+import { localRepository } from "../local-repository.js";
 import { localSecretProvider } from "../local-secret-provider.js";
 
 type Verb = "plan" | "apply" | "destroy";
@@ -55,6 +56,7 @@ export function operationCommand(verb: Verb) {
     }
 
     const repoDir = path.resolve(io.cwd, values.repo ?? ".");
+    const repository = await localRepository(repoDir, values.repo ?? "the current directory");
     const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now(), localSecretProvider(io.env));
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d, loaded.display(d.file))}\n`);
@@ -64,7 +66,7 @@ export function operationCommand(verb: Verb) {
     const { deps, actor } = localEngine(io.env, io.cwd);
     try {
       const context: OperationContext = {
-        repository: LOCAL_REPOSITORY,
+        repository,
         actor,
         templateFiles: loaded.repo,
         config: loaded.config,
@@ -82,7 +84,7 @@ export function operationCommand(verb: Verb) {
         return EXIT.ok;
       }
       if (!values.json) io.stdout(`${formatPlanSummary(summary)}\n`);
-      const record = await deps.store.getEnvironment(LOCAL_REPOSITORY, environment.name);
+      const record = await deps.store.getEnvironment(repository, environment.name);
       const needed = summary.hasChanges || (verb === "apply" ? record?.status !== "active" : record?.status !== "destroyed");
       if (!needed) {
         report(io, values.json, { environment: environment.name, outcome: "unchanged", plan: summary });

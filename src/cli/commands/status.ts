@@ -1,12 +1,15 @@
 import { parseArgs } from "node:util";
 import { formatStatusTable } from "../../render/plan-text.js";
 import { EXIT, type CliIO } from "../cli-io.js";
-import { LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
+import path from "node:path";
+import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
+import { displayRepository, localRepository } from "../local-repository.js";
 
 export const statusUsage = `Usage: envbot status [--repo DIR] [--json]
 
-Lists the environments envbot has planned or applied from this checkout, with their status
-(planned, applying, active, destroying, destroyed, failed) and their last run.`;
+Lists the environments envbot has planned or applied from this repository (--repo, default: the
+current directory), with their status (planned, applying, active, destroying, destroyed, failed)
+and their last run. Another checkout's environments are its own, even with the same names.`;
 
 export async function statusCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args, options: { repo: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
@@ -14,11 +17,19 @@ export async function statusCommand(args: string[], io: CliIO): Promise<number> 
     io.stdout(`${statusUsage}\n`);
     return EXIT.ok;
   }
-  const { deps } = localEngine(io.env, io.cwd);
+  const repository = await localRepository(path.resolve(io.cwd, values.repo ?? "."), values.repo ?? "the current directory");
+  const { deps, settings } = localEngine(io.env, io.cwd);
   try {
-    const records = await deps.store.listEnvironments(LOCAL_REPOSITORY);
+    const records = await deps.store.listEnvironments(repository);
     if (!values.json) {
-      io.stdout(`${formatStatusTable(records)}\n`);
+      io.stdout(`Environments of ${displayRepository(repository)} (data directory ${displayRepository(settings.dataDir)}):\n${formatStatusTable(records)}\n`);
+      const legacy = (await deps.store.listEnvironments(LEGACY_LOCAL_REPOSITORY)).filter((r) => r.status !== "destroyed");
+      if (legacy.length > 0) {
+        io.stderr(
+          `note: ${legacy.map((r) => r.name).join(", ")} ${legacy.length === 1 ? "was" : "were"} recorded by an earlier envbot for every checkout at once ('local') and ${legacy.length === 1 ? "is" : "are"} not shown; ` +
+            `their state is under ${path.join(displayRepository(settings.dataDir), "state", "local")}.\n`,
+        );
+      }
       return EXIT.ok;
     }
     const listed = [];

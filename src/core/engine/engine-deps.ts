@@ -14,7 +14,7 @@ export interface EngineDeps {
 
 /** Who asks for an operation, on which revision of which repository. */
 export interface OperationContext {
-  /** "owner/name", or "local" for the CLI. */
+  /** "owner/name", or a local checkout's absolute path. */
   repository: string;
   commit?: string;
   /** A GitHub login, "cli:<user>" or "reconciler". */
