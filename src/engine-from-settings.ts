@@ -19,6 +19,8 @@ export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv): 
       serverEnv: env,
     }),
     secrets: envSecretProvider(env, settings.secretsAllow),
+    // A waiting operation waits at most as long as one Terraform command may run.
+    leaseWaitMs: settings.terraformTimeoutMs,
     now: () => new Date(),
   };
 }

@@ -92,6 +92,22 @@ export interface LockRecord {
 
 export type LockResult = { acquired: true; lock: LockRecord } | { acquired: false; heldBy: LockRecord };
 
+/**
+ * The right to run the one Terraform operation of an environment, across processes and machines.
+ * It expires unless its holder renews it, so a holder that crashed frees it by itself.
+ */
+export interface LeaseRecord {
+  key: string;
+  /** Who holds it, as people read it ("cli:alice apply"). */
+  holder: string;
+  /** Tells this holder's lease from any other, even one with the same description. */
+  token: string;
+  acquiredAt: Date;
+  expiresAt: Date;
+}
+
+export type LeaseResult = { acquired: true; lease: LeaseRecord } | { acquired: false; heldBy: LeaseRecord };
+
 export interface Store {
   /** Creates the record or updates the given fields; createdAt is kept from the first call. */
   upsertEnvironment(record: Omit<EnvironmentRecord, "createdAt" | "updatedAt">): Promise<EnvironmentRecord>;
@@ -114,6 +130,13 @@ export interface Store {
   /** false when the lock is not held by `holder` (or not held at all). */
   releaseLock(repository: string, environment: string, holder: string): Promise<boolean>;
   listLocks(repository?: string): Promise<LockRecord[]>;
+
+  /** Atomic: takes the lease when it is free or its holder let it expire; else says who holds it. */
+  acquireLease(key: string, holder: string, ttlMs: number): Promise<LeaseResult>;
+  /** Extends the holder's lease (by its token); false when it is no longer theirs. */
+  renewLease(lease: Pick<LeaseRecord, "key" | "token">, ttlMs: number): Promise<boolean>;
+  /** false when the lease is no longer the holder's. */
+  releaseLease(lease: Pick<LeaseRecord, "key" | "token">): Promise<boolean>;
 
   /** Records a webhook delivery id; false when it was recorded before (a redelivery). Atomic. */
   recordDelivery(id: string, receivedAt?: Date): Promise<boolean>;

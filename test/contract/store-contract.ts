@@ -251,6 +251,46 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
   
+    describe("leases", () => {
+      const KEY = "acme/environments:checkout";
+
+      test("a lease is taken by one holder; another is told who holds it until it is released", async () => {
+        const first = await store.acquireLease(KEY, "cli:alice apply", 60_000);
+        expect(first).toMatchObject({ acquired: true, lease: { key: KEY, holder: "cli:alice apply" } });
+        expect(await store.acquireLease(KEY, "octocat plan", 60_000)).toMatchObject({ acquired: false, heldBy: { holder: "cli:alice apply" } });
+        // Same description, another holder: the token tells them apart.
+        expect((await store.acquireLease(KEY, "cli:alice apply", 60_000)).acquired).toBe(false);
+        if (!first.acquired) throw new Error("unreachable");
+        expect(await store.releaseLease({ key: KEY, token: "not-the-token" })).toBe(false);
+        expect(await store.releaseLease(first.lease)).toBe(true);
+        expect((await store.acquireLease(KEY, "octocat plan", 60_000)).acquired).toBe(true);
+      });
+
+      test("a lease its holder stopped renewing expires and is taken over; the old holder can no longer renew it", async () => {
+        const crashed = await store.acquireLease(KEY, "crashed", 1);
+        if (!crashed.acquired) throw new Error("not acquired");
+        await clockTick();
+        await clockTick();
+        const next = await store.acquireLease(KEY, "next", 60_000);
+        expect(next).toMatchObject({ acquired: true, lease: { holder: "next" } });
+        expect(await store.renewLease(crashed.lease, 60_000)).toBe(false);
+        expect(await store.releaseLease(crashed.lease)).toBe(false);
+      });
+
+      test("a renewed lease does not expire", async () => {
+        const held = await store.acquireLease(KEY, "long", 30);
+        if (!held.acquired) throw new Error("not acquired");
+        expect(await store.renewLease(held.lease, 60_000)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        expect(await store.acquireLease(KEY, "other", 60_000)).toMatchObject({ acquired: false, heldBy: { holder: "long" } });
+      });
+
+      test("of 20 holders asking at once, exactly one gets the lease", async () => {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.acquireLease(KEY, `holder-${i}`, 60_000)));
+        expect(results.filter((r) => r.acquired)).toHaveLength(1);
+      });
+    });
+
   test("a webhook delivery is recorded once; a redelivery of the same id is recognized", async () => {
     expect(await store.recordDelivery("d-1")).toBe(true);
     expect(await store.recordDelivery("d-1")).toBe(false);

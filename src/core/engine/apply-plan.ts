@@ -1,6 +1,7 @@
 import type { Environment } from "../environment/index.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure } from "./describe-failure.js";
+import { leasedOperation } from "./environment-lease.js";
 import type { ApplyOutcome, PlanOutcome } from "./operation-result.js";
 import { recordOf } from "./plan-environment.js";
 import { resolveSecrets } from "./resolve-secrets.js";
@@ -15,6 +16,11 @@ export async function applyPlan(
   environment: Environment,
   planned: Extract<PlanOutcome, { ok: true }>,
 ): Promise<ApplyOutcome> {
+  const kind = planned.plan.summary.mode === "destroy" ? "destroy" : "apply";
+  return leasedOperation(deps, context, environment, kind, () => applyLeased(deps, context, environment, planned));
+}
+
+async function applyLeased(deps: EngineDeps, context: OperationContext, environment: Environment, planned: Extract<PlanOutcome, { ok: true }>): Promise<ApplyOutcome> {
   const { store } = deps;
   const destroying = planned.plan.summary.mode === "destroy";
   const existing = await store.getEnvironment(context.repository, environment.name);

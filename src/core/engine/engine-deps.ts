@@ -8,6 +8,8 @@ export interface EngineDeps {
   terraform: TerraformRunner;
   secrets: SecretProvider;
   now: () => Date;
+  /** How long an operation waits for another one on the same environment (default 30 minutes). */
+  leaseWaitMs?: number;
   /** Collects resolved secret values for the outgoing-request guard of the app. */
   knownSecrets?: KnownSecrets;
 }

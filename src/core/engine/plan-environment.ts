@@ -4,6 +4,7 @@ import type { EnvironmentRecord, RunKind } from "../ports.js";
 import type { Redact } from "../secrets/redactor.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure } from "./describe-failure.js";
+import { leasedOperation } from "./environment-lease.js";
 import type { PlanOutcome } from "./operation-result.js";
 import { resolveSecrets } from "./resolve-secrets.js";
 import { expiryOf, standardTags, wholeSeconds } from "./standard-tags.js";
@@ -19,6 +20,10 @@ export async function planEnvironment(
   mode: PlanMode = "normal",
   runKind: RunKind = mode === "refresh-only" ? "drift" : "plan",
 ): Promise<PlanOutcome> {
+  return leasedOperation(deps, context, environment, runKind, () => planLeased(deps, context, environment, mode, runKind));
+}
+
+async function planLeased(deps: EngineDeps, context: OperationContext, environment: Environment, mode: PlanMode, runKind: RunKind): Promise<PlanOutcome> {
   const { store, terraform, now } = deps;
   const existing = await store.getEnvironment(context.repository, environment.name);
   const run = await store.startRun({ repository: context.repository, environment: environment.name, kind: runKind, commit: context.commit, actor: context.actor });

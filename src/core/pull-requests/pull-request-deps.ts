@@ -14,7 +14,4 @@ export interface PullRequestJob {
   onOutput?: (line: string) => void;
 }
 
-/** The key of the one-Terraform-operation-at-a-time rule. */
-export function environmentKey(repository: string, environment: string): string {
-  return `${repository}:${environment}`;
-}
+export { environmentKey } from "../engine/environment-lease.js";

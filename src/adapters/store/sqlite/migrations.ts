@@ -75,4 +75,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE environments ADD COLUMN drift_fingerprint TEXT;
     `,
   },
+  {
+    version: 4,
+    description: "leases: one Terraform operation per environment across processes, expiring unless renewed",
+    sql: `
+      CREATE TABLE leases (
+        key         TEXT PRIMARY KEY,
+        holder      TEXT NOT NULL,
+        token       TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import type { EnvironmentRecord, EnvironmentStatus, LockRecord, RunKind, RunOutcome, RunRecord } from "../../../core/ports.js";
+import type { EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockRecord, RunKind, RunOutcome, RunRecord } from "../../../core/ports.js";
 
 // Rows as better-sqlite3 returns them: snake_case columns, NULL for absent values, times as
 // ISO-8601 text. The records of the port leave absent optional fields out instead.
@@ -39,6 +39,14 @@ export interface LockRow {
   environment: string;
   holder: string;
   acquired_at: string;
+}
+
+export interface LeaseRow {
+  key: string;
+  holder: string;
+  token: string;
+  acquired_at: string;
+  expires_at: string;
 }
 
 export function toText(date: Date): string;
@@ -89,4 +97,8 @@ export function lockFromRow(row: LockRow): LockRecord {
     holder: row.holder,
     acquiredAt: new Date(row.acquired_at),
   };
+}
+
+export function leaseFromRow(row: LeaseRow): LeaseRecord {
+  return { key: row.key, holder: row.holder, token: row.token, acquiredAt: new Date(row.acquired_at), expiresAt: new Date(row.expires_at) };
 }

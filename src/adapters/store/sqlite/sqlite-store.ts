@@ -1,11 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { StoreUnavailableError, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
+import { StoreUnavailableError, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
-import { environmentFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
-import type { EnvironmentRow, LockRow, RunRow } from "./sqlite-rows.js";
+import { environmentFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
+import type { EnvironmentRow, LeaseRow, LockRow, RunRow } from "./sqlite-rows.js";
 
 /**
  * How long a statement waits for another connection (another envbot process, or the CLI next to
@@ -85,6 +86,12 @@ export function openSqliteStore(options: { file: string }): Store {
     listLocks: db.prepare("SELECT * FROM locks ORDER BY repository, environment"),
     listLocksOf: db.prepare("SELECT * FROM locks WHERE repository = ? ORDER BY environment"),
 
+    dropExpiredLease: db.prepare("DELETE FROM leases WHERE key = ? AND expires_at < ?"),
+    insertLease: db.prepare("INSERT INTO leases (key, holder, token, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"),
+    getLease: db.prepare("SELECT * FROM leases WHERE key = ?"),
+    renewLease: db.prepare("UPDATE leases SET expires_at = ? WHERE key = ? AND token = ?"),
+    releaseLease: db.prepare("DELETE FROM leases WHERE key = ? AND token = ?"),
+
     insertDelivery: db.prepare("INSERT INTO deliveries (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"),
     pruneDeliveries: db.prepare("DELETE FROM deliveries WHERE received_at < ?"),
   };
@@ -108,6 +115,14 @@ export function openSqliteStore(options: { file: string }): Store {
   const acquireLock = db.transaction((repository: string, environment: string, holder: string): LockRow => {
     sql.insertLock.run(repository, environment, holder, toText(new Date()));
     return sql.getLock.get(repository, environment) as LockRow;
+  });
+
+  // As acquireLock, and an expired lease is dropped first: its holder is gone.
+  const acquireLease = db.transaction((key: string, holder: string, token: string, ttlMs: number): LeaseRow => {
+    const now = new Date();
+    sql.dropExpiredLease.run(key, toText(now));
+    sql.insertLease.run(key, holder, token, toText(now), toText(new Date(now.getTime() + ttlMs)));
+    return sql.getLease.get(key) as LeaseRow;
   });
 
   return {
@@ -185,6 +200,23 @@ export function openSqliteStore(options: { file: string }): Store {
     async listLocks(repository) {
       const rows = (repository === undefined ? sql.listLocks.all() : sql.listLocksOf.all(repository)) as LockRow[];
       return rows.map(lockFromRow);
+    },
+
+    async acquireLease(key, holder, ttlMs): Promise<LeaseResult> {
+      assertWritable();
+      const token = randomUUID();
+      const lease = leaseFromRow(acquireLease.immediate(key, holder, token, ttlMs));
+      return lease.token === token ? { acquired: true, lease } : { acquired: false, heldBy: lease };
+    },
+
+    async renewLease(lease, ttlMs) {
+      assertWritable();
+      return sql.renewLease.run(toText(new Date(Date.now() + ttlMs)), lease.key, lease.token).changes > 0;
+    },
+
+    async releaseLease(lease) {
+      assertWritable();
+      return sql.releaseLease.run(lease.key, lease.token).changes > 0;
     },
 
     async recordDelivery(id, receivedAt = new Date()) {

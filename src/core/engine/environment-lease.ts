@@ -1,0 +1,92 @@
+import type { Environment } from "../environment/index.js";
+import type { LeaseRecord, RunKind, RunRecord, Store } from "../ports.js";
+import type { EngineDeps, OperationContext } from "./engine-deps.js";
+
+/** The key of the one-Terraform-operation-at-a-time rule. */
+export function environmentKey(repository: string, environment: string): string {
+  return `${repository}:${environment}`;
+}
+
+/** A lease lives this long unless renewed: a crashed holder frees its environment by then. */
+export const LEASE_TTL_MS = 2 * 60_000;
+/** A running operation renews its lease this often, well within the TTL. */
+const RENEW_EVERY_MS = LEASE_TTL_MS / 4;
+/** How often a waiting operation asks again. */
+const POLL_MS = 1000;
+
+/** Another operation held the environment for longer than the caller would wait. */
+export class EnvironmentBusyError extends Error {
+  override name = "EnvironmentBusyError";
+  constructor(readonly heldBy: LeaseRecord) {
+    super(`another operation on this environment is running (${heldBy.holder}, since ${heldBy.acquiredAt.toISOString()}); try again when it is done`);
+  }
+}
+
+/**
+ * Runs `work` as the one Terraform operation of an environment, across every process and
+ * machine that shares the store: waits (saying for whom, once) while another holds the lease,
+ * renews it while `work` runs, and releases it after. Terraform's own state lock stays as the
+ * second guard.
+ */
+export async function withEnvironmentLease<T>(
+  store: Pick<Store, "acquireLease" | "renewLease" | "releaseLease">,
+  input: { repository: string; environment: string; holder: string; signal?: AbortSignal; maxWaitMs: number; onWaiting?: (heldBy: LeaseRecord) => void },
+  work: () => Promise<T>,
+): Promise<T> {
+  const key = environmentKey(input.repository, input.environment);
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    const result = await store.acquireLease(key, input.holder, LEASE_TTL_MS);
+    if (result.acquired) return runRenewing(store, result.lease, work);
+    if (!told) input.onWaiting?.(result.heldBy);
+    told = true;
+    if (input.signal?.aborted || Date.now() - started >= input.maxWaitMs) throw new EnvironmentBusyError(result.heldBy);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+async function runRenewing<T>(store: Pick<Store, "renewLease" | "releaseLease">, lease: LeaseRecord, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void store.renewLease(lease, LEASE_TTL_MS).catch(() => undefined), RENEW_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    await store.releaseLease(lease).catch(() => undefined);
+  }
+}
+
+/** How long an operation waits for another on the same environment unless told: one Terraform command's timeout. */
+export const DEFAULT_LEASE_WAIT_MS = 30 * 60_000;
+
+/**
+ * An engine operation (plan, apply, destroy, drift) under its environment's lease. When the
+ * environment stays busy past the wait, the run is recorded as failed with who held it.
+ */
+export async function leasedOperation<T extends { ok: boolean }>(
+  deps: EngineDeps,
+  context: OperationContext,
+  environment: Environment,
+  kind: RunKind,
+  body: () => Promise<T>,
+): Promise<T | { ok: false; run: RunRecord; reason: string; details: string }> {
+  try {
+    return await withEnvironmentLease(
+      deps.store,
+      {
+        repository: context.repository,
+        environment: environment.name,
+        holder: `${context.actor} ${kind}`,
+        signal: context.signal,
+        maxWaitMs: deps.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS,
+        onWaiting: (heldBy) => context.onOutput?.(`waiting: ${environment.name} is busy with ${heldBy.holder} since ${heldBy.acquiredAt.toISOString()}`),
+      },
+      body,
+    );
+  } catch (error) {
+    if (!(error instanceof EnvironmentBusyError)) throw error;
+    const started = await deps.store.startRun({ repository: context.repository, environment: environment.name, kind, commit: context.commit, actor: context.actor });
+    const run = await deps.store.finishRun(started.id, { outcome: "failed", error: error.message });
+    return { ok: false, run, reason: error.message, details: "" };
+  }
+}

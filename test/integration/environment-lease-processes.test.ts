@@ -1,0 +1,56 @@
+import { jest } from "@jest/globals";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
+import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
+import { projectRoot } from "../helpers/fixtures.js";
+
+// Two envbot processes on one environment at once (the built bin/envbot.js, as users run it):
+// the lease in the store makes the second wait its turn instead of colliding on Terraform's state.
+jest.setTimeout(120_000);
+
+let sandbox: EngineSandbox;
+
+beforeAll(async () => {
+  sandbox = await createEngineSandbox({ templates: ["brief-apply"] });
+  await sandbox.writeDefinition("brief", definitionYaml("brief", "brief-apply"));
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+/** Starts `envbot ARGS` as a process; `output` resolves when it exits. */
+function envbotProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [path.join(projectRoot, "bin", "envbot.js"), ...args], { cwd: sandbox.repoDir, env: { ...sandbox.env, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const output = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+  return { output, stderr: () => stderr };
+}
+
+test("a plan started while another process applies the same environment waits for it, then plans against the applied state", async () => {
+  const apply = envbotProcess(["apply", "brief", "--yes"]);
+  while (!apply.stderr().includes("Creating...")) await new Promise((resolve) => setTimeout(resolve, 50));
+  // Terraform's own state lock would make the plan fail after 1 s: the lease must keep it waiting before that.
+  const plan = envbotProcess(["plan", "brief", "--json"], { ENVBOT_STATE_LOCK_TIMEOUT: "1s" });
+  const [applied, planned] = await Promise.all([apply.output, plan.output]);
+
+  expect(applied.code).toBe(0);
+  expect(planned.stderr).toContain("waiting: brief is busy with cli:tester apply since");
+  expect(planned.code).toBe(0);
+  expect(JSON.parse(planned.stdout)).toMatchObject({ hasChanges: false });
+
+  const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
+  try {
+    const runs = (await store.listRuns(sandbox.repository, "brief")).reverse();
+    // The waiting plan ran after the apply had finished: never two Terraform processes on one state.
+    const applyRun = runs.find((r) => r.kind === "apply")!;
+    const lastPlan = runs.at(-1)!;
+    expect(lastPlan).toMatchObject({ kind: "plan", outcome: "succeeded" });
+    expect(lastPlan.startedAt.getTime()).toBeGreaterThanOrEqual(applyRun.finishedAt!.getTime());
+  } finally {
+    await store.close();
+  }
+});
