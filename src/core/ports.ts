@@ -269,6 +269,11 @@ export interface PullRequestReporter {
 export interface QueuedJob {
   /** Jobs with the same key supersede each other: a newer one cancels the running one. */
   key: string;
+  /**
+   * Never superseded or cancelled by a later job of its key, which runs after it instead: the
+   * apply of a merge must not be stopped by a comment or an event that follows it.
+   */
+  final?: boolean;
   run(signal: AbortSignal): Promise<void>;
 }
 

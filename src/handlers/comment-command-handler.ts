@@ -3,7 +3,7 @@ import { githubCodeHost } from "../adapters/github/github-code-host.js";
 import { githubPullRequestReporter } from "../adapters/github/github-pull-request-reporter.js";
 import { canWrite } from "../core/ports.js";
 import { parseCommentCommand, planPullRequest, releasePullRequestLocks } from "../core/pull-requests/index.js";
-import { renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../render/command-replies.js";
+import { renderCommandOnClosedPullRequest, renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../render/command-replies.js";
 import type { AppServices } from "./app-services.js";
 import { firstDelivery, pullRequestJobKey, reportUnexpectedError } from "./job-support.js";
 import { pullRequestRef } from "./pull-request-ref.js";
@@ -27,16 +27,21 @@ export function registerCommentCommandHandler(app: Probot, services: AppServices
       await context.octokit.rest.issues.createComment(context.issue({ body: renderUnknownCommand(command.text) }));
       return;
     }
-    // Acknowledge at once; the work itself goes through the queue.
-    await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
-
     if (command.kind === "unlock") {
+      await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
       const released = await releasePullRequestLocks(services.engine, { repository: repository.full_name, number: issue.number }, command.environment);
       await context.octokit.rest.issues.createComment(context.issue({ body: renderUnlockResult({ released, environment: command.environment, number: issue.number }) }));
       return;
     }
 
     const { data } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
+    if (data.state === "closed") {
+      // A merged pull request's apply is under way or done: a plan now would only confuse it.
+      await context.octokit.rest.issues.createComment(context.issue({ body: renderCommandOnClosedPullRequest({ merged: data.merged_at !== null }) }));
+      return;
+    }
+    // Acknowledge at once; the work itself goes through the queue.
+    await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
     const pullRequest = pullRequestRef(data);
     services.queue.enqueue({
       key: pullRequestJobKey(pullRequest.repository, pullRequest.number),

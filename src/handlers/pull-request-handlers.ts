@@ -11,7 +11,7 @@ export function registerPullRequestHandlers(app: Probot, services: AppServices):
   app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
     if (!(await firstDelivery(services, context))) return;
     const pullRequest = pullRequestRef(context.payload.pull_request);
-    enqueue(services, context, pullRequest.repository, pullRequest.number, (signal) =>
+    enqueue(services, context, pullRequest.repository, pullRequest.number, {}, (signal) =>
       planPullRequest(
         { ...services.engine, host: githubCodeHost(context.octokit), queue: services.queue },
         { pullRequest, reporter: githubPullRequestReporter({ octokit: context.octokit, pullRequest }), signal, onOutput: (line) => context.log.debug(line) },
@@ -23,8 +23,9 @@ export function registerPullRequestHandlers(app: Probot, services: AppServices):
     if (!(await firstDelivery(services, context))) return;
     const payload = context.payload.pull_request;
     const pullRequest = pullRequestRef(payload);
-    // Through the queue even without a merge: it cancels a plan of this pull request still running.
-    enqueue(services, context, pullRequest.repository, pullRequest.number, async (signal) => {
+    // Through the queue even without a merge: it cancels a plan of this pull request still running;
+    // and it is final, so nothing that follows (a comment, a late event) cancels the apply.
+    enqueue(services, context, pullRequest.repository, pullRequest.number, { final: true }, async (signal) => {
       if (!payload.merged || !payload.merge_commit_sha) {
         await releasePullRequestLocks(services.engine, pullRequest);
         return;
@@ -38,9 +39,10 @@ export function registerPullRequestHandlers(app: Probot, services: AppServices):
   });
 }
 
-function enqueue(services: AppServices, context: Context, repository: string, number: number, run: (signal: AbortSignal) => Promise<unknown>): void {
+function enqueue(services: AppServices, context: Context, repository: string, number: number, options: { final?: boolean }, run: (signal: AbortSignal) => Promise<unknown>): void {
   services.queue.enqueue({
     key: pullRequestJobKey(repository, number),
+    ...options,
     run: async (signal) => {
       try {
         await run(signal);

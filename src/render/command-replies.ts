@@ -55,6 +55,13 @@ export function renderUnlockResult(input: { released: string[]; environment?: st
   return `Released ${what} held by ${holder}.`;
 }
 
+/** `/envbot plan` on a closed pull request: nothing runs, and why. */
+export function renderCommandOnClosedPullRequest(input: { merged: boolean }): string {
+  return input.merged
+    ? "This pull request is merged: envbot applied it (or is applying it) and plans nothing more here. To change an environment again, open a new pull request."
+    : "This pull request is closed: envbot plans nothing for it. Reopen it to plan again.";
+}
+
 /** Something unexpected broke envbot's work on a pull request: say so, and where to look. */
 export function renderUnexpectedError(deliveryId: string): string {
   return [

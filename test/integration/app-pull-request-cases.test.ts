@@ -129,3 +129,19 @@ test("a secret a template prints everywhere appears in no request sent to GitHub
   expect(sent).toContain("[redacted]");
   expect(sent).not.toContain(SECRET);
 });
+
+test("/envbot plan right after a merge leaves the apply alone and says why nothing runs", async () => {
+  const files = { "environments/merging.yaml": definitionYaml("merging", "sandbox") };
+  await openPullRequest(12, files);
+  app.github.commit(sha("merged-12"), { ...main, ...files });
+  Object.assign(app.github.pullRequests.get(12)!, { state: "closed", merged: true });
+  // Both arrive before the apply is done: the comment must not cancel it.
+  await app.probot.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("merged-12"), number: 12, headSha: sha("head-12"), baseSha: sha("main") }));
+  await app.probot.receive(issueCommentEvent({ number: 12, login: "octocat", body: "/envbot plan", commentId: 601 }));
+  await app.services.queue.idle();
+  expect(app.github.checks("envbot apply: merging")).toMatchObject([{ conclusion: "success" }]);
+  expect(await app.services.engine.store.getEnvironment(app.github.fullName, "merging")).toMatchObject({ status: "active" });
+  expect(app.github.botComments(12).some((c) => c.body.startsWith("This pull request is merged: envbot applied it"))).toBe(true);
+  expect(app.github.reactions).toEqual([]);
+  expect(await app.services.engine.store.listLocks()).toEqual([]);
+});

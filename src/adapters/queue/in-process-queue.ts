@@ -9,7 +9,7 @@ export const JOBS_AT_ONCE = 32;
 /**
  * The embedded job queue: jobs run in this process. A job whose key is already queued replaces
  * the queued one; if it is running, the running one is cancelled (its signal aborts) and the new
- * one runs after it. `exclusive` runs one Terraform operation per key (environment) at a time,
+ * one runs after it. A `final` job is neither replaced nor cancelled: later ones wait for it. `exclusive` runs one Terraform operation per key (environment) at a time,
  * and at most `concurrency` in all, granted first come, first served: a job runs its operations
  * one after another, so a pull request with many environments queues each behind the others
  * already waiting and cannot starve them.
@@ -18,7 +18,7 @@ export function inProcessQueue(options: { concurrency: number; onError: (error: 
   const jobsAtOnce = options.jobsAtOnce ?? JOBS_AT_ONCE;
   const slots = fifoSemaphore(options.concurrency);
   const waiting: QueuedJob[] = [];
-  const running = new Map<string, AbortController>();
+  const running = new Map<string, { controller: AbortController; final: boolean }>();
   const exclusiveTails = new Map<string, Promise<unknown>>();
   let active = 0;
   let idleWaiters: (() => void)[] = [];
@@ -37,7 +37,7 @@ export function inProcessQueue(options: { concurrency: number; onError: (error: 
       if (index === -1) break;
       const [job] = waiting.splice(index, 1);
       const controller = new AbortController();
-      running.set(job!.key, controller);
+      running.set(job!.key, { controller, final: job!.final === true });
       active++;
       job!
         .run(controller.signal)
@@ -53,9 +53,10 @@ export function inProcessQueue(options: { concurrency: number; onError: (error: 
 
   return {
     enqueue(job) {
-      const queued = waiting.findIndex((j) => j.key === job.key);
+      const queued = waiting.findIndex((j) => j.key === job.key && !j.final);
       if (queued !== -1) waiting.splice(queued, 1);
-      running.get(job.key)?.abort(new Error("superseded by a newer job"));
+      const current = running.get(job.key);
+      if (current && !current.final) current.controller.abort(new Error("superseded by a newer job"));
       waiting.push(job);
       pump();
     },

@@ -32,6 +32,9 @@ export interface FakePullRequest {
   author: string;
   headRepository?: string;
   files: { filename: string; status: string; previous_filename?: string }[];
+  /** Open unless said otherwise; `merged` only with "closed". */
+  state?: "open" | "closed";
+  merged?: boolean;
 }
 
 export interface FakeIssue {
@@ -397,7 +400,8 @@ export class FakeGitHub {
     const repository = { full_name: this.fullName, default_branch: "main", name: this.repo, owner: { login: this.owner } };
     return {
       number: pr.number,
-      state: "open",
+      state: pr.state ?? "open",
+      merged_at: pr.merged ? "2026-12-01T12:00:00Z" : null,
       user: { login: pr.author },
       head: { sha: pr.headSha, ref: `feature-${pr.number}`, repo: { ...repository, full_name: pr.headRepository ?? this.fullName } },
       base: { sha: pr.baseSha, ref: "main", repo: repository },

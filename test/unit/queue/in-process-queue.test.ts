@@ -90,3 +90,24 @@ describe("the in-process job queue", () => {
     expect(ran).toBe(true);
   });
 });
+
+describe("final jobs (the apply of a merge)", () => {
+  test("a later job of the same key neither cancels nor replaces a final job; it runs after it", async () => {
+    const queue = inProcessQueue({ concurrency: 1, onError: () => undefined });
+    const events: string[] = [];
+    queue.enqueue({
+      key: "pr#1",
+      final: true,
+      run: async (signal) => {
+        events.push("apply started");
+        await tick();
+        await tick();
+        events.push(signal.aborted ? "apply cancelled" : "apply finished");
+      },
+    });
+    await tick();
+    queue.enqueue({ key: "pr#1", run: async () => void events.push("plan ran") });
+    await queue.idle();
+    expect(events).toEqual(["apply started", "apply finished", "plan ran"]);
+  });
+});
