@@ -1,3 +1,5 @@
+import { recoverInterruptedRuns } from "./core/engine/index.js";
+import { formatInterruptedRun } from "./render/plan-text.js";
 import type { Probot } from "probot";
 import { inProcessQueue } from "./adapters/queue/in-process-queue.js";
 import { KnownSecrets } from "./core/secrets/known-secrets.js";
@@ -27,6 +29,11 @@ export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.Proc
   const services = servicesFromSettings(app, settings, env);
   registerHandlers(app, services);
   startScheduledSweeps(app, services, settings.concurrency);
+  // Runs a previous process left running are closed as interrupted (see recoverInterruptedRuns).
+  void recoverInterruptedRuns(services.engine).then(
+    (runs) => runs.forEach((run) => app.log.warn({ repository: run.repository, run: run.id }, formatInterruptedRun(run))),
+    (error: unknown) => app.log.error({ err: error }, "could not close the runs a previous process left running"),
+  );
   return services;
 }
 

@@ -21,6 +21,7 @@ export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv): 
     secrets: envSecretProvider(env, settings.secretsAllow),
     // A waiting operation waits at most as long as one Terraform command may run.
     leaseWaitMs: settings.terraformTimeoutMs,
+    leaseTtlMs: settings.leaseTtlMs,
     now: () => new Date(),
   };
 }

@@ -21,7 +21,9 @@ export interface Settings {
   };
   /** ENVBOT_SECRETS_ALLOW: comma-separated globs of variable names fromEnv may read; none by default. */
   secretsAllow: string[];
-  /** ENVBOT_CONCURRENCY: pull request jobs the app runs at once (default 2). */
+  /** ENVBOT_LEASE_TTL: how long an environment stays held by a process that died running Terraform (2m). */
+  leaseTtlMs: number;
+  /** ENVBOT_CONCURRENCY: Terraform operations the app runs at once (default 2). */
   concurrency: number;
 }
 
@@ -47,6 +49,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     terraformTimeoutMs: duration("ENVBOT_TERRAFORM_TIMEOUT", "30m"),
     terraformKillGraceMs: duration("ENVBOT_TERRAFORM_KILL_GRACE", "10s"),
     stateLockTimeoutMs: duration("ENVBOT_STATE_LOCK_TIMEOUT", "1m"),
+    leaseTtlMs: duration("ENVBOT_LEASE_TTL", "2m"),
     aws: { region: env.ENVBOT_AWS_REGION || env.AWS_REGION || "us-east-1", endpoint },
     secretsAllow: readSecretsAllow(env),
     concurrency: positiveInteger(env, "ENVBOT_CONCURRENCY", 2),

@@ -1,6 +1,7 @@
 import os from "node:os";
-import type { EngineDeps } from "../core/engine/index.js";
+import { recoverInterruptedRuns, type EngineDeps } from "../core/engine/index.js";
 import { engineFromSettings } from "../engine-from-settings.js";
+import { formatInterruptedRun } from "../render/plan-text.js";
 import { readSettings, type Settings } from "../settings.js";
 
 /**
@@ -9,8 +10,18 @@ import { readSettings, type Settings } from "../settings.js";
  */
 export const LEGACY_LOCAL_REPOSITORY = "local";
 
-export function localEngine(env: NodeJS.ProcessEnv, cwd: string): { deps: EngineDeps; settings: Settings; actor: string } {
+/**
+ * The engine on this machine's data directory. Runs a process that died left running are closed
+ * first (as interrupted), and the user is told, so no environment stays "applying" for good.
+ */
+export async function localEngine(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  tell: (line: string) => void,
+): Promise<{ deps: EngineDeps; settings: Settings; actor: string }> {
   const settings = readSettings(env, cwd);
-  return { deps: engineFromSettings(settings, env), settings, actor: `cli:${env.USER || os.userInfo().username}` };
+  const deps = engineFromSettings(settings, env);
+  for (const run of await recoverInterruptedRuns(deps)) tell(`envbot: ${formatInterruptedRun(run)}`);
+  return { deps, settings, actor: `cli:${env.USER || os.userInfo().username}` };
 }
 

@@ -60,7 +60,8 @@ export interface EnvironmentRecord {
 }
 
 export type RunKind = "plan" | "apply" | "destroy" | "drift";
-export type RunOutcome = "running" | "succeeded" | "failed" | "cancelled";
+/** "interrupted": the process that ran it stopped (a crash, a kill) while Terraform ran. */
+export type RunOutcome = "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
 
 export interface RunRecord {
   id: number;
@@ -124,6 +125,8 @@ export interface Store {
   getRun(id: number): Promise<RunRecord | undefined>;
   /** Newest first. */
   listRuns(repository: string, environment: string, limit?: number): Promise<RunRecord[]>;
+  /** Every run still marked running, in any repository, oldest first. */
+  listUnfinishedRuns(): Promise<RunRecord[]>;
 
   /** Atomic: of concurrent callers exactly one acquires. Re-acquiring by the holder succeeds. */
   acquireLock(repository: string, environment: string, holder: string): Promise<LockResult>;

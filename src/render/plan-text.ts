@@ -1,5 +1,5 @@
 import type { PlanSummary, ResourceAction, ResourceChange } from "../core/planning/index.js";
-import type { EnvironmentRecord } from "../core/ports.js";
+import type { EnvironmentRecord, RunRecord } from "../core/ports.js";
 
 /** Terraform's symbol for each action; "+" and "-" lead a line so GitHub colours it in a diff block. */
 export const ACTION_SYMBOL: Record<ResourceAction, string> = { create: "+", update: "~", delete: "-", replace: "-/+", read: "<=", forget: "forget" };
@@ -43,4 +43,9 @@ export function formatStatusTable(records: EnvironmentRecord[]): string {
   const header = ["NAME", "STATUS", "TEMPLATE", "EXPIRES", "UPDATED"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}
+
+/** A run closed as interrupted, in one line: which run of which environment, and what to do. */
+export function formatInterruptedRun(run: RunRecord): string {
+  return `the ${run.kind} of ${run.environment} (run ${run.id}, started ${run.startedAt.toISOString()}) was ${run.error ?? "interrupted"}`;
 }

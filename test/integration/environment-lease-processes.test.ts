@@ -4,6 +4,7 @@ import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
 import { projectRoot } from "../helpers/fixtures.js";
+import { runEnvbot } from "../helpers/run-cli.js";
 
 // Two envbot processes on one environment at once (the built bin/envbot.js, as users run it):
 // the lease in the store makes the second wait its turn instead of colliding on Terraform's state.
@@ -27,7 +28,7 @@ function envbotProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
   child.stdout.on("data", (chunk) => (stdout += chunk));
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const output = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
-  return { output, stderr: () => stderr };
+  return { child, output, stderr: () => stderr };
 }
 
 test("a plan started while another process applies the same environment waits for it, then plans against the applied state", async () => {
@@ -53,4 +54,27 @@ test("a plan started while another process applies the same environment waits fo
   } finally {
     await store.close();
   }
+});
+
+test("an envbot killed (SIGKILL) while Terraform applies: the next command closes the run as interrupted, and expiry still covers the environment", async () => {
+  const env = { ENVBOT_LEASE_TTL: "2s" };
+  await sandbox.writeDefinition("crashy", definitionYaml("crashy", "brief-apply", "  ttl: 1h\n"));
+  const apply = envbotProcess(["apply", "crashy", "--yes"], env);
+  while (!apply.stderr().includes("Creating...")) await new Promise((resolve) => setTimeout(resolve, 50));
+  apply.child.kill("SIGKILL");
+  await apply.output;
+  // The dead process's lease expires (2 s), and its orphaned terraform (sleep 4) finishes.
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+
+  const cli = (argv: string[], now = new Date()) => runEnvbot(argv, { cwd: sandbox.repoDir, env: { ...sandbox.env, ...env }, now });
+  const status = await cli(["status", "--json"]);
+  expect(status.stderr).toMatch(/envbot: the apply of crashy \(run \d+, started .*\) was interrupted: the envbot process running this apply stopped before Terraform finished; the environment may be partly changed/);
+  const listed = JSON.parse(status.stdout) as { name: string; status: string; firstAppliedAt: string | null; lastRun: { outcome: string } }[];
+  expect(listed.find((e) => e.name === "crashy")).toMatchObject({ status: "failed", firstAppliedAt: expect.any(String), lastRun: { outcome: "interrupted" } });
+  // Told once: the next command has nothing left to recover.
+  expect((await cli(["status"])).stderr).not.toContain("interrupted");
+
+  const later = new Date(Date.now() + 2 * 3600_000);
+  const sweep = await cli(["reconcile", "--once", "--dry-run", "--only", "expiry", "--json", "--now", later.toISOString()], later);
+  expect(JSON.parse(sweep.stdout)).toContainEqual(expect.objectContaining({ name: "crashy", action: "destroy" }));
 });

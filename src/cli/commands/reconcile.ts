@@ -47,7 +47,7 @@ export async function reconcileCommand(args: string[], io: CliIO): Promise<numbe
 
   const repoDir = path.resolve(io.cwd, values.repo ?? ".");
   const repository = await localRepository(repoDir, values.repo ?? "the current directory");
-  const { deps, settings } = localEngine(io.env, io.cwd);
+  const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
   const lines: string[] = [];
   const reporter = consoleReconcileReporter((line) => (values.json ? lines.push(line) : io.stdout(`${line}\n`)));
   try {

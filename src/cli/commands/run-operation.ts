@@ -63,7 +63,7 @@ export function operationCommand(verb: Verb) {
       return EXIT.failed;
     }
     const { environment } = loaded;
-    const { deps, actor } = localEngine(io.env, io.cwd);
+    const { deps, actor } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
     try {
       const context: OperationContext = {
         repository,

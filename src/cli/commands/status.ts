@@ -18,7 +18,7 @@ export async function statusCommand(args: string[], io: CliIO): Promise<number> 
     return EXIT.ok;
   }
   const repository = await localRepository(path.resolve(io.cwd, values.repo ?? "."), values.repo ?? "the current directory");
-  const { deps, settings } = localEngine(io.env, io.cwd);
+  const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
   try {
     const records = await deps.store.listEnvironments(repository);
     if (!values.json) {

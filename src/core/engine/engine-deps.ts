@@ -10,6 +10,8 @@ export interface EngineDeps {
   now: () => Date;
   /** How long an operation waits for another one on the same environment (default 30 minutes). */
   leaseWaitMs?: number;
+  /** How long a lease outlives a holder that stopped renewing it (default 2 minutes). */
+  leaseTtlMs?: number;
   /** Collects resolved secret values for the outgoing-request guard of the app. */
   knownSecrets?: KnownSecrets;
 }

@@ -8,9 +8,7 @@ export function environmentKey(repository: string, environment: string): string 
 }
 
 /** A lease lives this long unless renewed: a crashed holder frees its environment by then. */
-export const LEASE_TTL_MS = 2 * 60_000;
-/** A running operation renews its lease this often, well within the TTL. */
-const RENEW_EVERY_MS = LEASE_TTL_MS / 4;
+export const DEFAULT_LEASE_TTL_MS = 2 * 60_000;
 /** How often a waiting operation asks again. */
 const POLL_MS = 1000;
 
@@ -30,15 +28,16 @@ export class EnvironmentBusyError extends Error {
  */
 export async function withEnvironmentLease<T>(
   store: Pick<Store, "acquireLease" | "renewLease" | "releaseLease">,
-  input: { repository: string; environment: string; holder: string; signal?: AbortSignal; maxWaitMs: number; onWaiting?: (heldBy: LeaseRecord) => void },
+  input: { repository: string; environment: string; holder: string; signal?: AbortSignal; maxWaitMs: number; ttlMs?: number; onWaiting?: (heldBy: LeaseRecord) => void },
   work: () => Promise<T>,
 ): Promise<T> {
   const key = environmentKey(input.repository, input.environment);
   const started = Date.now();
+  const ttlMs = input.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   let told = false;
   for (;;) {
-    const result = await store.acquireLease(key, input.holder, LEASE_TTL_MS);
-    if (result.acquired) return runRenewing(store, result.lease, work);
+    const result = await store.acquireLease(key, input.holder, ttlMs);
+    if (result.acquired) return runRenewing(store, result.lease, ttlMs, work);
     if (!told) input.onWaiting?.(result.heldBy);
     told = true;
     if (input.signal?.aborted || Date.now() - started >= input.maxWaitMs) throw new EnvironmentBusyError(result.heldBy);
@@ -46,8 +45,9 @@ export async function withEnvironmentLease<T>(
   }
 }
 
-async function runRenewing<T>(store: Pick<Store, "renewLease" | "releaseLease">, lease: LeaseRecord, work: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => void store.renewLease(lease, LEASE_TTL_MS).catch(() => undefined), RENEW_EVERY_MS);
+/** Renews the lease a quarter of its life at a time, well before it could expire, while `work` runs. */
+async function runRenewing<T>(store: Pick<Store, "renewLease" | "releaseLease">, lease: LeaseRecord, ttlMs: number, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void store.renewLease(lease, ttlMs).catch(() => undefined), Math.max(ttlMs / 4, 10));
   try {
     return await work();
   } finally {
@@ -79,6 +79,7 @@ export async function leasedOperation<T extends { ok: boolean }>(
         holder: `${context.actor} ${kind}`,
         signal: context.signal,
         maxWaitMs: deps.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS,
+        ttlMs: deps.leaseTtlMs,
         onWaiting: (heldBy) => context.onOutput?.(`waiting: ${environment.name} is busy with ${heldBy.holder} since ${heldBy.acquiredAt.toISOString()}`),
       },
       body,

@@ -4,3 +4,4 @@ export * from "./environment-lease.js";
 export * from "./operation-result.js";
 export * from "./plan-environment.js";
 export * from "./standard-tags.js";
+export * from "./recover-interrupted-runs.js";

@@ -1,5 +1,5 @@
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
-import { EnvironmentBusyError, environmentKey, withEnvironmentLease } from "../../../src/core/engine/index.js";
+import { EnvironmentBusyError, environmentKey, recoverInterruptedRuns, withEnvironmentLease } from "../../../src/core/engine/index.js";
 
 describe("the environment lease", () => {
   const input = { repository: "acme/environments", environment: "checkout", holder: "octocat plan", maxWaitMs: 0 };
@@ -29,6 +29,23 @@ describe("the environment lease", () => {
     const store = openSqliteStore({ file: ":memory:" });
     await expect(withEnvironmentLease(store, input, async () => { throw new Error("terraform broke"); })).rejects.toThrow("terraform broke");
     expect((await store.acquireLease(environmentKey("acme/environments", "checkout"), "next", 60_000)).acquired).toBe(true);
+    await store.close();
+  });
+});
+
+describe("recovering interrupted runs", () => {
+  test("a running run whose lease someone holds is left alone; once nobody holds it, it ends interrupted and a first apply counts as applied", async () => {
+    const store = openSqliteStore({ file: ":memory:" });
+    await store.upsertEnvironment({ repository: "acme/environments", name: "checkout", template: "sandbox", owner: "@a", status: "applying" });
+    const run = await store.startRun({ repository: "acme/environments", environment: "checkout", kind: "apply", actor: "alice" });
+    const live = await store.acquireLease(environmentKey("acme/environments", "checkout"), "alice apply", 60_000);
+    expect(await recoverInterruptedRuns({ store })).toEqual([]);
+    expect(await store.getRun(run.id)).toMatchObject({ outcome: "running" });
+
+    if (live.acquired) await store.releaseLease(live.lease); // as if its lease had expired
+    const [recovered] = await recoverInterruptedRuns({ store });
+    expect(recovered).toMatchObject({ id: run.id, outcome: "interrupted", error: expect.stringMatching(/^interrupted: the envbot process running this apply stopped/) });
+    expect(await store.getEnvironment("acme/environments", "checkout")).toMatchObject({ status: "failed", firstAppliedAt: expect.any(Date), lastRunId: run.id });
     await store.close();
   });
 });

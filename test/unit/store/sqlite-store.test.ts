@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { migrations, openSqliteStore, SchemaTooNewError } from "../../../src/adapters/store/sqlite/index.js";
+import { applyMigrations, migrations, openSqliteStore, SchemaTooNewError } from "../../../src/adapters/store/sqlite/index.js";
 import { describeStoreContract } from "../../contract/store-contract.js";
 
 let dir: string;
@@ -22,6 +22,29 @@ describeStoreContract("SQLite", async () => openSqliteStore({ file: newFile() })
 
 describe("SQLite store files", () => {
   const latest = migrations.at(-1)!.version;
+
+  test("migration 5 (runs may end interrupted) keeps every run and each environment's last run", async () => {
+    const file = newFile();
+    const old = new Database(file);
+    applyMigrations(old, migrations.slice(0, 4), file);
+    old.exec(`
+      INSERT INTO runs (repository, environment, kind, actor, started_at, finished_at, outcome) VALUES ('acme/e', 'web', 'apply', 'alice', '2026-11-01T00:00:00.000Z', '2026-11-01T00:01:00.000Z', 'succeeded');
+      INSERT INTO runs (repository, environment, kind, actor, started_at, outcome) VALUES ('acme/e', 'web', 'apply', 'alice', '2026-11-02T00:00:00.000Z', 'running');
+      INSERT INTO environments (repository, name, template, owner, status, created_at, updated_at, last_run_id) VALUES ('acme/e', 'web', 'sandbox', '@a', 'applying', '2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z', 2);
+    `);
+    old.close();
+
+    const store = openSqliteStore({ file });
+    try {
+      expect(await store.getEnvironment("acme/e", "web")).toMatchObject({ lastRunId: 2, status: "applying" });
+      expect((await store.listRuns("acme/e", "web")).map((r) => [r.id, r.outcome])).toEqual([[2, "running"], [1, "succeeded"]]);
+      expect((await store.listUnfinishedRuns()).map((r) => r.id)).toEqual([2]);
+      expect(await store.finishRun(2, { outcome: "interrupted", error: "interrupted: gone" })).toMatchObject({ outcome: "interrupted" });
+      expect(await store.listUnfinishedRuns()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
 
   function appliedMigrations(file: string): { version: number; description: string; applied_at: string }[] {
     const db = new Database(file, { readonly: true });

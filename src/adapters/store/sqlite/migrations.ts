@@ -88,4 +88,37 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: "runs can end as interrupted: their process stopped while Terraform ran",
+    // SQLite cannot change a CHECK: the table is rebuilt. Dropping the old one sets every
+    // environment's last_run_id to NULL (ON DELETE SET NULL), so those are kept aside and put back.
+    sql: `
+      CREATE TEMP TABLE last_runs AS SELECT repository, name, last_run_id FROM environments WHERE last_run_id IS NOT NULL;
+      CREATE TABLE runs_v5 (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        repository  TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('plan', 'apply', 'destroy', 'drift')),
+        commit_sha  TEXT,
+        actor       TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+        summary     TEXT,
+        log_excerpt TEXT,
+        error       TEXT,
+        CHECK ((outcome = 'running') = (finished_at IS NULL))
+      );
+      INSERT INTO runs_v5 SELECT * FROM runs;
+      DROP TABLE runs;
+      ALTER TABLE runs_v5 RENAME TO runs;
+      CREATE INDEX runs_by_environment ON runs (repository, environment, id);
+      -- recoverInterruptedRuns: the runs still marked running.
+      CREATE INDEX runs_running ON runs (outcome) WHERE outcome = 'running';
+      UPDATE environments SET last_run_id = (SELECT l.last_run_id FROM last_runs l WHERE l.repository = environments.repository AND l.name = environments.name)
+        WHERE EXISTS (SELECT 1 FROM last_runs l WHERE l.repository = environments.repository AND l.name = environments.name);
+      DROP TABLE last_runs;
+    `,
+  },
 ];

@@ -76,6 +76,7 @@ export function openSqliteStore(options: { file: string }): Store {
       RETURNING *`),
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
     // LIMIT -1 is SQLite for "no limit".
+    listUnfinishedRuns: db.prepare("SELECT * FROM runs WHERE outcome = 'running' ORDER BY id"),
     listRuns: db.prepare("SELECT * FROM runs WHERE repository = ? AND environment = ? ORDER BY id DESC LIMIT ?"),
 
     insertLock: db.prepare(`
@@ -184,6 +185,10 @@ export function openSqliteStore(options: { file: string }): Store {
       }
       const rows = sql.listRuns.all(repository, environment, limit ?? -1) as RunRow[];
       return rows.map(runFromRow);
+    },
+
+    async listUnfinishedRuns() {
+      return (sql.listUnfinishedRuns.all() as RunRow[]).map(runFromRow);
     },
 
     async acquireLock(repository, environment, holder): Promise<LockResult> {
