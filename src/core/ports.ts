@@ -83,11 +83,17 @@ export interface RunRecord {
   error?: string;
 }
 
+/** Who holds an environment's lock: a pull request until it is merged or closed, or a person at the command line. */
+export type LockHolder = { kind: "pull-request"; number: number } | { kind: "cli"; user: string };
+
+export function sameLockHolder(a: LockHolder, b: LockHolder): boolean {
+  return a.kind === "pull-request" ? b.kind === "pull-request" && a.number === b.number : b.kind === "cli" && a.user === b.user;
+}
+
 export interface LockRecord {
   repository: string;
   environment: string;
-  /** Who holds it: "pr#12", "cli:alice", ... */
-  holder: string;
+  holder: LockHolder;
   acquiredAt: Date;
 }
 
@@ -129,9 +135,9 @@ export interface Store {
   listUnfinishedRuns(): Promise<RunRecord[]>;
 
   /** Atomic: of concurrent callers exactly one acquires. Re-acquiring by the holder succeeds. */
-  acquireLock(repository: string, environment: string, holder: string): Promise<LockResult>;
+  acquireLock(repository: string, environment: string, holder: LockHolder): Promise<LockResult>;
   /** false when the lock is not held by `holder` (or not held at all). */
-  releaseLock(repository: string, environment: string, holder: string): Promise<boolean>;
+  releaseLock(repository: string, environment: string, holder: LockHolder): Promise<boolean>;
   listLocks(repository?: string): Promise<LockRecord[]>;
 
   /** Atomic: takes the lease when it is free or its holder let it expire; else says who holds it. */

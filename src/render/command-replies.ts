@@ -42,7 +42,7 @@ export function renderUnknownEnvironment(input: { environment: string; environme
  * whose lock this pull request held and gave up. Only a pull request's own locks are released.
  */
 export function renderUnlockResult(input: { released: string[]; environment?: string; number: number }): string {
-  const holder = formatLockHolder(`pr#${input.number}`);
+  const holder = formatLockHolder({ kind: "pull-request", number: input.number });
   const names = [...input.released].sort().map(codeSpan);
   if (input.environment !== undefined) {
     const name = codeSpan(input.environment);

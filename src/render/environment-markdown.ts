@@ -1,3 +1,4 @@
+import type { LockHolder } from "../core/ports.js";
 // The paragraphs that describe one environment, shared by the pull request comments and the
 // check runs so both say the same thing in the same words.
 import type { MergeEffect, PullRequestRef } from "../core/pull-requests/pull-request-report.js";
@@ -14,11 +15,11 @@ export function describeMergeEffect(effect: MergeEffect): string {
 }
 
 /** Who holds the environment's lock: normally the pull request being planned; none for an untrusted one. */
-export function describeLockHolder(holder: string | undefined, pullRequest?: PullRequestRef): string {
+export function describeLockHolder(holder: LockHolder | undefined, pullRequest?: PullRequestRef): string {
   if (holder === undefined) {
     return "🔓 This pull request does not lock the environment: it comes from a fork or from an author without write access, so it cannot hold the environment against other pull requests.";
   }
-  if (pullRequest && holder === `pr#${pullRequest.number}`) {
+  if (pullRequest && holder.kind === "pull-request" && holder.number === pullRequest.number) {
     return "🔒 This pull request holds the environment's lock until it is merged or closed.";
   }
   return `🔒 The environment's lock is held by ${formatLockHolder(holder)}.`;
@@ -53,13 +54,13 @@ export function describeNotDefaultBranch(pullRequest: Pick<PullRequestRef, "base
 }
 
 /** The polite, precise explanation for an environment another holder has locked. */
-export function describeLock(input: { environment: string; heldBy: string; since: Date }): string {
+export function describeLock(input: { environment: string; heldBy: LockHolder; since: Date }): string {
   const { environment, heldBy, since } = input;
   const holder = formatLockHolder(heldBy);
   const name = codeSpan(environment);
   const first = `${name} is locked by ${holder} since ${formatTimestamp(since)}: it is planned and applied by ${holder} first, so it was not planned here.`;
   const replan = `comment ${codeSpan(`/envbot plan ${environment}`)} on this pull request to plan it`;
-  if (!/^pr#\d+$/.test(heldBy)) return `${first} Once the lock is released, ${replan}.`;
+  if (heldBy.kind !== "pull-request") return `${first} Once the lock is released, ${replan}.`;
   return `${first} Once ${holder} is merged or closed, ${replan}. If ${holder} no longer needs ${name}, comment ${codeSpan(`/envbot unlock ${environment}`)} on ${holder} to release it.`;
 }
 

@@ -1,3 +1,4 @@
+import type { LockHolder } from "../core/ports.js";
 // Small GitHub-markdown building blocks shared by the comment and check run renderers. Text that
 // comes from users or Terraform (plans, logs, addresses, names) must never change the structure
 // around it, so it goes into fences and code spans that it cannot close.
@@ -53,21 +54,14 @@ export function formatIsoDate(date: Date): string {
   return date.toISOString().replace(/\.000Z$/, "Z");
 }
 
-/** A store lock holder ("pr#12", "cli:alice") in plain text, for titles. */
-export function nameLockHolder(holder: string): string {
-  const pr = /^pr#(\d+)$/.exec(holder);
-  if (pr) return `#${pr[1]}`;
-  const cli = /^cli:(.+)$/.exec(holder);
-  return cli ? `${cli[1]} on the command line` : holder;
+/** A lock holder in plain text, for titles. */
+export function nameLockHolder(holder: LockHolder): string {
+  return holder.kind === "pull-request" ? `#${holder.number}` : `${holder.user} on the command line`;
 }
 
-/** A store lock holder ("pr#12", "cli:alice") as readers know it: "#12" links the pull request. */
-export function formatLockHolder(holder: string): string {
-  const pr = /^pr#(\d+)$/.exec(holder);
-  if (pr) return `#${pr[1]}`;
-  const cli = /^cli:(.+)$/.exec(holder);
-  if (cli) return `${codeSpan(cli[1]!)} on the command line`;
-  return codeSpan(holder);
+/** A lock holder as readers know it: "#12" links the pull request. */
+export function formatLockHolder(holder: LockHolder): string {
+  return holder.kind === "pull-request" ? `#${holder.number}` : `${codeSpan(holder.user)} on the command line`;
 }
 
 export function formatCount(count: number, singular: string, plural = `${singular}s`): string {

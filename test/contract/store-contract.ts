@@ -1,6 +1,9 @@
 import type { EnvironmentRecord, Store } from "../../src/core/ports.js";
 
 const REPO = "acme/environments";
+const PR12 = { kind: "pull-request", number: 12 } as const;
+const PR13 = { kind: "pull-request", number: 13 } as const;
+const ALICE = { kind: "cli", user: "alice" } as const;
 
 /** A record as the core would write it: every required field, no optional ones. */
 function checkout(changes: Partial<Omit<EnvironmentRecord, "createdAt" | "updatedAt">> = {}): Omit<EnvironmentRecord, "createdAt" | "updatedAt"> {
@@ -189,58 +192,58 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     describe("locks", () => {
       test("a lock is acquired by one holder and refused to another, who is told who holds it", async () => {
-        const first = await store.acquireLock(REPO, "checkout", "pr#12");
-        const second = await store.acquireLock(REPO, "checkout", "cli:alice");
+        const first = await store.acquireLock(REPO, "checkout", PR12);
+        const second = await store.acquireLock(REPO, "checkout", ALICE);
 
         expect(first).toStrictEqual({
           acquired: true,
-          lock: { repository: REPO, environment: "checkout", holder: "pr#12", acquiredAt: expect.any(Date) },
+          lock: { repository: REPO, environment: "checkout", holder: PR12, acquiredAt: expect.any(Date) },
         });
         expect(second).toStrictEqual({ acquired: false, heldBy: first.acquired && first.lock });
         expect(await store.listLocks()).toStrictEqual([first.acquired && first.lock]);
       });
 
       test("the holder can acquire its lock again, and keeps the time it first acquired it", async () => {
-        const first = await store.acquireLock(REPO, "checkout", "pr#12");
+        const first = await store.acquireLock(REPO, "checkout", PR12);
         await clockTick();
-        const again = await store.acquireLock(REPO, "checkout", "pr#12");
+        const again = await store.acquireLock(REPO, "checkout", PR12);
 
         expect(again).toStrictEqual(first);
         expect(again.acquired).toBe(true);
       });
 
       test("a release by someone who does not hold the lock returns false and leaves it held", async () => {
-        await store.acquireLock(REPO, "checkout", "pr#12");
+        await store.acquireLock(REPO, "checkout", PR12);
 
-        expect(await store.releaseLock(REPO, "checkout", "cli:alice")).toBe(false);
-        expect((await store.listLocks()).map((l) => l.holder)).toEqual(["pr#12"]);
-        expect(await store.acquireLock(REPO, "checkout", "cli:alice")).toMatchObject({ acquired: false, heldBy: { holder: "pr#12" } });
+        expect(await store.releaseLock(REPO, "checkout", ALICE)).toBe(false);
+        expect((await store.listLocks()).map((l) => l.holder)).toEqual([PR12]);
+        expect(await store.acquireLock(REPO, "checkout", ALICE)).toMatchObject({ acquired: false, heldBy: { holder: PR12 } });
       });
 
       test("the holder's release frees the lock for the next holder", async () => {
-        await store.acquireLock(REPO, "checkout", "pr#12");
+        await store.acquireLock(REPO, "checkout", PR12);
 
-        expect(await store.releaseLock(REPO, "checkout", "pr#12")).toBe(true);
+        expect(await store.releaseLock(REPO, "checkout", PR12)).toBe(true);
         expect(await store.listLocks()).toEqual([]);
-        expect(await store.releaseLock(REPO, "checkout", "pr#12")).toBe(false);
-        expect(await store.acquireLock(REPO, "checkout", "cli:alice")).toMatchObject({ acquired: true, lock: { holder: "cli:alice" } });
+        expect(await store.releaseLock(REPO, "checkout", PR12)).toBe(false);
+        expect(await store.acquireLock(REPO, "checkout", ALICE)).toMatchObject({ acquired: true, lock: { holder: ALICE } });
       });
 
       test("each environment has its own lock, and locks are listed in order, by repository on request", async () => {
-        expect((await store.acquireLock(REPO, "search", "pr#12")).acquired).toBe(true);
-        expect((await store.acquireLock(REPO, "checkout", "pr#13")).acquired).toBe(true);
-        expect((await store.acquireLock("acme/other", "checkout", "pr#13")).acquired).toBe(true);
+        expect((await store.acquireLock(REPO, "search", PR12)).acquired).toBe(true);
+        expect((await store.acquireLock(REPO, "checkout", PR13)).acquired).toBe(true);
+        expect((await store.acquireLock("acme/other", "checkout", PR13)).acquired).toBe(true);
 
-        expect((await store.listLocks()).map((l) => `${l.repository} ${l.environment} ${l.holder}`)).toEqual([
-          "acme/environments checkout pr#13",
-          "acme/environments search pr#12",
-          "acme/other checkout pr#13",
+        expect((await store.listLocks()).map((l) => [l.repository, l.environment, l.holder])).toEqual([
+          ["acme/environments", "checkout", PR13],
+          ["acme/environments", "search", PR12],
+          ["acme/other", "checkout", PR13],
         ]);
         expect((await store.listLocks(REPO)).map((l) => l.environment)).toEqual(["checkout", "search"]);
       });
 
       test("of 20 holders asking at once, exactly one acquires and the others are told it is them", async () => {
-        const holders = Array.from({ length: 20 }, (_, i) => `pr#${i + 1}`);
+        const holders = Array.from({ length: 20 }, (_, i) => ({ kind: "pull-request" as const, number: i + 1 }));
         const results = await Promise.all(holders.map((holder) => store.acquireLock(REPO, "checkout", holder)));
 
         const winners = results.flatMap((r) => (r.acquired ? [r.lock.holder] : []));

@@ -43,7 +43,7 @@ test("open a PR -> plan comment; push -> the same comment updated; merge -> appl
   expect(github.botComments(1)).toHaveLength(1);
   expect(comment!.body).toContain("preview");
   expect(comment!.body).toContain("1 to add, 0 to change, 0 to destroy");
-  expect(await app.services.engine.store.listLocks(github.fullName)).toMatchObject([{ environment: "preview", holder: "pr#1" }]);
+  expect(await app.services.engine.store.listLocks(github.fullName)).toMatchObject([{ environment: "preview", holder: { kind: "pull-request", number: 1 } }]);
 
   // 2. A second push changes it: the one comment is updated in place.
   const head2 = { ...main0, "environments/preview.yaml": preview(2) };

@@ -150,7 +150,7 @@ describe("5. an author who cannot write cannot hold an environment", () => {
     await open(26, definition("from a writer"));
     expect(app.github.checks("envbot plan: shared").map((c) => c.conclusion)).toEqual(["success", "success"]);
     expect(app.github.botComments(26)[0]!.body).not.toMatch(/locked by/i);
-    expect(await app.services.engine.store.listLocks()).toMatchObject([{ environment: "shared", holder: "pr#26" }]);
+    expect(await app.services.engine.store.listLocks()).toMatchObject([{ environment: "shared", holder: { kind: "pull-request", number: 26 } }]);
 
     // The fork's next push is now told who holds it.
     await app.receive(pullRequestEvent({ action: "synchronize", number: 25, headSha: sha("head-25"), baseSha: sha("main"), author: "outsider", fork: true }));

@@ -41,16 +41,18 @@ export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
     const key = `${repository.repository}:${kind}`;
     if (running.has(key)) return "skipped";
     running.add(key);
-    const lockName = `sweep:${kind}`;
     try {
-      if (!(await takeLock(repository.repository, lockName))) return "skipped";
+      // A lease of its own per repository and sweep, across replicas; a replica that died
+      // mid-sweep frees it after SWEEP_LOCK_STALE_MS.
+      const lease = await deps.store.acquireLease(`${repository.repository}:sweep:${kind}`, instance, SWEEP_LOCK_STALE_MS);
+      if (!lease.acquired) return "skipped";
       try {
         deps.log.info(`${kind} sweep of ${repository.repository} started`);
         await deps.sweep(repository, kind);
         deps.log.info(`${kind} sweep of ${repository.repository} finished`);
         return "done";
       } finally {
-        await deps.store.releaseLock(repository.repository, lockName, instance);
+        await deps.store.releaseLease(lease.lease);
       }
     } catch (error) {
       deps.log.error(`${kind} sweep of ${repository.repository} failed`, error);
@@ -58,14 +60,6 @@ export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
     } finally {
       running.delete(key);
     }
-  }
-
-  async function takeLock(repository: string, lockName: string): Promise<boolean> {
-    const result = await deps.store.acquireLock(repository, lockName, instance);
-    if (result.acquired) return true;
-    if (Date.now() - result.heldBy.acquiredAt.getTime() < SWEEP_LOCK_STALE_MS) return false;
-    await deps.store.releaseLock(repository, lockName, result.heldBy.holder);
-    return (await deps.store.acquireLock(repository, lockName, instance)).acquired;
   }
 
   async function refresh(): Promise<void> {

@@ -1,6 +1,6 @@
 import { applyPlan, planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
-import type { RepoFiles } from "../ports.js";
+import { sameLockHolder, type RepoFiles } from "../ports.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { tooManyEnvironments } from "./plan-pull-request.js";
@@ -77,7 +77,7 @@ export async function applyMergedPullRequest(
 export async function releasePullRequestLocks(deps: Pick<PullRequestDeps, "store">, pr: Pick<PullRequestRef, "repository" | "number">, only?: string): Promise<string[]> {
   const released: string[] = [];
   for (const lock of await deps.store.listLocks(pr.repository)) {
-    if (lock.holder !== pullRequestHolder(pr.number) || (only !== undefined && lock.environment !== only)) continue;
+    if (!sameLockHolder(lock.holder, pullRequestHolder(pr.number)) || (only !== undefined && lock.environment !== only)) continue;
     if (await deps.store.releaseLock(pr.repository, lock.environment, lock.holder)) released.push(lock.environment);
   }
   return released;

@@ -1,5 +1,5 @@
 import { baseName, isDefinitionFile, listDefinitionFiles } from "../environment/index.js";
-import type { ChangedFile, RepoFiles } from "../ports.js";
+import type { ChangedFile, LockHolder, RepoFiles } from "../ports.js";
 
 /** A definition file a pull request touches, and what merging does to its environment. */
 export interface DefinitionChange {
@@ -48,7 +48,7 @@ export async function resolveEnvironmentChanges(files: readonly ChangedFile[], a
   return [...byName.values()];
 }
 
-/** The lock holder name of a pull request. */
-export function pullRequestHolder(number: number): string {
-  return `pr#${number}`;
+/** A pull request as the holder of environment locks. */
+export function pullRequestHolder(number: number): LockHolder {
+  return { kind: "pull-request", number };
 }

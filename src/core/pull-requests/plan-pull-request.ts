@@ -2,7 +2,7 @@ import type { ResolvedConfig } from "../config/repository-config.js";
 import { planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
-import { canWrite, type RepoFiles } from "../ports.js";
+import { canWrite, sameLockHolder, type RepoFiles } from "../ports.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
@@ -98,7 +98,7 @@ async function planOne(
   const holder = pullRequestHolder(pr.number);
   const heldBy = input.takesLock
     ? await deps.store.acquireLock(pr.repository, environment.name, holder).then((lock) => (lock.acquired ? undefined : lock.heldBy))
-    : (await deps.store.listLocks(pr.repository)).find((lock) => lock.environment === environment.name && lock.holder !== holder);
+    : (await deps.store.listLocks(pr.repository)).find((lock) => lock.environment === environment.name && !sameLockHolder(lock.holder, holder));
   if (heldBy) {
     return { kind: "locked", environment: environment.name, file: change.file, heldBy: heldBy.holder, since: heldBy.acquiredAt };
   }

@@ -1,3 +1,4 @@
+import type { LockHolder } from "../ports.js";
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { PlanSummary } from "../planning/index.js";
 
@@ -38,9 +39,9 @@ export type EnvironmentReport =
       planText: string;
       templateSource: TemplateSource;
       /** Set when the pull request holds the environment's lock; untrusted ones never take it. */
-      lockHolder?: string;
+      lockHolder?: LockHolder;
     }
-  | { kind: "locked"; environment: string; file: string; heldBy: string; since: Date }
+  | { kind: "locked"; environment: string; file: string; heldBy: LockHolder; since: Date }
   | { kind: "invalid"; environment: string; file: string; problems: number }
   /** Expected and actionable: an HCL error, a missing secret, a state lock. */
   | { kind: "failed"; environment: string; file: string; effect: MergeEffect; reason: string; details: string; log: string }

@@ -47,7 +47,7 @@ describe("the plan comment", () => {
 
   test("the author of a locked environment's pull request is told who holds it and what to do", () => {
     const [body] = renderPlanComment(
-      reportWith([{ kind: "locked", environment: "search", file: "environments/search.yaml", heldBy: "pr#9", since: new Date("2024-05-01T10:00:00Z") }]),
+      reportWith([{ kind: "locked", environment: "search", file: "environments/search.yaml", heldBy: { kind: "pull-request", number: 9 }, since: new Date("2024-05-01T10:00:00Z") }]),
     );
     expect(body).toContain(
       "`search` is locked by #9 since 2024-05-01 10:00 UTC: it is planned and applied by #9 first, so it was not planned here. " +

@@ -68,7 +68,7 @@ export function planned(environment: string, overrides: Partial<Extract<Environm
     summary: summaryOf(environment),
     planText: PLAN_TEXT,
     templateSource: "head",
-    lockHolder: "pr#12",
+    lockHolder: { kind: "pull-request", number: 12 },
     ...overrides,
   };
 }
@@ -113,7 +113,7 @@ export function typicalPlanReport(): PullRequestPlanReport {
         }),
         planText: "Plan: 0 to add, 0 to change, 2 to destroy.",
       }),
-      { kind: "locked", environment: "search", file: "environments/search.yaml", heldBy: "pr#9", since: new Date("2024-05-01T10:00:00Z") },
+      { kind: "locked", environment: "search", file: "environments/search.yaml", heldBy: { kind: "pull-request", number: 9 }, since: new Date("2024-05-01T10:00:00Z") },
       { kind: "invalid", environment: "broken", file: "environments/broken.yaml", problems: 2 },
       {
         kind: "failed",

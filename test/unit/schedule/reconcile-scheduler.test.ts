@@ -1,5 +1,5 @@
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
-import { reconcileScheduler, SWEEP_LOCK_STALE_MS, type ScheduledRepository } from "../../../src/adapters/schedule/reconcile-scheduler.js";
+import { reconcileScheduler, type ScheduledRepository } from "../../../src/adapters/schedule/reconcile-scheduler.js";
 import type { Store } from "../../../src/core/ports.js";
 
 const shop: ScheduledRepository = { repository: "acme/shop", installationId: 1, defaultBranch: "main" };
@@ -67,23 +67,25 @@ test("nor across replicas sharing the store, until a dead replica's lock goes st
   await running;
   expect(await replicaB.runNow(shop, "expiry")).toBe("done");
 
-  // A replica that died mid-sweep left its lock behind: after SWEEP_LOCK_STALE_MS it is taken over.
-  await store.acquireLock("acme/shop", "sweep:expiry", "scheduler:dead");
+  // A replica that died mid-sweep left its lease behind: once it expires, it is taken over.
+  await store.acquireLease("acme/shop:sweep:expiry", "scheduler:dead", 50);
   expect(await replicaB.runNow(shop, "expiry")).toBe("skipped");
-  const realNow = Date.now;
-  Date.now = () => realNow() + SWEEP_LOCK_STALE_MS + 1000;
-  try {
-    expect(await replicaB.runNow(shop, "expiry")).toBe("done");
-  } finally {
-    Date.now = realNow;
-  }
-  expect(await store.listLocks()).toEqual([]);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  expect(await replicaB.runNow(shop, "expiry")).toBe("done");
+  expect(await sweepLeaseIsFree("expiry")).toBe(true);
 });
+
+/** Whether nobody holds the sweep's lease (taking it to see, then giving it back). */
+async function sweepLeaseIsFree(kind: string): Promise<boolean> {
+  const probe = await store.acquireLease(`acme/shop:sweep:${kind}`, "probe", 60_000);
+  if (probe.acquired) await store.releaseLease(probe.lease);
+  return probe.acquired;
+}
 
 test("a failing sweep is logged and releases its lock", async () => {
   const errors: string[] = [];
   const s = scheduler({ sweep: async () => { throw new Error("GitHub is down"); }, errors });
   expect(await s.runNow(shop, "drift")).toBe("done");
   expect(errors).toEqual(["drift sweep of acme/shop failed"]);
-  expect(await store.listLocks()).toEqual([]);
+  expect(await sweepLeaseIsFree("drift")).toBe(true);
 });

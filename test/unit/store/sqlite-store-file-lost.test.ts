@@ -30,7 +30,7 @@ test("a deleted database file makes the store unhealthy, and every write is refu
   expect(await store.health()).toEqual({ ok: false, reason: expect.stringMatching(WHY) });
   await expect(store.recordDelivery("d-1")).rejects.toThrow(StoreUnavailableError);
   await expect(store.upsertEnvironment({ repository: "acme/envs", name: "api", template: "sandbox", owner: "@acme", status: "planned" })).rejects.toThrow(WHY);
-  await expect(store.acquireLock("acme/envs", "web", "pr#1")).rejects.toThrow(StoreUnavailableError);
+  await expect(store.acquireLock("acme/envs", "web", { kind: "pull-request", number: 1 })).rejects.toThrow(StoreUnavailableError);
   await expect(store.startRun({ repository: "acme/envs", environment: "web", kind: "plan", actor: "pr#1" })).rejects.toThrow(StoreUnavailableError);
   await expect(store.pruneDeliveries(new Date())).rejects.toThrow(file);
 });
@@ -40,7 +40,7 @@ test("a database file replaced by another (a restore over a running App) is noti
   await rename(path.join(dir, "restored.db"), file);
 
   expect(await store.health()).toMatchObject({ ok: false });
-  await expect(store.releaseLock("acme/envs", "web", "pr#1")).rejects.toThrow(StoreUnavailableError);
+  await expect(store.releaseLock("acme/envs", "web", { kind: "pull-request", number: 1 })).rejects.toThrow(StoreUnavailableError);
 });
 
 test("an in-memory store has no file to lose and is always healthy", async () => {

@@ -65,14 +65,14 @@ describe("SQLite store files", () => {
     const environment = await first.upsertEnvironment({ repository: "local", name: "checkout", template: "sandbox", owner: "@alice", status: "active" });
     const run = await first.startRun({ repository: "local", environment: "checkout", kind: "apply", actor: "cli:alice" });
     await first.finishRun(run.id, { outcome: "succeeded", summary: "{}" });
-    await first.acquireLock("local", "checkout", "cli:alice");
+    await first.acquireLock("local", "checkout", { kind: "cli", user: "alice" });
     await first.close();
 
     const second = openSqliteStore({ file });
     try {
       expect(await second.getEnvironment("local", "checkout")).toStrictEqual({ ...environment, lastRunId: run.id });
       expect(await second.getRun(run.id)).toMatchObject({ outcome: "succeeded", summary: "{}" });
-      expect((await second.listLocks()).map((l) => l.holder)).toEqual(["cli:alice"]);
+      expect((await second.listLocks()).map((l) => l.holder)).toEqual([{ kind: "cli", user: "alice" }]);
     } finally {
       await second.close();
     }
@@ -92,7 +92,7 @@ describe("SQLite store files", () => {
   test("an in-memory database needs no file", async () => {
     const store = openSqliteStore({ file: ":memory:" });
     try {
-      expect((await store.acquireLock("local", "checkout", "cli:alice")).acquired).toBe(true);
+      expect((await store.acquireLock("local", "checkout", { kind: "cli", user: "alice" })).acquired).toBe(true);
     } finally {
       await store.close();
     }
@@ -131,12 +131,12 @@ describe("SQLite store files", () => {
     const app = openSqliteStore({ file });
     const cli = openSqliteStore({ file });
     try {
-      const results = await Promise.all([app.acquireLock("local", "checkout", "pr#12"), cli.acquireLock("local", "checkout", "cli:alice")]);
+      const results = await Promise.all([app.acquireLock("local", "checkout", { kind: "pull-request", number: 12 }), cli.acquireLock("local", "checkout", { kind: "cli", user: "alice" })]);
       expect(results.filter((r) => r.acquired)).toHaveLength(1);
-      expect(await cli.acquireLock("local", "checkout", "cli:alice")).toMatchObject({ acquired: false, heldBy: { holder: "pr#12" } });
+      expect(await cli.acquireLock("local", "checkout", { kind: "cli", user: "alice" })).toMatchObject({ acquired: false, heldBy: { holder: { kind: "pull-request", number: 12 } } });
 
-      expect(await app.releaseLock("local", "checkout", "pr#12")).toBe(true);
-      expect(await cli.acquireLock("local", "checkout", "cli:alice")).toMatchObject({ acquired: true });
+      expect(await app.releaseLock("local", "checkout", { kind: "pull-request", number: 12 })).toBe(true);
+      expect(await cli.acquireLock("local", "checkout", { kind: "cli", user: "alice" })).toMatchObject({ acquired: true });
     } finally {
       await app.close();
       await cli.close();

@@ -1,4 +1,4 @@
-import type { EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockRecord, RunKind, RunOutcome, RunRecord } from "../../../core/ports.js";
+import type { EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord } from "../../../core/ports.js";
 
 // Rows as better-sqlite3 returns them: snake_case columns, NULL for absent values, times as
 // ISO-8601 text. The records of the port leave absent optional fields out instead.
@@ -90,11 +90,26 @@ export function runFromRow(row: RunRow): RunRecord {
   };
 }
 
+/**
+ * A lock holder in its column: "pr#12" or "cli:alice", the text envbot has always stored, so
+ * existing databases read back unchanged. Only this adapter reads or writes that text.
+ */
+export function holderToText(holder: LockHolder): string {
+  return holder.kind === "pull-request" ? `pr#${holder.number}` : `cli:${holder.user}`;
+}
+
+function holderFromText(text: string): LockHolder {
+  const number = /^pr#([1-9][0-9]*)$/.exec(text)?.[1];
+  if (number !== undefined) return { kind: "pull-request", number: Number(number) };
+  if (text.startsWith("cli:")) return { kind: "cli", user: text.slice("cli:".length) };
+  throw new Error(`a lock with an unknown holder '${text}' is in the database`);
+}
+
 export function lockFromRow(row: LockRow): LockRecord {
   return {
     repository: row.repository,
     environment: row.environment,
-    holder: row.holder,
+    holder: holderFromText(row.holder),
     acquiredAt: new Date(row.acquired_at),
   };
 }

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { StoreUnavailableError, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
+import { StoreUnavailableError, sameLockHolder, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
-import { environmentFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
+import { environmentFromRow, holderToText, leaseFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
 import type { EnvironmentRow, LeaseRow, LockRow, RunRow } from "./sqlite-rows.js";
 
 /**
@@ -193,13 +193,13 @@ export function openSqliteStore(options: { file: string }): Store {
 
     async acquireLock(repository, environment, holder): Promise<LockResult> {
       assertWritable();
-      const lock = lockFromRow(acquireLock.immediate(repository, environment, holder));
-      return lock.holder === holder ? { acquired: true, lock } : { acquired: false, heldBy: lock };
+      const lock = lockFromRow(acquireLock.immediate(repository, environment, holderToText(holder)));
+      return sameLockHolder(lock.holder, holder) ? { acquired: true, lock } : { acquired: false, heldBy: lock };
     },
 
     async releaseLock(repository, environment, holder) {
       assertWritable();
-      return sql.releaseLock.run(repository, environment, holder).changes > 0;
+      return sql.releaseLock.run(repository, environment, holderToText(holder)).changes > 0;
     },
 
     async listLocks(repository) {
