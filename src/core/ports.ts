@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from "./config/repository-config.js";
 import type { Environment } from "./environment/environment.js";
+import type { LockHolder } from "./locking/lock-holder.js";
 import type { PlanMode, PlanSummary, ResourceChange } from "./planning/plan-summary.js";
 import type { Redact } from "./secrets/redactor.js";
 import type { SecretReference } from "../generated/schemas.js";
@@ -11,6 +12,8 @@ import type {
   PullRequestPlanReport,
   ValidationReport,
 } from "./pull-requests/pull-request-report.js";
+
+export { sameLockHolder, type LockHolder } from "./locking/lock-holder.js";
 
 /**
  * The ports through which the core reaches the outside world. Adapters implement them
@@ -83,12 +86,6 @@ export interface RunRecord {
   error?: string;
 }
 
-/** Who holds an environment's lock: a pull request until it is merged or closed, or a person at the command line. */
-export type LockHolder = { kind: "pull-request"; number: number } | { kind: "cli"; user: string };
-
-export function sameLockHolder(a: LockHolder, b: LockHolder): boolean {
-  return a.kind === "pull-request" ? b.kind === "pull-request" && a.number === b.number : b.kind === "cli" && a.user === b.user;
-}
 
 export interface LockRecord {
   repository: string;

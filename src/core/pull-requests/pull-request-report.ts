@@ -1,4 +1,4 @@
-import type { LockHolder } from "../ports.js";
+import type { LockHolder } from "../locking/lock-holder.js";
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { PlanSummary } from "../planning/index.js";
 

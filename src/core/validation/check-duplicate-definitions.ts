@@ -3,7 +3,7 @@ import { START_OF_FILE, type Position } from "../diagnostics/index.js";
 import { baseName, definedTwiceMessage, isDefinitionFile, listDefinitionFiles } from "../environment/index.js";
 import type { RepoFile, RepoFiles } from "../ports.js";
 import { MAX_YAML_FILE_BYTES, parseYamlFile } from "../yaml/index.js";
-import type { DefinitionDocument } from "./validate-environments.js";
+import type { DefinitionDocument } from "./definition-document.js";
 
 const NAME_PATH = ["metadata", "name"] as const;
 

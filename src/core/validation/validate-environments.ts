@@ -19,11 +19,8 @@ import { checkYamlFile } from "./check-yaml-file.js";
 import { readRepositoryConfig } from "./read-repository-config.js";
 import { describeValue } from "./describe-value.js";
 
-export interface DefinitionDocument {
-  /** Path shown in diagnostics; repository-relative for files in the repository. */
-  file: string;
-  content: RepoFile;
-}
+export type { DefinitionDocument } from "./definition-document.js";
+import type { DefinitionDocument } from "./definition-document.js";
 
 export interface ValidateEnvironmentsInput {
   /** Where templates (and, without `documents`, the definitions) are read. */

@@ -1,0 +1,7 @@
+import type { RepoFile } from "../ports.js";
+
+export interface DefinitionDocument {
+  /** Path shown in diagnostics; repository-relative for files in the repository. */
+  file: string;
+  content: RepoFile;
+}
