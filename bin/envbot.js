@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script).
 import { createInterface } from "node:readline/promises";
-import { runCli } from "../dist/cli/main.js";
+import { runCli } from "../dist/access/cli/main.js";
 
 try {
   process.exitCode = await runCli(process.argv.slice(2), {

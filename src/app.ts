@@ -4,10 +4,10 @@ import type { Probot } from "probot";
 import { inProcessQueue } from "./adapters/queue/in-process-queue.js";
 import { KnownSecrets } from "./core/secrets/known-secrets.js";
 import { engineFromSettings } from "./engine-from-settings.js";
-import type { AppServices } from "./handlers/app-services.js";
-import { registerCommentCommandHandler } from "./handlers/comment-command-handler.js";
-import { registerPullRequestHandlers } from "./handlers/pull-request-handlers.js";
-import { startScheduledSweeps } from "./scheduled-sweeps.js";
+import type { AppServices } from "./access/github/app-services.js";
+import { registerCommentCommandHandler } from "./access/github/comment-command-handler.js";
+import { registerPullRequestHandlers } from "./access/github/pull-request-handlers.js";
+import { startScheduledSweeps } from "./access/github/scheduled-sweeps.js";
 import { readSettings, type Settings } from "./settings.js";
 
 /**

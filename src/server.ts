@@ -6,7 +6,7 @@ import { createProbot, type Probot } from "probot";
 import { createHttpServer } from "./access/http/create-http-server.js";
 import { startEnvbotApp } from "./app.js";
 import { readGitHubAppSettings } from "./github-app-settings.js";
-import type { AppServices } from "./handlers/app-services.js";
+import type { AppServices } from "./access/github/app-services.js";
 import { readSettings, SettingsError } from "./settings.js";
 import { watchStoreHealth } from "./watch-store-health.js";
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { localRepoFiles } from "../../src/adapters/local/local-repo-files.js";
-import { consoleReconcileReporter } from "../../src/cli/console-reconcile-reporter.js";
+import { consoleReconcileReporter } from "../../src/access/cli/console-reconcile-reporter.js";
 import { applyPlan, planEnvironment, type OperationContext } from "../../src/core/engine/index.js";
 import { runDriftSweep } from "../../src/core/reconciling/index.js";
 import { validateEnvironments } from "../../src/core/validation/index.js";

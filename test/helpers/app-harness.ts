@@ -7,7 +7,7 @@ import { inProcessQueue } from "../../src/adapters/queue/in-process-queue.js";
 import { createEnvbotApp } from "../../src/app.js";
 import { KnownSecrets } from "../../src/core/secrets/known-secrets.js";
 import { engineFromSettings } from "../../src/engine-from-settings.js";
-import type { AppServices } from "../../src/handlers/app-services.js";
+import type { AppServices } from "../../src/access/github/app-services.js";
 import { readSettings } from "../../src/settings.js";
 import { fixturePath, projectRoot } from "./fixtures.js";
 import { FakeGitHub } from "./github/fake-github.js";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Probot } from "probot";
 import { createHttpServer } from "../../src/access/http/create-http-server.js";
 import { createEnvbotApp } from "../../src/app.js";
-import type { AppServices } from "../../src/handlers/app-services.js";
+import type { AppServices } from "../../src/access/github/app-services.js";
 import { createTestProbot, TEST_WEBHOOK_SECRET } from "./github/test-probot.js";
 
 export interface RunningHttpServer {

@@ -1,4 +1,4 @@
-import { runCli } from "../../src/cli/main.js";
+import { runCli } from "../../src/access/cli/main.js";
 import { NOW } from "./fixtures.js";
 
 export interface CliResult {

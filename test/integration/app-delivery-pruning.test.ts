@@ -1,5 +1,5 @@
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
-import { DELIVERY_PRUNE_INTERVAL_MS, pruneOldDeliveries } from "../../src/handlers/prune-old-deliveries.js";
+import { DELIVERY_PRUNE_INTERVAL_MS, pruneOldDeliveries } from "../../src/access/github/prune-old-deliveries.js";
 import { createAppHarness, sha, type AppHarness } from "../helpers/app-harness.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
 import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";

@@ -1,5 +1,5 @@
 import { jest } from "@jest/globals";
-import { sweepRepository } from "../../src/scheduled-sweeps.js";
+import { sweepRepository } from "../../src/access/github/scheduled-sweeps.js";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { localRepoFiles } from "../../adapters/local/local-repo-files.js";
-import { runDriftSweep, runExpirySweep, type SweepResult } from "../../core/reconciling/index.js";
+import { localRepoFiles } from "../../../adapters/local/local-repo-files.js";
+import { runDriftSweep, runExpirySweep, type SweepResult } from "../../../core/reconciling/index.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { consoleReconcileReporter } from "../console-reconcile-reporter.js";
 import { localEngine } from "../local-engine.js";

@@ -1,7 +1,7 @@
 import { realpath, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { ENVIRONMENTS_DIR } from "../core/environment/index.js";
+import { ENVIRONMENTS_DIR } from "../../core/environment/index.js";
 import { UsageError } from "./cli-io.js";
 
 /**

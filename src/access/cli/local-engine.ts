@@ -1,8 +1,8 @@
 import os from "node:os";
-import { recoverInterruptedRuns, type EngineDeps } from "../core/engine/index.js";
-import { engineFromSettings } from "../engine-from-settings.js";
-import { formatInterruptedRun } from "../render/plan-text.js";
-import { readSettings, type Settings } from "../settings.js";
+import { recoverInterruptedRuns, type EngineDeps } from "../../core/engine/index.js";
+import { engineFromSettings } from "../../engine-from-settings.js";
+import { formatInterruptedRun } from "../../render/plan-text.js";
+import { readSettings, type Settings } from "../../settings.js";
 
 /**
  * What envbot before repository identities recorded every local checkout as: such records are

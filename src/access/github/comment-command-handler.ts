@@ -1,9 +1,9 @@
 import type { Probot } from "probot";
-import { githubCodeHost } from "../adapters/github/github-code-host.js";
-import { githubPullRequestReporter } from "../adapters/github/github-pull-request-reporter.js";
-import { canWrite } from "../core/ports.js";
-import { parseCommentCommand, planPullRequest, releasePullRequestLocks } from "../core/pull-requests/index.js";
-import { renderCommandOnClosedPullRequest, renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../render/command-replies.js";
+import { githubCodeHost } from "../../adapters/github/github-code-host.js";
+import { githubPullRequestReporter } from "../../adapters/github/github-pull-request-reporter.js";
+import { canWrite } from "../../core/ports.js";
+import { parseCommentCommand, planPullRequest, releasePullRequestLocks } from "../../core/pull-requests/index.js";
+import { renderCommandOnClosedPullRequest, renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../../render/command-replies.js";
 import type { AppServices } from "./app-services.js";
 import { firstDelivery, pullRequestJobKey, reportUnexpectedError } from "./job-support.js";
 import { pullRequestRef } from "./pull-request-ref.js";

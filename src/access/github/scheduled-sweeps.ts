@@ -1,12 +1,12 @@
 import type { Probot } from "probot";
-import { githubRepoFiles } from "./adapters/github/github-code-host.js";
-import type { Octokit } from "./adapters/github/octokit-types.js";
-import { githubReconcileReporter } from "./adapters/github/github-reconcile-reporter.js";
-import { redactOutgoingRequests } from "./adapters/github/redact-outgoing-requests.js";
-import { reconcileScheduler, type ScheduledRepository } from "./adapters/schedule/reconcile-scheduler.js";
-import { runDriftSweep, runExpirySweep, type SweepKind, type SweepResult } from "./core/reconciling/index.js";
-import { validateEnvironments } from "./core/validation/index.js";
-import type { AppServices } from "./handlers/app-services.js";
+import { githubRepoFiles } from "../../adapters/github/github-code-host.js";
+import type { Octokit } from "../../adapters/github/octokit-types.js";
+import { githubReconcileReporter } from "../../adapters/github/github-reconcile-reporter.js";
+import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
+import { reconcileScheduler, type ScheduledRepository } from "../../adapters/schedule/reconcile-scheduler.js";
+import { runDriftSweep, runExpirySweep, type SweepKind, type SweepResult } from "../../core/reconciling/index.js";
+import { validateEnvironments } from "../../core/validation/index.js";
+import type { AppServices } from "./app-services.js";
 
 /** One sweep of one repository, reporting on GitHub. The scheduler calls it; so do tests. */
 export async function sweepRepository(input: {

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { formatStatusTable } from "../../render/plan-text.js";
+import { formatStatusTable } from "../../../render/plan-text.js";
 import { EXIT, type CliIO } from "../cli-io.js";
 import path from "node:path";
 import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";

@@ -1,10 +1,10 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { localRepoFiles } from "../../adapters/local/local-repo-files.js";
-import { ENVIRONMENTS_DIR } from "../../core/environment/index.js";
-import { validateEnvironments, type DefinitionDocument } from "../../core/validation/index.js";
-import { formatDiagnostic, formatValidationSummary } from "../../render/diagnostics-text.js";
+import { localRepoFiles } from "../../../adapters/local/local-repo-files.js";
+import { ENVIRONMENTS_DIR } from "../../../core/environment/index.js";
+import { validateEnvironments, type DefinitionDocument } from "../../../core/validation/index.js";
+import { formatDiagnostic, formatValidationSummary } from "../../../render/diagnostics-text.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { localSecretProvider } from "../local-secret-provider.js";
 import { readDefinitionArgument } from "../read-definition-argument.js";

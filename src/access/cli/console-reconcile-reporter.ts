@@ -1,4 +1,4 @@
-import type { ReconcileReporter } from "../core/ports.js";
+import type { ReconcileReporter } from "../../core/ports.js";
 
 /**
  * The reconciler's reports for a local checkout: lines on the terminal, since there is no

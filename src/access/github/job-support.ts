@@ -1,8 +1,8 @@
 import type { Context } from "probot";
 import type { AppServices } from "./app-services.js";
-import { renderUnexpectedError } from "../render/command-replies.js";
-import { splitRepository } from "../adapters/github/octokit-types.js";
-import { redactOutgoingRequests } from "../adapters/github/redact-outgoing-requests.js";
+import { renderUnexpectedError } from "../../render/command-replies.js";
+import { splitRepository } from "../../adapters/github/octokit-types.js";
+import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
 import { pruneOldDeliveries } from "./prune-old-deliveries.js";
 
 /**

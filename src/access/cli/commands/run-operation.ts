@@ -1,9 +1,9 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { applyPlan, planEnvironment, type OperationContext } from "../../core/engine/index.js";
-import type { PlanMode } from "../../core/planning/index.js";
-import { formatDiagnostic } from "../../render/diagnostics-text.js";
-import { formatPlanSummary } from "../../render/plan-text.js";
+import { applyPlan, planEnvironment, type OperationContext } from "../../../core/engine/index.js";
+import type { PlanMode } from "../../../core/planning/index.js";
+import { formatDiagnostic } from "../../../render/diagnostics-text.js";
+import { formatPlanSummary } from "../../../render/plan-text.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { loadEnvironment } from "../load-environment.js";
 import { localEngine } from "../local-engine.js";

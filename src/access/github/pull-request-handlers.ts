@@ -1,7 +1,7 @@
 import type { Context, Probot } from "probot";
-import { githubCodeHost } from "../adapters/github/github-code-host.js";
-import { githubPullRequestReporter } from "../adapters/github/github-pull-request-reporter.js";
-import { applyMergedPullRequest, planPullRequest, releasePullRequestLocks } from "../core/pull-requests/index.js";
+import { githubCodeHost } from "../../adapters/github/github-code-host.js";
+import { githubPullRequestReporter } from "../../adapters/github/github-pull-request-reporter.js";
+import { applyMergedPullRequest, planPullRequest, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import type { AppServices } from "./app-services.js";
 import { firstDelivery, pullRequestJobKey, reportUnexpectedError } from "./job-support.js";
 import { pullRequestRef } from "./pull-request-ref.js";
