@@ -1,4 +1,5 @@
-import { recoverInterruptedRuns } from "./core/engine/index.js";
+import { DEFAULT_LEASE_TTL_MS, recoverInterruptedRuns } from "./core/engine/index.js";
+import { githubJobRunner } from "./access/github/run-github-job.js";
 import { formatInterruptedRun } from "./render/plan-text.js";
 import type { Probot } from "probot";
 import { inProcessQueue } from "./adapters/queue/in-process-queue.js";
@@ -29,23 +30,38 @@ export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.Proc
   const services = servicesFromSettings(app, settings, env);
   registerHandlers(app, services);
   startScheduledSweeps(app, services, settings.concurrency);
-  // Runs a previous process left running are closed as interrupted (see recoverInterruptedRuns).
-  void recoverInterruptedRuns(services.engine).then(
-    (runs) => runs.forEach((run) => app.log.warn({ repository: run.repository, run: run.id }, formatInterruptedRun(run))),
-    (error: unknown) => app.log.error({ err: error }, "could not close the runs a previous process left running"),
-  );
+  watchInterruptedRuns(app, services);
   return services;
 }
 
+/**
+ * Runs a previous process left running are closed as interrupted (see recoverInterruptedRuns):
+ * at start, and again while some remain, since a dead holder's lease frees only when it expires.
+ * A merge's apply among them is reported on its pull request by the resumed job.
+ */
+function watchInterruptedRuns(app: Probot, services: AppServices): void {
+  const recover = () =>
+    recoverInterruptedRuns(services.engine).then(
+      (runs) => runs.forEach((run) => app.log.warn({ repository: run.repository, run: run.id }, formatInterruptedRun(run))),
+      (error: unknown) => app.log.error({ err: error }, "could not close the runs a previous process left running"),
+    );
+  void recover();
+  const every = Math.min(services.engine.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, 60_000);
+  setInterval(() => void services.engine.store.listUnfinishedRuns().then((runs) => (runs.length > 0 ? recover() : undefined), () => undefined), every).unref();
+}
+
+/** The handlers keep jobs; the queue runs them, first those a stopped process left. */
 function registerHandlers(app: Probot, services: AppServices): void {
   registerPullRequestHandlers(app, services);
   registerCommentCommandHandler(app, services);
+  services.queue.start(githubJobRunner(app, services)).catch((error: unknown) => app.log.error({ err: error }, "could not resume the jobs a previous process left"));
 }
 
 export function servicesFromSettings(app: Probot, settings: Settings, env: NodeJS.ProcessEnv): AppServices {
+  const engine = { ...engineFromSettings(settings, env), knownSecrets: new KnownSecrets() };
   return {
-    engine: { ...engineFromSettings(settings, env), knownSecrets: new KnownSecrets() },
-    queue: inProcessQueue({ concurrency: settings.concurrency, onError: (error) => app.log.error({ err: error }, "envbot job failed") }),
+    engine,
+    queue: inProcessQueue({ concurrency: settings.concurrency, store: engine.store, onError: (error) => app.log.error({ err: error }, "envbot job failed") }),
   };
 }
 

@@ -31,7 +31,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   });
   if (!services) throw new Error("the envbot app did not start");
 
-  const server = createHttpServer({ probot, webhookSecret: appSettings.webhookSecret, webhookPath: appSettings.webhookPath, store: services.engine.store });
+  const server = createHttpServer({ probot, webhookSecret: appSettings.webhookSecret, webhookPath: appSettings.webhookPath, store: services.engine.store, queue: services.queue });
   watchStoreHealth(services.engine.store, probot.log);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

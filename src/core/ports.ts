@@ -112,7 +112,8 @@ export interface LeaseRecord {
 
 export type LeaseResult = { acquired: true; lease: LeaseRecord } | { acquired: false; heldBy: LeaseRecord };
 
-export interface Store {
+/** Everything envbot records, and the embedded queue's jobs (see JobStore). */
+export interface Store extends JobStore {
   /** Creates the record or updates the given fields; createdAt is kept from the first call. */
   upsertEnvironment(record: Omit<EnvironmentRecord, "createdAt" | "updatedAt">): Promise<EnvironmentRecord>;
   getEnvironment(repository: string, name: string): Promise<EnvironmentRecord | undefined>;
@@ -212,7 +213,19 @@ export interface TerraformRunner {
   plan(request: RootModuleRequest & { mode: PlanMode }, options: TerraformRunOptions): Promise<SavedPlan>;
   /** Applies a saved plan. Throws a TerraformError on failure. */
   apply(plan: SavedPlan, options: TerraformRunOptions): Promise<AppliedPlan>;
+  /**
+   * Releases the state lock a stopped Terraform process left on the environment's state. Only
+   * with the environment's lease held: then no Terraform of envbot's can be holding it.
+   */
+  releaseAbandonedStateLock(repository: string, environment: string): Promise<StateLockCleanup>;
 }
+
+/** What became of the state lock a stopped run may have left. */
+export type StateLockCleanup =
+  | { kind: "released"; lockId: string }
+  | { kind: "none" }
+  /** The backend keeps its lock where envbot cannot safely tell it was ours: what to run. */
+  | { kind: "manual"; howTo: string };
 
 // ---------------------------------------------------------------------------------------------
 // Secrets
@@ -272,6 +285,10 @@ export interface PullRequestReporter {
 // ---------------------------------------------------------------------------------------------
 // Work queue: webhooks are acknowledged at once; Terraform runs here.
 
+/**
+ * A job as the queue carries it: data, never a closure, so it can be kept (the embedded queue
+ * writes it to the store before the webhook is acknowledged) and run by any process.
+ */
 export interface QueuedJob {
   /** Jobs with the same key supersede each other: a newer one cancels the running one. */
   key: string;
@@ -280,15 +297,56 @@ export interface QueuedJob {
    * apply of a merge must not be stopped by a comment or an event that follows it.
    */
   final?: boolean;
-  run(signal: AbortSignal): Promise<void>;
+  /** JSON: what to do (see core/jobs). */
+  payload: unknown;
 }
 
+export interface JobRunContext {
+  signal: AbortSignal;
+  /** The job had started before: its process stopped while running it (a crash, a kill). */
+  resumed: boolean;
+}
+
+export type JobRunner = (payload: unknown, context: JobRunContext) => Promise<void>;
+
 export interface JobQueue {
-  enqueue(job: QueuedJob): void;
+  /** Resolves once the job is kept: only then may the webhook that asked for it be acknowledged. */
+  enqueue(job: QueuedJob): Promise<void>;
+  /** Starts running jobs with `run`, first those a previous process left unfinished. */
+  start(run: JobRunner): Promise<void>;
   /** Runs `work` when no other work holds `key` (one Terraform operation per environment). */
   exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void>;
+  /** Jobs waiting and jobs running now. */
+  depth(): { queued: number; running: number };
+}
+
+/** A job kept in the store until it is done. */
+export interface StoredJob {
+  id: number;
+  key: string;
+  final: boolean;
+  /** The payload as JSON text. */
+  payload: string;
+  enqueuedAt: Date;
+  /** Set when a process began running it; a stored job with one was interrupted. */
+  startedAt?: Date;
+  attempts: number;
+}
+
+/** Where the embedded queue keeps its jobs (the SQLite file, next to everything else). */
+export interface JobStore {
+  /**
+   * Keeps a job; in the same transaction drops the jobs of its key that have not started and
+   * are not final (the new one supersedes them). Returns its id and the ids dropped.
+   */
+  addJob(job: { key: string; final: boolean; payload: string }): Promise<{ id: number; superseded: number[] }>;
+  markJobStarted(id: number): Promise<void>;
+  /** The job is done (whatever its outcome): it is forgotten. */
+  removeJob(id: number): Promise<void>;
+  /** Oldest first. */
+  listJobs(): Promise<StoredJob[]>;
 }
 
 // ---------------------------------------------------------------------------------------------

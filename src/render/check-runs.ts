@@ -6,6 +6,7 @@ import { environmentCheckName, VALIDATION_CHECK_NAME } from "./check-names.js";
 import { formatDiagnostic, formatValidationSummary } from "./diagnostics-text.js";
 import {
   describeFailureBlocks,
+  describeInterrupted,
   describeInvalid,
   describeLock,
   describeLockHolder,
@@ -221,5 +222,7 @@ export function renderApplyCheck(report: EnvironmentApplyReport): CheckOutput {
     }
     case "invalid":
       return completed("failure", `${formatCount(report.problems, "problem")} in the definition`, describeInvalid({ ...report, phase: "apply" }));
+    case "interrupted":
+      return completed("failure", `Interrupted: envbot stopped while ${report.effect === "destroy" ? "destroying" : "applying"}`, describeInterrupted(report).join("\n\n"));
   }
 }

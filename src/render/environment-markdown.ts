@@ -71,6 +71,21 @@ export function describeInvalid(input: { file?: string; problems: number; phase:
 }
 
 /** "1 added, 0 changed, 0 destroyed": the counts after an apply. */
+/** A merge's apply or destroy that a stopped envbot process interrupted: what happened, what to do. */
+export function describeInterrupted(input: { environment: string; effect: MergeEffect; reason: string; repository: string }): string[] {
+  const name = codeSpan(input.environment);
+  const doing = input.effect === "destroy" ? "destroying" : "applying";
+  const next =
+    input.effect === "destroy"
+      ? `**What to do:** to finish the destroy, whoever runs envbot can run ${codeSpan(`envbot destroy ${input.environment} --github ${input.repository}`)} on its machine (with a checkout from before the merge); or restore the definition in a pull request and remove it again.`
+      : `**What to do:** open a pull request that changes the definition of ${name} (any change): its plan shows what is left to do, and merging it finishes the apply. To remove what was created instead, open one that deletes the definition.`;
+  return [
+    `The envbot process stopped (a crash, a kill or a restart) while Terraform was ${doing} ${name}, so the environment may be partly changed. envbot marked it failed; its expiry still covers whatever was created.`,
+    input.reason.replace(/^interrupted: /, "Run record: "),
+    next,
+  ];
+}
+
 export function formatAppliedCounts(summary: PlanSummary): string {
   const { add, change, destroy } = summary.changes;
   return `${add} added, ${change} changed, ${destroy} destroyed`;

@@ -15,6 +15,7 @@ import { formatCommandList } from "./command-replies.js";
 import { formatDiagnostic, formatValidationSummary } from "./diagnostics-text.js";
 import {
   describeFailureBlocks,
+  describeInterrupted,
   describeInvalid,
   describeLock,
   describeLockHolder,
@@ -269,6 +270,8 @@ function renderApplySection(report: EnvironmentApplyReport, budget: TextBudget):
     }
     case "invalid":
       return [`#### ${name}: invalid definition`, describeInvalid({ ...report, phase: "apply" })].join("\n\n");
+    case "interrupted":
+      return [`#### ${name}: ${report.effect === "destroy" ? "destroy" : "apply"} interrupted`, ...describeInterrupted(report)].join("\n\n");
   }
 }
 

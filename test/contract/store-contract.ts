@@ -294,6 +294,41 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe("jobs (the embedded queue's)", () => {
+      const job = (key: string, payload: string, final = false) => ({ key, final, payload: JSON.stringify(payload) });
+
+      test("a new job drops the queued, not final, jobs of its key; started and final ones stay", async () => {
+        const queued = await store.addJob(job("pr#1", "plan 1"));
+        const started = await store.addJob(job("pr#1", "plan 2"));
+        expect(started.superseded).toEqual([queued.id]);
+        await store.markJobStarted(started.id);
+        const final = await store.addJob(job("pr#1", "apply", true));
+        const other = await store.addJob(job("pr#2", "plan"));
+        const waiting = await store.addJob(job("pr#1", "plan 3"));
+        const newest = await store.addJob(job("pr#1", "plan 4"));
+
+        expect(final.superseded).toEqual([]);
+        expect(newest.superseded).toEqual([waiting.id]);
+        expect((await store.listJobs()).map((j) => [j.id, JSON.parse(j.payload)])).toEqual([
+          [started.id, "plan 2"],
+          [final.id, "apply"],
+          [other.id, "plan"],
+          [newest.id, "plan 4"],
+        ]);
+      });
+
+      test("a started job says when and how often it started; a removed one is gone", async () => {
+        const { id } = await store.addJob(job("pr#1", "plan"));
+        expect(await store.listJobs()).toMatchObject([{ id, key: "pr#1", final: false, attempts: 0, enqueuedAt: expect.any(Date) }]);
+        expect((await store.listJobs())[0]!.startedAt).toBeUndefined();
+        await store.markJobStarted(id);
+        await store.markJobStarted(id);
+        expect(await store.listJobs()).toMatchObject([{ id, attempts: 2, startedAt: expect.any(Date) }]);
+        await store.removeJob(id);
+        expect(await store.listJobs()).toEqual([]);
+      });
+    });
+
   test("a webhook delivery is recorded once; a redelivery of the same id is recognized", async () => {
     expect(await store.recordDelivery("d-1")).toBe(true);
     expect(await store.recordDelivery("d-1")).toBe(false);

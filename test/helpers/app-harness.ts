@@ -43,9 +43,11 @@ export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enter
     ...options.env,
   };
   const errors: unknown[] = [];
+  const engine = { ...engineFromSettings(readSettings(env, root), env), knownSecrets: new KnownSecrets() };
   const services: AppServices = {
-    engine: { ...engineFromSettings(readSettings(env, root), env), knownSecrets: new KnownSecrets() },
-    queue: inProcessQueue({ concurrency: options.concurrency ?? 2, onError: (error) => errors.push(error) }),
+    engine,
+    // Kept in the SQLite file, as the App keeps them.
+    queue: inProcessQueue({ concurrency: options.concurrency ?? 2, store: engine.store, onError: (error) => errors.push(error) }),
   };
   const server = options.enterpriseHost ? enterpriseServer(options.enterpriseHost) : undefined;
   const github = new FakeGitHub({ owner: DEFAULT_OWNER, repo: DEFAULT_REPO, installationId: DEFAULT_INSTALLATION_ID, server });

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { Store } from "../../core/ports.js";
+import type { JobQueue, Store } from "../../core/ports.js";
 import { respondJson } from "../http/respond-json.js";
 
 /** GET /api/v1/health: the process answers. */
@@ -7,9 +7,13 @@ export function respondLiveness(res: ServerResponse): void {
   respondJson(res, 200, { status: "ok" });
 }
 
-/** GET /api/v1/health/ready: 503 with the reason while the store cannot keep what is written. */
-export async function respondReadiness(res: ServerResponse, store: Store): Promise<void> {
+/**
+ * GET /api/v1/health/ready: 503 with the reason while the store cannot keep what is written; the
+ * job queue's depth (jobs waiting, jobs running) either way.
+ */
+export async function respondReadiness(res: ServerResponse, store: Store, queue?: Pick<JobQueue, "depth">): Promise<void> {
   const health = await store.health().catch((error: unknown) => ({ ok: false as const, reason: `the store cannot be checked: ${(error as Error).name}` }));
-  if (health.ok) respondJson(res, 200, { status: "ready" });
-  else respondJson(res, 503, { status: "unavailable", reason: health.reason });
+  const depth = queue ? { queue: queue.depth() } : {};
+  if (health.ok) respondJson(res, 200, { status: "ready", ...depth });
+  else respondJson(res, 503, { status: "unavailable", reason: health.reason, ...depth });
 }

@@ -22,6 +22,24 @@ export async function localRepository(repoDir: string, shownAs: string): Promise
   return real;
 }
 
+/** GitHub's own rules for an owner and a repository name. */
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * The repository a CLI command acts for: the checkout's own identity, or with `--github
+ * OWNER/NAME` the environments the App records for that GitHub repository (an operator on the
+ * App's data directory, finishing or undoing what the App did). The checkout still supplies the
+ * definitions and templates.
+ */
+export async function commandRepository(input: { repoDir: string; shownAs: string; github?: string }): Promise<string> {
+  const checkout = await localRepository(input.repoDir, input.shownAs);
+  if (input.github === undefined) return checkout;
+  if (!GITHUB_REPOSITORY.test(input.github) || input.github.split("/")[1]!.startsWith(".")) {
+    throw new UsageError(`--github takes OWNER/NAME of a GitHub repository, not '${input.github}'`);
+  }
+  return input.github;
+}
+
 /** A local repository as people read it: under the home directory as ~/... */
 export function displayRepository(repository: string, home = os.homedir()): string {
   return home && (repository === home || repository.startsWith(home + path.sep)) ? `~${repository.slice(home.length)}` : repository;

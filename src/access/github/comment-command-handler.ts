@@ -1,11 +1,12 @@
 import type { Probot } from "probot";
 import { githubCodeHost } from "../../adapters/github/github-code-host.js";
-import { githubPullRequestReporter } from "../../adapters/github/github-pull-request-reporter.js";
 import { canWrite } from "../../core/ports.js";
-import { parseCommentCommand, planPullRequest, releasePullRequestLocks } from "../../core/pull-requests/index.js";
+import { queuedJob } from "../../core/jobs/envbot-job.js";
+import { parseCommentCommand, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderCommandOnClosedPullRequest, renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../../render/command-replies.js";
 import type { AppServices } from "./app-services.js";
-import { firstDelivery, pullRequestJobKey, reportUnexpectedError } from "./job-support.js";
+import { firstDelivery } from "./job-support.js";
+import { installationOf } from "./pull-request-handlers.js";
 import { pullRequestRef } from "./pull-request-ref.js";
 
 /** `/envbot plan [NAME]` and `/envbot unlock [NAME]` in a pull request comment. */
@@ -43,18 +44,15 @@ export function registerCommentCommandHandler(app: Probot, services: AppServices
     // Acknowledge at once; the work itself goes through the queue.
     await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
     const pullRequest = pullRequestRef(data);
-    services.queue.enqueue({
-      key: pullRequestJobKey(pullRequest.repository, pullRequest.number),
-      run: async (signal) => {
-        try {
-          await planPullRequest(
-            { ...services.engine, host, queue: services.queue },
-            { pullRequest, only: command.environment, reporter: githubPullRequestReporter({ octokit: context.octokit, pullRequest }), signal },
-          );
-        } catch (error) {
-          await reportUnexpectedError(context, pullRequest.repository, pullRequest.number, error);
-        }
-      },
-    });
+    await services.queue.enqueue(
+      queuedJob({
+        kind: "plan-pull-request",
+        delivery: context.id,
+        installation: installationOf(context.payload),
+        pullRequest,
+        environment: command.environment,
+        actor: { kind: "pull-request", number: pullRequest.number, login },
+      }),
+    );
   });
 }

@@ -1,21 +1,25 @@
-import type { Context, Probot } from "probot";
-import { githubCodeHost } from "../../adapters/github/github-code-host.js";
-import { githubPullRequestReporter } from "../../adapters/github/github-pull-request-reporter.js";
-import { applyMergedPullRequest, planPullRequest, releasePullRequestLocks } from "../../core/pull-requests/index.js";
+import type { Probot } from "probot";
+import { queuedJob } from "../../core/jobs/envbot-job.js";
 import type { AppServices } from "./app-services.js";
-import { firstDelivery, pullRequestJobKey, reportUnexpectedError } from "./job-support.js";
+import { firstDelivery } from "./job-support.js";
 import { pullRequestRef } from "./pull-request-ref.js";
 
-/** Pull request events: each becomes one queued job; the webhook is acknowledged at once. */
+/**
+ * Pull request events: each becomes one job, kept by the queue before the webhook is
+ * acknowledged; githubJobRunner runs it.
+ */
 export function registerPullRequestHandlers(app: Probot, services: AppServices): void {
   app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
     if (!(await firstDelivery(services, context))) return;
     const pullRequest = pullRequestRef(context.payload.pull_request);
-    enqueue(services, context, pullRequest.repository, pullRequest.number, {}, (signal) =>
-      planPullRequest(
-        { ...services.engine, host: githubCodeHost(context.octokit), queue: services.queue },
-        { pullRequest, reporter: githubPullRequestReporter({ octokit: context.octokit, pullRequest }), signal, onOutput: (line) => context.log.debug(line) },
-      ),
+    await services.queue.enqueue(
+      queuedJob({
+        kind: "plan-pull-request",
+        delivery: context.id,
+        installation: installationOf(context.payload),
+        pullRequest,
+        actor: { kind: "pull-request", number: pullRequest.number, login: context.payload.sender.login },
+      }),
     );
   });
 
@@ -25,30 +29,21 @@ export function registerPullRequestHandlers(app: Probot, services: AppServices):
     const pullRequest = pullRequestRef(payload);
     // Through the queue even without a merge: it cancels a plan of this pull request still running;
     // and it is final, so nothing that follows (a comment, a late event) cancels the apply.
-    enqueue(services, context, pullRequest.repository, pullRequest.number, { final: true }, async (signal) => {
-      if (!payload.merged || !payload.merge_commit_sha) {
-        await releasePullRequestLocks(services.engine, pullRequest);
-        return;
-      }
-      const mergeSha = payload.merge_commit_sha;
-      await applyMergedPullRequest(
-        { ...services.engine, host: githubCodeHost(context.octokit), queue: services.queue },
-        { pullRequest, mergeSha, reporter: githubPullRequestReporter({ octokit: context.octokit, pullRequest, mergeSha }), signal, onOutput: (line) => context.log.debug(line) },
-      );
-    });
+    await services.queue.enqueue(
+      queuedJob({
+        kind: "close-pull-request",
+        delivery: context.id,
+        installation: installationOf(context.payload),
+        pullRequest,
+        mergeSha: payload.merged && payload.merge_commit_sha ? payload.merge_commit_sha : null,
+        actor: { kind: "pull-request", number: pullRequest.number, login: context.payload.sender.login },
+      }),
+    );
   });
 }
 
-function enqueue(services: AppServices, context: Context, repository: string, number: number, options: { final?: boolean }, run: (signal: AbortSignal) => Promise<unknown>): void {
-  services.queue.enqueue({
-    key: pullRequestJobKey(repository, number),
-    ...options,
-    run: async (signal) => {
-      try {
-        await run(signal);
-      } catch (error) {
-        await reportUnexpectedError(context, repository, number, error);
-      }
-    },
-  });
+/** An App's webhooks always name the installation; without one envbot has no way to answer. */
+export function installationOf(payload: { installation?: { id: number } }): number {
+  if (!payload.installation) throw new Error("the webhook names no installation of the App");
+  return payload.installation.id;
 }

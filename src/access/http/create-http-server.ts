@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { Probot } from "probot";
-import type { Store } from "../../core/ports.js";
+import type { JobQueue, Store } from "../../core/ports.js";
 import { respondLiveness, respondReadiness } from "../api/health-endpoints.js";
 import { createWebhookReceiver } from "../github/receive-webhook.js";
 import { respondJson } from "./respond-json.js";
@@ -21,11 +21,13 @@ export interface HttpServerOptions {
   webhookPath?: string;
   /** Whose health the readiness endpoint reports. */
   store: Store;
+  /** Its depth is part of readiness: how much acknowledged work is waiting. */
+  queue?: Pick<JobQueue, "depth">;
 }
 
 /** The App's HTTP surface: GitHub's webhooks, and liveness and readiness for the platform. */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { probot, store, webhookPath = DEFAULT_WEBHOOK_PATH } = options;
+  const { probot, store, queue, webhookPath = DEFAULT_WEBHOOK_PATH } = options;
   const receiveWebhook = createWebhookReceiver({
     secret: options.webhookSecret,
     // The event name was checked to be a plain name; Probot dispatches it to the handlers.
@@ -39,7 +41,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return respondJson(res, 405, { error: "webhooks are POSTed" }, { close: true });
     }
     if (req.method === "GET" && path === "/api/v1/health") return respondLiveness(res);
-    if (req.method === "GET" && path === "/api/v1/health/ready") return void respondReadiness(res, store);
+    if (req.method === "GET" && path === "/api/v1/health/ready") return void respondReadiness(res, store, queue);
     respondJson(res, 404, { error: "not found" }, { close: true });
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;

@@ -18,18 +18,34 @@ import { upsertCommentParts } from "./upsert-comment-parts.js";
 /**
  * Publishes a pull request's progress on GitHub: check runs (validation with annotations, one per
  * environment), the one plan comment, and deployments for applied environments. All wording comes
- * from src/render.
+ * from src/render. `resumed`: a stopped process had begun this job, so the check runs and
+ * deployments it started are found on GitHub again and completed, not started twice.
  */
-export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest: PullRequestRef; mergeSha?: string }): PullRequestReporter {
-  const { octokit, pullRequest: pr } = input;
+export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest: PullRequestRef; mergeSha?: string; resumed?: boolean }): PullRequestReporter {
+  const { octokit, pullRequest: pr, resumed = false } = input;
   const { owner, repo } = splitRepository(pr.repository);
   const headSha = input.mergeSha ?? pr.headSha;
   const checks = new Map<string, number>();
   const deployments = new Map<string, number>();
 
   async function startCheck(name: string, output: { title: string; summary: string }) {
+    if (resumed) {
+      const started = await findStartedCheck(name);
+      if (started !== undefined) return void checks.set(name, started);
+    }
     const { data } = await octokit.rest.checks.create({ owner, repo, name, head_sha: headSha, status: "in_progress", started_at: new Date().toISOString(), output });
     checks.set(name, data.id);
+  }
+
+  async function findStartedCheck(name: string): Promise<number | undefined> {
+    const { data } = await octokit.rest.checks.listForRef({ owner, repo, ref: headSha, check_name: name, filter: "latest", per_page: 1 });
+    const run = data.check_runs[0];
+    return run && run.status !== "completed" ? run.id : undefined;
+  }
+
+  async function findStartedDeployment(environment: string): Promise<number | undefined> {
+    const { data } = await octokit.rest.repos.listDeployments({ owner, repo, sha: headSha, environment, per_page: 1 });
+    return data[0]?.id;
   }
 
   async function completeCheck(name: string, result: { conclusion: "success" | "failure" | "neutral" | "cancelled"; title: string; summary: string; text?: string }) {
@@ -78,6 +94,10 @@ export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest
     async applyStarted(environment, effect) {
       await startCheck(environmentCheckName(environment, "apply"), renderEnvironmentCheckInProgress(environment, "apply"));
       if (effect !== "apply") return;
+      if (resumed) {
+        const started = await findStartedDeployment(environment);
+        if (started !== undefined) return void deployments.set(environment, started);
+      }
       // required_contexts: [] because envbot's own checks on this commit are still running;
       // auto_merge: false because the merge commit is already what the default branch holds.
       const { data } = await octokit.rest.repos.createDeployment({
@@ -113,7 +133,7 @@ export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest
         deployment_id: deployment,
         state: report.kind === "applied" ? "success" : "failure",
         ...(report.kind === "applied" && report.url ? { environment_url: report.url } : {}),
-        description: report.kind === "applied" ? "applied by envbot" : "envbot could not apply it",
+        description: report.kind === "applied" ? "applied by envbot" : report.kind === "interrupted" ? "envbot stopped while applying it" : "envbot could not apply it",
       });
     },
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { AppliedPlan, RootModuleRequest, SavedPlan, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
+import type { AppliedPlan, RootModuleRequest, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
 import type { PlanMode } from "../../core/planning/index.js";
 import { needsAttributeDetail, parsePlanStream, summarizePlanJson, summarizePlanStream } from "../../core/planning/index.js";
@@ -130,7 +130,43 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       );
       return { outputs, log: log.text() };
     },
+
+    async releaseAbandonedStateLock(repository, environment): Promise<StateLockCleanup> {
+      const { workDir, statePath } = locations(settings.dataDir, repository, environment);
+      const backend = await configuredBackend(workDir);
+      if (backend === "local") {
+        // The local backend writes the holder's lock info next to the state; the OS lock itself
+        // died with the process, the file stays and names a holder that is gone.
+        const infoFile = path.join(path.dirname(statePath), `.${path.basename(statePath)}.lock.info`);
+        const info = await readFile(infoFile, "utf8").catch(() => undefined);
+        if (info === undefined) return { kind: "none" };
+        await rm(infoFile, { force: true });
+        return { kind: "released", lockId: lockIdOf(info) };
+      }
+      // PostgreSQL's advisory lock ends with the session; S3's lock file and others stay.
+      if (backend === "pg" || backend === undefined) return { kind: "none" };
+      return {
+        kind: "manual",
+        howTo: `if the next plan stops at a state lock, run \`terraform force-unlock LOCK_ID\` in ${workDir} with the ID that plan names (the ${backend} backend keeps the lock of the stopped run)`,
+      };
+    },
   };
+}
+
+/** The backend type the synthesized root module of a working directory uses; undefined before the first plan. */
+async function configuredBackend(workDir: string): Promise<string | undefined> {
+  const text = await readFile(path.join(workDir, "cdk.tf.json"), "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  const backend = (JSON.parse(text) as { terraform?: { backend?: Record<string, unknown> } }).terraform?.backend;
+  return backend ? Object.keys(backend)[0] : "local";
+}
+
+function lockIdOf(info: string): string {
+  try {
+    return String((JSON.parse(info) as { ID?: unknown }).ID ?? "unknown");
+  } catch {
+    return "unknown";
+  }
 }
 
 type Step = "init" | "plan" | "show" | "apply" | "output";

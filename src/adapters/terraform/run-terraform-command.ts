@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { lineByLineRedactor, type Redact } from "../../core/secrets/redactor.js";
-import { TerraformCancelledError, TerraformNotFoundError, TerraformTimeoutError } from "../../core/terraform/index.js";
+import { TerraformCancelledError, TerraformKilledError, TerraformNotFoundError, TerraformTimeoutError } from "../../core/terraform/index.js";
 
 export interface TerraformCommand {
   binary: string;
@@ -72,7 +72,7 @@ export function runTerraformCommand(command: TerraformCommand): Promise<Terrafor
       );
     });
     // "exit", not "close": a grandchild may keep the pipes open long after Terraform is gone.
-    child.on("exit", (code) => {
+    child.on("exit", (code, exitSignal) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
       signal?.removeEventListener("abort", onAbort);
@@ -86,6 +86,7 @@ export function runTerraformCommand(command: TerraformCommand): Promise<Terrafor
           return reject(new TerraformTimeoutError(`terraform ${args[0]} took longer than ${formatMs(timeoutMs)} and was stopped`, stderr));
         }
         if (stopped === "cancelled") return reject(new TerraformCancelledError(`terraform ${args[0]} was cancelled`, stderr));
+        if (code === null && exitSignal) return reject(killedBy(args[0] ?? "", exitSignal, stderr));
         resolve({ code: code ?? 1, stdout: redact(out.text()), stderr });
       };
       if (child.stdout.closed && child.stderr.closed) return finish();
@@ -101,6 +102,12 @@ export function runTerraformCommand(command: TerraformCommand): Promise<Terrafor
       child.stderr.once("close", closed);
     });
   });
+}
+
+/** A signal envbot did not send ended Terraform: say which, and what it may have left. */
+function killedBy(command: string, exitSignal: NodeJS.Signals, stderr: string): TerraformKilledError {
+  const changes = command === "apply" || command === "destroy" ? "the state may be partly written; plan again to see where it stands" : "nothing was changed";
+  return new TerraformKilledError(`terraform ${command} was killed by ${exitSignal}, not by envbot (the out-of-memory killer or an operator?); ${changes}`, stderr);
 }
 
 function capture(onOutput: ((line: string) => void) | undefined, redact: Redact) {

@@ -1,6 +1,6 @@
-import { applyPlan, planEnvironment } from "../engine/index.js";
+import { applyPlan, closeInterruptedRun, DEFAULT_LEASE_WAIT_MS, planEnvironment, withEnvironmentLease } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
-import { sameLockHolder, type RepoFiles } from "../ports.js";
+import { sameLockHolder, type RepoFiles, type RunRecord } from "../ports.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { tooManyEnvironments } from "./plan-pull-request.js";
@@ -17,7 +17,7 @@ import type { EnvironmentApplyReport, PullRequestApplyReport, PullRequestRef } f
  */
 export async function applyMergedPullRequest(
   deps: PullRequestDeps,
-  job: PullRequestJob & { pullRequest: PullRequestRef; mergeSha: string },
+  job: PullRequestJob & { pullRequest: PullRequestRef; mergeSha: string; resumed?: boolean },
 ): Promise<PullRequestApplyReport | undefined> {
   const { host } = deps;
   const { pullRequest: pr, mergeSha, reporter } = job;
@@ -39,9 +39,13 @@ export async function applyMergedPullRequest(
     for (const change of changes) {
       const loaded = change.effect === "apply" ? applied : removed;
       const environment = loaded.environments.get(change.environment);
-      const report: EnvironmentApplyReport = environment
-        ? await applyOne(change, environment, change.effect === "apply" ? merged : base, loaded.config)
-        : { kind: "invalid", environment: change.environment, problems: loaded.problems.get(change.environment) ?? 1 };
+      const interrupted = job.resumed ? await interruptedRunOf(change.environment) : undefined;
+      if (interrupted) await reporter.applyStarted(change.environment, change.effect); // finds the check run and deployment it had started
+      const report: EnvironmentApplyReport = interrupted
+        ? { kind: "interrupted", environment: change.environment, effect: change.effect, reason: interrupted.error ?? "interrupted", repository: pr.repository }
+        : environment
+          ? await applyOne(change, environment, change.effect === "apply" ? merged : base, loaded.config)
+          : { kind: "invalid", environment: change.environment, problems: loaded.problems.get(change.environment) ?? 1 };
       reports.push(report);
       await reporter.environmentApplied(report);
     }
@@ -56,6 +60,21 @@ export async function applyMergedPullRequest(
     const result: PullRequestApplyReport = { pullRequest: pr, mergeSha, environments: [], notApplied };
     await reporter.applyReported(result);
     return result;
+  }
+
+  /**
+   * This job ran before and its process stopped: the apply or destroy of this merge it was
+   * running, if any, is not run again (the state may be partly written and wants a person's look)
+   * but reported. Under the lease, so it waits for a holder that may still be alive.
+   */
+  async function interruptedRunOf(environment: string): Promise<RunRecord | undefined> {
+    const holder = `${pr.author} recovery`;
+    return withEnvironmentLease(deps.store, { repository: pr.repository, environment, holder, signal: job.signal, maxWaitMs: deps.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS, ttlMs: deps.leaseTtlMs }, async () => {
+      const [latest] = await deps.store.listRuns(pr.repository, environment, 1);
+      if (!latest || latest.commit !== mergeSha || (latest.kind !== "apply" && latest.kind !== "destroy")) return undefined;
+      if (latest.outcome === "running") return closeInterruptedRun(deps, latest);
+      return latest.outcome === "interrupted" ? latest : undefined;
+    });
   }
 
   async function applyOne(change: DefinitionChange, environment: Environment, templateFiles: RepoFiles, config: Parameters<typeof planEnvironment>[1]["config"]): Promise<EnvironmentApplyReport> {

@@ -51,7 +51,9 @@ export type EnvironmentReport =
 export type EnvironmentApplyReport =
   | { kind: "applied"; environment: string; effect: MergeEffect; summary: PlanSummary; outputs: Record<string, unknown>; url?: string }
   | { kind: "failed"; environment: string; effect: MergeEffect; reason: string; details: string; log: string }
-  | { kind: "invalid"; environment: string; problems: number };
+  | { kind: "invalid"; environment: string; problems: number }
+  /** The envbot process stopped while Terraform applied it (a crash, a kill): it may be partly changed. */
+  | { kind: "interrupted"; environment: string; effect: MergeEffect; reason: string; repository: string };
 
 export interface ValidationReport {
   /** The definition files of the pull request that were checked. */

@@ -48,6 +48,14 @@ export class TerraformCancelledError extends TerraformError {
   override name = "TerraformCancelledError";
 }
 
+/**
+ * Terraform was killed by a signal envbot did not send (the out-of-memory killer, an operator):
+ * an apply or destroy may have left the state partly written.
+ */
+export class TerraformKilledError extends TerraformError {
+  override name = "TerraformKilledError";
+}
+
 /** The terraform (or tofu) binary could not be started. */
 export class TerraformNotFoundError extends TerraformError {
   override name = "TerraformNotFoundError";

@@ -206,6 +206,17 @@ export class FakeGitHub {
       return [200, { id: run.id, name: run.name, status: run.status }];
     });
 
+    // A commit's check runs, newest first (filter=latest: the newest of each name).
+    scope.get(new RegExp(`^${base}/commits/([^/]+)/check-runs(\\?.*)?$`)).reply((uri) => {
+      const url = new URL(uri, this.server.origin);
+      const ref = decodeURIComponent(/commits\/([^/]+)\//.exec(url.pathname)![1]!);
+      const name = url.searchParams.get("check_name");
+      const runs = this.checkRuns.filter((c) => c.head_sha === ref && (name === null || c.name === name)).reverse();
+      const latest = url.searchParams.get("filter") !== "all" ? runs.filter((c, i) => runs.findIndex((o) => o.name === c.name) === i) : runs;
+      const page = latest.slice(0, Number(url.searchParams.get("per_page") ?? 30));
+      return [200, { total_count: latest.length, check_runs: page.map((c) => ({ id: c.id, name: c.name, head_sha: c.head_sha, status: c.status, conclusion: c.conclusion ?? null })) }];
+    });
+
     scope.get(new RegExp(`^${base}/issues/(\\d+)/comments(\\?.*)?$`)).reply((uri) => {
       const number = Number(/issues\/(\d+)\//.exec(uri)![1]);
       return [200, this.comments.filter((c) => c.issue_number === number)];
@@ -242,8 +253,9 @@ export class FakeGitHub {
     });
 
     scope.get(new RegExp(`^${base}/deployments(\\?.*)?$`)).reply((uri) => {
-      const environment = new URL(uri, this.server.origin).searchParams.get("environment");
-      const matching = this.deployments.filter((d) => environment === null || d.environment === environment);
+      const params = new URL(uri, this.server.origin).searchParams;
+      const [environment, ref] = [params.get("environment"), params.get("sha")];
+      const matching = this.deployments.filter((d) => (environment === null || d.environment === environment) && (ref === null || d.ref === ref));
       return [200, [...matching].reverse().map((d) => ({ id: d.id, ref: d.ref, environment: d.environment }))];
     });
 

@@ -39,12 +39,18 @@ describe("recovering interrupted runs", () => {
     await store.upsertEnvironment({ repository: "acme/environments", name: "checkout", template: "sandbox", owner: "@a", status: "applying" });
     const run = await store.startRun({ repository: "acme/environments", environment: "checkout", kind: "apply", actor: "alice" });
     const live = await store.acquireLease(environmentKey("acme/environments", "checkout"), "alice apply", 60_000);
-    expect(await recoverInterruptedRuns({ store })).toEqual([]);
+    // The stopped Terraform left a state lock; the recovery releases it (and says so) only once it holds the lease.
+    const released: string[] = [];
+    const terraform = { releaseAbandonedStateLock: async (repository: string, environment: string) => (released.push(`${repository}:${environment}`), { kind: "released" as const, lockId: "0b5e-lock" }) };
+    expect(await recoverInterruptedRuns({ store, terraform })).toEqual([]);
+    expect(released).toEqual([]);
     expect(await store.getRun(run.id)).toMatchObject({ outcome: "running" });
 
     if (live.acquired) await store.releaseLease(live.lease); // as if its lease had expired
-    const [recovered] = await recoverInterruptedRuns({ store });
+    const [recovered] = await recoverInterruptedRuns({ store, terraform });
     expect(recovered).toMatchObject({ id: run.id, outcome: "interrupted", error: expect.stringMatching(/^interrupted: the envbot process running this apply stopped/) });
+    expect(recovered!.error).toContain("envbot released the state lock it left (ID 0b5e-lock)");
+    expect(released).toEqual(["acme/environments:checkout"]);
     expect(await store.getEnvironment("acme/environments", "checkout")).toMatchObject({ status: "failed", firstAppliedAt: expect.any(Date), lastRunId: run.id });
     await store.close();
   });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { runTerraformCommand, type TerraformCommand } from "../../../src/adapters/terraform/run-terraform-command.js";
 import { createRedactor } from "../../../src/core/secrets/redactor.js";
-import { TerraformCancelledError, TerraformNotFoundError, TerraformTimeoutError } from "../../../src/core/terraform/index.js";
+import { TerraformCancelledError, TerraformKilledError, TerraformNotFoundError, TerraformTimeoutError } from "../../../src/core/terraform/index.js";
 
 // A stand-in for terraform: a script that behaves as the test needs (prints, ignores interrupts).
 let dir: string;
@@ -20,6 +20,7 @@ case "$1" in
   fail) echo "Error: boom" >&2; exit 1 ;;
   sleep) trap 'echo interrupted; exit 130' INT; sleep 30 & wait ;;
   stubborn) trap '' INT; sleep 30 & wait; sleep 30 ;;
+  apply) echo "Creating..."; kill -9 $$ ;;
 esac
 `,
   );
@@ -46,6 +47,14 @@ describe("running one terraform command", () => {
     const result = await runTerraformCommand(command(["print"], { onOutput: (l) => lines.push(l) }));
     expect(result).toEqual({ code: 0, stdout: "line one [redacted]\nline two\n", stderr: "warn [redacted]" });
     expect(lines.sort()).toEqual(["line one [redacted]", "line two", "warn [redacted]"]);
+  });
+
+  test("killed by a signal envbot did not send: reported as such, with what it may have left", async () => {
+    const error = await runTerraformCommand(command(["apply"])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TerraformKilledError);
+    expect((error as Error).message).toBe(
+      "terraform apply was killed by SIGKILL, not by envbot (the out-of-memory killer or an operator?); the state may be partly written; plan again to see where it stands",
+    );
   });
 
   test("a non-zero exit is returned for the caller to classify", async () => {

@@ -7,19 +7,19 @@ import { formatPlanSummary } from "../../../render/plan-text.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { loadEnvironment } from "../load-environment.js";
 import { localEngine } from "../local-engine.js";
-import { localRepository } from "../local-repository.js";
+import { commandRepository } from "../local-repository.js";
 import { localSecretProvider } from "../local-secret-provider.js";
 
 type Verb = "plan" | "apply" | "destroy";
 
 export const operationUsage: Record<Verb, string> = {
-  plan: `Usage: envbot plan NAME|FILE [--repo DIR] [--json]
+  plan: `Usage: envbot plan NAME|FILE [--repo DIR] [--github OWNER/NAME] [--json]
 
 Validates the definition, synthesizes its root module and runs terraform plan. Nothing changes.`,
-  apply: `Usage: envbot apply NAME|FILE [--repo DIR] [--json] [--yes]
+  apply: `Usage: envbot apply NAME|FILE [--repo DIR] [--github OWNER/NAME] [--json] [--yes]
 
 Plans, shows the plan, asks for confirmation (or takes --yes), then applies exactly that plan.`,
-  destroy: `Usage: envbot destroy NAME|FILE [--repo DIR] [--json] [--yes]
+  destroy: `Usage: envbot destroy NAME|FILE [--repo DIR] [--github OWNER/NAME] [--json] [--yes]
 
 Plans the destruction of the environment, asks for confirmation (or takes --yes), then destroys it.`,
 };
@@ -28,6 +28,9 @@ const COMMON = `
 NAME is environments/NAME.yaml (or .yml) of the repository; FILE is a path to a definition in it.
 Options:
   --repo DIR   the environments repository (default: the current directory)
+  --github OWNER/NAME
+               act on the environment the envbot App keeps for this GitHub repository, in the
+               same data directory (DIR is a checkout of it): one operation at a time with the App
   --json       print the result as JSON on stdout
   -h, --help   show this help
 Settings come from the environment: ENVBOT_DATA_DIR, TERRAFORM_BIN, ENVBOT_TERRAFORM_TIMEOUT, ...
@@ -40,6 +43,7 @@ export function operationCommand(verb: Verb) {
       allowPositionals: true,
       options: {
         repo: { type: "string" },
+        github: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         ...(verb === "plan" ? {} : { yes: { type: "boolean", short: "y" } }),
@@ -56,7 +60,7 @@ export function operationCommand(verb: Verb) {
     }
 
     const repoDir = path.resolve(io.cwd, values.repo ?? ".");
-    const repository = await localRepository(repoDir, values.repo ?? "the current directory");
+    const repository = await commandRepository({ repoDir, shownAs: values.repo ?? "the current directory", github: values.github });
     const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now(), localSecretProvider(io.env));
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d, loaded.display(d.file))}\n`);

@@ -3,21 +3,22 @@ import { formatStatusTable } from "../../../render/plan-text.js";
 import { EXIT, type CliIO } from "../cli-io.js";
 import path from "node:path";
 import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
-import { displayRepository, localRepository } from "../local-repository.js";
+import { commandRepository, displayRepository } from "../local-repository.js";
 
-export const statusUsage = `Usage: envbot status [--repo DIR] [--json]
+export const statusUsage = `Usage: envbot status [--repo DIR] [--github OWNER/NAME] [--json]
 
 Lists the environments envbot has planned or applied from this repository (--repo, default: the
 current directory), with their status (planned, applying, active, destroying, destroyed, failed)
-and their last run. Another checkout's environments are its own, even with the same names.`;
+and their last run. Another checkout's environments are its own, even with the same names.
+--github OWNER/NAME shows those the envbot App keeps for that GitHub repository instead.`;
 
 export async function statusCommand(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args, options: { repo: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({ args, options: { repo: { type: "string" }, github: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
   if (values.help) {
     io.stdout(`${statusUsage}\n`);
     return EXIT.ok;
   }
-  const repository = await localRepository(path.resolve(io.cwd, values.repo ?? "."), values.repo ?? "the current directory");
+  const repository = await commandRepository({ repoDir: path.resolve(io.cwd, values.repo ?? "."), shownAs: values.repo ?? "the current directory", github: values.github });
   const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
   try {
     const records = await deps.store.listEnvironments(repository);

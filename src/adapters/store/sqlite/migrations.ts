@@ -121,4 +121,20 @@ export const migrations: readonly Migration[] = [
       DROP TABLE last_runs;
     `,
   },
+  {
+    version: 6,
+    description: "jobs: the embedded queue's work, kept so an acknowledged webhook survives a restart",
+    sql: `
+      CREATE TABLE jobs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        key         TEXT NOT NULL,
+        final       INTEGER NOT NULL CHECK (final IN (0, 1)),
+        payload     TEXT NOT NULL,
+        enqueued_at TEXT NOT NULL,
+        started_at  TEXT,
+        attempts    INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX jobs_by_key ON jobs (key, id);
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import type { EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord } from "../../../core/ports.js";
+import type { EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../../core/ports.js";
 
 // Rows as better-sqlite3 returns them: snake_case columns, NULL for absent values, times as
 // ISO-8601 text. The records of the port leave absent optional fields out instead.
@@ -47,6 +47,28 @@ export interface LeaseRow {
   token: string;
   acquired_at: string;
   expires_at: string;
+}
+
+export interface JobRow {
+  id: number;
+  key: string;
+  final: 0 | 1;
+  payload: string;
+  enqueued_at: string;
+  started_at: string | null;
+  attempts: number;
+}
+
+export function jobFromRow(row: JobRow): StoredJob {
+  return {
+    id: row.id,
+    key: row.key,
+    final: row.final === 1,
+    payload: row.payload,
+    enqueuedAt: new Date(row.enqueued_at),
+    ...(row.started_at === null ? {} : { startedAt: new Date(row.started_at) }),
+    attempts: row.attempts,
+  };
 }
 
 export function toText(date: Date): string;

@@ -5,8 +5,8 @@ import Database from "better-sqlite3";
 import { StoreUnavailableError, sameLockHolder, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
-import { environmentFromRow, holderToText, leaseFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
-import type { EnvironmentRow, LeaseRow, LockRow, RunRow } from "./sqlite-rows.js";
+import { environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
+import type { EnvironmentRow, JobRow, LeaseRow, LockRow, RunRow } from "./sqlite-rows.js";
 
 /**
  * How long a statement waits for another connection (another envbot process, or the CLI next to
@@ -95,7 +95,19 @@ export function openSqliteStore(options: { file: string }): Store {
 
     insertDelivery: db.prepare("INSERT INTO deliveries (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"),
     pruneDeliveries: db.prepare("DELETE FROM deliveries WHERE received_at < ?"),
+
+    supersededJobs: db.prepare("DELETE FROM jobs WHERE key = ? AND final = 0 AND started_at IS NULL RETURNING id"),
+    insertJob: db.prepare("INSERT INTO jobs (key, final, payload, enqueued_at) VALUES (?, ?, ?, ?) RETURNING id"),
+    markJobStarted: db.prepare("UPDATE jobs SET started_at = ?, attempts = attempts + 1 WHERE id = ?"),
+    removeJob: db.prepare("DELETE FROM jobs WHERE id = ?"),
+    listJobs: db.prepare("SELECT * FROM jobs ORDER BY id"),
   };
+
+  const addJob = db.transaction((job: { key: string; final: boolean; payload: string }) => {
+    const superseded = job.final ? [] : (sql.supersededJobs.all(job.key) as { id: number }[]).map((row) => row.id);
+    const { id } = sql.insertJob.get(job.key, job.final ? 1 : 0, job.payload, toText(new Date())) as { id: number };
+    return { id, superseded };
+  });
 
   const finishRun = db.transaction((id: number, result: Parameters<Store["finishRun"]>[1]): RunRow => {
     const row = sql.finishRun.get({
@@ -232,6 +244,25 @@ export function openSqliteStore(options: { file: string }): Store {
     async pruneDeliveries(olderThan) {
       assertWritable();
       return sql.pruneDeliveries.run(toText(olderThan)).changes;
+    },
+
+    async addJob(job) {
+      assertWritable();
+      return addJob.immediate(job);
+    },
+
+    async markJobStarted(id) {
+      assertWritable();
+      sql.markJobStarted.run(toText(new Date()), id);
+    },
+
+    async removeJob(id) {
+      assertWritable();
+      sql.removeJob.run(id);
+    },
+
+    async listJobs() {
+      return (sql.listJobs.all() as JobRow[]).map(jobFromRow);
     },
 
     async health(): Promise<StoreHealth> {

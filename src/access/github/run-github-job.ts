@@ -1,0 +1,69 @@
+import type { Probot } from "probot";
+import { githubCodeHost } from "../../adapters/github/github-code-host.js";
+import { githubPullRequestReporter } from "../../adapters/github/github-pull-request-reporter.js";
+import { splitRepository, type Octokit } from "../../adapters/github/octokit-types.js";
+import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
+import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
+import type { JobRunner } from "../../core/ports.js";
+import { applyMergedPullRequest, planPullRequest, releasePullRequestLocks } from "../../core/pull-requests/index.js";
+import { renderUnexpectedError } from "../../render/command-replies.js";
+import type { AppServices } from "./app-services.js";
+
+/**
+ * Runs a queued job: rebuilds the GitHub client from the job's installation (the job is data,
+ * kept across restarts) and hands the pull request to the core. `resumed` means a previous
+ * process stopped in the middle of this job: the reporter then finds the check runs and
+ * deployments it had started, and a merge's apply reports what the stop interrupted.
+ */
+export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
+  return async (payload, { signal, resumed }) => {
+    const job = parseEnvbotJob(payload);
+    const octokit = (await app.auth(job.installation)) as Octokit;
+    if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
+    const log = app.log.child({ delivery: job.delivery, repository: job.pullRequest.repository, number: job.pullRequest.number });
+    try {
+      await runJob(services, job, { octokit, signal, resumed, onOutput: (line) => log.debug(line) });
+    } catch (error) {
+      await reportUnexpectedError(octokit, log, job, error);
+    }
+  };
+}
+
+async function runJob(services: AppServices, job: EnvbotJob, run: { octokit: Octokit; signal: AbortSignal; resumed: boolean; onOutput: (line: string) => void }): Promise<void> {
+  const { octokit, signal, resumed, onOutput } = run;
+  const deps = { ...services.engine, host: githubCodeHost(octokit), queue: services.queue };
+  const pullRequest = job.pullRequest;
+  switch (job.kind) {
+    case "plan-pull-request":
+      await planPullRequest(deps, { pullRequest, only: job.environment, reporter: githubPullRequestReporter({ octokit, pullRequest, resumed }), signal, onOutput });
+      return;
+    case "close-pull-request":
+      if (job.mergeSha === null) {
+        await releasePullRequestLocks(services.engine, pullRequest);
+        return;
+      }
+      await applyMergedPullRequest(deps, {
+        pullRequest,
+        mergeSha: job.mergeSha,
+        resumed,
+        reporter: githubPullRequestReporter({ octokit, pullRequest, mergeSha: job.mergeSha, resumed }),
+        signal,
+        onOutput,
+      });
+      return;
+  }
+}
+
+/**
+ * Something unexpected broke a job: the pull request is told (never only a log line), with where
+ * to look; the error's details stay in the server log.
+ */
+async function reportUnexpectedError(octokit: Octokit, log: Probot["log"], job: EnvbotJob, error: unknown): Promise<void> {
+  log.error({ err: error }, "envbot job failed");
+  try {
+    const { owner, repo } = splitRepository(job.pullRequest.repository);
+    await octokit.rest.issues.createComment({ owner, repo, issue_number: job.pullRequest.number, body: renderUnexpectedError(job.delivery) });
+  } catch (reportError) {
+    log.error({ err: reportError }, "could not report the failure on the pull request");
+  }
+}

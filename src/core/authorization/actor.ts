@@ -1,0 +1,21 @@
+/**
+ * Who asks for an operation, as a typed value: every access path names its actor this way, and
+ * authorization and the records read it, never a string parsed back.
+ */
+export type Actor =
+  /** Someone acting on a pull request: its author pushing, or a commenter's command. */
+  | { kind: "pull-request"; number: number; login: string }
+  | { kind: "cli"; user: string }
+  | { kind: "reconciler" };
+
+/** The actor as run records and people read it: a GitHub login, "cli:USER", "reconciler". */
+export function actorText(actor: Actor): string {
+  switch (actor.kind) {
+    case "pull-request":
+      return actor.login;
+    case "cli":
+      return `cli:${actor.user}`;
+    case "reconciler":
+      return "reconciler";
+  }
+}

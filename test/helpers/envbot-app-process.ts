@@ -1,0 +1,136 @@
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { projectRoot } from "./fixtures.js";
+import { TEST_APP_ID, TEST_PRIVATE_KEY, TEST_WEBHOOK_SECRET } from "./github/test-probot.js";
+
+export interface AppProcess {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  webhookUrl: string;
+  /** Everything the process printed (pino JSON lines). */
+  output(): string;
+  /** GET /api/v1/health/ready's queue: jobs waiting and running. */
+  queueDepth(): Promise<{ queued: number; running: number }>;
+  /**
+   * SIGKILL to the App and every process under it (Terraform runs in a process group of its
+   * own, so killing the App alone would leave it running): as when the machine or container dies.
+   */
+  killAll(): Promise<void>;
+  /** Whether a process under the App runs a command line matching `pattern` (arguments joined by spaces). */
+  runs(pattern: RegExp): boolean;
+  /** SIGTERM, and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The envbot App as `npm start` runs it (node dist/server.js, built by `npm test`), as a process
+ * of its own with its own settings: `env` adds to the GitHub App's test identity, the data
+ * directory and the GitHub it talks to (GHE_HOST, see serveGitHubOverHttp).
+ */
+export async function startAppProcess(env: NodeJS.ProcessEnv): Promise<AppProcess> {
+  const child = spawn(process.execPath, [path.join(projectRoot, "dist", "server.js")], {
+    cwd: projectRoot,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: TEST_PRIVATE_KEY,
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "info",
+      GHE_PROTOCOL: "http",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => void (output += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => void (output += chunk.toString("utf8")));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the App did not start within 30 s:\n${output}`)), 30_000);
+    const look = () => {
+      const match = /envbot listening on (http:\/\/[^"\s]+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on("data", look);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the App exited (${code}) before it listened:\n${output}`));
+    });
+  });
+
+  return {
+    url,
+    webhookUrl: `${url}/api/github/webhooks`,
+    output: () => output,
+    async queueDepth() {
+      const answer = (await (await fetch(`${url}/api/v1/health/ready`)).json()) as { queue: { queued: number; running: number } };
+      return answer.queue;
+    },
+    runs(pattern) {
+      return descendantsOf(child.pid!).some((pid) => {
+        try {
+          return pattern.test(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" "));
+        } catch {
+          return false;
+        }
+      });
+    },
+    async killAll() {
+      for (const pid of [child.pid!, ...descendantsOf(child.pid!)]) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone already
+        }
+      }
+      await exited;
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** Every process under `root`, from /proc (Linux). */
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so read after the last ")".
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** Polls `check` until it holds (or throws after `timeoutMs`, saying what was awaited). */
+export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`still waiting after ${timeoutMs / 1000} s: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
