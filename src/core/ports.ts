@@ -57,8 +57,10 @@ export interface EnvironmentRecord {
   updatedAt: Date;
   /** The expiry the owner was warned about (a later expiry, after an extension, warns again). */
   expiryWarnedFor?: Date;
-  /** The open drift issue, and a fingerprint of the drift it describes. */
-  driftIssue?: number;
+  /**
+   * Set while the environment is known to drift: a fingerprint of the drift last reported (the
+   * reporters find their own issue or message again; the core keeps no GitHub numbers).
+   */
   driftFingerprint?: string;
 }
 
@@ -379,8 +381,8 @@ export interface ReconcileReporter {
   destroyFailed(notice: EnvironmentNotice & { reason: string; details: string }): Promise<void>;
   /** The definition could not be read or validated, so nothing was done (fail safe). */
   definitionUnusable(notice: EnvironmentNotice & { problems: string[] }): Promise<void>;
-  /** Opens the drift issue, or updates `issue`; returns the issue number. */
-  driftFound(report: DriftReport, issue?: number): Promise<{ issue: number }>;
-  /** The drift is gone: comments on and closes the issue. */
-  driftResolved(notice: EnvironmentNotice & { issue: number }): Promise<void>;
+  /** Reports the drift (opens the environment's drift issue, or updates it); says where, for the sweep's log. */
+  driftFound(report: DriftReport): Promise<{ where?: string }>;
+  /** The drift reported earlier is gone: closes what driftFound opened. */
+  driftResolved(notice: EnvironmentNotice): Promise<void>;
 }

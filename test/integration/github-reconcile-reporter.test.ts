@@ -160,48 +160,59 @@ describe("an unusable definition", () => {
 });
 
 describe("drift", () => {
+  /** The issue number in driftFound's "where" ("issue #12"). */
+  const numberIn = (where: string | undefined) => Number(/^issue #(\d+)$/.exec(where ?? "")![1]);
+
   test("one issue per drift: edited when the drift changes, untouched when it does not, closed with a comment when it is gone", async () => {
     const reporter = await startReporter(() => new Date("2026-12-02T08:30:00Z"));
-    const { issue } = await reporter.driftFound(drift("fp-1"));
+    const issue = numberIn((await reporter.driftFound(drift("fp-1"))).where);
     expect(github.openIssues("envbot:drift")).toEqual([expect.objectContaining({ number: issue, title: "envbot: drift in environment checkout" })]);
     expect(github.issue(issue)!.body).toContain("fingerprint=fp-1");
 
-    expect(await reporter.driftFound(drift("fp-2", '"eve"'), issue)).toEqual({ issue });
+    expect(await reporter.driftFound(drift("fp-2", '"eve"'))).toEqual({ where: `issue #${issue}` });
     expect(github.issue(issue)!.body).toContain('`tags.owner: "alice" -> "eve"`');
     const patches = requests("PATCH", `${repoPath}/issues/${issue}`).length;
 
-    expect(await reporter.driftFound(drift("fp-2", '"eve"'), issue)).toEqual({ issue });
+    expect(await reporter.driftFound(drift("fp-2", '"eve"'))).toEqual({ where: `issue #${issue}` });
     expect(requests("PATCH", `${repoPath}/issues/${issue}`)).toHaveLength(patches);
     expect(github.issues).toHaveLength(1);
 
-    await reporter.driftResolved({ ...notice, issue });
+    await reporter.driftResolved(notice);
     expect(github.issue(issue)).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(github.botComments(issue).map((c) => c.body)).toEqual([expect.stringContaining("The drift is gone as of 2026-12-02 08:30 UTC")]);
   });
 
-  test("after a restart (no issue number), the open drift issue is found, even past the first page", async () => {
+  test("after a restart, the open drift issue is found again by its title, even past the first page, and closed when the drift is gone", async () => {
     const first = await startReporter();
-    const { issue } = await first.driftFound(drift("fp-1"));
+    const issue = numberIn((await first.driftFound(drift("fp-1"))).where);
     // 120 newer drift issues of other environments push it to the second page.
     for (let i = 0; i < 120; i++) github.addIssue({ title: `envbot: drift in environment env-${i}`, labels: ["envbot:drift"] });
 
     const restarted = await startReporter();
-    expect(await restarted.driftFound(drift("fp-2", '"eve"'))).toEqual({ issue });
+    expect(await restarted.driftFound(drift("fp-2", '"eve"'))).toEqual({ where: `issue #${issue}` });
     expect(github.issues).toHaveLength(121);
     expect(github.issue(issue)!.body).toContain("fingerprint=fp-2");
     expect(requests("GET", /\/issues\?.*page=2/)).toHaveLength(1);
+
+    await (await startReporter()).driftResolved(notice);
+    expect(github.issue(issue)).toMatchObject({ state: "closed" });
+    expect(github.openIssues("envbot:drift")).toHaveLength(120);
   });
 
-  test("a drift issue a person closed, or one a person wrote, is not taken over: a new one is opened", async () => {
+  test("a drift issue a person closed, or one a person wrote, is not taken over: a new one is opened, and only that one is closed", async () => {
     const reporter = await startReporter();
-    const { issue } = await reporter.driftFound(drift("fp-1"));
+    const issue = numberIn((await reporter.driftFound(drift("fp-1"))).where);
     github.issue(issue)!.state = "closed";
     const human = github.addIssue({ title: "envbot: drift in environment checkout", labels: ["envbot:drift"], body: "mine", user: { login: "octocat", type: "User" } });
 
-    const { issue: reopened } = await reporter.driftFound(drift("fp-1"), issue);
+    const reopened = numberIn((await reporter.driftFound(drift("fp-1"))).where);
     expect([issue, human.number]).not.toContain(reopened);
     expect(github.issue(human.number)!.body).toBe("mine");
     expect(github.issue(reopened)).toMatchObject({ state: "open", labels: ["envbot:drift"] });
+
+    await reporter.driftResolved(notice);
+    expect(github.issue(reopened)!.state).toBe("closed");
+    expect(github.issue(human.number)!.state).toBe("open");
   });
 
   test("a notice for another repository is refused, never written there", async () => {

@@ -24,7 +24,7 @@ export function consoleReconcileReporter(write: (line: string) => void): Reconci
         write(`drift: ${report.environment}: ${r.address} changed outside Terraform${r.attributes.length ? `: ${r.attributes.map((a) => a.path).join(", ")}` : ""}`);
       }
       for (const r of report.pendingInGit) write(`pending: ${report.environment}: ${r.address} would ${r.action} (the definition in Git is not applied)`);
-      return { issue: 0 };
+      return {};
     },
     async driftResolved(n) {
       write(`in sync: ${n.environment}: the drift is gone`);

@@ -4,6 +4,7 @@ import {
   EXPIRY_LABEL,
   RECONCILE_LABEL,
   destroyFailedIssueTitle,
+  driftIssueTitle,
   expiryWarningTitlePrefix,
   renderCleanupPullRequest,
   renderDefinitionUnusableIssue,
@@ -90,16 +91,19 @@ export function githubReconcileReporter(input: { octokit: Octokit; repository: s
       await upsertIssue({ octokit, repository, label: RECONCILE_LABEL, title, body });
     },
 
-    async driftFound(report, issue) {
+    async driftFound(report) {
       check(report);
       const { title, body } = renderDriftIssue(report);
-      const { number } = await upsertIssue({ octokit, repository, label: DRIFT_LABEL, title, body, ...(issue !== undefined ? { known: issue } : {}) });
-      return { issue: number };
+      const { number } = await upsertIssue({ octokit, repository, label: DRIFT_LABEL, title, body });
+      return { where: `issue #${number}` };
     },
 
     async driftResolved(notice) {
       check(notice);
-      await commentAndClose(notice.issue, renderDriftResolvedComment({ environment: notice.environment, at: now() }));
+      // Found again by its title: the core keeps no issue numbers.
+      const title = driftIssueTitle(notice.environment);
+      const comment = renderDriftResolvedComment({ environment: notice.environment, at: now() });
+      for (const issue of await findOpenIssues({ octokit, repository, label: DRIFT_LABEL, matches: (t) => t === title })) await commentAndClose(issue.number, comment);
     },
   };
 }

@@ -78,7 +78,6 @@ export function recordOf(repository: string, environment: Environment, existing:
     expiresAt: kept?.expiresAt,
     lastRunId: existing?.lastRunId,
     expiryWarnedFor: kept?.expiryWarnedFor,
-    driftIssue: existing?.driftIssue,
     driftFingerprint: kept?.driftFingerprint,
   };
 }

@@ -49,23 +49,24 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
     const drifted = new Set(result.cloudDrift.map((r) => r.address));
     const pendingInGit = result.normal.filter((r) => !drifted.has(r.address));
     if (result.cloudDrift.length === 0 && pendingInGit.length === 0) {
-      if (record.driftIssue !== undefined && !input.dryRun) {
-        await input.reporter.driftResolved({ ...notice, issue: record.driftIssue });
-        await deps.store.upsertEnvironment({ ...(await fresh()), driftIssue: undefined, driftFingerprint: undefined });
+      const wasDrifting = record.driftFingerprint !== undefined;
+      if (wasDrifting && !input.dryRun) {
+        await input.reporter.driftResolved(notice);
+        await deps.store.upsertEnvironment({ ...(await fresh()), driftFingerprint: undefined });
         return { environment: record.name, action: "drift-resolved", outcome: "done" };
       }
-      return { environment: record.name, action: record.driftIssue !== undefined ? "drift-resolved" : "in-sync" };
+      return { environment: record.name, action: wasDrifting ? "drift-resolved" : "in-sync" };
     }
 
     const report: DriftReport = { ...notice, cloudDrift: result.cloudDrift, pendingInGit, fingerprint: fingerprintOf(result.cloudDrift, pendingInGit) };
     const detail = describe(report);
     if (input.dryRun) return { environment: record.name, action: "drift", detail };
-    if (record.driftIssue !== undefined && record.driftFingerprint === report.fingerprint) {
-      return { environment: record.name, action: "drift", outcome: "done", detail: `${detail} (issue #${record.driftIssue} unchanged)` };
+    if (record.driftFingerprint === report.fingerprint) {
+      return { environment: record.name, action: "drift", outcome: "done", detail: `${detail} (reported before, unchanged)` };
     }
-    const { issue } = await input.reporter.driftFound(report, record.driftIssue);
-    await deps.store.upsertEnvironment({ ...(await fresh()), driftIssue: issue, driftFingerprint: report.fingerprint });
-    return { environment: record.name, action: "drift", outcome: "done", detail: `${detail} (issue #${issue})` };
+    const { where } = await input.reporter.driftFound(report);
+    await deps.store.upsertEnvironment({ ...(await fresh()), driftFingerprint: report.fingerprint });
+    return { environment: record.name, action: "drift", outcome: "done", detail: where ? `${detail} (${where})` : detail };
 
     // The plans above may have written the record (lastRunId): update the newest one.
     async function fresh() {

@@ -137,4 +137,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX jobs_by_key ON jobs (key, id);
     `,
   },
+  {
+    version: 7,
+    description: "the core keeps no GitHub issue numbers: the reporters find their drift issues again by title",
+    sql: `
+      ALTER TABLE environments DROP COLUMN drift_issue;
+    `,
+  },
 ];

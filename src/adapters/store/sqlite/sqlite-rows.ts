@@ -14,7 +14,6 @@ export interface EnvironmentRow {
   expires_at: string | null;
   last_run_id: number | null;
   expiry_warned_for: string | null;
-  drift_issue: number | null;
   drift_fingerprint: string | null;
   updated_at: string;
 }
@@ -89,7 +88,6 @@ export function environmentFromRow(row: EnvironmentRow): EnvironmentRecord {
     ...(row.expires_at !== null && { expiresAt: new Date(row.expires_at) }),
     ...(row.last_run_id !== null && { lastRunId: row.last_run_id }),
     ...(row.expiry_warned_for !== null && { expiryWarnedFor: new Date(row.expiry_warned_for) }),
-    ...(row.drift_issue !== null && { driftIssue: row.drift_issue }),
     ...(row.drift_fingerprint !== null && { driftFingerprint: row.drift_fingerprint }),
     updatedAt: new Date(row.updated_at),
   };

@@ -46,9 +46,9 @@ export function openSqliteStore(options: { file: string }): Store {
   const sql = {
     upsertEnvironment: db.prepare(`
       INSERT INTO environments (repository, name, template, owner, status, created_at, first_applied_at, expires_at, last_run_id, updated_at,
-                                expiry_warned_for, drift_issue, drift_fingerprint)
+                                expiry_warned_for, drift_fingerprint)
       VALUES (@repository, @name, @template, @owner, @status, @now, @firstAppliedAt, @expiresAt, @lastRunId, @now,
-              @expiryWarnedFor, @driftIssue, @driftFingerprint)
+              @expiryWarnedFor, @driftFingerprint)
       ON CONFLICT (repository, name) DO UPDATE SET
         template = excluded.template,
         owner = excluded.owner,
@@ -58,7 +58,6 @@ export function openSqliteStore(options: { file: string }): Store {
         last_run_id = excluded.last_run_id,
         updated_at = excluded.updated_at,
         expiry_warned_for = excluded.expiry_warned_for,
-        drift_issue = excluded.drift_issue,
         drift_fingerprint = excluded.drift_fingerprint
       RETURNING *`),
     getEnvironment: db.prepare("SELECT * FROM environments WHERE repository = ? AND name = ?"),
@@ -151,7 +150,6 @@ export function openSqliteStore(options: { file: string }): Store {
         expiresAt: toText(record.expiresAt),
         lastRunId: record.lastRunId ?? null,
         expiryWarnedFor: toText(record.expiryWarnedFor),
-        driftIssue: record.driftIssue ?? null,
         driftFingerprint: record.driftFingerprint ?? null,
         now: toText(new Date()),
       }) as EnvironmentRow;
