@@ -64,6 +64,9 @@ export interface EnvironmentRecord {
   driftFingerprint?: string;
 }
 
+/** Which environment, and the fields one writer sets (see Store.upsertEnvironment). */
+export type EnvironmentChange = Pick<EnvironmentRecord, "repository" | "name"> & Partial<Omit<EnvironmentRecord, "repository" | "name" | "createdAt" | "updatedAt">>;
+
 export type RunKind = "plan" | "apply" | "destroy" | "drift";
 /** "interrupted": the process that ran it stopped (a crash, a kill) while Terraform ran. */
 export type RunOutcome = "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
@@ -116,8 +119,13 @@ export type LeaseResult = { acquired: true; lease: LeaseRecord } | { acquired: f
 
 /** Everything envbot records, and the embedded queue's jobs (see JobStore). */
 export interface Store extends JobStore {
-  /** Creates the record or updates the given fields; createdAt is kept from the first call. */
-  upsertEnvironment(record: Omit<EnvironmentRecord, "createdAt" | "updatedAt">): Promise<EnvironmentRecord>;
+  /**
+   * Creates the record (template, owner and status are then required) or changes exactly the
+   * fields given: a field left out keeps what another writer put there, one given as undefined
+   * is cleared. createdAt is kept from the first call. Never read a record, change it and write
+   * it all back: give only what this writer decides.
+   */
+  upsertEnvironment(change: EnvironmentChange): Promise<EnvironmentRecord>;
   getEnvironment(repository: string, name: string): Promise<EnvironmentRecord | undefined>;
   /** Sorted by repository, then name. */
   listEnvironments(repository?: string): Promise<EnvironmentRecord[]>;
@@ -250,11 +258,6 @@ export class SecretUnavailableError extends Error {
 // Code host (GitHub) and the reports a pull request gets.
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
-
-/** Whether a permission lets its holder push: who may run commands and have their templates run. */
-export function canWrite(permission: Permission): boolean {
-  return permission === "admin" || permission === "maintain" || permission === "write";
-}
 
 export interface ChangedFile {
   path: string;

@@ -38,7 +38,7 @@ export const driftSweepBenchmark: Benchmark = {
       const deps = engineFromSettings(readSettings(env, root), env);
       const files = localRepoFiles(repo);
       const report = await validateEnvironments({ repo: files, now: new Date() });
-      const context: OperationContext = { repository: repo, actor: "bench", templateFiles: files, config: report.config };
+      const context: OperationContext = { repository: repo, actor: { kind: "cli", user: "bench" }, templateFiles: files, config: report.config };
       for (const environment of report.environments) {
         const planned = await planEnvironment(deps, context, environment);
         if (!planned.ok || !(await applyPlan(deps, context, environment, planned)).ok) throw new Error(`setup: ${environment.name} did not apply`);

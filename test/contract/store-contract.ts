@@ -62,12 +62,41 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getEnvironment(REPO, "checkout")).toStrictEqual(updated);
       });
 
-      test("the record written is exactly the record given: an optional field left out is cleared", async () => {
-        await store.upsertEnvironment(checkout({ status: "active", expiresAt: new Date("2026-12-01T00:00:00Z") }));
-        const updated = await store.upsertEnvironment(checkout({ status: "active" }));
+      test("a change sets exactly the fields given: one left out is kept, one given as undefined is cleared", async () => {
+        const expiresAt = new Date("2026-12-01T00:00:00Z");
+        await store.upsertEnvironment(checkout({ status: "active", expiresAt, driftFingerprint: "fp-1" }));
+        const kept = await store.upsertEnvironment({ repository: REPO, name: "checkout", status: "expiring" });
+        expect(kept).toMatchObject({ status: "expiring", template: "sandbox", expiresAt, driftFingerprint: "fp-1" });
 
-        expect(updated).not.toHaveProperty("expiresAt");
-        expect(await store.getEnvironment(REPO, "checkout")).not.toHaveProperty("expiresAt");
+        const cleared = await store.upsertEnvironment({ repository: REPO, name: "checkout", driftFingerprint: undefined });
+        expect(cleared).not.toHaveProperty("driftFingerprint");
+        expect(await store.getEnvironment(REPO, "checkout")).toMatchObject({ status: "expiring", expiresAt });
+      });
+
+      test("an environment is not created without its template, owner and status", async () => {
+        await expect(store.upsertEnvironment({ repository: REPO, name: "ghost", driftFingerprint: "fp" })).rejects.toThrow("without template, owner, status");
+        expect(await store.getEnvironment(REPO, "ghost")).toBeUndefined();
+      });
+
+      test("concurrent writers of different fields never undo each other's changes", async () => {
+        await store.upsertEnvironment(checkout({ status: "active" }));
+        // An apply moving the status, the drift sweep marking drift and the expiry sweep warning,
+        // all at once and each from what it read before the others wrote.
+        const writes = Array.from({ length: 30 }, (_, i) =>
+          i % 3 === 0
+            ? store.upsertEnvironment({ repository: REPO, name: "checkout", status: "applying" })
+            : i % 3 === 1
+              ? store.upsertEnvironment({ repository: REPO, name: "checkout", driftFingerprint: "fp-drift" })
+              : store.upsertEnvironment({ repository: REPO, name: "checkout", expiryWarnedFor: new Date("2026-12-03T00:00:00Z") }),
+        );
+        await Promise.all(writes);
+        expect(await store.getEnvironment(REPO, "checkout")).toMatchObject({
+          status: "applying",
+          driftFingerprint: "fp-drift",
+          expiryWarnedFor: new Date("2026-12-03T00:00:00Z"),
+          template: "sandbox",
+          owner: "@acme/payments",
+        });
       });
 
       test("environments are listed by repository, then name, and can be limited to one repository", async () => {

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Probot } from "probot";
@@ -9,7 +8,6 @@ import { KnownSecrets } from "../../src/core/secrets/known-secrets.js";
 import { engineFromSettings } from "../../src/engine-from-settings.js";
 import type { AppServices } from "../../src/access/github/app-services.js";
 import { readSettings } from "../../src/settings.js";
-import { fixturePath, projectRoot } from "./fixtures.js";
 import { FakeGitHub } from "./github/fake-github.js";
 import { enterpriseServer } from "./github/github-mock.js";
 import { createTestProbot } from "./github/test-probot.js";
@@ -71,23 +69,4 @@ export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enter
   };
 }
 
-/** A stable 40-hex commit id for a name. */
-export function sha(name: string): string {
-  return createHash("sha1").update(name).digest("hex");
-}
-
-/** The starter environments repository (plus fixture templates) as a file tree. */
-export async function starterRepository(extraTemplates: string[] = []): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const add = async (dir: string, prefix: string) => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory()) await add(full, relative);
-      else files[relative] = await readFile(full, "utf8");
-    }
-  };
-  await add(path.join(projectRoot, "environments-template"), "");
-  for (const template of extraTemplates) await add(fixturePath("templates", template), `templates/${template}`);
-  return files;
-}
+export { sha, starterRepository } from "./fixtures.js";

@@ -1,3 +1,4 @@
+import type { Actor } from "../../core/authorization/actor.js";
 import os from "node:os";
 import { recoverInterruptedRuns, type EngineDeps } from "../../core/engine/index.js";
 import { engineFromSettings } from "../../engine-from-settings.js";
@@ -18,10 +19,10 @@ export async function localEngine(
   env: NodeJS.ProcessEnv,
   cwd: string,
   tell: (line: string) => void,
-): Promise<{ deps: EngineDeps; settings: Settings; actor: string }> {
+): Promise<{ deps: EngineDeps; settings: Settings; actor: Actor }> {
   const settings = readSettings(env, cwd);
   const deps = engineFromSettings(settings, env);
   for (const run of await recoverInterruptedRuns(deps)) tell(`envbot: ${formatInterruptedRun(run)}`);
-  return { deps, settings, actor: `cli:${env.USER || os.userInfo().username}` };
+  return { deps, settings, actor: { kind: "cli", user: env.USER || os.userInfo().username } };
 }
 

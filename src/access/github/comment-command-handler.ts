@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import { githubCodeHost } from "../../adapters/github/github-code-host.js";
-import { canWrite } from "../../core/ports.js";
+import { authorize } from "../../core/authorization/authorize.js";
 import { queuedJob } from "../../core/jobs/envbot-job.js";
 import { parseCommentCommand, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderCommandOnClosedPullRequest, renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../../render/command-replies.js";
@@ -19,8 +19,11 @@ export function registerCommentCommandHandler(app: Probot, services: AppServices
 
     const host = githubCodeHost(context.octokit);
     const login = comment.user?.login ?? "ghost";
-    const permission = await host.permissionOf(repository.full_name, login);
-    if (!canWrite(permission)) {
+    const actor = { kind: "pull-request" as const, number: issue.number, login };
+    const action = command.kind === "unlock" ? "unlock" : "plan";
+    const decision = await authorize(actor, action, { repository: repository.full_name, name: command.kind === "unknown" ? undefined : command.environment }, host);
+    if (!decision.allowed) {
+      const permission = decision.reason === "needs-write" ? decision.permission : "none";
       await context.octokit.rest.issues.createComment(context.issue({ body: renderCommandRefusal({ login, repository: repository.full_name, permission }) }));
       return;
     }

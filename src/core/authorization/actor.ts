@@ -4,7 +4,7 @@
  */
 export type Actor =
   /** Someone acting on a pull request: its author pushing, or a commenter's command. */
-  | { kind: "pull-request"; number: number; login: string }
+  | { kind: "pull-request"; number: number; login: string; /** The pull request's head is a fork. */ fork?: boolean }
   | { kind: "cli"; user: string }
   | { kind: "reconciler" };
 

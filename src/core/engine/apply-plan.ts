@@ -1,3 +1,4 @@
+import { actorText } from "../authorization/actor.js";
 import type { Environment } from "../environment/index.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure } from "./describe-failure.js";
@@ -31,7 +32,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     environment: environment.name,
     kind: destroying ? "destroy" : "apply",
     commit: context.commit,
-    actor: context.actor,
+    actor: actorText(context.actor),
   });
 
   let redact = (text: string) => text;
@@ -50,7 +51,8 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
         : {
             ...base,
             status: "active",
-            firstAppliedAt: base.firstAppliedAt ?? planned.basis,
+            // ttl counts from the first apply; after a destroy, from the next one.
+            firstAppliedAt: (existing?.status === "destroyed" ? undefined : existing?.firstAppliedAt) ?? planned.basis,
             expiresAt: planned.expiresAt,
             lastRunId: finished.id,
           },

@@ -1,3 +1,4 @@
+import type { Actor } from "../authorization/actor.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
 import type { RepoFiles, SecretProvider, Store, TerraformRunner } from "../ports.js";
 import type { KnownSecrets } from "../secrets/known-secrets.js";
@@ -21,8 +22,8 @@ export interface OperationContext {
   /** "owner/name", or a local checkout's absolute path. */
   repository: string;
   commit?: string;
-  /** A GitHub login, "cli:<user>" or "reconciler". */
-  actor: string;
+  /** Who asks: recorded with the run (as actorText) and named on the lease. */
+  actor: Actor;
   /** Where the template is read from (the trust model picks the revision). */
   templateFiles: RepoFiles;
   config: ResolvedConfig;

@@ -1,3 +1,4 @@
+import { actorText } from "../authorization/actor.js";
 import type { Environment } from "../environment/index.js";
 import type { LeaseRecord, RunKind, RunRecord, Store } from "../ports.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
@@ -76,7 +77,7 @@ export async function leasedOperation<T extends { ok: boolean }>(
       {
         repository: context.repository,
         environment: environment.name,
-        holder: `${context.actor} ${kind}`,
+        holder: `${actorText(context.actor)} ${kind}`,
         signal: context.signal,
         maxWaitMs: deps.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS,
         ttlMs: deps.leaseTtlMs,
@@ -86,7 +87,7 @@ export async function leasedOperation<T extends { ok: boolean }>(
     );
   } catch (error) {
     if (!(error instanceof EnvironmentBusyError)) throw error;
-    const started = await deps.store.startRun({ repository: context.repository, environment: environment.name, kind, commit: context.commit, actor: context.actor });
+    const started = await deps.store.startRun({ repository: context.repository, environment: environment.name, kind, commit: context.commit, actor: actorText(context.actor) });
     const run = await deps.store.finishRun(started.id, { outcome: "failed", error: error.message });
     return { ok: false, run, reason: error.message, details: "" };
   }

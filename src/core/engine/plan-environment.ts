@@ -1,7 +1,8 @@
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
-import type { EnvironmentRecord, RunKind } from "../ports.js";
+import type { EnvironmentChange, EnvironmentRecord, RunKind } from "../ports.js";
 import type { Redact } from "../secrets/redactor.js";
+import { actorText } from "../authorization/actor.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
@@ -26,7 +27,7 @@ export async function planEnvironment(
 async function planLeased(deps: EngineDeps, context: OperationContext, environment: Environment, mode: PlanMode, runKind: RunKind): Promise<PlanOutcome> {
   const { store, terraform, now } = deps;
   const existing = await store.getEnvironment(context.repository, environment.name);
-  const run = await store.startRun({ repository: context.repository, environment: environment.name, kind: runKind, commit: context.commit, actor: context.actor });
+  const run = await store.startRun({ repository: context.repository, environment: environment.name, kind: runKind, commit: context.commit, actor: actorText(context.actor) });
 
   let redact: Redact = (text) => text;
   try {
@@ -63,21 +64,11 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
 }
 
 /**
- * The record to write for `environment`: what the store had (reconciler marks included), with
- * the definition's current template and owner. A destroyed environment starts afresh.
+ * What a plan or apply of `environment` writes besides its status: the definition's current
+ * template and owner. A destroyed environment starts afresh: its earlier marks are cleared.
+ * Everything else stays as other writers (the reconciler) left it.
  */
-export function recordOf(repository: string, environment: Environment, existing: EnvironmentRecord | undefined): Omit<EnvironmentRecord, "createdAt" | "updatedAt"> {
-  const kept = existing && existing.status !== "destroyed" ? existing : undefined;
-  return {
-    repository,
-    name: environment.name,
-    template: environment.template.name,
-    owner: environment.owner,
-    status: existing?.status ?? "planned",
-    firstAppliedAt: kept?.firstAppliedAt,
-    expiresAt: kept?.expiresAt,
-    lastRunId: existing?.lastRunId,
-    expiryWarnedFor: kept?.expiryWarnedFor,
-    driftFingerprint: kept?.driftFingerprint,
-  };
+export function recordOf(repository: string, environment: Environment, existing: EnvironmentRecord | undefined): EnvironmentChange {
+  const afresh = existing?.status === "destroyed" ? { firstAppliedAt: undefined, expiresAt: undefined, expiryWarnedFor: undefined, driftFingerprint: undefined } : {};
+  return { repository, name: environment.name, template: environment.template.name, owner: environment.owner, ...afresh };
 }

@@ -41,9 +41,8 @@ export async function closeInterruptedRun(deps: RecoveryDeps, run: RunRecord): P
   const finished = await store.finishRun(run.id, { outcome: "interrupted", error: interruptedReason(run, lock) });
   const record = await store.getEnvironment(run.repository, run.environment);
   if (record && (record.status === "applying" || record.status === "destroying")) {
-    const { createdAt: _created, updatedAt: _updated, ...kept } = record;
-    const firstAppliedAt = record.firstAppliedAt ?? (run.kind === "apply" ? wholeSeconds(run.startedAt) : undefined);
-    await store.upsertEnvironment({ ...kept, status: "failed", firstAppliedAt, lastRunId: finished.id });
+    const firstApplied = record.firstAppliedAt === undefined && run.kind === "apply" ? { firstAppliedAt: wholeSeconds(run.startedAt) } : {};
+    await store.upsertEnvironment({ repository: run.repository, name: run.environment, status: "failed", ...firstApplied, lastRunId: finished.id });
   }
   return finished;
 }

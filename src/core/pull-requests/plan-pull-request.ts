@@ -2,7 +2,8 @@ import type { ResolvedConfig } from "../config/repository-config.js";
 import { planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
-import { canWrite, sameLockHolder, type RepoFiles } from "../ports.js";
+import { authorize } from "../authorization/authorize.js";
+import { sameLockHolder, type RepoFiles } from "../ports.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
@@ -43,7 +44,8 @@ export async function planPullRequest(
   // Trust model: definitions are data and come from the head; Terraform code runs only from the
   // head when the head is this repository and its author may write to it. Only such a pull
   // request may hold an environment's lock: one from a fork or a reader cannot block writers.
-  const trusted = pr.headRepository === pr.repository && canWrite(await host.permissionOf(pr.repository, pr.author));
+  const author = { kind: "pull-request" as const, number: pr.number, login: pr.author, fork: pr.headRepository !== pr.repository };
+  const trusted = (await authorize(author, "run-head-templates", { repository: pr.repository }, host)).allowed;
   const templates = trusted ? head : defaultBranch;
 
   const applied = changes.filter((c) => c.effect === "apply");
@@ -104,7 +106,7 @@ async function planOne(
   }
   await job.reporter.planStarted(environment.name);
   const mode: PlanMode = change.effect === "destroy" ? "destroy" : "normal";
-  const context = { repository: pr.repository, commit: pr.headSha, actor: pr.author, templateFiles: input.templateFiles, config: input.config, signal: job.signal, onOutput: job.onOutput };
+  const context = { repository: pr.repository, commit: pr.headSha, actor: { kind: "pull-request" as const, number: pr.number, login: pr.author }, templateFiles: input.templateFiles, config: input.config, signal: job.signal, onOutput: job.onOutput };
   const outcome = await deps.queue.exclusive(environmentKey(pr.repository, environment.name), () => planEnvironment(deps, context, environment, mode));
   if (job.signal?.aborted) return { kind: "superseded", environment: environment.name, file: change.file };
   if (!outcome.ok) {

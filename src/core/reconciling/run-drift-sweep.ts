@@ -52,7 +52,7 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
       const wasDrifting = record.driftFingerprint !== undefined;
       if (wasDrifting && !input.dryRun) {
         await input.reporter.driftResolved(notice);
-        await deps.store.upsertEnvironment({ ...(await fresh()), driftFingerprint: undefined });
+        await deps.store.upsertEnvironment({ repository, name: record.name, driftFingerprint: undefined });
         return { environment: record.name, action: "drift-resolved", outcome: "done" };
       }
       return { environment: record.name, action: wasDrifting ? "drift-resolved" : "in-sync" };
@@ -65,13 +65,8 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
       return { environment: record.name, action: "drift", outcome: "done", detail: `${detail} (reported before, unchanged)` };
     }
     const { where } = await input.reporter.driftFound(report);
-    await deps.store.upsertEnvironment({ ...(await fresh()), driftFingerprint: report.fingerprint });
+    await deps.store.upsertEnvironment({ repository, name: record.name, driftFingerprint: report.fingerprint });
     return { environment: record.name, action: "drift", outcome: "done", detail: where ? `${detail} (${where})` : detail };
-
-    // The plans above may have written the record (lastRunId): update the newest one.
-    async function fresh() {
-      return (await deps.store.getEnvironment(repository, record.name)) ?? record;
-    }
   }
 }
 

@@ -1,10 +1,11 @@
+import type { Actor } from "../authorization/actor.js";
 import { applyPlan, planEnvironment, type OperationContext } from "../engine/index.js";
 import { environmentKey } from "../pull-requests/pull-request-deps.js";
 import { loadAppliedEnvironments } from "./load-applied-environments.js";
 import { planExpiryActions, type ExpiryAction } from "./plan-expiry-actions.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
 
-export const RECONCILER_ACTOR = "reconciler";
+export const RECONCILER_ACTOR: Actor = { kind: "reconciler" };
 
 /** Warns owners ahead of expiry, destroys expired environments, reports what it cannot do. */
 export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
@@ -31,7 +32,7 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
       case "warn": {
         const expiresAt = new Date(entry.expiresAt!);
         await reporter.expiryWarning({ ...notice, expiresAt });
-        await deps.store.upsertEnvironment({ ...record, status: record.status === "active" ? "expiring" : record.status, expiryWarnedFor: expiresAt });
+        await deps.store.upsertEnvironment({ repository, name: record.name, ...(record.status === "active" ? { status: "expiring" as const } : {}), expiryWarnedFor: expiresAt });
         return { ...entry, outcome: "done" };
       }
       case "destroy": {
@@ -45,7 +46,7 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
         };
         const outcome = deps.queue ? await deps.queue.exclusive(environmentKey(repository, record.name), destroy) : await destroy();
         if (!outcome.ok) {
-          await deps.store.upsertEnvironment({ ...(await deps.store.getEnvironment(repository, record.name))!, status: "failed" });
+          await deps.store.upsertEnvironment({ repository, name: record.name, status: "failed" });
           await reporter.destroyFailed({ ...notice, reason: outcome.reason, details: outcome.details });
           return { ...entry, outcome: "failed", detail: outcome.reason };
         }
@@ -55,7 +56,7 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
       case "none": {
         // Warned, then extended (a new ttl or expiresAt): no longer expiring.
         const extended = record.status === "expiring" && entry.expiresAt !== undefined && record.expiryWarnedFor?.toISOString() !== entry.expiresAt;
-        if (extended) await deps.store.upsertEnvironment({ ...record, status: "active" });
+        if (extended) await deps.store.upsertEnvironment({ repository, name: record.name, status: "active" });
         return entry;
       }
       default:

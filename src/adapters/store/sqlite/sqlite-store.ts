@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { StoreUnavailableError, sameLockHolder, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
+import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
 import { environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
@@ -44,21 +44,25 @@ export function openSqliteStore(options: { file: string }): Store {
   };
 
   const sql = {
-    upsertEnvironment: db.prepare(`
+    insertEnvironment: db.prepare(`
       INSERT INTO environments (repository, name, template, owner, status, created_at, first_applied_at, expires_at, last_run_id, updated_at,
                                 expiry_warned_for, drift_fingerprint)
       VALUES (@repository, @name, @template, @owner, @status, @now, @firstAppliedAt, @expiresAt, @lastRunId, @now,
               @expiryWarnedFor, @driftFingerprint)
-      ON CONFLICT (repository, name) DO UPDATE SET
-        template = excluded.template,
-        owner = excluded.owner,
-        status = excluded.status,
-        first_applied_at = excluded.first_applied_at,
-        expires_at = excluded.expires_at,
-        last_run_id = excluded.last_run_id,
-        updated_at = excluded.updated_at,
-        expiry_warned_for = excluded.expiry_warned_for,
-        drift_fingerprint = excluded.drift_fingerprint
+      RETURNING *`),
+    // Each field changes only when its set_ flag says the writer gave it.
+    patchEnvironment: db.prepare(`
+      UPDATE environments SET
+        template = CASE WHEN @set_template THEN @template ELSE template END,
+        owner = CASE WHEN @set_owner THEN @owner ELSE owner END,
+        status = CASE WHEN @set_status THEN @status ELSE status END,
+        first_applied_at = CASE WHEN @set_firstAppliedAt THEN @firstAppliedAt ELSE first_applied_at END,
+        expires_at = CASE WHEN @set_expiresAt THEN @expiresAt ELSE expires_at END,
+        last_run_id = CASE WHEN @set_lastRunId THEN @lastRunId ELSE last_run_id END,
+        expiry_warned_for = CASE WHEN @set_expiryWarnedFor THEN @expiryWarnedFor ELSE expiry_warned_for END,
+        drift_fingerprint = CASE WHEN @set_driftFingerprint THEN @driftFingerprint ELSE drift_fingerprint END,
+        updated_at = @now
+      WHERE repository = @repository AND name = @name
       RETURNING *`),
     getEnvironment: db.prepare("SELECT * FROM environments WHERE repository = ? AND name = ?"),
     listEnvironments: db.prepare("SELECT * FROM environments ORDER BY repository, name"),
@@ -122,6 +126,16 @@ export function openSqliteStore(options: { file: string }): Store {
     return row;
   });
 
+  // Patch or create in one transaction: no other writer's change can fall between the two.
+  const upsertEnvironment = db.transaction((change: EnvironmentChange): EnvironmentRow => {
+    const params = environmentParams(change);
+    const patched = sql.patchEnvironment.get(params) as EnvironmentRow | undefined;
+    if (patched) return patched;
+    const missing = (["template", "owner", "status"] as const).filter((field) => change[field] === undefined);
+    if (missing.length > 0) throw new Error(`cannot record environment ${change.repository}:${change.name} for the first time without ${missing.join(", ")}`);
+    return sql.insertEnvironment.get(params) as EnvironmentRow;
+  });
+
   // The insert either takes the free lock or does nothing; reading it back in the same
   // transaction tells whether we now hold it, with no window for another connection between.
   const acquireLock = db.transaction((repository: string, environment: string, holder: string): LockRow => {
@@ -138,22 +152,9 @@ export function openSqliteStore(options: { file: string }): Store {
   });
 
   return {
-    async upsertEnvironment(record) {
+    async upsertEnvironment(change) {
       assertWritable();
-      const row = sql.upsertEnvironment.get({
-        repository: record.repository,
-        name: record.name,
-        template: record.template,
-        owner: record.owner,
-        status: record.status,
-        firstAppliedAt: toText(record.firstAppliedAt),
-        expiresAt: toText(record.expiresAt),
-        lastRunId: record.lastRunId ?? null,
-        expiryWarnedFor: toText(record.expiryWarnedFor),
-        driftFingerprint: record.driftFingerprint ?? null,
-        now: toText(new Date()),
-      }) as EnvironmentRow;
-      return environmentFromRow(row);
+      return environmentFromRow(upsertEnvironment.immediate(change));
     },
 
     async getEnvironment(repository, name) {
@@ -272,6 +273,19 @@ export function openSqliteStore(options: { file: string }): Store {
       db.close();
     },
   };
+}
+
+const ENVIRONMENT_FIELDS = ["template", "owner", "status", "firstAppliedAt", "expiresAt", "lastRunId", "expiryWarnedFor", "driftFingerprint"] as const;
+
+/** The statement parameters of a change: each field's value, and whether the writer gave it. */
+function environmentParams(change: EnvironmentChange): Record<string, string | number | null> {
+  const params: Record<string, string | number | null> = { repository: change.repository, name: change.name, now: toText(new Date()) };
+  for (const field of ENVIRONMENT_FIELDS) {
+    const value = change[field];
+    params[field] = value === undefined ? null : value instanceof Date ? toText(value) : value;
+    params[`set_${field}`] = Object.hasOwn(change, field) ? 1 : 0;
+  }
+  return params;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "./plan-summary.js";
+import type { OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "../../core/planning/index.js";
 
 /**
  * What `terraform plan -json` streams (Terraform's machine-readable UI, version 1.x): enough for

@@ -1,4 +1,4 @@
-import { needsAttributeDetail, parsePlanStream, summarizePlanStream } from "../../../src/core/planning/index.js";
+import { needsAttributeDetail, parsePlanStream, summarizePlanStream } from "../../../src/adapters/terraform/summarize-plan-stream.js";
 
 // Lines as `terraform plan -json` (Terraform 1.11, UI 1.2) prints them, trimmed to the fields read.
 const line = (value: object) => JSON.stringify({ "@level": "info", "@module": "terraform.ui", ...value });

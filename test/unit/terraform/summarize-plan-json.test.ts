@@ -1,4 +1,4 @@
-import { summarizePlanJson } from "../../../src/core/planning/index.js";
+import { summarizePlanJson } from "../../../src/adapters/terraform/summarize-plan-json.js";
 
 // Shapes as `terraform show -json` (format 1.2, Terraform 1.11) prints them.
 const bucket = "module.environment.aws_s3_bucket.site";

@@ -1,4 +1,4 @@
-import type { AttributeChange, OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "./plan-summary.js";
+import type { AttributeChange, OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "../../core/planning/index.js";
 
 /** The parts of `terraform show -json PLANFILE` we read (format_version 1.x). */
 interface PlanJson {

@@ -1,0 +1,40 @@
+import type { ChangedFile, CodeHost, Permission, RepoFiles } from "../../../src/core/ports.js";
+
+/**
+ * A CodeHost without GitHub, for orchestration tests: commits (and branches) as file maps, the
+ * changed files of pull requests, and permissions by login.
+ */
+export class InMemoryCodeHost implements CodeHost {
+  readonly commits = new Map<string, Record<string, string>>();
+  readonly changedFiles = new Map<number, ChangedFile[]>();
+  readonly permissions = new Map<string, Permission>();
+
+  async listChangedFiles(_repository: string, number: number): Promise<ChangedFile[]> {
+    return this.changedFiles.get(number) ?? [];
+  }
+
+  filesAt(_repository: string, ref: string): RepoFiles {
+    const files = () => {
+      const found = this.commits.get(ref);
+      if (!found) throw new Error(`no commit ${ref}`);
+      return found;
+    };
+    return {
+      async readFile(path, maxBytes) {
+        const text = files()[path];
+        if (text === undefined) return undefined;
+        const bytes = new TextEncoder().encode(text);
+        return { size: bytes.length, bytes: bytes.length > maxBytes ? new Uint8Array() : bytes };
+      },
+      async listDirectory(path) {
+        const prefix = path === "" ? "" : `${path.replace(/\/$/, "")}/`;
+        const names = new Set(Object.keys(files()).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split("/")[0]!));
+        return names.size === 0 ? undefined : [...names].sort();
+      },
+    };
+  }
+
+  async permissionOf(_repository: string, login: string): Promise<Permission> {
+    return this.permissions.get(login) ?? "none";
+  }
+}

@@ -1,0 +1,46 @@
+import { authorize, type AccessPolicy } from "../../../src/core/authorization/authorize.js";
+import type { Permission } from "../../../src/core/ports.js";
+
+const REPO = "acme/environments";
+
+/** Permissions as GitHub would answer them, per login; asked questions are recorded. */
+function policy(permissions: Record<string, Permission>): AccessPolicy & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async permissionOf(repository, login) {
+      asked.push(`${repository} ${login}`);
+      return permissions[login] ?? "none";
+    },
+  };
+}
+
+const pr = (login: string, fork = false) => ({ kind: "pull-request" as const, number: 7, login, fork });
+
+describe("authorize: one rule set for every access path", () => {
+  test("on a pull request, writers (write, maintain, admin) may plan and unlock; readers and strangers are refused with their permission", async () => {
+    const rules = policy({ alice: "write", mia: "maintain", ada: "admin", rita: "read", tom: "triage" });
+    for (const login of ["alice", "mia", "ada"]) {
+      expect(await authorize(pr(login), "plan", { repository: REPO, name: "checkout" }, rules)).toEqual({ allowed: true });
+      expect(await authorize(pr(login), "unlock", { repository: REPO }, rules)).toEqual({ allowed: true });
+    }
+    expect(await authorize(pr("rita"), "plan", { repository: REPO }, rules)).toEqual({ allowed: false, reason: "needs-write", permission: "read" });
+    expect(await authorize(pr("tom"), "unlock", { repository: REPO }, rules)).toEqual({ allowed: false, reason: "needs-write", permission: "triage" });
+    expect(await authorize(pr("nobody"), "plan", { repository: REPO }, rules)).toEqual({ allowed: false, reason: "needs-write", permission: "none" });
+    expect(rules.asked).toContain(`${REPO} rita`);
+  });
+
+  test("a pull request's own Terraform code runs only for a writer's same-repository head, never a fork's", async () => {
+    const rules = policy({ alice: "admin", rita: "read" });
+    expect(await authorize(pr("alice"), "run-head-templates", { repository: REPO }, rules)).toEqual({ allowed: true });
+    expect(await authorize(pr("alice", true), "run-head-templates", { repository: REPO }, rules)).toEqual({ allowed: false, reason: "fork" });
+    expect(await authorize(pr("rita"), "run-head-templates", { repository: REPO }, rules)).toMatchObject({ allowed: false, reason: "needs-write" });
+  });
+
+  test("the CLI's user and the reconciler act without asking GitHub", async () => {
+    const rules = policy({});
+    expect(await authorize({ kind: "cli", user: "alice" }, "destroy", { repository: "/home/alice/envs", name: "sandbox" }, rules)).toEqual({ allowed: true });
+    expect(await authorize({ kind: "reconciler" }, "destroy", { repository: REPO, name: "checkout" }, rules)).toEqual({ allowed: true });
+    expect(rules.asked).toEqual([]);
+  });
+});
