@@ -1,5 +1,7 @@
 import { DEFAULT_LEASE_TTL_MS, recoverInterruptedRuns } from "./core/engine/index.js";
 import { githubJobRunner } from "./access/github/run-github-job.js";
+import { logSubscriber } from "./adapters/notify/log-subscriber.js";
+import { startOutboxRelay } from "./adapters/outbox/outbox-relay.js";
 import { formatInterruptedRun } from "./render/plan-text.js";
 import type { Probot } from "probot";
 import { inProcessQueue } from "./adapters/queue/in-process-queue.js";
@@ -28,6 +30,11 @@ export function createEnvbotApp(services?: AppServices) {
 /** The app on the adapters its settings name, with the reconcile schedules; server.ts runs it. */
 export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.ProcessEnv): AppServices {
   const services = servicesFromSettings(app, settings, env);
+  services.events = startOutboxRelay({
+    outbox: services.engine.store,
+    subscribers: [logSubscriber(app.log)],
+    onError: (error, event, subscriber) => app.log.error({ err: error, event: event.id, subscriber }, "could not deliver an envbot event; it is offered again later"),
+  });
   registerHandlers(app, services);
   startScheduledSweeps(app, services, settings.concurrency);
   watchInterruptedRuns(app, services);

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const { server, probot, services } = await startServer();
   const stop = () => {
     probot.log.info("envbot stopping");
+    services.events?.stop();
     server.close();
     void services.engine.store.close().finally(() => process.exit(0));
   };

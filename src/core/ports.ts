@@ -1,3 +1,4 @@
+import type { DomainEvent, OutboxEntry } from "./events/domain-event.js";
 import type { ResolvedConfig } from "./config/repository-config.js";
 import type { Environment } from "./environment/environment.js";
 import type { LockHolder } from "./locking/lock-holder.js";
@@ -117,24 +118,28 @@ export interface LeaseRecord {
 
 export type LeaseResult = { acquired: true; lease: LeaseRecord } | { acquired: false; heldBy: LeaseRecord };
 
-/** Everything envbot records, and the embedded queue's jobs (see JobStore). */
-export interface Store extends JobStore {
+/** Everything envbot records, the embedded queue's jobs (JobStore) and the outbox of events (Outbox). */
+export interface Store extends JobStore, Outbox {
   /**
    * Creates the record (template, owner and status are then required) or changes exactly the
    * fields given: a field left out keeps what another writer put there, one given as undefined
    * is cleared. createdAt is kept from the first call. Never read a record, change it and write
    * it all back: give only what this writer decides.
    */
-  upsertEnvironment(change: EnvironmentChange): Promise<EnvironmentRecord>;
+  upsertEnvironment(change: EnvironmentChange, events?: DomainEvent[]): Promise<EnvironmentRecord>;
   getEnvironment(repository: string, name: string): Promise<EnvironmentRecord | undefined>;
   /** Sorted by repository, then name. */
   listEnvironments(repository?: string): Promise<EnvironmentRecord[]>;
 
   startRun(run: { repository: string; environment: string; kind: RunKind; commit?: string; actor: string }): Promise<RunRecord>;
-  /** Records the end of a run; also sets the environment's lastRunId when the environment exists. */
+  /**
+   * Records the end of a run; also sets the environment's lastRunId when the environment exists.
+   * `events` go to the outbox in the same transaction (as with upsertEnvironment).
+   */
   finishRun(
     id: number,
     result: { outcome: Exclude<RunOutcome, "running">; summary?: string; logExcerpt?: string; error?: string },
+    events?: DomainEvent[],
   ): Promise<RunRecord>;
   getRun(id: number): Promise<RunRecord | undefined>;
   /** Newest first. */
@@ -325,6 +330,22 @@ export interface JobQueue {
   idle(): Promise<void>;
   /** Jobs waiting and jobs running now. */
   depth(): { queued: number; running: number };
+}
+
+/**
+ * Domain events written with the state change they describe (see DomainEvent), kept until the
+ * relay has delivered them to every subscriber: a crash between the two loses none.
+ */
+export interface Outbox {
+  /** Events with no state change of their own (a definition the reconciler cannot use). */
+  appendEvents(events: DomainEvent[]): Promise<void>;
+  /** Undelivered, not parked events, oldest first. */
+  pendingEvents(limit: number): Promise<OutboxEntry[]>;
+  markEventDelivered(seq: number): Promise<void>;
+  /** A delivery failed: counted, with the error; a parked event is no longer offered. */
+  markEventFailed(seq: number, error: string, park: boolean): Promise<void>;
+  /** Forgets events written before `before`, delivered or not; returns how many. */
+  pruneEvents(before: Date): Promise<number>;
 }
 
 /** A job kept in the store until it is done. */

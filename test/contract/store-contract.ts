@@ -1,3 +1,4 @@
+import { domainEvent } from "../../src/core/events/domain-event.js";
 import type { EnvironmentRecord, Store } from "../../src/core/ports.js";
 
 const REPO = "acme/environments";
@@ -320,6 +321,35 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       test("of 20 holders asking at once, exactly one gets the lease", async () => {
         const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.acquireLease(KEY, `holder-${i}`, 60_000)));
         expect(results.filter((r) => r.acquired)).toHaveLength(1);
+      });
+    });
+
+    describe("the outbox of events", () => {
+      const event = (environment: string) => domainEvent({ type: "drift-resolved", repository: REPO, environment, actor: "reconciler" }, new Date("2026-12-01T12:00:00Z"));
+
+      test("events are written with the state change they describe, in one transaction: a change that fails writes none", async () => {
+        const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "octocat" });
+        await store.finishRun(run.id, { outcome: "succeeded" }, [event("with-the-run")]);
+        await store.upsertEnvironment(checkout(), [event("with-the-record")]);
+        await expect(store.finishRun(9999, { outcome: "succeeded" }, [event("lost-run")])).rejects.toThrow();
+        await expect(store.upsertEnvironment({ repository: REPO, name: "ghost" }, [event("lost-record")])).rejects.toThrow();
+
+        expect((await store.pendingEvents(10)).map((e) => e.event.environment)).toEqual(["with-the-run", "with-the-record"]);
+      });
+
+      test("pending events come oldest first; delivered and parked ones are no longer pending; old ones are pruned", async () => {
+        const written = event("c");
+        await store.appendEvents([event("a"), event("b"), written]);
+        const [a, b] = await store.pendingEvents(10);
+        await store.markEventDelivered(a!.seq);
+        await store.markEventFailed(b!.seq, "slack: 500", false);
+        expect(await store.pendingEvents(10)).toMatchObject([{ event: { environment: "b" }, attempts: 1, lastError: "slack: 500" }, { event: { environment: "c" }, attempts: 0 }]);
+        await store.markEventFailed(b!.seq, "slack: 500", true);
+        expect((await store.pendingEvents(10)).map((e) => e.event.environment)).toEqual(["c"]);
+        expect((await store.pendingEvents(10))[0]!.event).toEqual(written); // reads back exactly as written
+
+        expect(await store.pruneEvents(new Date(Date.now() + 1000))).toBe(3);
+        expect(await store.pendingEvents(10)).toEqual([]);
       });
     });
 

@@ -104,6 +104,8 @@ test("a webhook acknowledged before its plan ran is planned after the App is kil
   expect(github.botComments(1)).toHaveLength(1);
   expect(github.botComments(1)[0]!.body).toContain("1 to add, 0 to change, 0 to destroy");
   expect(github.checks("envbot plan: preview")).toMatchObject([{ head_sha: sha("head1"), status: "completed", conclusion: "success" }]);
+  // Events out: the plan's event reached the server log through the outbox.
+  await eventually("the planned event in the log", () => second.output().includes(`envbot event planned: ${github.fullName} preview`), 10_000);
   await stopped(second, "stop");
   const store = openSqliteStore({ file: path.join(env.ENVBOT_DATA_DIR!, "envbot.db") });
   expect(await store.listJobs()).toEqual([]);

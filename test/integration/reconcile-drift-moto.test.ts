@@ -1,6 +1,7 @@
 import { jest } from "@jest/globals";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
 import { awsTestEnv, motoS3, startMoto, type MotoServer } from "../helpers/moto-server.js";
 import { runEnvbot } from "../helpers/run-cli.js";
@@ -47,6 +48,11 @@ test("a tag changed through the AWS API is cloud drift, with the attribute", asy
   await s3("PUT", `${bucket}?tagging`, tagging);
   expect(await driftSweep()).toMatchObject([{ name: "site", action: "drift-resolved", outcome: "done" }]);
   expect(await driftSweep()).toMatchObject([{ name: "site", action: "in-sync" }]);
+  // Events out: found once, resolved once (an unchanged drift is not announced again).
+  const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
+  const drift = (await store.pendingEvents(100)).map((e) => e.event).filter((e) => e.type.startsWith("drift-"));
+  await store.close();
+  expect(drift).toMatchObject([{ type: "drift-found", environment: "site", drifted: 1, pendingInGit: 0 }, { type: "drift-resolved", environment: "site" }]);
 });
 
 test("a change in Git that was not applied is reported as such, not as cloud drift", async () => {

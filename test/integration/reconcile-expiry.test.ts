@@ -54,8 +54,11 @@ test("nothing before the warning window; one warning; a dry run changes nothing;
   expect(await statusOf("short")).toBe("destroyed");
   const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
   const [destroy] = await store.listRuns(sandbox.repository, "short", 1);
+  // Events out, in order, for whoever subscribes: applied by the CLI, warned once, destroyed and expired by the reconciler.
+  const events = (await store.pendingEvents(100)).map((e) => e.event).filter((e) => e.environment === "short");
   await store.close();
   expect(destroy).toMatchObject({ kind: "destroy", outcome: "succeeded", actor: "reconciler" });
+  expect(events.map((e) => `${e.type} ${e.actor}`)).toEqual(["planned cli:tester", "applied cli:tester", "expiry-warned reconciler", "planned reconciler", "destroyed reconciler", "expired reconciler"]);
   // Destroyed environments are no longer the reconciler's business.
   expect(await sweep(applied + hours(30))).toEqual([]);
 });

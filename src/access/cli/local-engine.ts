@@ -1,6 +1,7 @@
 import type { Actor } from "../../core/authorization/actor.js";
 import os from "node:os";
 import { recoverInterruptedRuns, type EngineDeps } from "../../core/engine/index.js";
+import { OUTBOX_RETENTION_MS } from "../../adapters/outbox/outbox-relay.js";
 import { engineFromSettings } from "../../engine-from-settings.js";
 import { formatInterruptedRun } from "../../render/plan-text.js";
 import { readSettings, type Settings } from "../../settings.js";
@@ -23,6 +24,8 @@ export async function localEngine(
   const settings = readSettings(env, cwd);
   const deps = engineFromSettings(settings, env);
   for (const run of await recoverInterruptedRuns(deps)) tell(`envbot: ${formatInterruptedRun(run)}`);
+  // The command line relays no events (an App on the same data directory does): bounded all the same.
+  await deps.store.pruneEvents(new Date(Date.now() - OUTBOX_RETENTION_MS));
   return { deps, settings, actor: { kind: "cli", user: env.USER || os.userInfo().username } };
 }
 

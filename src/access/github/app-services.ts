@@ -1,3 +1,4 @@
+import type { OutboxRelay } from "../../adapters/outbox/outbox-relay.js";
 import type { EngineDeps } from "../../core/engine/index.js";
 import type { JobQueue } from "../../core/ports.js";
 
@@ -5,4 +6,6 @@ import type { JobQueue } from "../../core/ports.js";
 export interface AppServices {
   engine: EngineDeps;
   queue: JobQueue;
+  /** Delivers the outbox's events; started by the App on its own settings (tests may leave it out). */
+  events?: OutboxRelay;
 }

@@ -4,7 +4,8 @@ import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
 import type { ApplyOutcome, PlanOutcome } from "./operation-result.js";
-import { recordOf } from "./plan-environment.js";
+import { about, recordOf } from "./plan-environment.js";
+import { changeCounts, domainEvent } from "../events/domain-event.js";
 import { resolveSecrets } from "./resolve-secrets.js";
 
 /**
@@ -40,11 +41,12 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     const secrets = await resolveSecrets(environment, deps.secrets, deps.knownSecrets);
     redact = secrets.redact;
     const applied = await deps.terraform.apply(planned.plan, { secrets: secrets.values, redact, signal: context.signal, onOutput: context.onOutput });
-    const finished = await store.finishRun(run.id, {
-      outcome: "succeeded",
-      summary: JSON.stringify({ ...planned.plan.summary, outputs: applied.outputs }),
-      logExcerpt: applied.log,
-    });
+    const event = domainEvent({ type: destroying ? "destroyed" : "applied", ...about(context, environment), runId: run.id, changes: changeCounts(planned.plan.summary) }, deps.now());
+    const finished = await store.finishRun(
+      run.id,
+      { outcome: "succeeded", summary: JSON.stringify({ ...planned.plan.summary, outputs: applied.outputs }), logExcerpt: applied.log },
+      [event],
+    );
     await store.upsertEnvironment(
       destroying
         ? { ...base, status: "destroyed", lastRunId: finished.id }
@@ -60,7 +62,8 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     return { ok: true, run: finished, applied };
   } catch (error) {
     const failure = describeFailure(error, redact);
-    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log });
+    const event = domainEvent({ type: "apply-failed", ...about(context, environment), runId: run.id, effect: destroying ? "destroy" : "apply", reason: failure.reason }, deps.now());
+    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log }, [event]);
     await store.upsertEnvironment({ ...base, status: "failed", lastRunId: finished.id });
     if (failure.unexpected) throw error;
     return { ok: false, run: finished, reason: failure.reason, details: failure.details };

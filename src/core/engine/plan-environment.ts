@@ -3,6 +3,7 @@ import type { PlanMode } from "../planning/index.js";
 import type { EnvironmentChange, EnvironmentRecord, RunKind } from "../ports.js";
 import type { Redact } from "../secrets/redactor.js";
 import { actorText } from "../authorization/actor.js";
+import { changeCounts, domainEvent } from "../events/domain-event.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
@@ -53,14 +54,21 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     if (mode === "normal" && (!existing || existing.status === "destroyed")) {
       await store.upsertEnvironment({ ...recordOf(context.repository, environment, existing), status: "planned" });
     }
-    const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log });
+    const planned = runKind === "plan" ? [domainEvent({ type: "planned", ...about(context, environment), runId: run.id, changes: changeCounts(plan.summary) }, now())] : [];
+    const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log }, planned);
     return { ok: true, run: finished, plan, expiresAt, basis };
   } catch (error) {
     const failure = describeFailure(error, redact);
-    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log });
+    const failed = runKind === "plan" && failure.outcome === "failed" ? [domainEvent({ type: "plan-failed", ...about(context, environment), runId: run.id, reason: failure.reason }, now())] : [];
+    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log }, failed);
     if (failure.unexpected) throw error;
     return { ok: false, run: finished, reason: failure.reason, details: failure.details };
   }
+}
+
+/** Whom an operation's events are about. */
+export function about(context: OperationContext, environment: Environment): { repository: string; environment: string; actor: string } {
+  return { repository: context.repository, environment: environment.name, actor: actorText(context.actor) };
 }
 
 /**

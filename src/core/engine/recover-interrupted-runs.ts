@@ -1,6 +1,7 @@
 import type { RunRecord, StateLockCleanup, Store, TerraformRunner } from "../ports.js";
 import { DEFAULT_LEASE_TTL_MS, environmentKey } from "./environment-lease.js";
 import { wholeSeconds } from "./standard-tags.js";
+import { domainEvent } from "../events/domain-event.js";
 
 type RecoveryDeps = { store: Store; terraform: Pick<TerraformRunner, "releaseAbandonedStateLock">; leaseTtlMs?: number };
 
@@ -38,7 +39,9 @@ export async function closeInterruptedRun(deps: RecoveryDeps, run: RunRecord): P
   if ((await store.getRun(run.id))?.outcome !== "running") return undefined;
   const changing = run.kind === "apply" || run.kind === "destroy";
   const lock = changing ? await deps.terraform.releaseAbandonedStateLock(run.repository, run.environment).catch((error: unknown): StateLockCleanup => ({ kind: "manual", howTo: `envbot could not check the state lock: ${(error as Error).message}` })) : { kind: "none" as const };
-  const finished = await store.finishRun(run.id, { outcome: "interrupted", error: interruptedReason(run, lock) });
+  const reason = interruptedReason(run, lock);
+  const event = domainEvent({ type: "run-interrupted", repository: run.repository, environment: run.environment, actor: run.actor, runId: run.id, kind: run.kind, reason }, new Date());
+  const finished = await store.finishRun(run.id, { outcome: "interrupted", error: reason }, [event]);
   const record = await store.getEnvironment(run.repository, run.environment);
   if (record && (record.status === "applying" || record.status === "destroying")) {
     const firstApplied = record.firstAppliedAt === undefined && run.kind === "apply" ? { firstAppliedAt: wholeSeconds(run.startedAt) } : {};

@@ -1,3 +1,4 @@
+import { domainEvent } from "../events/domain-event.js";
 import { planEnvironment, type OperationContext } from "../engine/index.js";
 import type { ResourceChange } from "../planning/index.js";
 import type { DriftReport } from "../ports.js";
@@ -52,7 +53,8 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
       const wasDrifting = record.driftFingerprint !== undefined;
       if (wasDrifting && !input.dryRun) {
         await input.reporter.driftResolved(notice);
-        await deps.store.upsertEnvironment({ repository, name: record.name, driftFingerprint: undefined });
+        const resolved = domainEvent({ type: "drift-resolved", repository, environment: record.name, actor: "reconciler" }, input.now);
+        await deps.store.upsertEnvironment({ repository, name: record.name, driftFingerprint: undefined }, [resolved]);
         return { environment: record.name, action: "drift-resolved", outcome: "done" };
       }
       return { environment: record.name, action: wasDrifting ? "drift-resolved" : "in-sync" };
@@ -65,7 +67,11 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
       return { environment: record.name, action: "drift", outcome: "done", detail: `${detail} (reported before, unchanged)` };
     }
     const { where } = await input.reporter.driftFound(report);
-    await deps.store.upsertEnvironment({ repository, name: record.name, driftFingerprint: report.fingerprint });
+    const found = domainEvent(
+      { type: "drift-found", repository, environment: record.name, actor: "reconciler", fingerprint: report.fingerprint, drifted: report.cloudDrift.length, pendingInGit: report.pendingInGit.length },
+      input.now,
+    );
+    await deps.store.upsertEnvironment({ repository, name: record.name, driftFingerprint: report.fingerprint }, [found]);
     return { environment: record.name, action: "drift", outcome: "done", detail: where ? `${detail} (${where})` : detail };
   }
 }

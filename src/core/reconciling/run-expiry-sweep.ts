@@ -1,5 +1,6 @@
 import type { Actor } from "../authorization/actor.js";
 import { applyPlan, planEnvironment, type OperationContext } from "../engine/index.js";
+import { domainEvent } from "../events/domain-event.js";
 import { environmentKey } from "../pull-requests/pull-request-deps.js";
 import { loadAppliedEnvironments } from "./load-applied-environments.js";
 import { planExpiryActions, type ExpiryAction } from "./plan-expiry-actions.js";
@@ -32,7 +33,8 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
       case "warn": {
         const expiresAt = new Date(entry.expiresAt!);
         await reporter.expiryWarning({ ...notice, expiresAt });
-        await deps.store.upsertEnvironment({ repository, name: record.name, ...(record.status === "active" ? { status: "expiring" as const } : {}), expiryWarnedFor: expiresAt });
+        const warned = domainEvent({ type: "expiry-warned", repository, environment: record.name, actor: "reconciler", expiresAt: expiresAt.toISOString() }, now);
+        await deps.store.upsertEnvironment({ repository, name: record.name, ...(record.status === "active" ? { status: "expiring" as const } : {}), expiryWarnedFor: expiresAt }, [warned]);
         return { ...entry, outcome: "done" };
       }
       case "destroy": {
@@ -50,6 +52,7 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
           await reporter.destroyFailed({ ...notice, reason: outcome.reason, details: outcome.details });
           return { ...entry, outcome: "failed", detail: outcome.reason };
         }
+        await deps.store.appendEvents([domainEvent({ type: "expired", repository, environment: record.name, actor: "reconciler", expiresAt: entry.expiresAt! }, now)]);
         const { cleanupPullRequest } = await reporter.expired({ ...notice, expiresAt: new Date(entry.expiresAt!), cleanupPullRequest: config.expiry.cleanupPullRequest });
         return { ...entry, outcome: "done", ...(cleanupPullRequest ? { detail: `cleanup pull request #${cleanupPullRequest}` } : {}) };
       }

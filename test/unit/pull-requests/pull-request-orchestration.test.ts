@@ -88,6 +88,12 @@ test("a merge is planned again and applied at the merge commit; the environment 
   expect(terraform.states.get(`${REPO}:preview`)).toEqual(new Set(["module.environment.terraform_data.instance[0]"]));
   expect(await store.getEnvironment(REPO, "preview")).toMatchObject({ status: "active", firstAppliedAt: expect.any(Date) });
   expect(await store.listLocks(REPO)).toEqual([]);
+  // Events out: what happened, in order, for whoever subscribes (the log, Slack, webhooks).
+  expect((await store.pendingEvents(10)).map((e) => e.event)).toMatchObject([
+    { type: "planned", repository: REPO, environment: "preview", actor: "octocat", changes: { add: 1, change: 0, destroy: 0 } },
+    { type: "planned", environment: "preview" }, // again at the merge commit
+    { type: "applied", environment: "preview", actor: "octocat", changes: { add: 1 } },
+  ]);
 });
 
 test("a failed apply is reported with Terraform's reason; the environment is failed and the lock still released", async () => {
@@ -96,6 +102,7 @@ test("a failed apply is reported with Terraform's reason; the environment is fai
   const reporter = recordingReporter();
   await applyMergedPullRequest(deps(), { pullRequest: pr, mergeSha: merge(pr), reporter });
   expect(reporter.reports("environmentApplied")).toMatchObject([{ kind: "failed", reason: "the state is locked by another operation" }]);
+  expect((await store.pendingEvents(10)).map((e) => e.event).at(-1)).toMatchObject({ type: "apply-failed", effect: "apply", reason: "the state is locked by another operation" });
   expect(await store.getEnvironment(REPO, "preview")).toMatchObject({ status: "failed" });
   expect(await store.listLocks(REPO)).toEqual([]);
 });
@@ -119,6 +126,7 @@ describe("a merge job resumed after its process stopped", () => {
     expect(reporter.reports("environmentApplied")).toMatchObject([{ kind: "interrupted", environment: "preview", effect: "apply", repository: REPO }]);
     expect((reporter.reports("environmentApplied")[0] as { reason: string }).reason).toContain("envbot released the state lock it left (ID lock-7)");
     expect(await store.getRun(run.id)).toMatchObject({ outcome: "interrupted" });
+    expect((await store.pendingEvents(10)).map((e) => e.event).filter((e) => e.type !== "planned")).toMatchObject([{ type: "run-interrupted", environment: "preview", runId: run.id, kind: "apply" }]);
     expect(await store.getEnvironment(REPO, "preview")).toMatchObject({ status: "failed", firstAppliedAt: expect.any(Date) });
     expect(await store.listLocks(REPO)).toEqual([]);
   });

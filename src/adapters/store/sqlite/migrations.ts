@@ -144,4 +144,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE environments DROP COLUMN drift_issue;
     `,
   },
+  {
+    version: 8,
+    description: "outbox: domain events written with their state change, kept until delivered",
+    sql: `
+      CREATE TABLE outbox (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        id           TEXT NOT NULL UNIQUE,
+        event        TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        delivered_at TEXT,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT,
+        parked       INTEGER NOT NULL DEFAULT 0 CHECK (parked IN (0, 1))
+      );
+      CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL AND parked = 0;
+    `,
+  },
 ];

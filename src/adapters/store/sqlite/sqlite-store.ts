@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
@@ -104,6 +105,12 @@ export function openSqliteStore(options: { file: string }): Store {
     markJobStarted: db.prepare("UPDATE jobs SET started_at = ?, attempts = attempts + 1 WHERE id = ?"),
     removeJob: db.prepare("DELETE FROM jobs WHERE id = ?"),
     listJobs: db.prepare("SELECT * FROM jobs ORDER BY id"),
+
+    insertEvent: db.prepare("INSERT INTO outbox (id, event, created_at) VALUES (?, ?, ?)"),
+    pendingEvents: db.prepare("SELECT seq, event, attempts, last_error FROM outbox WHERE delivered_at IS NULL AND parked = 0 ORDER BY seq LIMIT ?"),
+    markEventDelivered: db.prepare("UPDATE outbox SET delivered_at = ? WHERE seq = ?"),
+    markEventFailed: db.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, parked = ? WHERE seq = ?"),
+    pruneEvents: db.prepare("DELETE FROM outbox WHERE created_at < ?"),
   };
 
   const addJob = db.transaction((job: { key: string; final: boolean; payload: string }) => {
@@ -112,7 +119,11 @@ export function openSqliteStore(options: { file: string }): Store {
     return { id, superseded };
   });
 
-  const finishRun = db.transaction((id: number, result: Parameters<Store["finishRun"]>[1]): RunRow => {
+  const appendEvents = (events: readonly DomainEvent[] = []) => {
+    for (const event of events) sql.insertEvent.run(event.id, JSON.stringify(event), toText(new Date()));
+  };
+
+  const finishRun = db.transaction((id: number, result: Parameters<Store["finishRun"]>[1], events?: DomainEvent[]): RunRow => {
     const row = sql.finishRun.get({
       id,
       now: toText(new Date()),
@@ -123,12 +134,14 @@ export function openSqliteStore(options: { file: string }): Store {
     }) as RunRow | undefined;
     if (row === undefined) throw new Error(`cannot finish run ${id}: there is no run with that id`);
     sql.setLastRun.run(row.id, row.repository, row.environment);
+    appendEvents(events);
     return row;
   });
 
   // Patch or create in one transaction: no other writer's change can fall between the two.
-  const upsertEnvironment = db.transaction((change: EnvironmentChange): EnvironmentRow => {
+  const upsertEnvironment = db.transaction((change: EnvironmentChange, events?: DomainEvent[]): EnvironmentRow => {
     const params = environmentParams(change);
+    appendEvents(events);
     const patched = sql.patchEnvironment.get(params) as EnvironmentRow | undefined;
     if (patched) return patched;
     const missing = (["template", "owner", "status"] as const).filter((field) => change[field] === undefined);
@@ -152,9 +165,9 @@ export function openSqliteStore(options: { file: string }): Store {
   });
 
   return {
-    async upsertEnvironment(change) {
+    async upsertEnvironment(change, events) {
       assertWritable();
-      return environmentFromRow(upsertEnvironment.immediate(change));
+      return environmentFromRow(upsertEnvironment.immediate(change, events));
     },
 
     async getEnvironment(repository, name) {
@@ -180,9 +193,9 @@ export function openSqliteStore(options: { file: string }): Store {
       return runFromRow(row);
     },
 
-    async finishRun(id, result) {
+    async finishRun(id, result, events) {
       assertWritable();
-      return runFromRow(finishRun.immediate(id, result));
+      return runFromRow(finishRun.immediate(id, result, events));
     },
 
     async getRun(id) {
@@ -264,6 +277,35 @@ export function openSqliteStore(options: { file: string }): Store {
       return (sql.listJobs.all() as JobRow[]).map(jobFromRow);
     },
 
+    async appendEvents(events) {
+      assertWritable();
+      db.transaction(() => appendEvents(events)).immediate();
+    },
+
+    async pendingEvents(limit) {
+      return (sql.pendingEvents.all(limit) as OutboxRow[]).map((row) => ({
+        seq: row.seq,
+        event: JSON.parse(row.event) as DomainEvent,
+        attempts: row.attempts,
+        ...(row.last_error === null ? {} : { lastError: row.last_error }),
+      }));
+    },
+
+    async markEventDelivered(seq) {
+      assertWritable();
+      sql.markEventDelivered.run(toText(new Date()), seq);
+    },
+
+    async markEventFailed(seq, error, park) {
+      assertWritable();
+      sql.markEventFailed.run(error, park ? 1 : 0, seq);
+    },
+
+    async pruneEvents(before) {
+      assertWritable();
+      return sql.pruneEvents.run(toText(before)).changes;
+    },
+
     async health(): Promise<StoreHealth> {
       const reason = replacedReason();
       return reason === undefined ? { ok: true } : { ok: false, reason };
@@ -273,6 +315,13 @@ export function openSqliteStore(options: { file: string }): Store {
       db.close();
     },
   };
+}
+
+interface OutboxRow {
+  seq: number;
+  event: string;
+  attempts: number;
+  last_error: string | null;
 }
 
 const ENVIRONMENT_FIELDS = ["template", "owner", "status", "firstAppliedAt", "expiresAt", "lastRunId", "expiryWarnedFor", "driftFingerprint"] as const;

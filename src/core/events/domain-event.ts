@@ -1,0 +1,59 @@
+/**
+ * What happened to an environment, as the core says it: written to the outbox with the state
+ * change it describes (one transaction), then delivered to every subscriber (the server log
+ * today; Slack, signed webhooks and AMQP as they come). Never GitHub-shaped: no issue, comment
+ * or check run numbers. Texts in an event are already redacted.
+ */
+export type DomainEvent = EventBase &
+  (
+    | { type: "planned"; runId: number; changes: ChangeCounts }
+    | { type: "plan-failed"; runId: number; reason: string }
+    | { type: "applied"; runId: number; changes: ChangeCounts }
+    | { type: "destroyed"; runId: number; changes: ChangeCounts }
+    | { type: "apply-failed"; runId: number; effect: "apply" | "destroy"; reason: string }
+    | { type: "run-interrupted"; runId: number; kind: string; reason: string }
+    | { type: "expiry-warned"; expiresAt: string }
+    | { type: "drift-found"; fingerprint: string; drifted: number; pendingInGit: number }
+    | { type: "expired"; expiresAt: string }
+    | { type: "drift-resolved" }
+  );
+
+export type DomainEventType = DomainEvent["type"];
+
+interface EventBase {
+  /** Stable across redeliveries: subscribers use it to drop duplicates. */
+  id: string;
+  /** ISO-8601. */
+  at: string;
+  repository: string;
+  environment: string;
+  /** Who caused it, as run records name actors ("octocat", "cli:alice", "reconciler"). */
+  actor?: string;
+}
+
+export interface ChangeCounts {
+  add: number;
+  change: number;
+  destroy: number;
+}
+
+type EventBody = DomainEvent extends infer E ? (E extends DomainEvent ? Omit<E, "id" | "at"> : never) : never;
+
+/** An event with a fresh id, at `at`. */
+export function domainEvent(body: EventBody, at: Date): DomainEvent {
+  return { id: globalThis.crypto.randomUUID(), at: at.toISOString(), ...body } as DomainEvent;
+}
+
+/** A plan's counts as events carry them. */
+export function changeCounts(summary: { changes: { add: number; change: number; destroy: number } }): ChangeCounts {
+  return { add: summary.changes.add, change: summary.changes.change, destroy: summary.changes.destroy };
+}
+
+/** An event kept in the outbox, with its delivery bookkeeping. */
+export interface OutboxEntry {
+  /** Order of writing: delivered in this order. */
+  seq: number;
+  event: DomainEvent;
+  attempts: number;
+  lastError?: string;
+}
