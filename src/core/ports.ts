@@ -162,6 +162,8 @@ export interface Store extends JobStore, Outbox {
 
   /** Records a webhook delivery id; false when it was recorded before (a redelivery). Atomic. */
   recordDelivery(id: string, receivedAt?: Date): Promise<boolean>;
+  /** Whether a delivery id was recorded (and not yet pruned). */
+  hasDelivery(id: string): Promise<boolean>;
   /** Forgets deliveries received before this moment; returns how many. */
   pruneDeliveries(olderThan: Date): Promise<number>;
 
@@ -320,8 +322,12 @@ export interface JobRunContext {
 export type JobRunner = (payload: unknown, context: JobRunContext) => Promise<void>;
 
 export interface JobQueue {
-  /** Resolves once the job is kept: only then may the webhook that asked for it be acknowledged. */
-  enqueue(job: QueuedJob): Promise<void>;
+  /**
+   * Resolves once the job is kept: only then may the webhook that asked for it be acknowledged.
+   * With the `delivery` id, the delivery is recorded with the job; false when it was handled
+   * before (a redelivery) and nothing was queued.
+   */
+  enqueue(job: QueuedJob, options?: { delivery?: string }): Promise<boolean>;
   /** Starts running jobs with `run`, first those a previous process left unfinished. */
   start(run: JobRunner): Promise<void>;
   /** Runs `work` when no other work holds `key` (one Terraform operation per environment). */
@@ -365,9 +371,11 @@ export interface StoredJob {
 export interface JobStore {
   /**
    * Keeps a job; in the same transaction drops the jobs of its key that have not started and
-   * are not final (the new one supersedes them). Returns its id and the ids dropped.
+   * are not final (the new one supersedes them), and records the webhook `delivery` that asked
+   * for it: a delivery recorded before adds nothing (`added: false`), and a crash can never keep
+   * the one without the other.
    */
-  addJob(job: { key: string; final: boolean; payload: string }): Promise<{ id: number; superseded: number[] }>;
+  addJob(job: { key: string; final: boolean; payload: string; delivery?: string }): Promise<{ added: true; id: number; superseded: number[] } | { added: false }>;
   markJobStarted(id: number): Promise<void>;
   /** The job is done (whatever its outcome): it is forgotten. */
   removeJob(id: number): Promise<void>;

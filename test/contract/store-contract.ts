@@ -355,16 +355,30 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     describe("jobs (the embedded queue's)", () => {
       const job = (key: string, payload: string, final = false) => ({ key, final, payload: JSON.stringify(payload) });
+      /** addJob for a job with no delivery id: always added. */
+      const add = async (kept: ReturnType<typeof job>) => {
+        const result = await store.addJob(kept);
+        if (!result.added) throw new Error("a job without a delivery id was not added");
+        return result;
+      };
+
+      test("a job is kept with the webhook delivery that asked for it; a redelivery adds nothing", async () => {
+        expect(await store.addJob({ ...job("pr#1", "plan"), delivery: "d-1" })).toMatchObject({ added: true });
+        expect(await store.hasDelivery("d-1")).toBe(true);
+        expect(await store.addJob({ ...job("pr#1", "plan again"), delivery: "d-1" })).toEqual({ added: false });
+        expect((await store.listJobs()).map((j) => JSON.parse(j.payload))).toEqual(["plan"]);
+        expect(await store.hasDelivery("d-2")).toBe(false);
+      });
 
       test("a new job drops the queued, not final, jobs of its key; started and final ones stay", async () => {
-        const queued = await store.addJob(job("pr#1", "plan 1"));
-        const started = await store.addJob(job("pr#1", "plan 2"));
+        const queued = await add(job("pr#1", "plan 1"));
+        const started = await add(job("pr#1", "plan 2"));
         expect(started.superseded).toEqual([queued.id]);
         await store.markJobStarted(started.id);
-        const final = await store.addJob(job("pr#1", "apply", true));
-        const other = await store.addJob(job("pr#2", "plan"));
-        const waiting = await store.addJob(job("pr#1", "plan 3"));
-        const newest = await store.addJob(job("pr#1", "plan 4"));
+        const final = await add(job("pr#1", "apply", true));
+        const other = await add(job("pr#2", "plan"));
+        const waiting = await add(job("pr#1", "plan 3"));
+        const newest = await add(job("pr#1", "plan 4"));
 
         expect(final.superseded).toEqual([]);
         expect(newest.superseded).toEqual([waiting.id]);
@@ -377,7 +391,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       test("a started job says when and how often it started; a removed one is gone", async () => {
-        const { id } = await store.addJob(job("pr#1", "plan"));
+        const { id } = await add(job("pr#1", "plan"));
         expect(await store.listJobs()).toMatchObject([{ id, key: "pr#1", final: false, attempts: 0, enqueuedAt: expect.any(Date) }]);
         expect((await store.listJobs())[0]!.startedAt).toBeUndefined();
         await store.markJobStarted(id);

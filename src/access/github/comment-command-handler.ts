@@ -5,8 +5,8 @@ import { queuedJob } from "../../core/jobs/envbot-job.js";
 import { parseCommentCommand, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderCommandOnClosedPullRequest, renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../../render/command-replies.js";
 import type { AppServices } from "./app-services.js";
-import { firstDelivery } from "./job-support.js";
-import { installationOf } from "./pull-request-handlers.js";
+import { deliveryHandled, newDelivery } from "./job-support.js";
+import { planJob } from "./pull-request-handlers.js";
 import { pullRequestRef } from "./pull-request-ref.js";
 
 /** `/envbot plan [NAME]` and `/envbot unlock [NAME]` in a pull request comment. */
@@ -15,7 +15,7 @@ export function registerCommentCommandHandler(app: Probot, services: AppServices
     const { issue, comment, repository } = context.payload;
     if (!issue.pull_request || comment.user?.type === "Bot") return;
     const command = parseCommentCommand(comment.body ?? "");
-    if (!command || !(await firstDelivery(services, context))) return;
+    if (!command || !(await newDelivery(services, context))) return;
 
     const host = githubCodeHost(context.octokit);
     const login = comment.user?.login ?? "ghost";
@@ -25,37 +25,28 @@ export function registerCommentCommandHandler(app: Probot, services: AppServices
     if (!decision.allowed) {
       const permission = decision.reason === "needs-write" ? decision.permission : "none";
       await context.octokit.rest.issues.createComment(context.issue({ body: renderCommandRefusal({ login, repository: repository.full_name, permission }) }));
-      return;
+      return deliveryHandled(services, context);
     }
     if (command.kind === "unknown") {
       await context.octokit.rest.issues.createComment(context.issue({ body: renderUnknownCommand(command.text) }));
-      return;
+      return deliveryHandled(services, context);
     }
     if (command.kind === "unlock") {
       await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
       const released = await releasePullRequestLocks(services.engine, { repository: repository.full_name, number: issue.number }, command.environment);
       await context.octokit.rest.issues.createComment(context.issue({ body: renderUnlockResult({ released, environment: command.environment, number: issue.number }) }));
-      return;
+      return deliveryHandled(services, context);
     }
 
     const { data } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
     if (data.state === "closed") {
       // A merged pull request's apply is under way or done: a plan now would only confuse it.
       await context.octokit.rest.issues.createComment(context.issue({ body: renderCommandOnClosedPullRequest({ merged: data.merged_at !== null }) }));
-      return;
+      return deliveryHandled(services, context);
     }
     // Acknowledge at once; the work itself goes through the queue.
     await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
     const pullRequest = pullRequestRef(data);
-    await services.queue.enqueue(
-      queuedJob({
-        kind: "plan-pull-request",
-        delivery: context.id,
-        installation: installationOf(context.payload),
-        pullRequest,
-        environment: command.environment,
-        actor: { kind: "pull-request", number: pullRequest.number, login },
-      }),
-    );
+    await services.queue.enqueue(queuedJob(planJob({ delivery: context.id, payload: context.payload, pullRequest, login, environment: command.environment })), { delivery: context.id });
   });
 }

@@ -1,7 +1,8 @@
 import type { Probot } from "probot";
-import { queuedJob } from "../../core/jobs/envbot-job.js";
+import { queuedJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
+import type { PullRequestRef } from "../../core/pull-requests/index.js";
 import type { AppServices } from "./app-services.js";
-import { firstDelivery } from "./job-support.js";
+import { newDelivery } from "./job-support.js";
 import { pullRequestRef } from "./pull-request-ref.js";
 
 /**
@@ -10,21 +11,13 @@ import { pullRequestRef } from "./pull-request-ref.js";
  */
 export function registerPullRequestHandlers(app: Probot, services: AppServices): void {
   app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
-    if (!(await firstDelivery(services, context))) return;
+    if (!(await newDelivery(services, context))) return;
     const pullRequest = pullRequestRef(context.payload.pull_request);
-    await services.queue.enqueue(
-      queuedJob({
-        kind: "plan-pull-request",
-        delivery: context.id,
-        installation: installationOf(context.payload),
-        pullRequest,
-        actor: { kind: "pull-request", number: pullRequest.number, login: context.payload.sender.login },
-      }),
-    );
+    await services.queue.enqueue(queuedJob(planJob({ delivery: context.id, payload: context.payload, pullRequest, login: context.payload.sender.login })), { delivery: context.id });
   });
 
   app.on("pull_request.closed", async (context) => {
-    if (!(await firstDelivery(services, context))) return;
+    if (!(await newDelivery(services, context))) return;
     const payload = context.payload.pull_request;
     const pullRequest = pullRequestRef(payload);
     // Through the queue even without a merge: it cancels a plan of this pull request still running;
@@ -38,8 +31,22 @@ export function registerPullRequestHandlers(app: Probot, services: AppServices):
         mergeSha: payload.merged && payload.merge_commit_sha ? payload.merge_commit_sha : null,
         actor: { kind: "pull-request", number: pullRequest.number, login: context.payload.sender.login },
       }),
+      { delivery: context.id },
     );
   });
+}
+
+/** The plan job of a pull request, as a push or a `/envbot plan [NAME]` comment asks for it. */
+export function planJob(input: { delivery: string; payload: { installation?: { id: number } }; pullRequest: PullRequestRef; login: string; environment?: string }): EnvbotJob {
+  const { pullRequest } = input;
+  return {
+    kind: "plan-pull-request",
+    delivery: input.delivery,
+    installation: installationOf(input.payload),
+    pullRequest,
+    ...(input.environment === undefined ? {} : { environment: input.environment }),
+    actor: { kind: "pull-request", number: pullRequest.number, login: input.login },
+  };
 }
 
 /** An App's webhooks always name the installation; without one envbot has no way to answer. */

@@ -86,11 +86,17 @@ export function inProcessQueue(options: { concurrency: number; onError: (error: 
   };
 
   return {
-    async enqueue(job) {
+    async enqueue(job, enqueueOptions = {}) {
       const final = job.final === true;
-      const id = store ? (await store.addJob({ key: job.key, final, payload: JSON.stringify(job.payload) })).id : undefined;
+      let id: number | undefined;
+      if (store) {
+        const kept = await store.addJob({ key: job.key, final, payload: JSON.stringify(job.payload), delivery: enqueueOptions.delivery });
+        if (!kept.added) return false;
+        id = kept.id;
+      }
       add({ id, key: job.key, final, payload: job.payload, resumed: false });
       pump();
+      return true;
     },
 
     async start(run) {

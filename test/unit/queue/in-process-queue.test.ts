@@ -176,8 +176,9 @@ describe("kept in the store: jobs survive the process", () => {
 
   test("a job that was running when its process stopped runs again, marked as resumed", async () => {
     const store = open();
-    const { id } = await store.addJob({ key: "acme/envs#2", final: true, payload: JSON.stringify({ kind: "apply" }) });
-    await store.markJobStarted(id); // and then the process was killed
+    const kept = await store.addJob({ key: "acme/envs#2", final: true, payload: JSON.stringify({ kind: "apply" }) });
+    if (!kept.added) throw new Error("not kept");
+    await store.markJobStarted(kept.id); // and then the process was killed
 
     const ran = await startRecording(inProcessQueue({ concurrency: 1, onError: () => undefined, store: open() }));
     expect(ran).toEqual([{ payload: { kind: "apply" }, resumed: true }]);
@@ -187,6 +188,7 @@ describe("kept in the store: jobs survive the process", () => {
     const store = open();
     await store.addJob({ key: "pr#1", final: false, payload: JSON.stringify("plan 1") });
     const started = await store.addJob({ key: "pr#1", final: false, payload: JSON.stringify("plan 2") });
+    if (!started.added) throw new Error("not kept");
     await store.markJobStarted(started.id);
     await store.addJob({ key: "pr#1", final: false, payload: JSON.stringify("plan 3") }); // drops "plan 1", not the started "plan 2"
     await store.addJob({ key: "pr#2", final: true, payload: JSON.stringify("apply 2") });

@@ -99,6 +99,7 @@ export function openSqliteStore(options: { file: string }): Store {
 
     insertDelivery: db.prepare("INSERT INTO deliveries (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"),
     pruneDeliveries: db.prepare("DELETE FROM deliveries WHERE received_at < ?"),
+    getDelivery: db.prepare("SELECT id FROM deliveries WHERE id = ?"),
 
     supersededJobs: db.prepare("DELETE FROM jobs WHERE key = ? AND final = 0 AND started_at IS NULL RETURNING id"),
     insertJob: db.prepare("INSERT INTO jobs (key, final, payload, enqueued_at) VALUES (?, ?, ?, ?) RETURNING id"),
@@ -113,10 +114,11 @@ export function openSqliteStore(options: { file: string }): Store {
     pruneEvents: db.prepare("DELETE FROM outbox WHERE created_at < ?"),
   };
 
-  const addJob = db.transaction((job: { key: string; final: boolean; payload: string }) => {
+  const addJob = db.transaction((job: { key: string; final: boolean; payload: string; delivery?: string }) => {
+    if (job.delivery !== undefined && sql.insertDelivery.run(job.delivery, toText(new Date())).changes === 0) return { added: false as const };
     const superseded = job.final ? [] : (sql.supersededJobs.all(job.key) as { id: number }[]).map((row) => row.id);
     const { id } = sql.insertJob.get(job.key, job.final ? 1 : 0, job.payload, toText(new Date())) as { id: number };
-    return { id, superseded };
+    return { added: true as const, id, superseded };
   });
 
   const appendEvents = (events: readonly DomainEvent[] = []) => {
@@ -251,6 +253,10 @@ export function openSqliteStore(options: { file: string }): Store {
     async recordDelivery(id, receivedAt = new Date()) {
       assertWritable();
       return sql.insertDelivery.run(id, toText(receivedAt)).changes > 0;
+    },
+
+    async hasDelivery(id) {
+      return sql.getDelivery.get(id) !== undefined;
     },
 
     async pruneDeliveries(olderThan) {
