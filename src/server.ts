@@ -40,6 +40,13 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
   probot.log.info(`envbot listening on ${url}`);
+  // What this process is, in one line, for whoever reads the log after a (re)start.
+  probot.log.info(
+    `envbot started: data directory ${settings.dataDir} (SQLite envbot.db: records, jobs, events); ` +
+      `up to ${settings.concurrency} Terraform operations at once (ENVBOT_CONCURRENCY); ` +
+      `reconcile schedules from each repository's .github/envbot.yml; ` +
+      `health ${url}/api/v1/health, readiness ${url}/api/v1/health/ready`,
+  );
   return { server, probot, services, url };
 }
 

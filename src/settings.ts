@@ -1,9 +1,10 @@
+import os from "node:os";
 import path from "node:path";
 import { parseDuration } from "./core/environment/duration.js";
 
 /** Server and CLI settings, read once from the environment and validated. */
 export interface Settings {
-  /** ENVBOT_DATA_DIR: the SQLite database, local state, working directories, plugin cache. */
+  /** ENVBOT_DATA_DIR (default: defaultDataDir): the SQLite database, local state, working directories, plugin cache. */
   dataDir: string;
   /** TERRAFORM_BIN: terraform, or OpenTofu's tofu. */
   terraformBin: string;
@@ -44,7 +45,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     throw new SettingsError(`ENVBOT_AWS_ENDPOINT: '${endpoint}' is not an http(s) URL`);
   }
   return {
-    dataDir: path.resolve(cwd, env.ENVBOT_DATA_DIR || ".envbot"),
+    dataDir: env.ENVBOT_DATA_DIR ? path.resolve(cwd, env.ENVBOT_DATA_DIR) : defaultDataDir(env),
     terraformBin: env.TERRAFORM_BIN || "terraform",
     terraformTimeoutMs: duration("ENVBOT_TERRAFORM_TIMEOUT", "30m"),
     terraformKillGraceMs: duration("ENVBOT_TERRAFORM_KILL_GRACE", "10s"),
@@ -54,6 +55,16 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     secretsAllow: readSecretsAllow(env),
     concurrency: positiveInteger(env, "ENVBOT_CONCURRENCY", 2),
   };
+}
+
+/**
+ * Where the data goes unless ENVBOT_DATA_DIR says: the user's state directory (XDG Base
+ * Directory: $XDG_STATE_HOME, else ~/.local/state), never the directory the command runs in, so
+ * nothing is written into a repository and every command of one user finds the same records.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const state = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(env.HOME || os.homedir(), ".local", "state");
+  return path.join(state, "envbot");
 }
 
 /** ENVBOT_SECRETS_ALLOW: the globs of variables definitions may read; none when unset. */

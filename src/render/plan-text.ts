@@ -39,7 +39,8 @@ function formatResource(resource: ResourceChange): string {
 /** The status table of `envbot status`. */
 export function formatStatusTable(records: EnvironmentRecord[]): string {
   if (records.length === 0) return "No environments yet: plan and apply one with 'envbot apply NAME'.";
-  const rows = records.map((r) => [r.name, r.status, r.template, r.expiresAt ? r.expiresAt.toISOString() : "-", r.updatedAt.toISOString()]);
+  // A destroyed environment expires no more: its old expiry would only mislead.
+  const rows = records.map((r) => [r.name, r.status, r.template, r.expiresAt && r.status !== "destroyed" ? r.expiresAt.toISOString() : "-", r.updatedAt.toISOString()]);
   const header = ["NAME", "STATUS", "TEMPLATE", "EXPIRES", "UPDATED"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");

@@ -99,6 +99,8 @@ test("a webhook acknowledged before its plan ran is planned after the App is kil
   expect(github.botComments(1)).toEqual([]);
 
   const second = await start();
+  // The App says what it is when it starts.
+  await eventually("the App's start line", () => second.output().includes(`envbot started: data directory ${env.ENVBOT_DATA_DIR} (SQLite envbot.db: records, jobs, events); up to 2 Terraform operations at once`), 10_000);
   await eventually("the plan comment", () => github.botComments(1).some((c) => c.body.includes(COMMENT_MARKER)));
   await settled(second);
   expect(github.botComments(1)).toHaveLength(1);

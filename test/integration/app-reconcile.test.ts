@@ -71,6 +71,8 @@ describe("expiry", () => {
     expect(cleanup).toMatchObject({ base: "main", title: "envbot: remove expired environment preview" });
     expect(app.github.filesOf(cleanup.head)["environments/preview.yaml"]).toBeUndefined();
     expect(app.github.filesOf(cleanup.head)["environments/sandbox.yaml"]).toBeDefined();
+    // Destroyed at expiry: its deployment is inactive at once, not when the cleanup is merged.
+    expect(app.github.deployments).toMatchObject([{ environment: "preview", statuses: [{ state: "in_progress" }, { state: "success" }, { state: "inactive" }] }]);
   });
 });
 

@@ -35,7 +35,8 @@ describe("the sandbox environment from plan to destroy", () => {
 
   test("apply asks first; anything but 'yes' changes nothing", async () => {
     const result = await envbot(["apply", "sandbox"], ["no"]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3); // its own exit status: not confirmed
+    expect(result.stderr).toContain("Not applied: the answer was not 'yes'.");
     expect(result.questions).toEqual(["\nApply these changes to sandbox? Only 'yes' is accepted: "]);
     expect(await statusOf("sandbox")).toBe("planned");
   });
@@ -52,6 +53,9 @@ describe("the sandbox environment from plan to destroy", () => {
     expect(result.stdout).toContain("Applied sandbox.\n");
     expect(result.stdout).toContain('  greeting = "hello from envbot"\n');
     expect(result.stderr).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
+    // The refresh after the apply says what it is, and not "0 added" right after "1 added".
+    expect(result.stderr).toContain("Refreshing the state: recording attributes providers fill in after an apply (nothing is changed).");
+    expect(result.stderr).not.toContain("Resources: 0 added");
     const status = JSON.parse((await envbot(["status", "--json"])).stdout)[0];
     expect(status).toMatchObject({ name: "sandbox", status: "active", template: "sandbox", lastRun: { kind: "apply", outcome: "succeeded" } });
     // ttl 72h counts from the first apply.
@@ -93,5 +97,23 @@ describe("the sandbox environment from plan to destroy", () => {
     expect(runs.every((r) => r.outcome === "succeeded" && r.finishedAt !== undefined)).toBe(true);
     expect(runs.every((r) => r.actor === "cli:tester")).toBe(true);
     expect((await readdir(sandbox.repoDir)).sort()).toEqual([".github", "README.md", "environments", "templates"]);
+  });
+});
+
+describe("Terraform's CLI configuration", () => {
+  let own: EngineSandbox;
+  beforeAll(async () => {
+    own = await createEngineSandbox();
+  });
+  afterAll(async () => {
+    await own.cleanup();
+  });
+
+  test("a TF_CLI_CONFIG_FILE that does not exist is said once, in envbot's words, not on every Terraform command", async () => {
+    const missing = path.join(own.dataDir, "no-such.tfrc");
+    const result = await runEnvbot(["apply", "sandbox", "--yes"], { cwd: own.repoDir, env: { ...own.env, TF_CLI_CONFIG_FILE: missing }, now: new Date() });
+    expect(result.code).toBe(0);
+    expect(result.stderr.split(`TF_CLI_CONFIG_FILE names ${missing}, which does not exist`)).toHaveLength(2);
+    expect(result.stderr).not.toContain("Unable to open CLI configuration file");
   });
 });

@@ -1,5 +1,7 @@
 import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { promisify } from "node:util";
 import { fixturePath, projectRoot } from "../helpers/fixtures.js";
 
@@ -12,6 +14,12 @@ describe("the envbot executable", () => {
   test("`npx envbot validate` works from a checkout", async () => {
     const { stdout } = await run("npx", ["--no-install", "envbot", "validate", "--repo", "environments-template"], { cwd: projectRoot });
     expect(stdout).toBe("1 environment definition valid\n");
+  });
+
+  test("the built command knows its version (read from package.json beside dist/)", async () => {
+    const { version } = JSON.parse(await readFile(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
+    const { stdout } = await run(process.execPath, ["bin/envbot.js", "--version"], { cwd: projectRoot });
+    expect(stdout).toBe(`${version}\n`);
   });
 
   test("exit code 1 and no stack trace on a broken definition", async () => {

@@ -11,8 +11,8 @@ export interface CliIO {
   ask: (question: string) => Promise<string>;
 }
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes shared by every command (README "Exit status"). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, /** The person answered anything but "yes" at the confirmation. */ declined: 3 } as const;
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {}

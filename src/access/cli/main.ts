@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { initCommand } from "./commands/init.js";
 import { operationCommand } from "./commands/run-operation.js";
 import { reconcileCommand } from "./commands/reconcile.js";
 import { statusCommand } from "./commands/status.js";
@@ -6,6 +7,7 @@ import { validateCommand } from "./commands/validate.js";
 import { EXIT, UsageError, type CliIO } from "./cli-io.js";
 
 const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
+  init: initCommand,
   validate: validateCommand,
   plan: operationCommand("plan"),
   apply: operationCommand("apply"),
@@ -17,12 +19,14 @@ const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> =
 const usage = `Usage: envbot <command> [options]
 
 Commands:
+  init       write a starter environments repository (templates, a sandbox, CI) into DIR
   validate   check environment definitions, templates and .github/envbot.yml
   plan       show what applying an environment would change
   apply      create or update an environment (asks first, or --yes)
   destroy    destroy an environment (asks first, or --yes)
   status     list the environments and their status
   reconcile  warn before expiry, destroy expired environments, report drift (--once)
+  version    print envbot's version (also --version, -v)
 
 Run 'envbot <command> --help' for the options of a command.`;
 
@@ -33,7 +37,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${usage}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (name === "--version" || name === "-v") {
+  if (name === "--version" || name === "-v" || name === "version") {
     io.stdout(`${packageVersion()}\n`);
     return EXIT.ok;
   }
@@ -46,11 +50,25 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await command(args, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(`envbot ${name}: ${(error as Error).message}\nRun 'envbot ${name} --help' for usage.\n`);
+      io.stderr(`envbot ${name}: ${usageMessage(error as Error)}\nRun 'envbot ${name} --help' for usage.\n`);
       return EXIT.usage;
     }
     throw error;
   }
+}
+
+/**
+ * Node's parser explains an unknown option at length, with quotes that do not pair up; the
+ * option's name is what a person needs.
+ */
+function usageMessage(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  const option = /'(-[^']*)'/.exec(error.message)?.[1];
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return `unknown option ${option}`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) return `option ${option.split(" ")[0]} needs a value`;
+  const argument = /'([^']*)'/.exec(error.message)?.[1];
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL" && argument !== undefined) return `unexpected argument ${argument}`;
+  return error.message;
 }
 
 function isParseArgsError(error: unknown): boolean {
@@ -59,5 +77,5 @@ function isParseArgsError(error: unknown): boolean {
 }
 
 function packageVersion(): string {
-  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+  return (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
 }

@@ -75,6 +75,10 @@ export function githubReconcileReporter(input: { octokit: Octokit; repository: s
       }
       const comment = renderExpiredComment(told);
       for (const issue of open) await commentAndClose(issue.number, comment);
+      // The environment is gone now, not when the cleanup pull request is merged: GitHub's
+      // environments view shows its latest deployment inactive.
+      const { data: latest } = await octokit.rest.repos.listDeployments({ owner, repo, environment: notice.environment, per_page: 1 });
+      if (latest[0]) await octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: latest[0].id, state: "inactive", description: "destroyed by envbot at expiry" });
       if (cleanupFailure) throw cleanupFailure.error;
       return cleanupPullRequest === undefined ? {} : { cleanupPullRequest };
     },

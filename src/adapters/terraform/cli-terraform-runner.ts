@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { AppliedPlan, RootModuleRequest, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
@@ -35,8 +36,17 @@ const INIT_STAMP = ".envbot-init";
 
 export function cliTerraformRunner(settings: CliTerraformRunnerSettings): TerraformRunner {
   const pluginCache = path.join(settings.dataDir, "plugin-cache");
+  // A TF_CLI_CONFIG_FILE that does not exist makes Terraform warn on every command: said once, in
+  // envbot's words, and left out, so Terraform reads its default configuration quietly.
+  const cliConfig = settings.serverEnv.TF_CLI_CONFIG_FILE;
+  let cliConfigWarning = cliConfig && !existsSync(cliConfig) ? `warning: TF_CLI_CONFIG_FILE names ${cliConfig}, which does not exist; Terraform runs with its default CLI configuration` : undefined;
+  const serverEnv = cliConfigWarning ? { ...settings.serverEnv, TF_CLI_CONFIG_FILE: undefined } : settings.serverEnv;
 
   async function terraform(step: Step, args: string[], cwd: string, options: TerraformRunOptions, log: LogTail) {
+    if (cliConfigWarning) {
+      options.onOutput?.(cliConfigWarning);
+      cliConfigWarning = undefined;
+    }
     const secretVars = Object.fromEntries(Object.entries(options.secrets).map(([name, value]) => [`TF_VAR_${name}`, value]));
     // plan streams JSON (-json): progress and the log show each message's text.
     const readable = step === "plan" ? (line: string) => uiMessageText(line) : (line: string) => line;
@@ -44,17 +54,17 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       binary: settings.binary,
       args,
       cwd,
-      env: terraformChildEnv(settings.serverEnv, { TF_PLUGIN_CACHE_DIR: pluginCache, ...secretVars }),
+      env: terraformChildEnv(serverEnv, { TF_PLUGIN_CACHE_DIR: pluginCache, ...secretVars }),
       timeoutMs: settings.timeoutMs,
       killGraceMs: settings.killGraceMs,
       redact: options.redact,
       signal: options.signal,
-      // JSON read back by envbot (show, output) is neither progress nor log.
+      // JSON read back by envbot (show, output) is neither progress nor log; the refresh is log only.
       onOutput: step === "show" || step === "output" ? undefined : (raw) => {
         const line = readable(raw);
         if (line === undefined) return;
         log.push(line);
-        options.onOutput?.(line);
+        if (step !== "refresh") options.onOutput?.(line);
       },
     }).catch((error: unknown) => {
       if (error instanceof TerraformError) error.log = log.text();
@@ -63,7 +73,7 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
     // plan -detailed-exitcode: 2 means "succeeded, with changes".
     if (result.code !== 0 && !(step === "plan" && result.code === 2)) {
       const errors = step === "plan" ? parsePlanStream(result.stdout).errors.join("\n\n") : "";
-      const failure = classifyTerraformFailure(step, errors || result.stderr || result.stdout);
+      const failure = classifyTerraformFailure(step === "refresh" ? "apply" : step, errors || result.stderr || result.stdout);
       failure.log = log.text();
       throw failure;
     }
@@ -122,7 +132,9 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
         // Providers fill in some attributes only after related resources exist (an S3 bucket's
         // website block once its website configuration is applied). Refreshing now records them,
         // so the next drift check compares with the world as it was right after this apply.
-        await terraform("apply", ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`], workDir, options, log);
+        // Its own "Apply complete! Resources: 0 added" would contradict the apply just shown: one line of ours instead.
+        options.onOutput?.("Refreshing the state: recording attributes providers fill in after an apply (nothing is changed).");
+        await terraform("refresh", ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`], workDir, options, log);
       }
       const shown = await terraform("output", ["output", "-json", "-no-color"], workDir, options, new LogTail());
       const raw = JSON.parse(shown.stdout || "{}") as Record<string, { value: unknown; sensitive: boolean }>;
@@ -170,7 +182,7 @@ function lockIdOf(info: string): string {
   }
 }
 
-type Step = "init" | "plan" | "show" | "apply" | "output";
+type Step = "init" | "plan" | "show" | "apply" | "refresh" | "output";
 
 /** The text of one line of Terraform's JSON UI; undefined for lines with nothing to read. */
 function uiMessageText(line: string): string | undefined {

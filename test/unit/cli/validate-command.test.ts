@@ -77,7 +77,7 @@ describe("envbot validate", () => {
     });
 
     test.each([
-      [["validate", "--jsn"], "envbot validate: Unknown option '--jsn'"],
+      [["validate", "--jsn"], "envbot validate: unknown option --jsn"],
       [["validate", "--repo", "/no/such/dir"], "envbot validate: no such directory: /no/such/dir"],
       [["validate", "missing.yaml"], "envbot validate: cannot read missing.yaml: no such file"],
       [["validate", "/etc/passwd"], `envbot validate: /etc/passwd is outside the repository ${tmpdir()}`],

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { localRepoFiles } from "../../../adapters/local/local-repo-files.js";
 import { runDriftSweep, runExpirySweep, type SweepResult } from "../../../core/reconciling/index.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { formatSweepResults } from "../../../render/sweep-lines.js";
 import { consoleReconcileReporter } from "../console-reconcile-reporter.js";
 import { localEngine } from "../local-engine.js";
 import { localRepository } from "../local-repository.js";
@@ -48,31 +49,28 @@ export async function reconcileCommand(args: string[], io: CliIO): Promise<numbe
   const repoDir = path.resolve(io.cwd, values.repo ?? ".");
   const repository = await localRepository(repoDir, values.repo ?? "the current directory");
   const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
-  const lines: string[] = [];
-  const reporter = consoleReconcileReporter((line) => (values.json ? lines.push(line) : io.stdout(`${line}\n`)));
+  // Each sweep's notices (how to extend, what drifted), kept to print under its environment's line.
+  const notices = new Map<string, string[]>();
+  const reporterFor = (kind: SweepResult["kind"]) =>
+    consoleReconcileReporter((environment, line) => notices.set(`${kind}:${environment}`, [...(notices.get(`${kind}:${environment}`) ?? []), line]));
   try {
     const input = {
       deps,
       repository,
       files: localRepoFiles(repoDir),
-      reporter,
       now,
       dryRun: values["dry-run"] === true,
       concurrency: settings.concurrency,
-      onProgress: (message: string) => io.stderr(`${message}\n`),
+      // Progress for a person at a terminal only; the core names the repository, which is this one.
+      onProgress: io.interactive ? (message: string) => io.stderr(`… ${message.startsWith(`${repository}: `) ? message.slice(repository.length + 2) : message}\n`) : undefined,
     };
     const results: SweepResult[] = [];
-    if (values.only !== "drift") results.push(await runExpirySweep(input));
-    if (values.only !== "expiry") results.push(await runDriftSweep(input));
+    if (values.only !== "drift") results.push(await runExpirySweep({ ...input, reporter: reporterFor("expiry") }));
+    if (values.only !== "expiry") results.push(await runDriftSweep({ ...input, reporter: reporterFor("drift") }));
     if (values.json) {
       io.stdout(`${JSON.stringify(results.flatMap((r) => r.entries.map(({ environment, ...rest }) => ({ sweep: r.kind, name: environment, ...rest }))), null, 2)}\n`);
     } else {
-      for (const result of results) {
-        for (const e of result.entries) {
-          if (e.action === "none" || e.action === "in-sync") continue;
-          io.stdout(`${result.kind}: ${e.environment}: ${values["dry-run"] ? "would " : ""}${e.action}${e.outcome === "failed" ? " (failed)" : ""}${e.detail ? ` - ${e.detail}` : ""}\n`);
-        }
-      }
+      for (const line of formatSweepResults(results, (kind, environment) => notices.get(`${kind}:${environment}`) ?? [])) io.stdout(`${line}\n`);
     }
     return results.some((r) => r.entries.some((e) => e.outcome === "failed")) ? EXIT.failed : EXIT.ok;
   } finally {

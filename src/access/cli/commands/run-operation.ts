@@ -34,7 +34,8 @@ Options:
   --json       print the result as JSON on stdout
   -h, --help   show this help
 Settings come from the environment: ENVBOT_DATA_DIR, TERRAFORM_BIN, ENVBOT_TERRAFORM_TIMEOUT, ...
-(see README). Exit status: 0 done, 1 invalid definition or failed run, 2 usage error.`;
+(see README). Exit status: 0 done, 1 invalid definition or failed run, 2 usage error,
+3 not confirmed (the answer was not 'yes').`;
 
 export function operationCommand(verb: Verb) {
   return async (args: string[], io: CliIO): Promise<number> => {
@@ -98,7 +99,7 @@ export function operationCommand(verb: Verb) {
         const answer = await io.ask(`\n${verb === "apply" ? "Apply these changes to" : "Destroy"} ${environment.name}? Only 'yes' is accepted: `);
         if (answer.trim() !== "yes") {
           io.stderr(`Not ${verb === "apply" ? "applied" : "destroyed"}: the answer was not 'yes'.\n`);
-          return EXIT.failed;
+          return EXIT.declined;
         }
       }
       const applied = await applyPlan(deps, context, environment, planned);

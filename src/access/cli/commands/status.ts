@@ -8,7 +8,8 @@ import { commandRepository, displayRepository } from "../local-repository.js";
 export const statusUsage = `Usage: envbot status [--repo DIR] [--github OWNER/NAME] [--json]
 
 Lists the environments envbot has planned or applied from this repository (--repo, default: the
-current directory), with their status (planned, applying, active, destroying, destroyed, failed)
+current directory), with their status (planned, applying, active, expiring, destroying, destroyed,
+failed)
 and their last run. Another checkout's environments are its own, even with the same names.
 --github OWNER/NAME shows those the envbot App keeps for that GitHub repository instead.`;
 
