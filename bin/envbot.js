@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script).
 import { createInterface } from "node:readline/promises";
-import { runCli } from "../dist/access/cli/main.js";
+import { runCli, wantsColor } from "../dist/access/cli/main.js";
 
 try {
   process.exitCode = await runCli(process.argv.slice(2), {
@@ -11,6 +11,7 @@ try {
     env: process.env,
     now: () => new Date(),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    color: wantsColor(Boolean(process.stdout.isTTY), process.env),
     ask: async (question) => {
       const prompt = createInterface({ input: process.stdin, output: process.stderr });
       try {

@@ -6,6 +6,7 @@ import { environmentCheckName, VALIDATION_CHECK_NAME } from "./check-names.js";
 import { formatDiagnostic, formatValidationSummary } from "./diagnostics-text.js";
 import {
   describeFailureBlocks,
+  ALREADY_DESTROYED_TEXT,
   describeInterrupted,
   describeInvalid,
   describeLock,
@@ -176,7 +177,7 @@ function renderFailedCheck(report: { reason: string; details: string; log: strin
 export function renderEnvironmentCheck(report: EnvironmentReport): CheckOutput {
   switch (report.kind) {
     case "planned": {
-      const blocks = [`${describeMergeEffect(report.effect)} Defined in ${codeSpan(report.file)}.`, describeLockHolder(report.lockHolder)];
+      const blocks = [`${describeMergeEffect(report.effect, report.alreadyDestroyed)} Defined in ${codeSpan(report.file)}.`, describeLockHolder(report.lockHolder)];
       if (report.templateSource === "default-branch") blocks.push(describeTemplateSource());
       blocks.push(...describePlanChanges(report.summary));
       const text = report.planText.trim() === "" ? undefined : formatCheckText(report.planText, "head");
@@ -208,6 +209,7 @@ export function renderApplyCheck(report: EnvironmentApplyReport): CheckOutput {
   switch (report.kind) {
     case "applied": {
       if (report.effect === "destroy") {
+        if (report.alreadyDestroyed) return completed("success", "Definition removed", `${codeSpan(report.environment)}: ${ALREADY_DESTROYED_TEXT}`);
         return completed("success", "Destroyed", `${codeSpan(report.environment)} is destroyed: ${formatCount(report.summary.changes.destroy, "resource")} destroyed.`);
       }
       const title = report.summary.hasChanges ? `Applied: ${formatAppliedCounts(report.summary)}` : "Applied: no changes";

@@ -5,14 +5,18 @@ import type { MergeEffect, PullRequestRef } from "../core/pull-requests/pull-req
 import type { OutputChange, PlanSummary, ResourceChange } from "../core/planning/index.js";
 import { VALIDATION_CHECK_NAME } from "./check-names.js";
 import { codeSpan, escapeMarkdown, fenceText, foldDetails, formatCount, formatLockHolder, formatTimestamp, shortenLines } from "./markdown.js";
-import { ACTION_SYMBOL } from "./plan-text.js";
+import { ACTION_SYMBOL, formatAttribute } from "./plan-text.js";
 
 /** Attribute paths shown after an updated resource; the plan text has them all. */
 const ATTRIBUTES_SHOWN = 3;
 
-export function describeMergeEffect(effect: MergeEffect): string {
+export function describeMergeEffect(effect: MergeEffect, alreadyDestroyed = false): string {
+  if (alreadyDestroyed) return "**Already destroyed** (at expiry, or earlier): merging only removes the definition.";
   return effect === "destroy" ? "**Merging destroys this environment.**" : "**Merging applies this plan.**";
 }
+
+/** After the merge of a removed definition whose environment was gone already. */
+export const ALREADY_DESTROYED_TEXT = "It had been destroyed already (at expiry, or earlier); the merge removed its definition.";
 
 /** Who holds the environment's lock: normally the pull request being planned; none for an untrusted one. */
 export function describeLockHolder(holder: LockHolder | undefined, pullRequest?: PullRequestRef): string {
@@ -112,6 +116,12 @@ function formatOutputChange(output: OutputChange): string {
 export function describePlanChanges(summary: PlanSummary): string[] {
   const blocks: string[] = [];
   if (summary.resources.length > 0) blocks.push(formatResourceBlock(summary.resources));
+  // What each create sets, folded: a reviewer opens the ones that matter.
+  for (const resource of summary.resources) {
+    if (resource.action !== "create" || resource.attributes.length === 0) continue;
+    const lines = resource.attributes.map((a) => formatAttribute(resource, a)).join("\n");
+    blocks.push(foldDetails(`${codeSpan(resource.address)}: what it sets (${formatCount(resource.attributes.length, "attribute")})`, fenceText(lines, "hcl")));
+  }
   if (summary.outputs.length > 0) blocks.push(`**Outputs:** ${summary.outputs.map(formatOutputChange).join(", ")}`);
   if (summary.drift.length > 0) {
     blocks.push(`**Changed outside of Terraform** since the last apply (${formatCount(summary.drift.length, "resource")}):\n\n${formatResourceBlock(summary.drift)}`);

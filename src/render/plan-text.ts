@@ -10,8 +10,15 @@ export function formatChangeCounts(summary: PlanSummary): string {
   return `${add} to add, ${change} to change, ${destroy} to destroy`;
 }
 
-/** The plan in a few readable lines: counts, then one line per resource. */
-export function formatPlanSummary(summary: PlanSummary): string {
+/** Terminal colours of the actions, as Terraform uses them. */
+const ACTION_COLOR: Record<ResourceAction, string> = { create: "32", update: "33", delete: "31", replace: "35", read: "36", forget: "90" };
+
+/** The plan in a few readable lines: counts, then one line per resource (coloured on a terminal). */
+export function formatPlanSummary(summary: PlanSummary, options: { color?: boolean } = {}): string {
+  const formatResource = (resource: ResourceChange) => {
+    const [head, ...details] = formatResourceLines(resource);
+    return [options.color ? `\u001b[${ACTION_COLOR[resource.action]}m${head}\u001b[0m` : head, ...details].join("\n");
+  };
   const lines: string[] = [];
   const title = summary.mode === "destroy" ? "Destroy plan" : summary.mode === "refresh-only" ? "Refresh-only plan" : "Plan";
   lines.push(
@@ -28,12 +35,15 @@ export function formatPlanSummary(summary: PlanSummary): string {
   return lines.join("\n");
 }
 
-function formatResource(resource: ResourceChange): string {
-  const head = `  ${ACTION_SYMBOL[resource.action].padEnd(3)} ${resource.address}`;
-  const details = resource.attributes.map((a) =>
-    a.sensitive ? `      ${a.path}: (sensitive)` : a.unknown ? `      ${a.path}: ${a.before ?? "null"} -> (known after apply)` : `      ${a.path}: ${a.before ?? "null"} -> ${a.after ?? "null"}`,
-  );
-  return [head, ...details].join("\n");
+function formatResourceLines(resource: ResourceChange): string[] {
+  return [`  ${ACTION_SYMBOL[resource.action].padEnd(3)} ${resource.address}`, ...resource.attributes.map((a) => `      ${formatAttribute(resource, a)}`)];
+}
+
+/** One attribute as Terraform's plan shows it: `path = value` for a create, `path: before -> after` for a change. */
+export function formatAttribute(resource: ResourceChange, a: ResourceChange["attributes"][number]): string {
+  if (resource.action === "create") return `${a.path} = ${a.sensitive ? "(sensitive)" : a.unknown ? "(known after apply)" : (a.after ?? "null")}`;
+  if (a.sensitive) return `${a.path}: (sensitive)`;
+  return `${a.path}: ${a.before ?? "null"} -> ${a.unknown ? "(known after apply)" : (a.after ?? "null")}`;
 }
 
 /** The status table of `envbot status`. */

@@ -15,6 +15,7 @@ import { formatCommandList } from "./command-replies.js";
 import { formatDiagnostic, formatValidationSummary } from "./diagnostics-text.js";
 import {
   describeFailureBlocks,
+  ALREADY_DESTROYED_TEXT,
   describeInterrupted,
   describeInvalid,
   describeLock,
@@ -164,7 +165,7 @@ function renderPlannedSection(report: Extract<EnvironmentReport, { kind: "planne
   const counts = report.summary.hasChanges ? formatChangeCounts(report.summary) : "no changes";
   const blocks = [
     `#### ${codeSpan(report.environment)}: ${counts}`,
-    `${describeMergeEffect(report.effect)} Defined in ${codeSpan(report.file)}.`,
+    `${describeMergeEffect(report.effect, report.alreadyDestroyed)} Defined in ${codeSpan(report.file)}.`,
     describeLockHolder(report.lockHolder, pullRequest),
   ];
   if (report.templateSource === "default-branch") blocks.push(describeTemplateSource(pullRequest));
@@ -256,6 +257,7 @@ function renderApplySection(report: EnvironmentApplyReport, budget: TextBudget):
   switch (report.kind) {
     case "applied": {
       if (report.effect === "destroy") {
+        if (report.alreadyDestroyed) return [`#### ${name}: definition removed`, ALREADY_DESTROYED_TEXT].join("\n\n");
         return [`#### ${name}: destroyed`, `${formatCount(report.summary.changes.destroy, "resource")} destroyed.`].join("\n\n");
       }
       const blocks = [`#### ${name}: applied`, report.summary.hasChanges ? `${formatAppliedCounts(report.summary)}.` : "No changes were needed."];
@@ -276,7 +278,7 @@ function renderApplySection(report: EnvironmentApplyReport, budget: TextBudget):
 }
 
 function nameApplyKind(report: EnvironmentApplyReport): string {
-  if (report.kind === "applied") return report.effect === "destroy" ? "destroyed" : "applied";
+  if (report.kind === "applied") return report.effect === "destroy" ? (report.alreadyDestroyed ? "definition removed" : "destroyed") : "applied";
   return report.kind;
 }
 

@@ -52,7 +52,9 @@ describe("the sandbox environment from plan to destroy", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Applied sandbox.\n");
     expect(result.stdout).toContain('  greeting = "hello from envbot"\n');
-    expect(result.stderr).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
+    expect(result.stderr).toMatch(/ {2}│ \d+:\d\d Apply complete! Resources: 1 added, 0 changed, 0 destroyed\./); // with the elapsed time
+    // What the apply created, as the plan showed it before asking.
+    expect(result.stdout).toContain('input.greeting = "hello from envbot"');
     // The refresh after the apply says what it is, and not "0 added" right after "1 added".
     expect(result.stderr).toContain("Refreshing the state: recording attributes providers fill in after an apply (nothing is changed).");
     expect(result.stderr).not.toContain("Resources: 0 added");

@@ -6,7 +6,7 @@ import { startServer } from "../../src/server.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { deliverWebhook } from "../helpers/github/signed-delivery.js";
 import { TEST_PRIVATE_KEY } from "../helpers/github/test-probot.js";
-import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
+import { pullRequestEvent, pushEvent } from "../helpers/github/webhook-payloads.js";
 
 // `npm start` runs src/server.ts: Probot's settings from the environment, our own HTTP server.
 
@@ -51,6 +51,34 @@ test("started from the environment, it answers health checks and takes signed de
     expect(response.status).toBe(200);
     await services.queue.idle();
     expect(await services.engine.store.recordDelivery(event.id)).toBe(false); // the app recorded it
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await services.engine.store.close();
+  }
+});
+
+test("a push that changes .github/envbot.yml on the default branch re-reads the reconcile schedules at once; other pushes do not", async () => {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, APP_ID: "123456", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s3cret", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "error", ENVBOT_DATA_DIR: dataDir };
+  // Listing the installations is what a refresh does first: once at start, once for the one push that matters.
+  let listed = 0;
+  githubApi().get("/app/installations").query({ per_page: 100 }).times(2).reply(200, () => (listed++, []));
+  const { server, services, url } = await startServer(env);
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  try {
+    await until(() => listed === 1);
+    expect(listed).toBe(1);
+    for (const push of [
+      pushEvent({ ref: "refs/heads/feature", modified: [".github/envbot.yml"] }),
+      pushEvent({ ref: "refs/heads/main", modified: ["environments/preview.yaml"] }),
+      pushEvent({ ref: "refs/heads/main", modified: [".github/envbot.yml"] }),
+    ]) {
+      expect((await deliverWebhook({ url: `${url}/api/github/webhooks`, secret: "s3cret", ...push })).status).toBe(200);
+    }
+    await until(() => listed === 2);
+    expect(listed).toBe(2);
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

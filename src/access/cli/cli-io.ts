@@ -7,8 +7,15 @@ export interface CliIO {
   now: () => Date;
   /** True when a person can answer questions (stdin and stderr are terminals). */
   interactive: boolean;
+  /** Colour on stdout: a terminal, and NO_COLOR not set. */
+  color?: boolean;
   /** Asks on the terminal and returns the answer ("" when there is none). */
   ask: (question: string) => Promise<string>;
+}
+
+/** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org) or TERM is dumb. */
+export function wantsColor(stdoutIsTerminal: boolean, env: NodeJS.ProcessEnv): boolean {
+  return stdoutIsTerminal && !env.NO_COLOR && env.TERM !== "dumb";
 }
 
 /** Exit codes shared by every command (README "Exit status"). */

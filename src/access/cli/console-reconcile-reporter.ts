@@ -1,4 +1,5 @@
 import type { ReconcileReporter } from "../../core/ports.js";
+import { withoutTagBookkeeping } from "../../render/reconcile-texts.js";
 
 /**
  * The reconciler's reports for a local checkout: lines on the terminal, since there is no
@@ -21,7 +22,7 @@ export function consoleReconcileReporter(write: (environment: string, line: stri
     },
     async driftFound(report) {
       for (const r of report.cloudDrift) {
-        write(report.environment, `drift: ${report.environment}: ${r.address} changed outside Terraform${r.attributes.length ? `: ${r.attributes.map((a) => a.path).join(", ")}` : ""}`);
+        write(report.environment, `drift: ${report.environment}: ${r.address} changed outside Terraform${r.attributes.length ? `: ${withoutTagBookkeeping(r.attributes).map((a) => a.path).join(", ")}` : ""}`);
       }
       for (const r of report.pendingInGit) write(report.environment, `pending: ${report.environment}: ${r.address} would ${r.action} (the definition in Git is not applied)`);
       return {};

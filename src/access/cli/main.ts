@@ -6,6 +6,8 @@ import { statusCommand } from "./commands/status.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT, UsageError, type CliIO } from "./cli-io.js";
 
+export { wantsColor } from "./cli-io.js";
+
 const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
   init: initCommand,
   validate: validateCommand,

@@ -5,6 +5,7 @@ import { githubReconcileReporter } from "../../adapters/github/github-reconcile-
 import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
 import { reconcileScheduler, type ScheduledRepository } from "../../adapters/schedule/reconcile-scheduler.js";
 import { runDriftSweep, runExpirySweep, type SweepKind, type SweepResult } from "../../core/reconciling/index.js";
+import { CONFIG_PATH } from "../../core/config/repository-config.js";
 import { validateEnvironments } from "../../core/validation/index.js";
 import type { AppServices } from "./app-services.js";
 
@@ -33,6 +34,25 @@ export async function sweepRepository(input: {
     concurrency: input.concurrency,
     onProgress: input.log,
   });
+}
+
+/**
+ * The schedules follow the repositories at once, not at the next periodic refresh: a push to a
+ * default branch that changes .github/envbot.yml, and installations or repositories added or
+ * removed, re-read them. In the background: the webhook is acknowledged first.
+ */
+function registerScheduleRefresh(app: Probot, scheduler: { refresh(): Promise<void> }): void {
+  const refresh = (why: string) => {
+    app.log.info(`re-reading the reconcile schedules: ${why}`);
+    void scheduler.refresh().catch((error: unknown) => app.log.error({ err: error }, "re-reading the reconcile schedules failed"));
+  };
+  app.on("push", async (context) => {
+    const { ref, repository, commits } = context.payload;
+    if (ref !== `refs/heads/${repository.default_branch}`) return;
+    const touched = commits.some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].includes(CONFIG_PATH));
+    if (touched) refresh(`${CONFIG_PATH} changed on ${repository.full_name}'s default branch`);
+  });
+  app.on(["installation", "installation_repositories"], async (context) => refresh(`installation ${context.payload.installation.id} changed`));
 }
 
 /** Schedules the sweeps of every repository the App is installed on. */
@@ -64,5 +84,6 @@ export function startScheduledSweeps(app: Probot, services: AppServices, concurr
     log: { info: (message) => app.log.info(message), error: (message, error) => app.log.error({ err: error }, message) },
   });
   void scheduler.start().catch((error: unknown) => app.log.error({ err: error }, "could not start the reconcile schedules"));
+  registerScheduleRefresh(app, scheduler);
   return scheduler;
 }

@@ -77,10 +77,8 @@ function formatAttributePath(segments: unknown[]): string {
 function toResourceChange(raw: RawResourceChange, allAttributes = false): ResourceChange[] {
   const action = toAction(raw.change.actions);
   if (!action || action === "read") return [];
-  const attributes =
-    action === "update" || action === "replace"
-      ? diffAttributes(raw.change).slice(0, allAttributes ? undefined : MAX_ATTRIBUTES_PER_RESOURCE)
-      : [];
+  const listed = action === "update" || action === "replace" ? diffAttributes(raw.change) : action === "create" ? plannedAttributes(raw.change) : [];
+  const attributes = listed.slice(0, allAttributes ? undefined : MAX_ATTRIBUTES_PER_RESOURCE);
   return [{ address: raw.address, action, attributes }];
 }
 
@@ -127,6 +125,30 @@ function diffAttributes(change: RawChange): AttributeChange[] {
     out.push(sensitive ? { path, sensitive: true } : { path, before: show(before), after: show(after) });
   };
   walk("", change.before, change.after, change.after_unknown, change.before_sensitive === true || change.after_sensitive === true);
+  return out;
+}
+
+/**
+ * What a create sets, as Terraform's plan shows it: every leaf with a value (nulls and empty
+ * blocks left out), "known after apply" ones flagged, sensitive ones named but never shown.
+ */
+function plannedAttributes(change: RawChange): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  const walk = (path: string, after: unknown, unknown: unknown, sensitive: boolean) => {
+    if (unknown === true) return void out.push({ path, unknown: true, ...(sensitive ? { sensitive } : {}) });
+    if (sensitive && after !== null && after !== undefined) return void out.push({ path, sensitive: true });
+    if (isContainer(after) || isContainer(unknown)) {
+      const keys = new Set([...Object.keys(asRecord(after)), ...Object.keys(asRecord(unknown))]);
+      for (const key of keys) {
+        const childPath = path === "" ? key : Array.isArray(after ?? unknown) ? `${path}[${key}]` : `${path}.${key}`;
+        walk(childPath, asRecord(after)[key], asRecord(unknown)[key], sensitive || isSensitive(change.after_sensitive, childPath));
+      }
+      return;
+    }
+    if (after === null || after === undefined) return;
+    out.push({ path, after: show(after) });
+  };
+  walk("", change.after, change.after_unknown, change.after_sensitive === true);
   return out;
 }
 

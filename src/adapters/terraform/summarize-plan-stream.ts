@@ -72,7 +72,8 @@ export function parsePlanStream(stdout: string): PlanStream {
 
 /** Whether the summary needs attribute-level detail (updates, replacements, drift). */
 export function needsAttributeDetail(stream: PlanStream): boolean {
-  return stream.drift.length > 0 || stream.resources.some((r) => r.action === "update" || r.action === "replace");
+  // The stream names resources only: what creates set and updates change comes from show -json.
+  return stream.drift.length > 0 || stream.resources.some((r) => r.action === "create" || r.action === "update" || r.action === "replace");
 }
 
 export function summarizePlanStream(stream: PlanStream, environment: string, mode: PlanMode): PlanSummary {

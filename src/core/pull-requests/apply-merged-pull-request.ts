@@ -80,6 +80,7 @@ export async function applyMergedPullRequest(
   async function applyOne(change: DefinitionChange, environment: Environment, templateFiles: RepoFiles, config: Parameters<typeof planEnvironment>[1]["config"]): Promise<EnvironmentApplyReport> {
     await reporter.applyStarted(environment.name, change.effect);
     const context = { repository: pr.repository, commit: mergeSha, actor: { kind: "pull-request" as const, number: pr.number, login: pr.author }, templateFiles, config, signal: job.signal, onOutput: job.onOutput };
+    const alreadyDestroyed = change.effect === "destroy" && (await deps.store.getEnvironment(pr.repository, environment.name))?.status === "destroyed";
     return deps.queue.exclusive(environmentKey(pr.repository, environment.name), async (): Promise<EnvironmentApplyReport> => {
       const planned = await planEnvironment(deps, context, environment, change.effect === "destroy" ? "destroy" : "normal");
       if (!planned.ok) return { kind: "failed", environment: environment.name, effect: change.effect, reason: planned.reason, details: planned.details, log: planned.run.logExcerpt ?? "" };
@@ -87,7 +88,7 @@ export async function applyMergedPullRequest(
       if (!outcome.ok) return { kind: "failed", environment: environment.name, effect: change.effect, reason: outcome.reason, details: outcome.details, log: outcome.run.logExcerpt ?? "" };
       const outputs = Object.fromEntries(Object.entries(outcome.applied.outputs).filter(([, o]) => !o.sensitive).map(([name, o]) => [name, o.value]));
       const url = typeof outputs.url === "string" ? outputs.url : undefined;
-      return { kind: "applied", environment: environment.name, effect: change.effect, summary: planned.plan.summary, outputs, url };
+      return { kind: "applied", environment: environment.name, effect: change.effect, summary: planned.plan.summary, outputs, url, ...(alreadyDestroyed ? { alreadyDestroyed } : {}) };
     });
   }
 }

@@ -105,6 +105,7 @@ async function planOne(
     return { kind: "locked", environment: environment.name, file: change.file, heldBy: heldBy.holder, since: heldBy.acquiredAt };
   }
   await job.reporter.planStarted(environment.name);
+  const alreadyDestroyed = change.effect === "destroy" && (await deps.store.getEnvironment(pr.repository, environment.name))?.status === "destroyed";
   const mode: PlanMode = change.effect === "destroy" ? "destroy" : "normal";
   const context = { repository: pr.repository, commit: pr.headSha, actor: { kind: "pull-request" as const, number: pr.number, login: pr.author }, templateFiles: input.templateFiles, config: input.config, signal: job.signal, onOutput: job.onOutput };
   const outcome = await deps.queue.exclusive(environmentKey(pr.repository, environment.name), () => planEnvironment(deps, context, environment, mode));
@@ -121,5 +122,6 @@ async function planOne(
     planText: outcome.plan.text,
     templateSource: input.templateSource,
     ...(input.takesLock ? { lockHolder: holder } : {}),
+    ...(alreadyDestroyed ? { alreadyDestroyed } : {}),
   };
 }

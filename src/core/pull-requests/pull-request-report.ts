@@ -40,6 +40,8 @@ export type EnvironmentReport =
       templateSource: TemplateSource;
       /** Set when the pull request holds the environment's lock; untrusted ones never take it. */
       lockHolder?: LockHolder;
+      /** A removed definition whose environment is gone already (destroyed at expiry): merging only removes the file. */
+      alreadyDestroyed?: boolean;
     }
   | { kind: "locked"; environment: string; file: string; heldBy: LockHolder; since: Date }
   | { kind: "invalid"; environment: string; file: string; problems: number }
@@ -49,7 +51,7 @@ export type EnvironmentReport =
 
 /** The result of applying a merged pull request, per environment. */
 export type EnvironmentApplyReport =
-  | { kind: "applied"; environment: string; effect: MergeEffect; summary: PlanSummary; outputs: Record<string, unknown>; url?: string }
+  | { kind: "applied"; environment: string; effect: MergeEffect; summary: PlanSummary; outputs: Record<string, unknown>; url?: string; alreadyDestroyed?: boolean }
   | { kind: "failed"; environment: string; effect: MergeEffect; reason: string; details: string; log: string }
   | { kind: "invalid"; environment: string; problems: number }
   /** The envbot process stopped while Terraform applied it (a crash, a kill): it may be partly changed. */

@@ -35,10 +35,10 @@ let ajv: Ajv | undefined;
 let definitions: Record<string, unknown> | undefined;
 const validators = new Map<string, ValidateFunction>();
 
-/** A copy of the first example of `name.action`, preferring one that has `installation`. */
-function example(name: string, action: string): Json {
+/** A copy of the first example of `name.action` (no action: events like push have none), preferring one that has `installation`. */
+function example(name: string, action: string | undefined, where: (e: Json) => boolean = () => true): Json {
   examples ??= JSON.parse(readFileSync(join(packageDir("@octokit/webhooks-examples"), "api.github.com", "index.json"), "utf8"));
-  const candidates = (examples ?? []).find((e) => e.name === name)?.examples.filter((e) => e.action === action) ?? [];
+  const candidates = (examples ?? []).find((e) => e.name === name)?.examples.filter((e) => e.action === action && where(e)) ?? [];
   const chosen = candidates.find((e) => e.installation) ?? candidates[0];
   if (!chosen) throw new Error(`@octokit/webhooks-examples has no ${name}.${action} example`);
   return structuredClone(chosen);
@@ -71,7 +71,8 @@ function validator(definition: string): ValidateFunction | undefined {
  */
 export function validateWebhookPayload(name: string, payload: Json): string[] {
   const action = String(payload.action);
-  const event = validator(`${name}_event`);
+  // Events with actions have NAME_event (a oneOf of NAME$ACTION); events without, like push, NAME$event.
+  const event = validator(`${name}_event`) ?? validator(`${name}$event`);
   if (!event) throw new Error(`@octokit/webhooks-schemas has no ${name} event`);
   if (event(payload)) return [];
   const branch = validator(`${name}$${action}`) ?? event;
@@ -198,4 +199,27 @@ export function issueCommentEvent(options: IssueCommentOptions): IssueCommentEve
   payload.comment.user = user(payload.sender, options.login);
   payload.sender = structuredClone(payload.comment.user);
   return { name: "issue_comment", id: options.deliveryId ?? randomUUID(), payload: validated("issue_comment", payload) } as IssueCommentEvent;
+}
+
+export interface PushOptions extends Target {
+  /** "refs/heads/BRANCH" */
+  ref: string;
+  defaultBranch?: string;
+  /** Paths the pushed commit modified. */
+  modified: string[];
+}
+
+/** A `push` delivery of one commit, schema-valid. */
+export function pushEvent(options: PushOptions): { name: "push"; id: string; payload: Json } {
+  const { owner = DEFAULT_OWNER, repo = DEFAULT_REPO } = options;
+  const base = example("push", undefined, (e) => e.commits?.length > 0);
+  const payload = JSON.parse(JSON.stringify(base).replaceAll("Codertocat/Hello-World", `${owner}/${repo}`)) as Json;
+  payload.repository.name = repo;
+  payload.repository.owner = user(payload.repository.owner, owner);
+  payload.repository.default_branch = options.defaultBranch ?? "main";
+  payload.ref = options.ref;
+  payload.installation = installation(options.installationId ?? DEFAULT_INSTALLATION_ID);
+  payload.commits = payload.commits.slice(0, 1).map((commit: Json) => ({ ...commit, added: [], removed: [], modified: options.modified }));
+  payload.head_commit = payload.commits[0];
+  return { name: "push", id: options.deliveryId ?? randomUUID(), payload: validated("push", payload) };
 }

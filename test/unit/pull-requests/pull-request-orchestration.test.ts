@@ -154,3 +154,23 @@ describe("a merge job resumed after its process stopped", () => {
     expect(reporter.reports("environmentApplied")).toMatchObject([{ kind: "interrupted" }]);
   });
 });
+
+test("the cleanup pull request of an environment destroyed at expiry says merging only removes the definition, and after the merge that it was removed", async () => {
+  const pr = addingPullRequest(9, "preview");
+  await applyMergedPullRequest(deps(), { pullRequest: pr, mergeSha: merge(pr), reporter: recordingReporter() });
+  // The reconciler destroyed it at expiry; its cleanup pull request removes the file.
+  await store.upsertEnvironment({ repository: REPO, name: "preview", status: "destroyed" });
+  terraform.states.set(`${REPO}:preview`, new Set());
+  const { ["environments/preview.yaml"]: _gone, ...without } = host.commits.get("main")!;
+  host.commits.set(sha("cleanup"), without);
+  host.changedFiles.set(10, [{ path: "environments/preview.yaml", status: "removed" }]);
+  const cleanup: PullRequestRef = { ...pr, number: 10, headSha: sha("cleanup"), baseSha: sha("merge9") };
+
+  const planned = recordingReporter();
+  await planPullRequest(deps(), { pullRequest: cleanup, reporter: planned });
+  expect(planned.reports("environmentPlanned")).toMatchObject([{ kind: "planned", effect: "destroy", alreadyDestroyed: true }]);
+
+  const applied = recordingReporter();
+  await applyMergedPullRequest(deps(), { pullRequest: cleanup, mergeSha: merge(cleanup), reporter: applied });
+  expect(applied.reports("environmentApplied")).toMatchObject([{ kind: "applied", effect: "destroy", alreadyDestroyed: true }]);
+});

@@ -207,3 +207,22 @@ describe("the drift issue", () => {
     );
   });
 });
+
+describe("a tag changed by hand", () => {
+  test("is one line, tags.KEY with the values tags_all holds, not the provider's tags_all twin or its null before", () => {
+    const bucket: ResourceChange = {
+      address: "module.environment.aws_s3_bucket.site",
+      action: "update",
+      attributes: [
+        { path: "tags.envbot:owner", before: "null", after: '"@changed-by-hand"' },
+        { path: "tags_all.envbot:owner", before: '"@acme/qa"', after: '"@changed-by-hand"' },
+        { path: "tags_all.team", before: '"a"', after: '"b"' },
+      ],
+    };
+    const { body } = renderDriftIssue(driftReport({ cloudDrift: [bucket] }));
+    expect(body).toContain('`tags.envbot:owner: "@acme/qa" -> "@changed-by-hand"`');
+    expect(body).not.toContain("tags_all.envbot:owner");
+    expect(body).not.toContain('null -> "@changed-by-hand"');
+    expect(body).toContain('`tags_all.team: "a" -> "b"`'); // a tags_all change alone stays as it is
+  });
+});

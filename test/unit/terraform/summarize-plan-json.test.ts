@@ -13,6 +13,35 @@ const change = (actions: string[], before: unknown, after: unknown, extra: Recor
 });
 
 describe("summarizing a plan", () => {
+  test("a create lists what it sets, as Terraform's plan shows it: values, known after apply, sensitive masked, nulls left out", () => {
+    const summary = summarizePlanJson(
+      {
+        resource_changes: [
+          {
+            address: bucket,
+            change: change(
+              ["create"],
+              null,
+              { bucket: "acme-site", force_destroy: true, tags: { owner: "@acme/qa" }, password: "hunter2", policy: null, website: [] },
+              { after_unknown: { arn: true, id: true }, after_sensitive: { password: true } },
+            ),
+          },
+        ],
+      },
+      "site",
+      "normal",
+    );
+    expect(summary.resources[0]!.attributes).toEqual([
+      { path: "bucket", after: '"acme-site"' },
+      { path: "force_destroy", after: "true" },
+      { path: "tags.owner", after: '"@acme/qa"' },
+      { path: "password", sensitive: true },
+      { path: "arn", unknown: true },
+      { path: "id", unknown: true },
+    ]);
+    expect(JSON.stringify(summary)).not.toContain("hunter2");
+  });
+
   test("counts as Terraform does: a replacement is one add and one destroy", () => {
     const summary = summarizePlanJson(
       {

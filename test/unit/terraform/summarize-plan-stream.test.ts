@@ -17,9 +17,11 @@ describe("reading terraform plan -json", () => {
     "not json at all",
   ].join("\n");
 
-  test("creations and deletions are summarized without attribute detail", () => {
+  test("creations and deletions are summarized; what a creation sets needs the plan's detail (show -json), a deletion does not", () => {
     const stream = parsePlanStream(stdout);
-    expect(needsAttributeDetail(stream)).toBe(false);
+    expect(needsAttributeDetail(stream)).toBe(true);
+    const deletesOnly = parsePlanStream(change("planned_change", "module.environment.aws_s3_object.old", "delete"));
+    expect(needsAttributeDetail(deletesOnly)).toBe(false);
     expect(summarizePlanStream(stream, "site", "normal")).toEqual({
       environment: "site",
       mode: "normal",

@@ -69,13 +69,15 @@ export function operationCommand(verb: Verb) {
     }
     const { environment } = loaded;
     const { deps, actor } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+    const started = Date.now();
     try {
       const context: OperationContext = {
         repository,
         actor,
         templateFiles: loaded.repo,
         config: loaded.config,
-        onOutput: (line) => io.stderr(`  │ ${line}\n`),
+        // Elapsed time on every progress line: a long apply shows it is still moving.
+        onOutput: (line) => io.stderr(`  │ ${formatElapsed(Date.now() - started)} ${line}\n`),
       };
       const mode: PlanMode = verb === "destroy" ? "destroy" : "normal";
       const planned = await planEnvironment(deps, context, environment, mode);
@@ -85,10 +87,10 @@ export function operationCommand(verb: Verb) {
       }
       const summary = planned.plan.summary;
       if (verb === "plan") {
-        io.stdout(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatPlanSummary(summary)}\n`);
+        io.stdout(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatPlanSummary(summary, { color: io.color })}\n`);
         return EXIT.ok;
       }
-      if (!values.json) io.stdout(`${formatPlanSummary(summary)}\n`);
+      if (!values.json) io.stdout(`${formatPlanSummary(summary, { color: io.color })}\n`);
       const record = await deps.store.getEnvironment(repository, environment.name);
       const needed = summary.hasChanges || (verb === "apply" ? record?.status !== "active" : record?.status !== "destroyed");
       if (!needed) {
@@ -119,6 +121,12 @@ export function operationCommand(verb: Verb) {
       await deps.store.close();
     }
   };
+}
+
+/** "0:07", "12:30": minutes and seconds since the command began. */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
 function report(io: CliIO, json: boolean | undefined, result: Record<string, unknown>): void {
