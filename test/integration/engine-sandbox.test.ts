@@ -29,7 +29,19 @@ describe("the sandbox environment from plan to destroy", () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ environment: "sandbox", changes: { add: 1, change: 0, destroy: 0 }, hasChanges: true });
-    expect(summary.resources).toEqual([{ address: "module.environment.terraform_data.instance[0]", action: "create", attributes: [] }]);
+    // What the create sets, as Terraform's plan shows it (issue 11: plans that read like Terraform's).
+    expect(summary.resources).toEqual([
+      {
+        address: "module.environment.terraform_data.instance[0]",
+        action: "create",
+        attributes: [
+          { path: "input.greeting", after: '"hello from envbot"' },
+          { path: "input.name", after: '"instance-0"' },
+          { path: "id", unknown: true },
+          { path: "output", unknown: true },
+        ],
+      },
+    ]);
     expect(await statusOf("sandbox")).toBe("planned");
   });
 
