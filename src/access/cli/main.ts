@@ -1,21 +1,22 @@
 import { createRequire } from "node:module";
-import { initCommand } from "./commands/init.js";
-import { operationCommand } from "./commands/run-operation.js";
-import { reconcileCommand } from "./commands/reconcile.js";
-import { statusCommand } from "./commands/status.js";
-import { validateCommand } from "./commands/validate.js";
 import { EXIT, UsageError, type CliIO } from "./cli-io.js";
 
 export { wantsColor } from "./cli-io.js";
 
-const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
-  init: initCommand,
-  validate: validateCommand,
-  plan: operationCommand("plan"),
-  apply: operationCommand("apply"),
-  destroy: operationCommand("destroy"),
-  status: statusCommand,
-  reconcile: reconcileCommand,
+type Command = (args: string[], io: CliIO) => Promise<number>;
+
+/**
+ * Each command is loaded when it runs, with only what it needs: `--version` and `--help` load
+ * none, `validate` never loads the store, Terraform or cdktf (issue 12: start-up).
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  init: async () => (await import("./commands/init.js")).initCommand,
+  validate: async () => (await import("./commands/validate.js")).validateCommand,
+  plan: async () => (await import("./commands/run-operation.js")).operationCommand("plan"),
+  apply: async () => (await import("./commands/run-operation.js")).operationCommand("apply"),
+  destroy: async () => (await import("./commands/run-operation.js")).operationCommand("destroy"),
+  status: async () => (await import("./commands/status.js")).statusCommand,
+  reconcile: async () => (await import("./commands/reconcile.js")).reconcileCommand,
 };
 
 const usage = `Usage: envbot <command> [options]
@@ -43,13 +44,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${packageVersion()}\n`);
     return EXIT.ok;
   }
-  const command = commands[name];
-  if (!command) {
+  // Own keys only: "toString" or "constructor" are no commands.
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     io.stderr(`envbot: unknown command '${name}'\n\n${usage}\n`);
     return EXIT.usage;
   }
   try {
-    return await command(args, io);
+    return await (await load())(args, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.stderr(`envbot ${name}: ${usageMessage(error as Error)}\nRun 'envbot ${name} --help' for usage.\n`);

@@ -42,3 +42,11 @@ test("a destroyed environment shows no expiry in status", () => {
   expect(table.split("\n")[1]).toMatch(/^gone\s+destroyed\s+sandbox\s+-\s+2026-12-01/);
   expect(table.split("\n")[2]).toContain("2026-12-02T00:00:00.000Z");
 });
+
+test("a name that is no command, even one every object has, is an unknown command", async () => {
+  for (const name of ["toString", "constructor", "frobnicate"]) {
+    const result = await runEnvbot([name], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`envbot: unknown command '${name}'`);
+  }
+});
