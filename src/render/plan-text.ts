@@ -1,4 +1,4 @@
-import type { PlanSummary, ResourceAction, ResourceChange } from "../core/planning/index.js";
+import type { AttributeChange, PlanSummary, ResourceAction, ResourceChange } from "../core/planning/index.js";
 import type { EnvironmentRecord, RunRecord } from "../core/ports.js";
 
 /** Terraform's symbol for each action; "+" and "-" lead a line so GitHub colours it in a diff block. */
@@ -40,8 +40,13 @@ function formatResourceLines(resource: ResourceChange): string[] {
 }
 
 /** One attribute as Terraform's plan shows it: `path = value` for a create, `path: before -> after` for a change. */
-export function formatAttribute(resource: ResourceChange, a: ResourceChange["attributes"][number]): string {
+export function formatAttribute(resource: ResourceChange, a: AttributeChange): string {
   if (resource.action === "create") return `${a.path} = ${a.sensitive ? "(sensitive)" : a.unknown ? "(known after apply)" : (a.after ?? "null")}`;
+  return formatAttributeChange(a);
+}
+
+/** `path: before -> after`; a sensitive attribute never shows a value, whatever it carries. */
+export function formatAttributeChange(a: AttributeChange): string {
   if (a.sensitive) return `${a.path}: (sensitive)`;
   return `${a.path}: ${a.before ?? "null"} -> ${a.unknown ? "(known after apply)" : (a.after ?? "null")}`;
 }

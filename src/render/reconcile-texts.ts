@@ -4,6 +4,7 @@
 import type { AttributeChange, ResourceAction, ResourceChange } from "../core/planning/plan-summary.js";
 import type { DriftReport, EnvironmentNotice } from "../core/ports.js";
 import { describeFailureBlocks } from "./environment-markdown.js";
+import { formatAttributeChange } from "./plan-text.js";
 import { ISSUE_BODY_LIMIT } from "./github-limits.js";
 import { codeSpan, cutMarkdown, fenceText, fitItems, formatCount, formatHumanDate, formatIsoDate, formatTimestamp } from "./markdown.js";
 
@@ -186,13 +187,6 @@ const PENDING_VERB: Record<ResourceAction, string> = {
   forget: "would be forgotten (left in the cloud, dropped from the state)",
 };
 
-/** `path: before -> after`; a sensitive attribute never shows a value, whatever it carries. */
-function formatAttribute(attribute: AttributeChange): string {
-  if (attribute.sensitive) return codeSpan(`${attribute.path}: (sensitive)`);
-  const after = attribute.unknown ? "(known after apply)" : (attribute.after ?? "null");
-  return codeSpan(`${attribute.path}: ${attribute.before ?? "null"} -> ${after}`);
-}
-
 /**
  * The AWS provider reports a tag changed by hand twice: under `tags_all` (what really changed)
  * and under `tags` (from null, its own bookkeeping). A person changed one tag: one line, named
@@ -211,7 +205,7 @@ export function withoutTagBookkeeping(attributes: AttributeChange[]): AttributeC
 }
 
 function formatResourceItem(resource: ResourceChange, verbs: Record<ResourceAction, string>): string {
-  const attributes = withoutTagBookkeeping(resource.attributes).map((a) => `  - ${formatAttribute(a)}`);
+  const attributes = withoutTagBookkeeping(resource.attributes).map((a) => `  - ${codeSpan(formatAttributeChange(a))}`);
   return [`- ${codeSpan(resource.address)} ${verbs[resource.action]}`, ...attributes].join("\n");
 }
 
