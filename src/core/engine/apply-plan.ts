@@ -1,10 +1,10 @@
-import { actorText } from "../authorization/actor.js";
 import type { Environment } from "../environment/index.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
 import type { ApplyOutcome, PlanOutcome } from "./operation-result.js";
-import { about, recordOf } from "./plan-environment.js";
+import { recordOf } from "./plan-environment.js";
+import { about, runStart } from "./operation-records.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import { resolveSecrets } from "./resolve-secrets.js";
 
@@ -28,13 +28,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
   const existing = await store.getEnvironment(context.repository, environment.name);
   const base = recordOf(context.repository, environment, existing);
   await store.upsertEnvironment({ ...base, status: destroying ? "destroying" : "applying" });
-  const run = await store.startRun({
-    repository: context.repository,
-    environment: environment.name,
-    kind: destroying ? "destroy" : "apply",
-    commit: context.commit,
-    actor: actorText(context.actor),
-  });
+  const run = await store.startRun(runStart(context, environment, destroying ? "destroy" : "apply"));
 
   let redact = (text: string) => text;
   try {

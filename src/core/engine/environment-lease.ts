@@ -1,5 +1,6 @@
 import { actorText } from "../authorization/actor.js";
 import type { Environment } from "../environment/index.js";
+import { runStart } from "./operation-records.js";
 import type { LeaseRecord, RunKind, RunRecord, Store } from "../ports.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 
@@ -87,7 +88,7 @@ export async function leasedOperation<T extends { ok: boolean }>(
     );
   } catch (error) {
     if (!(error instanceof EnvironmentBusyError)) throw error;
-    const started = await deps.store.startRun({ repository: context.repository, environment: environment.name, kind, commit: context.commit, actor: actorText(context.actor) });
+    const started = await deps.store.startRun(runStart(context, environment, kind));
     const run = await deps.store.finishRun(started.id, { outcome: "failed", error: error.message });
     return { ok: false, run, reason: error.message, details: "" };
   }

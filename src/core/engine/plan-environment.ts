@@ -2,7 +2,7 @@ import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
 import type { EnvironmentChange, EnvironmentRecord, RunKind } from "../ports.js";
 import type { Redact } from "../secrets/redactor.js";
-import { actorText } from "../authorization/actor.js";
+import { about, runStart } from "./operation-records.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure } from "./describe-failure.js";
@@ -28,7 +28,7 @@ export async function planEnvironment(
 async function planLeased(deps: EngineDeps, context: OperationContext, environment: Environment, mode: PlanMode, runKind: RunKind): Promise<PlanOutcome> {
   const { store, terraform, now } = deps;
   const existing = await store.getEnvironment(context.repository, environment.name);
-  const run = await store.startRun({ repository: context.repository, environment: environment.name, kind: runKind, commit: context.commit, actor: actorText(context.actor) });
+  const run = await store.startRun(runStart(context, environment, runKind));
 
   let redact: Redact = (text) => text;
   try {
@@ -66,10 +66,6 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
   }
 }
 
-/** Whom an operation's events are about. */
-export function about(context: OperationContext, environment: Environment): { repository: string; environment: string; actor: string } {
-  return { repository: context.repository, environment: environment.name, actor: actorText(context.actor) };
-}
 
 /**
  * What a plan or apply of `environment` writes besides its status: the definition's current

@@ -1,0 +1,14 @@
+import { actorText } from "../authorization/actor.js";
+import type { Environment } from "../environment/index.js";
+import type { RunKind } from "../ports.js";
+import type { OperationContext } from "./engine-deps.js";
+
+/** Whom an operation's events are about. */
+export function about(context: OperationContext, environment: Environment): { repository: string; environment: string; actor: string } {
+  return { repository: context.repository, environment: environment.name, actor: actorText(context.actor) };
+}
+
+/** The run record an operation starts (Store.startRun's input). */
+export function runStart(context: OperationContext, environment: Environment, kind: RunKind) {
+  return { ...about(context, environment), kind, commit: context.commit };
+}
