@@ -225,9 +225,22 @@ export interface AppliedPlan {
   log: string;
 }
 
+/**
+ * Which changes made outside Terraform a plan's summary lists: "relevant" (Terraform's own plan
+ * output) only those that matter to the planned changes; "all" every one, as a refresh-only plan
+ * would, so one normal plan serves a drift check.
+ */
+export type DriftDetail = "relevant" | "all";
+
+export interface PlanRequest extends RootModuleRequest {
+  mode: PlanMode;
+  /** Default "relevant". */
+  driftDetail?: DriftDetail;
+}
+
 export interface TerraformRunner {
   /** Synthesizes the root module, initializes and plans. Throws a TerraformError on failure. */
-  plan(request: RootModuleRequest & { mode: PlanMode }, options: TerraformRunOptions): Promise<SavedPlan>;
+  plan(request: PlanRequest, options: TerraformRunOptions): Promise<SavedPlan>;
   /** Applies a saved plan. Throws a TerraformError on failure. */
   apply(plan: SavedPlan, options: TerraformRunOptions): Promise<AppliedPlan>;
   /**
@@ -396,7 +409,7 @@ export interface EnvironmentNotice {
 }
 
 export interface DriftReport extends EnvironmentNotice {
-  /** Changed outside of Terraform since the last apply (refresh-only plan), with attributes. */
+  /** Changed outside of Terraform since the last apply (all of the plan's drift), with attributes. */
   cloudDrift: ResourceChange[];
   /** What applying the definition in Git would change beyond undoing that drift. */
   pendingInGit: ResourceChange[];

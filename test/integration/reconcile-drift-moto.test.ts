@@ -51,8 +51,12 @@ test("a tag changed through the AWS API is cloud drift, with the attribute", asy
   // Events out: found once, resolved once (an unchanged drift is not announced again).
   const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
   const drift = (await store.pendingEvents(100)).map((e) => e.event).filter((e) => e.type.startsWith("drift-"));
+  // Each sweep so far (four) checked the environment with one Terraform plan, not two.
+  const repository = (await store.listEnvironments()).find((e) => e.name === "site")!.repository;
+  const checks = (await store.listRuns(repository, "site", 50)).filter((r) => r.kind === "drift");
   await store.close();
   expect(drift).toMatchObject([{ type: "drift-found", environment: "site", drifted: 1, pendingInGit: 0 }, { type: "drift-resolved", environment: "site" }]);
+  expect(checks).toHaveLength(4);
 });
 
 test("a change in Git that was not applied is reported as such, not as cloud drift", async () => {

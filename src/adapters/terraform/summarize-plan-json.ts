@@ -1,4 +1,5 @@
 import type { AttributeChange, OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "../../core/planning/index.js";
+import type { DriftDetail } from "../../core/ports.js";
 
 /** The parts of `terraform show -json PLANFILE` we read (format_version 1.x). */
 interface PlanJson {
@@ -25,10 +26,10 @@ interface RawChange {
 export const MAX_ATTRIBUTES_PER_RESOURCE = 50;
 export const MAX_VALUE_LENGTH = 200;
 
-export function summarizePlanJson(json: unknown, environment: string, mode: PlanMode): PlanSummary {
+export function summarizePlanJson(json: unknown, environment: string, mode: PlanMode, driftDetail: DriftDetail = "relevant"): PlanSummary {
   const plan = json as PlanJson;
   const resources = (plan.resource_changes ?? []).flatMap((r) => toResourceChange(r));
-  const drift = relevantDrift(plan, resources, mode);
+  const drift = listedDrift(plan, resources, reportsAllDrift(mode, driftDetail));
   const outputs: OutputChange[] = Object.entries(plan.output_changes ?? {}).flatMap(([name, change]) => {
     const action = toAction(change.actions);
     return action ? [{ name, action, sensitive: change.after_sensitive === true || change.before_sensitive === true }] : [];
@@ -47,16 +48,22 @@ export function summarizePlanJson(json: unknown, environment: string, mode: Plan
   return { environment, mode, changes, hasChanges, resources, outputs, drift, terraformVersion: plan.terraform_version };
 }
 
+/** A refresh-only plan, and a drift check's normal plan, list every change made outside Terraform. */
+export function reportsAllDrift(mode: PlanMode, driftDetail: DriftDetail): boolean {
+  return mode === "refresh-only" || driftDetail === "all";
+}
+
 /**
  * Like Terraform's own plan output, a normal plan reports only drift that matters to it: any
  * drift of a resource the plan changes, and otherwise only attributes the planned changes read
  * (relevant_attributes). Else provider bookkeeping after an apply (computed attributes filled in
- * later) would read as drift. A refresh-only plan reports all of it.
+ * later) would read as drift. With `all`, every drifted resource is listed (Terraform's
+ * resource_drift of a normal plan holds them all, as a refresh-only plan's does).
  */
-function relevantDrift(plan: PlanJson, resources: ResourceChange[], mode: PlanMode): ResourceChange[] {
+function listedDrift(plan: PlanJson, resources: ResourceChange[], all: boolean): ResourceChange[] {
   const drift = (plan.resource_drift ?? []).flatMap((r) => toResourceChange(r, true));
   const capped = (list: ResourceChange[]) => list.map((r) => ({ ...r, attributes: r.attributes.slice(0, MAX_ATTRIBUTES_PER_RESOURCE) }));
-  if (mode === "refresh-only") return capped(drift);
+  if (all) return capped(drift);
   const changed = new Set(resources.map((r) => r.address));
   const readPaths = new Map<string, string[]>();
   for (const { resource, attribute } of plan.relevant_attributes ?? []) {

@@ -1,4 +1,6 @@
 import type { OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "../../core/planning/index.js";
+import type { DriftDetail } from "../../core/ports.js";
+import { reportsAllDrift } from "./summarize-plan-json.js";
 
 /**
  * What `terraform plan -json` streams (Terraform's machine-readable UI, version 1.x): enough for
@@ -76,15 +78,15 @@ export function needsAttributeDetail(stream: PlanStream): boolean {
   return stream.drift.length > 0 || stream.resources.some((r) => r.action === "create" || r.action === "update" || r.action === "replace");
 }
 
-export function summarizePlanStream(stream: PlanStream, environment: string, mode: PlanMode): PlanSummary {
+export function summarizePlanStream(stream: PlanStream, environment: string, mode: PlanMode, driftDetail: DriftDetail = "relevant"): PlanSummary {
   const count = (...actions: ResourceAction[]) => stream.resources.filter((r) => actions.includes(r.action)).length;
   const changes = { add: count("create", "replace"), change: count("update"), destroy: count("delete", "replace"), replace: count("replace") };
-  const drift = mode === "refresh-only" ? stream.drift : [];
+  const drift = reportsAllDrift(mode, driftDetail) ? stream.drift : [];
   return {
     environment,
     mode,
     changes,
-    hasChanges: changes.add + changes.change + changes.destroy > 0 || stream.outputs.length > 0 || drift.length > 0,
+    hasChanges: changes.add + changes.change + changes.destroy > 0 || stream.outputs.length > 0 || (mode === "refresh-only" && drift.length > 0),
     resources: stream.resources,
     outputs: stream.outputs,
     drift,

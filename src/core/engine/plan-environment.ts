@@ -20,7 +20,7 @@ export async function planEnvironment(
   context: OperationContext,
   environment: Environment,
   mode: PlanMode = "normal",
-  runKind: RunKind = mode === "refresh-only" ? "drift" : "plan",
+  runKind: RunKind = "plan",
 ): Promise<PlanOutcome> {
   return leasedOperation(deps, context, environment, runKind, () => planLeased(deps, context, environment, mode, runKind));
 }
@@ -47,6 +47,9 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
         state: context.config.state,
         templateFiles: context.templateFiles,
         mode,
+        // A drift check lists every change made outside Terraform; a plan, like Terraform's own
+        // output, only those that matter to what it changes.
+        driftDetail: runKind === "drift" ? "all" : "relevant",
       },
       { secrets: secrets.values, redact, signal: context.signal, onOutput: context.onOutput },
     );

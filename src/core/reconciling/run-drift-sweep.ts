@@ -8,9 +8,9 @@ import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
 import { RECONCILER_ACTOR } from "./run-expiry-sweep.js";
 
 /**
- * Compares each active environment with the world and with Git: a refresh-only plan finds what
- * changed outside Terraform; a normal plan finds what Git says and was not applied. One issue per
- * environment is opened, updated when the drift changes, and closed when it is gone.
+ * Compares each active environment with the world and with Git in one normal plan: its drift is
+ * what changed outside Terraform, its planned changes what Git says and was not applied. One
+ * issue per environment is opened, updated when the drift changes, and closed when it is gone.
  */
 export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
   const { deps, repository, now } = input;
@@ -38,18 +38,15 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
     }
     input.onProgress?.(`${repository}: ${record.name}: checking for drift`);
     const context: OperationContext = { repository, actor: RECONCILER_ACTOR, templateFiles: input.files, config };
-    const plans = async () => {
-      const refresh = await planEnvironment(deps, context, environment, "refresh-only", "drift");
-      if (!refresh.ok) return refresh;
-      const normal = await planEnvironment(deps, context, environment, "normal", "drift");
-      return normal.ok ? { ok: true as const, cloudDrift: refresh.plan.summary.drift, normal: normal.plan.summary.resources } : normal;
-    };
-    const result = deps.queue ? await deps.queue.exclusive(environmentKey(repository, record.name), plans) : await plans();
-    if (!result.ok) return { environment: record.name, action: "none", outcome: "failed", detail: result.reason };
+    const check = () => planEnvironment(deps, context, environment, "normal", "drift");
+    const planned = deps.queue ? await deps.queue.exclusive(environmentKey(repository, record.name), check) : await check();
+    if (!planned.ok) return { environment: record.name, action: "none", outcome: "failed", detail: planned.reason };
 
-    const drifted = new Set(result.cloudDrift.map((r) => r.address));
-    const pendingInGit = result.normal.filter((r) => !drifted.has(r.address));
-    if (result.cloudDrift.length === 0 && pendingInGit.length === 0) {
+    // A planned change that only undoes drift is reported as the drift, not again as Git's.
+    const cloudDrift = planned.plan.summary.drift;
+    const drifted = new Set(cloudDrift.map((r) => r.address));
+    const pendingInGit = planned.plan.summary.resources.filter((r) => !drifted.has(r.address));
+    if (cloudDrift.length === 0 && pendingInGit.length === 0) {
       const wasDrifting = record.driftFingerprint !== undefined;
       if (wasDrifting && !input.dryRun) {
         await input.reporter.driftResolved(notice);
@@ -60,7 +57,7 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
       return { environment: record.name, action: wasDrifting ? "drift-resolved" : "in-sync" };
     }
 
-    const report: DriftReport = { ...notice, cloudDrift: result.cloudDrift, pendingInGit, fingerprint: fingerprintOf(result.cloudDrift, pendingInGit) };
+    const report: DriftReport = { ...notice, cloudDrift, pendingInGit, fingerprint: fingerprintOf(cloudDrift, pendingInGit) };
     const detail = describe(report);
     if (input.dryRun) return { environment: record.name, action: "drift", detail };
     if (record.driftFingerprint === report.fingerprint) {

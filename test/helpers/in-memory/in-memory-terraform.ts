@@ -1,8 +1,6 @@
-import type { AppliedPlan, RootModuleRequest, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../../src/core/ports.js";
-import type { PlanMode, PlanSummary, ResourceChange } from "../../../src/core/planning/index.js";
+import type { AppliedPlan, PlanRequest as Request, RootModuleRequest, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../../src/core/ports.js";
+import type { PlanSummary, ResourceChange } from "../../../src/core/planning/index.js";
 import type { TerraformError } from "../../../src/core/terraform/index.js";
-
-type Request = RootModuleRequest & { mode: PlanMode };
 
 /**
  * A TerraformRunner without Terraform, for orchestration tests: each environment's "state" is

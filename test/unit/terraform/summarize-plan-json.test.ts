@@ -145,6 +145,17 @@ describe("summarizing a plan", () => {
     expect(summary.hasChanges).toBe(true);
   });
 
+  test("a drift check's normal plan lists all drift, yet drift alone is no change to apply", () => {
+    const summary = summarizePlanJson(
+      { resource_drift: [drifted], resource_changes: [], relevant_attributes: [{ resource: bucket, attribute: ["id"] }] },
+      "site",
+      "normal",
+      "all",
+    );
+    expect(summary.drift).toEqual(summarizePlanJson({ resource_drift: [drifted] }, "site", "refresh-only").drift);
+    expect(summary.hasChanges).toBe(false);
+  });
+
   test("outputs are listed with their action and sensitivity", () => {
     const summary = summarizePlanJson(
       { output_changes: { url: change(["create"], null, "http://x"), token: { ...change(["update"], "a", "b"), after_sensitive: true } } },
