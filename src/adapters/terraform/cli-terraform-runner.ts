@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { AppliedPlan, RootModuleRequest, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
@@ -9,9 +8,9 @@ import { summarizePlanJson } from "./summarize-plan-json.js";
 import { needsAttributeDetail, parsePlanStream, summarizePlanStream } from "./summarize-plan-stream.js";
 import { TerraformError } from "../../core/terraform/index.js";
 import { classifyTerraformFailure } from "./classify-terraform-failure.js";
-import { materializeTemplate } from "./materialize-template.js";
+import { prepareWorkDir } from "./prepare-work-dir.js";
 import { runTerraformCommand } from "./run-terraform-command.js";
-import { MODULE_NAME, synthesizeRootModule, type AwsProviderSettings } from "./synthesize-root-module.js";
+import type { AwsProviderSettings } from "./synthesize-root-module.js";
 import { repositoryStorageKey } from "./repository-storage-key.js";
 import { terraformChildEnv } from "./terraform-child-env.js";
 
@@ -31,8 +30,9 @@ export interface CliTerraformRunnerSettings {
 
 /** Lines of output kept for the run record. */
 const LOG_TAIL_LINES = 60;
-const TEMPLATE_DIR = "template";
 const INIT_STAMP = ".envbot-init";
+/** A saved plan not applied within this long is stale (the state moved on, or nobody wants it). */
+const SAVED_PLAN_LIFETIME_MS = 60 * 60 * 1000;
 
 export function cliTerraformRunner(settings: CliTerraformRunnerSettings): TerraformRunner {
   const pluginCache = path.join(settings.dataDir, "plugin-cache");
@@ -87,15 +87,17 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       await mkdir(pluginCache, { recursive: true });
       const log = new LogTail();
 
-      const fingerprint = await prepareWorkDir(request, workDir, statePath, settings.aws);
-      if (!(await initDone(workDir, fingerprint))) {
+      const { initFingerprint } = await prepareWorkDir(request, workDir, statePath, settings.aws);
+      if (!(await initDone(workDir, initFingerprint))) {
         await rm(path.join(workDir, INIT_STAMP), { force: true });
         await terraform("init", ["init", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`], workDir, options, log);
-        await writeFile(path.join(workDir, INIT_STAMP), fingerprint);
+        await writeFile(path.join(workDir, INIT_STAMP), initFingerprint);
       }
 
-      const planFile = path.join(workDir, "plans", `${request.mode}-${Date.now()}.tfplan`);
-      await mkdir(path.dirname(planFile), { recursive: true });
+      const plansDir = path.join(workDir, "plans");
+      await mkdir(plansDir, { recursive: true });
+      await removeStalePlans(plansDir);
+      const planFile = path.join(plansDir, `${request.mode}-${Date.now()}.tfplan`);
       const planned = await terraform(
         "plan",
         ["plan", "-input=false", "-no-color", "-json", "-detailed-exitcode", `-lock-timeout=${settings.lockTimeoutMs}ms`, ...modeFlags(request.mode), `-out=${planFile}`],
@@ -104,7 +106,7 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
         log,
       );
       const stream = parsePlanStream(planned.stdout);
-      let summary = summarizePlanStream(stream, request.environment.name, request.mode);
+      let summary = summarizePlanStream(stream, request.environment.name, request.mode, request.driftDetail);
       // Creations and deletions are fully described by the stream; updates and drift need the
       // saved plan's attribute values, which cost one more Terraform process (provider schemas).
       if (needsAttributeDetail(stream)) {
@@ -115,7 +117,7 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
         } catch {
           throw new TerraformError("terraform show -json did not print JSON", shown.stdout.slice(0, 500));
         }
-        summary = summarizePlanJson(json, request.environment.name, request.mode);
+        summary = summarizePlanJson(json, request.environment.name, request.mode, request.driftDetail);
       }
       return { summary, text: stream.messages.join("\n"), handle: planFile, log: log.text() };
     },
@@ -209,26 +211,16 @@ export function locations(dataDir: string, repository: string, environment: stri
   };
 }
 
-/** Writes the template copy and cdk.tf.json; returns a fingerprint of what `init` depends on. */
-async function prepareWorkDir(request: RootModuleRequest, workDir: string, statePath: string, aws: AwsProviderSettings): Promise<string> {
-  await mkdir(workDir, { recursive: true });
-  const { tfFiles } = await materializeTemplate({
-    files: request.templateFiles,
-    directory: request.environment.template.directory,
-    target: path.join(workDir, TEMPLATE_DIR),
-  });
-  const hash = createHash("sha256");
-  let moduleTakesTags = false;
-  for (const file of tfFiles.sort()) {
-    const text = await readFile(path.join(workDir, TEMPLATE_DIR, file), "utf8");
-    hash.update(file).update(text);
-    if (/variable\s+"envbot_tags"/.test(text)) moduleTakesTags = true;
+/**
+ * Plans that were never applied (a PR's plan, `envbot plan`, a drift check) would pile up: an
+ * hour-old one is removed. Not the newest ones: a plan waiting for its apply stays.
+ */
+async function removeStalePlans(plansDir: string): Promise<void> {
+  const cutoff = Date.now() - SAVED_PLAN_LIFETIME_MS;
+  for (const name of await readdir(plansDir)) {
+    const made = Number(/-(\d+)\.tfplan$/.exec(name)?.[1]);
+    if (made < cutoff) await rm(path.join(plansDir, name), { force: true });
   }
-  const json = await synthesizeRootModule({ request, localStatePath: statePath, aws, moduleTakesTags, moduleDir: TEMPLATE_DIR });
-  await writeFile(path.join(workDir, "cdk.tf.json"), json);
-  const parsed = JSON.parse(json) as { terraform?: unknown; module?: Record<string, { source?: string }> };
-  hash.update(JSON.stringify(parsed.terraform ?? {})).update(String(parsed.module?.[MODULE_NAME]?.source));
-  return hash.digest("hex");
 }
 
 async function initDone(workDir: string, fingerprint: string): Promise<boolean> {

@@ -15,6 +15,7 @@ import {
 } from "cdktf";
 import type { Construct } from "constructs";
 import type { RootModuleRequest } from "../../core/ports.js";
+import { MODULE_NAME, TAGS_VARIABLE } from "./root-module-names.js";
 
 /** Server-side provider settings: never from a pull request. */
 export interface AwsProviderSettings {
@@ -34,15 +35,13 @@ export interface SynthesisInput {
   moduleDir: string;
 }
 
-/** The name of the module block in the generated root module. */
-export const MODULE_NAME = "environment";
 
 /** Services the emulator endpoint is used for; enough for the bundled templates and the backend. */
 const EMULATED_SERVICES = ["s3", "sts", "sqs", "dynamodb", "iam"] as const;
 
 /**
  * The root module around a template, as cdk.tf.json text: backend, provider configuration, the
- * module call with the merged variables and secret variables, the standard tags, the outputs.
+ * module call with the merged variables and secret variables, the standard tags (a variable), the outputs.
  */
 export async function synthesizeRootModule(input: SynthesisInput): Promise<string> {
   const { request } = input;
@@ -52,8 +51,9 @@ export async function synthesizeRootModule(input: SynthesisInput): Promise<strin
     const stack = new TerraformStack(app, request.environment.name);
     configureBackend(stack, input);
 
+    const tags = new TerraformVariable(stack, TAGS_VARIABLE, { type: "map(string)", description: "envbot's standard tags" }).value;
     const template = request.environment.template;
-    if (template.providers.includes("aws")) new AwsProvider(stack, awsProviderConfig(input.aws, request.tags));
+    if (template.providers.includes("aws")) new AwsProvider(stack, awsProviderConfig(input.aws, tags));
 
     const secretVariables = Object.fromEntries(
       Object.keys(template.secrets).map((name) => [name, new TerraformVariable(stack, name, { type: "string", sensitive: true }).value]),
@@ -64,7 +64,7 @@ export async function synthesizeRootModule(input: SynthesisInput): Promise<strin
       variables: {
         ...request.variables,
         ...secretVariables,
-        ...(input.moduleTakesTags ? { envbot_tags: request.tags } : {}),
+        ...(input.moduleTakesTags ? { envbot_tags: tags } : {}),
       },
     });
     for (const [name, declared] of Object.entries(template.outputs)) {
@@ -103,7 +103,7 @@ function configureBackend(stack: TerraformStack, input: SynthesisInput): void {
   }
 }
 
-function awsProviderConfig(aws: AwsProviderSettings, tags: Record<string, string>): Record<string, unknown> {
+function awsProviderConfig(aws: AwsProviderSettings, tags: unknown): Record<string, unknown> {
   return {
     region: aws.region,
     default_tags: [{ tags }],

@@ -1,12 +1,6 @@
-import {
-  configSchema,
-  environmentSchema,
-  templateSchema,
-  type EnvironmentDefinition,
-  type RepositoryConfig,
-  type TemplateDefinition,
-} from "../../generated/schemas.js";
-import { createAjv } from "./create-ajv.js";
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import type { EnvironmentDefinition, RepositoryConfig, TemplateDefinition } from "../../generated/schemas.js";
+import * as validators from "../../generated/validators.js";
 import { schemaChecker, type SchemaChecker } from "./schema-checker.js";
 
 interface BuiltinCheckers {
@@ -15,17 +9,17 @@ interface BuiltinCheckers {
   config: SchemaChecker<RepositoryConfig>;
 }
 
-let compiled: BuiltinCheckers | undefined;
+/**
+ * The schemas of schemas/, compiled ahead of time (`npm run gen:types` writes
+ * src/generated/validators.ts): a process that validates loads neither ajv's compiler nor spends
+ * its start-up compiling them.
+ */
+const checkers: BuiltinCheckers = {
+  environment: schemaChecker(validators.environment as ValidateFunction),
+  template: schemaChecker(validators.template as ValidateFunction),
+  config: schemaChecker(validators.config as ValidateFunction),
+};
 
-/** The schemas of schemas/, compiled once per process on first use. */
 export function builtinCheckers(): BuiltinCheckers {
-  if (!compiled) {
-    const ajv = createAjv();
-    compiled = {
-      environment: schemaChecker(ajv.compile(environmentSchema)),
-      template: schemaChecker(ajv.compile(templateSchema)),
-      config: schemaChecker(ajv.compile(configSchema)),
-    };
-  }
-  return compiled;
+  return checkers;
 }
