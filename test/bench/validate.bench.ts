@@ -19,7 +19,8 @@ variables:
     replicas: { type: integer, minimum: 1, maximum: 10, default: 1 }
 `;
 
-function definition(i: number): string {
+/** A valid definition of the sandbox template, a little different for each `i`. */
+export function definition(i: number): string {
   return `apiVersion: envbot.dev/v1
 kind: Environment
 metadata:
