@@ -78,3 +78,14 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new SettingsError(`${name}: '${text}' is not a whole number from 1 to 9999`);
   return Number(text);
 }
+
+/**
+ * Where the command line keeps what it can always compute again (templates' schemas compiled by
+ * ajv): ENVBOT_CACHE_DIR, else the XDG cache directory ($XDG_CACHE_HOME, else ~/.cache) /envbot.
+ * Deleting it is always safe.
+ */
+export function cacheDir(env: NodeJS.ProcessEnv, cwd: string): string {
+  if (env.ENVBOT_CACHE_DIR) return path.resolve(cwd, env.ENVBOT_CACHE_DIR);
+  const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || os.homedir(), ".cache");
+  return path.join(cache, "envbot");
+}

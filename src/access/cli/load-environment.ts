@@ -8,6 +8,7 @@ import type { RepoFiles, SecretProvider } from "../../core/ports.js";
 import { validateEnvironments, type DefinitionDocument } from "../../core/validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../../core/yaml/index.js";
 import { UsageError } from "./cli-io.js";
+import { cliSchemaCompiler } from "./cli-schema-compiler.js";
 import { readDefinitionArgument } from "./read-definition-argument.js";
 
 export type LoadedEnvironment =
@@ -25,12 +26,13 @@ export async function loadEnvironment(
   cwd: string,
   now: Date,
   secrets: Pick<SecretProvider, "refusal">,
+  env: NodeJS.ProcessEnv,
 ): Promise<LoadedEnvironment> {
   const repo = localRepoFiles(repoDir);
   const display = (file: string) => path.relative(cwd, path.resolve(repoDir, file)) || file;
   const asName = NAME_PATTERN.test(target) && !(await exists(path.resolve(cwd, target)));
   const documents = asName ? await readNamedDefinitions(repo, target, display) : [await readDefinitionArgument({ argument: target, repoDir, cwd, repo })];
-  const report = await validateEnvironments({ repo, documents, definitions: repo, secrets, now });
+  const report = await validateEnvironments({ repo, documents, definitions: repo, secrets, now, compileSchemas: cliSchemaCompiler(env, cwd) });
   const environment = report.environments[0];
   if (report.diagnostics.length > 0 || !environment) return { ok: false, diagnostics: report.diagnostics, display };
   return { ok: true, environment, config: report.config, repo };

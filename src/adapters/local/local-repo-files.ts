@@ -50,14 +50,21 @@ export async function readLimited(file: string, maxBytes: number): Promise<RepoF
     if (!stats.isFile()) return undefined;
     if (stats.size > maxBytes) return { size: stats.size, bytes: new Uint8Array() };
     // Read at most one byte past the limit: a file can grow after stat, and some (in /proc)
-    // report a size of 0 whatever they hold.
-    const buffer = new Uint8Array(maxBytes + 1);
+    // report a size of 0 whatever they hold. The buffer starts at the size stat gave and grows
+    // only for such files: a template read with an 8 MiB allowance must not allocate 8 MiB per file.
+    const limit = maxBytes + 1;
+    let buffer = new Uint8Array(Math.min(limit, Math.max(stats.size + 1, 4096)));
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        if (buffer.length === limit) return { size: length, bytes: new Uint8Array() };
+        const grown = new Uint8Array(Math.min(limit, buffer.length * 2));
+        grown.set(buffer);
+        buffer = grown;
+      }
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
-      if (length === buffer.length) return { size: length, bytes: new Uint8Array() };
     }
     return { size: length, bytes: buffer.slice(0, length) };
   } catch {

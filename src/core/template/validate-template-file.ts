@@ -2,16 +2,16 @@ import type { Diagnostic } from "../diagnostics/index.js";
 import type { RepoFile } from "../ports.js";
 import { builtinCheckers } from "../validation/builtin-checkers.js";
 import { checkYamlFile } from "../validation/check-yaml-file.js";
-import { createAjv } from "../validation/create-ajv.js";
 import { describeValue } from "../validation/describe-value.js";
 import { schemaChecker } from "../validation/schema-checker.js";
+import { compileSchemas, type SchemaCompiler } from "../validation/schema-compiler.js";
 import { formatPath } from "../yaml/index.js";
 import { templateFile, type Template } from "./template.js";
 
 export type ValidatedTemplate = { ok: true; template: Template } | { ok: false; diagnostics: Diagnostic[] };
 
 /** templates/<name>/template.yaml -> a Template, checking its variable schema and defaults too. */
-export function validateTemplateFile(name: string, content: RepoFile): ValidatedTemplate {
+export async function validateTemplateFile(name: string, content: RepoFile, compile: SchemaCompiler = compileSchemas): Promise<ValidatedTemplate> {
   const file = templateFile(name);
   const checked = checkYamlFile({ file, content, expected: "a template definition (kind: Template)", checker: builtinCheckers().template });
   if (!checked.ok) return checked;
@@ -36,10 +36,13 @@ export function validateTemplateFile(name: string, content: RepoFile): Validated
 
   // The template's own JSON Schema is compiled strictly, so a misspelt keyword is an error here
   // instead of a rule that silently never applies. Unknown variables are always rejected.
-  const ajv = createAjv();
-  let checker;
+  const withDefaults = Object.entries(properties).filter(([, schema]) => "default" in schema);
+  let compiled;
   try {
-    checker = schemaChecker<Record<string, unknown>>(ajv.compile({ ...variableSchema, additionalProperties: false }));
+    compiled = await compile({
+      variables: { ...variableSchema, additionalProperties: false },
+      ...Object.fromEntries(withDefaults.map(([variable, schema]) => [`default:${variable}`, schema])),
+    });
   } catch (error) {
     const message = (error as Error).message;
     const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
@@ -48,12 +51,11 @@ export function validateTemplateFile(name: string, content: RepoFile): Validated
     return { ok: false, diagnostics };
   }
 
+  const checker = schemaChecker<Record<string, unknown>>(compiled.variables!);
   const defaults: Record<string, unknown> = {};
-  for (const [variable, schema] of Object.entries(properties)) {
-    if (!("default" in schema)) continue;
+  for (const [variable, schema] of withDefaults) {
     defaults[variable] = schema.default;
-    const validateDefault = ajv.compile(schema);
-    if (!validateDefault(schema.default)) {
+    if (!compiled[`default:${variable}`]!(schema.default)) {
       report(["variables", "properties", variable, "default"], `the default ${describeValue(schema.default)} does not satisfy the variable's own schema`);
     }
   }

@@ -17,6 +17,7 @@ import { builtinCheckers } from "./builtin-checkers.js";
 import { checkDuplicateDefinitions } from "./check-duplicate-definitions.js";
 import { checkYamlFile } from "./check-yaml-file.js";
 import { readRepositoryConfig } from "./read-repository-config.js";
+import type { SchemaCompiler } from "./schema-compiler.js";
 import { describeValue } from "./describe-value.js";
 
 export type { DefinitionDocument } from "./definition-document.js";
@@ -40,6 +41,8 @@ export interface ValidateEnvironmentsInput {
   secrets?: Pick<SecretProvider, "refusal">;
   /** The moment expiresAt is measured against. */
   now: Date;
+  /** Compiles templates' variable schemas; default: in this process, every time (compileSchemas). */
+  compileSchemas?: SchemaCompiler;
 }
 
 export interface ValidationReport {
@@ -64,7 +67,7 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
   const { repo, now } = input;
   const diagnostics: Diagnostic[] = [];
   const config = await loadConfig(input.policy ?? repo, diagnostics);
-  const templates = templateLoader(repo, diagnostics);
+  const templates = templateLoader(repo, diagnostics, input.compileSchemas);
   const documents = input.documents ?? (await listDefinitions(repo, diagnostics));
   const duplicates = await checkDuplicateDefinitions({ documents, definitions: input.definitions ?? (input.documents ? undefined : repo) });
   diagnostics.push(...duplicates.diagnostics);
@@ -247,16 +250,16 @@ async function listDefinitions(repo: RepoFiles, diagnostics: Diagnostic[]): Prom
 }
 
 /** Loads each template once per validation run and reports its own problems once. */
-function templateLoader(repo: RepoFiles, diagnostics: Diagnostic[]) {
+function templateLoader(repo: RepoFiles, diagnostics: Diagnostic[], compile: SchemaCompiler | undefined) {
   const cache = new Map<string, Promise<ValidatedTemplate | "missing">>();
   let names: Promise<string[]> | undefined;
   return {
     load(name: string): Promise<ValidatedTemplate | "missing"> {
       let pending = cache.get(name);
       if (!pending) {
-        pending = repo.readFile(templateFile(name), MAX_YAML_FILE_BYTES).then((content) => {
+        pending = repo.readFile(templateFile(name), MAX_YAML_FILE_BYTES).then(async (content) => {
           if (!content) return "missing" as const;
-          const result = validateTemplateFile(name, content);
+          const result = await validateTemplateFile(name, content, compile);
           if (!result.ok) diagnostics.push(...result.diagnostics);
           return result;
         });

@@ -62,7 +62,7 @@ export function operationCommand(verb: Verb) {
 
     const repoDir = path.resolve(io.cwd, values.repo ?? ".");
     const repository = await commandRepository({ repoDir, shownAs: values.repo ?? "the current directory", github: values.github });
-    const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now(), localSecretProvider(io.env));
+    const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now(), localSecretProvider(io.env), io.env);
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d, loaded.display(d.file))}\n`);
       return EXIT.failed;

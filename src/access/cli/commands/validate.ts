@@ -6,6 +6,7 @@ import { ENVIRONMENTS_DIR } from "../../../core/environment/index.js";
 import { validateEnvironments, type DefinitionDocument } from "../../../core/validation/index.js";
 import { formatDiagnostic, formatValidationSummary } from "../../../render/diagnostics-text.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { cliSchemaCompiler } from "../cli-schema-compiler.js";
 import { localSecretProvider } from "../local-secret-provider.js";
 import { readDefinitionArgument } from "../read-definition-argument.js";
 
@@ -51,6 +52,7 @@ export async function validateCommand(args: string[], io: CliIO): Promise<number
     allTemplates: documents === undefined,
     secrets: localSecretProvider(io.env),
     now: io.now(),
+    compileSchemas: cliSchemaCompiler(io.env, io.cwd),
   });
 
   // Paths are shown relative to where the user stands, so they can be opened as printed.

@@ -1,0 +1,93 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
+import type { SchemaCompiler } from "../../core/validation/index.js";
+
+/** Bumped when the shape of a cached module changes. */
+const CACHE_FORMAT = 1;
+
+/**
+ * A SchemaCompiler that keeps what ajv compiled as standalone code in `dir`, keyed by a hash of
+ * the schemas, ajv's version and envbot's ajv options. A command line run then checks a template
+ * it saw before without loading ajv's compiler or compiling (a cold ajv spends ~100 ms on even a
+ * small schema). What the cache cannot do (a directory it cannot write, a schema standalone code
+ * cannot express) falls back to compiling in this process.
+ */
+export function cachedSchemaCompiler(dir: string): SchemaCompiler {
+  return async (schemas) => {
+    const names = Object.keys(schemas);
+    const file = path.join(dir, `${createHash("sha256").update(JSON.stringify({ schemas, compiler: await compilerVersion() })).digest("hex")}.mjs`);
+    const cached = await loadCached(file, names);
+    if (cached) return cached;
+
+    const { createAjv } = await import("../../core/validation/create-ajv.js");
+    const ajv = createAjv({ code: { source: true, esm: true } });
+    // Compiled here first: a schema that does not compile rejects with ajv's own error.
+    const validators = Object.fromEntries(names.map((name) => [name, ajv.compile(schemas[name]!)]));
+    await store(file, ajv, names.map((name) => validators[name]!)).catch(() => undefined);
+    return validators;
+  };
+}
+
+let compilerVersionCache: Promise<string> | undefined;
+/**
+ * What else decides the compiled code: ajv's version, envbot's ajv options (the source of
+ * create-ajv, compiled .js or .ts in tests) and where envbot is installed (a cached module
+ * resolves ajv's runtime helpers from there).
+ */
+function compilerVersion(): Promise<string> {
+  compilerVersionCache ??= (async () => {
+    const ajv = (JSON.parse(await readFile(createRequire(import.meta.url).resolve("ajv/package.json"), "utf8")) as { version: string }).version;
+    const extension = path.extname(fileURLToPath(import.meta.url));
+    const options = await readFile(fileURLToPath(new URL(`../../core/validation/create-ajv${extension}`, import.meta.url)), "utf8");
+    return JSON.stringify([CACHE_FORMAT, ajv, createHash("sha256").update(options).digest("hex"), import.meta.url]);
+  })();
+  return compilerVersionCache;
+}
+
+async function loadCached(file: string, names: string[]): Promise<Record<string, ValidateFunction> | undefined> {
+  try {
+    const module = (await import(pathToFileURL(file).href)) as { validators?: ValidateFunction[] };
+    if (!Array.isArray(module.validators) || module.validators.length !== names.length) return undefined;
+    return Object.fromEntries(names.map((name, i) => [name, module.validators![i]!]));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One ES module exporting `validators` in the given order, each in a scope of its own (ajv's
+ * standalone code for two functions declares the same helpers); written whole or not at all.
+ */
+async function store(file: string, ajv: Ajv2020, validators: ValidateFunction[]): Promise<void> {
+  const standalone = await import("ajv/dist/standalone/index.js");
+  // CommonJS: module.exports is the function, and its `default` too.
+  const generate = standalone.default.default;
+  const scopes = validators.map((validate, i) => {
+    const code = generate(ajv, validate);
+    const entry = /export default ([A-Za-z0-9_$]+);/.exec(code)?.[1];
+    if (!entry) throw new Error("unexpected standalone code");
+    const body = code.replace(/^"use strict";/, "").replace(/export const validate = [A-Za-z0-9_$]+;/, "").replace(`export default ${entry};`, "");
+    return `const v${i} = (() => {\n${body}\nreturn ${entry};\n})();`;
+  });
+  const module = [
+    "// envbot: a template's schemas compiled by ajv (cached-schema-compiler.ts); safe to delete.",
+    'import { createRequire } from "node:module";',
+    // ajv's runtime helpers, from envbot's installation (the cache lives elsewhere).
+    `const require = createRequire(${JSON.stringify(import.meta.url)});`,
+    ...scopes,
+    `export const validators = [${validators.map((_, i) => `v${i}`).join(", ")}];`,
+    "",
+  ].join("\n");
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    await writeFile(temporary, module, { mode: 0o600 });
+    await rename(temporary, file);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
