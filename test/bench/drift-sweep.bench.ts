@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -84,19 +84,18 @@ export const driftSweepBenchmark: Benchmark = {
   },
 };
 
-/** Samples the resident memory of this process and its children (Terraform) every 50 ms. */
+/**
+ * Samples the resident memory (KiB) of this process and its descendants (Terraform, providers)
+ * every 50 ms, from /proc: spawning `ps` that often would itself slow the sweep it measures.
+ */
 function sampleTreeMemory(): { stop(): Promise<number> } {
   let peak = 0;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      try {
-        const { stdout } = await run("ps", ["-o", "rss=", "--ppid", String(process.pid)]);
-        const children = stdout.split("\n").map(Number).filter((n) => n > 0).reduce((a, b) => a + b, 0);
-        peak = Math.max(peak, children + process.memoryUsage().rss / 1024);
-      } catch {
-        peak = Math.max(peak, process.memoryUsage().rss / 1024);
-      }
+      let total = 0;
+      for (const pid of await descendants(process.pid)) total += await residentKiB(pid);
+      peak = Math.max(peak, total + process.memoryUsage().rss / 1024);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
@@ -107,4 +106,20 @@ function sampleTreeMemory(): { stop(): Promise<number> } {
       return peak;
     },
   };
+}
+
+async function descendants(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const children: number[] = [];
+  for (const task of tasks) {
+    const text = await readFile(`/proc/${pid}/task/${task}/children`, "utf8").catch(() => "");
+    children.push(...text.split(" ").filter(Boolean).map(Number));
+  }
+  const below = await Promise.all(children.map(descendants));
+  return [...children, ...below.flat()];
+}
+
+async function residentKiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
 }

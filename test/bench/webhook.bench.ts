@@ -60,6 +60,7 @@ export const webhookBenchmark: Benchmark = {
           await rm(raw, { recursive: true, force: true });
           await mkdir(raw);
           await cp(path.join(workDir, "cdk.tf.json"), path.join(raw, "cdk.tf.json"));
+          await cp(path.join(workDir, "envbot-tags.auto.tfvars.json"), path.join(raw, "envbot-tags.auto.tfvars.json"));
           await cp(path.join(workDir, "template"), path.join(raw, "template"), { recursive: true });
           await run("terraform", ["init", "-input=false"], { cwd: raw, env });
           await run("terraform", ["plan", "-input=false"], { cwd: raw, env });

@@ -93,7 +93,9 @@ test("a template that prints its secret everywhere: the value reaches no output,
   // Nor in the working directory envbot generated (the state necessarily holds it, as Terraform's does).
   const { workDir } = locations(sandbox.dataDir, sandbox.repository, "leaky");
   const { readFile } = await import("node:fs/promises");
-  for (const file of ["cdk.tf.json", ...(await readdir(path.join(workDir, "template"))).map((f) => `template/${f}`)]) {
+  const generated = (await readdir(workDir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+  expect(generated).toEqual(expect.arrayContaining(["cdk.tf.json", "envbot-tags.auto.tfvars.json"]));
+  for (const file of [...generated, ...(await readdir(path.join(workDir, "template"))).map((f) => `template/${f}`)]) {
     expect(await readFile(path.join(workDir, file), "utf8")).not.toContain(SECRET);
   }
 });
