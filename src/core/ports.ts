@@ -228,7 +228,7 @@ export interface AppliedPlan {
 /**
  * Which changes made outside Terraform a plan's summary lists: "relevant" (Terraform's own plan
  * output) only those that matter to the planned changes; "all" every one, as a refresh-only plan
- * would, so one normal plan serves a drift check.
+ * would list them, so one normal plan serves a drift check.
  */
 export type DriftDetail = "relevant" | "all";
 

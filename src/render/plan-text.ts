@@ -20,7 +20,7 @@ export function formatPlanSummary(summary: PlanSummary, options: { color?: boole
     return [options.color ? `\u001b[${ACTION_COLOR[resource.action]}m${head}\u001b[0m` : head, ...details].join("\n");
   };
   const lines: string[] = [];
-  const title = summary.mode === "destroy" ? "Destroy plan" : summary.mode === "refresh-only" ? "Refresh-only plan" : "Plan";
+  const title = summary.mode === "destroy" ? "Destroy plan" : "Plan";
   lines.push(
     summary.hasChanges || summary.mode !== "normal"
       ? `${title} for ${summary.environment}: ${formatChangeCounts(summary)}.`

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { AppliedPlan, RootModuleRequest, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
+import type { AppliedPlan, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
 import type { PlanMode } from "../../core/planning/index.js";
 import { summarizePlanJson } from "./summarize-plan-json.js";
@@ -198,7 +198,7 @@ function uiMessageText(line: string): string | undefined {
 }
 
 function modeFlags(mode: PlanMode): string[] {
-  return mode === "destroy" ? ["-destroy"] : mode === "refresh-only" ? ["-refresh-only"] : [];
+  return mode === "destroy" ? ["-destroy"] : [];
 }
 
 /** Where an environment's working directory and local state live. Names are checked, never trusted. */
@@ -213,7 +213,7 @@ export function locations(dataDir: string, repository: string, environment: stri
 
 /**
  * Plans that were never applied (a PR's plan, `envbot plan`, a drift check) would pile up: an
- * hour-old one is removed. Not the newest ones: a plan waiting for its apply stays.
+ * hour-old one is removed. A younger one stays: it may be waiting for its apply or a confirmation.
  */
 async function removeStalePlans(plansDir: string): Promise<void> {
   const cutoff = Date.now() - SAVED_PLAN_LIFETIME_MS;

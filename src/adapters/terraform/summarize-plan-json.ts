@@ -29,7 +29,7 @@ export const MAX_VALUE_LENGTH = 200;
 export function summarizePlanJson(json: unknown, environment: string, mode: PlanMode, driftDetail: DriftDetail = "relevant"): PlanSummary {
   const plan = json as PlanJson;
   const resources = (plan.resource_changes ?? []).flatMap((r) => toResourceChange(r));
-  const drift = listedDrift(plan, resources, reportsAllDrift(mode, driftDetail));
+  const drift = listedDrift(plan, resources, driftDetail === "all");
   const outputs: OutputChange[] = Object.entries(plan.output_changes ?? {}).flatMap(([name, change]) => {
     const action = toAction(change.actions);
     return action ? [{ name, action, sensitive: change.after_sensitive === true || change.before_sensitive === true }] : [];
@@ -41,24 +41,17 @@ export function summarizePlanJson(json: unknown, environment: string, mode: Plan
     destroy: count("delete", "replace"),
     replace: count("replace"),
   };
-  const hasChanges =
-    changes.add + changes.change + changes.destroy > 0 ||
-    outputs.length > 0 ||
-    (mode === "refresh-only" && drift.length > 0);
+  // Drift alone is nothing to apply: the plan has changes only when applying it would change something.
+  const hasChanges = changes.add + changes.change + changes.destroy > 0 || outputs.length > 0;
   return { environment, mode, changes, hasChanges, resources, outputs, drift, terraformVersion: plan.terraform_version };
-}
-
-/** A refresh-only plan, and a drift check's normal plan, list every change made outside Terraform. */
-export function reportsAllDrift(mode: PlanMode, driftDetail: DriftDetail): boolean {
-  return mode === "refresh-only" || driftDetail === "all";
 }
 
 /**
  * Like Terraform's own plan output, a normal plan reports only drift that matters to it: any
  * drift of a resource the plan changes, and otherwise only attributes the planned changes read
  * (relevant_attributes). Else provider bookkeeping after an apply (computed attributes filled in
- * later) would read as drift. With `all`, every drifted resource is listed (Terraform's
- * resource_drift of a normal plan holds them all, as a refresh-only plan's does).
+ * later) would read as drift. With `all` (a drift check), every drifted resource is listed:
+ * Terraform's resource_drift of a normal plan holds them all, as a refresh-only plan's does.
  */
 function listedDrift(plan: PlanJson, resources: ResourceChange[], all: boolean): ResourceChange[] {
   const drift = (plan.resource_drift ?? []).flatMap((r) => toResourceChange(r, true));

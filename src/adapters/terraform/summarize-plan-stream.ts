@@ -1,6 +1,5 @@
 import type { OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "../../core/planning/index.js";
 import type { DriftDetail } from "../../core/ports.js";
-import { reportsAllDrift } from "./summarize-plan-json.js";
 
 /**
  * What `terraform plan -json` streams (Terraform's machine-readable UI, version 1.x): enough for
@@ -81,12 +80,12 @@ export function needsAttributeDetail(stream: PlanStream): boolean {
 export function summarizePlanStream(stream: PlanStream, environment: string, mode: PlanMode, driftDetail: DriftDetail = "relevant"): PlanSummary {
   const count = (...actions: ResourceAction[]) => stream.resources.filter((r) => actions.includes(r.action)).length;
   const changes = { add: count("create", "replace"), change: count("update"), destroy: count("delete", "replace"), replace: count("replace") };
-  const drift = reportsAllDrift(mode, driftDetail) ? stream.drift : [];
+  const drift = driftDetail === "all" ? stream.drift : [];
   return {
     environment,
     mode,
     changes,
-    hasChanges: changes.add + changes.change + changes.destroy > 0 || stream.outputs.length > 0 || (mode === "refresh-only" && drift.length > 0),
+    hasChanges: changes.add + changes.change + changes.destroy > 0 || stream.outputs.length > 0,
     resources: stream.resources,
     outputs: stream.outputs,
     drift,

@@ -13,7 +13,8 @@ export interface PlanSummary {
   terraformVersion?: string;
 }
 
-export type PlanMode = "normal" | "destroy" | "refresh-only";
+/** A drift check is a normal plan that lists all of its drift (DriftDetail "all"), not a mode of its own. */
+export type PlanMode = "normal" | "destroy";
 export type ResourceAction = "create" | "update" | "delete" | "replace" | "read" | "forget";
 
 export interface ResourceChange {

@@ -24,13 +24,10 @@ export class InMemoryTerraform implements TerraformRunner {
     return this.exclusive(key, `plan ${key} ${request.mode}`, "plan", async () => {
       const current = this.states.get(key) ?? new Set<string>();
       const desired = request.mode === "destroy" ? new Set<string>() : new Set(addressesOf(request));
-      const resources: ResourceChange[] =
-        request.mode === "refresh-only"
-          ? []
-          : [
-              ...[...desired].filter((a) => !current.has(a)).map((address) => ({ address, action: "create" as const, attributes: [] })),
-              ...[...current].filter((a) => !desired.has(a)).map((address) => ({ address, action: "delete" as const, attributes: [] })),
-            ];
+      const resources: ResourceChange[] = [
+        ...[...desired].filter((a) => !current.has(a)).map((address) => ({ address, action: "create" as const, attributes: [] })),
+        ...[...current].filter((a) => !desired.has(a)).map((address) => ({ address, action: "delete" as const, attributes: [] })),
+      ];
       const add = resources.filter((r) => r.action === "create").length;
       const destroy = resources.length - add;
       const summary: PlanSummary = {
