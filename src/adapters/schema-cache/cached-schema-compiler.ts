@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import type { SchemaCompiler } from "../../core/validation/index.js";
+import { codeFingerprint } from "../code-fingerprint.js";
 
 /** Bumped when the shape of a cached module changes. */
 const CACHE_FORMAT = 1;
@@ -34,17 +34,11 @@ export function cachedSchemaCompiler(dir: string): SchemaCompiler {
 
 let compilerVersionCache: Promise<string> | undefined;
 /**
- * What else decides the compiled code: ajv's version, envbot's ajv options (the source of
- * create-ajv, compiled .js or .ts in tests) and where envbot is installed (a cached module
- * resolves ajv's runtime helpers from there).
+ * What else decides the compiled code: ajv's version, envbot's ajv options (create-ajv's source)
+ * and where envbot is installed (a cached module resolves ajv's runtime helpers from there).
  */
 function compilerVersion(): Promise<string> {
-  compilerVersionCache ??= (async () => {
-    const ajv = (JSON.parse(await readFile(createRequire(import.meta.url).resolve("ajv/package.json"), "utf8")) as { version: string }).version;
-    const extension = path.extname(fileURLToPath(import.meta.url));
-    const options = await readFile(fileURLToPath(new URL(`../../core/validation/create-ajv${extension}`, import.meta.url)), "utf8");
-    return JSON.stringify([CACHE_FORMAT, ajv, createHash("sha256").update(options).digest("hex"), import.meta.url]);
-  })();
+  compilerVersionCache ??= codeFingerprint(import.meta.url, "../../core/validation/create-ajv", "ajv").then((code) => JSON.stringify([CACHE_FORMAT, code, import.meta.url]));
   return compilerVersionCache;
 }
 

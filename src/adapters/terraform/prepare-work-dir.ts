@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { RootModuleRequest } from "../../core/ports.js";
+import { codeFingerprint } from "../code-fingerprint.js";
 import { readTemplate, writeTemplate } from "./materialize-template.js";
 import { TAGS_VARIABLE, TEMPLATE_DIR } from "./root-module-names.js";
 import type { AwsProviderSettings } from "./synthesize-root-module.js";
@@ -40,7 +39,8 @@ export async function prepareWorkDir(request: RootModuleRequest, workDir: string
     // The stamp goes first and comes back last: a crash in between leaves no stamp, so no skip.
     await rm(stampFile, { force: true });
     await writeTemplate(files, path.join(workDir, TEMPLATE_DIR));
-    const moduleTakesTags = files.some((f) => f.path.endsWith(".tf") && /variable\s+"envbot_tags"/.test(text(f.bytes)));
+    const declaresTags = new RegExp(`variable\\s+"${TAGS_VARIABLE}"`);
+    const moduleTakesTags = files.some((f) => f.path.endsWith(".tf") && declaresTags.test(text(f.bytes)));
     // cdktf is loaded only here (a few hundred milliseconds), never for a re-plan.
     const { synthesizeRootModule } = await import("./synthesize-root-module.js");
     json = await synthesizeRootModule({ request, localStatePath: statePath, aws, moduleTakesTags, moduleDir: TEMPLATE_DIR });
@@ -51,6 +51,9 @@ export async function prepareWorkDir(request: RootModuleRequest, workDir: string
   return { initFingerprint: initFingerprint(files, json), synthesized };
 }
 
+/** The synthesizer's fingerprint, read once per process. */
+let synthesizerVersion: Promise<string> | undefined;
+
 /**
  * Everything the root module is made from: the template's files, the request without its file
  * reader and its tags (a variable), the server's provider settings, where the state lives, and
@@ -59,23 +62,12 @@ export async function prepareWorkDir(request: RootModuleRequest, workDir: string
 async function synthesisKey(request: RootModuleRequest, files: readonly { path: string; bytes: Uint8Array }[], statePath: string, aws: AwsProviderSettings): Promise<string> {
   const hash = createHash("sha256");
   const { templateFiles: _reader, tags: _tags, ...inputs } = request;
-  hash.update(JSON.stringify({ inputs, statePath, aws, synthesizer: await synthesizerVersion() }));
+  synthesizerVersion ??= codeFingerprint(import.meta.url, "./synthesize-root-module", "cdktf");
+  hash.update(JSON.stringify({ inputs, statePath, aws, synthesizer: await synthesizerVersion }));
   for (const file of files) hash.update(`\0${file.path}\0${file.bytes.length}\0`).update(file.bytes);
   return hash.digest("hex");
 }
 
-let synthesizerVersionCache: Promise<string> | undefined;
-function synthesizerVersion(): Promise<string> {
-  synthesizerVersionCache ??= (async () => {
-    const require = createRequire(import.meta.url);
-    const cdktf = (JSON.parse(await readFile(require.resolve("cdktf/package.json"), "utf8")) as { version: string }).version;
-    // Beside this module, compiled (.js) or run from source (.ts, in tests).
-    const extension = path.extname(fileURLToPath(import.meta.url));
-    const code = await readFile(fileURLToPath(new URL(`./synthesize-root-module${extension}`, import.meta.url)));
-    return `${cdktf}:${createHash("sha256").update(code).digest("hex")}`;
-  })();
-  return synthesizerVersionCache;
-}
 
 /** What `terraform init` reads: the module's .tf files, the terraform block (backend, providers) and the module source. */
 function initFingerprint(files: readonly { path: string; bytes: Uint8Array }[], rootModule: string): string {

@@ -29,7 +29,7 @@ export interface SynthesisInput {
   /** Absolute path of the local backend's state file (backend "local"). */
   localStatePath: string;
   aws: AwsProviderSettings;
-  /** Whether the template module declares `variable "envbot_tags"`, to receive the tags. */
+  /** Whether the template module declares `variable "envbot_tags"` (TAGS_VARIABLE), to receive the tags. */
   moduleTakesTags: boolean;
   /** Folder name of the template copy beside the root module. */
   moduleDir: string;
@@ -64,7 +64,7 @@ export async function synthesizeRootModule(input: SynthesisInput): Promise<strin
       variables: {
         ...request.variables,
         ...secretVariables,
-        ...(input.moduleTakesTags ? { envbot_tags: tags } : {}),
+        ...(input.moduleTakesTags ? { [TAGS_VARIABLE]: tags } : {}),
       },
     });
     for (const [name, declared] of Object.entries(template.outputs)) {
