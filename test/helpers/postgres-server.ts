@@ -31,6 +31,12 @@ export interface PostgresServer {
   connectionString: string;
   port: number;
   stop(): Promise<void>;
+  /**
+   * Stops the server (fast shutdown: open sessions are cut) and starts it again on the same port
+   * with the same data, after `downMs` of being down and `whileDown` has run: the outage a
+   * deployment or a failover causes.
+   */
+  restart(options?: { downMs?: number; whileDown?: () => Promise<void> }): Promise<void>;
 }
 
 /** The user the server processes run as: none (ourselves) unless we are root. */
@@ -66,6 +72,42 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
 
   const port = await freePort();
+  const connection = (database: string) =>
+    `postgresql://${SUPERUSER}@127.0.0.1:${port}/${database}?sslmode=disable`;
+  let server = await launchServer({ dataDir, socketDir, root, port, identity, connection: connection("postgres") }).catch(async (error: unknown) => {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await server.shutdown();
+      await rm(root, { recursive: true, force: true });
+    })());
+
+  const restart = async (options: { downMs?: number; whileDown?: () => Promise<void> } = {}): Promise<void> => {
+    await server.shutdown();
+    if (options.downMs) await new Promise((resolve) => setTimeout(resolve, options.downMs));
+    await options.whileDown?.();
+    server = await launchServer({ dataDir, socketDir, root, port, identity, connection: connection("postgres") });
+  };
+
+  try {
+    await queryPostgres(connection("postgres"), `CREATE DATABASE ${DATABASE}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { connectionString: connection(DATABASE), port, stop, restart };
+}
+
+/**
+ * Runs `postgres` on an initialized cluster and waits until it accepts sessions. `shutdown` stops
+ * it (fast: sessions are cut) and waits for it to exit, keeping the data.
+ */
+async function launchServer(options: { dataDir: string; socketDir: string; root: string; port: number; identity?: Identity; connection: string }): Promise<{ shutdown(): Promise<void> }> {
+  const { dataDir, socketDir, root, port, identity } = options;
   // postgres itself rather than `pg_ctl start`: pg_ctl passes server options (-o) through a shell.
   const child = spawn(
     "postgres",
@@ -78,6 +120,8 @@ export async function startPostgres(): Promise<PostgresServer> {
       "-c", "fsync=off",
       "-c", "synchronous_commit=off",
       "-c", "full_page_writes=off",
+      // Scale-out tests run several envbot processes, each with a pool.
+      "-c", "max_connections=300",
     ],
     { cwd: root, env: serverEnv(), stdio: ["ignore", "pipe", "pipe"], ...identity },
   );
@@ -95,64 +139,46 @@ export async function startPostgres(): Promise<PostgresServer> {
   const running = () => child.exitCode === null && child.signalCode === null && spawnError === undefined;
 
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
+  const shutdown = (): Promise<void> =>
     (stopping ??= (async () => {
-      if (running()) {
-        try {
-          await run("pg_ctl", ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", String(STOP_WAIT_S)], {
-            identity,
-            cwd: root,
-            timeout: (STOP_WAIT_S + 5) * 1000,
-          });
-        } catch {
-          // Not started far enough to have written postmaster.pid, or it did not stop in time.
-          child.kill("SIGKILL");
-        }
-        await exited;
+      if (!running()) return;
+      try {
+        await run("pg_ctl", ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", String(STOP_WAIT_S)], { identity, cwd: root, timeout: (STOP_WAIT_S + 5) * 1000 });
+      } catch {
+        // Not started far enough to have written postmaster.pid, or it did not stop in time.
+        child.kill("SIGKILL");
       }
-      await rm(root, { recursive: true, force: true });
+      await exited;
     })());
 
-  const connection = (database: string) =>
-    `postgresql://${SUPERUSER}@127.0.0.1:${port}/${database}?sslmode=disable`;
   const deadline = Date.now() + STARTUP_DEADLINE_MS;
   for (;;) {
     if (spawnError !== undefined) {
-      await stop();
+      await shutdown();
       throw binaryError("postgres", spawnError);
     }
     if (!running()) {
-      await stop();
+      await shutdown();
       throw new Error(`postgres exited (${child.exitCode ?? child.signalCode}) before accepting connections:\n${log}`);
     }
     // Connecting, not just the open port: the server rejects sessions while it starts up.
     let lastError: unknown;
     try {
-      await queryPostgres(connection("postgres"), "SELECT 1");
-      break;
+      await queryPostgres(options.connection, "SELECT 1");
+      return { shutdown };
     } catch (error) {
       if (error instanceof ProgramError) {
-        await stop();
+        await shutdown();
         throw error;
       }
       lastError = error;
     }
     if (Date.now() > deadline) {
-      await stop();
-      throw new Error(
-        `postgres did not accept connections on 127.0.0.1:${port} within ${STARTUP_DEADLINE_MS} ms (${(lastError as Error).message.trim()}); its log:\n${log}`,
-      );
+      await shutdown();
+      throw new Error(`postgres did not accept connections on 127.0.0.1:${port} within ${STARTUP_DEADLINE_MS} ms (${(lastError as Error).message.trim()}); its log:\n${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
-
-  try {
-    await queryPostgres(connection("postgres"), `CREATE DATABASE ${DATABASE}`);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { connectionString: connection(DATABASE), port, stop };
 }
 
 /**

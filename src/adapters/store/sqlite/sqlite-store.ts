@@ -6,8 +6,8 @@ import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
-import { environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "./sqlite-rows.js";
-import type { EnvironmentRow, JobRow, LeaseRow, LockRow, RunRow } from "./sqlite-rows.js";
+import { environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
+import type { EnvironmentRow, JobRow, LeaseRow, LockRow, RunRow } from "../store-rows.js";
 
 /**
  * How long a statement waits for another connection (another envbot process, or the CLI next to

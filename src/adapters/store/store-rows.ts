@@ -1,7 +1,11 @@
-import type { EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../../core/ports.js";
+import type { EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
 
-// Rows as better-sqlite3 returns them: snake_case columns, NULL for absent values, times as
-// ISO-8601 text. The records of the port leave absent optional fields out instead.
+// Rows as the SQL stores return them: snake_case columns, NULL for absent values, times as
+// ISO-8601 text (SQLite) or Date (PostgreSQL's timestamptz). The records of the port leave absent
+// optional fields out instead.
+
+/** A time as a store keeps it. */
+export type Time = string | Date;
 
 export interface EnvironmentRow {
   repository: string;
@@ -9,13 +13,13 @@ export interface EnvironmentRow {
   template: string;
   owner: string;
   status: EnvironmentStatus;
-  created_at: string;
-  first_applied_at: string | null;
-  expires_at: string | null;
+  created_at: Time;
+  first_applied_at: Time | null;
+  expires_at: Time | null;
   last_run_id: number | null;
-  expiry_warned_for: string | null;
+  expiry_warned_for: Time | null;
   drift_fingerprint: string | null;
-  updated_at: string;
+  updated_at: Time;
 }
 
 export interface RunRow {
@@ -25,8 +29,8 @@ export interface RunRow {
   kind: RunKind;
   commit_sha: string | null;
   actor: string;
-  started_at: string;
-  finished_at: string | null;
+  started_at: Time;
+  finished_at: Time | null;
   outcome: RunOutcome;
   summary: string | null;
   log_excerpt: string | null;
@@ -37,24 +41,25 @@ export interface LockRow {
   repository: string;
   environment: string;
   holder: string;
-  acquired_at: string;
+  acquired_at: Time;
 }
 
 export interface LeaseRow {
   key: string;
   holder: string;
   token: string;
-  acquired_at: string;
-  expires_at: string;
+  acquired_at: Time;
+  expires_at: Time;
 }
 
 export interface JobRow {
   id: number;
   key: string;
-  final: 0 | 1;
+  /** 0 or 1 in SQLite, a boolean in PostgreSQL. */
+  final: 0 | 1 | boolean;
   payload: string;
-  enqueued_at: string;
-  started_at: string | null;
+  enqueued_at: Time;
+  started_at: Time | null;
   attempts: number;
 }
 
@@ -62,7 +67,7 @@ export function jobFromRow(row: JobRow): StoredJob {
   return {
     id: row.id,
     key: row.key,
-    final: row.final === 1,
+    final: row.final === 1 || row.final === true,
     payload: row.payload,
     enqueuedAt: new Date(row.enqueued_at),
     ...(row.started_at === null ? {} : { startedAt: new Date(row.started_at) }),

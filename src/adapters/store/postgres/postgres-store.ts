@@ -1,0 +1,289 @@
+import { randomUUID } from "node:crypto";
+import type { DomainEvent } from "../../../core/events/domain-event.js";
+import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports.js";
+import { environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
+import type { EnvironmentRow, JobRow, LeaseRow, LockRow, RunRow } from "../store-rows.js";
+import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
+
+/** The store and the database under it, which the pg-boss queue shares (one transaction for a job and its delivery). */
+export interface PostgresStore extends Store {
+  readonly database: PostgresDatabase;
+}
+
+/** How long the readiness check waits for the database to answer. */
+const HEALTH_TIMEOUT_MS = 3000;
+
+/**
+ * The Store on PostgreSQL, for scale-out: any number of envbot processes on any number of
+ * machines share it. Every read-then-write is one statement or one transaction; times come from
+ * the database's clock, so leases expire alike for every machine whatever their clocks say.
+ */
+export async function openPostgresStore(options: { connectionString: string; schema?: string; poolSize?: number }): Promise<PostgresStore> {
+  const database = await openPostgresDatabase(options);
+  return postgresStore(database);
+}
+
+export function postgresStore(database: PostgresDatabase): PostgresStore {
+  const { query, transaction } = database;
+
+  const appendEvents = async (q: Query, events: readonly DomainEvent[] = []) => {
+    for (const event of events) await q("INSERT INTO outbox (id, event, created_at) VALUES ($1, $2, clock_timestamp())", [event.id, JSON.stringify(event)]);
+  };
+
+  return {
+    database,
+
+    upsertEnvironment(change, events) {
+      return transaction(async (q) => {
+        const { set, values } = environmentPatch(change);
+        await appendEvents(q, events);
+        const patched = await q<EnvironmentRow>(
+          `UPDATE environments SET ${[...set, "updated_at = clock_timestamp()"].join(", ")} WHERE repository = $1 AND name = $2 RETURNING *`,
+          [change.repository, change.name, ...values],
+        );
+        if (patched.rows[0]) return environmentFromRow(patched.rows[0]);
+        const missing = (["template", "owner", "status"] as const).filter((field) => change[field] === undefined);
+        if (missing.length > 0) throw new Error(`cannot record environment ${change.repository}:${change.name} for the first time without ${missing.join(", ")}`);
+        // Another writer may create it between the two statements: then this one patches it.
+        const inserted = await q<EnvironmentRow>(
+          `INSERT INTO environments (repository, name, template, owner, status, first_applied_at, expires_at, last_run_id, expiry_warned_for, drift_fingerprint, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp(), clock_timestamp())
+           ON CONFLICT (repository, name) DO UPDATE SET ${[...set.map((s) => s.replace(/\$(\d+)/, (_, n: string) => `$${Number(n) + 8}`)), "updated_at = clock_timestamp()"].join(", ")}
+           RETURNING *`,
+          [
+            change.repository,
+            change.name,
+            change.template,
+            change.owner,
+            change.status,
+            change.firstAppliedAt ?? null,
+            change.expiresAt ?? null,
+            change.lastRunId ?? null,
+            change.expiryWarnedFor ?? null,
+            change.driftFingerprint ?? null,
+            ...values,
+          ],
+        );
+        return environmentFromRow(inserted.rows[0]!);
+      });
+    },
+
+    async getEnvironment(repository, name) {
+      const { rows } = await query<EnvironmentRow>("SELECT * FROM environments WHERE repository = $1 AND name = $2", [repository, name]);
+      return rows[0] && environmentFromRow(rows[0]);
+    },
+
+    async listEnvironments(repository) {
+      const { rows } =
+        repository === undefined
+          ? await query<EnvironmentRow>("SELECT * FROM environments ORDER BY repository COLLATE \"C\", name COLLATE \"C\"")
+          : await query<EnvironmentRow>("SELECT * FROM environments WHERE repository = $1 ORDER BY name COLLATE \"C\"", [repository]);
+      return rows.map(environmentFromRow);
+    },
+
+    async startRun(run) {
+      const { rows } = await query<RunRow>(
+        `INSERT INTO runs (repository, environment, kind, commit_sha, actor, started_at, outcome)
+         VALUES ($1, $2, $3, $4, $5, clock_timestamp(), 'running') RETURNING *`,
+        [run.repository, run.environment, run.kind, run.commit ?? null, run.actor],
+      );
+      return runFromRow(rows[0]!);
+    },
+
+    finishRun(id, result, events) {
+      return transaction(async (q) => {
+        const { rows } = await q<RunRow>(
+          "UPDATE runs SET finished_at = clock_timestamp(), outcome = $2, summary = $3, log_excerpt = $4, error = $5 WHERE id = $1 RETURNING *",
+          [id, result.outcome, result.summary ?? null, result.logExcerpt ?? null, result.error ?? null],
+        );
+        const row = rows[0];
+        if (row === undefined) throw new Error(`cannot finish run ${id}: there is no run with that id`);
+        await q("UPDATE environments SET last_run_id = $1 WHERE repository = $2 AND name = $3", [row.id, row.repository, row.environment]);
+        await appendEvents(q, events);
+        return runFromRow(row);
+      });
+    },
+
+    async getRun(id) {
+      const { rows } = await query<RunRow>("SELECT * FROM runs WHERE id = $1", [id]);
+      return rows[0] && runFromRow(rows[0]);
+    },
+
+    async listRuns(repository, environment, limit) {
+      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+        throw new RangeError(`listRuns: limit must be a whole number of at least 0, not ${limit}`);
+      }
+      const { rows } = await query<RunRow>("SELECT * FROM runs WHERE repository = $1 AND environment = $2 ORDER BY id DESC LIMIT $3", [repository, environment, limit ?? null]);
+      return rows.map(runFromRow);
+    },
+
+    async listUnfinishedRuns() {
+      const { rows } = await query<RunRow>("SELECT * FROM runs WHERE outcome = 'running' ORDER BY id");
+      return rows.map(runFromRow);
+    },
+
+    async acquireLock(repository, environment, holder) {
+      // The insert takes a free lock or does nothing; the select then names whoever holds it.
+      const lock = await transaction(async (q) => {
+        await q("INSERT INTO locks (repository, environment, holder, acquired_at) VALUES ($1, $2, $3, clock_timestamp()) ON CONFLICT DO NOTHING", [repository, environment, holderToText(holder)]);
+        const { rows } = await q<LockRow>("SELECT * FROM locks WHERE repository = $1 AND environment = $2", [repository, environment]);
+        return lockFromRow(rows[0]!);
+      });
+      return sameLockHolder(lock.holder, holder) ? { acquired: true, lock } : { acquired: false, heldBy: lock };
+    },
+
+    async releaseLock(repository, environment, holder) {
+      const { rowCount } = await query("DELETE FROM locks WHERE repository = $1 AND environment = $2 AND holder = $3", [repository, environment, holderToText(holder)]);
+      return (rowCount ?? 0) > 0;
+    },
+
+    async listLocks(repository) {
+      const { rows } =
+        repository === undefined
+          ? await query<LockRow>("SELECT * FROM locks ORDER BY repository COLLATE \"C\", environment COLLATE \"C\"")
+          : await query<LockRow>("SELECT * FROM locks WHERE repository = $1 ORDER BY environment COLLATE \"C\"", [repository]);
+      return rows.map(lockFromRow);
+    },
+
+    async acquireLease(key, holder, ttlMs) {
+      const token = randomUUID();
+      for (;;) {
+        // One statement: takes the lease when it is free or expired; otherwise returns nothing.
+        const taken = await query<LeaseRow>(
+          `INSERT INTO leases (key, holder, token, acquired_at, expires_at)
+           VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp() + $4 * interval '1 millisecond')
+           ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, token = EXCLUDED.token, acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at
+             WHERE leases.expires_at < clock_timestamp()
+           RETURNING *`,
+          [key, holder, token, ttlMs],
+        );
+        if (taken.rows[0]) return { acquired: true, lease: leaseFromRow(taken.rows[0]) };
+        const { rows } = await query<LeaseRow>("SELECT * FROM leases WHERE key = $1", [key]);
+        // Released between the two statements: ask again.
+        if (rows[0] !== undefined) return { acquired: false, heldBy: leaseFromRow(rows[0]) };
+      }
+    },
+
+    async renewLease(lease, ttlMs) {
+      const { rowCount } = await query("UPDATE leases SET expires_at = clock_timestamp() + $3 * interval '1 millisecond' WHERE key = $1 AND token = $2", [lease.key, lease.token, ttlMs]);
+      return (rowCount ?? 0) > 0;
+    },
+
+    async releaseLease(lease) {
+      const { rowCount } = await query("DELETE FROM leases WHERE key = $1 AND token = $2", [lease.key, lease.token]);
+      return (rowCount ?? 0) > 0;
+    },
+
+    async recordDelivery(id, receivedAt) {
+      const { rowCount } = await query("INSERT INTO deliveries (id, received_at) VALUES ($1, coalesce($2, clock_timestamp())) ON CONFLICT DO NOTHING", [id, receivedAt ?? null]);
+      return (rowCount ?? 0) > 0;
+    },
+
+    async hasDelivery(id) {
+      const { rows } = await query("SELECT 1 FROM deliveries WHERE id = $1", [id]);
+      return rows.length > 0;
+    },
+
+    async pruneDeliveries(olderThan) {
+      const { rowCount } = await query("DELETE FROM deliveries WHERE received_at < $1", [olderThan]);
+      return rowCount ?? 0;
+    },
+
+    addJob(job) {
+      return transaction(async (q) => {
+        if (job.delivery !== undefined) {
+          const recorded = await q("INSERT INTO deliveries (id, received_at) VALUES ($1, clock_timestamp()) ON CONFLICT DO NOTHING", [job.delivery]);
+          if (recorded.rowCount === 0) return { added: false as const };
+        }
+        const superseded = job.final ? [] : (await q<{ id: number }>("DELETE FROM jobs WHERE key = $1 AND NOT final AND started_at IS NULL RETURNING id", [job.key])).rows.map((r) => r.id).sort((a, b) => a - b);
+        const { rows } = await q<{ id: number }>("INSERT INTO jobs (key, final, payload, enqueued_at) VALUES ($1, $2, $3, clock_timestamp()) RETURNING id", [job.key, job.final, job.payload]);
+        return { added: true as const, id: rows[0]!.id, superseded };
+      });
+    },
+
+    async markJobStarted(id) {
+      await query("UPDATE jobs SET started_at = clock_timestamp(), attempts = attempts + 1 WHERE id = $1", [id]);
+    },
+
+    async removeJob(id) {
+      await query("DELETE FROM jobs WHERE id = $1", [id]);
+    },
+
+    async listJobs() {
+      const { rows } = await query<JobRow>("SELECT * FROM jobs ORDER BY id");
+      return rows.map(jobFromRow);
+    },
+
+    async appendEvents(events) {
+      await transaction((q) => appendEvents(q, events));
+    },
+
+    async pendingEvents(limit) {
+      const { rows } = await query<{ seq: number; event: string; attempts: number; last_error: string | null }>(
+        "SELECT seq, event, attempts, last_error FROM outbox WHERE delivered_at IS NULL AND NOT parked ORDER BY seq LIMIT $1",
+        [limit],
+      );
+      return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as DomainEvent, attempts: row.attempts, ...(row.last_error === null ? {} : { lastError: row.last_error }) }));
+    },
+
+    async markEventDelivered(seq) {
+      await query("UPDATE outbox SET delivered_at = clock_timestamp() WHERE seq = $1", [seq]);
+    },
+
+    async markEventFailed(seq, error, park) {
+      await query("UPDATE outbox SET attempts = attempts + 1, last_error = $2, parked = $3 WHERE seq = $1", [seq, error, park]);
+    },
+
+    async pruneEvents(before) {
+      const { rowCount } = await query("DELETE FROM outbox WHERE created_at < $1", [before]);
+      return rowCount ?? 0;
+    },
+
+    async health(): Promise<StoreHealth> {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<StoreHealth>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, reason: `PostgreSQL at ${database.where} did not answer within ${HEALTH_TIMEOUT_MS} ms` }), HEALTH_TIMEOUT_MS);
+      });
+      const answer = query("SELECT 1").then(
+        (): StoreHealth => ({ ok: true }),
+        (error: unknown): StoreHealth => ({ ok: false, reason: (error as Error).message }),
+      );
+      try {
+        return await Promise.race([answer, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    close() {
+      return database.close();
+    },
+  };
+}
+
+const ENVIRONMENT_COLUMNS = {
+  template: "template",
+  owner: "owner",
+  status: "status",
+  firstAppliedAt: "first_applied_at",
+  expiresAt: "expires_at",
+  lastRunId: "last_run_id",
+  expiryWarnedFor: "expiry_warned_for",
+  driftFingerprint: "drift_fingerprint",
+} as const;
+
+/**
+ * The SET clauses of exactly the fields a change gives (one given as undefined is cleared), with
+ * their values numbered from $3 (the key is $1 and $2).
+ */
+function environmentPatch(change: EnvironmentChange): { set: string[]; values: unknown[] } {
+  const set: string[] = [];
+  const values: unknown[] = [];
+  for (const [field, column] of Object.entries(ENVIRONMENT_COLUMNS)) {
+    if (!Object.hasOwn(change, field)) continue;
+    values.push(change[field as keyof typeof ENVIRONMENT_COLUMNS] ?? null);
+    set.push(`${column} = $${values.length + 2}`);
+  }
+  return { set, values };
+}
+
