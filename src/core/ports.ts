@@ -330,6 +330,12 @@ export interface JobRunContext {
   signal: AbortSignal;
   /** The job had started before: its process stopped while running it (a crash, a kill). */
   resumed: boolean;
+  /**
+   * Whether the queue would run the job again if it threw this error (the database or a provider
+   * out of reach, attempts left): the runner then throws instead of reporting the failure.
+   * Undefined where a queue never retries.
+   */
+  mayRetry?: (error: unknown) => boolean;
 }
 
 export type JobRunner = (payload: unknown, context: JobRunContext) => Promise<void>;

@@ -1,4 +1,5 @@
 import type { JobQueue, JobRunner, JobStore, QueuedJob } from "../../core/ports.js";
+import { terraformSlots } from "./terraform-slots.js";
 
 /**
  * Jobs (one per pull request event) at once. They spend their time waiting for GitHub and for a
@@ -21,18 +22,15 @@ interface Entry {
  * restart loses none: `start` runs first what a previous process left. A job whose key is already
  * queued replaces the queued one; if it is running, the running one is cancelled (its signal
  * aborts) and the new one runs after it. A `final` job is neither replaced nor cancelled: later
- * ones wait for it. `exclusive` runs one Terraform operation per key (environment) at a time, and
- * at most `concurrency` in all, granted first come, first served: a job runs its operations one
- * after another, so a pull request with many environments queues each behind the others already
- * waiting and cannot starve them.
+ * ones wait for it. `exclusive` is terraformSlots': one Terraform operation per environment, at
+ * most `concurrency` in all.
  */
 export function inProcessQueue(options: { concurrency: number; onError: (error: unknown, job: QueuedJob) => void; jobsAtOnce?: number; store?: JobStore }): JobQueue {
   const { store } = options;
   const jobsAtOnce = options.jobsAtOnce ?? JOBS_AT_ONCE;
-  const slots = fifoSemaphore(options.concurrency);
+  const slots = terraformSlots(options.concurrency);
   const waiting: Entry[] = [];
   const running = new Map<string, { controller: AbortController; final: boolean }>();
-  const exclusiveTails = new Map<string, Promise<unknown>>();
   let runner: JobRunner | undefined;
   let active = 0;
   let idleWaiters: (() => void)[] = [];
@@ -127,14 +125,7 @@ export function inProcessQueue(options: { concurrency: number; onError: (error: 
     },
 
     exclusive(key, work) {
-      const previous = exclusiveTails.get(key) ?? Promise.resolve();
-      const result = previous.catch(() => undefined).then(() => slots.run(work));
-      const tail = result.catch(() => undefined);
-      exclusiveTails.set(key, tail);
-      void tail.then(() => {
-        if (exclusiveTails.get(key) === tail) exclusiveTails.delete(key);
-      });
-      return result;
+      return slots.exclusive(key, work);
     },
 
     idle() {
@@ -144,25 +135,6 @@ export function inProcessQueue(options: { concurrency: number; onError: (error: 
 
     depth() {
       return { queued: waiting.length, running: active };
-    },
-  };
-}
-
-/** At most `size` works at once; the others start in the order they asked. */
-function fifoSemaphore(size: number) {
-  let free = size;
-  const waiters: (() => void)[] = [];
-  return {
-    async run<T>(work: () => Promise<T>): Promise<T> {
-      if (free > 0) free--;
-      else await new Promise<void>((resolve) => waiters.push(resolve));
-      try {
-        return await work();
-      } finally {
-        const next = waiters.shift();
-        if (next) next();
-        else free++;
-      }
     },
   };
 }

@@ -28,22 +28,34 @@ export class EnvironmentBusyError extends Error {
  * renews it while `work` runs, and releases it after. Terraform's own state lock stays as the
  * second guard.
  */
-export async function withEnvironmentLease<T>(
+export function withEnvironmentLease<T>(
   store: Pick<Store, "acquireLease" | "renewLease" | "releaseLease">,
   input: { repository: string; environment: string; holder: string; signal?: AbortSignal; maxWaitMs: number; ttlMs?: number; onWaiting?: (heldBy: LeaseRecord) => void },
   work: () => Promise<T>,
 ): Promise<T> {
-  const key = environmentKey(input.repository, input.environment);
+  return withLease(store, { ...input, key: environmentKey(input.repository, input.environment) }, work);
+}
+
+/**
+ * Runs `work` holding the store's lease `key`: waits while another holds it (telling `onWaiting`
+ * once, giving up with EnvironmentBusyError after `maxWaitMs` or when `signal` aborts), renews it
+ * while `work` runs and releases it after. A holder that dies frees it when it expires.
+ */
+export async function withLease<T>(
+  store: Pick<Store, "acquireLease" | "renewLease" | "releaseLease">,
+  input: { key: string; holder: string; signal?: AbortSignal; maxWaitMs: number; ttlMs?: number; pollMs?: number; onWaiting?: (heldBy: LeaseRecord) => void },
+  work: () => Promise<T>,
+): Promise<T> {
   const started = Date.now();
   const ttlMs = input.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   let told = false;
   for (;;) {
-    const result = await store.acquireLease(key, input.holder, ttlMs);
+    const result = await store.acquireLease(input.key, input.holder, ttlMs);
     if (result.acquired) return runRenewing(store, result.lease, ttlMs, work);
     if (!told) input.onWaiting?.(result.heldBy);
     told = true;
     if (input.signal?.aborted || Date.now() - started >= input.maxWaitMs) throw new EnvironmentBusyError(result.heldBy);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, input.pollMs ?? POLL_MS));
   }
 }
 

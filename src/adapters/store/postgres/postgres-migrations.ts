@@ -97,17 +97,17 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   },
   {
     version: 2,
-    description: "the pg-boss queue's bookkeeping: the newest job of each key (a newer one supersedes), and which job runs each key now",
+    description: "the pg-boss queue's bookkeeping: the newest job of each key (a newer one supersedes) and the jobs workers hold",
     sql: `
       CREATE TABLE job_generations (
         key        text PRIMARY KEY,
         generation bigint NOT NULL
       );
-      -- One running job per key, across workers; a row whose worker stopped renewing it belongs
-      -- to a dead worker, and its pg-boss job is failed so that it runs again elsewhere.
+      -- The jobs workers hold now, each renewed by its worker while it runs. A row whose worker
+      -- stopped renewing it (killed, cut off) is a job to run again elsewhere.
       CREATE TABLE job_runs (
-        key        text PRIMARY KEY,
-        job_id     uuid NOT NULL,
+        job_id     uuid PRIMARY KEY,
+        key        text NOT NULL,
         worker     text NOT NULL,
         started_at timestamptz NOT NULL,
         expires_at timestamptz NOT NULL

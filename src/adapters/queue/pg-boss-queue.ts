@@ -1,0 +1,303 @@
+import { randomUUID } from "node:crypto";
+import PgBoss from "pg-boss";
+import { EnvironmentBusyError, withLease } from "../../core/engine/environment-lease.js";
+import type { JobQueue, JobRunner, QueuedJob, Store } from "../../core/ports.js";
+import type { PostgresDatabase, Query } from "../store/postgres/postgres-database.js";
+import { terraformSlots } from "./terraform-slots.js";
+
+/** The one pg-boss queue envbot's jobs go through. */
+export const JOB_QUEUE = "envbot-jobs";
+
+/** A job as it travels through pg-boss: the queued job and the generation of its key when it was sent. */
+interface BossJobData {
+  key: string;
+  final: boolean;
+  generation: number;
+  payload: unknown;
+}
+
+/** What a run that ended because its worker is stopping throws: pg-boss then runs it again elsewhere. */
+export class WorkerStoppingError extends Error {
+  override name = "WorkerStoppingError";
+}
+
+/** A failure worth another attempt (the database or a provider was out of reach): pg-boss retries it with backoff. */
+export interface RetryPolicy {
+  /** Attempts after the first. */
+  limit: number;
+  /** Seconds before the first retry; doubled (with jitter) each time. */
+  delaySeconds: number;
+  isRetryable(error: unknown): boolean;
+}
+
+export interface PgBossQueueOptions {
+  database: PostgresDatabase;
+  /** The store on the same database: the lease that runs one job per key at a time. */
+  store: Pick<Store, "acquireLease" | "renewLease" | "releaseLease">;
+  /** Terraform operations at once in this process, and jobs it takes at once. */
+  concurrency: number;
+  /** How long a job stays with a worker that stopped renewing it (killed, cut off) before it runs elsewhere. */
+  leaseTtlMs: number;
+  retry: RetryPolicy;
+  /** Names this process in leases and logs. */
+  worker?: string;
+  /** pg-boss's schema (default "pgboss"). */
+  bossSchema?: string;
+  /** How often an idle worker asks for work (default 1 s). */
+  pollMs?: number;
+  /**
+   * pg-boss's own limit on one job; envbot's lease is the real guard, so this only has to be
+   * longer than any job (default 23 hours, pg-boss's maximum is 24).
+   */
+  expireInSeconds?: number;
+  onError: (error: unknown, job: QueuedJob) => void;
+}
+
+export interface PgBossQueue extends JobQueue {
+  /**
+   * Stops taking jobs; lets running ones finish for `graceMs`, then interrupts them (their signal
+   * aborts: Terraform is interrupted and releases its locks) and gives them back to the queue to
+   * run elsewhere. Resolves when none runs here.
+   */
+  stop(graceMs: number): Promise<void>;
+  /** Whether pg-boss can reach its tables: for readiness. */
+  health(): Promise<{ ok: true } | { ok: false; reason: string }>;
+}
+
+/** A job in this worker's hands. */
+interface Running {
+  id: string;
+  data: BossJobData;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * The scale-out job queue: jobs are kept in PostgreSQL by pg-boss and run by whichever worker
+ * process fetches them first. What the embedded queue does in memory is done here in the
+ * database, so it holds across workers:
+ * - the webhook's delivery is recorded in the same transaction as the job (a redelivery adds none);
+ * - a newer job of a key supersedes the older: each key has a generation, a queued older job is
+ *   skipped when fetched, and a running one is cancelled (its signal aborts) by its worker, which
+ *   checks the generations of what it runs every `pollMs`;
+ * - one job per key runs at a time (the store lease `job:KEY`), so jobs of a key follow each other;
+ * - every job a worker holds is renewed in job_runs; when a worker dies (SIGKILL, cut off) its
+ *   rows expire and any worker hands the job back to pg-boss, which runs it again elsewhere
+ *   (`resumed`: the reporter finds the check runs it had started).
+ */
+export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQueue> {
+  const { database, store, retry } = options;
+  const worker = options.worker ?? `worker-${randomUUID().slice(0, 8)}`;
+  const pollMs = options.pollMs ?? 1000;
+  const ttlMs = options.leaseTtlMs;
+  const bossSchema = options.bossSchema ?? "pgboss";
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(bossSchema)) throw new Error(`'${bossSchema}' is not a PostgreSQL schema name envbot uses (lower-case letters, digits and _)`);
+  const boss = new PgBoss({
+    db: { executeSql: (text: string, values: unknown[]) => database.query(text, values) },
+    schema: bossSchema,
+    // Maintenance (expiring and archiving jobs) runs in every process that starts work; pg-boss
+    // lets one at a time do it.
+    supervise: true,
+    schedule: false,
+  });
+  boss.on("error", (error: unknown) => options.onError(error, { key: "pg-boss", payload: undefined }));
+  await boss.start();
+  await boss.createQueue(JOB_QUEUE, { name: JOB_QUEUE, policy: "standard" });
+
+  const slots = terraformSlots(options.concurrency);
+  const running = new Map<string, Running>();
+  let runner: JobRunner | undefined;
+  let stopping = false;
+  let queued = 0;
+  const timers: NodeJS.Timeout[] = [];
+  let wake: (() => void) | undefined;
+
+  const send = async (query: Query, job: QueuedJob, generation: number) => {
+    const data: BossJobData = { key: job.key, final: job.final === true, generation, payload: job.payload };
+    const id = await boss.send(JOB_QUEUE, data as object, {
+      db: { executeSql: (text: string, values: unknown[]) => query(text, values) },
+      retryLimit: retry.limit,
+      retryDelay: retry.delaySeconds,
+      retryBackoff: true,
+      expireInSeconds: options.expireInSeconds ?? 23 * 3600,
+    });
+    if (id === null) throw new Error(`pg-boss did not keep the job of ${job.key}: its queue ${JOB_QUEUE} is missing`);
+  };
+
+  /** The generations of `keys` now. */
+  const generations = async (keys: string[]): Promise<Map<string, number>> => {
+    if (keys.length === 0) return new Map();
+    const { rows } = await database.query<{ key: string; generation: number }>("SELECT key, generation FROM job_generations WHERE key = ANY($1)", [keys]);
+    return new Map(rows.map((row) => [row.key, row.generation]));
+  };
+  const superseded = (data: BossJobData, current: Map<string, number>) => !data.final && (current.get(data.key) ?? 0) > data.generation;
+
+  const runJob = async (job: PgBoss.JobWithMetadata<BossJobData>, controller: AbortController) => {
+    const data = job.data;
+    const signal = controller.signal;
+    if (superseded(data, await generations([data.key]))) {
+      await boss.complete(JOB_QUEUE, job.id, { skipped: "superseded by a newer job of its key" });
+      return;
+    }
+    try {
+      // Jobs of one key one after another, across workers: the one before (cancelled or not) ends first.
+      await withLease(store, { key: `job:${data.key}`, holder: `${worker} job ${job.id}`, signal, maxWaitMs: Number.POSITIVE_INFINITY, ttlMs, pollMs: Math.min(pollMs, 500) }, async () => {
+        if (superseded(data, await generations([data.key]))) return;
+        await runner!(data.payload, { signal, resumed: job.retryCount > 0, mayRetry: (error) => retry.isRetryable(error) && job.retryCount < retry.limit });
+      });
+      if (stopping && signal.aborted) throw new WorkerStoppingError(`worker ${worker} stopped while running this job`);
+      await boss.complete(JOB_QUEUE, job.id);
+    } catch (error) {
+      if (error instanceof EnvironmentBusyError && signal.aborted && !stopping) {
+        // Superseded while waiting for the job before it.
+        await boss.complete(JOB_QUEUE, job.id, { skipped: "superseded by a newer job of its key" });
+        return;
+      }
+      const again = error instanceof WorkerStoppingError || (retry.isRetryable(error) && job.retryCount < retry.limit);
+      if (again) {
+        // pg-boss runs it again after its backoff, on whichever worker fetches it.
+        await boss.fail(JOB_QUEUE, job.id, { error: (error as Error).message });
+        return;
+      }
+      // Reported where the job came from (the runner does); for pg-boss the job is done.
+      options.onError(error, { key: data.key, final: data.final, payload: data.payload });
+      await boss.complete(JOB_QUEUE, job.id, { error: (error as Error).message });
+    }
+  };
+
+  const take = async () => {
+    const free = options.concurrency - running.size;
+    if (!runner || stopping || free <= 0) return;
+    const jobs = await boss.fetch<BossJobData>(JOB_QUEUE, { batchSize: free, includeMetadata: true });
+    for (const job of jobs) {
+      const controller = new AbortController();
+      await database.query("INSERT INTO job_runs (job_id, key, worker, started_at, expires_at) VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp() + $4 * interval '1 millisecond') ON CONFLICT (job_id) DO UPDATE SET worker = EXCLUDED.worker, expires_at = EXCLUDED.expires_at", [job.id, job.data.key, worker, ttlMs]).catch(() => undefined);
+      const entry: Running = { id: job.id, data: job.data, controller, done: Promise.resolve() };
+      entry.done = runJob(job, controller)
+        .catch((error: unknown) => options.onError(error, { key: job.data.key, payload: job.data.payload }))
+        .finally(async () => {
+          running.delete(job.id);
+          await database.query("DELETE FROM job_runs WHERE job_id = $1", [job.id]).catch(() => undefined);
+          wake?.();
+        });
+      running.set(job.id, entry);
+    }
+    return jobs.length;
+  };
+
+  const loop = async () => {
+    while (!stopping) {
+      const taken = await take().catch(() => 0);
+      if (stopping) break;
+      // Full, or nothing to take: wait for a slot or the next poll.
+      if (!taken || running.size >= options.concurrency) await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  };
+
+  let lastRenewal = Date.now();
+  /** Renews what this worker holds, cancels what was superseded, and gives back the jobs of dead workers. */
+  const tend = async () => {
+    if (running.size === 0) lastRenewal = Date.now();
+    const ids = [...running.keys()];
+    if (ids.length > 0) {
+      const renewed = await database
+        .query<{ job_id: string }>("UPDATE job_runs SET expires_at = clock_timestamp() + $2 * interval '1 millisecond' WHERE job_id = ANY($1::uuid[]) RETURNING job_id", [ids, ttlMs])
+        .catch((error: unknown) => {
+          // Cut off for as long as a lease lasts: another worker may run these jobs by now.
+          if (Date.now() - lastRenewal > ttlMs) for (const entry of running.values()) entry.controller.abort(new Error("lost the database for longer than a lease"));
+          throw error;
+        });
+      lastRenewal = Date.now();
+      // A row gone was given back to pg-boss while this worker could not renew it (cut off from
+      // the database for longer than the lease): it runs elsewhere now, so it stops here.
+      const kept = new Set(renewed.rows.map((row) => row.job_id));
+      for (const entry of running.values()) if (!kept.has(entry.id)) entry.controller.abort(new Error("taken over by another worker"));
+      const current = await generations([...new Set([...running.values()].map((r) => r.data.key))]);
+      for (const entry of running.values()) if (superseded(entry.data, current)) entry.controller.abort(new Error("superseded by a newer job"));
+    }
+    // A worker that stopped renewing is gone: its jobs run again elsewhere (pg-boss's retry).
+    const { rows } = await database.query<{ job_id: string }>("DELETE FROM job_runs WHERE expires_at < clock_timestamp() RETURNING job_id");
+    for (const row of rows) await boss.fail(JOB_QUEUE, row.job_id, { error: "the worker running it stopped (its lease expired)" });
+    // Fetched by a worker that died before it recorded the job: active, held by nobody.
+    const { rows: orphans } = await database.query<{ id: string }>(
+      `SELECT j.id FROM ${bossSchema}.job j WHERE j.name = $1 AND j.state = 'active' AND j.started_on < now() - $2 * interval '1 millisecond'
+         AND NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.job_id = j.id)`,
+      [JOB_QUEUE, 2 * ttlMs],
+    );
+    for (const orphan of orphans) await boss.fail(JOB_QUEUE, orphan.id, { error: "the worker that fetched it stopped before it started" });
+    queued = await boss.getQueueSize(JOB_QUEUE);
+  };
+
+  return {
+    async enqueue(job, enqueueOptions = {}) {
+      return database.transaction(async (query) => {
+        if (enqueueOptions.delivery !== undefined) {
+          const recorded = await query("INSERT INTO deliveries (id, received_at) VALUES ($1, clock_timestamp()) ON CONFLICT DO NOTHING", [enqueueOptions.delivery]);
+          if (recorded.rowCount === 0) return false;
+        }
+        // A final job is never superseded, and supersedes nothing: the jobs before it still run.
+        const { rows } = job.final
+          ? await query<{ generation: number }>("SELECT coalesce((SELECT generation FROM job_generations WHERE key = $1), 0) AS generation", [job.key])
+          : await query<{ generation: number }>(
+              "INSERT INTO job_generations (key, generation) VALUES ($1, 1) ON CONFLICT (key) DO UPDATE SET generation = job_generations.generation + 1 RETURNING generation",
+              [job.key],
+            );
+        await send(query, job, rows[0]!.generation);
+        return true;
+      });
+    },
+
+    async start(run) {
+      runner = run;
+      timers.push(setInterval(() => void tend().catch(() => undefined), Math.max(Math.min(pollMs, ttlMs / 4), 50)));
+      void loop();
+    },
+
+    exclusive(key, work) {
+      return slots.exclusive(key, work);
+    },
+
+    async idle() {
+      for (;;) {
+        const waiting = await boss.getQueueSize(JOB_QUEUE, { before: "completed" }).catch(() => 1);
+        if (waiting === 0 && running.size === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+
+    depth() {
+      return { queued, running: running.size };
+    },
+
+    async stop(graceMs) {
+      stopping = true;
+      wake?.();
+      const all = () => Promise.all([...running.values()].map((entry) => entry.done));
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<"grace over">((resolve) => (timer = setTimeout(() => resolve("grace over"), graceMs)));
+      if ((await Promise.race([all(), graceOver])) === "grace over") {
+        for (const entry of running.values()) entry.controller.abort(new WorkerStoppingError(`worker ${worker} is stopping`));
+        await all();
+      }
+      clearTimeout(timer);
+      for (const t of timers) clearInterval(t);
+      await boss.stop({ graceful: false, close: false, wait: true, timeout: 1000 }).catch(() => undefined);
+    },
+
+    async health() {
+      try {
+        await boss.getQueueSize(JOB_QUEUE);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: `the job queue (pg-boss) cannot be read: ${(error as Error).message}` };
+      }
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { pgBossQueue, type PgBossQueue } from "../../src/adapters/queue/pg-boss-queue.js";
+import { openPostgresStore, type PostgresStore } from "../../src/adapters/store/postgres/index.js";
+import type { JobRunContext } from "../../src/core/ports.js";
+import { startPostgres, type PostgresServer } from "../helpers/postgres-server.js";
+
+let server: PostgresServer;
+let schemas = 0;
+
+beforeAll(async () => {
+  server = await startPostgres();
+}, 90_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+class ProviderUnreachable extends Error {}
+
+/** What one worker ran: each job's payload, with how it was told to run. */
+interface Ran {
+  worker: string;
+  payload: string;
+  resumed: boolean;
+}
+
+/**
+ * A deployment of `workers` worker processes on one database, in this process: each has its own
+ * store (pool) and queue, as separate processes would. Jobs are strings; "slow:NAME" runs until its
+ * signal aborts (or `release` is called), "flaky:NAME" fails as retryable on its first attempt.
+ */
+async function deployment(workers: number, options: { leaseTtlMs?: number } = {}) {
+  const schema = `queue_${++schemas}`;
+  const ran: Ran[] = [];
+  const aborted: string[] = [];
+  const errors: unknown[] = [];
+  const releases = new Map<string, () => void>();
+  const stores: PostgresStore[] = [];
+  const queues: PgBossQueue[] = [];
+  for (let i = 0; i < workers; i++) {
+    const store = await openPostgresStore({ connectionString: server.connectionString, schema, poolSize: 4 });
+    const queue = await pgBossQueue({
+      database: store.database,
+      store,
+      bossSchema: `${schema}_boss`,
+      concurrency: 2,
+      leaseTtlMs: options.leaseTtlMs ?? 60_000,
+      pollMs: 100,
+      worker: `w${i}`,
+      retry: { limit: 2, delaySeconds: 1, isRetryable: (error) => error instanceof ProviderUnreachable },
+      onError: (error) => errors.push(error),
+    });
+    stores.push(store);
+    queues.push(queue);
+  }
+  const runner = (worker: string) => async (payload: unknown, context: JobRunContext) => {
+    const text = payload as string;
+    ran.push({ worker, payload: text, resumed: context.resumed });
+    if (text.startsWith("slow:")) {
+      await new Promise<void>((resolve) => {
+        releases.set(text, resolve);
+        context.signal.addEventListener("abort", () => {
+          aborted.push(text);
+          resolve();
+        });
+      });
+    }
+    if (text.startsWith("flaky:") && !context.resumed) {
+      const error = new ProviderUnreachable("the provider's API did not answer");
+      if (context.mayRetry?.(error)) throw error;
+    }
+    if (text.startsWith("broken:")) throw new Error("a bug");
+  };
+  return {
+    ran,
+    aborted,
+    errors,
+    stores,
+    queues,
+    start: async (which = queues.map((_, i) => i)) => {
+      for (const i of which) await queues[i]!.start(runner(`w${i}`));
+    },
+    release: (payload: string) => releases.get(payload)?.(),
+    async close() {
+      for (const queue of queues) await queue.stop(0);
+      for (const store of stores) await store.close().catch(() => undefined);
+    },
+  };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("pg-boss job queue", () => {
+  test("jobs from many deliveries run exactly once across two workers; a redelivered webhook adds nothing", async () => {
+    const d = await deployment(2);
+    try {
+      await d.start();
+      for (let i = 1; i <= 20; i++) {
+        expect(await d.queues[i % 2]!.enqueue({ key: `acme/envs#${i}`, payload: `plan #${i}` }, { delivery: `delivery-${i}` })).toBe(true);
+        expect(await d.queues[(i + 1) % 2]!.enqueue({ key: `acme/envs#${i}`, payload: `plan #${i} again` }, { delivery: `delivery-${i}` })).toBe(false);
+      }
+      await d.queues[0]!.idle();
+      expect(d.ran.map((r) => r.payload).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `plan #${i + 1}`).sort());
+      expect(new Set(d.ran.map((r) => r.worker))).toEqual(new Set(["w0", "w1"]));
+      expect(await d.stores[0]!.hasDelivery("delivery-7")).toBe(true);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("a newer job of a key cancels the running one on whichever worker runs it, and queued ones in between never run", async () => {
+    const d = await deployment(2);
+    try {
+      await d.start([0]);
+      await d.queues[1]!.enqueue({ key: "pr#5", payload: "slow:first push" });
+      await until(() => d.ran.length === 1, "the first plan runs");
+      await d.start([1]);
+      await d.queues[1]!.enqueue({ key: "pr#5", payload: "second push" });
+      await d.queues[0]!.enqueue({ key: "pr#5", payload: "third push" });
+      await until(() => d.aborted.includes("slow:first push"), "the running plan is cancelled");
+      await d.queues[0]!.idle();
+      expect(d.ran.map((r) => r.payload)).toEqual(["slow:first push", "third push"]);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("a final job (a merge's apply) is never cancelled by a later one, which runs after it", async () => {
+    const d = await deployment(2);
+    try {
+      await d.start();
+      await d.queues[0]!.enqueue({ key: "pr#6", final: true, payload: "slow:apply" });
+      await until(() => d.ran.length === 1, "the apply runs");
+      await d.queues[1]!.enqueue({ key: "pr#6", payload: "plan after merge" });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(d.aborted).toEqual([]);
+      expect(d.ran.map((r) => r.payload)).toEqual(["slow:apply"]);
+      d.release("slow:apply");
+      await d.queues[0]!.idle();
+      expect(d.ran.map((r) => r.payload)).toEqual(["slow:apply", "plan after merge"]);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("a failure worth retrying runs again after a backoff; any other failure is reported once and not retried", async () => {
+    const d = await deployment(1);
+    try {
+      await d.start();
+      await d.queues[0]!.enqueue({ key: "pr#7", payload: "flaky:plan" });
+      await d.queues[0]!.enqueue({ key: "pr#8", payload: "broken:plan" });
+      await d.queues[0]!.idle();
+      expect(d.ran.filter((r) => r.payload === "flaky:plan").map((r) => r.resumed)).toEqual([false, true]);
+      expect(d.ran.filter((r) => r.payload === "broken:plan")).toHaveLength(1);
+      expect(d.errors).toEqual([expect.objectContaining({ message: "a bug" })]);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("a worker cut off from the database loses its jobs to another worker once its lease expires, and stops them", async () => {
+    const d = await deployment(2, { leaseTtlMs: 1500 });
+    try {
+      await d.start([0]);
+      await d.queues[0]!.enqueue({ key: "pr#9", payload: "slow:plan" });
+      await until(() => d.ran.length === 1, "worker 0 runs the plan");
+      // Worker 0 can no longer reach the database: as if its network were cut.
+      await d.stores[0]!.database.close();
+      await d.start([1]);
+      await until(() => d.ran.length === 2, "worker 1 runs it again", 30_000);
+      expect(d.ran[1]).toEqual({ worker: "w1", payload: "slow:plan", resumed: true });
+      await until(() => d.aborted.length >= 1, "worker 0 stops its copy");
+      d.release("slow:plan");
+    } finally {
+      await d.close();
+    }
+  }, 60_000);
+
+  test("a stopping worker lets its job finish within the grace period, or interrupts it and another worker runs it", async () => {
+    const d = await deployment(2);
+    try {
+      await d.start([0]);
+      await d.queues[0]!.enqueue({ key: "pr#10", payload: "slow:long plan" });
+      await until(() => d.ran.length === 1, "worker 0 runs the plan");
+      await d.start([1]);
+      await d.queues[0]!.stop(300);
+      expect(d.aborted).toEqual(["slow:long plan"]);
+      await until(() => d.ran.length === 2, "worker 1 runs the interrupted plan");
+      expect(d.ran[1]).toMatchObject({ worker: "w1", resumed: true });
+      d.release("slow:long plan");
+      await d.queues[1]!.idle();
+    } finally {
+      await d.close();
+    }
+  }, 30_000);
+});
