@@ -11,6 +11,7 @@ import type { AppServices } from "./access/github/app-services.js";
 import { registerCommentCommandHandler } from "./access/github/comment-command-handler.js";
 import { registerPullRequestHandlers } from "./access/github/pull-request-handlers.js";
 import { startScheduledSweeps } from "./access/github/scheduled-sweeps.js";
+import type { Backends } from "./open-backends.js";
 import { readSettings, type Settings } from "./settings.js";
 
 /**
@@ -27,15 +28,29 @@ export function createEnvbotApp(services?: AppServices) {
   };
 }
 
+/**
+ * What a process does. "all" (`npm start`, the embedded default): everything. In scale-out,
+ * "server" takes webhooks and keeps their jobs; "worker" runs jobs, the reconcile schedules and
+ * the delivery of events.
+ */
+export type Role = "all" | "server" | "worker";
+
 /** The app on the adapters its settings name, with the reconcile schedules; server.ts runs it. */
-export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.ProcessEnv): AppServices {
-  const services = servicesFromSettings(app, settings, env);
+export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.ProcessEnv, backends?: Backends, role: Role = "all"): AppServices {
+  const services = servicesFromSettings(app, settings, env, backends);
+  if (role !== "worker") {
+    registerPullRequestHandlers(app, services);
+    registerCommentCommandHandler(app, services);
+  }
+  if (role === "server") return services;
   services.events = startOutboxRelay({
     outbox: services.engine.store,
     subscribers: [logSubscriber(app.log)],
+    // Several workers share one outbox in scale-out: one of them relays at a time.
+    lease: settings.databaseUrl === undefined ? undefined : services.engine.store,
     onError: (error, event, subscriber) => app.log.error({ err: error, event: event.id, subscriber }, "could not deliver an envbot event; it is offered again later"),
   });
-  registerHandlers(app, services);
+  startJobs(app, services);
   startScheduledSweeps(app, services, settings.concurrency);
   watchInterruptedRuns(app, services);
   return services;
@@ -61,14 +76,18 @@ function watchInterruptedRuns(app: Probot, services: AppServices): void {
 function registerHandlers(app: Probot, services: AppServices): void {
   registerPullRequestHandlers(app, services);
   registerCommentCommandHandler(app, services);
+  startJobs(app, services);
+}
+
+function startJobs(app: Probot, services: AppServices): void {
   services.queue.start(githubJobRunner(app, services)).catch((error: unknown) => app.log.error({ err: error }, "could not resume the jobs a previous process left"));
 }
 
-export function servicesFromSettings(app: Probot, settings: Settings, env: NodeJS.ProcessEnv): AppServices {
-  const engine = { ...engineFromSettings(settings, env), knownSecrets: new KnownSecrets() };
+export function servicesFromSettings(app: Probot, settings: Settings, env: NodeJS.ProcessEnv, backends?: Backends): AppServices {
+  const engine = { ...engineFromSettings(settings, env, backends?.store), knownSecrets: new KnownSecrets() };
   return {
     engine,
-    queue: inProcessQueue({ concurrency: settings.concurrency, store: engine.store, onError: (error) => app.log.error({ err: error }, "envbot job failed") }),
+    queue: backends?.queue ?? inProcessQueue({ concurrency: settings.concurrency, store: engine.store, onError: (error) => app.log.error({ err: error }, "envbot job failed") }),
   };
 }
 

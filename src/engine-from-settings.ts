@@ -3,12 +3,17 @@ import { envSecretProvider } from "./adapters/secrets/env-secret-provider.js";
 import { openSqliteStore } from "./adapters/store/sqlite/index.js";
 import { cliTerraformRunner } from "./adapters/terraform/cli-terraform-runner.js";
 import type { EngineDeps } from "./core/engine/index.js";
+import type { Store } from "./core/ports.js";
 import type { Settings } from "./settings.js";
 
-/** The engine on the embedded defaults: SQLite and local state in the data directory. */
-export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv): EngineDeps {
+/**
+ * The engine on the settings' adapters: the given store (scale-out opens PostgreSQL first, see
+ * open-backends), else SQLite in the data directory; Terraform with working directories there.
+ */
+export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv, store?: Store): EngineDeps {
+  const scaleOut = settings.databaseUrl !== undefined;
   return {
-    store: openSqliteStore({ file: path.join(settings.dataDir, "envbot.db") }),
+    store: store ?? openSqliteStore({ file: path.join(settings.dataDir, "envbot.db") }),
     terraform: cliTerraformRunner({
       binary: settings.terraformBin,
       dataDir: settings.dataDir,
@@ -16,7 +21,9 @@ export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv): 
       killGraceMs: settings.terraformKillGraceMs,
       lockTimeoutMs: settings.stateLockTimeoutMs,
       aws: settings.aws,
-      serverEnv: env,
+      // In scale-out the state backend pg defaults to envbot's own database.
+      serverEnv: scaleOut && !env.PG_CONN_STR ? { ...env, PG_CONN_STR: settings.databaseUrl } : env,
+      sharedStateOnly: scaleOut,
     }),
     secrets: envSecretProvider(env, settings.secretsAllow),
     // A waiting operation waits at most as long as one Terraform command may run.

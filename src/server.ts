@@ -4,20 +4,31 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { createProbot, type Probot } from "probot";
 import { createHttpServer } from "./access/http/create-http-server.js";
-import { startEnvbotApp } from "./app.js";
+import { startEnvbotApp, type Role } from "./app.js";
+import type { Octokit } from "./adapters/github/octokit-types.js";
+import { watchMissedWebhooks } from "./access/github/redeliver-missed-webhooks.js";
+import { describeConnection } from "./adapters/store/postgres/connection-errors.js";
+import { openBackends, type Backends } from "./open-backends.js";
 import { readGitHubAppSettings } from "./github-app-settings.js";
 import type { AppServices } from "./access/github/app-services.js";
-import { readSettings, SettingsError } from "./settings.js";
+import { readSettings, SettingsError, type Settings } from "./settings.js";
 import { watchStoreHealth } from "./watch-store-health.js";
 
 /**
- * The composition root of the GitHub App: reads the settings, builds Probot and the app's
- * services, and serves webhooks and health over node:http. Not Probot's server, which reads a
- * whole request body before checking its size or signature.
+ * The composition root of the GitHub App: reads the settings, opens the store and the queue,
+ * builds Probot and the app's services, and serves webhooks and health over node:http. Not
+ * Probot's server, which reads a whole request body before checking its size or signature. A
+ * worker (scale-out) serves health only.
  */
-export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; probot: Probot; services: AppServices; url: string }> {
+export async function startServer(
+  env: NodeJS.ProcessEnv = process.env,
+  role: Role = "all",
+): Promise<{ server: Server; probot: Probot; services: AppServices; url: string; backends: Backends; missed?: ReturnType<typeof watchMissedWebhooks> }> {
   const appSettings = readGitHubAppSettings(env);
   const settings = readSettings(env);
+  if (role !== "all" && settings.databaseUrl === undefined) {
+    throw new SettingsError(`envbot ${role}: separate servers and workers share their work through PostgreSQL: set ENVBOT_DATABASE_URL (or run both in one process with npm start)`);
+  }
   let probot: Probot;
   try {
     probot = createProbot({ env: appSettings.probotEnv, overrides: { secret: appSettings.webhookSecret } });
@@ -25,13 +36,27 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     // The ID and the secret are checked already; Probot drops a key it cannot read and then fails.
     throw new SettingsError(`PRIVATE_KEY or PRIVATE_KEY_PATH: not a PEM private key (the App's .pem file, its text or the text in base64): ${(error as Error).message}`);
   }
+  const backends = await openBackends(settings, (error) => probot.log.error({ err: error }, "envbot job failed"));
   let services: AppServices | undefined;
   await probot.load((app: Probot) => {
-    services = startEnvbotApp(app, settings, env);
+    services = startEnvbotApp(app, settings, env, backends, role);
   });
   if (!services) throw new Error("the envbot app did not start");
 
-  const server = createHttpServer({ probot, webhookSecret: appSettings.webhookSecret, webhookPath: appSettings.webhookPath, store: services.engine.store, queue: services.queue });
+  // A server takes webhooks: those it had to refuse, or missed while down, are fetched again.
+  const missed =
+    role === "worker"
+      ? undefined
+      : watchMissedWebhooks({ appOctokit: async () => (await probot.auth()) as Octokit, store: services.engine.store, log: { info: (m) => probot.log.info(m), error: (d, m) => probot.log.error(d, m) } });
+  const server = createHttpServer({
+    onUnavailable: missed?.refused,
+    probot,
+    webhookSecret: appSettings.webhookSecret,
+    webhookPath: appSettings.webhookPath,
+    store: services.engine.store,
+    queue: services.queue,
+    webhooks: role !== "worker",
+  });
   watchStoreHealth(services.engine.store, probot.log);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -40,25 +65,43 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
   probot.log.info(`envbot listening on ${url}`);
-  // What this process is, in one line, for whoever reads the log after a (re)start.
-  probot.log.info(
-    `envbot started: data directory ${settings.dataDir} (SQLite envbot.db: records, jobs, events); ` +
-      `up to ${settings.concurrency} Terraform operations at once (ENVBOT_CONCURRENCY); ` +
-      `reconcile schedules from each repository's .github/envbot.yml; ` +
-      `health ${url}/api/v1/health, readiness ${url}/api/v1/health/ready`,
-  );
-  return { server, probot, services, url };
+  probot.log.info(startupLine(settings, backends, role, url));
+  return { server, probot, services, url, backends, missed };
 }
 
-async function main(): Promise<void> {
+/** What this process is, in one line, for whoever reads the log after a (re)start. */
+function startupLine(settings: Settings, backends: Backends, role: Role, url: string): string {
+  const records =
+    backends.mode === "embedded"
+      ? `data directory ${settings.dataDir} (SQLite envbot.db: records, jobs, events)`
+      : `scale-out on PostgreSQL ${describeConnection(settings.databaseUrl!)} (records, the pg-boss job queue); working directories in ${settings.dataDir}; ` +
+        "environments must keep state in pg or s3 (state.backend in .github/envbot.yml): plans of those with local state are refused";
+  const work =
+    role === "server"
+      ? "takes webhooks and keeps their jobs; workers run them"
+      : `up to ${settings.concurrency} Terraform operations at once (ENVBOT_CONCURRENCY); reconcile schedules from each repository's .github/envbot.yml`;
+  return `envbot ${role === "all" ? "" : `${role} `}started: ${records}; ${work}; health ${url}/api/v1/health, readiness ${url}/api/v1/health/ready`;
+}
+
+/** Runs a server, a worker or both until SIGINT or SIGTERM; then lets running jobs finish within the grace period. */
+export async function main(role: Role = "all"): Promise<void> {
   // As `probot run` did: settings may come from a .env file in the working directory.
   if (existsSync(".env")) process.loadEnvFile(".env");
-  const { server, probot, services } = await startServer();
+  const { server, probot, services, backends, missed } = await startServer(process.env, role);
+  const graceMs = readSettings(process.env).shutdownGraceMs;
+  let stopping = false;
   const stop = () => {
-    probot.log.info("envbot stopping");
+    if (stopping) return;
+    stopping = true;
+    probot.log.info(`envbot stopping: no new jobs; running ones have ${Math.round(graceMs / 1000)} s to finish`);
     services.events?.stop();
+    missed?.stop();
     server.close();
-    void services.engine.store.close().finally(() => process.exit(0));
+    void (async () => {
+      await backends.queue.stop?.(graceMs).catch((error: unknown) => probot.log.error({ err: error }, "stopping the job queue failed"));
+      await services.engine.store.close().catch(() => undefined);
+      process.exit(0);
+    })();
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -24,8 +24,16 @@ export interface Settings {
   secretsAllow: string[];
   /** ENVBOT_LEASE_TTL: how long an environment stays held by a process that died running Terraform (2m). */
   leaseTtlMs: number;
-  /** ENVBOT_CONCURRENCY: Terraform operations the app runs at once (default 2). */
+  /** ENVBOT_CONCURRENCY: Terraform operations the app (each worker) runs at once (default 2). */
   concurrency: number;
+  /**
+   * ENVBOT_DATABASE_URL (postgres://...): scale-out. Every record and the job queue (pg-boss) go
+   * to this PostgreSQL database, shared by any number of servers and workers; unset, the embedded
+   * SQLite file and in-process queue.
+   */
+  databaseUrl?: string;
+  /** ENVBOT_SHUTDOWN_GRACE: on SIGTERM, how long running jobs may go on before they are interrupted (30s). */
+  shutdownGraceMs: number;
 }
 
 export class SettingsError extends Error {
@@ -44,6 +52,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   if (endpoint && !/^https?:\/\/[^\s/]+(\/.*)?$/.test(endpoint)) {
     throw new SettingsError(`ENVBOT_AWS_ENDPOINT: '${endpoint}' is not an http(s) URL`);
   }
+  const databaseUrl = env.ENVBOT_DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
+    throw new SettingsError("ENVBOT_DATABASE_URL: not a PostgreSQL connection URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)");
+  }
   return {
     dataDir: env.ENVBOT_DATA_DIR ? path.resolve(cwd, env.ENVBOT_DATA_DIR) : defaultDataDir(env),
     terraformBin: env.TERRAFORM_BIN || "terraform",
@@ -54,6 +66,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     aws: { region: env.ENVBOT_AWS_REGION || env.AWS_REGION || "us-east-1", endpoint },
     secretsAllow: readSecretsAllow(env),
     concurrency: positiveInteger(env, "ENVBOT_CONCURRENCY", 2),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    shutdownGraceMs: duration("ENVBOT_SHUTDOWN_GRACE", "30s"),
   };
 }
 

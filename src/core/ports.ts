@@ -355,6 +355,8 @@ export interface JobQueue {
   idle(): Promise<void>;
   /** Jobs waiting and jobs running now. */
   depth(): { queued: number; running: number };
+  /** Whether jobs can be kept and fetched now (a queue in a database); absent when it lives in the process. */
+  health?(): Promise<{ ok: true } | { ok: false; reason: string }>;
 }
 
 /**

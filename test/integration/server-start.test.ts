@@ -22,10 +22,49 @@ afterEach(async () => {
   mock.after();
 });
 
+/** At start the server looks for deliveries it missed while down: none here. */
+function noMissedDeliveries(): void {
+  githubApi().get("/app/hook/deliveries").query({ per_page: 100 }).optionally().reply(200, []);
+}
+
+test("at start the server asks GitHub to redeliver the webhooks that failed within the last hour and were never kept", async () => {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, APP_ID: "123456", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s3cret", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "error", ENVBOT_DATA_DIR: dataDir };
+  githubApi().get("/app/installations").query({ per_page: 100 }).reply(200, []);
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+  const delivery = (id: number, guid: string, deliveredAt: string, statusCode: number) => ({
+    id, guid, delivered_at: deliveredAt, redelivery: false, duration: 0.1, status: statusCode === 200 ? "OK" : "connection refused", status_code: statusCode,
+    event: "pull_request", action: "opened", installation_id: 42, repository_id: 7,
+  });
+  let redelivered = false;
+  githubApi()
+    .get("/app/hook/deliveries")
+    .query({ per_page: 100 })
+    .reply(200, [delivery(3, "while-down", minutesAgo(5), 0), delivery(2, "answered", minutesAgo(20), 200), delivery(1, "yesterday", minutesAgo(24 * 60), 0)])
+    .post("/app/hook/deliveries/3/attempts")
+    .reply(202, () => ((redelivered = true), {}));
+  const { server, services, missed } = await startServer(env);
+  try {
+    await missed!.settled();
+    expect(redelivered).toBe(true);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await services.engine.store.close();
+  }
+});
+
 test("without the App's ID, private key and webhook secret the server refuses to start, naming all three", async () => {
   const start = startServer({ PATH: process.env.PATH, ENVBOT_DATA_DIR: dataDir });
   await expect(start).rejects.toThrow(SettingsError);
   await expect(start).rejects.toThrow(/APP_ID, PRIVATE_KEY \(or PRIVATE_KEY_PATH\), WEBHOOK_SECRET are not set/);
+});
+
+test("a separate server or worker needs PostgreSQL to share its work, and a database URL that is not one is refused without echoing it", async () => {
+  const env = { PATH: process.env.PATH, APP_ID: "123456", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s3cret", ENVBOT_DATA_DIR: dataDir };
+  await expect(startServer(env, "worker")).rejects.toThrow("envbot worker: separate servers and workers share their work through PostgreSQL: set ENVBOT_DATABASE_URL");
+  const wrong = startServer({ ...env, ENVBOT_DATABASE_URL: "mysql://root:hunter2@db/envbot" }, "server");
+  await expect(wrong).rejects.toThrow("ENVBOT_DATABASE_URL: not a PostgreSQL connection URL");
+  await expect(wrong).rejects.not.toThrow("hunter2");
 });
 
 test("started from the environment, it answers health checks and takes signed deliveries", async () => {
@@ -41,6 +80,7 @@ test("started from the environment, it answers health checks and takes signed de
   };
   // The reconcile schedules start by listing the App's installations: none yet.
   githubApi().get("/app/installations").query({ per_page: 100 }).reply(200, []);
+  noMissedDeliveries();
   const { server, services, url } = await startServer(env);
   try {
     expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
@@ -63,6 +103,7 @@ test("a push that changes .github/envbot.yml on the default branch re-reads the 
   // Listing the installations is what a refresh does first: once at start, once for the one push that matters.
   let listed = 0;
   githubApi().get("/app/installations").query({ per_page: 100 }).times(2).reply(200, () => (listed++, []));
+  noMissedDeliveries();
   const { server, services, url } = await startServer(env);
   const until = async (check: () => boolean) => {
     for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));

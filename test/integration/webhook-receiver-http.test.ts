@@ -189,11 +189,23 @@ test("four concurrent bodies declared at 200 MiB and streamed: all 413, and the 
 });
 
 test("a failing handler is answered 500 without its error's details", async () => {
-  // The store refuses the delivery's record once its file is gone: the handler throws.
+  // An App's webhook always names its installation; without one the handler cannot answer.
+  const event = closedPullRequest();
+  delete (event.payload as { installation?: unknown }).installation;
+  const response = await deliverWebhook({ url: server.webhookUrl, secret: TEST_WEBHOOK_SECRET, ...event });
+  expect(response.status).toBe(500);
+  expect(response.body).toContain(`delivery ${event.id}`);
+  expect(response.body).not.toMatch(/installation/i);
+});
+
+test("a delivery the store cannot keep is answered 503 with Retry-After, without the store's details, so GitHub's log shows it to redeliver", async () => {
+  // The store refuses the delivery's record once its file is gone.
   await rm(path.join(app.dataDir, "envbot.db"));
   const event = closedPullRequest();
   const response = await deliverWebhook({ url: server.webhookUrl, secret: TEST_WEBHOOK_SECRET, ...event });
-  expect(response.status).toBe(500);
+  expect(response.status).toBe(503);
+  expect(response.retryAfter).toBe("60");
+  expect(response.body).toContain("database is unavailable");
   expect(response.body).not.toContain(app.dataDir);
   expect(response.body).not.toMatch(/StoreUnavailable|deleted|sqlite/i);
 });

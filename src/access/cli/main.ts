@@ -17,6 +17,8 @@ const commands: Record<string, () => Promise<Command>> = {
   destroy: async () => (await import("./commands/run-operation.js")).operationCommand("destroy"),
   status: async () => (await import("./commands/status.js")).statusCommand,
   reconcile: async () => (await import("./commands/reconcile.js")).reconcileCommand,
+  server: async () => (await import("./commands/serve.js")).serveCommand("server"),
+  worker: async () => (await import("./commands/serve.js")).serveCommand("worker"),
 };
 
 const usage = `Usage: envbot <command> [options]
@@ -29,6 +31,8 @@ Commands:
   destroy    destroy an environment (asks first, or --yes)
   status     list the environments and their status
   reconcile  warn before expiry, destroy expired environments, report drift (--once)
+  server     scale-out: take GitHub's webhooks, keep their jobs in PostgreSQL
+  worker     scale-out: run the jobs, the reconcile schedules and event delivery
   version    print envbot's version (also --version, -v)
 
 Run 'envbot <command> --help' for the options of a command.`;

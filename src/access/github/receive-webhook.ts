@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { StoreUnavailableError } from "../../core/ports.js";
 import { respondJson } from "../http/respond-json.js";
 
 /**
@@ -20,6 +21,8 @@ export interface WebhookReceiverOptions {
   receive: (event: WebhookEvent) => Promise<void>;
   log: { warn(details: object, message: string): void; error(details: object, message: string): void };
   maxBodyBytes?: number;
+  /** A delivery was answered 503 because the store could not keep it. */
+  onUnavailable?: (delivery: string) => void;
 }
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
@@ -76,6 +79,14 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): (req: In
         await receive({ id, name, payload });
         res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       } catch (error) {
+        if (storeUnavailable(error)) {
+          // Nothing was kept: GitHub records the failure, and the delivery is fetched again from
+          // GitHub's delivery log once the store is back (see redeliver-missed-webhooks).
+          log.error({ delivery: id, event: name, reason: storeUnavailable(error)!.message }, "webhook refused while the store is unavailable");
+          options.onUnavailable?.(id);
+          respondJson(res, 503, { error: `envbot cannot keep this delivery now (its database is unavailable); it is fetched again when the database is back (delivery ${id})` }, { headers: { "retry-after": "60" } });
+          return;
+        }
         // The details stay in the log: an error message can carry paths, URLs or worse.
         log.error({ err: error, delivery: id, event: name }, "webhook handler failed");
         respondJson(res, 500, { error: `the delivery could not be handled; the server log has the details (delivery ${id})` });
@@ -85,6 +96,18 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): (req: In
       res.destroy();
     });
   };
+}
+
+/** The StoreUnavailableError behind a handler's failure (Probot wraps them in an AggregateError), if any. */
+function storeUnavailable(error: unknown, depth = 0): StoreUnavailableError | undefined {
+  if (error instanceof StoreUnavailableError) return error;
+  if (depth > 3 || typeof error !== "object" || error === null) return undefined;
+  const { errors, cause } = error as { errors?: unknown; cause?: unknown };
+  for (const inner of [...(Array.isArray(errors) ? errors : []), cause]) {
+    const found = storeUnavailable(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 type ReadResult = { body: Buffer; digest: Buffer } | "too-large" | "aborted";

@@ -16,7 +16,7 @@ import type { AppServices } from "./app-services.js";
  * deployments it had started, and a merge's apply reports what the stop interrupted.
  */
 export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
-  return async (payload, { signal, resumed }) => {
+  return async (payload, { signal, resumed, mayRetry }) => {
     const job = parseEnvbotJob(payload);
     const octokit = (await app.auth(job.installation)) as Octokit;
     if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
@@ -24,6 +24,11 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     try {
       await runJob(services, job, { octokit, signal, resumed, onOutput: (line) => log.debug(line) });
     } catch (error) {
+      // The queue runs it again (the database or GitHub was out of reach): nothing to tell yet.
+      if (mayRetry?.(error)) {
+        log.warn({ err: error }, "envbot job failed; it runs again later");
+        throw error;
+      }
       await reportUnexpectedError(octokit, log, job, error);
     }
   };

@@ -21,22 +21,27 @@ export interface HttpServerOptions {
   webhookPath?: string;
   /** Whose health the readiness endpoint reports. */
   store: Store;
-  /** Its depth is part of readiness: how much acknowledged work is waiting. */
-  queue?: Pick<JobQueue, "depth">;
+  /** Its depth (and health, where it has one) is part of readiness: how much acknowledged work is waiting. */
+  queue?: Pick<JobQueue, "depth" | "health">;
+  /** A worker of scale-out takes no webhooks: it serves health only. */
+  webhooks?: boolean;
+  /** A delivery was answered 503: the store could not keep it (see watchMissedWebhooks). */
+  onUnavailable?: (delivery: string) => void;
 }
 
 /** The App's HTTP surface: GitHub's webhooks, and liveness and readiness for the platform. */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { probot, store, queue, webhookPath = DEFAULT_WEBHOOK_PATH } = options;
+  const { probot, store, queue, webhookPath = DEFAULT_WEBHOOK_PATH, webhooks = true } = options;
   const receiveWebhook = createWebhookReceiver({
     secret: options.webhookSecret,
     // The event name was checked to be a plain name; Probot dispatches it to the handlers.
     receive: (event) => probot.receive(event as Parameters<Probot["receive"]>[0]),
     log: probot.log,
+    onUnavailable: options.onUnavailable,
   });
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (path === webhookPath) {
+    if (webhooks && path === webhookPath) {
       if (req.method === "POST") return receiveWebhook(req, res);
       return respondJson(res, 405, { error: "webhooks are POSTed" }, { close: true });
     }

@@ -1,5 +1,6 @@
 import type { DomainEvent } from "../../core/events/domain-event.js";
-import type { Outbox } from "../../core/ports.js";
+import { randomUUID } from "node:crypto";
+import type { LeaseRecord, Outbox, Store } from "../../core/ports.js";
 
 /** Where events go: the server log today; Slack, signed webhooks and AMQP as they come. */
 export interface EventSubscriber {
@@ -18,6 +19,7 @@ export interface OutboxRelay {
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const BATCH = 100;
 const MAX_BACKOFF_MS = 5 * 60_000;
+const RELAY_LEASE = "outbox-relay";
 /** Events are kept this long after they were written, delivered or not. */
 export const OUTBOX_RETENTION_MS = 7 * 24 * 3600_000;
 
@@ -34,6 +36,11 @@ export function startOutboxRelay(options: {
   onError: (error: unknown, event: DomainEvent, subscriber: string) => void;
   intervalMs?: number;
   now?: () => Date;
+  /**
+   * Where processes sharing one outbox (scale-out) agree which of them relays: the one holding the
+   * lease `outbox-relay`; another takes over when it stops renewing it. Order holds only so.
+   */
+  lease?: Pick<Store, "acquireLease" | "renewLease" | "releaseLease">;
 }): OutboxRelay {
   const { outbox, subscribers } = options;
   const intervalMs = options.intervalMs ?? 1000;
@@ -42,8 +49,21 @@ export function startOutboxRelay(options: {
   let lastPrune = 0;
   let running: Promise<void> | undefined;
 
+  const holder = `outbox-relay ${randomUUID().slice(0, 8)}`;
+  let held: LeaseRecord | undefined;
+  /** Whether this process relays now: always without a lease store, else while it holds the lease. */
+  const relaying = async (): Promise<boolean> => {
+    if (!options.lease) return true;
+    const ttlMs = Math.max(10 * intervalMs, 10_000);
+    if (held && (await options.lease.renewLease(held, ttlMs))) return true;
+    const result = await options.lease.acquireLease(RELAY_LEASE, holder, ttlMs);
+    held = result.acquired ? result.lease : undefined;
+    return result.acquired;
+  };
+
   const deliverPending = async (): Promise<void> => {
     if (Date.now() < retryAt) return;
+    if (!(await relaying())) return;
     if (Date.now() - lastPrune > 3600_000) {
       lastPrune = Date.now();
       await outbox.pruneEvents(new Date(now().getTime() - OUTBOX_RETENTION_MS));
@@ -96,6 +116,7 @@ export function startOutboxRelay(options: {
     },
     stop() {
       clearInterval(timer);
+      if (held && options.lease) void options.lease.releaseLease(held).catch(() => undefined);
     },
   };
 }

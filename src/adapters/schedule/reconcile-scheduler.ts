@@ -24,6 +24,8 @@ export interface ReconcileSchedulerDeps {
 /** A sweep lock older than this belongs to a replica that died mid-sweep: it may be taken over. */
 export const SWEEP_LOCK_STALE_MS = 2 * 3600_000;
 const DEFAULT_REFRESH_MS = 15 * 60_000;
+/** How long the claim of one firing is kept: under a minute, and far longer than replicas' clocks differ. */
+const OCCURRENCE_CLAIM_MS = 50_000;
 
 /**
  * Runs the expiry and drift sweeps of every installed repository on the schedules of its
@@ -37,11 +39,23 @@ export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
   const running = new Set<string>();
   let refreshTimer: NodeJS.Timeout | undefined;
 
-  async function runNow(repository: ScheduledRepository, kind: SweepKind): Promise<"done" | "skipped"> {
+  /**
+   * Runs a sweep now unless one of the same repository and kind runs (here or in another replica).
+   * `firedAt`: the schedule fired; of the replicas it fired in, the first to claim the firing
+   * sweeps and the others skip, even when the first is done before they look (cron schedules
+   * fire at most once a minute; replicas' clocks may differ by up to OCCURRENCE_CLAIM_MS).
+   */
+  async function runNow(repository: ScheduledRepository, kind: SweepKind, firedAt?: Date): Promise<"done" | "skipped"> {
     const key = `${repository.repository}:${kind}`;
     if (running.has(key)) return "skipped";
     running.add(key);
     try {
+      if (firedAt) {
+        // Never released: it expires on its own after every replica's schedule fired for this
+        // minute, and before the next minute's firing looks.
+        const claim = await deps.store.acquireLease(`${repository.repository}:sweep:${kind}:fired`, instance, OCCURRENCE_CLAIM_MS);
+        if (!claim.acquired) return "skipped";
+      }
       // A lease of its own per repository and sweep, across replicas; a replica that died
       // mid-sweep frees it after SWEEP_LOCK_STALE_MS.
       const lease = await deps.store.acquireLease(`${repository.repository}:sweep:${kind}`, instance, SWEEP_LOCK_STALE_MS);
@@ -81,7 +95,7 @@ export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
           tasks.delete(key);
           continue;
         }
-        tasks.set(key, { expression, task: cron.schedule(expression, () => runNow(repository, kind), { name: key, noOverlap: true }) });
+        tasks.set(key, { expression, task: cron.schedule(expression, () => runNow(repository, kind, new Date()), { name: key, noOverlap: true }) });
       }
     }
     for (const [key, { task }] of tasks) {

@@ -6,7 +6,7 @@ import { NAME_PATTERN } from "../../core/environment/index.js";
 import type { PlanMode } from "../../core/planning/index.js";
 import { summarizePlanJson } from "./summarize-plan-json.js";
 import { needsAttributeDetail, parsePlanStream, summarizePlanStream } from "./summarize-plan-stream.js";
-import { TerraformError } from "../../core/terraform/index.js";
+import { ConfigurationError, TerraformError } from "../../core/terraform/index.js";
 import { classifyTerraformFailure } from "./classify-terraform-failure.js";
 import { prepareWorkDir } from "./prepare-work-dir.js";
 import { runTerraformCommand } from "./run-terraform-command.js";
@@ -26,7 +26,17 @@ export interface CliTerraformRunnerSettings {
   aws: AwsProviderSettings;
   /** The server's environment; only what Terraform needs is passed on (terraformChildEnv). */
   serverEnv: NodeJS.ProcessEnv;
+  /**
+   * Scale-out: the next operation on an environment may run on another machine, so state kept on
+   * this one's disk (state.backend: local) is refused.
+   */
+  sharedStateOnly?: boolean;
 }
+
+/** Why a plan of an environment with local state is refused in scale-out, in the words the pull request shows. */
+export const LOCAL_STATE_REFUSED =
+  "state.backend: local cannot be used with this envbot: it runs on several machines (scale-out), and state on one machine's disk would be lost to the others. " +
+  "Set state.backend to pg (envbot's PostgreSQL, unless the server sets PG_CONN_STR) or s3 in .github/envbot.yml";
 
 /** Lines of output kept for the run record. */
 const LOG_TAIL_LINES = 60;
@@ -82,6 +92,7 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
 
   return {
     async plan(request, options): Promise<SavedPlan> {
+      if (settings.sharedStateOnly && request.state.backend === "local") throw new ConfigurationError(LOCAL_STATE_REFUSED);
       const { workDir, statePath } = locations(settings.dataDir, request.repository, request.environment.name);
       await mkdir(path.dirname(statePath), { recursive: true });
       await mkdir(pluginCache, { recursive: true });

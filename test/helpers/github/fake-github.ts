@@ -63,6 +63,18 @@ export function blobSha(content: string): string {
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
+export interface FakeHookDelivery {
+  id: number;
+  guid: string;
+  event: string;
+  action?: string;
+  statusCode: number;
+  redelivery: boolean;
+  deliveredAt: Date;
+  /** What was delivered, for a redelivery to send again. */
+  payload?: unknown;
+}
+
 export class FakeGitHub {
   readonly owner: string;
   readonly repo: string;
@@ -76,6 +88,13 @@ export class FakeGitHub {
   readonly reactions: { commentId: number; content: string }[] = [];
   readonly issues: FakeIssue[] = [];
   readonly createdPullRequests: FakeCreatedPullRequest[] = [];
+  /**
+   * GitHub's log of the App's webhook deliveries (GET /app/hook/deliveries), newest last; a test
+   * adds what it delivered with logDelivery.
+   */
+  readonly hookDeliveries: FakeHookDelivery[] = [];
+  /** Called when the app asks for a delivery again (POST /app/hook/deliveries/{id}/attempts). */
+  onRedelivery: (delivery: FakeHookDelivery) => void = () => undefined;
   /** Head commit of a branch when it is not its own name (branches created or written by the app). */
   readonly branchHeads = new Map<string, string>();
   private nextId = 1000;
@@ -138,6 +157,13 @@ export class FakeGitHub {
     return this.checkRuns.filter((c) => (typeof name === "string" ? c.name === name : name.test(c.name)));
   }
 
+  /** Records one attempt of a webhook delivery, as GitHub's delivery log shows it. */
+  logDelivery(delivery: { guid: string; event: string; action?: string; statusCode: number; redelivery?: boolean; payload?: unknown }): FakeHookDelivery {
+    const entry: FakeHookDelivery = { id: this.nextId++, deliveredAt: new Date(), redelivery: false, ...delivery };
+    this.hookDeliveries.push(entry);
+    return entry;
+  }
+
   /** Installs the interceptors; call `uninstall()` before the mock's after-step. */
   install(): void {
     const base = `${this.server.pathPrefix}/repos/${this.owner}/${this.repo}`;
@@ -145,6 +171,30 @@ export class FakeGitHub {
     this.scope = scope;
     mockInstallationToken(scope, this.installationId, this.server.pathPrefix).persist();
     scope.persist();
+
+    const app = `${this.server.pathPrefix}/app/hook/deliveries`;
+    scope.get(new RegExp(`^${app}(\\?.*)?$`)).reply(() => [
+      200,
+      [...this.hookDeliveries].reverse().map((d) => ({
+        id: d.id,
+        guid: d.guid,
+        delivered_at: d.deliveredAt.toISOString(),
+        redelivery: d.redelivery,
+        duration: 0.05,
+        status: d.statusCode >= 200 && d.statusCode < 300 ? "OK" : `Invalid HTTP Response: ${d.statusCode}`,
+        status_code: d.statusCode,
+        event: d.event,
+        action: d.action ?? null,
+        installation_id: this.installationId,
+        repository_id: 1,
+      })),
+    ]);
+    scope.post(new RegExp(`^${app}/(\\d+)/attempts$`)).reply((uri) => {
+      const delivery = this.hookDeliveries.find((d) => d.id === Number(/deliveries\/(\d+)\/attempts/.exec(uri)![1]));
+      if (!delivery) return [404, { message: "Not Found" }];
+      this.onRedelivery(delivery);
+      return [202, {}];
+    });
 
     scope.get(new RegExp(`^${base}/contents/([^?]*)(\\?.*)?$`)).reply((uri) => {
       const url = new URL(uri, this.server.origin);

@@ -16,7 +16,7 @@ export interface Delivery {
 }
 
 /** POSTs a webhook over real HTTP with the headers GitHub sends; the answer as status and text. */
-export async function deliverWebhook(delivery: Delivery): Promise<{ status: number; body: string }> {
+export async function deliverWebhook(delivery: Delivery): Promise<{ status: number; body: string; retryAfter?: string }> {
   const body = JSON.stringify(delivery.payload);
   const response = await fetch(delivery.url, {
     method: "POST",
@@ -29,5 +29,6 @@ export async function deliverWebhook(delivery: Delivery): Promise<{ status: numb
     },
     body,
   });
-  return { status: response.status, body: await response.text() };
+  const retryAfter = response.headers.get("retry-after");
+  return { status: response.status, body: await response.text(), ...(retryAfter === null ? {} : { retryAfter }) };
 }

@@ -66,3 +66,21 @@ test(`an event that fails ${MAX_DELIVERY_ATTEMPTS} times is parked and no longer
   expect(target.got).toEqual(["next"]);
   expect(await store.pendingEvents(10)).toEqual([]);
 });
+
+test("processes sharing one outbox (scale-out) relay one at a time: each event once, in order; another takes over when the relaying one stops", async () => {
+  const got = subscriber();
+  await store.appendEvents([event("a"), event("b"), event("c")]);
+  const first = startOutboxRelay({ outbox: store, subscribers: [got], lease: store, onError: () => undefined, intervalMs: 60_000 });
+  const second = startOutboxRelay({ outbox: store, subscribers: [got], lease: store, onError: () => undefined, intervalMs: 60_000 });
+  await Promise.all([first.drain(), second.drain(), first.drain(), second.drain()]);
+  expect(got.got).toEqual(["a", "b", "c"]);
+
+  await store.appendEvents([event("d")]);
+  await second.drain();
+  expect(got.got).toEqual(["a", "b", "c"]); // the first relays while it holds the lease
+  first.stop();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await second.drain();
+  second.stop();
+  expect(got.got).toEqual(["a", "b", "c", "d"]);
+});

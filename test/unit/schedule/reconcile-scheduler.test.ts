@@ -75,6 +75,17 @@ test("nor across replicas sharing the store, until a dead replica's lock goes st
   expect(await sweepLeaseIsFree("expiry")).toBe(true);
 });
 
+test("a schedule firing in every replica sweeps once, even when the first replica is done before the others look", async () => {
+  let sweeps = 0;
+  const replicas = [scheduler({ sweep: async () => void sweeps++ }), scheduler({ sweep: async () => void sweeps++ }), scheduler({ sweep: async () => void sweeps++ })];
+  const firedAt = new Date();
+  for (const replica of replicas) expect(await replica.runNow(shop, "drift", firedAt)).toBe(replicas.indexOf(replica) === 0 ? "done" : "skipped");
+  expect(sweeps).toBe(1);
+  // Asked directly (the CLI, a test), a sweep runs whatever fired before.
+  expect(await replicas[1]!.runNow(shop, "drift")).toBe("done");
+  expect(sweeps).toBe(2);
+});
+
 /** Whether nobody holds the sweep's lease (taking it to see, then giving it back). */
 async function sweepLeaseIsFree(kind: string): Promise<boolean> {
   const probe = await store.acquireLease(`acme/shop:sweep:${kind}`, "probe", 60_000);

@@ -1,0 +1,47 @@
+import path from "node:path";
+import { inProcessQueue } from "./adapters/queue/in-process-queue.js";
+import { isConnectionError } from "./adapters/store/postgres/connection-errors.js";
+import { openSqliteStore } from "./adapters/store/sqlite/index.js";
+import type { JobQueue, QueuedJob, Store } from "./core/ports.js";
+import type { Settings } from "./settings.js";
+
+/** The store and the queue: SQLite and the in-process queue embedded; PostgreSQL and pg-boss in scale-out. */
+export interface Backends {
+  store: Store;
+  queue: JobQueue & { stop?(graceMs: number): Promise<void> };
+  /** "embedded" or "scale-out", for the start-up line. */
+  mode: "embedded" | "scale-out";
+}
+
+/**
+ * Failures of a job worth another attempt, later and maybe on another worker: the database or
+ * GitHub out of reach (a connection error, GitHub answering 5xx). A plan that failed on the
+ * user's code is never one (retrying cannot mend it), and is reported as a result, not thrown.
+ */
+export function isRetryableFailure(error: unknown): boolean {
+  if (isConnectionError(error)) return true;
+  const status = (error as { name?: unknown; status?: unknown } | null)?.status;
+  return (error as { name?: unknown } | null)?.name === "HttpError" && typeof status === "number" && (status >= 500 || status === 0);
+}
+
+/** Retries after the first attempt, and the first backoff (doubled each time, with jitter). */
+const RETRY = { limit: 3, delaySeconds: 10 };
+
+export async function openBackends(settings: Settings, onError: (error: unknown, job: QueuedJob) => void): Promise<Backends> {
+  if (settings.databaseUrl === undefined) {
+    const store = openSqliteStore({ file: path.join(settings.dataDir, "envbot.db") });
+    return { store, queue: inProcessQueue({ concurrency: settings.concurrency, store, onError }), mode: "embedded" };
+  }
+  // Loaded only for scale-out: the embedded default never loads pg or pg-boss.
+  const [{ openPostgresStore }, { pgBossQueue }] = await Promise.all([import("./adapters/store/postgres/postgres-store.js"), import("./adapters/queue/pg-boss-queue.js")]);
+  const store = await openPostgresStore({ connectionString: settings.databaseUrl });
+  const queue = await pgBossQueue({
+    database: store.database,
+    store,
+    concurrency: settings.concurrency,
+    leaseTtlMs: settings.leaseTtlMs,
+    retry: { ...RETRY, isRetryable: isRetryableFailure },
+    onError,
+  });
+  return { store, queue, mode: "scale-out" };
+}
