@@ -1,6 +1,7 @@
 import path from "node:path";
 import { inProcessQueue } from "./adapters/queue/in-process-queue.js";
 import { isConnectionError } from "./adapters/store/postgres/connection-errors.js";
+import { ProviderUnreachableError } from "./core/terraform/index.js";
 import { openSqliteStore } from "./adapters/store/sqlite/index.js";
 import type { JobQueue, QueuedJob, Store } from "./core/ports.js";
 import type { Settings } from "./settings.js";
@@ -14,12 +15,12 @@ export interface Backends {
 }
 
 /**
- * Failures of a job worth another attempt, later and maybe on another worker: the database or
- * GitHub out of reach (a connection error, GitHub answering 5xx). A plan that failed on the
- * user's code is never one (retrying cannot mend it), and is reported as a result, not thrown.
+ * Failures of a job worth another attempt, later and maybe on another worker: the database,
+ * GitHub, a provider's API or the state backend out of reach (refused, no answer, GitHub 5xx).
+ * A plan that failed on the user's code or on bad credentials is never one: retrying cannot mend it.
  */
 export function isRetryableFailure(error: unknown): boolean {
-  if (isConnectionError(error)) return true;
+  if (isConnectionError(error) || error instanceof ProviderUnreachableError) return true;
   const status = (error as { name?: unknown; status?: unknown } | null)?.status;
   return (error as { name?: unknown } | null)?.name === "HttpError" && typeof status === "number" && (status >= 500 || status === 0);
 }

@@ -121,7 +121,7 @@ test("a provider that cannot reach its API fails the apply readably and marks th
     AWS_SECRET_ACCESS_KEY: "test",
   });
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain("apply of site failed: a provider could not reach or authenticate with its API");
+  expect(result.stderr).toContain("apply of site failed: a provider's API or the state backend could not be reached");
   expect(result.stderr).toContain("connection refused");
   const [apply] = await runsOf("site");
   expect(apply).toMatchObject({ kind: "apply", outcome: "failed", error: expect.stringContaining("a provider could not reach") });

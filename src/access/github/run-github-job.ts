@@ -22,7 +22,7 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
     const log = app.log.child({ delivery: job.delivery, repository: job.pullRequest.repository, number: job.pullRequest.number });
     try {
-      await runJob(services, job, { octokit, signal, resumed, onOutput: (line) => log.debug(line) });
+      await runJob(services, job, { octokit, signal, resumed, mayRetry, onOutput: (line) => log.debug(line) });
     } catch (error) {
       // The queue runs it again (the database or GitHub was out of reach): nothing to tell yet.
       if (mayRetry?.(error)) {
@@ -34,13 +34,17 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
   };
 }
 
-async function runJob(services: AppServices, job: EnvbotJob, run: { octokit: Octokit; signal: AbortSignal; resumed: boolean; onOutput: (line: string) => void }): Promise<void> {
-  const { octokit, signal, resumed, onOutput } = run;
+async function runJob(
+  services: AppServices,
+  job: EnvbotJob,
+  run: { octokit: Octokit; signal: AbortSignal; resumed: boolean; mayRetry?: (error: unknown) => boolean; onOutput: (line: string) => void },
+): Promise<void> {
+  const { octokit, signal, resumed, mayRetry, onOutput } = run;
   const deps = { ...services.engine, host: githubCodeHost(octokit), queue: services.queue };
   const pullRequest = job.pullRequest;
   switch (job.kind) {
     case "plan-pull-request":
-      await planPullRequest(deps, { pullRequest, only: job.environment, reporter: githubPullRequestReporter({ octokit, pullRequest, resumed }), signal, onOutput });
+      await planPullRequest(deps, { pullRequest, only: job.environment, reporter: githubPullRequestReporter({ octokit, pullRequest, resumed }), signal, onOutput, mayRetry });
       return;
     case "close-pull-request":
       if (job.mergeSha === null) {
@@ -54,6 +58,7 @@ async function runJob(services: AppServices, job: EnvbotJob, run: { octokit: Oct
         reporter: githubPullRequestReporter({ octokit, pullRequest, mergeSha: job.mergeSha, resumed }),
         signal,
         onOutput,
+        mayRetry,
       });
       return;
   }

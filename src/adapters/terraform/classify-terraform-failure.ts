@@ -2,6 +2,7 @@ import {
   ConfigurationError,
   ProviderError,
   ProviderInstallError,
+  ProviderUnreachableError,
   StateLockedError,
   TerraformError,
 } from "../../core/terraform/index.js";
@@ -17,7 +18,10 @@ export function classifyTerraformFailure(step: Step, stderr: string): TerraformE
   if (/Failed to (query available provider packages|install provider)|Incompatible provider version|Failed to load plugin schemas/i.test(text)) {
     return new ProviderInstallError("Terraform could not install the template's providers", text);
   }
-  if (/(no valid credential sources|InvalidClientTokenId|configuring Terraform AWS Provider|connection refused|dial tcp|no such host|i\/o timeout|operation error \w+|api error|AccessDenied|UnrecognizedClientException|ExpiredToken)/i.test(text)) {
+  if (/(connection refused|dial tcp|no such host|i\/o timeout|no route to host|connection reset by peer)/i.test(text) && !/(no valid credential sources|InvalidClientTokenId|AccessDenied|UnrecognizedClientException|ExpiredToken)/i.test(text)) {
+    return new ProviderUnreachableError("a provider's API or the state backend could not be reached", text);
+  }
+  if (/(no valid credential sources|InvalidClientTokenId|configuring Terraform AWS Provider|operation error \w+|api error|AccessDenied|UnrecognizedClientException|ExpiredToken)/i.test(text)) {
     return new ProviderError("a provider could not reach or authenticate with its API", text);
   }
   if (/provisioner error/i.test(text)) {

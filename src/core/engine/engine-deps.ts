@@ -29,4 +29,10 @@ export interface OperationContext {
   config: ResolvedConfig;
   signal?: AbortSignal;
   onOutput?: (line: string) => void;
+  /**
+   * Whether the caller would run the whole job again rather than report this failure (a provider
+   * or the state backend out of reach, attempts left): the run is recorded as failed, then the
+   * error is thrown instead of returned.
+   */
+  mayRetry?: (error: unknown) => boolean;
 }

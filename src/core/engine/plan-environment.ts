@@ -63,8 +63,10 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
   } catch (error) {
     const failure = describeFailure(error, redact);
     const failed = runKind === "plan" && failure.outcome === "failed" ? [domainEvent({ type: "plan-failed", ...about(context, environment), runId: run.id, reason: failure.reason }, now())] : [];
-    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log }, failed);
-    if (failure.unexpected) throw error;
+    // A failure the caller runs again is no news yet: no event, and thrown rather than reported.
+    const retried = failure.outcome === "failed" && context.mayRetry?.(error) === true;
+    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log }, retried ? [] : failed);
+    if (failure.unexpected || retried) throw error;
     return { ok: false, run: finished, reason: failure.reason, details: failure.details };
   }
 }

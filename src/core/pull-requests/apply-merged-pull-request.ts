@@ -79,7 +79,7 @@ export async function applyMergedPullRequest(
 
   async function applyOne(change: DefinitionChange, environment: Environment, templateFiles: RepoFiles, config: Parameters<typeof planEnvironment>[1]["config"]): Promise<EnvironmentApplyReport> {
     await reporter.applyStarted(environment.name, change.effect);
-    const context = { repository: pr.repository, commit: mergeSha, actor: { kind: "pull-request" as const, number: pr.number, login: pr.author }, templateFiles, config, signal: job.signal, onOutput: job.onOutput };
+    const context = { repository: pr.repository, commit: mergeSha, actor: { kind: "pull-request" as const, number: pr.number, login: pr.author }, templateFiles, config, signal: job.signal, onOutput: job.onOutput, mayRetry: job.mayRetry };
     const alreadyDestroyed = change.effect === "destroy" && (await deps.store.getEnvironment(pr.repository, environment.name))?.status === "destroyed";
     return deps.queue.exclusive(environmentKey(pr.repository, environment.name), async (): Promise<EnvironmentApplyReport> => {
       const planned = await planEnvironment(deps, context, environment, change.effect === "destroy" ? "destroy" : "normal");

@@ -107,7 +107,7 @@ async function planOne(
   await job.reporter.planStarted(environment.name);
   const alreadyDestroyed = change.effect === "destroy" && (await deps.store.getEnvironment(pr.repository, environment.name))?.status === "destroyed";
   const mode: PlanMode = change.effect === "destroy" ? "destroy" : "normal";
-  const context = { repository: pr.repository, commit: pr.headSha, actor: { kind: "pull-request" as const, number: pr.number, login: pr.author }, templateFiles: input.templateFiles, config: input.config, signal: job.signal, onOutput: job.onOutput };
+  const context = { repository: pr.repository, commit: pr.headSha, actor: { kind: "pull-request" as const, number: pr.number, login: pr.author }, templateFiles: input.templateFiles, config: input.config, signal: job.signal, onOutput: job.onOutput, mayRetry: job.mayRetry };
   const outcome = await deps.queue.exclusive(environmentKey(pr.repository, environment.name), () => planEnvironment(deps, context, environment, mode));
   if (job.signal?.aborted) return { kind: "superseded", environment: environment.name, file: change.file };
   if (!outcome.ok) {

@@ -12,6 +12,8 @@ export interface PullRequestJob {
   signal?: AbortSignal;
   /** Progress lines of Terraform, for the server log. */
   onOutput?: (line: string) => void;
+  /** Failures the queue would rather run again than have reported (see OperationContext.mayRetry). */
+  mayRetry?: (error: unknown) => boolean;
 }
 
 export { environmentKey } from "../engine/environment-lease.js";

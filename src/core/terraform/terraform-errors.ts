@@ -33,6 +33,14 @@ export class ProviderError extends TerraformError {
   override name = "ProviderError";
 }
 
+/**
+ * A provider's API, or the state backend, could not be reached at all (refused, no route, no
+ * answer): unlike bad credentials, the same run may well work a little later.
+ */
+export class ProviderUnreachableError extends ProviderError {
+  override name = "ProviderUnreachableError";
+}
+
 /** Provider installation failed (no network, no mirror, version not available). */
 export class ProviderInstallError extends TerraformError {
   override name = "ProviderInstallError";
