@@ -38,9 +38,13 @@ export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest
   }
 
   async function findStartedCheck(name: string): Promise<number | undefined> {
-    const { data } = await octokit.rest.checks.listForRef({ owner, repo, ref: headSha, check_name: name, filter: "latest", per_page: 1 });
-    const run = data.check_runs[0];
+    const run = await findCheck(name);
     return run && run.status !== "completed" ? run.id : undefined;
+  }
+
+  async function findCheck(name: string) {
+    const { data } = await octokit.rest.checks.listForRef({ owner, repo, ref: headSha, check_name: name, filter: "latest", per_page: 1 });
+    return data.check_runs[0];
   }
 
   async function findStartedDeployment(environment: string): Promise<number | undefined> {
@@ -58,6 +62,8 @@ export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest
 
   return {
     async validationChecked(report) {
+      // The same commit validates the same: a stopped process's completed check stands.
+      if (resumed && (await findCheck(VALIDATION_CHECK_NAME))?.status === "completed") return;
       const check = renderValidationCheck(report);
       const [first = [], ...rest] = annotationBatches(check.annotations);
       const output = { title: check.title, summary: check.summary };

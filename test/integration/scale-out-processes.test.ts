@@ -1,0 +1,131 @@
+import { jest } from "@jest/globals";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { COMMENT_MARKER } from "../../src/render/pull-request-comment.js";
+import { sha, starterRepository } from "../helpers/app-harness.js";
+import { definitionYaml } from "../helpers/engine-sandbox.js";
+import { eventually, startAppProcess, type AppProcess } from "../helpers/envbot-app-process.js";
+import { FakeGitHub } from "../helpers/github/fake-github.js";
+import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
+import { serveGitHubOverHttp, type GitHubOverHttp } from "../helpers/github/github-over-http.js";
+import { deliverWebhook } from "../helpers/github/signed-delivery.js";
+import { TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
+import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
+import { queryPostgres, startPostgres, type PostgresServer } from "../helpers/postgres-server.js";
+import { writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
+
+// Issue 13: scale-out as it runs in production. A real PostgreSQL, `envbot server` and
+// `envbot worker` as processes of their own (each worker with its own data directory, as on
+// another machine), GitHub the FakeGitHub of this test process reached over HTTP.
+jest.setTimeout(600_000);
+
+const mock = setupGitHubMock();
+let root: string;
+let postgres: PostgresServer;
+let github: FakeGitHub;
+let githubHttp: GitHubOverHttp;
+let baseEnv: NodeJS.ProcessEnv;
+const running: AppProcess[] = [];
+
+beforeEach(async () => {
+  mock.before();
+  root = await mkdtemp(path.join(tmpdir(), "envbot-scale-out-"));
+  postgres = await startPostgres();
+  github = new FakeGitHub({ owner: DEFAULT_OWNER, repo: DEFAULT_REPO, installationId: DEFAULT_INSTALLATION_ID });
+  github.install();
+  github.permissions.set("octocat", "write");
+  // Workers list the installations for the reconcile schedules: none here.
+  githubApi().get("/app/installations").query(true).reply(200, []).persist();
+  githubHttp = await serveGitHubOverHttp();
+  baseEnv = {
+    ENVBOT_DATABASE_URL: postgres.connectionString,
+    TF_CLI_CONFIG_FILE: await writeTerraformCliConfig(root, {}),
+    GHE_HOST: githubHttp.host,
+    // A killed worker's jobs and environments are free this soon (the default is minutes).
+    ENVBOT_LEASE_TTL: "5s",
+    ENVBOT_CONCURRENCY: "2",
+  };
+  const main = await starterRepository();
+  // Scale-out keeps state where every worker reaches it: the pg backend, in envbot's database.
+  main[".github/envbot.yml"] = main[".github/envbot.yml"]!.replace("backend: local", "backend: pg");
+  github.commit(sha("main0"), main);
+  github.commit("main", main);
+});
+
+afterEach(async () => {
+  for (const app of running.splice(0)) await app.killAll();
+  await githubHttp.close();
+  github.uninstall();
+  await postgres.stop();
+  await rm(root, { recursive: true, force: true });
+  mock.after();
+});
+
+async function start(role: "server" | "worker", name: string): Promise<AppProcess> {
+  const app = await startAppProcess({ ...baseEnv, ENVBOT_DATA_DIR: path.join(root, name) }, { role });
+  running.push(app);
+  return app;
+}
+
+/** Pull request `number` adds environments/env-NUMBER.yaml (the sandbox template). */
+function openPullRequest(number: number): ReturnType<typeof pullRequestEvent> {
+  const main = github.filesOf("main");
+  github.commit(sha(`head${number}`), { ...main, [`environments/env-${number}.yaml`]: definitionYaml(`env-${number}`, "sandbox", "  ttl: 24h\n") });
+  github.pullRequests.set(number, { number, headSha: sha(`head${number}`), baseSha: sha("main0"), author: "octocat", files: [{ filename: `environments/env-${number}.yaml`, status: "added" }] });
+  return pullRequestEvent({ action: "opened", number, headSha: sha(`head${number}`), baseSha: sha("main0") });
+}
+
+async function deliver(server: AppProcess, event: ReturnType<typeof pullRequestEvent>): Promise<number> {
+  return (await deliverWebhook({ url: server.webhookUrl, secret: TEST_WEBHOOK_SECRET, ...event })).status;
+}
+
+/** Each pull request's plan comments, and each of its check names with how many runs it has. */
+function reportsOf(number: number) {
+  const checks = new Map<string, number>();
+  for (const run of github.checkRuns.filter((c) => c.head_sha === sha(`head${number}`))) checks.set(run.name, (checks.get(run.name) ?? 0) + 1);
+  return { comments: github.botComments(number).filter((c) => c.body.includes(COMMENT_MARKER)), checks };
+}
+
+function planned(number: number): boolean {
+  const plan = github.checkRuns.find((c) => c.head_sha === sha(`head${number}`) && c.name === `envbot plan: env-${number}`);
+  return plan?.status === "completed" && reportsOf(number).comments.length > 0;
+}
+
+test("two servers and three workers: 20 pull requests delivered twice each get one plan comment and one set of checks; a worker killed mid-plan loses nothing", async () => {
+  const servers = [await start("server", "server-a"), await start("server", "server-b")];
+  const workers = [await start("worker", "worker-1"), await start("worker", "worker-2"), await start("worker", "worker-3")];
+  expect(servers[0]!.output()).toContain("envbot server started: scale-out on PostgreSQL 127.0.0.1:");
+  expect(workers[0]!.output()).toContain("envbot worker started: scale-out on PostgreSQL");
+
+  const numbers = Array.from({ length: 20 }, (_, i) => i + 1);
+  for (const number of numbers) {
+    const event = openPullRequest(number);
+    // Alternately to each server, and every delivery a second time to the other (GitHub redelivers).
+    expect(await deliver(servers[number % 2]!, event)).toBe(200);
+    expect(await deliver(servers[(number + 1) % 2]!, event)).toBe(200);
+  }
+
+  // A machine dies while one of its plans runs: the worker and its Terraform, SIGKILL.
+  let victim: AppProcess | undefined;
+  await eventually("a worker running terraform plan", () => (victim = workers.find((w) => w.runs(/terraform.* plan /))) !== undefined, 60_000);
+  running.splice(running.indexOf(victim!), 1);
+  await victim!.killAll();
+
+  await eventually("every pull request planned", () => numbers.every(planned), 300_000);
+  for (const number of numbers) {
+    const { comments, checks } = reportsOf(number);
+    expect({ number, comments: comments.length }).toEqual({ number, comments: 1 });
+    expect(comments[0]!.body).toContain("1 to add, 0 to change, 0 to destroy");
+    expect({ number, checks: Object.fromEntries(checks) }).toEqual({ number, checks: { "envbot validate": 1, [`envbot plan: env-${number}`]: 1 } });
+    expect(github.checkRuns.find((c) => c.name === `envbot plan: env-${number}`)).toMatchObject({ status: "completed", conclusion: "success" });
+  }
+  // The killed plan ran again elsewhere: its job was retried and its first run closed as interrupted.
+  await eventually("the killed worker's run closed as interrupted", async () => Number(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM envbot.runs WHERE outcome = 'interrupted'")) >= 1, 60_000);
+  expect(Number(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM pgboss.job WHERE name = 'envbot-jobs' AND retry_count > 0"))).toBeGreaterThanOrEqual(1);
+  expect(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM envbot.runs WHERE kind = 'plan' AND outcome = 'succeeded'")).toBe("20");
+  // No state lock left behind: the pg backend's locks are advisory locks of live sessions.
+  expect(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).toBe("0");
+  // Every job done: none waiting, running or failed.
+  expect(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM pgboss.job WHERE name = 'envbot-jobs' AND state <> 'completed'")).toBe("0");
+});
