@@ -129,3 +129,57 @@ test("two servers and three workers: 20 pull requests delivered twice each get o
   // Every job done: none waiting, running or failed.
   expect(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM pgboss.job WHERE name = 'envbot-jobs' AND state <> 'completed'")).toBe("0");
 });
+
+test("PostgreSQL restarted while plans run: servers and workers reconnect, and every accepted job runs to one plan each", async () => {
+  const server = await start("server", "server-a");
+  const workers = [await start("worker", "worker-1"), await start("worker", "worker-2")];
+  const numbers = Array.from({ length: 8 }, (_, i) => i + 1);
+  for (const number of numbers) expect(await deliver(server, openPullRequest(number))).toBe(200);
+
+  await eventually("a plan done, and another running", () => numbers.some(planned) && workers.some((w) => w.runs(/terraform.* plan /)), 120_000);
+  await postgres.restart({ downMs: 2000 });
+
+  await eventually("every pull request planned", () => numbers.every(planned), 300_000);
+  for (const number of numbers) {
+    const { comments, checks } = reportsOf(number);
+    expect({ number, comments: comments.length, checks: Object.fromEntries(checks) }).toEqual({ number, comments: 1, checks: { "envbot validate": 1, [`envbot plan: env-${number}`]: 1 } });
+    expect(github.checkRuns.find((c) => c.name === `envbot plan: env-${number}`)).toMatchObject({ conclusion: "success" });
+  }
+  // Each environment planned successfully exactly once; every job ended, none failed or left waiting.
+  expect(await queryPostgres(postgres.connectionString, "SELECT environment || ' ' || count(*) FROM envbot.runs WHERE kind = 'plan' AND outcome = 'succeeded' GROUP BY environment ORDER BY environment")).toBe(
+    numbers.map((n) => `env-${n} 1`).sort().join("\n"),
+  );
+  await eventually("every job completed", async () => (await queryPostgres(postgres.connectionString, "SELECT count(*) FROM pgboss.job WHERE name = 'envbot-jobs' AND state <> 'completed'")) === "0", 60_000);
+  expect((await fetch(`${server.url}/api/v1/health/ready`)).status).toBe(200);
+});
+
+test("a webhook refused (503) while the database is down is fetched again from GitHub's delivery log once it is back, and planned", async () => {
+  const server = await start("server", "server-a");
+  await start("worker", "worker-1");
+  const event = openPullRequest(1);
+  // GitHub's side: what it delivered, and a redelivery when the App asks for one.
+  github.onRedelivery = (delivery) =>
+    void setImmediate(async () => {
+      const status = await deliver(server, event);
+      github.logDelivery({ guid: delivery.guid, event: "pull_request", action: "opened", statusCode: status, redelivery: true });
+    });
+
+  await postgres.restart({
+    whileDown: async () => {
+      const status = await deliver(server, event);
+      expect(status).toBe(503);
+      github.logDelivery({ guid: event.id, event: "pull_request", action: "opened", statusCode: status });
+      const ready = await fetch(`${server.url}/api/v1/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { reason: string }).reason).toContain("cannot be reached");
+    },
+  });
+
+  await eventually("the missed pull request planned", () => planned(1), 120_000);
+  expect(reportsOf(1).comments).toHaveLength(1);
+  expect(github.hookDeliveries.map((d) => [d.guid, d.statusCode, d.redelivery])).toEqual([
+    [event.id, 503, false],
+    [event.id, 200, true],
+  ]);
+  expect(server.output()).toContain(`asked GitHub to redeliver 1 webhook(s) missed while the database was unavailable: ${event.id}`);
+});
