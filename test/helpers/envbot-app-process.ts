@@ -21,6 +21,8 @@ export interface AppProcess {
   runs(pattern: RegExp): boolean;
   /** SIGTERM, and wait for the exit. */
   stop(): Promise<void>;
+  /** Resident memory now, in bytes: of the App's own process, and of it with every process under it (Terraform). */
+  memory(): { own: number; withChildren: number };
 }
 
 /**
@@ -99,7 +101,21 @@ export async function startAppProcess(env: NodeJS.ProcessEnv, options: { role?: 
       child.kill("SIGTERM");
       await exited;
     },
+    memory() {
+      const own = residentBytes(child.pid!);
+      return { own, withChildren: own + descendantsOf(child.pid!).reduce((sum, pid) => sum + residentBytes(pid), 0) };
+    },
   };
+}
+
+/** VmRSS of a process from /proc, 0 when it is gone. */
+function residentBytes(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === undefined ? 0 : Number(kb) * 1024;
+  } catch {
+    return 0;
+  }
 }
 
 /** Every process under `root`, from /proc (Linux). */

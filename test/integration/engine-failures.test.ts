@@ -124,6 +124,6 @@ test("a provider that cannot reach its API fails the apply readably and marks th
   expect(result.stderr).toContain("apply of site failed: a provider's API or the state backend could not be reached");
   expect(result.stderr).toContain("connection refused");
   const [apply] = await runsOf("site");
-  expect(apply).toMatchObject({ kind: "apply", outcome: "failed", error: expect.stringContaining("a provider could not reach") });
+  expect(apply).toMatchObject({ kind: "apply", outcome: "failed", error: expect.stringContaining("a provider's API or the state backend could not be reached") });
   expect(JSON.parse((await envbot(["status", "--json"])).stdout).find((e: { name: string }) => e.name === "site")).toMatchObject({ status: "failed" });
 });

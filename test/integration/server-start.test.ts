@@ -47,6 +47,7 @@ test("at start the server asks GitHub to redeliver the webhooks that failed with
     await missed!.settled();
     expect(redelivered).toBe(true);
   } finally {
+    missed?.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await services.engine.store.close();
@@ -81,7 +82,7 @@ test("started from the environment, it answers health checks and takes signed de
   // The reconcile schedules start by listing the App's installations: none yet.
   githubApi().get("/app/installations").query({ per_page: 100 }).reply(200, []);
   noMissedDeliveries();
-  const { server, services, url } = await startServer(env);
+  const { server, services, url, missed } = await startServer(env);
   try {
     expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
     expect((await fetch(`${url}/api/v1/health/ready`)).status).toBe(200);
@@ -92,6 +93,9 @@ test("started from the environment, it answers health checks and takes signed de
     await services.queue.idle();
     expect(await services.engine.store.recordDelivery(event.id)).toBe(false); // the app recorded it
   } finally {
+    // The start-up look at GitHub's delivery log ends inside the test that started it.
+    await missed?.settled();
+    missed?.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await services.engine.store.close();
@@ -104,7 +108,7 @@ test("a push that changes .github/envbot.yml on the default branch re-reads the 
   let listed = 0;
   githubApi().get("/app/installations").query({ per_page: 100 }).times(2).reply(200, () => (listed++, []));
   noMissedDeliveries();
-  const { server, services, url } = await startServer(env);
+  const { server, services, url, missed } = await startServer(env);
   const until = async (check: () => boolean) => {
     for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   };
@@ -121,6 +125,9 @@ test("a push that changes .github/envbot.yml on the default branch re-reads the 
     await until(() => listed === 2);
     expect(listed).toBe(2);
   } finally {
+    // The start-up look at GitHub's delivery log ends inside the test that started it.
+    await missed?.settled();
+    missed?.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await services.engine.store.close();
