@@ -51,7 +51,8 @@ export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.Proc
     onError: (error, event, subscriber) => app.log.error({ err: error, event: event.id, subscriber }, "could not deliver an envbot event; it is offered again later"),
   });
   startJobs(app, services);
-  startScheduledSweeps(app, services, settings.concurrency);
+  // Scale-out: a sweep's environments are checked by every worker at once.
+  startScheduledSweeps(app, services, settings.concurrency, settings.databaseUrl !== undefined);
   watchInterruptedRuns(app, services);
   return services;
 }

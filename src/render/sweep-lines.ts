@@ -20,6 +20,7 @@ export function formatSweepResults(results: SweepResult[], notices: (kind: Sweep
 function describeEntry(entry: SweepEntry, dryRun: boolean): string {
   const action = entry.action.replace("-", " ");
   if (entry.outcome === "failed") return `${entry.action === "none" ? "check" : action} failed: ${entry.detail ?? "see the log"}`;
+  if (entry.outcome === "queued") return `${action}: queued for a worker`;
   const what = dryRun && entry.action !== "none" && entry.action !== "in-sync" ? `would ${action}` : action;
   const context = entry.detail ?? (entry.expiresAt ? `expires ${entry.expiresAt}` : undefined);
   return context ? `${what} (${context})` : what;

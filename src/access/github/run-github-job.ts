@@ -8,6 +8,7 @@ import type { JobRunner } from "../../core/ports.js";
 import { applyMergedPullRequest, planPullRequest, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderUnexpectedError } from "../../render/command-replies.js";
 import type { AppServices } from "./app-services.js";
+import { sweepRepository } from "./scheduled-sweeps.js";
 
 /**
  * Runs a queued job: rebuilds the GitHub client from the job's installation (the job is data,
@@ -20,6 +21,7 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     const job = parseEnvbotJob(payload);
     const octokit = (await app.auth(job.installation)) as Octokit;
     if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
+    if (job.kind === "sweep-environment") return runSweepJob(app, services, job, { octokit, mayRetry });
     const log = app.log.child({ delivery: job.delivery, repository: job.pullRequest.repository, number: job.pullRequest.number });
     try {
       await runJob(services, job, { octokit, signal, resumed, mayRetry, onOutput: (line) => log.debug(line) });
@@ -34,9 +36,32 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
   };
 }
 
+/** One environment's part of a scheduled sweep (scale-out): the sweep itself, limited to it. */
+async function runSweepJob(app: Probot, services: AppServices, job: Extract<EnvbotJob, { kind: "sweep-environment" }>, run: { octokit: Octokit; mayRetry?: (error: unknown) => boolean }): Promise<void> {
+  const log = app.log.child({ repository: job.repository, environment: job.environment, sweep: job.sweep });
+  try {
+    const result = await sweepRepository({
+      octokit: run.octokit,
+      services,
+      repository: job.repository,
+      defaultBranch: job.defaultBranch,
+      kind: job.sweep,
+      now: new Date(),
+      concurrency: 1,
+      only: [job.environment],
+      log: (message) => log.info(message),
+    });
+    for (const entry of result.entries) log.info(`${job.sweep} sweep of ${job.repository}: ${entry.environment}: ${entry.action}${entry.outcome ? ` (${entry.outcome})` : ""}${entry.detail ? `: ${entry.detail}` : ""}`);
+  } catch (error) {
+    if (run.mayRetry?.(error)) throw error;
+    // No pull request to tell: the next scheduled sweep tries again.
+    log.error({ err: error }, `${job.sweep} sweep of ${job.environment} failed; the next sweep tries again`);
+  }
+}
+
 async function runJob(
   services: AppServices,
-  job: EnvbotJob,
+  job: Exclude<EnvbotJob, { kind: "sweep-environment" }>,
   run: { octokit: Octokit; signal: AbortSignal; resumed: boolean; mayRetry?: (error: unknown) => boolean; onOutput: (line: string) => void },
 ): Promise<void> {
   const { octokit, signal, resumed, mayRetry, onOutput } = run;
@@ -68,7 +93,7 @@ async function runJob(
  * Something unexpected broke a job: the pull request is told (never only a log line), with where
  * to look; the error's details stay in the server log.
  */
-async function reportUnexpectedError(octokit: Octokit, log: Probot["log"], job: EnvbotJob, error: unknown): Promise<void> {
+async function reportUnexpectedError(octokit: Octokit, log: Probot["log"], job: Exclude<EnvbotJob, { kind: "sweep-environment" }>, error: unknown): Promise<void> {
   log.error({ err: error }, "envbot job failed");
   try {
     const { owner, repo } = splitRepository(job.pullRequest.repository);

@@ -7,6 +7,7 @@ import { reconcileScheduler, type ScheduledRepository } from "../../adapters/sch
 import { runDriftSweep, runExpirySweep, type SweepKind, type SweepResult } from "../../core/reconciling/index.js";
 import { CONFIG_PATH } from "../../core/config/repository-config.js";
 import { validateEnvironments } from "../../core/validation/index.js";
+import { queuedJob } from "../../core/jobs/envbot-job.js";
 import type { AppServices } from "./app-services.js";
 
 /** One sweep of one repository, reporting on GitHub. The scheduler calls it; so do tests. */
@@ -19,6 +20,10 @@ export async function sweepRepository(input: {
   now: Date;
   concurrency: number;
   log?: (message: string) => void;
+  /** Only these environments (one job's part of a fanned-out sweep). */
+  only?: readonly string[];
+  /** Scale-out: each environment's Terraform work becomes a job of its own (see SweepInput.dispatch). */
+  dispatch?: (environment: string) => Promise<void>;
 }): Promise<SweepResult> {
   const { octokit, services } = input;
   if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
@@ -33,6 +38,8 @@ export async function sweepRepository(input: {
     dryRun: false,
     concurrency: input.concurrency,
     onProgress: input.log,
+    only: input.only,
+    dispatch: input.dispatch,
   });
 }
 
@@ -55,8 +62,12 @@ function registerScheduleRefresh(app: Probot, scheduler: { refresh(): Promise<vo
   app.on(["installation", "installation_repositories"], async (context) => refresh(`installation ${context.payload.installation.id} changed`));
 }
 
-/** Schedules the sweeps of every repository the App is installed on. */
-export function startScheduledSweeps(app: Probot, services: AppServices, concurrency: number) {
+/**
+ * Schedules the sweeps of every repository the App is installed on. With `fanOut` (scale-out) a
+ * sweep decides what to do and queues one job per environment that needs Terraform, so every
+ * worker checks environments at once; the per-sweep destroy limit is applied when deciding.
+ */
+export function startScheduledSweeps(app: Probot, services: AppServices, concurrency: number, fanOut = false) {
   const scheduler = reconcileScheduler({
     store: services.engine.store,
     async listRepositories() {
@@ -79,7 +90,13 @@ export function startScheduledSweeps(app: Probot, services: AppServices, concurr
     },
     async sweep(repository, kind) {
       const octokit = await app.auth(repository.installationId);
-      await sweepRepository({ octokit, services, repository: repository.repository, defaultBranch: repository.defaultBranch, kind, now: new Date(), concurrency, log: (m) => app.log.info(m) });
+      const dispatch = fanOut
+        ? async (environment: string) => {
+            const job = { kind: "sweep-environment" as const, installation: repository.installationId, repository: repository.repository, defaultBranch: repository.defaultBranch, sweep: kind, environment };
+            await services.queue.enqueue(queuedJob(job));
+          }
+        : undefined;
+      await sweepRepository({ octokit, services, repository: repository.repository, defaultBranch: repository.defaultBranch, kind, now: new Date(), concurrency, log: (m) => app.log.info(m), dispatch });
     },
     log: { info: (message) => app.log.info(message), error: (message, error) => app.log.error({ err: error }, message) },
   });

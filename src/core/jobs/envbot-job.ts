@@ -1,5 +1,6 @@
 import type { Actor } from "../authorization/actor.js";
 import type { PullRequestRef } from "../pull-requests/pull-request-report.js";
+import type { SweepKind } from "../reconciling/reconcile-types.js";
 
 /**
  * The work the queue carries, as JSON: enough to rebuild everything a job needs in any process
@@ -10,30 +11,51 @@ export type EnvbotJob =
   /** A push, an opened or reopened pull request, or `/envbot plan [NAME]`. */
   | { kind: "plan-pull-request"; delivery: string; installation: number; pullRequest: PullRequestRef; environment?: string; actor: Actor }
   /** A pull request was closed: applied when merged into the default branch, its locks released either way. */
-  | { kind: "close-pull-request"; delivery: string; installation: number; pullRequest: PullRequestRef; mergeSha: string | null; actor: Actor };
+  | { kind: "close-pull-request"; delivery: string; installation: number; pullRequest: PullRequestRef; mergeSha: string | null; actor: Actor }
+  /** One environment's part of a scheduled sweep, fanned out across workers (scale-out). */
+  | { kind: "sweep-environment"; installation: number; repository: string; defaultBranch: string; sweep: SweepKind; environment: string };
 
 /** Jobs of one pull request share a key: a newer one supersedes a queued or running plan. */
 export function pullRequestJobKey(repository: string, number: number): string {
   return `${repository}#${number}`;
 }
 
-/** How the queue holds a job: its key, and final when no later job may cancel it (a merge's apply). */
+/**
+ * How the queue holds a job: its key, and final when no later job may cancel it: a merge's
+ * apply, and an expiry's destroy. A newer drift check of an environment supersedes an older one.
+ */
 export function queuedJob(job: EnvbotJob): { key: string; final: boolean; payload: EnvbotJob } {
+  if (job.kind === "sweep-environment") return { key: `${job.repository}:${job.environment}:${job.sweep}`, final: job.sweep === "expiry", payload: job };
   return { key: pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number), final: job.kind === "close-pull-request", payload: job };
 }
 
 /** A kept job read back: checked for the fields every kind needs, so a bad row fails clearly. */
 export function parseEnvbotJob(payload: unknown): EnvbotJob {
-  const job = payload as Partial<EnvbotJob> | null;
-  const ok =
-    job !== null &&
-    typeof job === "object" &&
+  const job = payload as Record<string, unknown> | null;
+  const ok = job !== null && typeof job === "object" && (isPullRequestJob(job) || isSweepJob(job));
+  if (!ok) throw new Error(`not an envbot job: ${JSON.stringify(payload).slice(0, 200)}`);
+  return job as unknown as EnvbotJob;
+}
+
+function isPullRequestJob(job: Record<string, unknown>): boolean {
+  const pullRequest = job.pullRequest as Partial<PullRequestRef> | undefined;
+  return (
     (job.kind === "plan-pull-request" || job.kind === "close-pull-request") &&
     typeof job.installation === "number" &&
     typeof job.delivery === "string" &&
-    typeof job.pullRequest?.repository === "string" &&
-    typeof job.pullRequest?.number === "number" &&
-    typeof job.actor?.kind === "string";
-  if (!ok) throw new Error(`not an envbot job: ${JSON.stringify(payload).slice(0, 200)}`);
-  return job as EnvbotJob;
+    typeof pullRequest?.repository === "string" &&
+    typeof pullRequest?.number === "number" &&
+    typeof (job.actor as Partial<Actor> | undefined)?.kind === "string"
+  );
+}
+
+function isSweepJob(job: Record<string, unknown>): boolean {
+  return (
+    job.kind === "sweep-environment" &&
+    typeof job.installation === "number" &&
+    typeof job.repository === "string" &&
+    typeof job.defaultBranch === "string" &&
+    (job.sweep === "expiry" || job.sweep === "drift") &&
+    typeof job.environment === "string"
+  );
 }

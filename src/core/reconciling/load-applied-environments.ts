@@ -23,8 +23,16 @@ const LIVE = new Set(["active", "expiring", "failed", "applying", "destroying"])
  * same rule as everywhere (.yaml or .yml). Two files of one name make it unusable: nothing is
  * done to it until one is removed.
  */
-export async function loadAppliedEnvironments(input: { store: Store; repository: string; files: RepoFiles; now: Date }): Promise<{ applied: AppliedEnvironment[]; config: ResolvedConfig }> {
-  const records = (await input.store.listEnvironments(input.repository)).filter((r) => r.firstAppliedAt !== undefined && LIVE.has(r.status));
+export async function loadAppliedEnvironments(input: {
+  store: Store;
+  repository: string;
+  files: RepoFiles;
+  now: Date;
+  /** Only these environments (a slice of a sweep). */
+  only?: readonly string[];
+}): Promise<{ applied: AppliedEnvironment[]; config: ResolvedConfig }> {
+  const only = input.only && new Set(input.only);
+  const records = (await input.store.listEnvironments(input.repository)).filter((r) => r.firstAppliedAt !== undefined && LIVE.has(r.status) && (!only || only.has(r.name)));
   const definitionFiles = await listDefinitionFiles(input.files);
   const documents: DefinitionDocument[] = [];
   const unreadable = new Map<string, string>();

@@ -19,10 +19,12 @@ export interface SweepEntry {
     | "unusable"
     | "drift"
     | "drift-resolved"
-    | "in-sync";
+    | "in-sync"
+    /** A drift check handed to a job of its own (scale-out: any worker runs it). */
+    | "check";
   expiresAt?: string;
-  /** What happened when the action ran: omitted in a dry run. */
-  outcome?: "done" | "failed";
+  /** What happened when the action ran: omitted in a dry run; "queued" when a job of its own runs it. */
+  outcome?: "done" | "failed" | "queued";
   detail?: string;
 }
 
@@ -37,6 +39,14 @@ export interface SweepInput {
   /** Environments checked at once in a drift sweep. */
   concurrency: number;
   onProgress?: (message: string) => void;
+  /** Only these environments: one slice of a sweep fanned out across workers. All when absent. */
+  only?: readonly string[];
+  /**
+   * Scale-out: hands the Terraform work of one environment (its drift check, its destroy at
+   * expiry) to a job of its own, which any worker runs as this sweep with `only`, instead of
+   * running it here. What the sweep decides for all (the destroy limit) is decided here, once.
+   */
+  dispatch?: (environment: string) => Promise<void>;
 }
 
 export interface SweepResult {

@@ -14,7 +14,7 @@ import { RECONCILER_ACTOR } from "./run-expiry-sweep.js";
  */
 export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
   const { deps, repository, now } = input;
-  const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now });
+  const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now, only: input.only });
   const candidates = applied.filter((a) => a.record.status === "active" || a.record.status === "expiring");
   const entries: SweepEntry[] = new Array(candidates.length);
 
@@ -35,6 +35,10 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
     if (!environment) {
       if (!input.dryRun) await input.reporter.definitionUnusable({ ...notice, problems: applied.problems });
       return { environment: record.name, action: "unusable", detail: applied.problems.join("; ") };
+    }
+    if (input.dispatch && !input.dryRun) {
+      await input.dispatch(record.name);
+      return { environment: record.name, action: "check", outcome: "queued" };
     }
     input.onProgress?.(`${repository}: ${record.name}: checking for drift`);
     const context: OperationContext = { repository, actor: RECONCILER_ACTOR, templateFiles: input.files, config };

@@ -11,7 +11,7 @@ export const RECONCILER_ACTOR: Actor = { kind: "reconciler" };
 /** Warns owners ahead of expiry, destroys expired environments, reports what it cannot do. */
 export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
   const { deps, repository, reporter, now } = input;
-  const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now });
+  const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now, only: input.only });
   const actions = planExpiryActions({ applied, config, now });
   const result: SweepResult = { kind: "expiry", repository, dryRun: input.dryRun, config, entries: actions.map((a) => a.entry) };
   if (input.dryRun) return result;
@@ -38,6 +38,11 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
         return { ...entry, outcome: "done" };
       }
       case "destroy": {
+        // Chosen here within the sweep's destroy limit; the job re-checks it is still due.
+        if (input.dispatch) {
+          await input.dispatch(record.name);
+          return { ...entry, outcome: "queued" };
+        }
         const environment = applied.environment!;
         const context: OperationContext = { repository, actor: RECONCILER_ACTOR, templateFiles: input.files, config, onOutput: undefined };
         const destroy = async () => {

@@ -1,0 +1,18 @@
+import { parseEnvbotJob, queuedJob, type EnvbotJob } from "../../../src/core/jobs/envbot-job.js";
+
+const pullRequest = { repository: "acme/envs", number: 7, headSha: "a".repeat(40), baseSha: "b".repeat(40), baseRef: "main", defaultBranch: "main", author: "octocat", sameRepository: true } as unknown as Extract<EnvbotJob, { kind: "plan-pull-request" }>["pullRequest"];
+const plan: EnvbotJob = { kind: "plan-pull-request", delivery: "d-1", installation: 42, pullRequest, actor: { kind: "pull-request", number: 7, login: "octocat" } };
+const drift: EnvbotJob = { kind: "sweep-environment", installation: 42, repository: "acme/envs", defaultBranch: "main", sweep: "drift", environment: "checkout" };
+const expiry: EnvbotJob = { ...drift, sweep: "expiry" };
+
+test("jobs read back as they were kept, whatever their kind; a row of another shape fails clearly", () => {
+  for (const job of [plan, drift, expiry]) expect(parseEnvbotJob(JSON.parse(JSON.stringify(job)))).toEqual(job);
+  expect(() => parseEnvbotJob({ ...drift, sweep: "everything" })).toThrow("not an envbot job");
+  expect(() => parseEnvbotJob({ kind: "sweep-environment", repository: "acme/envs" })).toThrow("not an envbot job");
+});
+
+test("a pull request's jobs share its key; a sweep's job is keyed by its environment, and an expiry's destroy is never superseded", () => {
+  expect(queuedJob(plan)).toMatchObject({ key: "acme/envs#7", final: false });
+  expect(queuedJob(drift)).toMatchObject({ key: "acme/envs:checkout:drift", final: false });
+  expect(queuedJob(expiry)).toMatchObject({ key: "acme/envs:checkout:expiry", final: true });
+});
