@@ -126,3 +126,113 @@ export const scaleOutBenchmark: Benchmark = {
     }
   },
 };
+
+const SWEEP_ENVIRONMENTS = Number(process.env.BENCH_SWEEP_ENVIRONMENTS ?? 200);
+
+/**
+ * A drift sweep of 200 applied sandbox environments (state in PostgreSQL) fanned out over two
+ * `envbot worker` processes, one job per environment, against the same sweep run in one process
+ * as before scale-out (runDriftSweep, ENVBOT_CONCURRENCY=2). Both start from working directories
+ * never used, as a worker on another machine would.
+ */
+export const scaleOutSweepBenchmark: Benchmark = {
+  name: `scale-out: drift sweep of ${SWEEP_ENVIRONMENTS} sandbox environments over 2 workers against one process`,
+  async run() {
+    const root = await mkdtemp(path.join(tmpdir(), "envbot-bench-sweep-"));
+    const postgres = await startPostgres();
+    nock.disableNetConnect();
+    nock.enableNetConnect((host: string) => /^127\.0\.0\.1(:\d+)?$/.test(host));
+    const github = new FakeGitHub({ owner: DEFAULT_OWNER, repo: DEFAULT_REPO, installationId: DEFAULT_INSTALLATION_ID });
+    github.install();
+    githubApi().get("/app/installations").query(true).reply(200, []).persist();
+    const githubHttp = await serveGitHubOverHttp();
+    const processes: AppProcess[] = [];
+    const { openPostgresStore } = await import("../../src/adapters/store/postgres/index.js");
+    const { pgBossQueue } = await import("../../src/adapters/queue/pg-boss-queue.js");
+    const { engineFromSettings } = await import("../../src/engine-from-settings.js");
+    const { readSettings } = await import("../../src/settings.js");
+    const { localRepoFiles } = await import("../../src/adapters/local/local-repo-files.js");
+    const { validateEnvironments } = await import("../../src/core/validation/index.js");
+    const { applyPlan, planEnvironment } = await import("../../src/core/engine/index.js");
+    const { runDriftSweep } = await import("../../src/core/reconciling/index.js");
+    const { consoleReconcileReporter } = await import("../../src/access/cli/console-reconcile-reporter.js");
+    const { queuedJob } = await import("../../src/core/jobs/envbot-job.js");
+    const { writeFile, mkdir } = await import("node:fs/promises");
+    const store = await openPostgresStore({ connectionString: postgres.connectionString });
+    try {
+      // The repository: the starter's templates, state in pg, 200 sandbox environments.
+      const main = await starterRepository();
+      delete main["environments/sandbox.yaml"];
+      main[".github/envbot.yml"] = main[".github/envbot.yml"]!.replace("backend: local", "backend: pg");
+      for (let i = 1; i <= SWEEP_ENVIRONMENTS; i++) main[`environments/env-${i}.yaml`] = definitionYaml(`env-${i}`, "sandbox", "  ttl: 720h\n");
+      github.commit("main", main);
+      const repoDir = path.join(root, "repo");
+      for (const [file, content] of Object.entries(main)) {
+        await mkdir(path.dirname(path.join(repoDir, file)), { recursive: true });
+        await writeFile(path.join(repoDir, file), content);
+      }
+      const cliConfig = await writeTerraformCliConfig(root, {});
+      const engineIn = (dataDir: string) => {
+        const env = { ...process.env, ENVBOT_DATA_DIR: dataDir, ENVBOT_DATABASE_URL: postgres.connectionString, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1" };
+        return engineFromSettings(readSettings(env, root), env, store);
+      };
+      const files = localRepoFiles(repoDir);
+      const report = await validateEnvironments({ repo: files, now: new Date() });
+      if (report.environments.length !== SWEEP_ENVIRONMENTS) throw new Error(`setup: ${report.environments.length} valid environments`);
+      const context = { repository: github.fullName, actor: { kind: "cli" as const, user: "bench" }, templateFiles: files, config: report.config };
+
+      // Set-up (not measured): every environment applied, two at a time.
+      const setup = engineIn(path.join(root, "setup"));
+      let next = 0;
+      await Promise.all(
+        [0, 1].map(async () => {
+          while (next < report.environments.length) {
+            const environment = report.environments[next++]!;
+            const planned = await planEnvironment(setup, context, environment);
+            if (!planned.ok || !(await applyPlan(setup, context, environment, planned)).ok) throw new Error(`setup: ${environment.name} did not apply`);
+          }
+        }),
+      );
+
+      // One process: the sweep as it ran before scale-out.
+      const single = engineIn(path.join(root, "one-process"));
+      const oneStart = performance.now();
+      const swept = await runDriftSweep({ deps: single, repository: github.fullName, files, reporter: consoleReconcileReporter(() => undefined), now: new Date(), dryRun: false, concurrency: 2 });
+      const oneProcess = performance.now() - oneStart;
+      if (swept.entries.some((e) => e.action !== "in-sync")) throw new Error(`the one-process sweep should find every environment in sync: ${JSON.stringify(swept.entries.find((e) => e.action !== "in-sync"))}`);
+
+      // Fanned out: one job per environment, two workers.
+      const env: NodeJS.ProcessEnv = { ENVBOT_DATABASE_URL: postgres.connectionString, TF_CLI_CONFIG_FILE: cliConfig, GHE_HOST: githubHttp.host, ENVBOT_CONCURRENCY: "2" };
+      const workers: AppProcess[] = [];
+      for (const name of ["worker-1", "worker-2"]) workers.push(await startAppProcess({ ...env, ENVBOT_DATA_DIR: path.join(root, name) }, { role: "worker" }));
+      processes.push(...workers);
+      const queue = await pgBossQueue({ database: store.database, store, concurrency: 1, leaseTtlMs: 60_000, retry: { limit: 0, delaySeconds: 1, isRetryable: () => false }, onError: () => undefined });
+      const drifted = async () => Number(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM envbot.runs WHERE kind = 'drift' AND outcome = 'succeeded'"));
+      const before = await drifted();
+      const peaks = workers.map(() => 0);
+      const sampler = setInterval(() => workers.forEach((w, i) => (peaks[i] = Math.max(peaks[i]!, w.memory().withChildren))), 100);
+      const fanStart = performance.now();
+      for (const environment of report.environments) {
+        await queue.enqueue(queuedJob({ kind: "sweep-environment", installation: DEFAULT_INSTALLATION_ID, repository: github.fullName, defaultBranch: "main", sweep: "drift", environment: environment.name }));
+      }
+      await eventually("every drift check of the fanned-out sweep", async () => (await drifted()) - before >= SWEEP_ENVIRONMENTS, 60 * 60_000);
+      const fannedOut = performance.now() - fanStart;
+      clearInterval(sampler);
+      await queue.stop(0);
+      return [
+        { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, one process (concurrency 2)`, value: oneProcess / 1000, unit: "s" },
+        { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, fanned out over 2 workers`, value: fannedOut / 1000, unit: "s" },
+        { name: "ratio one process / 2 workers", value: oneProcess / fannedOut, unit: "x", note: "on this machine's 2 cores" },
+        ...peaks.map((peak, i) => ({ name: `peak memory, worker ${i + 1} with Terraform`, value: peak / MiB, unit: "MiB" })),
+      ];
+    } finally {
+      for (const p of processes) await p.stop();
+      await store.close();
+      await githubHttp.close();
+      github.uninstall();
+      nock.enableNetConnect();
+      await postgres.stop();
+      await rm(root, { recursive: true, force: true });
+    }
+  },
+};

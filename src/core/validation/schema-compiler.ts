@@ -7,9 +7,27 @@ import type { ValidateFunction } from "ajv/dist/2020.js";
  */
 export type SchemaCompiler = (schemas: Readonly<Record<string, object>>) => Promise<Record<string, ValidateFunction>>;
 
-/** Compiles in this process every time; ajv is loaded on first use. */
-export const compileSchemas: SchemaCompiler = async (schemas) => {
-  const { createAjv } = await import("./create-ajv.js");
-  const ajv = createAjv();
-  return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, ajv.compile(schema)]));
+/** Distinct schema sets kept compiled: far more than the templates of a few repositories. */
+const CACHE_LIMIT = 256;
+const compiled = new Map<string, Promise<Record<string, ValidateFunction>>>();
+
+/**
+ * Compiles in this process, once per distinct set of schemas (a server validates the same
+ * templates for every pull request and every environment of a sweep); ajv is loaded on first
+ * use. A validator only reads its input, so one compiled function serves every caller.
+ */
+export const compileSchemas: SchemaCompiler = (schemas) => {
+  const key = JSON.stringify(schemas);
+  const known = compiled.get(key);
+  if (known) return known;
+  const compiling = (async () => {
+    const { createAjv } = await import("./create-ajv.js");
+    const ajv = createAjv();
+    return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, ajv.compile(schema)]));
+  })();
+  // A schema that does not compile is not kept: the error is the caller's to report.
+  compiling.catch(() => compiled.delete(key));
+  compiled.set(key, compiling);
+  if (compiled.size > CACHE_LIMIT) compiled.delete(compiled.keys().next().value!);
+  return compiling;
 };
