@@ -21,8 +21,9 @@ export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv, s
       killGraceMs: settings.terraformKillGraceMs,
       lockTimeoutMs: settings.stateLockTimeoutMs,
       aws: settings.aws,
-      // In scale-out the state backend pg defaults to envbot's own database.
-      serverEnv: scaleOut && !env.PG_CONN_STR ? { ...env, PG_CONN_STR: settings.databaseUrl } : env,
+      // Never envbot's own database for state by default: template code (a provisioner) runs with
+      // PG_CONN_STR in its environment, and must not reach envbot's records and queue.
+      serverEnv: env,
       sharedStateOnly: scaleOut,
     }),
     secrets: envSecretProvider(env, settings.secretsAllow),

@@ -28,7 +28,8 @@ export function isRetryableFailure(error: unknown): boolean {
 /** Retries after the first attempt, and the first backoff (doubled each time, with jitter). */
 const RETRY = { limit: 3, delaySeconds: 10 };
 
-export async function openBackends(settings: Settings, onError: (error: unknown, job: QueuedJob) => void): Promise<Backends> {
+export async function openBackends(settings: Settings, log: { onJobError: (error: unknown, job: QueuedJob) => void; onQueueError: (error: unknown) => void }): Promise<Backends> {
+  const onError = log.onJobError;
   if (settings.databaseUrl === undefined) {
     const store = openSqliteStore({ file: path.join(settings.dataDir, "envbot.db") });
     return { store, queue: inProcessQueue({ concurrency: settings.concurrency, store, onError }), mode: "embedded" };
@@ -43,6 +44,7 @@ export async function openBackends(settings: Settings, onError: (error: unknown,
     leaseTtlMs: settings.leaseTtlMs,
     retry: { ...RETRY, isRetryable: isRetryableFailure },
     onError,
+    onQueueError: log.onQueueError,
   });
   return { store, queue, mode: "scale-out" };
 }

@@ -36,7 +36,10 @@ export async function startServer(
     // The ID and the secret are checked already; Probot drops a key it cannot read and then fails.
     throw new SettingsError(`PRIVATE_KEY or PRIVATE_KEY_PATH: not a PEM private key (the App's .pem file, its text or the text in base64): ${(error as Error).message}`);
   }
-  const backends = await openBackends(settings, (error) => probot.log.error({ err: error }, "envbot job failed"));
+  const backends = await openBackends(settings, {
+    onJobError: (error, job) => probot.log.error({ err: error, job: job.key }, "envbot job failed"),
+    onQueueError: (error) => probot.log.error({ err: error }, "the job queue (pg-boss) reported an error"),
+  });
   let services: AppServices | undefined;
   await probot.load((app: Probot) => {
     services = startEnvbotApp(app, settings, env, backends, role);
@@ -75,7 +78,7 @@ function startupLine(settings: Settings, backends: Backends, role: Role, url: st
     backends.mode === "embedded"
       ? `data directory ${settings.dataDir} (SQLite envbot.db: records, jobs, events)`
       : `scale-out on PostgreSQL ${describeConnection(settings.databaseUrl!)} (records, the pg-boss job queue); working directories in ${settings.dataDir}; ` +
-        "environments must keep state in pg or s3 (state.backend in .github/envbot.yml): plans of those with local state are refused";
+        "environments must keep state in pg (PG_CONN_STR) or s3 (state.backend in .github/envbot.yml): plans of those with local state are refused";
   const work =
     role === "server"
       ? "takes webhooks and keeps their jobs; workers run them"

@@ -55,6 +55,7 @@ export const scaleOutBenchmark: Benchmark = {
       await queryPostgres(postgres.connectionString, `CREATE DATABASE ${database}`);
       const env: NodeJS.ProcessEnv = {
         ENVBOT_DATABASE_URL: postgres.connectionString.replace(/\/envbot\?/, `/${database}?`),
+        PG_CONN_STR: postgres.connectionString.replace(/\/envbot\?/, `/${database}?`),
         TF_CLI_CONFIG_FILE: cliConfig,
         GHE_HOST: githubHttp.host,
         ENVBOT_CONCURRENCY: "2",
@@ -173,7 +174,7 @@ export const scaleOutSweepBenchmark: Benchmark = {
       }
       const cliConfig = await writeTerraformCliConfig(root, {});
       const engineIn = (dataDir: string) => {
-        const env = { ...process.env, ENVBOT_DATA_DIR: dataDir, ENVBOT_DATABASE_URL: postgres.connectionString, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1" };
+        const env = { ...process.env, ENVBOT_DATA_DIR: dataDir, ENVBOT_DATABASE_URL: postgres.connectionString, PG_CONN_STR: postgres.connectionString, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1" };
         return engineFromSettings(readSettings(env, root), env, store);
       };
       const files = localRepoFiles(repoDir);
@@ -189,7 +190,9 @@ export const scaleOutSweepBenchmark: Benchmark = {
           while (next < report.environments.length) {
             const environment = report.environments[next++]!;
             const planned = await planEnvironment(setup, context, environment);
-            if (!planned.ok || !(await applyPlan(setup, context, environment, planned)).ok) throw new Error(`setup: ${environment.name} did not apply`);
+            if (!planned.ok) throw new Error(`setup: ${environment.name} did not plan: ${planned.reason}: ${planned.details}`);
+            const applied = await applyPlan(setup, context, environment, planned);
+            if (!applied.ok) throw new Error(`setup: ${environment.name} did not apply: ${applied.reason}: ${applied.details}`);
           }
         }),
       );
@@ -202,7 +205,7 @@ export const scaleOutSweepBenchmark: Benchmark = {
       if (swept.entries.some((e) => e.action !== "in-sync")) throw new Error(`the one-process sweep should find every environment in sync: ${JSON.stringify(swept.entries.find((e) => e.action !== "in-sync"))}`);
 
       // Fanned out: one job per environment, two workers.
-      const env: NodeJS.ProcessEnv = { ENVBOT_DATABASE_URL: postgres.connectionString, TF_CLI_CONFIG_FILE: cliConfig, GHE_HOST: githubHttp.host, ENVBOT_CONCURRENCY: "2" };
+      const env: NodeJS.ProcessEnv = { ENVBOT_DATABASE_URL: postgres.connectionString, PG_CONN_STR: postgres.connectionString, TF_CLI_CONFIG_FILE: cliConfig, GHE_HOST: githubHttp.host, ENVBOT_CONCURRENCY: "2" };
       const workers: AppProcess[] = [];
       for (const name of ["worker-1", "worker-2"]) workers.push(await startAppProcess({ ...env, ENVBOT_DATA_DIR: path.join(root, name) }, { role: "worker" }));
       processes.push(...workers);
@@ -218,11 +221,20 @@ export const scaleOutSweepBenchmark: Benchmark = {
       await eventually("every drift check of the fanned-out sweep", async () => (await drifted()) - before >= SWEEP_ENVIRONMENTS, 60 * 60_000);
       const fannedOut = performance.now() - fanStart;
       clearInterval(sampler);
+      // Where the time goes: each check's own run time, in each mode (Terraform slows as more run at once).
+      const fanAt = new Date(Date.now() - fannedOut).toISOString();
+      const averages = await queryPostgres(
+        postgres.connectionString,
+        `SELECT round(avg(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE kind = 'drift' GROUP BY started_at > '${fanAt}' ORDER BY started_at > '${fanAt}'`,
+      );
+      const [inlineRun, fannedRun] = averages.split("\n").map(Number);
       await queue.stop(0);
       return [
         { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, one process (concurrency 2)`, value: oneProcess / 1000, unit: "s" },
         { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, fanned out over 2 workers`, value: fannedOut / 1000, unit: "s" },
         { name: "ratio one process / 2 workers", value: oneProcess / fannedOut, unit: "x", note: "on this machine's 2 cores" },
+        { name: "one drift check's run, one process (2 at once)", value: inlineRun!, unit: "ms" },
+        { name: "one drift check's run, fanned out (2 workers x 2)", value: fannedRun!, unit: "ms" },
         ...peaks.map((peak, i) => ({ name: `peak memory, worker ${i + 1} with Terraform`, value: peak / MiB, unit: "MiB" })),
       ];
     } finally {

@@ -2,7 +2,7 @@ import { jest } from "@jest/globals";
 import { pgSchemaName } from "../../src/adapters/terraform/synthesize-root-module.js";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createEngineSandbox, type EngineSandbox } from "../helpers/engine-sandbox.js";
+import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
 import { queryPostgres, startPostgres, type PostgresServer } from "../helpers/postgres-server.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
@@ -58,4 +58,13 @@ test("destroy removes the sandbox and leaves an empty state in PostgreSQL", asyn
   expect(result.code).toBe(0);
   expect(result.stdout).toContain("Destroyed sandbox.");
   expect((await storedState()).resources).toEqual([]);
+});
+
+test("six environments planned for the first time at once, on a database the pg backend never used, all succeed", async () => {
+  await queryPostgres(postgres.connectionString, "CREATE DATABASE fresh_state");
+  const fresh = postgres.connectionString.replace(/\/envbot\?/, "/fresh_state?");
+  const names = ["first-a", "first-b", "first-c", "first-d", "first-e", "first-f"];
+  for (const name of names) await sandbox.writeDefinition(name, definitionYaml(name, "sandbox"));
+  const results = await Promise.all(names.map((name) => runEnvbot(["plan", name], { cwd: sandbox.repoDir, env: { ...sandbox.env, PG_CONN_STR: fresh }, now: new Date() })));
+  expect(results.map((r) => [r.code, r.stderr.match(/duplicate key|Error/)?.[0]])).toEqual(names.map(() => [0, undefined]));
 });

@@ -40,6 +40,8 @@ beforeEach(async () => {
   githubHttp = await serveGitHubOverHttp();
   baseEnv = {
     ENVBOT_DATABASE_URL: postgres.connectionString,
+    // The state backend's database, given explicitly (here the same server, as a test may).
+    PG_CONN_STR: postgres.connectionString,
     TF_CLI_CONFIG_FILE: await writeTerraformCliConfig(root, {}),
     GHE_HOST: githubHttp.host,
     // A killed worker's jobs and environments are free this soon (the default is minutes).

@@ -51,6 +51,8 @@ export interface PgBossQueueOptions {
    */
   expireInSeconds?: number;
   onError: (error: unknown, job: QueuedJob) => void;
+  /** pg-boss's own trouble (maintenance, a lost connection): for the log. */
+  onQueueError?: (error: unknown) => void;
 }
 
 export interface PgBossQueue extends JobQueue {
@@ -100,7 +102,8 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
     supervise: true,
     schedule: false,
   });
-  boss.on("error", (error: unknown) => options.onError(error, { key: "pg-boss", payload: undefined }));
+  // pg-boss emits its trouble as events; without a listener one would end the process.
+  boss.on("error", (error: unknown) => options.onQueueError?.(error));
   await boss.start();
   await boss.createQueue(JOB_QUEUE, { name: JOB_QUEUE, policy: "standard" });
 
@@ -293,7 +296,8 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
 
     async health() {
       try {
-        await boss.getQueueSize(JOB_QUEUE);
+        // Also what depth() reports on a server, which takes no jobs and so never tends them.
+        queued = await boss.getQueueSize(JOB_QUEUE);
         return { ok: true };
       } catch (error) {
         return { ok: false, reason: `the job queue (pg-boss) cannot be read: ${(error as Error).message}` };

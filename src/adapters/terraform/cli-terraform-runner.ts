@@ -36,7 +36,7 @@ export interface CliTerraformRunnerSettings {
 /** Why a plan of an environment with local state is refused in scale-out, in the words the pull request shows. */
 export const LOCAL_STATE_REFUSED =
   "state.backend: local cannot be used with this envbot: it runs on several machines (scale-out), and state on one machine's disk would be lost to the others. " +
-  "Set state.backend to pg (envbot's PostgreSQL, unless the server sets PG_CONN_STR) or s3 in .github/envbot.yml";
+  "Set state.backend to pg (the server's PG_CONN_STR) or s3 in .github/envbot.yml";
 
 /** Lines of output kept for the run record. */
 const LOG_TAIL_LINES = 60;
@@ -101,7 +101,7 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       const { initFingerprint } = await prepareWorkDir(request, workDir, statePath, settings.aws);
       if (!(await initDone(workDir, initFingerprint))) {
         await rm(path.join(workDir, INIT_STAMP), { force: true });
-        await terraform("init", ["init", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`], workDir, options, log);
+        await initRetryingBackendRace(() => terraform("init", ["init", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`], workDir, options, log));
         await writeFile(path.join(workDir, INIT_STAMP), initFingerprint);
       }
 
@@ -177,6 +177,27 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       };
     },
   };
+}
+
+/**
+ * Terraform's pg backend creates its shared sequence and each environment's table with "IF NOT
+ * EXISTS", which PostgreSQL does not make safe between sessions: two first inits at the same
+ * moment (two workers, two new environments) can fail with a duplicate key in the catalog. The
+ * loser's init is simply run again; init is idempotent.
+ */
+const PG_CATALOG_RACE = /duplicate key value violates unique constraint "pg_(class|type|namespace)_\w+"/;
+const INIT_ATTEMPTS = 4;
+
+export async function initRetryingBackendRace(init: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await init();
+      return;
+    } catch (error) {
+      if (attempt >= INIT_ATTEMPTS || !(error instanceof TerraformError) || !PG_CATALOG_RACE.test(error.details)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400 * attempt));
+    }
+  }
 }
 
 /** The backend type the synthesized root module of a working directory uses; undefined before the first plan. */
