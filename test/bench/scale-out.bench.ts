@@ -204,38 +204,41 @@ export const scaleOutSweepBenchmark: Benchmark = {
       const oneProcess = performance.now() - oneStart;
       if (swept.entries.some((e) => e.action !== "in-sync")) throw new Error(`the one-process sweep should find every environment in sync: ${JSON.stringify(swept.entries.find((e) => e.action !== "in-sync"))}`);
 
-      // Fanned out: one job per environment, two workers.
+      // Fanned out: one job per environment, on one worker and then on two, each from fresh working directories.
       const env: NodeJS.ProcessEnv = { ENVBOT_DATABASE_URL: postgres.connectionString, PG_CONN_STR: postgres.connectionString, TF_CLI_CONFIG_FILE: cliConfig, GHE_HOST: githubHttp.host, ENVBOT_CONCURRENCY: "2" };
-      const workers: AppProcess[] = [];
-      for (const name of ["worker-1", "worker-2"]) workers.push(await startAppProcess({ ...env, ENVBOT_DATA_DIR: path.join(root, name) }, { role: "worker" }));
-      processes.push(...workers);
       const queue = await pgBossQueue({ database: store.database, store, concurrency: 1, leaseTtlMs: 60_000, retry: { limit: 0, delaySeconds: 1, isRetryable: () => false }, onError: () => undefined });
       const drifted = async () => Number(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM envbot.runs WHERE kind = 'drift' AND outcome = 'succeeded'"));
-      const before = await drifted();
-      const peaks = workers.map(() => 0);
-      const sampler = setInterval(() => workers.forEach((w, i) => (peaks[i] = Math.max(peaks[i]!, w.memory().withChildren))), 100);
-      const fanStart = performance.now();
-      for (const environment of report.environments) {
-        await queue.enqueue(queuedJob({ kind: "sweep-environment", installation: DEFAULT_INSTALLATION_ID, repository: github.fullName, defaultBranch: "main", sweep: "drift", environment: environment.name }));
-      }
-      await eventually("every drift check of the fanned-out sweep", async () => (await drifted()) - before >= SWEEP_ENVIRONMENTS, 60 * 60_000);
-      const fannedOut = performance.now() - fanStart;
-      clearInterval(sampler);
-      // Where the time goes: each check's own run time, in each mode (Terraform slows as more run at once).
-      const fanAt = new Date(Date.now() - fannedOut).toISOString();
-      const averages = await queryPostgres(
-        postgres.connectionString,
-        `SELECT round(avg(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE kind = 'drift' GROUP BY started_at > '${fanAt}' ORDER BY started_at > '${fanAt}'`,
-      );
-      const [inlineRun, fannedRun] = averages.split("\n").map(Number);
+      const fanOut = async (count: number) => {
+        const workers: AppProcess[] = [];
+        for (let i = 1; i <= count; i++) workers.push(await startAppProcess({ ...env, ENVBOT_DATA_DIR: path.join(root, `fan-${count}-worker-${i}`) }, { role: "worker" }));
+        processes.push(...workers);
+        const before = await drifted();
+        const peaks = workers.map(() => 0);
+        const sampler = setInterval(() => workers.forEach((w, i) => (peaks[i] = Math.max(peaks[i]!, w.memory().withChildren))), 100);
+        const started = performance.now();
+        for (const environment of report.environments) {
+          await queue.enqueue(queuedJob({ kind: "sweep-environment", installation: DEFAULT_INSTALLATION_ID, repository: github.fullName, defaultBranch: "main", sweep: "drift", environment: environment.name }));
+        }
+        await eventually(`every drift check of the sweep fanned out over ${count}`, async () => (await drifted()) - before >= SWEEP_ENVIRONMENTS, 60 * 60_000);
+        const ms = performance.now() - started;
+        clearInterval(sampler);
+        // Where the time goes: each check's own run time (Terraform slows as more run at once).
+        const run = Number(await queryPostgres(postgres.connectionString, `SELECT round(avg(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE kind = 'drift' AND started_at > now() - ${Math.ceil(ms / 1000)} * interval '1 second'`));
+        for (const worker of workers) await worker.stop();
+        processes.splice(0, processes.length, ...processes.filter((p) => !workers.includes(p)));
+        return { ms, peaks, run };
+      };
+      const one = await fanOut(1);
+      const two = await fanOut(2);
       await queue.stop(0);
       return [
-        { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, one process (concurrency 2)`, value: oneProcess / 1000, unit: "s" },
-        { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, fanned out over 2 workers`, value: fannedOut / 1000, unit: "s" },
-        { name: "ratio one process / 2 workers", value: oneProcess / fannedOut, unit: "x", note: "on this machine's 2 cores" },
-        { name: "one drift check's run, one process (2 at once)", value: inlineRun!, unit: "ms" },
-        { name: "one drift check's run, fanned out (2 workers x 2)", value: fannedRun!, unit: "ms" },
-        ...peaks.map((peak, i) => ({ name: `peak memory, worker ${i + 1} with Terraform`, value: peak / MiB, unit: "MiB" })),
+        { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, one process (concurrency 2)`, value: oneProcess / 1000, unit: "s", note: "the sweep before scale-out, files read locally" },
+        { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, fanned out, 1 worker`, value: one.ms / 1000, unit: "s", note: "one job per environment, files read from GitHub" },
+        { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, fanned out, 2 workers`, value: two.ms / 1000, unit: "s" },
+        { name: "ratio 2 workers / 1 worker (throughput)", value: one.ms / two.ms, unit: "x", note: "on this machine's 2 cores" },
+        { name: "ratio one process / 2 workers", value: oneProcess / two.ms, unit: "x" },
+        { name: "one drift check's run, fanned out, 1 worker", value: one.run, unit: "ms", note: `${two.run} ms with 2 workers: Terraform slows as more run at once` },
+        ...two.peaks.map((peak, i) => ({ name: `peak memory, worker ${i + 1} of 2 with Terraform`, value: peak / MiB, unit: "MiB" })),
       ];
     } finally {
       for (const p of processes) await p.stop();

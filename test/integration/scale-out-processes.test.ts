@@ -47,6 +47,9 @@ beforeEach(async () => {
     // A killed worker's jobs and environments are free this soon (the default is minutes).
     ENVBOT_LEASE_TTL: "5s",
     ENVBOT_CONCURRENCY: "2",
+    // A stopping worker's jobs go on for a second, then are interrupted and handed on.
+    ENVBOT_SHUTDOWN_GRACE: "1s",
+    ENVBOT_TERRAFORM_KILL_GRACE: "5s",
   };
   const main = await starterRepository();
   // Scale-out keeps state where every worker reaches it: the pg backend, in envbot's database.
@@ -94,7 +97,7 @@ function planned(number: number): boolean {
   return plan?.status === "completed" && reportsOf(number).comments.length > 0;
 }
 
-test("two servers and three workers: 20 pull requests delivered twice each get one plan comment and one set of checks; a worker killed mid-plan loses nothing", async () => {
+test("two servers and three workers: 20 pull requests delivered twice each get one plan comment and one set of checks; a worker killed mid-plan and another stopped mid-plan lose nothing", async () => {
   const servers = [await start("server", "server-a"), await start("server", "server-b")];
   const workers = [await start("worker", "worker-1"), await start("worker", "worker-2"), await start("worker", "worker-3")];
   expect(servers[0]!.output()).toContain("envbot server started: scale-out on PostgreSQL 127.0.0.1:");
@@ -113,6 +116,16 @@ test("two servers and three workers: 20 pull requests delivered twice each get o
   await eventually("a worker running terraform plan", () => (victim = workers.find((w) => w.runs(/terraform.* plan /))) !== undefined, 60_000);
   running.splice(running.indexOf(victim!), 1);
   await victim!.killAll();
+
+  // A deploy stops another one (SIGTERM) while it plans: it takes no new job, interrupts its
+  // Terraform after the grace period, hands the job on and exits, well before a kill would come.
+  let stopped: AppProcess | undefined;
+  await eventually("another worker running terraform plan", () => (stopped = workers.find((w) => w !== victim && w.runs(/terraform.* plan /))) !== undefined, 60_000);
+  running.splice(running.indexOf(stopped!), 1);
+  const stopping = Date.now();
+  await stopped!.stop();
+  expect(Date.now() - stopping).toBeLessThan(20_000);
+  expect(stopped!.output()).toContain("envbot stopping: no new jobs; running ones have 1 s to finish");
 
   await eventually("every pull request planned", () => numbers.every(planned), 300_000);
   for (const number of numbers) {

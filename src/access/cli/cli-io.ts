@@ -11,6 +11,12 @@ export interface CliIO {
   color?: boolean;
   /** Asks on the terminal and returns the answer ("" when there is none). */
   ask: (question: string) => Promise<string>;
+  /**
+   * Runs a long-lived role of scale-out until a signal stops it; the composition root (bin)
+   * provides it, so the command line never reaches up into the server. Throws SettingsError-named
+   * errors for bad settings.
+   */
+  serve?: (role: "server" | "worker") => Promise<void>;
 }
 
 /** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org) or TERM is dumb. */

@@ -25,13 +25,15 @@ export function serveCommand(role: "server" | "worker") {
       io.stdout(`${usages[role]}\n`);
       return EXIT.ok;
     }
-    const { main } = await import("../../../server.js");
-    const { SettingsError } = await import("../../../settings.js");
+    if (!io.serve) {
+      io.stderr(`envbot ${role}: this envbot cannot run servers (started without its server module)\n`);
+      return EXIT.failed;
+    }
     try {
-      await main(role);
+      await io.serve(role);
     } catch (error) {
-      if (!(error instanceof SettingsError)) throw error;
-      io.stderr(`envbot ${role}: ${error.message}\n`);
+      if ((error as Error).name !== "SettingsError") throw error;
+      io.stderr(`envbot ${role}: ${(error as Error).message}\n`);
       return EXIT.usage;
     }
     // Runs until a signal stops it (main exits the process then).
