@@ -326,6 +326,21 @@ export interface QueuedJob {
   payload: unknown;
 }
 
+/**
+ * Why a job's signal aborted when the job is not over but stops here and runs again elsewhere
+ * (its worker is stopping, or lost it to another worker): nothing of it is reported, its runs
+ * end as interrupted, and the next attempt (resumed) reports. Any other abort reason means the
+ * job was superseded or cancelled.
+ */
+export class JobHandedOnError extends Error {
+  override name = "JobHandedOnError";
+}
+
+/** Whether `signal` aborted because the job is handed on (see JobHandedOnError). */
+export function handedOn(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && signal.reason instanceof JobHandedOnError;
+}
+
 export interface JobRunContext {
   signal: AbortSignal;
   /** The job had started before: its process stopped while running it (a crash, a kill). */

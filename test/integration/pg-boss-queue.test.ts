@@ -1,6 +1,6 @@
 import { pgBossQueue, type PgBossQueue } from "../../src/adapters/queue/pg-boss-queue.js";
 import { openPostgresStore, type PostgresStore } from "../../src/adapters/store/postgres/index.js";
-import type { JobRunContext } from "../../src/core/ports.js";
+import { JobHandedOnError, type JobRunContext } from "../../src/core/ports.js";
 import { startPostgres, type PostgresServer } from "../helpers/postgres-server.js";
 
 let server: PostgresServer;
@@ -63,6 +63,8 @@ async function deployment(workers: number, options: { leaseTtlMs?: number } = {}
           resolve();
         });
       });
+      // As envbot's runner does: a job handed on stops without reporting, by throwing the reason.
+      if (context.signal.reason instanceof JobHandedOnError) throw context.signal.reason;
     }
     if (text.startsWith("flaky:") && !context.resumed) {
       const error = new ProviderUnreachable("the provider's API did not answer");

@@ -44,8 +44,9 @@ beforeEach(async () => {
     PG_CONN_STR: postgres.connectionString,
     TF_CLI_CONFIG_FILE: await writeTerraformCliConfig(root, {}),
     GHE_HOST: githubHttp.host,
-    // A killed worker's jobs and environments are free this soon (the default is minutes).
-    ENVBOT_LEASE_TTL: "5s",
+    // A killed worker's jobs and environments are free this soon (the default is minutes). Not
+    // shorter: a live worker on this busy machine must always renew well within it.
+    ENVBOT_LEASE_TTL: "15s",
     ENVBOT_CONCURRENCY: "2",
     // A stopping worker's jobs go on for a second, then are interrupted and handed on.
     ENVBOT_SHUTDOWN_GRACE: "1s",

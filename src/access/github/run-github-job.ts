@@ -4,7 +4,7 @@ import { githubPullRequestReporter } from "../../adapters/github/github-pull-req
 import { splitRepository, type Octokit } from "../../adapters/github/octokit-types.js";
 import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
 import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
-import type { JobRunner } from "../../core/ports.js";
+import { JobHandedOnError, type JobRunner } from "../../core/ports.js";
 import { applyMergedPullRequest, planPullRequest, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderUnexpectedError } from "../../render/command-replies.js";
 import type { AppServices } from "./app-services.js";
@@ -26,7 +26,9 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     try {
       await runJob(services, job, { octokit, signal, resumed, mayRetry, onOutput: (line) => log.debug(line) });
     } catch (error) {
-      // The queue runs it again (the database or GitHub was out of reach): nothing to tell yet.
+      // Handed on to another worker, or run again by the queue (the database or GitHub was out
+      // of reach): nothing to tell yet.
+      if (error instanceof JobHandedOnError) throw error;
       if (mayRetry?.(error)) {
         log.warn({ err: error }, "envbot job failed; it runs again later");
         throw error;
@@ -53,7 +55,7 @@ async function runSweepJob(app: Probot, services: AppServices, job: Extract<Envb
     });
     for (const entry of result.entries) log.info(`${job.sweep} sweep of ${job.repository}: ${entry.environment}: ${entry.action}${entry.outcome ? ` (${entry.outcome})` : ""}${entry.detail ? `: ${entry.detail}` : ""}`);
   } catch (error) {
-    if (run.mayRetry?.(error)) throw error;
+    if (error instanceof JobHandedOnError || run.mayRetry?.(error)) throw error;
     // No pull request to tell: the next scheduled sweep tries again.
     log.error({ err: error }, `${job.sweep} sweep of ${job.environment} failed; the next sweep tries again`);
   }

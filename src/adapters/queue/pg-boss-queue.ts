@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import { EnvironmentBusyError, withLease } from "../../core/engine/environment-lease.js";
-import type { JobQueue, JobRunner, QueuedJob, Store } from "../../core/ports.js";
+import { JobHandedOnError, type JobQueue, type JobRunner, type QueuedJob, type Store } from "../../core/ports.js";
+import { isConnectionError } from "../store/postgres/connection-errors.js";
 import type { PostgresDatabase, Query } from "../store/postgres/postgres-database.js";
 import { terraformSlots } from "./terraform-slots.js";
 
@@ -16,8 +17,8 @@ interface BossJobData {
   payload: unknown;
 }
 
-/** What a run that ended because its worker is stopping throws: pg-boss then runs it again elsewhere. */
-export class WorkerStoppingError extends Error {
+/** Why the jobs of a stopping worker are interrupted: they are handed on and run again elsewhere. */
+export class WorkerStoppingError extends JobHandedOnError {
   override name = "WorkerStoppingError";
 }
 
@@ -135,11 +136,40 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
   };
   const superseded = (data: BossJobData, current: Map<string, number>) => !data.final && (current.get(data.key) ?? 0) > data.generation;
 
+  /**
+   * Completes or fails a job in pg-boss, if it is still this worker's: one whose job_runs row
+   * another worker reaped (this one was cut off) belongs to its next attempt now, which may even
+   * be running under the same id. Returns whether it was.
+   */
+  const settle = async (id: string, how: "complete" | "fail", data: object): Promise<boolean> => {
+    // The job's work is done (and reported): losing that to a database restart would run it
+    // again. Tried until the lease would have run out: by then another worker has taken it.
+    const since = Date.now();
+    for (;;) {
+      try {
+        return await settleOnce(id, how, data);
+      } catch (error) {
+        if (!isConnectionError(error) || Date.now() - since > ttlMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, 1000)));
+      }
+    }
+  };
+  const settleOnce = (id: string, how: "complete" | "fail", data: object) =>
+    database.transaction(async (query) => {
+      const own = await query("DELETE FROM job_runs WHERE job_id = $1 AND worker = $2", [id, worker]);
+      if (own.rowCount === 0) return false;
+      const db = { executeSql: (text: string, values: unknown[]) => query(text, values) };
+      if (how === "complete") await boss.complete(JOB_QUEUE, id, data, { db });
+      else await boss.fail(JOB_QUEUE, id, data, { db });
+      return true;
+    });
+  const skipped = { skipped: "superseded by a newer job of its key" };
+
   const runJob = async (job: PgBoss.JobWithMetadata<BossJobData>, controller: AbortController) => {
     const data = job.data;
     const signal = controller.signal;
     if (superseded(data, await generations([data.key]))) {
-      await boss.complete(JOB_QUEUE, job.id, { skipped: "superseded by a newer job of its key" });
+      await settle(job.id, "complete", skipped);
       return;
     }
     try {
@@ -148,23 +178,24 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
         if (superseded(data, await generations([data.key]))) return;
         await runner!(data.payload, { signal, resumed: job.retryCount > 0, mayRetry: (error) => retry.isRetryable(error) && job.retryCount < retry.limit });
       });
-      if (stopping && signal.aborted) throw new WorkerStoppingError(`worker ${worker} stopped while running this job`);
-      await boss.complete(JOB_QUEUE, job.id);
+      // It ran to its end (even if its signal aborted after its last report): done.
+      await settle(job.id, "complete", {});
     } catch (error) {
-      if (error instanceof EnvironmentBusyError && signal.aborted && !stopping) {
-        // Superseded while waiting for the job before it.
-        await boss.complete(JOB_QUEUE, job.id, { skipped: "superseded by a newer job of its key" });
+      if (error instanceof EnvironmentBusyError && signal.aborted) {
+        // Aborted while waiting for the job before it: superseded, or handed on.
+        if (signal.reason instanceof JobHandedOnError) await settle(job.id, "fail", { error: (signal.reason as Error).message });
+        else await settle(job.id, "complete", skipped);
         return;
       }
-      const again = error instanceof WorkerStoppingError || (retry.isRetryable(error) && job.retryCount < retry.limit);
+      const again = error instanceof JobHandedOnError || (retry.isRetryable(error) && job.retryCount < retry.limit);
       if (again) {
         // pg-boss runs it again after its backoff, on whichever worker fetches it.
-        await boss.fail(JOB_QUEUE, job.id, { error: (error as Error).message });
+        await settle(job.id, "fail", { error: (error as Error).message });
         return;
       }
       // Reported where the job came from (the runner does); for pg-boss the job is done.
       options.onError(error, { key: data.key, final: data.final, payload: data.payload });
-      await boss.complete(JOB_QUEUE, job.id, { error: (error as Error).message });
+      await settle(job.id, "complete", { error: (error as Error).message });
     }
   };
 
@@ -180,7 +211,8 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
         .catch((error: unknown) => options.onError(error, { key: job.data.key, payload: job.data.payload }))
         .finally(async () => {
           running.delete(job.id);
-          await database.query("DELETE FROM job_runs WHERE job_id = $1", [job.id]).catch(() => undefined);
+          // Only this worker's row: a job reaped from it may run elsewhere under the same id.
+          await database.query("DELETE FROM job_runs WHERE job_id = $1 AND worker = $2", [job.id, worker]).catch(() => undefined);
           wake?.();
         });
       running.set(job.id, entry);
@@ -214,14 +246,15 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
         .query<{ job_id: string }>("UPDATE job_runs SET expires_at = clock_timestamp() + $2 * interval '1 millisecond' WHERE job_id = ANY($1::uuid[]) RETURNING job_id", [ids, ttlMs])
         .catch((error: unknown) => {
           // Cut off for as long as a lease lasts: another worker may run these jobs by now.
-          if (Date.now() - lastRenewal > ttlMs) for (const entry of running.values()) entry.controller.abort(new Error("lost the database for longer than a lease"));
+          if (Date.now() - lastRenewal > ttlMs) for (const entry of running.values()) entry.controller.abort(new JobHandedOnError("cut off from the database for longer than a lease: another worker runs it"));
           throw error;
         });
       lastRenewal = Date.now();
       // A row gone was given back to pg-boss while this worker could not renew it (cut off from
       // the database for longer than the lease): it runs elsewhere now, so it stops here.
+      // Only the jobs asked about: one taken since then has a row the update did not look for.
       const kept = new Set(renewed.rows.map((row) => row.job_id));
-      for (const entry of running.values()) if (!kept.has(entry.id)) entry.controller.abort(new Error("taken over by another worker"));
+      for (const id of ids) if (!kept.has(id)) running.get(id)?.controller.abort(new JobHandedOnError("taken over by another worker"));
       const current = await generations([...new Set([...running.values()].map((r) => r.data.key))]);
       for (const entry of running.values()) if (superseded(entry.data, current)) entry.controller.abort(new Error("superseded by a newer job"));
     }

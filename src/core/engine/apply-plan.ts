@@ -1,6 +1,6 @@
 import type { Environment } from "../environment/index.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
-import { describeFailure } from "./describe-failure.js";
+import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
 import type { ApplyOutcome, PlanOutcome } from "./operation-result.js";
 import { recordOf } from "./plan-environment.js";
@@ -55,7 +55,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     );
     return { ok: true, run: finished, applied };
   } catch (error) {
-    const failure = describeFailure(error, redact);
+    const failure = interruptedIfHandedOn(describeFailure(error, redact), context.signal);
     const event = domainEvent({ type: "apply-failed", ...about(context, environment), runId: run.id, effect: destroying ? "destroy" : "apply", reason: failure.reason }, deps.now());
     const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log }, [event]);
     await store.upsertEnvironment({ ...base, status: "failed", lastRunId: finished.id });

@@ -1,9 +1,9 @@
-import { SecretUnavailableError } from "../ports.js";
+import { handedOn, SecretUnavailableError } from "../ports.js";
 import type { Redact } from "../secrets/redactor.js";
 import { TerraformCancelledError, TerraformError } from "../terraform/index.js";
 
 export interface DescribedFailure {
-  outcome: "failed" | "cancelled";
+  outcome: "failed" | "cancelled" | "interrupted";
   /** Short and actionable: what went wrong. */
   reason: string;
   /** The evidence: Terraform's error text. */
@@ -33,4 +33,14 @@ export function describeFailure(error: unknown, redact: Redact): DescribedFailur
   }
   const text = redact(error instanceof Error ? error.message : String(error));
   return { outcome: "failed", reason: "unexpected error", details: text, message: `unexpected error: ${text}`, unexpected: true };
+}
+
+/**
+ * A run stopped because its job is handed on to another worker (a worker stopping, say) did not
+ * fail and was not cancelled: it was interrupted, as by a crash, and the next attempt reports it.
+ */
+export function interruptedIfHandedOn(failure: DescribedFailure, signal: AbortSignal | undefined): DescribedFailure {
+  if (!handedOn(signal) || failure.unexpected) return failure;
+  const reason = "interrupted: its worker stopped and handed the job to another";
+  return { ...failure, outcome: "interrupted", reason, message: `${reason} (${failure.message})` };
 }

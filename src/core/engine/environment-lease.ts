@@ -1,7 +1,7 @@
 import { actorText } from "../authorization/actor.js";
 import type { Environment } from "../environment/index.js";
 import { runStart } from "./operation-records.js";
-import type { LeaseRecord, RunKind, RunRecord, Store } from "../ports.js";
+import { handedOn, type LeaseRecord, type RunKind, type RunRecord, type Store } from "../ports.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 
 /** The key of the one-Terraform-operation-at-a-time rule. */
@@ -99,6 +99,8 @@ export async function leasedOperation<T extends { ok: boolean }>(
       body,
     );
   } catch (error) {
+    // Stopped waiting because the job is handed on: no run to record, the next attempt waits again.
+    if (handedOn(context.signal)) throw context.signal!.reason;
     if (!(error instanceof EnvironmentBusyError)) throw error;
     const started = await deps.store.startRun(runStart(context, environment, kind));
     const run = await deps.store.finishRun(started.id, { outcome: "failed", error: error.message });

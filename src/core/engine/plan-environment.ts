@@ -5,7 +5,7 @@ import type { Redact } from "../secrets/redactor.js";
 import { about, runStart } from "./operation-records.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
-import { describeFailure } from "./describe-failure.js";
+import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
 import type { PlanOutcome } from "./operation-result.js";
 import { resolveSecrets } from "./resolve-secrets.js";
@@ -61,7 +61,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log }, planned);
     return { ok: true, run: finished, plan, expiresAt, basis };
   } catch (error) {
-    const failure = describeFailure(error, redact);
+    const failure = interruptedIfHandedOn(describeFailure(error, redact), context.signal);
     const failed = runKind === "plan" && failure.outcome === "failed" ? [domainEvent({ type: "plan-failed", ...about(context, environment), runId: run.id, reason: failure.reason }, now())] : [];
     // A failure the caller runs again is no news yet: no event, and thrown rather than reported.
     const retried = failure.outcome === "failed" && context.mayRetry?.(error) === true;

@@ -1,6 +1,6 @@
 import { applyPlan, closeInterruptedRun, DEFAULT_LEASE_WAIT_MS, planEnvironment, withEnvironmentLease } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
-import { sameLockHolder, type RepoFiles, type RunRecord } from "../ports.js";
+import { handedOn, sameLockHolder, type RepoFiles, type RunRecord } from "../ports.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { tooManyEnvironments } from "./plan-pull-request.js";
@@ -46,6 +46,8 @@ export async function applyMergedPullRequest(
         : environment
           ? await applyOne(change, environment, change.effect === "apply" ? merged : base, loaded.config)
           : { kind: "invalid", environment: change.environment, problems: loaded.problems.get(change.environment) ?? 1 };
+      // Handed on to another worker mid-apply: its resumed job reports this apply as interrupted.
+      if (handedOn(job.signal)) throw job.signal!.reason;
       reports.push(report);
       await reporter.environmentApplied(report);
     }
@@ -53,7 +55,8 @@ export async function applyMergedPullRequest(
     await reporter.applyReported(result);
     return result;
   } finally {
-    await releasePullRequestLocks(deps, pr);
+    // A job handed on keeps the pull request's locks for the attempt that finishes it.
+    if (!handedOn(job.signal)) await releasePullRequestLocks(deps, pr);
   }
 
   async function reportNotApplied(notApplied: NonNullable<PullRequestApplyReport["notApplied"]>): Promise<PullRequestApplyReport> {

@@ -3,7 +3,7 @@ import { planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
 import { authorize } from "../authorization/authorize.js";
-import { sameLockHolder, type RepoFiles } from "../ports.js";
+import { handedOn, sameLockHolder, type RepoFiles } from "../ports.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
@@ -69,13 +69,17 @@ export async function planPullRequest(
       const templateFiles = { head, "default-branch": defaultBranch, base }[source];
       report = await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted, config: loaded.config });
     }
+    // Handed on to another worker mid-plan: nothing of this environment is reported; the next
+    // attempt reports it, from the check run this one started.
+    if (handedOn(signal)) throw signal!.reason;
     reports.push(report);
     if (report.kind !== "invalid") await reporter.environmentPlanned(report);
     if (signal?.aborted) break;
   }
 
   const result: PullRequestPlanReport = { pullRequest: pr, validation, environments: reports };
-  if (!signal?.aborted) await reporter.planReported(result);
+  // Superseded: the newer job reports. Handed on after every environment was planned: done here.
+  if (!signal?.aborted || handedOn(signal)) await reporter.planReported(result);
   return result;
 }
 
