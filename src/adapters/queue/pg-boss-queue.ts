@@ -243,7 +243,11 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
     const ids = [...running.keys()];
     if (ids.length > 0) {
       const renewed = await database
-        .query<{ job_id: string }>("UPDATE job_runs SET expires_at = clock_timestamp() + $2 * interval '1 millisecond' WHERE job_id = ANY($1::uuid[]) RETURNING job_id", [ids, ttlMs])
+        // This worker's rows only: a job reaped from it may already run elsewhere under the same id.
+        .query<{ job_id: string }>(
+          "UPDATE job_runs SET expires_at = clock_timestamp() + $2 * interval '1 millisecond' WHERE job_id = ANY($1::uuid[]) AND worker = $3 RETURNING job_id",
+          [ids, ttlMs, worker],
+        )
         .catch((error: unknown) => {
           // Cut off for as long as a lease lasts: another worker may run these jobs by now.
           if (Date.now() - lastRenewal > ttlMs) for (const entry of running.values()) entry.controller.abort(new JobHandedOnError("cut off from the database for longer than a lease: another worker runs it"));
