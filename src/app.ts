@@ -12,7 +12,7 @@ import { registerCommentCommandHandler } from "./access/github/comment-command-h
 import { registerPullRequestHandlers } from "./access/github/pull-request-handlers.js";
 import { startScheduledSweeps } from "./access/github/scheduled-sweeps.js";
 import type { Backends } from "./open-backends.js";
-import { readSettings, type Settings } from "./settings.js";
+import { readSettings, SettingsError, type Settings } from "./settings.js";
 
 /**
  * The envbot GitHub App: wires the adapters and registers the handlers. Nothing else happens
@@ -24,7 +24,13 @@ export function createEnvbotApp(services?: AppServices) {
       registerHandlers(app, services);
       return;
     }
-    startEnvbotApp(app, readSettings(process.env), process.env);
+    const settings = readSettings(process.env);
+    // Loaded by another host (`probot run`), the app cannot open PostgreSQL and pg-boss first:
+    // it would run embedded while believing it scales out (local state refused, sweeps split).
+    if (settings.databaseUrl !== undefined) {
+      throw new SettingsError("ENVBOT_DATABASE_URL (scale-out) needs envbot's own server: run `npm start`, `envbot server` or `envbot worker`");
+    }
+    startEnvbotApp(app, settings, process.env);
   };
 }
 

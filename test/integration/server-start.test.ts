@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { SettingsError } from "../../src/settings.js";
 import { startServer } from "../../src/server.js";
+import { createEnvbotApp } from "../../src/app.js";
+import { createTestProbot } from "../helpers/github/test-probot.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { deliverWebhook } from "../helpers/github/signed-delivery.js";
 import { TEST_PRIVATE_KEY } from "../helpers/github/test-probot.js";
@@ -66,6 +68,17 @@ test("a separate server or worker needs PostgreSQL to share its work, and a data
   const wrong = startServer({ ...env, ENVBOT_DATABASE_URL: "mysql://root:hunter2@db/envbot" }, "server");
   await expect(wrong).rejects.toThrow("ENVBOT_DATABASE_URL: not a PostgreSQL connection URL");
   await expect(wrong).rejects.not.toThrow("hunter2");
+});
+
+test("the app loaded by another host refuses ENVBOT_DATABASE_URL instead of running embedded while it believes it scales out", async () => {
+  const saved = process.env.ENVBOT_DATABASE_URL;
+  process.env.ENVBOT_DATABASE_URL = "postgres://envbot@127.0.0.1:1/envbot";
+  try {
+    await expect(createTestProbot(createEnvbotApp())).rejects.toThrow("ENVBOT_DATABASE_URL (scale-out) needs envbot's own server");
+  } finally {
+    if (saved === undefined) delete process.env.ENVBOT_DATABASE_URL;
+    else process.env.ENVBOT_DATABASE_URL = saved;
+  }
 });
 
 test("started from the environment, it answers health checks and takes signed deliveries", async () => {
