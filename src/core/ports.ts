@@ -63,6 +63,14 @@ export interface EnvironmentRecord {
    * reporters find their own issue or message again; the core keeps no GitHub numbers).
    */
   driftFingerprint?: string;
+  /** metadata.description of the definition last planned or applied. */
+  description?: string;
+  /** metadata.labels of that definition (the API and dashboard filter by them). */
+  labels?: Record<string, string>;
+  /** That definition, as JSON (data only: secrets are references, never values). */
+  definition?: Record<string, unknown>;
+  /** The outputs of the last apply that are not sensitive, redacted; sensitive ones are left out. */
+  outputs?: Record<string, unknown>;
 }
 
 /** Which environment, and the fields one writer sets (see Store.upsertEnvironment). */
@@ -118,8 +126,11 @@ export interface LeaseRecord {
 
 export type LeaseResult = { acquired: true; lease: LeaseRecord } | { acquired: false; heldBy: LeaseRecord };
 
-/** Everything envbot records, the embedded queue's jobs (JobStore) and the outbox of events (Outbox). */
-export interface Store extends JobStore, Outbox {
+/**
+ * Everything envbot records, the embedded queue's jobs (JobStore), the outbox of events (Outbox),
+ * runs' whole logs (RunLogs) and what the control plane keeps (API tokens, the audit trail).
+ */
+export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords {
   /**
    * Creates the record (template, owner and status are then required) or changes exactly the
    * fields given: a field left out keeps what another writer put there, one given as undefined
@@ -146,6 +157,11 @@ export interface Store extends JobStore, Outbox {
   listRuns(repository: string, environment: string, limit?: number): Promise<RunRecord[]>;
   /** Every run still marked running, in any repository, oldest first. */
   listUnfinishedRuns(): Promise<RunRecord[]>;
+  /**
+   * Runs of any environment, newest first, for the control plane: of the given repositories
+   * (all when absent), optionally one environment of them, only ids below `beforeId` (the next page).
+   */
+  listRecentRuns(query: { repositories?: readonly string[]; environment?: string; beforeId?: number; limit: number }): Promise<RunRecord[]>;
 
   /** Atomic: of concurrent callers exactly one acquires. Re-acquiring by the holder succeeds. */
   acquireLock(repository: string, environment: string, holder: LockHolder): Promise<LockResult>;
@@ -182,6 +198,68 @@ export type StoreHealth = { ok: true } | { ok: false; reason: string };
 /** A write the store refused because it could not keep it; the message says what to do. */
 export class StoreUnavailableError extends Error {
   override name = "StoreUnavailableError";
+}
+
+/** A line of a run's output, numbered from 1 in the order Terraform wrote it. */
+export interface RunLogLine {
+  seq: number;
+  line: string;
+}
+
+/**
+ * The whole output of each run, redacted, written while Terraform runs: any process (the API
+ * server of scale-out) can follow a running run's log and read a finished one's.
+ */
+export interface RunLogs {
+  /** Appends lines after those already kept for the run. */
+  appendRunLog(runId: number, lines: readonly string[]): Promise<void>;
+  /** The lines after `afterSeq`, oldest first, at most `limit`. */
+  readRunLog(runId: number, afterSeq: number, limit: number): Promise<RunLogLine[]>;
+}
+
+/** A token for automation: only its hash is kept; it acts as its creator within its repositories. */
+export interface ApiTokenRecord {
+  id: number;
+  /** What its creator called it ("ci deploys"). */
+  name: string;
+  /** The GitHub login that created it, and as whom it acts. */
+  login: string;
+  /** "owner/name" of each repository the token may see and act on. */
+  repositories: string[];
+  createdAt: Date;
+  lastUsedAt?: Date;
+}
+
+/** Who did what, when, through which way in, and how it ended. Append-only. */
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  /** As people read it: a GitHub login, "cli:USER", "reconciler". */
+  actor: string;
+  /** The way in: "api", "dashboard", "api-token", "pull-request", "comment", "cli", "reconciler". */
+  source: string;
+  /** What was asked: "plan", "unlock", "extend", "destroy", "request", "token.create", ... */
+  action: string;
+  repository: string;
+  environment?: string;
+  /** "accepted", "refused", "failed", or what the action produced ("pull-request #12"). */
+  outcome: string;
+  detail?: string;
+}
+
+export interface ControlPlaneRecords {
+  /** `hash` is the SHA-256 of the token; the token itself is never stored. */
+  createApiToken(token: { hash: string; name: string; login: string; repositories: readonly string[] }): Promise<ApiTokenRecord>;
+  /** The token with this hash, unless it was revoked; marks it used now. */
+  useApiToken(hash: string): Promise<ApiTokenRecord | undefined>;
+  /** The tokens a login created and has not revoked, oldest first. */
+  listApiTokens(login: string): Promise<ApiTokenRecord[]>;
+  /** false when the login has no such token (or it was revoked before). */
+  revokeApiToken(id: number, login: string): Promise<boolean>;
+
+  recordAudit(entry: Omit<AuditEntry, "id" | "at">): Promise<AuditEntry>;
+  /** Newest first; only the given repositories (all when absent); ids below `beforeId`. */
+  listAudit(query: { repositories?: readonly string[]; environment?: string; beforeId?: number; limit: number }): Promise<AuditEntry[]>;
 }
 
 // ---------------------------------------------------------------------------------------------

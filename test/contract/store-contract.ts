@@ -353,6 +353,70 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe("what the control plane reads", () => {
+      test("an environment's description, labels, definition and outputs read back as written, and can be cleared", async () => {
+        const definition = { apiVersion: "envbot.dev/v1", kind: "Environment", metadata: { name: "checkout" }, spec: { template: "sandbox", variables: { replicas: 2 } } };
+        await store.upsertEnvironment(checkout({ description: "Checkout preview", labels: { "cost-center": "4711" }, definition }));
+        const applied = await store.upsertEnvironment({ repository: REPO, name: "checkout", status: "active", outputs: { url: "http://x.test", ports: [80, 443] } });
+        expect(applied).toMatchObject({ description: "Checkout preview", labels: { "cost-center": "4711" }, definition, outputs: { url: "http://x.test", ports: [80, 443] } });
+        expect(await store.getEnvironment(REPO, "checkout")).toStrictEqual(applied);
+        const cleared = await store.upsertEnvironment({ repository: REPO, name: "checkout", outputs: undefined, description: undefined });
+        expect(cleared.outputs).toBeUndefined();
+        expect(cleared.description).toBeUndefined();
+        expect(cleared.labels).toEqual({ "cost-center": "4711" });
+      });
+
+      test("recent runs across repositories come newest first, filtered and paged by id", async () => {
+        const ids: number[] = [];
+        for (const [repository, environment] of [[REPO, "checkout"], ["acme/other", "checkout"], [REPO, "search"], [REPO, "checkout"]] as const) {
+          ids.push((await store.startRun({ repository, environment, kind: "plan", actor: "octocat" })).id);
+        }
+        const all = await store.listRecentRuns({ limit: 10 });
+        expect(all.map((run) => run.id)).toEqual([...ids].reverse());
+        expect((await store.listRecentRuns({ repositories: [REPO], limit: 10 })).map((run) => run.id)).toEqual([ids[3], ids[2], ids[0]]);
+        expect((await store.listRecentRuns({ repositories: [REPO], environment: "checkout", limit: 10 })).map((run) => run.id)).toEqual([ids[3], ids[0]]);
+        expect((await store.listRecentRuns({ repositories: [REPO], beforeId: ids[3], limit: 1 })).map((run) => run.id)).toEqual([ids[2]]);
+        expect(await store.listRecentRuns({ repositories: [], limit: 10 })).toEqual([]);
+      });
+
+      test("a run's log is kept line by line in order, and read from where a reader left off", async () => {
+        const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "octocat" });
+        await store.appendRunLog(run.id, ["Initializing...", "Plan: 1 to add"]);
+        await store.appendRunLog(run.id, []);
+        await Promise.all([store.appendRunLog(run.id, ["a"]), store.appendRunLog(run.id, ["b"])]);
+        const lines = await store.readRunLog(run.id, 0, 100);
+        expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4]);
+        expect(lines.slice(0, 2).map((l) => l.line)).toEqual(["Initializing...", "Plan: 1 to add"]);
+        expect(lines.slice(2).map((l) => l.line).sort()).toEqual(["a", "b"]);
+        expect(await store.readRunLog(run.id, 2, 1)).toEqual([lines[2]]);
+        expect(await store.readRunLog(run.id + 1000, 0, 10)).toEqual([]);
+      });
+
+      test("an API token is found by its hash until it is revoked, only by its creator", async () => {
+        const token = await store.createApiToken({ hash: "h1", name: "ci", login: "octocat", repositories: [REPO] });
+        expect(token).toStrictEqual({ id: expect.any(Number), name: "ci", login: "octocat", repositories: [REPO], createdAt: expect.any(Date) });
+        const used = await store.useApiToken("h1");
+        expect(used).toMatchObject({ id: token.id, login: "octocat", lastUsedAt: expect.any(Date) });
+        expect(await store.useApiToken("h2")).toBeUndefined();
+        expect((await store.listApiTokens("octocat")).map((t) => t.id)).toEqual([token.id]);
+        expect(await store.revokeApiToken(token.id, "mallory")).toBe(false);
+        expect(await store.revokeApiToken(token.id, "octocat")).toBe(true);
+        expect(await store.revokeApiToken(token.id, "octocat")).toBe(false);
+        expect(await store.useApiToken("h1")).toBeUndefined();
+        expect(await store.listApiTokens("octocat")).toEqual([]);
+      });
+
+      test("the audit trail is appended and read newest first, per repository and environment", async () => {
+        const first = await store.recordAudit({ actor: "octocat", source: "api", action: "unlock", repository: REPO, environment: "checkout", outcome: "accepted" });
+        expect(first).toStrictEqual({ id: expect.any(Number), at: expect.any(Date), actor: "octocat", source: "api", action: "unlock", repository: REPO, environment: "checkout", outcome: "accepted" });
+        const second = await store.recordAudit({ actor: "hubot", source: "api-token", action: "token.create", repository: "acme/other", outcome: "refused", detail: "needs write" });
+        expect((await store.listAudit({ limit: 10 })).map((e) => e.id)).toEqual([second.id, first.id]);
+        expect(await store.listAudit({ repositories: [REPO], limit: 10 })).toEqual([first]);
+        expect(await store.listAudit({ environment: "checkout", limit: 10 })).toEqual([first]);
+        expect(await store.listAudit({ beforeId: second.id, limit: 10 })).toEqual([first]);
+      });
+    });
+
     describe("jobs (the embedded queue's)", () => {
       const job = (key: string, payload: string, final = false) => ({ key, final, payload: JSON.stringify(payload) });
       /** addJob for a job with no delivery id: always added. */

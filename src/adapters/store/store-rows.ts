@@ -1,4 +1,4 @@
-import type { EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
+import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
 
 // Rows as the SQL stores return them: snake_case columns, NULL for absent values, times as
 // ISO-8601 text (SQLite) or Date (PostgreSQL's timestamptz). The records of the port leave absent
@@ -20,6 +20,90 @@ export interface EnvironmentRow {
   expiry_warned_for: Time | null;
   drift_fingerprint: string | null;
   updated_at: Time;
+  description: string | null;
+  /** JSON text, as are definition and outputs. */
+  labels: string | null;
+  definition: string | null;
+  outputs: string | null;
+}
+
+export interface RunLogRow {
+  seq: number;
+  line: string;
+}
+
+export interface ApiTokenRow {
+  id: number;
+  hash: string;
+  name: string;
+  login: string;
+  /** JSON array. */
+  repositories: string;
+  created_at: Time;
+  last_used_at: Time | null;
+  revoked_at: Time | null;
+}
+
+export interface AuditRow {
+  id: number;
+  at: Time;
+  actor: string;
+  source: string;
+  action: string;
+  repository: string;
+  environment: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
+/** The environment fields a writer may give, and their columns (JSON fields are written as text). */
+export const ENVIRONMENT_COLUMNS = {
+  template: "template",
+  owner: "owner",
+  status: "status",
+  firstAppliedAt: "first_applied_at",
+  expiresAt: "expires_at",
+  lastRunId: "last_run_id",
+  expiryWarnedFor: "expiry_warned_for",
+  driftFingerprint: "drift_fingerprint",
+  description: "description",
+  labels: "labels",
+  definition: "definition",
+  outputs: "outputs",
+} as const satisfies Partial<Record<keyof EnvironmentRecord, string>>;
+
+export type EnvironmentField = keyof typeof ENVIRONMENT_COLUMNS;
+
+/** A field's value as its column takes it: objects as JSON text; times as Date (`toText` for SQLite). */
+export function environmentColumnValue(value: EnvironmentRecord[EnvironmentField] | undefined): string | number | Date | null {
+  if (value === undefined) return null;
+  if (value instanceof Date || typeof value !== "object") return value;
+  return JSON.stringify(value);
+}
+
+export function apiTokenFromRow(row: ApiTokenRow): ApiTokenRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    login: row.login,
+    repositories: JSON.parse(row.repositories) as string[],
+    createdAt: new Date(row.created_at),
+    ...(row.last_used_at !== null && { lastUsedAt: new Date(row.last_used_at) }),
+  };
+}
+
+export function auditFromRow(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    at: new Date(row.at),
+    actor: row.actor,
+    source: row.source,
+    action: row.action,
+    repository: row.repository,
+    ...(row.environment !== null && { environment: row.environment }),
+    outcome: row.outcome,
+    ...(row.detail !== null && { detail: row.detail }),
+  };
 }
 
 export interface RunRow {
@@ -94,6 +178,10 @@ export function environmentFromRow(row: EnvironmentRow): EnvironmentRecord {
     ...(row.last_run_id !== null && { lastRunId: row.last_run_id }),
     ...(row.expiry_warned_for !== null && { expiryWarnedFor: new Date(row.expiry_warned_for) }),
     ...(row.drift_fingerprint !== null && { driftFingerprint: row.drift_fingerprint }),
+    ...(row.description !== null && { description: row.description }),
+    ...(row.labels !== null && { labels: JSON.parse(row.labels) as Record<string, string> }),
+    ...(row.definition !== null && { definition: JSON.parse(row.definition) as Record<string, unknown> }),
+    ...(row.outputs !== null && { outputs: JSON.parse(row.outputs) as Record<string, unknown> }),
     updatedAt: new Date(row.updated_at),
   };
 }

@@ -3,7 +3,8 @@ import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
 import type { ApplyOutcome, PlanOutcome } from "./operation-result.js";
-import { recordOf } from "./plan-environment.js";
+import { recordOf, withRunLog } from "./plan-environment.js";
+import { runLogWriter } from "./run-log-writer.js";
 import { about, runStart } from "./operation-records.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import { resolveSecrets } from "./resolve-secrets.js";
@@ -29,12 +30,14 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
   const base = recordOf(context.repository, environment, existing);
   await store.upsertEnvironment({ ...base, status: destroying ? "destroying" : "applying" });
   const run = await store.startRun(runStart(context, environment, destroying ? "destroy" : "apply"));
+  const log = runLogWriter(store, run.id);
 
   let redact = (text: string) => text;
   try {
     const secrets = await resolveSecrets(environment, deps.secrets, deps.knownSecrets);
     redact = secrets.redact;
-    const applied = await deps.terraform.apply(planned.plan, { secrets: secrets.values, redact, signal: context.signal, onOutput: context.onOutput });
+    const applied = await deps.terraform.apply(planned.plan, { secrets: secrets.values, redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) });
+    await log.close();
     const event = domainEvent({ type: destroying ? "destroyed" : "applied", ...about(context, environment), runId: run.id, changes: changeCounts(planned.plan.summary) }, deps.now());
     const finished = await store.finishRun(
       run.id,
@@ -50,11 +53,13 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
             // ttl counts from the first apply; after a destroy, from the next one.
             firstAppliedAt: (existing?.status === "destroyed" ? undefined : existing?.firstAppliedAt) ?? planned.basis,
             expiresAt: planned.expiresAt,
+            outputs: visibleOutputs(applied.outputs, redact),
             lastRunId: finished.id,
           },
     );
     return { ok: true, run: finished, applied };
   } catch (error) {
+    await log.close();
     const failure = interruptedIfHandedOn(describeFailure(error, redact), context.signal);
     const event = domainEvent({ type: "apply-failed", ...about(context, environment), runId: run.id, effect: destroying ? "destroy" : "apply", reason: failure.reason }, deps.now());
     const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log }, [event]);
@@ -62,4 +67,23 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     if (failure.unexpected) throw error;
     return { ok: false, run: finished, reason: failure.reason, details: failure.details };
   }
+}
+
+/**
+ * The outputs people may see in the control plane: sensitive ones left out, the rest redacted
+ * (a template may put a secret into an output it forgot to mark sensitive).
+ */
+export function visibleOutputs(outputs: Record<string, { value: unknown; sensitive: boolean }>, redact: (text: string) => string): Record<string, unknown> {
+  const visible: Record<string, unknown> = {};
+  for (const [name, output] of Object.entries(outputs)) {
+    if (!output.sensitive) visible[name] = redactStrings(output.value, redact);
+  }
+  return visible;
+}
+
+function redactStrings(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactStrings(item, redact));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactStrings(item, redact)]));
+  return value;
 }

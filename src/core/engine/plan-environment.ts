@@ -9,6 +9,7 @@ import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
 import type { PlanOutcome } from "./operation-result.js";
 import { resolveSecrets } from "./resolve-secrets.js";
+import { runLogWriter, type RunLogWriter } from "./run-log-writer.js";
 import { expiryOf, standardTags, wholeSeconds } from "./standard-tags.js";
 
 /**
@@ -29,6 +30,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
   const { store, terraform, now } = deps;
   const existing = await store.getEnvironment(context.repository, environment.name);
   const run = await store.startRun(runStart(context, environment, runKind));
+  const log = runLogWriter(store, run.id);
 
   let redact: Redact = (text) => text;
   try {
@@ -51,8 +53,9 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
         // output, only those that matter to what it changes.
         driftDetail: runKind === "drift" ? "all" : "relevant",
       },
-      { secrets: secrets.values, redact, signal: context.signal, onOutput: context.onOutput },
+      { secrets: secrets.values, redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) },
     );
+    await log.close();
     // A new (or destroyed) environment becomes "planned" once a plan of it succeeded.
     if (mode === "normal" && (!existing || existing.status === "destroyed")) {
       await store.upsertEnvironment({ ...recordOf(context.repository, environment, existing), status: "planned" });
@@ -61,6 +64,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log }, planned);
     return { ok: true, run: finished, plan, expiresAt, basis };
   } catch (error) {
+    await log.close();
     const failure = interruptedIfHandedOn(describeFailure(error, redact), context.signal);
     const failed = runKind === "plan" && failure.outcome === "failed" ? [domainEvent({ type: "plan-failed", ...about(context, environment), runId: run.id, reason: failure.reason }, now())] : [];
     // A failure the caller runs again is no news yet: no event, and thrown rather than reported.
@@ -78,6 +82,23 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
  * Everything else stays as other writers (the reconciler) left it.
  */
 export function recordOf(repository: string, environment: Environment, existing: EnvironmentRecord | undefined): EnvironmentChange {
-  const afresh = existing?.status === "destroyed" ? { firstAppliedAt: undefined, expiresAt: undefined, expiryWarnedFor: undefined, driftFingerprint: undefined } : {};
-  return { repository, name: environment.name, template: environment.template.name, owner: environment.owner, ...afresh };
+  const afresh = existing?.status === "destroyed" ? { firstAppliedAt: undefined, expiresAt: undefined, expiryWarnedFor: undefined, driftFingerprint: undefined, outputs: undefined } : {};
+  return {
+    repository,
+    name: environment.name,
+    template: environment.template.name,
+    owner: environment.owner,
+    description: environment.description,
+    labels: { ...environment.labels },
+    definition: environment.definition as unknown as Record<string, unknown>,
+    ...afresh,
+  };
+}
+
+/** Terraform's lines go to the run's kept log, and to the caller's progress as before. */
+export function withRunLog(log: RunLogWriter, onOutput: ((line: string) => void) | undefined): (line: string) => void {
+  return (line) => {
+    log.push(line);
+    onOutput?.(line);
+  };
 }

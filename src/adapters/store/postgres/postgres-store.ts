@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports.js";
-import { environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
-import type { EnvironmentRow, JobRow, LeaseRow, LockRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, EnvironmentField, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
 import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
 
 /** The store and the database under it, which the pg-boss queue shares (one transaction for a job and its delivery). */
@@ -45,24 +45,15 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
         const missing = (["template", "owner", "status"] as const).filter((field) => change[field] === undefined);
         if (missing.length > 0) throw new Error(`cannot record environment ${change.repository}:${change.name} for the first time without ${missing.join(", ")}`);
         // Another writer may create it between the two statements: then this one patches it.
+        const fields = Object.keys(ENVIRONMENT_COLUMNS) as EnvironmentField[];
+        const columns = fields.map((field) => ENVIRONMENT_COLUMNS[field]);
+        const shift = fields.length;
         const inserted = await q<EnvironmentRow>(
-          `INSERT INTO environments (repository, name, template, owner, status, first_applied_at, expires_at, last_run_id, expiry_warned_for, drift_fingerprint, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp(), clock_timestamp())
-           ON CONFLICT (repository, name) DO UPDATE SET ${[...set.map((s) => s.replace(/\$(\d+)/, (_, n: string) => `$${Number(n) + 8}`)), "updated_at = clock_timestamp()"].join(", ")}
+          `INSERT INTO environments (repository, name, ${columns.join(", ")}, created_at, updated_at)
+           VALUES ($1, $2, ${fields.map((_, i) => `$${i + 3}`).join(", ")}, clock_timestamp(), clock_timestamp())
+           ON CONFLICT (repository, name) DO UPDATE SET ${[...set.map((s) => s.replace(/\$(\d+)/, (_, n: string) => `$${Number(n) + shift}`)), "updated_at = clock_timestamp()"].join(", ")}
            RETURNING *`,
-          [
-            change.repository,
-            change.name,
-            change.template,
-            change.owner,
-            change.status,
-            change.firstAppliedAt ?? null,
-            change.expiresAt ?? null,
-            change.lastRunId ?? null,
-            change.expiryWarnedFor ?? null,
-            change.driftFingerprint ?? null,
-            ...values,
-          ],
+          [change.repository, change.name, ...fields.map((field) => environmentColumnValue(change[field])), ...values],
         );
         return environmentFromRow(inserted.rows[0]!);
       });
@@ -120,6 +111,72 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
     async listUnfinishedRuns() {
       const { rows } = await query<RunRow>("SELECT * FROM runs WHERE outcome = 'running' ORDER BY id");
       return rows.map(runFromRow);
+    },
+
+    async listRecentRuns({ repositories, environment, beforeId, limit }) {
+      const { rows } = await query<RunRow>(
+        `SELECT * FROM runs WHERE ($1::text[] IS NULL OR repository = ANY($1)) AND ($2::text IS NULL OR environment = $2) AND ($3::bigint IS NULL OR id < $3)
+         ORDER BY id DESC LIMIT $4`,
+        [repositories ?? null, environment ?? null, beforeId ?? null, limit],
+      );
+      return rows.map(runFromRow);
+    },
+
+    async appendRunLog(runId, lines) {
+      if (lines.length === 0) return;
+      // One statement: the next numbers follow the last kept line, even with two writers.
+      await query(
+        `INSERT INTO run_logs (run_id, seq, line)
+         SELECT $1, coalesce((SELECT max(seq) FROM run_logs WHERE run_id = $1), 0) + ordinality, line FROM unnest($2::text[]) WITH ORDINALITY AS t(line, ordinality)`,
+        [runId, lines],
+      );
+    },
+
+    async readRunLog(runId, afterSeq, limit) {
+      const { rows } = await query<RunLogRow>("SELECT seq, line FROM run_logs WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [runId, afterSeq, limit]);
+      return rows.map((row) => ({ seq: row.seq, line: row.line }));
+    },
+
+    async createApiToken(token) {
+      const { rows } = await query<ApiTokenRow>("INSERT INTO api_tokens (hash, name, login, repositories, created_at) VALUES ($1, $2, $3, $4, clock_timestamp()) RETURNING *", [
+        token.hash,
+        token.name,
+        token.login,
+        JSON.stringify(token.repositories),
+      ]);
+      return apiTokenFromRow(rows[0]!);
+    },
+
+    async useApiToken(hash) {
+      const { rows } = await query<ApiTokenRow>("UPDATE api_tokens SET last_used_at = clock_timestamp() WHERE hash = $1 AND revoked_at IS NULL RETURNING *", [hash]);
+      return rows[0] && apiTokenFromRow(rows[0]);
+    },
+
+    async listApiTokens(login) {
+      const { rows } = await query<ApiTokenRow>("SELECT * FROM api_tokens WHERE login = $1 AND revoked_at IS NULL ORDER BY id", [login]);
+      return rows.map(apiTokenFromRow);
+    },
+
+    async revokeApiToken(id, login) {
+      const { rowCount } = await query("UPDATE api_tokens SET revoked_at = clock_timestamp() WHERE id = $1 AND login = $2 AND revoked_at IS NULL", [id, login]);
+      return (rowCount ?? 0) > 0;
+    },
+
+    async recordAudit(entry) {
+      const { rows } = await query<AuditRow>(
+        "INSERT INTO audit (at, actor, source, action, repository, environment, outcome, detail) VALUES (clock_timestamp(), $1, $2, $3, $4, $5, $6, $7) RETURNING *",
+        [entry.actor, entry.source, entry.action, entry.repository, entry.environment ?? null, entry.outcome, entry.detail ?? null],
+      );
+      return auditFromRow(rows[0]!);
+    },
+
+    async listAudit({ repositories, environment, beforeId, limit }) {
+      const { rows } = await query<AuditRow>(
+        `SELECT * FROM audit WHERE ($1::text[] IS NULL OR repository = ANY($1)) AND ($2::text IS NULL OR environment = $2) AND ($3::bigint IS NULL OR id < $3)
+         ORDER BY id DESC LIMIT $4`,
+        [repositories ?? null, environment ?? null, beforeId ?? null, limit],
+      );
+      return rows.map(auditFromRow);
     },
 
     async acquireLock(repository, environment, holder) {
@@ -261,17 +318,6 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
   };
 }
 
-const ENVIRONMENT_COLUMNS = {
-  template: "template",
-  owner: "owner",
-  status: "status",
-  firstAppliedAt: "first_applied_at",
-  expiresAt: "expires_at",
-  lastRunId: "last_run_id",
-  expiryWarnedFor: "expiry_warned_for",
-  driftFingerprint: "drift_fingerprint",
-} as const;
-
 /**
  * The SET clauses of exactly the fields a change gives (one given as undefined is cleared), with
  * their values numbered from $3 (the key is $1 and $2).
@@ -281,7 +327,7 @@ function environmentPatch(change: EnvironmentChange): { set: string[]; values: u
   const values: unknown[] = [];
   for (const [field, column] of Object.entries(ENVIRONMENT_COLUMNS)) {
     if (!Object.hasOwn(change, field)) continue;
-    values.push(change[field as keyof typeof ENVIRONMENT_COLUMNS] ?? null);
+    values.push(environmentColumnValue(change[field as EnvironmentField]));
     set.push(`${column} = $${values.length + 2}`);
   }
   return { set, values };

@@ -161,4 +161,47 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL AND parked = 0;
     `,
   },
+  {
+    version: 9,
+    description: "the control plane: what an environment's definition says, runs' whole logs, API tokens and the audit trail",
+    sql: `
+      ALTER TABLE environments ADD COLUMN description TEXT;
+      ALTER TABLE environments ADD COLUMN labels TEXT;
+      ALTER TABLE environments ADD COLUMN definition TEXT;
+      ALTER TABLE environments ADD COLUMN outputs TEXT;
+
+      CREATE TABLE run_logs (
+        run_id INTEGER NOT NULL,
+        seq    INTEGER NOT NULL,
+        line   TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE api_tokens (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        hash         TEXT NOT NULL UNIQUE,
+        name         TEXT NOT NULL,
+        login        TEXT NOT NULL,
+        repositories TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at   TEXT
+      );
+
+      CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        repository  TEXT NOT NULL,
+        environment TEXT,
+        outcome     TEXT NOT NULL,
+        detail      TEXT
+      );
+      CREATE INDEX audit_by_repository ON audit (repository, id);
+      -- The control plane's run list: newest first, within a repository.
+      CREATE INDEX runs_by_repository ON runs (repository, id);
+    `,
+  },
 ];

@@ -6,8 +6,8 @@ import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
-import { environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
-import type { EnvironmentRow, JobRow, LeaseRow, LockRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, EnvironmentField, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
 
 /**
  * How long a statement waits for another connection (another envbot process, or the CLI next to
@@ -46,22 +46,13 @@ export function openSqliteStore(options: { file: string }): Store {
 
   const sql = {
     insertEnvironment: db.prepare(`
-      INSERT INTO environments (repository, name, template, owner, status, created_at, first_applied_at, expires_at, last_run_id, updated_at,
-                                expiry_warned_for, drift_fingerprint)
-      VALUES (@repository, @name, @template, @owner, @status, @now, @firstAppliedAt, @expiresAt, @lastRunId, @now,
-              @expiryWarnedFor, @driftFingerprint)
+      INSERT INTO environments (repository, name, created_at, updated_at, ${ENVIRONMENT_FIELDS.map((field) => ENVIRONMENT_COLUMNS[field]).join(", ")})
+      VALUES (@repository, @name, @now, @now, ${ENVIRONMENT_FIELDS.map((field) => `@${field}`).join(", ")})
       RETURNING *`),
     // Each field changes only when its set_ flag says the writer gave it.
     patchEnvironment: db.prepare(`
       UPDATE environments SET
-        template = CASE WHEN @set_template THEN @template ELSE template END,
-        owner = CASE WHEN @set_owner THEN @owner ELSE owner END,
-        status = CASE WHEN @set_status THEN @status ELSE status END,
-        first_applied_at = CASE WHEN @set_firstAppliedAt THEN @firstAppliedAt ELSE first_applied_at END,
-        expires_at = CASE WHEN @set_expiresAt THEN @expiresAt ELSE expires_at END,
-        last_run_id = CASE WHEN @set_lastRunId THEN @lastRunId ELSE last_run_id END,
-        expiry_warned_for = CASE WHEN @set_expiryWarnedFor THEN @expiryWarnedFor ELSE expiry_warned_for END,
-        drift_fingerprint = CASE WHEN @set_driftFingerprint THEN @driftFingerprint ELSE drift_fingerprint END,
+        ${ENVIRONMENT_FIELDS.map((field) => `${ENVIRONMENT_COLUMNS[field]} = CASE WHEN @set_${field} THEN @${field} ELSE ${ENVIRONMENT_COLUMNS[field]} END,`).join("\n        ")}
         updated_at = @now
       WHERE repository = @repository AND name = @name
       RETURNING *`),
@@ -82,6 +73,27 @@ export function openSqliteStore(options: { file: string }): Store {
     // LIMIT -1 is SQLite for "no limit".
     listUnfinishedRuns: db.prepare("SELECT * FROM runs WHERE outcome = 'running' ORDER BY id"),
     listRuns: db.prepare("SELECT * FROM runs WHERE repository = ? AND environment = ? ORDER BY id DESC LIMIT ?"),
+    // @repositories is a JSON array, or NULL for every repository.
+    listRecentRuns: db.prepare(`
+      SELECT * FROM runs
+      WHERE (@repositories IS NULL OR repository IN (SELECT value FROM json_each(@repositories))) AND (@environment IS NULL OR environment = @environment) AND (@beforeId IS NULL OR id < @beforeId)
+      ORDER BY id DESC LIMIT @limit`),
+    lastRunLogSeq: db.prepare("SELECT coalesce(max(seq), 0) AS seq FROM run_logs WHERE run_id = ?"),
+    insertRunLog: db.prepare("INSERT INTO run_logs (run_id, seq, line) VALUES (?, ?, ?)"),
+    readRunLog: db.prepare("SELECT seq, line FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+
+    insertApiToken: db.prepare("INSERT INTO api_tokens (hash, name, login, repositories, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *"),
+    useApiToken: db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING *"),
+    listApiTokens: db.prepare("SELECT * FROM api_tokens WHERE login = ? AND revoked_at IS NULL ORDER BY id"),
+    revokeApiToken: db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND login = ? AND revoked_at IS NULL"),
+
+    insertAudit: db.prepare(`
+      INSERT INTO audit (at, actor, source, action, repository, environment, outcome, detail)
+      VALUES (@at, @actor, @source, @action, @repository, @environment, @outcome, @detail) RETURNING *`),
+    listAudit: db.prepare(`
+      SELECT * FROM audit
+      WHERE (@repositories IS NULL OR repository IN (SELECT value FROM json_each(@repositories))) AND (@environment IS NULL OR environment = @environment) AND (@beforeId IS NULL OR id < @beforeId)
+      ORDER BY id DESC LIMIT @limit`),
 
     insertLock: db.prepare(`
       INSERT INTO locks (repository, environment, holder, acquired_at) VALUES (?, ?, ?, ?)
@@ -151,6 +163,12 @@ export function openSqliteStore(options: { file: string }): Store {
     return sql.insertEnvironment.get(params) as EnvironmentRow;
   });
 
+  // Numbered after the last kept line inside one write transaction: no other writer between.
+  const appendRunLog = db.transaction((runId: number, lines: readonly string[]) => {
+    let seq = (sql.lastRunLogSeq.get(runId) as { seq: number }).seq;
+    for (const line of lines) sql.insertRunLog.run(runId, ++seq, line);
+  });
+
   // The insert either takes the free lock or does nothing; reading it back in the same
   // transaction tells whether we now hold it, with no window for another connection between.
   const acquireLock = db.transaction((repository: string, environment: string, holder: string): LockRow => {
@@ -215,6 +233,51 @@ export function openSqliteStore(options: { file: string }): Store {
 
     async listUnfinishedRuns() {
       return (sql.listUnfinishedRuns.all() as RunRow[]).map(runFromRow);
+    },
+
+    async listRecentRuns({ repositories, environment, beforeId, limit }) {
+      const rows = sql.listRecentRuns.all({ repositories: repositories === undefined ? null : JSON.stringify(repositories), environment: environment ?? null, beforeId: beforeId ?? null, limit }) as RunRow[];
+      return rows.map(runFromRow);
+    },
+
+    async appendRunLog(runId, lines) {
+      if (lines.length === 0) return;
+      assertWritable();
+      appendRunLog.immediate(runId, lines);
+    },
+
+    async readRunLog(runId, afterSeq, limit) {
+      return sql.readRunLog.all(runId, afterSeq, limit) as RunLogRow[];
+    },
+
+    async createApiToken(token) {
+      assertWritable();
+      return apiTokenFromRow(sql.insertApiToken.get(token.hash, token.name, token.login, JSON.stringify(token.repositories), toText(new Date())) as ApiTokenRow);
+    },
+
+    async useApiToken(hash) {
+      const row = sql.useApiToken.get(toText(new Date()), hash) as ApiTokenRow | undefined;
+      return row && apiTokenFromRow(row);
+    },
+
+    async listApiTokens(login) {
+      return (sql.listApiTokens.all(login) as ApiTokenRow[]).map(apiTokenFromRow);
+    },
+
+    async revokeApiToken(id, login) {
+      assertWritable();
+      return sql.revokeApiToken.run(toText(new Date()), id, login).changes > 0;
+    },
+
+    async recordAudit(entry) {
+      assertWritable();
+      const row = sql.insertAudit.get({ at: toText(new Date()), environment: null, detail: null, ...entry }) as AuditRow;
+      return auditFromRow(row);
+    },
+
+    async listAudit({ repositories, environment, beforeId, limit }) {
+      const rows = sql.listAudit.all({ repositories: repositories === undefined ? null : JSON.stringify(repositories), environment: environment ?? null, beforeId: beforeId ?? null, limit }) as AuditRow[];
+      return rows.map(auditFromRow);
     },
 
     async acquireLock(repository, environment, holder): Promise<LockResult> {
@@ -330,14 +393,15 @@ interface OutboxRow {
   last_error: string | null;
 }
 
-const ENVIRONMENT_FIELDS = ["template", "owner", "status", "firstAppliedAt", "expiresAt", "lastRunId", "expiryWarnedFor", "driftFingerprint"] as const;
+const ENVIRONMENT_FIELDS = Object.keys(ENVIRONMENT_COLUMNS) as EnvironmentField[];
 
 /** The statement parameters of a change: each field's value, and whether the writer gave it. */
 function environmentParams(change: EnvironmentChange): Record<string, string | number | null> {
   const params: Record<string, string | number | null> = { repository: change.repository, name: change.name, now: toText(new Date()) };
   for (const field of ENVIRONMENT_FIELDS) {
     const value = change[field];
-    params[field] = value === undefined ? null : value instanceof Date ? toText(value) : value;
+    const column = environmentColumnValue(value);
+    params[field] = column instanceof Date ? toText(column) : column;
     params[`set_${field}`] = Object.hasOwn(change, field) ? 1 : 0;
   }
   return params;
