@@ -1,5 +1,7 @@
+import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import type { SignInSettings } from "./access/api/github-sign-in.js";
 import { SettingsError } from "./settings.js";
 
 /** Probot's own settings, with the names Probot reads, checked once before anything starts. */
@@ -14,6 +16,13 @@ export interface GitHubAppSettings {
   port: number;
   /** HOST: the address to listen on; all of them when unset. */
   host?: string;
+  /** Sign in with GitHub for the dashboard and API: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, the App's OAuth client. */
+  signIn?: SignInSettings;
+  /**
+   * ENVBOT_SESSION_SECRET signs session cookies; unset, a key derived from WEBHOOK_SECRET (so
+   * every replica of the server agrees without another setting).
+   */
+  sessionSecret: string;
 }
 
 export function readGitHubAppSettings(env: NodeJS.ProcessEnv): GitHubAppSettings {
@@ -35,7 +44,21 @@ export function readGitHubAppSettings(env: NodeJS.ProcessEnv): GitHubAppSettings
   }
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT: '${env.PORT}' is not a port number`);
+  const sessionSecret = env.ENVBOT_SESSION_SECRET || createHmac("sha256", env.WEBHOOK_SECRET!).update("envbot session cookies").digest("base64url");
+  if (env.ENVBOT_SESSION_SECRET && env.ENVBOT_SESSION_SECRET.length < 32) throw new SettingsError("ENVBOT_SESSION_SECRET: at least 32 characters (it signs the dashboard's session cookies)");
+  if (Boolean(env.GITHUB_CLIENT_ID) !== Boolean(env.GITHUB_CLIENT_SECRET)) {
+    throw new SettingsError("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET: set both (the App's OAuth client, for signing in to the dashboard) or neither");
+  }
+  const publicUrl = env.ENVBOT_PUBLIC_URL || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(publicUrl)) throw new SettingsError(`ENVBOT_PUBLIC_URL: '${publicUrl}' is not an address like https://envbot.example.com`);
+  // GHE_HOST (and GHE_PROTOCOL) as Probot reads them: sign-in goes to the same GitHub.
+  const web = env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
+  const signIn: SignInSettings | undefined = env.GITHUB_CLIENT_ID
+    ? { clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET!, webUrl: web, apiUrl: env.GHE_HOST ? `${web}/api/v3` : "https://api.github.com", publicUrl: publicUrl?.replace(/\/$/, "") }
+    : undefined;
   return {
+    signIn,
+    sessionSecret,
     // Probot's default log level is warn: a server should say that it started and what failed.
     probotEnv: { LOG_LEVEL: "info", ...env },
     webhookSecret: env.WEBHOOK_SECRET!,

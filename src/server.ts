@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { createProbot, type Probot } from "probot";
 import { createHttpServer } from "./access/http/create-http-server.js";
+import { controlPlaneHandlers } from "./control-plane.js";
 import { startEnvbotApp, type Role } from "./app.js";
 import type { Octokit } from "./adapters/github/octokit-types.js";
 import { watchMissedWebhooks } from "./access/github/redeliver-missed-webhooks.js";
@@ -52,6 +53,8 @@ export async function startServer(
       ? undefined
       : watchMissedWebhooks({ appOctokit: async () => (await probot.auth()) as Octokit, store: services.engine.store, log: { info: (m) => probot.log.info(m), error: (d, m) => probot.log.error(d, m) } });
   const server = createHttpServer({
+    handlers: role === "worker" ? [] : controlPlaneHandlers({ probot, store: services.engine.store, appSettings }),
+    log: probot.log,
     onUnavailable: missed?.refused,
     probot,
     webhookSecret: appSettings.webhookSecret,

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Probot } from "probot";
 import type { JobQueue, Store } from "../../core/ports.js";
 import { respondLiveness, respondReadiness } from "../api/health-endpoints.js";
@@ -27,7 +27,15 @@ export interface HttpServerOptions {
   webhooks?: boolean;
   /** A delivery was answered 503: the store could not keep it (see watchMissedWebhooks). */
   onUnavailable?: (delivery: string) => void;
+  /**
+   * The rest of the surface (the REST API, sign-in, the dashboard), tried in order: each answers
+   * the requests it owns and resolves false for the others.
+   */
+  handlers?: readonly HttpHandler[];
+  log?: { error(details: object, message: string): void };
 }
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /** The App's HTTP surface: GitHub's webhooks, and liveness and readiness for the platform. */
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -47,8 +55,16 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     if (req.method === "GET" && path === "/api/v1/health") return respondLiveness(res);
     if (req.method === "GET" && path === "/api/v1/health/ready") return void respondReadiness(res, store, queue);
-    respondJson(res, 404, { error: "not found" }, { close: true });
+    void handleRest(req, res).catch((error: unknown) => {
+      options.log?.error({ err: error, path }, "could not answer a request");
+      if (!res.headersSent) respondJson(res, 500, { error: "envbot could not answer this request" }, { close: true });
+      else res.destroy();
+    });
   });
+  const handleRest = async (req: IncomingMessage, res: ServerResponse) => {
+    for (const handler of options.handlers ?? []) if (await handler(req, res)) return;
+    respondJson(res, 404, { error: "not found" }, { close: true });
+  };
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   return server;
 }

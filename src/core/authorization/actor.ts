@@ -6,6 +6,11 @@ export type Actor =
   /** Someone acting on a pull request: its author pushing, or a commenter's command. */
   | { kind: "pull-request"; number: number; login: string; /** The pull request's head is a fork. */ fork?: boolean }
   | { kind: "cli"; user: string }
+  /**
+   * Someone through the REST API or the dashboard: a signed-in GitHub login, or an API token
+   * acting as the login that created it, limited to the token's repositories.
+   */
+  | { kind: "api"; login: string; via: "session" | "token"; repositories?: readonly string[] }
   | { kind: "reconciler" };
 
 /** The actor as run records and people read it: a GitHub login, "cli:USER", "reconciler". */
@@ -15,6 +20,8 @@ export function actorText(actor: Actor): string {
       return actor.login;
     case "cli":
       return `cli:${actor.user}`;
+    case "api":
+      return actor.login;
     case "reconciler":
       return "reconciler";
   }

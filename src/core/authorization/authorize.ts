@@ -5,14 +5,30 @@ import type { Actor } from "./actor.js";
  * What an actor asks to do. `run-head-templates`: have the Terraform code of a pull request's
  * head run (the trust model; otherwise its templates come from the default branch).
  */
-export type Action = "plan" | "apply" | "destroy" | "unlock" | "run-head-templates";
+export type Action = "read" | "plan" | "apply" | "destroy" | "extend" | "request" | "unlock" | "run-head-templates";
+
+/** The permission could not be learnt now (GitHub out of reach): nothing is decided, the caller may try again. */
+export class PermissionUnavailableError extends Error {
+  override name = "PermissionUnavailableError";
+}
 
 /** Where the rules get what they decide on: today the repository permission of a GitHub login. */
 export interface AccessPolicy {
   permissionOf(repository: string, login: string): Promise<Permission>;
 }
 
-export type Decision = { allowed: true } | { allowed: false; reason: "needs-write"; permission: Permission } | { allowed: false; reason: "fork" };
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; reason: "needs-write"; permission: Permission }
+  | { allowed: false; reason: "needs-read" }
+  /** An API token acting outside the repositories it was created for. */
+  | { allowed: false; reason: "outside-token-scope" }
+  | { allowed: false; reason: "fork" };
+
+/** Whether a permission lets its holder see the repository (and so its environments). */
+export function canRead(permission: Permission): boolean {
+  return permission !== "none";
+}
 
 /** Whether a permission lets its holder push: who may run commands and have their templates run. */
 export function canWrite(permission: Permission): boolean {
@@ -21,7 +37,9 @@ export function canWrite(permission: Permission): boolean {
 
 /**
  * The one place that decides who may do what, for every access path. Today's rules: on GitHub
- * an action needs write permission on the repository, and a fork's code never runs; the CLI
+ * an action needs write permission on the repository, and a fork's code never runs; through the
+ * API, seeing needs read permission and acting write, and a token stays within its repositories
+ * (and its creator's permission, checked now, not when it was made); the CLI
  * (its user owns the machine and the data directory) and the reconciler (it only destroys what
  * expired and checks drift) may do what they ask.
  */
@@ -33,6 +51,13 @@ export async function authorize(actor: Actor, action: Action, environment: { rep
     case "pull-request": {
       if (action === "run-head-templates" && actor.fork) return { allowed: false, reason: "fork" };
       const permission = await policy.permissionOf(environment.repository, actor.login);
+      return canWrite(permission) ? { allowed: true } : { allowed: false, reason: "needs-write", permission };
+    }
+    case "api": {
+      if (actor.repositories !== undefined && !actor.repositories.includes(environment.repository)) return { allowed: false, reason: "outside-token-scope" };
+      const permission = await policy.permissionOf(environment.repository, actor.login);
+      if (action === "read") return canRead(permission) ? { allowed: true } : { allowed: false, reason: "needs-read" };
+      if (action === "run-head-templates") return { allowed: false, reason: "fork" };
       return canWrite(permission) ? { allowed: true } : { allowed: false, reason: "needs-write", permission };
     }
   }

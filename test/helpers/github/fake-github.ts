@@ -222,6 +222,17 @@ export class FakeGitHub {
       return pr ? [200, this.pullRequestPayload(pr)] : [404, { message: "Not Found" }];
     });
 
+    // The App's installation on the repository (asked with the App's own JWT).
+    scope.get(`${base}/installation`).reply(200, () => ({
+      id: this.installationId,
+      account: { login: this.owner, id: 1, type: "Organization" },
+      repository_selection: "all",
+      app_id: 123456,
+      target_type: "Organization",
+      permissions: {},
+      events: [],
+    }));
+
     scope.get(new RegExp(`^${base}/collaborators/([^/]+)/permission$`)).reply((uri) => {
       const login = decodeURIComponent(/collaborators\/([^/]+)\//.exec(uri)![1]!);
       const permission = this.permissions.get(login) ?? "none";

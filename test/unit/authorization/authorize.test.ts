@@ -43,4 +43,21 @@ describe("authorize: one rule set for every access path", () => {
     expect(await authorize({ kind: "reconciler" }, "destroy", { repository: REPO, name: "checkout" }, rules)).toEqual({ allowed: true });
     expect(rules.asked).toEqual([]);
   });
+
+  test("through the API, readers see and writers act; strangers see nothing", async () => {
+    const rules = policy({ alice: "write", rita: "read" });
+    const api = (login: string) => ({ kind: "api" as const, login, via: "session" as const });
+    expect(await authorize(api("rita"), "read", { repository: REPO }, rules)).toEqual({ allowed: true });
+    expect(await authorize(api("rita"), "unlock", { repository: REPO, name: "checkout" }, rules)).toEqual({ allowed: false, reason: "needs-write", permission: "read" });
+    expect(await authorize(api("alice"), "extend", { repository: REPO, name: "checkout" }, rules)).toEqual({ allowed: true });
+    expect(await authorize(api("nobody"), "read", { repository: REPO }, rules)).toEqual({ allowed: false, reason: "needs-read" });
+  });
+
+  test("an API token acts only in its repositories, and never beyond what its creator may do now", async () => {
+    const rules = policy({ alice: "write", rita: "read" });
+    const token = (login: string) => ({ kind: "api" as const, login, via: "token" as const, repositories: [REPO] });
+    expect(await authorize(token("alice"), "plan", { repository: REPO, name: "checkout" }, rules)).toEqual({ allowed: true });
+    expect(await authorize(token("alice"), "read", { repository: "acme/other" }, rules)).toEqual({ allowed: false, reason: "outside-token-scope" });
+    expect(await authorize(token("rita"), "plan", { repository: REPO }, rules)).toEqual({ allowed: false, reason: "needs-write", permission: "read" });
+  });
 });

@@ -1,0 +1,36 @@
+import { authorize, type AccessPolicy, type Action } from "../../core/authorization/authorize.js";
+import type { Store } from "../../core/ports.js";
+import { forbidden, notFound } from "./api-problem.js";
+import { apiActor, type Principal } from "./api-request.js";
+
+/** What the API works with, wired once by the server. */
+export interface ApiDeps {
+  store: Store;
+  /** Each caller's permission on a repository, from GitHub through the App (cached briefly). */
+  access: AccessPolicy;
+  /** Signs session cookies (ENVBOT_SESSION_SECRET). */
+  sessionSecret: string;
+  now: () => Date;
+}
+
+/** The repositories among `repositories` the caller may see, in the same order. */
+export async function readableRepositories(deps: ApiDeps, principal: Principal, repositories: readonly string[]): Promise<string[]> {
+  const actor = apiActor(principal);
+  const decisions = await Promise.all(repositories.map((repository) => authorize(actor, "read", { repository }, deps.access)));
+  return repositories.filter((_, i) => decisions[i]!.allowed);
+}
+
+/**
+ * Throws unless the caller may do `action` there. What the caller may not see answers 404, as if
+ * it were not there; what it may see but not change answers 403 with the reason.
+ */
+export async function requireAllowed(deps: ApiDeps, principal: Principal, action: Action, environment: { repository: string; name?: string }): Promise<void> {
+  const actor = apiActor(principal);
+  const read = await authorize(actor, "read", environment, deps.access);
+  if (!read.allowed) throw notFound(environment.name ? `there is no environment ${environment.name} in ${environment.repository} that you can see` : `there is no repository ${environment.repository} that you can see`);
+  if (action === "read") return;
+  const decision = await authorize(actor, action, environment, deps.access);
+  if (decision.allowed) return;
+  if (decision.reason === "needs-write") throw forbidden(`${action} needs write permission on ${environment.repository}; ${principal.login} has ${decision.permission}`);
+  throw forbidden(`${action} is not allowed here (${decision.reason})`);
+}

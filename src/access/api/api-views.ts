@@ -1,0 +1,99 @@
+import type { PlanSummary } from "../../core/planning/plan-summary.js";
+import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, LockRecord, RunRecord } from "../../core/ports.js";
+
+// The JSON the API answers with, described by openapi-document.ts: times as ISO-8601 text, absent
+// values as null, so every field is always there.
+
+const iso = (date: Date | undefined): string | null => date?.toISOString() ?? null;
+
+export function lockView(lock: LockRecord) {
+  return {
+    repository: lock.repository,
+    environment: lock.environment,
+    holder: lock.holder.kind === "pull-request" ? { kind: "pull-request" as const, pullRequest: lock.holder.number } : { kind: "cli" as const, user: lock.holder.user },
+    acquiredAt: lock.acquiredAt.toISOString(),
+  };
+}
+
+/** What a run planned or changed, from its recorded summary; null when it has none (it failed before a plan). */
+function planView(summary: string | undefined) {
+  if (summary === undefined) return null;
+  try {
+    const plan = JSON.parse(summary) as Partial<PlanSummary>;
+    if (!plan.changes) return null;
+    return {
+      mode: plan.mode ?? "normal",
+      changes: plan.changes,
+      resources: (plan.resources ?? []).map((resource) => ({ address: resource.address, action: resource.action })),
+      drift: (plan.drift ?? []).map((resource) => ({ address: resource.address, action: resource.action })),
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function runView(run: RunRecord) {
+  return {
+    id: run.id,
+    repository: run.repository,
+    environment: run.environment,
+    kind: run.kind,
+    commit: run.commit ?? null,
+    actor: run.actor,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: iso(run.finishedAt),
+    outcome: run.outcome,
+    plan: planView(run.summary),
+    error: run.error ?? null,
+  };
+}
+
+export function environmentSummaryView(record: EnvironmentRecord, extra: { lock?: LockRecord; lastRun?: RunRecord }) {
+  return {
+    repository: record.repository,
+    name: record.name,
+    template: record.template,
+    owner: record.owner,
+    status: record.status,
+    description: record.description ?? null,
+    labels: record.labels ?? {},
+    createdAt: record.createdAt.toISOString(),
+    firstAppliedAt: iso(record.firstAppliedAt),
+    expiresAt: iso(record.expiresAt),
+    updatedAt: record.updatedAt.toISOString(),
+    drifted: record.driftFingerprint !== undefined,
+    lock: extra.lock ? lockView(extra.lock) : null,
+    lastRun: extra.lastRun ? runView(extra.lastRun) : null,
+  };
+}
+
+export function environmentDetailView(record: EnvironmentRecord, extra: { lock?: LockRecord; runs: RunRecord[] }) {
+  return {
+    ...environmentSummaryView(record, { lock: extra.lock, lastRun: extra.runs[0] }),
+    definition: record.definition ?? null,
+    outputs: record.outputs ?? {},
+    runs: extra.runs.map(runView),
+    // What is deployed: the successful applies and destroys, newest first.
+    deployments: extra.runs
+      .filter((run) => (run.kind === "apply" || run.kind === "destroy") && run.outcome === "succeeded")
+      .map((run) => ({ runId: run.id, effect: run.kind, commit: run.commit ?? null, actor: run.actor, at: (run.finishedAt ?? run.startedAt).toISOString() })),
+  };
+}
+
+export function auditView(entry: AuditEntry) {
+  return {
+    id: entry.id,
+    at: entry.at.toISOString(),
+    actor: entry.actor,
+    source: entry.source,
+    action: entry.action,
+    repository: entry.repository,
+    environment: entry.environment ?? null,
+    outcome: entry.outcome,
+    detail: entry.detail ?? null,
+  };
+}
+
+export function tokenView(token: ApiTokenRecord) {
+  return { id: token.id, name: token.name, login: token.login, repositories: token.repositories, createdAt: token.createdAt.toISOString(), lastUsedAt: iso(token.lastUsedAt) };
+}

@@ -1,0 +1,84 @@
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { PermissionUnavailableError } from "../../core/authorization/authorize.js";
+import { StoreUnavailableError } from "../../core/ports.js";
+import { respondJson } from "../http/respond-json.js";
+import type { ApiDeps } from "./api-deps.js";
+import { ApiProblem, forbidden, respondProblem, unauthorized } from "./api-problem.js";
+import type { ApiRoute } from "./api-route.js";
+import { matchRoute } from "./api-route.js";
+import { authenticateRequest } from "./authenticate-request.js";
+import { openApiDocument } from "./openapi-document.js";
+import { accessRoutes } from "./routes/access-routes.js";
+import { environmentRoutes } from "./routes/environment-routes.js";
+import { runRoutes } from "./routes/run-routes.js";
+
+export const API_PREFIX = "/api/v1/";
+
+/** Every route of /api/v1 but health (served by the HTTP server itself) and the document. */
+export const apiRoutes: readonly ApiRoute[] = [...environmentRoutes, ...runRoutes, ...accessRoutes];
+
+export interface ApiHandlerOptions<Deps extends ApiDeps> {
+  deps: Deps;
+  routes?: readonly ApiRoute<Deps>[];
+  log: { error(details: object, message: string): void };
+}
+
+/**
+ * The REST API: authenticates each request (API token or session cookie), checks CSRF on a
+ * session's state changes, runs the route and answers problems as RFC 9457 problem+json.
+ * Resolves false for a path outside /api/v1/, which the caller answers.
+ */
+export function createApiHandler<Deps extends ApiDeps>(options: ApiHandlerOptions<Deps>): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const { deps, log } = options;
+  const routes = (options.routes ?? apiRoutes) as readonly ApiRoute<Deps>[];
+  return async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://envbot.invalid");
+    if (!url.pathname.startsWith(API_PREFIX)) return false;
+    const method = req.method ?? "GET";
+    try {
+      if (url.pathname === "/api/v1/openapi.json") {
+        if (method !== "GET") throw new ApiProblem(405, "Method Not Allowed", "GET the document", undefined, { allow: "GET" });
+        respondJson(res, 200, openApiDocument, { headers: { "content-type": "application/openapi+json" } });
+        return true;
+      }
+      const match = matchRoute(routes, method, url.pathname);
+      if (match === undefined) throw new ApiProblem(404, "Not Found", `there is no ${url.pathname} in envbot's API (see /api/v1/openapi.json)`);
+      if ("allowed" in match) throw new ApiProblem(405, "Method Not Allowed", `${url.pathname} takes ${match.allowed.join(", ")}`, undefined, { allow: match.allowed.join(", ") });
+      const principal = await authenticateRequest(req, deps);
+      if (!principal) throw unauthorized();
+      if (match.route.auth === "session" && principal.via !== "session") throw forbidden("only a signed-in person can do this, not an API token");
+      if (method !== "GET" && principal.via === "session" && !sameSecret(req.headers["x-csrf-token"], principal.csrf)) {
+        throw forbidden("a change made with a session needs the X-CSRF-Token header (csrfToken of GET /api/v1/session)");
+      }
+      await match.route.handle({ method, path: url.pathname, params: match.params, query: url.searchParams, raw: req, principal }, res, deps);
+    } catch (error) {
+      answerFailure(res, error, url.pathname, log);
+    }
+    return true;
+  };
+}
+
+function sameSecret(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== "string") return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function answerFailure(res: ServerResponse, error: unknown, instance: string, log: ApiHandlerOptions<ApiDeps>["log"]): void {
+  if (res.headersSent) {
+    // A stream that broke off: nothing more can be said on it.
+    res.destroy();
+    return;
+  }
+  if (error instanceof ApiProblem) return respondProblem(res, error, instance);
+  if (error instanceof PermissionUnavailableError) {
+    return respondProblem(res, new ApiProblem(503, "Service Unavailable", "GitHub could not be asked what you may see; try again shortly", undefined, { "retry-after": "10" }), instance);
+  }
+  if (error instanceof StoreUnavailableError) {
+    return respondProblem(res, new ApiProblem(503, "Service Unavailable", "envbot's store cannot be reached; try again shortly", undefined, { "retry-after": "10" }), instance);
+  }
+  log.error({ err: error, path: instance }, "the API could not answer");
+  respondProblem(res, new ApiProblem(500, "Internal Server Error", "envbot could not answer this request; the server log has the details"), instance);
+}

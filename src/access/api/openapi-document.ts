@@ -1,0 +1,383 @@
+/**
+ * envbot's REST API, as OpenAPI 3.1 (JSON Schema 2020-12), served at /api/v1/openapi.json. The
+ * API tests check every answer against it, so it cannot drift from the code.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+/** A schema that is extended elsewhere (allOf) leaves its properties open; where it is used as is, it is closed here. */
+const closed = (name: string) => ({ allOf: [ref(name)], unevaluatedProperties: false });
+const nullable = (type: string, extra: object = {}) => ({ type: [type, "null"], ...extra });
+const dateTime = { type: "string", format: "date-time" };
+const nullableDateTime = { type: ["string", "null"], format: "date-time" };
+
+const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
+const errors = {
+  "400": problem("A parameter or the body is not valid; `errors` names the field."),
+  "401": problem("No valid session cookie or API token."),
+  "503": problem("The store or GitHub cannot be reached now; try again."),
+};
+const notFound = { "404": problem("Not there, or not visible to the caller.") };
+const bodyErrors = { "413": problem("The body is larger than 64 KiB."), "415": problem("The body is not application/json.") };
+const forbidden = { "403": problem("The caller may see this but not do it (or an API token asked for what only a signed-in person may).") };
+
+const pathParam = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "path", required: true, description, schema });
+const queryParam = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
+const environmentPath = [
+  pathParam("owner", "The repository's owner.", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
+  pathParam("repo", "The repository's name.", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
+  pathParam("name", "The environment's name.", { type: "string", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }),
+];
+const paging = [queryParam("limit", "Page size, 1 to 100 (default 50).", { type: "integer", minimum: 1, maximum: 100 }), queryParam("cursor", "nextCursor of the previous page.")];
+
+const resourceChange = { type: "object", required: ["address", "action"], properties: { address: { type: "string" }, action: { type: "string", enum: ["create", "update", "delete", "replace", "read", "forget"] } }, additionalProperties: false };
+
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "envbot API",
+    version: "1",
+    description:
+      "Environments envbot keeps, their runs and logs, locks and the audit trail. Authenticate with the session cookie of the dashboard's GitHub sign-in " +
+      "(a change then needs the X-CSRF-Token header) or with an API token (Authorization: Bearer envbot_...). A caller sees the repositories it can read on GitHub and acts where it can write.",
+  },
+  servers: [{ url: "/" }],
+  security: [{ bearer: [] }, { session: [] }],
+  paths: {
+    "/api/v1/health": {
+      get: { operationId: "health", summary: "Liveness: the process answers.", security: [], responses: { "200": json(ref("Health"), "Alive.") } },
+    },
+    "/api/v1/health/ready": {
+      get: {
+        operationId: "ready",
+        summary: "Readiness: the store and the job queue can keep work.",
+        security: [],
+        responses: { "200": json(ref("Readiness"), "Ready."), "503": json(ref("Readiness"), "Not ready; `reason` says why.") },
+      },
+    },
+    "/api/v1/openapi.json": {
+      get: {
+        operationId: "openapi",
+        summary: "This document.",
+        security: [],
+        responses: { "200": { description: "The OpenAPI 3.1 document.", content: { "application/openapi+json": { schema: { type: "object", required: ["openapi", "paths"] } } } } },
+      },
+    },
+    "/api/v1/session": {
+      get: { operationId: "getSession", summary: "Who the caller is; for a session, the CSRF token its changes must send.", responses: { "200": json(ref("Session"), "The caller."), ...errors } },
+    },
+    "/api/v1/repositories": {
+      get: {
+        operationId: "listRepositories",
+        summary: "The repositories with environments that the caller can see, with the caller's permission.",
+        responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("Repository") } }, additionalProperties: false }, "The repositories."), ...errors },
+      },
+    },
+    "/api/v1/environments": {
+      get: {
+        operationId: "listEnvironments",
+        summary: "Environments, sorted by repository and name, filtered and paged.",
+        parameters: [
+          queryParam("repository", "OWNER/NAME."),
+          queryParam("owner", "The definition's owner (a user, or @org/team); case and a leading @ do not matter."),
+          queryParam("template", "A template name."),
+          queryParam("status", "One or more statuses, comma-separated."),
+          { ...queryParam("label", "KEY or KEY=VALUE; repeat for all of several.", { type: "array", items: { type: "string" } }), explode: true },
+          queryParam("expiringBefore", "Only those that expire before this time (and are not destroyed).", dateTime),
+          queryParam("drifted", "true: only those with drift reported; false: only those without.", { type: "boolean" }),
+          queryParam("q", "Words that must all appear in the name, repository, owner, template, status or description."),
+          ...paging,
+        ],
+        responses: { "200": json(ref("EnvironmentPage"), "A page of environments."), ...errors },
+      },
+    },
+    "/api/v1/environments/{owner}/{repo}/{name}": {
+      get: {
+        operationId: "getEnvironment",
+        summary: "One environment: its definition, outputs, expiry, drift, lock, deployments and latest runs.",
+        parameters: environmentPath,
+        responses: { "200": json(ref("EnvironmentDetail"), "The environment."), ...errors, ...notFound },
+      },
+    },
+    "/api/v1/runs": {
+      get: {
+        operationId: "listRuns",
+        summary: "Runs, newest first.",
+        parameters: [queryParam("repository", "OWNER/NAME."), queryParam("environment", "An environment name."), ...paging],
+        responses: { "200": json(ref("RunPage"), "A page of runs."), ...errors },
+      },
+    },
+    "/api/v1/runs/{id}": {
+      get: {
+        operationId: "getRun",
+        summary: "One run, with the redacted end of its log.",
+        parameters: [pathParam("id", "The run's id.", { type: "integer", minimum: 1 })],
+        responses: { "200": json(ref("RunDetail"), "The run."), ...errors, ...notFound },
+      },
+    },
+    "/api/v1/runs/{id}/log": {
+      get: {
+        operationId: "getRunLog",
+        summary: "The run's redacted log lines after `after`.",
+        parameters: [pathParam("id", "The run's id.", { type: "integer", minimum: 1 }), queryParam("after", "The last line number already read (0: from the start).", { type: "integer", minimum: 0 })],
+        responses: { "200": json(ref("LogPage"), "Lines of the log."), ...errors, ...notFound },
+      },
+    },
+    "/api/v1/runs/{id}/log/stream": {
+      get: {
+        operationId: "streamRunLog",
+        summary: "The run's log as Server-Sent Events while Terraform writes it: `line` events ({seq, line}, id = seq), then one `end` event ({outcome, error}).",
+        parameters: [pathParam("id", "The run's id.", { type: "integer", minimum: 1 })],
+        responses: { "200": { description: "An event stream.", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors, ...notFound },
+      },
+    },
+    "/api/v1/locks": {
+      get: {
+        operationId: "listLocks",
+        summary: "Environments held by a pull request (or the CLI).",
+        parameters: [queryParam("repository", "OWNER/NAME.")],
+        responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("Lock") } }, additionalProperties: false }, "The locks."), ...errors },
+      },
+    },
+    "/api/v1/audit": {
+      get: {
+        operationId: "listAudit",
+        summary: "Who did what through envbot, newest first.",
+        parameters: [queryParam("repository", "OWNER/NAME."), queryParam("environment", "An environment name."), ...paging],
+        responses: { "200": json(ref("AuditPage"), "A page of the audit trail."), ...errors },
+      },
+    },
+    "/api/v1/tokens": {
+      get: {
+        operationId: "listTokens",
+        summary: "The signed-in person's API tokens (never the tokens themselves).",
+        responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: closed("Token") } }, additionalProperties: false }, "The tokens."), ...errors, ...forbidden },
+      },
+      post: {
+        operationId: "createToken",
+        summary: "Creates an API token for automation, limited to repositories the creator can see. The token is in this answer only.",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["name", "repositories"],
+                properties: { name: { type: "string", minLength: 1, maxLength: 100 }, repositories: { type: "array", minItems: 1, maxItems: 100, items: { type: "string" } } },
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: { "201": json(ref("NewToken"), "The token, shown once."), ...errors, ...bodyErrors, ...forbidden },
+      },
+    },
+    "/api/v1/tokens/{id}": {
+      delete: {
+        operationId: "revokeToken",
+        summary: "Revokes one of the signed-in person's tokens.",
+        parameters: [pathParam("id", "The token's id.", { type: "integer", minimum: 1 })],
+        responses: { "204": { description: "Revoked." }, ...errors, ...forbidden, ...notFound },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      bearer: { type: "http", scheme: "bearer", description: "An API token (envbot_...)." },
+      session: { type: "apiKey", in: "cookie", name: "envbot_session", description: "The dashboard's sign-in; changes also need X-CSRF-Token." },
+    },
+    schemas: {
+      Problem: {
+        type: "object",
+        description: "RFC 9457 problem details.",
+        required: ["type", "title", "status", "detail"],
+        properties: {
+          type: { type: "string" },
+          title: { type: "string" },
+          status: { type: "integer" },
+          detail: { type: "string" },
+          instance: { type: "string" },
+          errors: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } }, additionalProperties: false } },
+        },
+        additionalProperties: false,
+      },
+      Health: { type: "object", required: ["status"], properties: { status: { const: "ok" } }, additionalProperties: false },
+      Readiness: {
+        type: "object",
+        required: ["status"],
+        properties: {
+          status: { enum: ["ready", "unavailable"] },
+          reason: { type: "string" },
+          queue: { type: "object", required: ["queued", "running"], properties: { queued: { type: "integer" }, running: { type: "integer" } }, additionalProperties: false },
+        },
+        additionalProperties: false,
+      },
+      Session: {
+        type: "object",
+        required: ["login", "via", "csrfToken"],
+        properties: { login: { type: "string" }, via: { enum: ["session", "token"] }, csrfToken: nullable("string") },
+        additionalProperties: false,
+      },
+      Repository: {
+        type: "object",
+        required: ["repository", "permission"],
+        properties: { repository: { type: "string" }, permission: { enum: ["admin", "maintain", "write", "triage", "read", "none"] } },
+        additionalProperties: false,
+      },
+      Lock: {
+        type: "object",
+        required: ["repository", "environment", "holder", "acquiredAt"],
+        properties: {
+          repository: { type: "string" },
+          environment: { type: "string" },
+          holder: {
+            oneOf: [
+              { type: "object", required: ["kind", "pullRequest"], properties: { kind: { const: "pull-request" }, pullRequest: { type: "integer" } }, additionalProperties: false },
+              { type: "object", required: ["kind", "user"], properties: { kind: { const: "cli" }, user: { type: "string" } }, additionalProperties: false },
+            ],
+          },
+          acquiredAt: dateTime,
+        },
+        additionalProperties: false,
+      },
+      Plan: {
+        type: "object",
+        required: ["mode", "changes", "resources", "drift"],
+        properties: {
+          mode: { enum: ["normal", "destroy"] },
+          changes: {
+            type: "object",
+            required: ["add", "change", "destroy", "replace"],
+            properties: { add: { type: "integer" }, change: { type: "integer" }, destroy: { type: "integer" }, replace: { type: "integer" } },
+            additionalProperties: false,
+          },
+          resources: { type: "array", items: resourceChange },
+          drift: { type: "array", items: resourceChange },
+        },
+        additionalProperties: false,
+      },
+      Run: {
+        type: "object",
+        required: ["id", "repository", "environment", "kind", "commit", "actor", "startedAt", "finishedAt", "outcome", "plan", "error"],
+        properties: {
+          id: { type: "integer" },
+          repository: { type: "string" },
+          environment: { type: "string" },
+          kind: { enum: ["plan", "apply", "destroy", "drift"] },
+          commit: nullable("string"),
+          actor: { type: "string" },
+          startedAt: dateTime,
+          finishedAt: nullableDateTime,
+          outcome: { enum: ["running", "succeeded", "failed", "cancelled", "interrupted"] },
+          plan: { oneOf: [ref("Plan"), { type: "null" }] },
+          error: nullable("string"),
+        },
+      },
+      RunDetail: {
+        allOf: [ref("Run")],
+        type: "object",
+        required: ["logExcerpt"],
+        properties: { logExcerpt: nullable("string") },
+        unevaluatedProperties: false,
+      },
+      RunPage: {
+        type: "object",
+        required: ["items", "nextCursor"],
+        properties: { items: { type: "array", items: closed("Run") }, nextCursor: nullable("string") },
+        additionalProperties: false,
+      },
+      LogPage: {
+        type: "object",
+        required: ["runId", "outcome", "lines", "next", "complete"],
+        properties: {
+          runId: { type: "integer" },
+          outcome: { enum: ["running", "succeeded", "failed", "cancelled", "interrupted"] },
+          lines: { type: "array", items: { type: "object", required: ["seq", "line"], properties: { seq: { type: "integer" }, line: { type: "string" } }, additionalProperties: false } },
+          next: { type: "integer", description: "Give it as `after` for the lines that follow." },
+          complete: { type: "boolean", description: "The run is over and every line was read." },
+        },
+        additionalProperties: false,
+      },
+      EnvironmentSummary: {
+        type: "object",
+        required: ["repository", "name", "template", "owner", "status", "description", "labels", "createdAt", "firstAppliedAt", "expiresAt", "updatedAt", "drifted", "lock", "lastRun"],
+        properties: {
+          repository: { type: "string" },
+          name: { type: "string" },
+          template: { type: "string" },
+          owner: { type: "string" },
+          status: { enum: ["planned", "applying", "active", "expiring", "destroying", "destroyed", "failed"] },
+          description: nullable("string"),
+          labels: { type: "object", additionalProperties: { type: "string" } },
+          createdAt: dateTime,
+          firstAppliedAt: nullableDateTime,
+          expiresAt: nullableDateTime,
+          updatedAt: dateTime,
+          drifted: { type: "boolean" },
+          lock: { oneOf: [ref("Lock"), { type: "null" }] },
+          lastRun: { oneOf: [closed("Run"), { type: "null" }] },
+        },
+      },
+      EnvironmentPage: {
+        type: "object",
+        required: ["items", "total", "nextCursor"],
+        properties: { items: { type: "array", items: closed("EnvironmentSummary") }, total: { type: "integer" }, nextCursor: nullable("string") },
+        additionalProperties: false,
+      },
+      EnvironmentDetail: {
+        allOf: [ref("EnvironmentSummary")],
+        type: "object",
+        required: ["definition", "outputs", "runs", "deployments"],
+        properties: {
+          definition: { type: ["object", "null"], description: "The definition as last planned (data only; secrets are references)." },
+          outputs: { type: "object", description: "Outputs of the last apply that are not sensitive." },
+          runs: { type: "array", items: closed("Run") },
+          deployments: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["runId", "effect", "commit", "actor", "at"],
+              properties: { runId: { type: "integer" }, effect: { enum: ["apply", "destroy"] }, commit: nullable("string"), actor: { type: "string" }, at: dateTime },
+              additionalProperties: false,
+            },
+          },
+        },
+        unevaluatedProperties: false,
+      },
+      AuditEntry: {
+        type: "object",
+        required: ["id", "at", "actor", "source", "action", "repository", "environment", "outcome", "detail"],
+        properties: {
+          id: { type: "integer" },
+          at: dateTime,
+          actor: { type: "string" },
+          source: { type: "string" },
+          action: { type: "string" },
+          repository: { type: "string" },
+          environment: nullable("string"),
+          outcome: { type: "string" },
+          detail: nullable("string"),
+        },
+        additionalProperties: false,
+      },
+      AuditPage: {
+        type: "object",
+        required: ["items", "nextCursor"],
+        properties: { items: { type: "array", items: ref("AuditEntry") }, nextCursor: nullable("string") },
+        additionalProperties: false,
+      },
+      Token: {
+        type: "object",
+        required: ["id", "name", "login", "repositories", "createdAt", "lastUsedAt"],
+        properties: { id: { type: "integer" }, name: { type: "string" }, login: { type: "string" }, repositories: { type: "array", items: { type: "string" } }, createdAt: dateTime, lastUsedAt: nullableDateTime },
+      },
+      NewToken: {
+        allOf: [ref("Token")],
+        type: "object",
+        required: ["token"],
+        properties: { token: { type: "string", pattern: "^envbot_" } },
+        unevaluatedProperties: false,
+      },
+    },
+  },
+} as const;

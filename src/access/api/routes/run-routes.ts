@@ -1,0 +1,99 @@
+import type { ServerResponse } from "node:http";
+import { NAME_PATTERN } from "../../../core/environment/index.js";
+import type { RunRecord } from "../../../core/ports.js";
+import { respondJson } from "../../http/respond-json.js";
+import { readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
+import { badRequest, notFound } from "../api-problem.js";
+import { decodeCursor, encodeCursor, onlyKnownQuery, pageSize, queryValue, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
+import type { ApiRoute } from "../api-route.js";
+import { runView } from "../api-views.js";
+
+/** How often a live log looks for new lines while its run goes on. */
+export const LOG_POLL_MS = 250;
+/** Lines one log request or one stream message batch carries at most. */
+const LOG_PAGE = 1000;
+
+async function listRuns(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, ["repository", "environment", "limit", "cursor"]);
+  const repository = queryValue(request.query, "repository");
+  if (repository !== undefined && !REPOSITORY_PATTERN.test(repository)) throw badRequest("query.repository", "not a GitHub repository (OWNER/NAME)");
+  const environment = queryValue(request.query, "environment");
+  if (environment !== undefined && !NAME_PATTERN.test(environment)) throw badRequest("query.environment", "not an environment name");
+  const limit = pageSize(request.query);
+  const beforeId = decodeCursor(request.query, (value): value is number => Number.isInteger(value) && (value as number) > 0);
+  const candidates = repository !== undefined ? [repository] : [...new Set((await deps.store.listEnvironments()).map((record) => record.repository))];
+  const repositories = await readableRepositories(deps, request.principal, candidates);
+  const runs = await deps.store.listRecentRuns({ repositories, environment, beforeId, limit: limit + 1 });
+  const page = runs.slice(0, limit);
+  respondJson(res, 200, { items: page.map(runView), nextCursor: runs.length > limit ? encodeCursor(page.at(-1)!.id) : null });
+}
+
+/** The run a path names, when the caller may see its repository; else 404 either way. */
+async function runOfPath(request: ApiRequest, deps: ApiDeps): Promise<RunRecord> {
+  const text = request.params.id!;
+  if (!/^[1-9][0-9]{0,15}$/.test(text)) throw badRequest("path.id", "a run id (a whole number)");
+  const run = await deps.store.getRun(Number(text));
+  if (!run) throw notFound(`there is no run ${text}`);
+  if (!REPOSITORY_PATTERN.test(run.repository)) throw notFound(`there is no run ${text}`); // a CLI checkout's run: not the API's
+  await requireAllowed(deps, request.principal, "read", { repository: run.repository, name: run.environment }).catch(() => {
+    throw notFound(`there is no run ${text}`);
+  });
+  return run;
+}
+
+async function getRun(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  const run = await runOfPath(request, deps);
+  respondJson(res, 200, { ...runView(run), logExcerpt: run.logExcerpt ?? null });
+}
+
+/** GET .../log?after=SEQ: the kept lines after SEQ; `complete` once the run ended and every line was read. */
+async function getRunLog(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, ["after"]);
+  const run = await runOfPath(request, deps);
+  const afterText = queryValue(request.query, "after") ?? "0";
+  if (!/^[0-9]{1,9}$/.test(afterText)) throw badRequest("query.after", "a line number (0 for the start)");
+  const lines = await deps.store.readRunLog(run.id, Number(afterText), LOG_PAGE);
+  const next = lines.at(-1)?.seq ?? Number(afterText);
+  respondJson(res, 200, { runId: run.id, outcome: run.outcome, lines, next, complete: run.outcome !== "running" && lines.length < LOG_PAGE });
+}
+
+/**
+ * GET .../log/stream: Server-Sent Events. Each `line` event carries {seq, line} (its id is the
+ * seq, so a reconnecting EventSource resumes after Last-Event-ID); `end` carries the outcome once
+ * the run is over and every line was sent. Lines come from the store, so the run may be going on
+ * in any process.
+ */
+async function streamRunLog(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  const run = await runOfPath(request, deps);
+  const resumeFrom = request.raw.headers["last-event-id"];
+  let after = typeof resumeFrom === "string" && /^[0-9]{1,9}$/.test(resumeFrom) ? Number(resumeFrom) : 0;
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+  res.write(": envbot run log\n\n");
+  let closed = false;
+  request.raw.on("close", () => (closed = true));
+  while (!closed) {
+    const current = (await deps.store.getRun(run.id)) ?? run;
+    // Read after the run's state: lines written before it ended are all there by now.
+    let lines = await deps.store.readRunLog(run.id, after, LOG_PAGE);
+    while (lines.length > 0 && !closed) {
+      res.write(lines.map((line) => `id: ${line.seq}\nevent: line\ndata: ${JSON.stringify(line)}\n\n`).join(""));
+      after = lines.at(-1)!.seq;
+      lines = lines.length === LOG_PAGE ? await deps.store.readRunLog(run.id, after, LOG_PAGE) : [];
+    }
+    if (current.outcome !== "running") {
+      res.write(`event: end\ndata: ${JSON.stringify({ outcome: current.outcome, error: current.error ?? null })}\n\n`);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOG_POLL_MS));
+  }
+  res.end();
+}
+
+export const runRoutes: ApiRoute[] = [
+  { method: "GET", path: "/api/v1/runs", handle: listRuns },
+  { method: "GET", path: "/api/v1/runs/{id}", handle: getRun },
+  { method: "GET", path: "/api/v1/runs/{id}/log", handle: getRunLog },
+  { method: "GET", path: "/api/v1/runs/{id}/log/stream", handle: streamRunLog },
+];

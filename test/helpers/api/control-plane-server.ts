@@ -1,0 +1,87 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Probot } from "probot";
+import { seal, newSession, SESSION_COOKIE } from "../../../src/access/api/session-cookie.js";
+import { newApiToken } from "../../../src/access/api/api-tokens.js";
+import type { SignInSettings } from "../../../src/access/api/github-sign-in.js";
+import { createHttpServer } from "../../../src/access/http/create-http-server.js";
+import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
+import { controlPlaneHandlers } from "../../../src/control-plane.js";
+import type { Store } from "../../../src/core/ports.js";
+import { createTestProbot, TEST_WEBHOOK_SECRET } from "../github/test-probot.js";
+import { checkApiResponse } from "./openapi-response-checker.js";
+
+export const TEST_SESSION_SECRET = "test-session-secret-of-at-least-32-characters";
+
+/** How a test request authenticates: an API token, or a session (cookie, and the CSRF token a change sends). */
+export type Credentials = { token: string } | { session: { cookie: string; csrf: string }; csrf?: boolean } | undefined;
+
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- a test reads what the document describes
+}
+
+export interface ControlPlaneServer {
+  origin: string;
+  store: Store;
+  probot: Probot;
+  /** Calls the API; every answer is checked against the OpenAPI document (see `violations`). */
+  call(method: string, path: string, options?: { as?: Credentials; body?: unknown; headers?: Record<string, string> }): Promise<ApiAnswer>;
+  /** Answers that the OpenAPI document does not describe; a test expects none. */
+  violations: string[];
+  /** A session for `login`, as signing in would make it. */
+  sessionFor(login: string): { cookie: string; csrf: string };
+  /** An API token of `login` for these repositories, as POST /api/v1/tokens would make it. */
+  tokenFor(login: string, repositories: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * envbot's HTTP server with the control plane (as src/server.ts builds it) on 127.0.0.1, over a
+ * SQLite store a test fills directly. GitHub is the test's FakeGitHub (nock).
+ */
+export async function startControlPlaneServer(options: { signIn?: SignInSettings; store?: Store } = {}): Promise<ControlPlaneServer> {
+  const store = options.store ?? openSqliteStore({ file: ":memory:" });
+  const probot = await createTestProbot(() => undefined, { logLevel: "fatal" });
+  const handlers = controlPlaneHandlers({ probot, store, appSettings: { sessionSecret: TEST_SESSION_SECRET, signIn: options.signIn } });
+  const server: Server = createHttpServer({ probot, webhookSecret: TEST_WEBHOOK_SECRET, store, handlers });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const violations: string[] = [];
+  return {
+    origin,
+    store,
+    probot,
+    violations,
+    async call(method, path, { as, body, headers = {} } = {}) {
+      const sent: Record<string, string> = { ...headers };
+      if (as && "token" in as) sent.authorization = `Bearer ${as.token}`;
+      if (as && "session" in as) {
+        sent.cookie = `${SESSION_COOKIE}=${as.session.cookie}`;
+        if (method !== "GET" && as.csrf !== false) sent["x-csrf-token"] = as.session.csrf;
+      }
+      if (body !== undefined && sent["content-type"] === undefined) sent["content-type"] = "application/json";
+      const response = await fetch(`${origin}${path}`, { method, headers: sent, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body), redirect: "manual" });
+      const contentType = response.headers.get("content-type") ?? "";
+      const text = await response.text();
+      const parsed: unknown = contentType.includes("json") && text !== "" ? JSON.parse(text) : text;
+      violations.push(...checkApiResponse({ method, path: path.split("?")[0]!, status: response.status, contentType, body: parsed === "" ? undefined : parsed }));
+      return { status: response.status, headers: response.headers, body: parsed };
+    },
+    sessionFor(login) {
+      const session = newSession(login, new Date());
+      return { cookie: seal(session, TEST_SESSION_SECRET), csrf: session.csrf };
+    },
+    async tokenFor(login, repositories) {
+      const { token, hash } = newApiToken();
+      await store.createApiToken({ hash, name: "test", login, repositories });
+      return token;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await store.close();
+    },
+  };
+}
