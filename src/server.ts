@@ -53,7 +53,7 @@ export async function startServer(
       ? undefined
       : watchMissedWebhooks({ appOctokit: async () => (await probot.auth()) as Octokit, store: services.engine.store, log: { info: (m) => probot.log.info(m), error: (d, m) => probot.log.error(d, m) } });
   const server = createHttpServer({
-    handlers: role === "worker" ? [] : controlPlaneHandlers({ probot, store: services.engine.store, appSettings }),
+    handlers: role === "worker" ? [] : controlPlaneHandlers({ probot, store: services.engine.store, queue: services.queue, appSettings }),
     log: probot.log,
     onUnavailable: missed?.refused,
     probot,

@@ -74,8 +74,12 @@ describe("anonymous callers", () => {
   test("a made-up token, a forged session and an unknown path are refused as such", async () => {
     expect((await api.call("GET", "/api/v1/environments", { as: { token: "envbot_not-a-real-token" } })).body.detail).toContain("not known");
     expect((await api.call("GET", "/api/v1/environments", { headers: { authorization: "Basic YWxpY2U6cHc=" } })).status).toBe(401);
-    const forged = { session: { cookie: api.sessionFor("alice").cookie.replace(/.$/, (c) => (c === "A" ? "B" : "A")), csrf: "x" } };
-    expect((await api.call("GET", "/api/v1/environments", { as: forged })).status).toBe(401);
+    // Someone else's name in a real session's payload, and a signature of another spelling.
+    const [payload, signature] = api.sessionFor("rita").cookie.split(".");
+    const asAlice = Buffer.from(Buffer.from(payload!, "base64url").toString().replace('"rita"', '"alice"')).toString("base64url");
+    expect((await api.call("GET", "/api/v1/environments", { as: { session: { cookie: `${asAlice}.${signature}`, csrf: "x" } } })).status).toBe(401);
+    const respelt = `${payload}.${signature!.slice(0, -1)}${signature!.endsWith("A") ? "B" : "A"}`;
+    expect((await api.call("GET", "/api/v1/environments", { as: { session: { cookie: respelt, csrf: "x" } } })).status).toBe(401);
     const unknown = await api.call("GET", "/api/v1/nothing-here", { as: alice });
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toContain("openapi.json");

@@ -1,5 +1,5 @@
 import { authorize, type AccessPolicy, type Action } from "../../core/authorization/authorize.js";
-import type { Store } from "../../core/ports.js";
+import type { JobQueue, RepositoryChanges, Store } from "../../core/ports.js";
 import { forbidden, notFound } from "./api-problem.js";
 import { apiActor, type Principal } from "./api-request.js";
 
@@ -11,6 +11,12 @@ export interface ApiDeps {
   /** Signs session cookies (ENVBOT_SESSION_SECRET). */
   sessionSecret: string;
   now: () => Date;
+  /** Default branches, their files, and the pull requests the actions open. */
+  changes: RepositoryChanges;
+  /** Where "plan now" is queued. */
+  queue: Pick<JobQueue, "enqueue">;
+  /** The App's installation on a repository (a queued job rebuilds its GitHub client from it). */
+  installationOf(repository: string): Promise<number | undefined>;
 }
 
 /** The repositories among `repositories` the caller may see, in the same order. */

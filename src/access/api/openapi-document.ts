@@ -19,6 +19,7 @@ const errors = {
 };
 const notFound = { "404": problem("Not there, or not visible to the caller.") };
 const bodyErrors = { "413": problem("The body is larger than 64 KiB."), "415": problem("The body is not application/json.") };
+const conflict = { "409": problem("The repository is not in a state for this (the environment exists already, or its definition is invalid on the default branch).") };
 const forbidden = { "403": problem("The caller may see this but not do it (or an API token asked for what only a signed-in person may).") };
 
 const pathParam = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "path", required: true, description, schema });
@@ -97,6 +98,89 @@ export const openApiDocument = {
         summary: "One environment: its definition, outputs, expiry, drift, lock, deployments and latest runs.",
         parameters: environmentPath,
         responses: { "200": json(ref("EnvironmentDetail"), "The environment."), ...errors, ...notFound },
+      },
+    },
+    "/api/v1/environments/{owner}/{repo}/{name}/plan": {
+      post: {
+        operationId: "planEnvironment",
+        summary: "Plans the environment now, as defined on the default branch (needs write). The run appears in its runs, its log live.",
+        parameters: environmentPath,
+        responses: { "202": json(ref("PlanQueued"), "The plan is queued."), ...errors, ...bodyErrors, ...forbidden, ...notFound, ...conflict },
+      },
+    },
+    "/api/v1/environments/{owner}/{repo}/{name}/unlock": {
+      post: {
+        operationId: "unlockEnvironment",
+        summary: "Releases the environment's lock, whoever holds it (needs write).",
+        parameters: environmentPath,
+        responses: { "200": json(ref("UnlockResult"), "Released, or it was not locked (released is null)."), ...errors, ...bodyErrors, ...forbidden, ...notFound },
+      },
+    },
+    "/api/v1/environments/{owner}/{repo}/{name}/extend": {
+      post: {
+        operationId: "extendEnvironment",
+        summary: "Opens a pull request that changes the definition's ttl or expiresAt (needs write); within the repository's maxTtl.",
+        parameters: environmentPath,
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                description: "Exactly one of: a new ttl, a new end, or by how much from the current end.",
+                properties: { ttl: { type: "string", examples: ["96h"] }, expiresAt: { type: "string", format: "date-time" }, by: { type: "string", examples: ["48h"] } },
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: { "201": json(ref("ExtendResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...notFound, ...conflict },
+      },
+    },
+    "/api/v1/environments/{owner}/{repo}/{name}/destroy": {
+      post: {
+        operationId: "destroyEnvironment",
+        summary: "Opens a pull request that removes the definition (needs write); merging it destroys the environment.",
+        parameters: environmentPath,
+        responses: { "201": json(ref("DestroyResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...notFound },
+      },
+    },
+    "/api/v1/repositories/{owner}/{repo}/templates": {
+      get: {
+        operationId: "listTemplates",
+        summary: "The valid templates on the default branch, with their variables' JSON Schema: what can be requested.",
+        parameters: environmentPath.slice(0, 2),
+        responses: { "200": json(ref("TemplateList"), "The templates."), ...errors, ...notFound },
+      },
+    },
+    "/api/v1/repositories/{owner}/{repo}/environments": {
+      post: {
+        operationId: "requestEnvironment",
+        summary: "Requests a new environment from a template (needs write): validated like any definition, then a pull request that adds it.",
+        parameters: environmentPath.slice(0, 2),
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["name", "template"],
+                properties: {
+                  name: { type: "string" },
+                  template: { type: "string" },
+                  owner: { type: "string", description: "@user or @org/team; default: the requester." },
+                  description: { type: "string" },
+                  labels: { type: "object", additionalProperties: { type: "string" } },
+                  ttl: { type: "string" },
+                  expiresAt: { type: "string", format: "date-time" },
+                  variables: { type: "object" },
+                },
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: { "201": json(ref("RequestResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...notFound, ...conflict },
       },
     },
     "/api/v1/runs": {
@@ -364,6 +448,60 @@ export const openApiDocument = {
         type: "object",
         required: ["items", "nextCursor"],
         properties: { items: { type: "array", items: ref("AuditEntry") }, nextCursor: nullable("string") },
+        additionalProperties: false,
+      },
+      PullRequest: {
+        type: "object",
+        required: ["number", "url", "branch"],
+        properties: { number: { type: "integer" }, url: { type: "string" }, branch: { type: "string" } },
+        additionalProperties: false,
+      },
+      PlanQueued: {
+        type: "object",
+        required: ["repository", "environment", "queued", "defaultBranch"],
+        properties: { repository: { type: "string" }, environment: { type: "string" }, queued: { const: true }, defaultBranch: { type: "string" } },
+        additionalProperties: false,
+      },
+      UnlockResult: {
+        type: "object",
+        required: ["repository", "environment", "released"],
+        properties: { repository: { type: "string" }, environment: { type: "string" }, released: { oneOf: [ref("Lock"), { type: "null" }] } },
+        additionalProperties: false,
+      },
+      ExtendResult: {
+        type: "object",
+        required: ["pullRequest", "from", "to"],
+        properties: { pullRequest: ref("PullRequest"), from: { type: "string" }, to: { type: "string" } },
+        additionalProperties: false,
+      },
+      DestroyResult: {
+        type: "object",
+        required: ["pullRequest", "files"],
+        properties: { pullRequest: ref("PullRequest"), files: { type: "array", items: { type: "string" } } },
+        additionalProperties: false,
+      },
+      RequestResult: {
+        type: "object",
+        required: ["pullRequest", "file", "definition"],
+        properties: { pullRequest: ref("PullRequest"), file: { type: "string" }, definition: { type: "string", description: "The definition file's text." } },
+        additionalProperties: false,
+      },
+      TemplateList: {
+        type: "object",
+        required: ["repository", "defaultBranch", "items"],
+        properties: {
+          repository: { type: "string" },
+          defaultBranch: { type: "string" },
+          items: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["name", "description", "variables", "secrets"],
+              properties: { name: { type: "string" }, description: { type: "string" }, variables: { type: "object", description: "The variables' JSON Schema." }, secrets: { type: "array", items: { type: "string" } } },
+              additionalProperties: false,
+            },
+          },
+        },
         additionalProperties: false,
       },
       Token: {

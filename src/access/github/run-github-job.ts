@@ -3,6 +3,8 @@ import { githubCodeHost } from "../../adapters/github/github-code-host.js";
 import { githubPullRequestReporter } from "../../adapters/github/github-pull-request-reporter.js";
 import { splitRepository, type Octokit } from "../../adapters/github/octokit-types.js";
 import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
+import { actorText } from "../../core/authorization/actor.js";
+import { planDefinedEnvironment } from "../../core/environment-actions/index.js";
 import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
 import { JobHandedOnError, type JobRunner } from "../../core/ports.js";
 import { applyMergedPullRequest, planPullRequest, releasePullRequestLocks } from "../../core/pull-requests/index.js";
@@ -22,6 +24,7 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     const octokit = (await app.auth(job.installation)) as Octokit;
     if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
     if (job.kind === "sweep-environment") return runSweepJob(app, services, job, { octokit, mayRetry });
+    if (job.kind === "plan-environment") return runPlanEnvironmentJob(app, services, job, { octokit, signal, mayRetry });
     const log = app.log.child({ delivery: job.delivery, repository: job.pullRequest.repository, number: job.pullRequest.number });
     try {
       await runJob(services, job, { octokit, signal, resumed, mayRetry, onOutput: (line) => log.debug(line) });
@@ -61,9 +64,35 @@ async function runSweepJob(app: Probot, services: AppServices, job: Extract<Envb
   }
 }
 
+/**
+ * "Plan now" from the control plane: the definition and templates at the default branch's head.
+ * Its run (and live log) is the report; a definition that turned invalid since is logged.
+ */
+async function runPlanEnvironmentJob(
+  app: Probot,
+  services: AppServices,
+  job: Extract<EnvbotJob, { kind: "plan-environment" }>,
+  run: { octokit: Octokit; signal: AbortSignal; mayRetry?: (error: unknown) => boolean },
+): Promise<void> {
+  const log = app.log.child({ repository: job.repository, environment: job.environment });
+  const { owner, repo } = splitRepository(job.repository);
+  const { data: head } = await run.octokit.rest.git.getRef({ owner, repo, ref: `heads/${job.defaultBranch}` });
+  const outcome = await planDefinedEnvironment(services.engine, {
+    repository: job.repository,
+    files: githubCodeHost(run.octokit).filesAt(job.repository, head.object.sha),
+    commit: head.object.sha,
+    name: job.environment,
+    actor: job.actor,
+    signal: run.signal,
+    onOutput: (line) => log.debug(line),
+    mayRetry: run.mayRetry,
+  });
+  if (!outcome.ok) log.warn(`plan of ${job.environment} requested by ${actorText(job.actor)}: ${"detail" in outcome ? outcome.detail : outcome.reason}`);
+}
+
 async function runJob(
   services: AppServices,
-  job: Exclude<EnvbotJob, { kind: "sweep-environment" }>,
+  job: Extract<EnvbotJob, { kind: "plan-pull-request" | "close-pull-request" }>,
   run: { octokit: Octokit; signal: AbortSignal; resumed: boolean; mayRetry?: (error: unknown) => boolean; onOutput: (line: string) => void },
 ): Promise<void> {
   const { octokit, signal, resumed, mayRetry, onOutput } = run;
@@ -95,7 +124,7 @@ async function runJob(
  * Something unexpected broke a job: the pull request is told (never only a log line), with where
  * to look; the error's details stay in the server log.
  */
-async function reportUnexpectedError(octokit: Octokit, log: Probot["log"], job: Exclude<EnvbotJob, { kind: "sweep-environment" }>, error: unknown): Promise<void> {
+async function reportUnexpectedError(octokit: Octokit, log: Probot["log"], job: Extract<EnvbotJob, { kind: "plan-pull-request" | "close-pull-request" }>, error: unknown): Promise<void> {
   log.error({ err: error }, "envbot job failed");
   try {
     const { owner, repo } = splitRepository(job.pullRequest.repository);

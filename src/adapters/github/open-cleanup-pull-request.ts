@@ -1,4 +1,5 @@
-import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
+import { createBranch, fileSha } from "./git-branch-files.js";
+import { splitRepository, type Octokit } from "./octokit-types.js";
 
 /**
  * Opens the pull request that deletes an expired environment's definition: a branch from the
@@ -35,37 +36,4 @@ export async function openCleanupPullRequest(input: {
 /** "envbot/expired-checkout-202612011000": from the expiry, so a retry finds the same branch. */
 export function cleanupBranchName(environment: string, expiresAt: Date): string {
   return `envbot/expired-${environment}-${expiresAt.toISOString().slice(0, 16).replace(/\D/g, "")}`;
-}
-
-/** The blob id of a file at `ref`, which a delete must name; undefined when there is no such file. */
-async function fileSha(octokit: Octokit, repository: string, path: string, ref: string): Promise<string | undefined> {
-  const { owner, repo } = splitRepository(repository);
-  try {
-    const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
-    return !Array.isArray(data) && data.type === "file" ? data.sha : undefined;
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
-}
-
-/** false when the branch already exists (an earlier attempt made it); other failures throw. */
-async function createBranch(octokit: Octokit, repository: string, branch: string, sha: string): Promise<boolean> {
-  const { owner, repo } = splitRepository(repository);
-  try {
-    await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
-    return true;
-  } catch (error) {
-    // GitHub answers 422 for an existing ref, and for other invalid requests: ask which it was.
-    if (statusOf(error) !== 422) throw error;
-    const exists = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` }).then(
-      () => true,
-      (lookup: unknown) => {
-        if (statusOf(lookup) === 404) return false;
-        throw lookup;
-      },
-    );
-    if (!exists) throw error;
-    return false;
-  }
 }

@@ -12,6 +12,8 @@ export type EnvbotJob =
   | { kind: "plan-pull-request"; delivery: string; installation: number; pullRequest: PullRequestRef; environment?: string; actor: Actor }
   /** A pull request was closed: applied when merged into the default branch, its locks released either way. */
   | { kind: "close-pull-request"; delivery: string; installation: number; pullRequest: PullRequestRef; mergeSha: string | null; actor: Actor }
+  /** "Plan now" from the control plane: one environment as defined on the default branch. */
+  | { kind: "plan-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
   /** One environment's part of a scheduled sweep, fanned out across workers (scale-out). */
   | { kind: "sweep-environment"; installation: number; repository: string; defaultBranch: string; sweep: SweepKind; environment: string };
 
@@ -26,13 +28,14 @@ export function pullRequestJobKey(repository: string, number: number): string {
  */
 export function queuedJob(job: EnvbotJob): { key: string; final: boolean; payload: EnvbotJob } {
   if (job.kind === "sweep-environment") return { key: `${job.repository}:${job.environment}:${job.sweep}`, final: job.sweep === "expiry", payload: job };
+  if (job.kind === "plan-environment") return { key: `${job.repository}:${job.environment}:plan`, final: false, payload: job };
   return { key: pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number), final: job.kind === "close-pull-request", payload: job };
 }
 
 /** A kept job read back: checked for the fields every kind needs, so a bad row fails clearly. */
 export function parseEnvbotJob(payload: unknown): EnvbotJob {
   const job = payload as Record<string, unknown> | null;
-  const ok = job !== null && typeof job === "object" && (isPullRequestJob(job) || isSweepJob(job));
+  const ok = job !== null && typeof job === "object" && (isPullRequestJob(job) || isSweepJob(job) || isPlanEnvironmentJob(job));
   if (!ok) throw new Error(`not an envbot job: ${JSON.stringify(payload).slice(0, 200)}`);
   return job as unknown as EnvbotJob;
 }
@@ -57,5 +60,16 @@ function isSweepJob(job: Record<string, unknown>): boolean {
     typeof job.defaultBranch === "string" &&
     (job.sweep === "expiry" || job.sweep === "drift") &&
     typeof job.environment === "string"
+  );
+}
+
+function isPlanEnvironmentJob(job: Record<string, unknown>): boolean {
+  return (
+    job.kind === "plan-environment" &&
+    typeof job.installation === "number" &&
+    typeof job.repository === "string" &&
+    typeof job.defaultBranch === "string" &&
+    typeof job.environment === "string" &&
+    typeof (job.actor as Partial<Actor> | undefined)?.kind === "string"
   );
 }

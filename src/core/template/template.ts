@@ -16,6 +16,8 @@ export interface Template {
     required: readonly string[];
     defaults: Readonly<Record<string, unknown>>;
     checker: SchemaChecker<Record<string, unknown>>;
+    /** The variables' JSON Schema as the template wrote it (the dashboard's request form is made from it). */
+    schema: Readonly<Record<string, unknown>>;
   };
   secrets: Readonly<Record<string, { description?: string; required: boolean }>>;
   outputs: Readonly<Record<string, TemplateOutputDeclaration>>;

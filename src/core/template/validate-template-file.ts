@@ -72,7 +72,7 @@ export async function validateTemplateFile(name: string, content: RepoFile, comp
       directory: file.slice(0, -"/template.yaml".length),
       description: definition.description,
       providers: definition.providers ?? [],
-      variables: { names: Object.keys(properties), required, defaults, checker },
+      variables: { names: Object.keys(properties), required, defaults, checker, schema: variableSchema as unknown as Record<string, unknown> },
       secrets,
       outputs: definition.outputs ?? {},
     },

@@ -7,7 +7,7 @@ import type { SignInSettings } from "../../../src/access/api/github-sign-in.js";
 import { createHttpServer } from "../../../src/access/http/create-http-server.js";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { controlPlaneHandlers } from "../../../src/control-plane.js";
-import type { Store } from "../../../src/core/ports.js";
+import type { JobQueue, QueuedJob, Store } from "../../../src/core/ports.js";
 import { createTestProbot, TEST_WEBHOOK_SECRET } from "../github/test-probot.js";
 import { checkApiResponse } from "./openapi-response-checker.js";
 
@@ -24,6 +24,8 @@ export interface ApiAnswer {
 
 export interface ControlPlaneServer {
   origin: string;
+  /** Jobs the API queued, when the test gave no queue of its own. */
+  queued: QueuedJob[];
   store: Store;
   probot: Probot;
   /** Calls the API; every answer is checked against the OpenAPI document (see `violations`). */
@@ -41,15 +43,19 @@ export interface ControlPlaneServer {
  * envbot's HTTP server with the control plane (as src/server.ts builds it) on 127.0.0.1, over a
  * SQLite store a test fills directly. GitHub is the test's FakeGitHub (nock).
  */
-export async function startControlPlaneServer(options: { signIn?: SignInSettings; store?: Store } = {}): Promise<ControlPlaneServer> {
+export async function startControlPlaneServer(options: { signIn?: SignInSettings; store?: Store; queue?: Pick<JobQueue, "enqueue">; probot?: Probot } = {}): Promise<ControlPlaneServer> {
   const store = options.store ?? openSqliteStore({ file: ":memory:" });
-  const probot = await createTestProbot(() => undefined, { logLevel: "fatal" });
-  const handlers = controlPlaneHandlers({ probot, store, appSettings: { sessionSecret: TEST_SESSION_SECRET, signIn: options.signIn } });
+  const probot = options.probot ?? (await createTestProbot(() => undefined, { logLevel: "fatal" }));
+  // Jobs a test does not run are kept here, as data.
+  const queued: QueuedJob[] = [];
+  const queue = options.queue ?? { enqueue: async (job: QueuedJob) => (queued.push(job), true) };
+  const handlers = controlPlaneHandlers({ probot, store, queue, appSettings: { sessionSecret: TEST_SESSION_SECRET, signIn: options.signIn } });
   const server: Server = createHttpServer({ probot, webhookSecret: TEST_WEBHOOK_SECRET, store, handlers });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const violations: string[] = [];
   return {
+    queued,
     origin,
     store,
     probot,
@@ -81,7 +87,8 @@ export async function startControlPlaneServer(options: { signIn?: SignInSettings
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await store.close();
+      // A store the test gave stays open: it is the test's (an app harness closes its own).
+      if (!options.store) await store.close();
     },
   };
 }

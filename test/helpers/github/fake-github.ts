@@ -222,6 +222,16 @@ export class FakeGitHub {
       return pr ? [200, this.pullRequestPayload(pr)] : [404, { message: "Not Found" }];
     });
 
+    scope.get(base).reply(200, () => ({
+      id: 1,
+      name: this.repo,
+      full_name: this.fullName,
+      owner: { login: this.owner, id: 1, type: "Organization" },
+      private: true,
+      default_branch: "main",
+      html_url: `https://github.com/${this.fullName}`,
+    }));
+
     // The App's installation on the repository (asked with the App's own JWT).
     scope.get(`${base}/installation`).reply(200, () => ({
       id: this.installationId,
@@ -418,6 +428,22 @@ export class FakeGitHub {
       this.commits.set(commit, new Map(tree));
       this.branchHeads.set(branch, commit);
       return [200, { content: null, commit: { sha: commit, message: b.message } }];
+    });
+
+    scope.put(new RegExp(`^${base}/contents/(.+)$`)).reply((uri, body) => {
+      const path = decodeURIComponent(new URL(uri, this.server.origin).pathname.slice(`${base}/contents/`.length));
+      const b = body as { message: string; content: string; sha?: string; branch?: string };
+      const branch = b.branch ?? "main";
+      const tree = this.commits.get(branch);
+      if (!tree) return [404, { message: "Branch not found" }];
+      const existing = tree.get(path);
+      if (existing !== undefined && blobSha(existing) !== b.sha) return [409, { message: `${path} does not match ${b.sha ?? "(no sha)"}` }];
+      if (existing === undefined && b.sha !== undefined) return [422, { message: "sha given for a new file" }];
+      const commit = createHash("sha1").update(`${this.headOf(branch)}\0${b.message}\0${path}`).digest("hex");
+      tree.set(path, Buffer.from(b.content, "base64").toString("utf8"));
+      this.commits.set(commit, new Map(tree));
+      this.branchHeads.set(branch, commit);
+      return [existing === undefined ? 201 : 200, { content: { path, sha: blobSha(tree.get(path)!) }, commit: { sha: commit, message: b.message } }];
     });
 
     scope.post(`${base}/pulls`).reply((_uri, body) => {

@@ -4,15 +4,19 @@ const pullRequest = { repository: "acme/envs", number: 7, headSha: "a".repeat(40
 const plan: EnvbotJob = { kind: "plan-pull-request", delivery: "d-1", installation: 42, pullRequest, actor: { kind: "pull-request", number: 7, login: "octocat" } };
 const drift: EnvbotJob = { kind: "sweep-environment", installation: 42, repository: "acme/envs", defaultBranch: "main", sweep: "drift", environment: "checkout" };
 const expiry: EnvbotJob = { ...drift, sweep: "expiry" };
+const planNow: EnvbotJob = { kind: "plan-environment", installation: 42, repository: "acme/envs", defaultBranch: "main", environment: "checkout", actor: { kind: "api", login: "octocat", via: "token", repositories: ["acme/envs"] } };
 
 test("jobs read back as they were kept, whatever their kind; a row of another shape fails clearly", () => {
-  for (const job of [plan, drift, expiry]) expect(parseEnvbotJob(JSON.parse(JSON.stringify(job)))).toEqual(job);
+  for (const job of [plan, drift, expiry, planNow]) expect(parseEnvbotJob(JSON.parse(JSON.stringify(job)))).toEqual(job);
   expect(() => parseEnvbotJob({ ...drift, sweep: "everything" })).toThrow("not an envbot job");
   expect(() => parseEnvbotJob({ kind: "sweep-environment", repository: "acme/envs" })).toThrow("not an envbot job");
+  expect(() => parseEnvbotJob({ ...planNow, actor: undefined })).toThrow("not an envbot job");
 });
 
 test("a pull request's jobs share its key; a sweep's job is keyed by its environment, and an expiry's destroy is never superseded", () => {
   expect(queuedJob(plan)).toMatchObject({ key: "acme/envs#7", final: false });
   expect(queuedJob(drift)).toMatchObject({ key: "acme/envs:checkout:drift", final: false });
   expect(queuedJob(expiry)).toMatchObject({ key: "acme/envs:checkout:expiry", final: true });
+  // A newer "plan now" of an environment supersedes one still waiting.
+  expect(queuedJob(planNow)).toMatchObject({ key: "acme/envs:checkout:plan", final: false });
 });

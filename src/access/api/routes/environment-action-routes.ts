@@ -1,0 +1,103 @@
+import type { ServerResponse } from "node:http";
+import { extendEnvironment, listTemplates, proposeDestroy, requestEnvironment, requestPlan, REQUEST_FIELDS, unlockEnvironment, type ActionOutcome } from "../../../core/environment-actions/index.js";
+import { respondJson } from "../../http/respond-json.js";
+import type { ApiDeps } from "../api-deps.js";
+import { ApiProblem, badRequest, forbidden, notFound } from "../api-problem.js";
+import { apiActor, onlyKnownQuery, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
+import type { ApiRoute } from "../api-route.js";
+import { lockView } from "../api-views.js";
+import { environmentOfPath } from "./environment-routes.js";
+
+// Actions go through the same core operations and authorization as comment commands; Git stays
+// the truth: extending, destroying and requesting open pull requests.
+
+/** The answer for a core outcome: its value with `status`, or the problem it names. */
+function answer<T>(res: ServerResponse, outcome: ActionOutcome<T>, status: number, view: (value: T) => object): void {
+  if (outcome.ok) return respondJson(res, status, view(outcome.value));
+  switch (outcome.reason) {
+    case "refused":
+      throw forbidden(outcome.detail);
+    case "not-found":
+      throw notFound(outcome.detail);
+    case "conflict":
+      throw new ApiProblem(409, "Conflict", outcome.detail);
+    case "invalid":
+      throw new ApiProblem(400, "Bad Request", outcome.problems.map((p) => `${p.field}: ${p.message}`).join("; "), outcome.problems);
+  }
+}
+
+/** A JSON body with only these fields (an empty body is an empty object). */
+async function bodyWith(request: ApiRequest, fields: readonly string[]): Promise<Record<string, unknown>> {
+  const hasBody = request.raw.headers["content-length"] !== undefined && request.raw.headers["content-length"] !== "0";
+  const body = hasBody || request.raw.headers["transfer-encoding"] !== undefined ? await readJsonBody(request.raw) : {};
+  for (const key of Object.keys(body)) if (!fields.includes(key)) throw badRequest(`body.${key}`, fields.length > 0 ? `unknown field; this takes ${fields.join(", ")}` : "this takes no body");
+  return body;
+}
+
+function repositoryOfPath(request: ApiRequest): string {
+  const repository = `${request.params.owner}/${request.params.repo}`;
+  if (!REPOSITORY_PATTERN.test(repository)) throw badRequest("path.repository", "not a GitHub repository (OWNER/NAME)");
+  return repository;
+}
+
+async function planNow(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  await bodyWith(request, []);
+  const { repository, name } = environmentOfPath(request);
+  const installation = await deps.installationOf(repository);
+  if (installation === undefined) throw notFound(`there is no repository ${repository} that you can see`);
+  const outcome = await requestPlan({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), installation });
+  answer(res, outcome, 202, (value) => ({ repository, environment: name, queued: value.queued, defaultBranch: value.defaultBranch }));
+}
+
+async function unlock(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  await bodyWith(request, []);
+  const { repository, name } = environmentOfPath(request);
+  const outcome = await unlockEnvironment({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal) });
+  answer(res, outcome, 200, (value) => ({ repository, environment: name, released: value.released ? lockView(value.released) : null }));
+}
+
+async function extend(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  const body = await bodyWith(request, ["ttl", "expiresAt", "by"]);
+  const { repository, name } = environmentOfPath(request);
+  const outcome = await extendEnvironment({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), extension: body });
+  answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, from: value.from, to: value.to }));
+}
+
+async function destroy(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  await bodyWith(request, []);
+  const { repository, name } = environmentOfPath(request);
+  const outcome = await proposeDestroy({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal) });
+  answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, files: value.files }));
+}
+
+async function requestNew(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  const body = await bodyWith(request, REQUEST_FIELDS);
+  const repository = repositoryOfPath(request);
+  const outcome = await requestEnvironment({ ...deps, policy: deps.access }, { repository, actor: apiActor(request.principal), request: { name: body.name, template: body.template, ...body } });
+  answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, file: value.file, definition: value.definition }));
+}
+
+async function templates(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  const repository = repositoryOfPath(request);
+  const outcome = await listTemplates({ ...deps, policy: deps.access }, { repository, actor: apiActor(request.principal) });
+  answer(res, outcome, 200, (value) => ({
+    repository,
+    defaultBranch: value.defaultBranch,
+    items: value.templates.map((template) => ({ name: template.name, description: template.description, variables: template.variables.schema, secrets: Object.keys(template.secrets) })),
+  }));
+}
+
+export const environmentActionRoutes: ApiRoute[] = [
+  { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/plan", handle: planNow },
+  { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/unlock", handle: unlock },
+  { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/extend", handle: extend },
+  { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/destroy", handle: destroy },
+  { method: "GET", path: "/api/v1/repositories/{owner}/{repo}/templates", handle: templates },
+  { method: "POST", path: "/api/v1/repositories/{owner}/{repo}/environments", handle: requestNew },
+];

@@ -1,0 +1,72 @@
+import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
+
+// Branches and files through GitHub's REST API: what the pull requests envbot opens are made of.
+
+/** The blob id of a file at `ref`, which a delete must name; undefined when there is no such file. */
+export async function fileSha(octokit: Octokit, repository: string, path: string, ref: string): Promise<string | undefined> {
+  const { owner, repo } = splitRepository(repository);
+  try {
+    const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+    return !Array.isArray(data) && data.type === "file" ? data.sha : undefined;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** false when the branch already exists (an earlier attempt made it); other failures throw. */
+export async function createBranch(octokit: Octokit, repository: string, branch: string, sha: string): Promise<boolean> {
+  const { owner, repo } = splitRepository(repository);
+  try {
+    await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
+    return true;
+  } catch (error) {
+    // GitHub answers 422 for an existing ref, and for other invalid requests: ask which it was.
+    if (statusOf(error) !== 422) throw error;
+    const exists = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` }).then(
+      () => true,
+      (lookup: unknown) => {
+        if (statusOf(lookup) === 404) return false;
+        throw lookup;
+      },
+    );
+    if (!exists) throw error;
+    return false;
+  }
+}
+
+/**
+ * Opens a pull request from a new branch off `base` that writes each file of `files` (null
+ * deletes it), one commit per file. Returns its number and address.
+ */
+export async function openFileChangePullRequest(input: {
+  octokit: Octokit;
+  repository: string;
+  base: string;
+  branch: string;
+  files: Readonly<Record<string, string | null>>;
+  title: string;
+  body: string;
+  commitMessage: string;
+}): Promise<{ number: number; url: string; branch: string }> {
+  const { octokit, branch } = input;
+  const { owner, repo } = splitRepository(input.repository);
+  const { data: head } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${input.base}` });
+  if (!(await createBranch(octokit, input.repository, branch, head.object.sha))) throw new Error(`the branch ${branch} exists already`);
+  for (const [path, content] of Object.entries(input.files)) {
+    const sha = await fileSha(octokit, input.repository, path, branch);
+    if (content === null) {
+      if (sha !== undefined) await octokit.rest.repos.deleteFile({ owner, repo, path, message: input.commitMessage, sha, branch });
+    } else {
+      await octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, message: input.commitMessage, content: Buffer.from(content).toString("base64"), branch, ...(sha ? { sha } : {}) });
+    }
+  }
+  const { data: pull } = await octokit.rest.pulls.create({ owner, repo, title: input.title, body: input.body, head: branch, base: input.base });
+  return { number: pull.number, url: pull.html_url, branch };
+}
+
+/** The repository's default branch. */
+export async function defaultBranchOf(octokit: Octokit, repository: string): Promise<string> {
+  const { data } = await octokit.rest.repos.get(splitRepository(repository));
+  return data.default_branch;
+}

@@ -1,0 +1,46 @@
+import { jest } from "@jest/globals";
+import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
+import { createAppHarness, starterRepository, type AppHarness } from "../helpers/app-harness.js";
+import { setupGitHubMock } from "../helpers/github/github-mock.js";
+
+// "Plan now" from the API end to end: the job is queued as data, the App's queue runs it with
+// the real terraform, and the run (with its whole log) is what the API then shows.
+jest.setTimeout(120_000);
+
+const mock = setupGitHubMock();
+let app: AppHarness;
+let api: ControlPlaneServer;
+
+beforeEach(async () => {
+  mock.before();
+  app = await createAppHarness();
+  app.github.install();
+  app.github.permissions.set("alice", "write");
+  app.github.commit("main", await starterRepository());
+  api = await startControlPlaneServer({ store: app.services.engine.store, queue: app.services.queue, probot: app.probot });
+});
+
+afterEach(async () => {
+  await api.close();
+  app.github.uninstall();
+  await app.cleanup();
+  mock.after();
+  expect(api.violations).toEqual([]);
+});
+
+test("a plan asked for through the API runs at the default branch's head, and its run and log are there to read", async () => {
+  const alice = { session: api.sessionFor("alice") };
+  const repository = app.github.fullName;
+  const queued = await api.call("POST", `/api/v1/environments/${repository}/sandbox/plan`, { as: alice });
+  expect(queued.status).toBe(202);
+  await app.services.queue.idle();
+
+  const runs = await api.call("GET", `/api/v1/runs?repository=${repository}&environment=sandbox`, { as: alice });
+  expect(runs.body.items).toMatchObject([{ kind: "plan", outcome: "succeeded", actor: "alice", commit: app.github.headOf("main"), plan: { changes: { add: 1 } } }]);
+  const log = await api.call("GET", `/api/v1/runs/${runs.body.items[0].id}/log`, { as: alice });
+  expect(log.body.complete).toBe(true);
+  expect(log.body.lines.map((l: { line: string }) => l.line).join("\n")).toMatch(/Plan: 1 to add, 0 to change, 0 to destroy/);
+
+  const environment = await api.call("GET", `/api/v1/environments/${repository}/sandbox`, { as: alice });
+  expect(environment.body).toMatchObject({ status: "planned", template: "sandbox", labels: { "cost-center": "0000" }, description: "A sandbox to try envbot with", definition: { spec: { ttl: "72h" } } });
+});
