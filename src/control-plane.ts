@@ -2,6 +2,7 @@ import type { Probot } from "probot";
 import { createApiHandler } from "./access/api/create-api-handler.js";
 import { createSignInHandler } from "./access/api/github-sign-in.js";
 import type { HttpHandler } from "./access/http/create-http-server.js";
+import { createDashboardHandler } from "./access/web/serve-dashboard.js";
 import { githubAppAccess } from "./adapters/github/github-app-access.js";
 import { githubRepositoryChanges } from "./adapters/github/github-repository-changes.js";
 import type { Octokit } from "./adapters/github/octokit-types.js";
@@ -9,7 +10,7 @@ import type { JobQueue, Store } from "./core/ports.js";
 import type { GitHubAppSettings } from "./github-app-settings.js";
 
 /**
- * The control plane's HTTP handlers (the REST API and sign-in with GitHub), on the App's own
+ * The control plane's HTTP handlers (the REST API, sign-in with GitHub and the dashboard), on the App's own
  * view of who may see and do what: a person's permission on each repository, asked through the
  * App's installation there.
  */
@@ -26,5 +27,6 @@ export function controlPlaneHandlers(options: {
   return [
     createApiHandler({ deps, log: probot.log }),
     createSignInHandler({ settings: appSettings.signIn, sessionSecret: appSettings.sessionSecret, now, log: { info: (m) => probot.log.info(m), warn: (d, m) => probot.log.warn(d, m) } }),
+    createDashboardHandler(),
   ];
 }

@@ -1,0 +1,115 @@
+import { api } from "./api.js";
+import { announce, confirmDialog, fill, h, safeLink } from "./dom.js";
+import { expiry, when } from "./format.js";
+import { liveLog, planView, runSummary } from "./run-view.js";
+
+const REFRESH_MS = 5000;
+
+/** One environment: facts, outputs, actions, and its timeline of runs (the running one's log live). */
+export async function environmentPage(main, { signal }, repository, name) {
+  const base = `/api/v1/environments/${repository}/${name}`;
+  const message = h("div", { id: "action-result", role: "status" });
+  let environment = await api(base);
+  let liveRunId = null;
+
+  const act = async (label, path, body, describe) => {
+    try {
+      const result = await api(`${base}/${path}`, { method: "POST", body });
+      fill(message, describe(result));
+      message.className = "panel";
+      announce(`${label}: done`);
+      await refresh();
+    } catch (error) {
+      fill(message, h("p", { class: "error" }, `${label} failed: ${error.message}`));
+      message.className = "panel";
+    }
+  };
+  const pullRequestNote = (what) => (result) => h("p", {}, `${what}: `, safeLink(result.pullRequest.url, `pull request #${result.pullRequest.number}`), ". It is applied when merged.");
+  const extendBy = h("select", { id: "extend-by" }, ["24h", "48h", "72h", "7d"].map((d) => h("option", { value: d }, d)));
+
+  const actions = h(
+    "div",
+    { class: "actions" },
+    h("button", { type: "button", onclick: async () => (await confirmDialog({ title: `Plan ${name} now?`, text: "envbot plans the definition on the default branch. Nothing is changed.", confirm: "Plan now" })) && act("Plan", "plan", undefined, () => h("p", {}, "The plan is queued; it appears under Runs.")) }, "Plan now"),
+    h("button", {
+      type: "button",
+      class: "secondary",
+      onclick: async () => (await confirmDialog({ title: `Extend ${name}?`, text: "envbot opens a pull request that moves the expiry later.", confirm: "Open the pull request", extra: h("p", {}, h("label", { for: "extend-by" }, "Extend by "), extendBy) })) && act("Extend", "extend", { by: extendBy.value }, pullRequestNote("Extension proposed")),
+    }, "Extend"),
+    h("button", { type: "button", class: "secondary", onclick: async () => (await confirmDialog({ title: `Unlock ${name}?`, text: "The pull request holding the lock loses it; another may plan this environment.", confirm: "Unlock" })) && act("Unlock", "unlock", undefined, (r) => h("p", {}, r.released ? "Unlocked." : "It was not locked.")) }, "Unlock"),
+    h("button", { type: "button", class: "danger", onclick: async () => (await confirmDialog({ title: `Destroy ${name}?`, text: "envbot opens a pull request that removes the definition. Merging it destroys the environment and everything in it.", confirm: "Open the pull request", danger: true })) && act("Destroy", "destroy", undefined, pullRequestNote("Destruction proposed")) }, "Destroy…"),
+  );
+
+  const heading = h("h1");
+  const facts = h("dl", { class: "facts panel" });
+  const outputs = h("div");
+  const timeline = h("ol", { class: "timeline", id: "timeline", "aria-label": "Runs, newest first" });
+  const latestPlan = h("div");
+  const live = h("section", { "aria-labelledby": "live-heading" });
+
+  function render() {
+    const e = environment;
+    const badges = [
+      h("span", { class: `badge status-${e.status}`, id: "environment-status" }, e.status),
+      e.drifted ? h("span", { class: "badge drift" }, "drifted") : null,
+      e.lock ? h("span", { class: "badge lock" }, e.lock.holder.kind === "pull-request" ? `locked by #${e.lock.holder.pullRequest}` : `locked by ${e.lock.holder.user}`) : null,
+    ].filter(Boolean);
+    fill(heading, e.name, ...badges.flatMap((badge) => [" ", badge]));
+    const url = e.outputs.url ?? e.outputs.website_url;
+    fill(facts, 
+      fact("Repository", e.repository),
+      fact("Owner", e.owner),
+      fact("Template", e.template),
+      fact("Expires", e.expiresAt ? h("span", { title: when(e.expiresAt) }, expiry(e.expiresAt)) : "no expiry"),
+      fact("First applied", e.firstAppliedAt ? when(e.firstAppliedAt) : "not yet"),
+      fact("URL", typeof url === "string" ? safeLink(url) : "—"),
+      e.description ? fact("Description", e.description) : null,
+      Object.keys(e.labels).length ? fact("Labels", Object.entries(e.labels).map(([k, v]) => `${k}=${v}`).join(", ")) : null,
+    );
+    const entries = Object.entries(e.outputs);
+    fill(outputs, 
+      entries.length === 0
+        ? h("p", { class: "muted" }, "No outputs (yet).")
+        : h("table", {}, h("caption", {}, "Outputs of the last apply (sensitive ones are not shown)"), h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Value"))), h("tbody", {}, entries.map(([k, v]) => h("tr", {}, h("th", { scope: "row" }, k), h("td", {}, typeof v === "string" ? v : JSON.stringify(v)))))),
+    );
+    fill(timeline, ...(e.runs.length ? e.runs.map(runSummary) : [h("li", {}, "No runs yet.")]));
+    const lastPlan = e.runs.find((r) => r.plan);
+    fill(latestPlan, lastPlan ? h("p", { class: "muted" }, `From run #${lastPlan.id} (${lastPlan.kind}, ${when(lastPlan.startedAt)}):`) : null, planView(lastPlan?.plan ?? null));
+    const running = e.runs.find((r) => r.outcome === "running");
+    if (running && running.id !== liveRunId) {
+      liveRunId = running.id;
+      fill(live, h("h2", { id: "live-heading" }, `Running now: #${running.id} ${running.kind}`), liveLog(running, { signal, onEnd: () => void refresh() }));
+    }
+  }
+
+  async function refresh() {
+    try {
+      environment = await api(base);
+      render();
+    } catch {
+      // The next refresh tries again; the page keeps what it showed.
+    }
+  }
+
+  fill(main, 
+    h("p", {}, h("a", { href: "/" }, "← Environments")),
+    heading,
+    facts,
+    actions,
+    message,
+    live,
+    h("h2", {}, "Latest plan"),
+    latestPlan,
+    h("h2", {}, "Outputs"),
+    outputs,
+    h("h2", {}, "Runs"),
+    timeline,
+  );
+  render();
+  const poll = setInterval(refresh, REFRESH_MS);
+  signal.addEventListener("abort", () => clearInterval(poll));
+}
+
+function fact(term, value) {
+  return h("div", {}, h("dt", {}, term), h("dd", {}, value));
+}

@@ -1,0 +1,241 @@
+import { jest } from "@jest/globals";
+import { copyFile, mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import nock from "nock";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
+import { createAppHarness, starterRepository, type AppHarness } from "../helpers/app-harness.js";
+import { eventually, launchBrowser, seriousAccessibilityViolations } from "../helpers/browser.js";
+import { projectRoot } from "../helpers/fixtures.js";
+import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
+
+// The dashboard in a real headless Chromium, served by envbot's own HTTP server over the App's
+// store and queue (real terraform); GitHub (its API and the OAuth pages) stubbed.
+jest.setTimeout(180_000);
+
+const mock = setupGitHubMock();
+const signIn = { clientId: "Iv1.dashboard", clientSecret: "dashboard-secret", webUrl: "https://github.com", apiUrl: "https://api.github.com" };
+let browser: Browser;
+let app: AppHarness;
+let api: ControlPlaneServer;
+let context: BrowserContext;
+let page: Page;
+let repository: string;
+let shots: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  shots = await mkdtemp(path.join(tmpdir(), "envbot-screenshots-"));
+});
+afterAll(async () => {
+  await browser?.close();
+  // ENVBOT_UPDATE_SCREENSHOTS=1 refreshes the pictures in docs/ from this run.
+  if (process.env.ENVBOT_UPDATE_SCREENSHOTS) {
+    await mkdir(path.join(projectRoot, "docs", "screenshots"), { recursive: true });
+    for (const name of ["environments", "environment", "run-log", "request", "environments-phone"]) {
+      await copyFile(path.join(shots, `${name}.png`), path.join(projectRoot, "docs", "screenshots", `${name}.png`)).catch(() => undefined);
+    }
+  }
+});
+
+beforeEach(async () => {
+  mock.before();
+  app = await createAppHarness();
+  app.github.install();
+  app.github.permissions.set("alice", "write");
+  app.github.commit("main", await starterRepository());
+  repository = app.github.fullName;
+  api = await startControlPlaneServer({ store: app.services.engine.store, queue: app.services.queue, probot: app.probot, signIn });
+  await seed();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  // GitHub's sign-in page, as the browser sees it: it sends the person straight back with a code.
+  await page.route("https://github.com/login/oauth/authorize**", async (route) => {
+    const url = new URL(route.request().url());
+    const back = new URL(url.searchParams.get("redirect_uri")!);
+    back.searchParams.set("code", "browser-code");
+    back.searchParams.set("state", url.searchParams.get("state")!);
+    await route.fulfill({ status: 302, headers: { location: back.href } });
+  });
+  nock("https://github.com").post("/login/oauth/access_token").reply(200, { access_token: "gho_browser", token_type: "bearer", scope: "" });
+  githubApi().get("/user").reply(200, { login: "alice", id: 1, type: "User" });
+});
+
+afterEach(async () => {
+  await context.close();
+  await api.close();
+  app.github.uninstall();
+  await app.cleanup();
+  mock.after();
+  expect(api.violations).toEqual([]);
+});
+
+/** Environments in several states, so the table has something to show. */
+async function seed(): Promise<void> {
+  const { store } = api;
+  const now = Date.now();
+  await store.upsertEnvironment({ repository, name: "checkout-preview", template: "static-site", owner: "@octo-org/payments", status: "active", description: "Preview of the checkout service", labels: { "cost-center": "4711" }, firstAppliedAt: new Date(now - 20 * 3600_000), expiresAt: new Date(now + 52 * 3600_000), outputs: { url: "http://checkout-preview.example" }, driftFingerprint: "d1" });
+  const run = await store.startRun({ repository, environment: "checkout-preview", kind: "apply", commit: "c0ffee0".padEnd(40, "0"), actor: "alice" });
+  await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify({ environment: "checkout-preview", mode: "normal", changes: { add: 3, change: 0, destroy: 0, replace: 0 }, hasChanges: true, resources: [{ address: "module.site.aws_s3_bucket.site", action: "create", attributes: [] }, { address: "module.site.aws_s3_bucket_website_configuration.site", action: "create", attributes: [] }, { address: "module.site.aws_s3_object.index", action: "create", attributes: [] }], outputs: [], drift: [] }) });
+  await store.upsertEnvironment({ repository, name: "search-load-test", template: "sandbox", owner: "@alice", status: "expiring", expiresAt: new Date(now + 3 * 3600_000) });
+  await store.acquireLock(repository, "search-load-test", { kind: "pull-request", number: 42 });
+  await store.upsertEnvironment({ repository, name: "ledger-demo", template: "sandbox", owner: "@octo-org/ledger", status: "failed" });
+  await store.upsertEnvironment({ repository, name: "old-demo", template: "sandbox", owner: "@bob", status: "destroyed" });
+}
+
+/** A page built from data must never show JavaScript's own words for missing or odd values. */
+async function expectNoStrayValues(on: Page): Promise<void> {
+  expect(await on.locator("main").innerText()).not.toMatch(/\bnull\b|\bundefined\b|\[object |NaN/);
+}
+
+async function signInAs(): Promise<void> {
+  await page.goto(api.origin);
+  await page.getByRole("link", { name: "Sign in with GitHub" }).click();
+  await page.getByText("Signed in as alice").waitFor();
+}
+
+test("signing in through GitHub, listing, filtering and opening an environment; the pages have no serious accessibility violations", async () => {
+  await page.goto(api.origin);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  await signInAs();
+
+  const rows = page.locator("#environments tbody tr");
+  await eventually(async () => expect(await rows.count()).toBe(4));
+  const checkout = page.locator('tr[data-environment$="/checkout-preview"]');
+  await eventually(async () => expect(await checkout.innerText()).toMatch(/checkout-preview[\s\S]*active[\s\S]*@octo-org\/payments[\s\S]*static-site[\s\S]*in 2d (3h|4h)/));
+  expect(await checkout.getByText("drifted").count()).toBe(1);
+  expect(await page.locator('tr[data-environment$="/search-load-test"]').getByText("locked by #42").count()).toBe(1);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  await expectNoStrayValues(page);
+  await page.screenshot({ path: path.join(shots, "environments.png"), fullPage: true });
+
+  await page.getByLabel("Status").selectOption("failed");
+  await eventually(async () => expect(await rows.count()).toBe(1));
+  expect(await rows.first().innerText()).toContain("ledger-demo");
+  expect(new URL(page.url()).search).toBe("?status=failed");
+  await page.getByLabel("Status").selectOption("");
+  await page.getByLabel("Search").fill("checkout");
+  await eventually(async () => expect(await rows.count()).toBe(1));
+
+  await page.getByRole("link", { name: "checkout-preview" }).click();
+  await page.getByRole("heading", { level: 1, name: /checkout-preview/ }).waitFor();
+  expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("checkout-preview active drifted");
+  expect(await page.locator("dl.facts").innerText()).toMatch(/Owner\s+@octo-org\/payments/);
+  expect(await page.getByRole("link", { name: "http://checkout-preview.example" }).count()).toBe(1);
+  expect(await page.locator("#timeline").innerText()).toMatch(/apply[\s\S]*succeeded[\s\S]*by alice[\s\S]*c0ffee0[\s\S]*\+3 ~0 -0/);
+  expect(await page.getByText("module.site.aws_s3_bucket_website_configuration.site").count()).toBe(1);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  await expectNoStrayValues(page);
+  await page.screenshot({ path: path.join(shots, "environment.png"), fullPage: true });
+});
+
+test("the list updates by itself when an environment changes", async () => {
+  await signInAs();
+  const status = page.locator('tr[data-environment$="/ledger-demo"] .badge');
+  await eventually(async () => expect(await status.innerText()).toBe("failed"));
+  await api.store.upsertEnvironment({ repository, name: "ledger-demo", status: "active" });
+  await eventually(async () => expect(await status.innerText()).toBe("active"), { timeout: 15_000 });
+});
+
+test("a running plan's log appears line by line while it runs, then its outcome", async () => {
+  await signInAs();
+  const run = await api.store.startRun({ repository, environment: "checkout-preview", kind: "plan", commit: "b".repeat(40), actor: "alice" });
+  await api.store.appendRunLog(run.id, ["Initializing the backend...", "Initializing provider plugins..."]);
+  await page.goto(`${api.origin}/runs/${run.id}`);
+  const log = page.locator("#run-log");
+  await eventually(async () => expect(await log.innerText()).toContain("Initializing provider plugins..."));
+  expect(await log.innerText()).not.toContain("Plan: 1 to add");
+  await api.store.appendRunLog(run.id, ["module.site.aws_s3_bucket.site: Refreshing state...", "Plan: 1 to add, 0 to change, 0 to destroy."]);
+  await eventually(async () => expect(await log.innerText()).toContain("Plan: 1 to add, 0 to change, 0 to destroy."));
+  expect(await page.locator("#run-outcome").innerText()).toBe("running");
+  await expectNoStrayValues(page);
+  await page.screenshot({ path: path.join(shots, "run-log.png"), fullPage: true });
+  await api.store.finishRun(run.id, { outcome: "succeeded" });
+  await eventually(async () => expect(await page.locator("#run-outcome").innerText()).toBe("succeeded"));
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+});
+
+test("Plan now asks first, then queues a real plan whose run joins the timeline", async () => {
+  await signInAs();
+  await app.services.engine.store.upsertEnvironment({ repository, name: "sandbox", template: "sandbox", owner: "@your-org/your-team", status: "active" });
+  await page.goto(`${api.origin}/environments/${repository}/sandbox`);
+  await page.getByRole("button", { name: "Plan now" }).click();
+  const dialog = page.getByRole("dialog", { name: "Plan sandbox now?" });
+  await dialog.waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  expect(api.store).toBeDefined();
+  expect(await app.services.engine.store.listRuns(repository, "sandbox")).toEqual([]);
+
+  await page.getByRole("button", { name: "Plan now" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Plan now" }).click();
+  await page.getByText("The plan is queued").waitFor();
+  await app.services.queue.idle();
+  await eventually(async () => expect(await page.locator("#timeline").innerText()).toMatch(/plan[\s\S]*succeeded[\s\S]*by alice[\s\S]*\+1 ~0 -0/), { timeout: 15_000 });
+});
+
+test("a new environment is requested through the form made from the template's schema, and the pull request it opened is shown", async () => {
+  await signInAs();
+  await page.getByRole("link", { name: "Request an environment" }).click();
+  await page.getByLabel("Template").selectOption("sandbox");
+  // The template's variables became fields: defaults filled in, descriptions as hints, limits as constraints.
+  const replicas = page.getByLabel("replicas");
+  expect(await replicas.inputValue()).toBe("1");
+  expect(await replicas.getAttribute("max")).toBe("10");
+  expect(await page.getByText("How many stand-in instances to record.").count()).toBe(1);
+  expect(await page.getByLabel("greeting").inputValue()).toBe("hello");
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+  await page.getByLabel("Name").fill("feature-login");
+  await page.getByLabel("greeting").fill("hi from the dashboard");
+  await page.getByLabel("Lifetime (ttl)").fill("9999h");
+  await page.getByRole("button", { name: "Open the pull request" }).click();
+  // The server's validator refuses the ttl (maxTtl 720h); the problem is shown at its field.
+  await eventually(async () => expect(await page.locator("#request-ttl-problem").innerText()).toContain("720h"));
+  expect(await page.getByLabel("Lifetime (ttl)").getAttribute("aria-invalid")).toBe("true");
+  expect(app.github.createdPullRequests).toEqual([]);
+
+  await page.getByLabel("Lifetime (ttl)").fill("48h");
+  await page.getByRole("button", { name: "Open the pull request" }).click();
+  const link = page.getByRole("link", { name: /pull request #\d+/ });
+  await link.waitFor();
+  await expectNoStrayValues(page);
+  await page.screenshot({ path: path.join(shots, "request.png"), fullPage: true });
+  const [pr] = app.github.createdPullRequests;
+  expect(await link.getAttribute("href")).toBe(`https://github.com/${repository}/pull/${pr!.number}`);
+  expect(app.github.filesOf(pr!.head)["environments/feature-login.yaml"]).toContain("greeting: hi from the dashboard");
+});
+
+test("on a phone the table becomes cards that fit the screen; the keyboard reaches everything", async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const small = await phone.newPage();
+  try {
+    await small.route("https://github.com/login/oauth/authorize**", async (route) => {
+      const url = new URL(route.request().url());
+      const back = new URL(url.searchParams.get("redirect_uri")!);
+      back.searchParams.set("code", "browser-code");
+      back.searchParams.set("state", url.searchParams.get("state")!);
+      await route.fulfill({ status: 302, headers: { location: back.href } });
+    });
+    await small.goto(api.origin);
+    // Keyboard only: the skip link first, then on to signing in.
+    await small.keyboard.press("Tab");
+    expect(await small.evaluate("document.activeElement?.textContent")).toBe("Skip to content");
+    await small.getByRole("link", { name: "Sign in with GitHub" }).focus();
+    await small.keyboard.press("Enter");
+    await small.locator("#environments tbody tr").first().waitFor();
+    expect(await small.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+    expect(await small.locator("#environments thead").evaluate((head) => head.getBoundingClientRect().height <= 1)).toBe(true);
+    expect(await seriousAccessibilityViolations(small)).toEqual([]);
+    await expectNoStrayValues(small);
+    await small.screenshot({ path: path.join(shots, "environments-phone.png"), fullPage: true });
+  } finally {
+    await phone.close();
+  }
+});
+
+test("the accessibility check itself finds serious violations where there are some", async () => {
+  await page.setContent('<html><body><img src="/x.png"><button></button></body></html>');
+  expect((await seriousAccessibilityViolations(page)).map((violation) => violation.split(":")[0])).toEqual(["button-name (critical)", "document-title (serious)", "html-has-lang (serious)", "image-alt (critical)"]);
+});
