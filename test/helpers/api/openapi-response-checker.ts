@@ -35,7 +35,11 @@ export function checkApiResponse(response: { method: string; path: string; statu
     return problem(response.body) ? [] : [`${where}: not a problem document`];
   }
   const operation = (openApiDocument.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>)[template]![response.method.toLowerCase()];
-  if (!operation) return [`${where}: the method is not documented for ${template}`];
+  if (!operation) {
+    // A method the path does not take: a problem+json 405 is the answer to it.
+    if (response.status !== 405 || !response.contentType.startsWith("application/problem+json")) return [`${where}: the method is not documented for ${template}`];
+    return ajv.getSchema("envbot-openapi#/components/schemas/Problem")!(response.body) ? [] : [`${where}: not a problem document`];
+  }
   const documented = operation.responses[String(response.status)];
   if (!documented) return [`${where}: status ${response.status} is not documented (documented: ${Object.keys(operation.responses).join(", ")})`];
   if (!documented.content) return response.body === undefined || response.body === "" ? [] : [`${where}: documented without a body, but one came`];
