@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark in this process, one after the other, and prints its
 // figures. Targets are judged on the ratios, which compare two things measured in the same run.
 import { printFigures, type Benchmark } from "./bench-harness.js";
+import { controlPlaneBenchmark } from "./control-plane.bench.js";
 import { driftSweepBenchmark } from "./drift-sweep.bench.js";
 import { planBenchmark } from "./plan.bench.js";
 import { scaleOutBenchmark, scaleOutSweepBenchmark } from "./scale-out.bench.js";
@@ -8,7 +9,7 @@ import { startupBenchmark } from "./startup.bench.js";
 import { validateBenchmark } from "./validate.bench.js";
 import { webhookBenchmark } from "./webhook.bench.js";
 
-const benchmarks: Benchmark[] = [startupBenchmark, validateBenchmark, planBenchmark, webhookBenchmark, driftSweepBenchmark, scaleOutBenchmark, scaleOutSweepBenchmark];
+const benchmarks: Benchmark[] = [startupBenchmark, validateBenchmark, planBenchmark, webhookBenchmark, driftSweepBenchmark, scaleOutBenchmark, scaleOutSweepBenchmark, controlPlaneBenchmark];
 const only = process.argv[2];
 
 for (const benchmark of benchmarks) {

@@ -92,6 +92,7 @@ describe("environments", () => {
     expect(answer.status).toBe(200);
     expect(answer.body.items.map((e: { name: string }) => e.name)).toEqual(["checkout", "old-demo", "search"]);
     expect(answer.body.total).toBe(3);
+    expect(answer.headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d$/);
     expect(answer.body.items[0]).toMatchObject({
       repository: REPO,
       name: "checkout",

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
 import { PermissionUnavailableError } from "../../core/authorization/authorize.js";
 import { StoreUnavailableError } from "../../core/ports.js";
 import { respondJson } from "../http/respond-json.js";
@@ -37,6 +38,7 @@ export function createApiHandler<Deps extends ApiDeps>(options: ApiHandlerOption
     const url = new URL(req.url ?? "/", "http://envbot.invalid");
     if (!url.pathname.startsWith(API_PREFIX)) return false;
     const method = req.method ?? "GET";
+    timeServer(res);
     try {
       if (url.pathname === "/api/v1/openapi.json") {
         if (method !== "GET") throw new ApiProblem(405, "Method Not Allowed", "GET the document", undefined, { allow: "GET" });
@@ -58,6 +60,19 @@ export function createApiHandler<Deps extends ApiDeps>(options: ApiHandlerOption
     }
     return true;
   };
+}
+
+/**
+ * Server-Timing on every answer: how long envbot took until it answered (for a stream, until
+ * it started), which browsers' developer tools and the benchmark read.
+ */
+function timeServer(res: ServerResponse): void {
+  const started = performance.now();
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    res.setHeader("server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`);
+    return writeHead(...args);
+  }) as typeof res.writeHead;
 }
 
 function sameSecret(given: string | string[] | undefined, expected: string): boolean {
