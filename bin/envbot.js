@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script).
 import { createInterface } from "node:readline/promises";
+import { Writable } from "node:stream";
 import { runCli, wantsColor } from "../dist/access/cli/main.js";
 
 try {
@@ -20,6 +21,18 @@ try {
         return await prompt.question(question);
       } finally {
         prompt.close();
+      }
+    },
+    // A token typed at the question is not echoed: readline writes to a stream that drops it.
+    askSecret: async (question) => {
+      process.stderr.write(question);
+      const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+      const prompt = createInterface({ input: process.stdin, output: silent, terminal: true });
+      try {
+        return await prompt.question("");
+      } finally {
+        prompt.close();
+        process.stderr.write("\n");
       }
     },
   });

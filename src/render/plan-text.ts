@@ -51,9 +51,11 @@ export function formatAttributeChange(a: AttributeChange): string {
   return `${a.path}: ${a.before ?? "null"} -> ${a.unknown ? "(known after apply)" : (a.after ?? "null")}`;
 }
 
-/** The status table of `envbot status`. */
-export function formatStatusTable(records: EnvironmentRecord[]): string {
-  if (records.length === 0) return "No environments yet: plan and apply one with 'envbot apply NAME'.";
+/** The status table of `envbot status`; `remote`: of an envbot server, whose environments come from pull requests. */
+export function formatStatusTable(records: EnvironmentRecord[], options: { remote?: boolean } = {}): string {
+  if (records.length === 0) {
+    return options.remote ? "No environments yet: a pull request that adds a definition makes one." : "No environments yet: plan and apply one with 'envbot apply NAME'.";
+  }
   // A destroyed environment expires no more: its old expiry would only mislead.
   const rows = records.map((r) => [r.name, r.status, r.template, r.expiresAt && r.status !== "destroyed" ? r.expiresAt.toISOString() : "-", r.updatedAt.toISOString()]);
   const header = ["NAME", "STATUS", "TEMPLATE", "EXPIRES", "UPDATED"];

@@ -52,6 +52,9 @@ async function seed({ store }: ControlPlaneServer): Promise<void> {
   await store.upsertEnvironment({ repository: REPO, name: "old-demo", template: "sandbox", owner: "alice", status: "destroyed" });
   await store.upsertEnvironment({ repository: PRIVATE, name: "ledger", template: "rds", owner: "@octo-org/payments", status: "active" });
   await store.startRun({ repository: PRIVATE, environment: "ledger", kind: "plan", actor: "paula" });
+  // The CLI's records of a local checkout, in the same data directory: nobody's through the API.
+  await store.upsertEnvironment({ repository: "/home/alice/environments", name: "checkout", template: "sandbox", owner: "@alice", status: "active" });
+  await store.startRun({ repository: "/home/alice/environments", environment: "checkout", kind: "plan", actor: "cli:alice" });
   await store.recordAudit({ actor: "alice", source: "api", action: "unlock", repository: REPO, environment: "checkout", outcome: "accepted" });
   await store.recordAudit({ actor: "paula", source: "api", action: "plan", repository: PRIVATE, environment: "ledger", outcome: "accepted" });
 }

@@ -1,7 +1,7 @@
 import { authorize, type AccessPolicy, type Action } from "../../core/authorization/authorize.js";
 import type { JobQueue, RepositoryChanges, Store } from "../../core/ports.js";
 import { forbidden, notFound } from "./api-problem.js";
-import { apiActor, type Principal } from "./api-request.js";
+import { apiActor, REPOSITORY_PATTERN, type Principal } from "./api-request.js";
 
 /** What the API works with, wired once by the server. */
 export interface ApiDeps {
@@ -19,11 +19,15 @@ export interface ApiDeps {
   installationOf(repository: string): Promise<number | undefined>;
 }
 
-/** The repositories among `repositories` the caller may see, in the same order. */
+/**
+ * The repositories among `repositories` the caller may see, in the same order. Only GitHub
+ * repositories: a CLI checkout's records (an absolute path) in the same store are nobody's here.
+ */
 export async function readableRepositories(deps: ApiDeps, principal: Principal, repositories: readonly string[]): Promise<string[]> {
   const actor = apiActor(principal);
-  const decisions = await Promise.all(repositories.map((repository) => authorize(actor, "read", { repository }, deps.access)));
-  return repositories.filter((_, i) => decisions[i]!.allowed);
+  const github = repositories.filter((repository) => REPOSITORY_PATTERN.test(repository));
+  const decisions = await Promise.all(github.map((repository) => authorize(actor, "read", { repository }, deps.access)));
+  return github.filter((_, i) => decisions[i]!.allowed);
 }
 
 /**

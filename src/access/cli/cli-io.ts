@@ -11,6 +11,8 @@ export interface CliIO {
   color?: boolean;
   /** Asks on the terminal and returns the answer ("" when there is none). */
   ask: (question: string) => Promise<string>;
+  /** As ask, without echoing what is typed (an API token); ask stands in where it is missing. */
+  askSecret?: (question: string) => Promise<string>;
   /**
    * Runs a long-lived role of scale-out until a signal stops it; the composition root (bin)
    * provides it, so the command line never reaches up into the server. Throws SettingsError-named
@@ -29,3 +31,9 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, /** The person answered anythi
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
+
+/**
+ * An expected failure the person can act on (a refused token, a server that cannot be reached):
+ * printed as `envbot COMMAND: message`, exit code 1, never with a stack.
+ */
+export class CommandFailure extends Error {}

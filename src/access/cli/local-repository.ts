@@ -34,10 +34,13 @@ const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,
 export async function commandRepository(input: { repoDir: string; shownAs: string; github?: string }): Promise<string> {
   const checkout = await localRepository(input.repoDir, input.shownAs);
   if (input.github === undefined) return checkout;
-  if (!GITHUB_REPOSITORY.test(input.github) || input.github.split("/")[1]!.startsWith(".")) {
-    throw new UsageError(`--github takes OWNER/NAME of a GitHub repository, not '${input.github}'`);
-  }
-  return input.github;
+  return parseGitHubRepository(input.github, "--github");
+}
+
+/** OWNER/NAME of a GitHub repository, or a usage error naming where it came from (an option, a context). */
+export function parseGitHubRepository(text: string, from: string): string {
+  if (!GITHUB_REPOSITORY.test(text) || text.split("/")[1]!.startsWith(".")) throw new UsageError(`${from} takes OWNER/NAME of a GitHub repository, not '${text}'`);
+  return text;
 }
 
 /** A local repository as people read it: under the home directory as ~/... */

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { EXIT, UsageError, type CliIO } from "./cli-io.js";
+import { CommandFailure, EXIT, UsageError, type CliIO } from "./cli-io.js";
 
 export { wantsColor } from "./cli-io.js";
 
@@ -16,6 +16,9 @@ const commands: Record<string, () => Promise<Command>> = {
   apply: async () => (await import("./commands/run-operation.js")).operationCommand("apply"),
   destroy: async () => (await import("./commands/run-operation.js")).operationCommand("destroy"),
   status: async () => (await import("./commands/status.js")).statusCommand,
+  history: async () => (await import("./commands/history.js")).historyCommand,
+  logs: async () => (await import("./commands/logs.js")).logsCommand,
+  context: async () => (await import("./commands/context.js")).contextCommand,
   reconcile: async () => (await import("./commands/reconcile.js")).reconcileCommand,
   server: async () => (await import("./commands/serve.js")).serveCommand("server"),
   worker: async () => (await import("./commands/serve.js")).serveCommand("worker"),
@@ -30,6 +33,9 @@ Commands:
   apply      create or update an environment (asks first, or --yes)
   destroy    destroy an environment (asks first, or --yes)
   status     list the environments and their status
+  history    list an environment's runs, newest first
+  logs       print a run's log (--follow while it runs)
+  context    keep the envbot servers the commands can reach (--context NAME)
   reconcile  warn before expiry, destroy expired environments, report drift (--once)
   server     scale-out: take GitHub's webhooks, keep their jobs in PostgreSQL
   worker     scale-out: run the jobs, the reconcile schedules and event delivery
@@ -60,6 +66,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.stderr(`envbot ${name}: ${usageMessage(error as Error)}\nRun 'envbot ${name} --help' for usage.\n`);
       return EXIT.usage;
+    }
+    if (error instanceof CommandFailure) {
+      io.stderr(`envbot ${name}: ${error.message}\n`);
+      return EXIT.failed;
     }
     throw error;
   }

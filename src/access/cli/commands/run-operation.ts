@@ -9,13 +9,20 @@ import { loadEnvironment } from "../load-environment.js";
 import { localEngine } from "../local-engine.js";
 import { commandRepository } from "../local-repository.js";
 import { localSecretProvider } from "../local-secret-provider.js";
+import { remoteTarget } from "../remote/remote-target.js";
+import { remotePlan } from "./remote-plan.js";
 
 type Verb = "plan" | "apply" | "destroy";
 
 export const operationUsage: Record<Verb, string> = {
   plan: `Usage: envbot plan NAME|FILE [--repo DIR] [--github OWNER/NAME] [--json]
+       envbot plan NAME --context CONTEXT [--github OWNER/NAME] [--json]
 
-Validates the definition, synthesizes its root module and runs terraform plan. Nothing changes.`,
+Validates the definition, synthesizes its root module and runs terraform plan. Nothing changes.
+With --context CONTEXT (or ENVBOT_CONTEXT) that context's envbot server plans NAME as defined on
+the default branch of --github OWNER/NAME (else of the context's repository), and its log is
+printed as it runs (with --json: on stderr, and the run as JSON on stdout); the exit status is
+the run's.`,
   apply: `Usage: envbot apply NAME|FILE [--repo DIR] [--github OWNER/NAME] [--json] [--yes]
 
 Plans, shows the plan, asks for confirmation (or takes --yes), then applies exactly that plan.`,
@@ -47,12 +54,19 @@ export function operationCommand(verb: Verb) {
         github: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
-        ...(verb === "plan" ? {} : { yes: { type: "boolean", short: "y" } }),
+        ...(verb === "plan" ? { context: { type: "string" } } : { yes: { type: "boolean", short: "y" } }),
       },
     });
     if (values.help) {
       io.stdout(`${operationUsage[verb]}\n${COMMON}\n`);
       return EXIT.ok;
+    }
+    if (verb === "plan") {
+      const target = await remoteTarget((values as { context?: string }).context, io);
+      if (target) return remotePlan(target, { ...values, positionals }, io);
+    } else if (io.env.ENVBOT_CONTEXT) {
+      // Whoever set it expects the server's environments: never change this machine's instead.
+      throw new UsageError(`ENVBOT_CONTEXT is set (${io.env.ENVBOT_CONTEXT}), but ${verb} acts only on this machine; unset it to ${verb} here (on a server, changes arrive as pull requests)`);
     }
     if (positionals.length !== 1) throw new UsageError(`expected one environment NAME or FILE, got ${positionals.length}`);
     const confirmed = (values as { yes?: boolean }).yes === true;

@@ -4,21 +4,32 @@ import { EXIT, type CliIO } from "../cli-io.js";
 import path from "node:path";
 import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
 import { commandRepository, displayRepository } from "../local-repository.js";
+import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
+import { remoteStatus } from "./remote-status.js";
 
 export const statusUsage = `Usage: envbot status [--repo DIR] [--github OWNER/NAME] [--json]
+       envbot status --context CONTEXT [--github OWNER/NAME] [--json]
 
 Lists the environments envbot has planned or applied from this repository (--repo, default: the
 current directory), with their status (planned, applying, active, expiring, destroying, destroyed,
 failed)
 and their last run. Another checkout's environments are its own, even with the same names.
---github OWNER/NAME shows those the envbot App keeps for that GitHub repository instead.`;
+--github OWNER/NAME shows those the envbot App keeps for that GitHub repository instead.
+--context CONTEXT (or ENVBOT_CONTEXT) asks that context's envbot server (see 'envbot context')
+for the environments of --github OWNER/NAME, else of the context's repository; --json then
+prints the API's items.`;
 
 export async function statusCommand(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args, options: { repo: { type: "string" }, github: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({
+    args,
+    options: { repo: { type: "string" }, github: { type: "string" }, context: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
   if (values.help) {
     io.stdout(`${statusUsage}\n`);
     return EXIT.ok;
   }
+  const target = await remoteTarget(values.context, io);
+  if (target) return remoteStatus(target, remoteRepository(target, values), values.json, io);
   const repository = await commandRepository({ repoDir: path.resolve(io.cwd, values.repo ?? "."), shownAs: values.repo ?? "the current directory", github: values.github });
   const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
   try {

@@ -1,0 +1,60 @@
+import { parseArgs } from "node:util";
+import { NAME_PATTERN } from "../../../core/environment/index.js";
+import { formatRunHistory, runJson } from "../../../render/run-history-text.js";
+import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { displayRepository } from "../local-repository.js";
+import { openRunSource } from "../runs/open-run-source.js";
+
+/** Runs shown unless --limit says. */
+const DEFAULT_HISTORY = 20;
+/** The most --limit takes: a longer history is for the API's pages. */
+export const HISTORY_LIMIT_MAX = 1000;
+
+export const historyUsage = `Usage: envbot history NAME [--limit N] [--json] [--repo DIR] [--github OWNER/NAME] [--context CONTEXT]
+
+Lists the runs of environment NAME, newest first: id, kind (plan, apply, destroy, drift),
+outcome, who asked, the commit, when it started, how long it took and, when it failed, why.
+'envbot logs RUN' prints a run's log.
+Options:
+  --limit N            at most N runs (default ${DEFAULT_HISTORY}, at most ${HISTORY_LIMIT_MAX})
+  --json               print the runs as JSON on stdout
+  --repo DIR           the environments repository (default: the current directory)
+  --github OWNER/NAME  the environments the envbot App keeps for this GitHub repository
+  --context CONTEXT    read them from that context's envbot server (see 'envbot context'); also
+                       ENVBOT_CONTEXT. --github, else the context's repository, names the repository
+  -h, --help           show this help
+Exit status: 0 listed, 1 the server failed, 2 usage error.`;
+
+export async function historyCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      limit: { type: "string" },
+      json: { type: "boolean" },
+      repo: { type: "string" },
+      github: { type: "string" },
+      context: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.stdout(`${historyUsage}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected one environment NAME, got ${positionals.length}`);
+  const name = positionals[0]!;
+  if (!NAME_PATTERN.test(name)) throw new UsageError(`'${name}' is not an environment name`);
+  const limitText = values.limit ?? String(DEFAULT_HISTORY);
+  const limit = Number(limitText);
+  if (!/^[1-9][0-9]*$/.test(limitText) || limit > HISTORY_LIMIT_MAX) throw new UsageError(`--limit takes a whole number from 1 to ${HISTORY_LIMIT_MAX}, not '${limitText}'`);
+  const { source, repository } = await openRunSource({ context: values.context, github: values.github, repo: values.repo, needsRepository: true }, io);
+  try {
+    const runs = await source.listRuns(repository!, name, limit);
+    if (values.json) io.stdout(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
+    else io.stdout(`Runs of ${name} in ${displayRepository(repository!)}:\n${formatRunHistory(name, runs)}\n`);
+    return EXIT.ok;
+  } finally {
+    await source.close();
+  }
+}

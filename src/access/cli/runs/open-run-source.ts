@@ -1,0 +1,32 @@
+import path from "node:path";
+import type { CliIO } from "../cli-io.js";
+import { localEngine } from "../local-engine.js";
+import { commandRepository } from "../local-repository.js";
+import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
+import { localRunSource } from "./local-run-source.js";
+import { remoteRunSource } from "./remote-run-source.js";
+import type { RunSource } from "./run-source.js";
+
+export interface OpenedRunSource {
+  source: RunSource;
+  /** The repository the command is about; undefined when it needs none (a run id). */
+  repository?: string;
+}
+
+/**
+ * The runs a command reads: the remote envbot of --context (or ENVBOT_CONTEXT), else this
+ * machine's data directory. The repository is resolved only when the command needs one.
+ */
+export async function openRunSource(options: { context?: string; github?: string; repo?: string; needsRepository: boolean }, io: CliIO): Promise<OpenedRunSource> {
+  const target = await remoteTarget(options.context, io);
+  if (target) {
+    const named = options.needsRepository || options.github !== undefined || options.repo !== undefined;
+    const repository = named ? remoteRepository(target, options) : undefined;
+    return { source: remoteRunSource(target.api), repository };
+  }
+  const repository = options.needsRepository
+    ? await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github })
+    : undefined;
+  const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  return { source: localRunSource(deps, (line) => io.stderr(`${line}\n`)), repository };
+}

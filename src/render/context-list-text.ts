@@ -1,0 +1,10 @@
+import type { Contexts } from "../access/cli/contexts/index.js";
+
+/** The table of `envbot context list`: the current context marked with *, never a token. */
+export function formatContextList(contexts: Contexts, file: string): string {
+  if (contexts.contexts.length === 0) return `No contexts yet (${file}): add one with 'envbot context add NAME URL'.`;
+  const header = ["", "NAME", "URL", "REPOSITORY"];
+  const rows = contexts.contexts.map((c) => [c.name === contexts.current ? "*" : "", c.name, c.url, c.repository ?? "-"]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join(" ").trimEnd()).join("\n");
+}
