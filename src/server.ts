@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { createProbot, type Probot } from "probot";
 import { createHttpServer } from "./access/http/create-http-server.js";
 import { controlPlaneHandlers } from "./control-plane.js";
+import { terraformBinaryHealth } from "./adapters/terraform/terraform-binary-health.js";
 import { startEnvbotApp, type Role } from "./app.js";
 import type { Octokit } from "./adapters/github/octokit-types.js";
 import { watchMissedWebhooks } from "./access/github/redeliver-missed-webhooks.js";
@@ -54,6 +55,8 @@ export async function startServer(
       : watchMissedWebhooks({ appOctokit: async () => (await probot.auth()) as Octokit, store: services.engine.store, log: { info: (m) => probot.log.info(m), error: (d, m) => probot.log.error(d, m) } });
   const server = createHttpServer({
     handlers: role === "worker" ? [] : controlPlaneHandlers({ probot, store: services.engine.store, queue: services.queue, appSettings }),
+    // A server of scale-out runs no Terraform: its readiness does not hang on the binary.
+    terraform: role === "server" ? undefined : terraformBinaryHealth(settings.terraformBin),
     log: probot.log,
     onUnavailable: missed?.refused,
     probot,

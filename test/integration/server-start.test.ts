@@ -115,6 +115,31 @@ test("started from the environment, it answers health checks and takes signed de
   }
 });
 
+test("it serves the control plane (API, dashboard), and is not ready while its Terraform binary does not run, naming it", async () => {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, APP_ID: "123456", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s3cret", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "error", ENVBOT_DATA_DIR: dataDir, TERRAFORM_BIN: "/nonexistent/terraform" };
+  githubApi().get("/app/installations").query({ per_page: 100 }).reply(200, []);
+  noMissedDeliveries();
+  const { server, services, url, missed } = await startServer(env);
+  try {
+    const ready = await fetch(`${url}/api/v1/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { reason: string }).reason).toBe("the Terraform binary '/nonexistent/terraform' does not run (ENOENT)");
+    expect((await fetch(`${url}/api/v1/environments`)).status).toBe(401);
+    const dashboard = await fetch(`${url}/`);
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(await dashboard.text()).toContain('<script type="module" src="/assets/app.js">');
+    expect((await fetch(`${url}/assets/app.js`)).headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect((await fetch(`${url}/assets/..%2Fserve-dashboard.ts`)).status).toBe(404);
+  } finally {
+    await missed?.settled();
+    missed?.stop();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await services.engine.store.close();
+  }
+});
+
 test("a push that changes .github/envbot.yml on the default branch re-reads the reconcile schedules at once; other pushes do not", async () => {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, APP_ID: "123456", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s3cret", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "error", ENVBOT_DATA_DIR: dataDir };
   // Listing the installations is what a refresh does first: once at start, once for the one push that matters.

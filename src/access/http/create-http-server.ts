@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   store: Store;
   /** Its depth (and health, where it has one) is part of readiness: how much acknowledged work is waiting. */
   queue?: Pick<JobQueue, "depth" | "health">;
+  /** In a process that runs Terraform: whether its binary runs (part of readiness). */
+  terraform?: () => Promise<{ ok: true } | { ok: false; reason: string }>;
   /** A worker of scale-out takes no webhooks: it serves health only. */
   webhooks?: boolean;
   /** A delivery was answered 503: the store could not keep it (see watchMissedWebhooks). */
@@ -54,7 +56,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return respondJson(res, 405, { error: "webhooks are POSTed" }, { close: true });
     }
     if (req.method === "GET" && path === "/api/v1/health") return respondLiveness(res);
-    if (req.method === "GET" && path === "/api/v1/health/ready") return void respondReadiness(res, store, queue);
+    if (req.method === "GET" && path === "/api/v1/health/ready") return void respondReadiness(res, store, queue, options.terraform);
     void handleRest(req, res).catch((error: unknown) => {
       options.log?.error({ err: error, path }, "could not answer a request");
       if (!res.headersSent) respondJson(res, 500, { error: "envbot could not answer this request" }, { close: true });
