@@ -1,4 +1,5 @@
 import type { PlanSummary } from "../../core/planning/plan-summary.js";
+import { runJson } from "../../render/run-history-text.js";
 import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, LockRecord, RunRecord } from "../../core/ports.js";
 
 // The JSON the API answers with, described by openapi-document.ts: times as ISO-8601 text, absent
@@ -32,20 +33,9 @@ function planView(summary: string | undefined) {
   }
 }
 
+/** A run as the API shows it: the fields `history --json` prints, and what it planned. */
 export function runView(run: RunRecord) {
-  return {
-    id: run.id,
-    repository: run.repository,
-    environment: run.environment,
-    kind: run.kind,
-    commit: run.commit ?? null,
-    actor: run.actor,
-    startedAt: run.startedAt.toISOString(),
-    finishedAt: iso(run.finishedAt),
-    outcome: run.outcome,
-    plan: planView(run.summary),
-    error: run.error ?? null,
-  };
+  return { ...runJson(run), plan: planView(run.summary) };
 }
 
 export function environmentSummaryView(record: EnvironmentRecord, extra: { lock?: LockRecord; lastRun?: RunRecord }) {
