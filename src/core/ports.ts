@@ -215,6 +215,8 @@ export interface RunLogs {
   appendRunLog(runId: number, lines: readonly string[]): Promise<void>;
   /** The lines after `afterSeq`, oldest first, at most `limit`. */
   readRunLog(runId: number, afterSeq: number, limit: number): Promise<RunLogLine[]>;
+  /** Forgets the lines of runs that finished before `before` (their excerpt stays); returns how many lines. */
+  pruneRunLogs(before: Date): Promise<number>;
 }
 
 /** A token for automation: only its hash is kept; it acts as its creator within its repositories. */

@@ -392,6 +392,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.readRunLog(run.id + 1000, 0, 10)).toEqual([]);
       });
 
+      test("the logs of runs finished before a moment are forgotten; running and later runs keep theirs", async () => {
+        const finished = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "octocat" });
+        const running = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "octocat" });
+        await store.appendRunLog(finished.id, ["a", "b"]);
+        await store.appendRunLog(running.id, ["c"]);
+        await store.finishRun(finished.id, { outcome: "succeeded", logExcerpt: "b" });
+        expect(await store.pruneRunLogs(new Date(Date.now() - 60_000))).toBe(0);
+        expect(await store.pruneRunLogs(new Date(Date.now() + 60_000))).toBe(2);
+        expect(await store.readRunLog(finished.id, 0, 10)).toEqual([]);
+        expect((await store.getRun(finished.id))?.logExcerpt).toBe("b");
+        expect(await store.readRunLog(running.id, 0, 10)).toEqual([{ seq: 1, line: "c" }]);
+      });
+
       test("an API token is found by its hash until it is revoked, only by its creator", async () => {
         const token = await store.createApiToken({ hash: "h1", name: "ci", login: "octocat", repositories: [REPO] });
         expect(token).toStrictEqual({ id: expect.any(Number), name: "ci", login: "octocat", repositories: [REPO], createdAt: expect.any(Date) });

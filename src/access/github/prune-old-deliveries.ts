@@ -6,15 +6,22 @@ import type { Store } from "../../core/ports.js";
  */
 export const DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** How long a finished run's whole log is kept; its excerpt (the last lines) stays with the run. */
+export const RUN_LOG_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
 /** Pruning scans the table: once an hour keeps it small without a scan per webhook. */
 export const DELIVERY_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 const lastPruned = new WeakMap<Store, number>();
 
-/** Forgets the deliveries older than the retention, at most once an hour for each store. */
+/**
+ * Forgets the deliveries older than their retention and the whole logs of runs finished more
+ * than 30 days ago, at most once an hour for each store.
+ */
 export async function pruneOldDeliveries(store: Store, now: Date): Promise<void> {
   const last = lastPruned.get(store);
   if (last !== undefined && now.getTime() - last < DELIVERY_PRUNE_INTERVAL_MS) return;
   lastPruned.set(store, now.getTime());
   await store.pruneDeliveries(new Date(now.getTime() - DELIVERY_RETENTION_MS));
+  await store.pruneRunLogs(new Date(now.getTime() - RUN_LOG_RETENTION_MS));
 }

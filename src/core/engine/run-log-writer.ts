@@ -17,7 +17,7 @@ export interface RunLogWriter {
  * (the API of scale-out) can follow it. Best effort: a failed write loses lines of the live log,
  * never the run, whose outcome and excerpt are recorded as before.
  */
-export function runLogWriter(store: RunLogs, runId: number, options: { flushMs?: number; maxLines?: number } = {}): RunLogWriter {
+export function runLogWriter(store: Pick<RunLogs, "appendRunLog">, runId: number, options: { flushMs?: number; maxLines?: number } = {}): RunLogWriter {
   const { flushMs = RUN_LOG_FLUSH_MS, maxLines = RUN_LOG_MAX_LINES } = options;
   let buffered: string[] = [];
   let kept = 0;

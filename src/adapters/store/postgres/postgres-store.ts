@@ -137,6 +137,11 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
       return rows.map((row) => ({ seq: row.seq, line: row.line }));
     },
 
+    async pruneRunLogs(before) {
+      const { rowCount } = await query("DELETE FROM run_logs WHERE run_id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL AND finished_at < $1)", [before]);
+      return rowCount ?? 0;
+    },
+
     async createApiToken(token) {
       const { rows } = await query<ApiTokenRow>("INSERT INTO api_tokens (hash, name, login, repositories, created_at) VALUES ($1, $2, $3, $4, clock_timestamp()) RETURNING *", [
         token.hash,

@@ -81,6 +81,7 @@ export function openSqliteStore(options: { file: string }): Store {
     lastRunLogSeq: db.prepare("SELECT coalesce(max(seq), 0) AS seq FROM run_logs WHERE run_id = ?"),
     insertRunLog: db.prepare("INSERT INTO run_logs (run_id, seq, line) VALUES (?, ?, ?)"),
     readRunLog: db.prepare("SELECT seq, line FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+    pruneRunLogs: db.prepare("DELETE FROM run_logs WHERE run_id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL AND finished_at < ?)"),
 
     insertApiToken: db.prepare("INSERT INTO api_tokens (hash, name, login, repositories, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *"),
     useApiToken: db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING *"),
@@ -248,6 +249,11 @@ export function openSqliteStore(options: { file: string }): Store {
 
     async readRunLog(runId, afterSeq, limit) {
       return sql.readRunLog.all(runId, afterSeq, limit) as RunLogRow[];
+    },
+
+    async pruneRunLogs(before) {
+      assertWritable();
+      return sql.pruneRunLogs.run(toText(before)).changes;
     },
 
     async createApiToken(token) {
