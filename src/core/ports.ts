@@ -71,6 +71,12 @@ export interface EnvironmentRecord {
   definition?: Record<string, unknown>;
   /** The outputs of the last apply that are not sensitive, redacted; sensitive ones are left out. */
   outputs?: Record<string, unknown>;
+  /**
+   * The first apply that gave it the repository's default ttl (its definition names none): the
+   * default counts from here, so an environment that was long-lived before a default was set
+   * is not expired at once.
+   */
+  defaultTtlSince?: Date;
 }
 
 /** Which environment, and the fields one writer sets (see Store.upsertEnvironment). */

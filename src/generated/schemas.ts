@@ -515,6 +515,10 @@ export const configSchema = {
           "default": "720h",
           "description": "The longest ttl (or expiresAt from now) an environment may ask for."
         },
+        "defaultTtl": {
+          "$ref": "#/$defs/duration",
+          "description": "Given to an environment that is not protected and names neither ttl nor expiresAt, counted from its first apply with this default. Unset: such an environment lives until its definition is removed."
+        },
         "expiryWarning": {
           "$ref": "#/$defs/duration",
           "default": "24h",
@@ -547,6 +551,112 @@ export const configSchema = {
           "description": "Open a pull request that removes the expired definition, so Git says what the world is."
         }
       }
+    },
+    "policy": {
+      "title": "PolicyConfig",
+      "description": "Who may do what, by GitHub user or team. A rule lists people: @user, @org/team, or owner (the environment's own owner). Where no rule speaks, anyone with write permission on the repository may.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "templates": {
+          "description": "Per template: who may request an environment of it (add one, or move one to it), and whose approving review its pull request needs.",
+          "type": "object",
+          "maxProperties": 200,
+          "propertyNames": {
+            "$ref": "#/$defs/name"
+          },
+          "additionalProperties": {
+            "$ref": "#/$defs/changeRule"
+          }
+        },
+        "environments": {
+          "description": "Per environment name pattern (a glob: * matches any run of characters): the same rules as for templates. Every rule that matches applies.",
+          "type": "array",
+          "maxItems": 200,
+          "items": {
+            "title": "EnvironmentRule",
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name"
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "pattern": "^[a-z0-9*][a-z0-9*-]{0,39}$",
+                "x-envbot-message": "{value} is not an environment name pattern (lowercase letters, digits, '-' and '*')"
+              },
+              "request": {
+                "$ref": "#/$defs/people"
+              },
+              "approve": {
+                "$ref": "#/$defs/people"
+              }
+            }
+          }
+        },
+        "protected": {
+          "title": "ProtectedRule",
+          "description": "Environments marked protected (spec.protected: true, or becoming so): whose approving review a pull request that changes or removes one needs, and who may act on one outside Git (unlock, extend, destroy).",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "approve": {
+              "$ref": "#/$defs/people"
+            },
+            "act": {
+              "$ref": "#/$defs/people"
+            }
+          }
+        },
+        "actions": {
+          "title": "ActionRules",
+          "description": "Who may ask for these on any environment, through a comment, the API or the dashboard. They still need write permission on the repository.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "plan": {
+              "$ref": "#/$defs/people"
+            },
+            "unlock": {
+              "$ref": "#/$defs/people"
+            },
+            "extend": {
+              "$ref": "#/$defs/people"
+            },
+            "destroy": {
+              "$ref": "#/$defs/people"
+            }
+          }
+        },
+        "quotas": {
+          "title": "Quotas",
+          "description": "How many environments may exist at once (defined on the default branch, plus those a pull request adds).",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "perOwner": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000,
+              "description": "At most this many environments per owner (a user or a team)."
+            },
+            "perTemplate": {
+              "type": "object",
+              "maxProperties": 200,
+              "propertyNames": {
+                "$ref": "#/$defs/name"
+              },
+              "additionalProperties": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 10000
+              },
+              "description": "At most this many environments of each named template."
+            }
+          }
+        }
+      }
     }
   },
   "$defs": {
@@ -559,9 +669,43 @@ export const configSchema = {
       "type": "string",
       "pattern": "^\\S+( \\S+){4,5}$",
       "x-envbot-message": "{value} is not a cron expression like \"*/5 * * * *\""
+    },
+    "name": {
+      "type": "string",
+      "pattern": "^[a-z][a-z0-9-]{0,38}[a-z0-9]$",
+      "x-envbot-message": "{value} is not a template name"
+    },
+    "people": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 100,
+      "items": {
+        "type": "string",
+        "pattern": "^(owner|@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?)$",
+        "x-envbot-message": "{value} is not @user, @org/team or owner"
+      }
+    },
+    "changeRule": {
+      "title": "ChangeRule",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "request": {
+          "$ref": "#/$defs/people"
+        },
+        "approve": {
+          "$ref": "#/$defs/people"
+        }
+      }
     }
   }
 } as const;
+
+/**
+ * @minItems 1
+ * @maxItems 100
+ */
+export type People = [string, ...string[]];
 
 /**
  * .github/envbot.yml: the repository's policy, always read from the default branch. Every key is optional.
@@ -572,6 +716,7 @@ export interface RepositoryConfig {
   schedules?: ScheduleConfig;
   limits?: LimitsConfig;
   expiry?: ExpiryConfig;
+  policy?: PolicyConfig;
 }
 /**
  * Where Terraform keeps the state of each environment.
@@ -602,6 +747,10 @@ export interface LimitsConfig {
    */
   maxTtl?: string;
   /**
+   * Given to an environment that is not protected and names neither ttl nor expiresAt, counted from its first apply with this default. Unset: such an environment lives until its definition is removed.
+   */
+  defaultTtl?: string;
+  /**
    * How long before expiry the owner is warned.
    */
   expiryWarning?: string;
@@ -619,4 +768,64 @@ export interface ExpiryConfig {
    * Open a pull request that removes the expired definition, so Git says what the world is.
    */
   cleanupPullRequest?: boolean;
+}
+/**
+ * Who may do what, by GitHub user or team. A rule lists people: @user, @org/team, or owner (the environment's own owner). Where no rule speaks, anyone with write permission on the repository may.
+ */
+export interface PolicyConfig {
+  /**
+   * Per template: who may request an environment of it (add one, or move one to it), and whose approving review its pull request needs.
+   */
+  templates?: {
+    [k: string]: ChangeRule;
+  };
+  /**
+   * Per environment name pattern (a glob: * matches any run of characters): the same rules as for templates. Every rule that matches applies.
+   *
+   * @maxItems 200
+   */
+  environments?: EnvironmentRule[];
+  protected?: ProtectedRule;
+  actions?: ActionRules;
+  quotas?: Quotas;
+}
+export interface ChangeRule {
+  request?: People;
+  approve?: People;
+}
+export interface EnvironmentRule {
+  name: string;
+  request?: People;
+  approve?: People;
+}
+/**
+ * Environments marked protected (spec.protected: true, or becoming so): whose approving review a pull request that changes or removes one needs, and who may act on one outside Git (unlock, extend, destroy).
+ */
+export interface ProtectedRule {
+  approve?: People;
+  act?: People;
+}
+/**
+ * Who may ask for these on any environment, through a comment, the API or the dashboard. They still need write permission on the repository.
+ */
+export interface ActionRules {
+  plan?: People;
+  unlock?: People;
+  extend?: People;
+  destroy?: People;
+}
+/**
+ * How many environments may exist at once (defined on the default branch, plus those a pull request adds).
+ */
+export interface Quotas {
+  /**
+   * At most this many environments per owner (a user or a team).
+   */
+  perOwner?: number;
+  /**
+   * At most this many environments of each named template.
+   */
+  perTemplate?: {
+    [k: string]: number;
+  };
 }

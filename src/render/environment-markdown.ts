@@ -1,10 +1,10 @@
 import type { LockHolder } from "../core/ports.js";
 // The paragraphs that describe one environment, shared by the pull request comments and the
 // check runs so both say the same thing in the same words.
-import type { MergeEffect, PullRequestRef } from "../core/pull-requests/pull-request-report.js";
+import type { LifetimeReport, MergeEffect, PullRequestRef } from "../core/pull-requests/pull-request-report.js";
 import type { OutputChange, PlanSummary, ResourceChange } from "../core/planning/index.js";
 import { VALIDATION_CHECK_NAME } from "./check-names.js";
-import { codeSpan, escapeMarkdown, fenceText, foldDetails, formatCount, formatLockHolder, formatTimestamp, shortenLines } from "./markdown.js";
+import { codeSpan, escapeMarkdown, fenceText, foldDetails, formatCount, formatHumanDate, formatLockHolder, formatTimestamp, shortenLines } from "./markdown.js";
 import { ACTION_SYMBOL, formatAttribute } from "./plan-text.js";
 
 /** Attribute paths shown after an updated resource; the plan text has them all. */
@@ -204,4 +204,22 @@ export function describeOutputValues(outputs: Record<string, unknown>, summary: 
       return `- ${codeSpan(name)}: ${formatOutputValue(isOutputRecord(raw) ? raw.value : raw)}`;
     });
   return lines.length > 0 ? `**Outputs:**\n${lines.join("\n")}` : undefined;
+}
+
+/**
+ * How long the environment lives once applied, and whether that is the repository's default: a
+ * definition without ttl is told so here, not when it expires.
+ */
+export function describeLifetime(lifetime: LifetimeReport): string {
+  const until = (at: Date | undefined) => (at ? `, until ${formatHumanDate(at)}` : "");
+  switch (lifetime.kind) {
+    case "ttl":
+      return lifetime.defaulted
+        ? `**Lifetime: ${lifetime.ttl}** from its first apply${until(lifetime.expiresAt)}: the repository's default (${codeSpan("limits.defaultTtl")} in ${codeSpan(".github/envbot.yml")}), since the definition names no ${codeSpan("spec.ttl")} or ${codeSpan("spec.expiresAt")}. Name one to choose, or mark it ${codeSpan("protected")} to keep it.`
+        : `Lifetime: ${codeSpan(lifetime.ttl)} from its first apply${until(lifetime.expiresAt)}.`;
+    case "expiresAt":
+      return `Lifetime: until ${formatHumanDate(lifetime.expiresAt)}.`;
+    case "unlimited":
+      return "Lifetime: long-lived (no ttl or expiresAt); it stays until its definition is removed.";
+  }
 }

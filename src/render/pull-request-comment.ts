@@ -19,6 +19,7 @@ import {
   describeInterrupted,
   describeInvalid,
   describeLock,
+  describeLifetime,
   describeLockHolder,
   describeMergeEffect,
   describePlanChanges,
@@ -166,6 +167,7 @@ function renderPlannedSection(report: Extract<EnvironmentReport, { kind: "planne
   const blocks = [
     `#### ${codeSpan(report.environment)}: ${counts}`,
     `${describeMergeEffect(report.effect, report.alreadyDestroyed)} Defined in ${codeSpan(report.file)}.`,
+    ...(report.lifetime ? [describeLifetime(report.lifetime)] : []),
     describeLockHolder(report.lockHolder, pullRequest),
   ];
   if (report.templateSource === "default-branch") blocks.push(describeTemplateSource(pullRequest));

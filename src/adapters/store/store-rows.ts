@@ -25,6 +25,7 @@ export interface EnvironmentRow {
   labels: string | null;
   definition: string | null;
   outputs: string | null;
+  default_ttl_since: Time | null;
 }
 
 export interface RunLogRow {
@@ -70,6 +71,7 @@ export const ENVIRONMENT_COLUMNS = {
   labels: "labels",
   definition: "definition",
   outputs: "outputs",
+  defaultTtlSince: "default_ttl_since",
 } as const satisfies Partial<Record<keyof EnvironmentRecord, string>>;
 
 export type EnvironmentField = keyof typeof ENVIRONMENT_COLUMNS;
@@ -182,6 +184,7 @@ export function environmentFromRow(row: EnvironmentRow): EnvironmentRecord {
     ...(row.labels !== null && { labels: JSON.parse(row.labels) as Record<string, string> }),
     ...(row.definition !== null && { definition: JSON.parse(row.definition) as Record<string, unknown> }),
     ...(row.outputs !== null && { outputs: JSON.parse(row.outputs) as Record<string, unknown> }),
+    ...(row.default_ttl_since !== null && { defaultTtlSince: new Date(row.default_ttl_since) }),
     updatedAt: new Date(row.updated_at),
   };
 }

@@ -1,4 +1,4 @@
-import { configSchema, type RepositoryConfig } from "../../generated/schemas.js";
+import { configSchema, type PolicyConfig, type RepositoryConfig } from "../../generated/schemas.js";
 import { parseDuration } from "../environment/duration.js";
 
 /** Where the repository policy lives; always read from the default branch (docs/trust-model). */
@@ -8,8 +8,25 @@ export const CONFIG_PATH = ".github/envbot.yml";
 export interface ResolvedConfig {
   state: { backend: "local" | "s3" | "pg"; s3?: { bucket: string; region?: string; keyPrefix?: string }; pg?: { schemaPrefix?: string } };
   schedules: { expiry: string; drift: string };
-  limits: { maxTtl: string; maxTtlMs: number; expiryWarning: string; expiryWarningMs: number; maxDestroysPerSweep: number; maxEnvironmentsPerPullRequest: number };
+  limits: {
+    maxTtl: string;
+    maxTtlMs: number;
+    /** Given to an unprotected definition without ttl or expiresAt; unset, it is long-lived. */
+    defaultTtl?: string;
+    defaultTtlMs?: number;
+    expiryWarning: string;
+    expiryWarningMs: number;
+    maxDestroysPerSweep: number;
+    maxEnvironmentsPerPullRequest: number;
+  };
   expiry: { cleanupPullRequest: boolean };
+  /** Who may do what (see core/policy); empty: anyone with write permission. */
+  policy: PolicyConfig;
+  /**
+   * The file is there but has mistakes: the rest is the defaults, and every decision the policy
+   * governs is refused until it is fixed (never decided as if there were no rules).
+   */
+  unreadable?: true;
 }
 
 const props = configSchema.properties;
@@ -26,11 +43,13 @@ export function resolveConfig(raw: RepositoryConfig = {}): ResolvedConfig {
     limits: {
       maxTtl,
       maxTtlMs: parseDuration(maxTtl),
+      ...(raw.limits?.defaultTtl !== undefined && { defaultTtl: raw.limits.defaultTtl, defaultTtlMs: parseDuration(raw.limits.defaultTtl) }),
       expiryWarning,
       expiryWarningMs: parseDuration(expiryWarning),
       maxDestroysPerSweep: raw.limits?.maxDestroysPerSweep ?? props.limits.properties.maxDestroysPerSweep.default,
       maxEnvironmentsPerPullRequest: raw.limits?.maxEnvironmentsPerPullRequest ?? props.limits.properties.maxEnvironmentsPerPullRequest.default,
     },
     expiry: { cleanupPullRequest: raw.expiry?.cleanupPullRequest ?? props.expiry.properties.cleanupPullRequest.default },
+    policy: raw.policy ?? {},
   };
 }

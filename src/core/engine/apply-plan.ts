@@ -52,6 +52,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
             status: "active",
             // ttl counts from the first apply; after a destroy, from the next one.
             firstAppliedAt: (existing?.status === "destroyed" ? undefined : existing?.firstAppliedAt) ?? planned.basis,
+            defaultTtlSince: environment.lifetime.kind === "ttl" && environment.lifetime.defaulted ? planned.basis : undefined,
             expiresAt: planned.expiresAt,
             outputs: visibleOutputs(applied.outputs, redact),
             lastRunId: finished.id,

@@ -38,7 +38,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     redact = secrets.redact;
     // ttl counts from the first apply: an environment never applied counts from now, and the
     // first apply records this same moment, so later plans compute the same expires-at tag.
-    const basis = existing?.firstAppliedAt && existing.status !== "destroyed" ? existing.firstAppliedAt : wholeSeconds(now());
+    const basis = lifetimeBasis(environment, existing) ?? wholeSeconds(now());
     const expiresAt = expiryOf(environment.lifetime, basis);
     const plan = await terraform.plan(
       {
@@ -82,7 +82,8 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
  * Everything else stays as other writers (the reconciler) left it.
  */
 export function recordOf(repository: string, environment: Environment, existing: EnvironmentRecord | undefined): EnvironmentChange {
-  const afresh = existing?.status === "destroyed" ? { firstAppliedAt: undefined, expiresAt: undefined, expiryWarnedFor: undefined, driftFingerprint: undefined, outputs: undefined } : {};
+  const afresh =
+    existing?.status === "destroyed" ? { firstAppliedAt: undefined, expiresAt: undefined, expiryWarnedFor: undefined, driftFingerprint: undefined, outputs: undefined, defaultTtlSince: undefined } : {};
   return {
     repository,
     name: environment.name,
@@ -101,4 +102,14 @@ export function withRunLog(log: RunLogWriter, onOutput: ((line: string) => void)
     log.push(line);
     onOutput?.(line);
   };
+}
+
+/**
+ * Where an environment's lifetime counts from, when it has started: its first apply; for the
+ * repository's default ttl, the first apply that gave it (an environment that was long-lived
+ * before the default was set starts counting then, not years ago). A destroyed one starts afresh.
+ */
+export function lifetimeBasis(environment: Pick<Environment, "lifetime">, record: EnvironmentRecord | undefined): Date | undefined {
+  if (!record || record.status === "destroyed") return undefined;
+  return environment.lifetime.kind === "ttl" && environment.lifetime.defaulted ? record.defaultTtlSince : record.firstAppliedAt;
 }

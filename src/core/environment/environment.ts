@@ -8,7 +8,8 @@ export const NAME_PATTERN = new RegExp(environmentSchema.$defs.metadata.properti
 
 /** How long an environment lives. */
 export type Lifetime =
-  | { kind: "ttl"; text: string; ms: number }
+  /** `defaulted`: the definition named no lifetime and the repository's limits.defaultTtl was given. */
+  | { kind: "ttl"; text: string; ms: number; defaulted?: true }
   | { kind: "expiresAt"; at: Date }
   | { kind: "unlimited" };
 

@@ -8,7 +8,7 @@ import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
-import type { EnvironmentReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "./pull-request-report.js";
+import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "./pull-request-report.js";
 
 /**
  * A pull request was opened or pushed to (or someone asked to re-plan): validate the definitions
@@ -127,5 +127,13 @@ async function planOne(
     templateSource: input.templateSource,
     ...(input.takesLock ? { lockHolder: holder } : {}),
     ...(alreadyDestroyed ? { alreadyDestroyed } : {}),
+    ...(change.effect === "apply" ? { lifetime: lifetimeReport(environment, outcome.expiresAt) } : {}),
   };
+}
+
+function lifetimeReport(environment: Environment, expiresAt: Date | undefined): LifetimeReport {
+  const { lifetime } = environment;
+  if (lifetime.kind === "ttl") return { kind: "ttl", ttl: lifetime.text, defaulted: lifetime.defaulted === true, ...(expiresAt ? { expiresAt } : {}) };
+  if (lifetime.kind === "expiresAt") return { kind: "expiresAt", expiresAt: lifetime.at };
+  return { kind: "unlimited" };
 }

@@ -24,6 +24,12 @@ export interface PullRequestRef {
  */
 export type TemplateSource = "head" | "default-branch" | "base";
 
+/** An environment's lifetime as a plan shows it; `expiresAt` when the plan could tell (an apply now would end then). */
+export type LifetimeReport =
+  | { kind: "ttl"; ttl: string; defaulted: boolean; expiresAt?: Date }
+  | { kind: "expiresAt"; expiresAt: Date }
+  | { kind: "unlimited" };
+
 /** What happens to an environment when its pull request is merged. */
 export type MergeEffect = "apply" | "destroy";
 
@@ -42,6 +48,8 @@ export type EnvironmentReport =
       lockHolder?: LockHolder;
       /** A removed definition whose environment is gone already (destroyed at expiry): merging only removes the file. */
       alreadyDestroyed?: boolean;
+      /** How long it lives once applied (for an apply): as defined, or the repository's default ttl. */
+      lifetime?: LifetimeReport;
     }
   | { kind: "locked"; environment: string; file: string; heldBy: LockHolder; since: Date }
   | { kind: "invalid"; environment: string; file: string; problems: number }

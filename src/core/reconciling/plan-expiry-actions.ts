@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
-import { expiryOf } from "../engine/index.js";
+import { expiryOf, lifetimeBasis } from "../engine/index.js";
 import type { AppliedEnvironment } from "./load-applied-environments.js";
 import type { SweepEntry } from "./reconcile-types.js";
 
@@ -20,7 +20,9 @@ export function planExpiryActions(input: { applied: AppliedEnvironment[]; config
     const { record, environment } = applied;
     const entry = (fields: Omit<SweepEntry, "environment">): ExpiryAction => ({ applied, entry: { environment: record.name, ...fields } });
     if (!environment) return entry({ action: "unusable", detail: applied.problems.join("; ") });
-    const expiresAt = expiryOf(environment.lifetime, record.firstAppliedAt!);
+    // A default ttl not yet applied to it counts from the next apply: nothing expires before.
+    const basis = lifetimeBasis(environment, record);
+    const expiresAt = basis && expiryOf(environment.lifetime, basis);
     if (!expiresAt) return entry({ action: "none" });
     const at = expiresAt.toISOString();
     if (now.getTime() >= expiresAt.getTime()) {

@@ -1,7 +1,7 @@
 import { CONFIG_PATH, resolveConfig, type ResolvedConfig } from "../config/repository-config.js";
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { RepoFiles } from "../ports.js";
-import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
+import { formatPath, MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import { builtinCheckers } from "./builtin-checkers.js";
 import { checkYamlFile } from "./check-yaml-file.js";
 
@@ -13,5 +13,13 @@ export async function readRepositoryConfig(files: RepoFiles): Promise<{ config: 
   const content = await files.readFile(CONFIG_PATH, MAX_YAML_FILE_BYTES);
   if (!content) return { config: resolveConfig(), diagnostics: [] };
   const checked = checkYamlFile({ file: CONFIG_PATH, content, expected: "the envbot repository configuration", checker: builtinCheckers().config });
-  return checked.ok ? { config: resolveConfig(checked.value), diagnostics: [] } : { config: resolveConfig(), diagnostics: checked.diagnostics };
+  // A policy that cannot be read decides nothing in anyone's favour: see ResolvedConfig.unreadable.
+  if (!checked.ok) return { config: { ...resolveConfig(), unreadable: true }, diagnostics: checked.diagnostics };
+  const config = resolveConfig(checked.value);
+  const diagnostics: Diagnostic[] = [];
+  if (config.limits.defaultTtlMs !== undefined && config.limits.defaultTtlMs > config.limits.maxTtlMs) {
+    const path = ["limits", "defaultTtl"];
+    diagnostics.push({ file: CONFIG_PATH, ...checked.locator.locate(path, "value"), path: formatPath(path), message: `${config.limits.defaultTtl} is longer than limits.maxTtl (${config.limits.maxTtl})` });
+  }
+  return { config: diagnostics.length > 0 ? { ...config, unreadable: true } : config, diagnostics };
 }

@@ -28,7 +28,7 @@ export function schemaChecker<T>(validate: ValidateFunction): SchemaChecker<T> {
       const seen = new Set<string>();
       const diagnostics: Diagnostic[] = [];
       for (const error of validate.errors ?? []) {
-        const diagnostic = toDiagnostic(error, context);
+        const diagnostic = toDiagnostic(error, context, value);
         const key = diagnostic && `${diagnostic.path}\n${diagnostic.message}`;
         if (diagnostic && !seen.has(key!)) {
           seen.add(key!);
@@ -43,9 +43,9 @@ export function schemaChecker<T>(validate: ValidateFunction): SchemaChecker<T> {
 /** Keywords whose errors only repeat a more precise error reported beside them. */
 const WRAPPER_KEYWORDS = new Set(["if", "propertyNames", "anyOf", "allOf"]);
 
-function toDiagnostic(error: ErrorObject, context: CheckContext): Diagnostic | undefined {
+function toDiagnostic(error: ErrorObject, context: CheckContext, value: unknown): Diagnostic | undefined {
   if (WRAPPER_KEYWORDS.has(error.keyword)) return undefined;
-  const base = [...(context.basePath ?? []), ...parseJsonPointer(error.instancePath)];
+  const base = [...(context.basePath ?? []), ...typedPath(value, parseJsonPointer(error.instancePath))];
   const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
   const custom = customMessage(parent, error.keyword);
   const hidden = (path: readonly PathSegment[]) =>
@@ -145,4 +145,19 @@ function customMessage(schema: Record<string, unknown>, keyword: string): string
     return typeof byKeyword === "string" ? byKeyword : undefined;
   }
   return undefined;
+}
+
+/**
+ * A JSON pointer's segments as the value has them: an index into a list is a number (so it reads
+ * "request[1]" and the locator finds the list item), a key of a map stays text, even "1".
+ */
+function typedPath(value: unknown, segments: readonly string[]): PathSegment[] {
+  const path: PathSegment[] = [];
+  let current = value;
+  for (const segment of segments) {
+    const index = Array.isArray(current) && /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : undefined;
+    path.push(index ?? segment);
+    current = index !== undefined ? (current as unknown[])[index] : current !== null && typeof current === "object" ? (current as Record<string, unknown>)[segment] : undefined;
+  }
+  return path;
 }

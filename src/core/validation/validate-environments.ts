@@ -130,7 +130,7 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
     const rejected = new Set(checked.ok ? [] : checked.diagnostics.map((d) => d.path));
     diagnostics.push(...fileProblems.filter((d) => !rejected.has(d.path)));
     if (checked.ok && template && fileProblems.length === 0 && !duplicates.duplicated.has(file)) {
-      environments.push(toEnvironment(file, checked.value, template));
+      environments.push(toEnvironment(file, checked.value, template, config));
     }
   }
 
@@ -210,13 +210,17 @@ function checkLifetimeLimits(
   }
 }
 
-function toEnvironment(file: string, definition: EnvironmentDefinition, template: Template): Environment {
+function toEnvironment(file: string, definition: EnvironmentDefinition, template: Template, config: ResolvedConfig): Environment {
   const { metadata, spec } = definition;
+  const { defaultTtl, defaultTtlMs } = config.limits;
+  // Only a protected environment stays long-lived without saying so, where the repository gives a default.
   const lifetime: Lifetime = spec.ttl
     ? { kind: "ttl", text: spec.ttl, ms: parseDuration(spec.ttl) }
     : spec.expiresAt
       ? { kind: "expiresAt", at: new Date(spec.expiresAt) }
-      : { kind: "unlimited" };
+      : defaultTtl !== undefined && defaultTtlMs !== undefined && !spec.protected
+        ? { kind: "ttl", text: defaultTtl, ms: defaultTtlMs, defaulted: true }
+        : { kind: "unlimited" };
   return {
     name: metadata.name,
     file,

@@ -150,6 +150,60 @@ describe("validating a repository", () => {
     expect(report.config.limits.maxTtl).toBe("720h");
   });
 
+  test("limits.defaultTtl is given to an unprotected definition that names no lifetime; a protected one stays long-lived", async () => {
+    const repo = memoryRepo({ ".github/envbot.yml": "version: 1\nlimits:\n  defaultTtl: 72h\n", "templates/sandbox/template.yaml": sandboxTemplate });
+    const report = await validateEnvironments({
+      repo,
+      documents: [textDocument("a1.yaml", definition("a1")), textDocument("a2.yaml", definition("a2", "  protected: true\n")), textDocument("a3.yaml", definition("a3", "  ttl: 8h\n"))],
+      now: NOW,
+    });
+    expect(report.diagnostics).toEqual([]);
+    expect(Object.fromEntries(report.environments.map((e) => [e.name, e.lifetime]))).toEqual({
+      a1: { kind: "ttl", text: "72h", ms: 72 * 3600_000, defaulted: true },
+      a2: { kind: "unlimited" },
+      a3: { kind: "ttl", text: "8h", ms: 8 * 3600_000 },
+    });
+    const without = await validateEnvironments({ repo: memoryRepo({ "templates/sandbox/template.yaml": sandboxTemplate }), documents: [textDocument("a1.yaml", definition("a1"))], now: NOW });
+    expect(without.environments[0]!.lifetime).toEqual({ kind: "unlimited" });
+  });
+
+  test("a policy file with mistakes is reported at their lines, and the policy then decides nothing (unreadable)", async () => {
+    const repo = memoryRepo({
+      ".github/envbot.yml": [
+        "version: 1",
+        "limits:",
+        "  maxTtl: 168h",
+        "  defaultTtl: 200h",
+        "policy:",
+        "  templates:",
+        "    rds:",
+        "      request: [\"@acme/platform\", \"acme-dba\"]",
+        "      approvers: [\"@acme/dba\"]",
+        "  environments:",
+        "    - name: \"Prod_*\"",
+        "  quotas:",
+        "    perOwner: 0",
+        "",
+      ].join("\n"),
+      "templates/sandbox/template.yaml": sandboxTemplate,
+    });
+    const report = await validateEnvironments({ repo, documents: [textDocument("x1.yaml", definition("x1", "  ttl: 72h\n"))], now: NOW });
+    expect(report.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message}`)).toEqual([
+      ".github/envbot.yml:8:35 policy.templates.rds.request[1]: 'acme-dba' is not @user, @org/team or owner",
+      ".github/envbot.yml:9:7 policy.templates.rds.approvers: unknown key; did you mean 'approve'?",
+      ".github/envbot.yml:11:13 policy.environments[0].name: 'Prod_*' is not an environment name pattern (lowercase letters, digits, '-' and '*')",
+      ".github/envbot.yml:13:15 policy.quotas.perOwner: 0 is less than the minimum of 1",
+    ]);
+    expect(report.config.unreadable).toBe(true);
+    const semantic = await validateEnvironments({
+      repo: memoryRepo({ ".github/envbot.yml": "version: 1\nlimits:\n  maxTtl: 168h\n  defaultTtl: 200h\n", "templates/sandbox/template.yaml": sandboxTemplate }),
+      documents: [textDocument("x1.yaml", definition("x1", "  ttl: 72h\n"))],
+      now: NOW,
+    });
+    expect(semantic.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message}`)).toEqual([".github/envbot.yml:4:15 limits.defaultTtl: 200h is longer than limits.maxTtl (168h)"]);
+    expect(semantic.config.unreadable).toBe(true);
+  });
+
   test("a template whose default breaks its own schema, or that requires an undeclared variable, is reported", async () => {
     const repo = memoryRepo({
       "templates/sandbox/template.yaml": `apiVersion: envbot.dev/v1

@@ -156,4 +156,11 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX runs_by_repository ON runs (repository, id);
     `,
   },
+  {
+    version: 4,
+    description: "the repository's default ttl counts from the first apply that gave it",
+    sql: `
+      ALTER TABLE environments ADD COLUMN default_ttl_since timestamptz;
+    `,
+  },
 ];

@@ -204,4 +204,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX runs_by_repository ON runs (repository, id);
     `,
   },
+  {
+    version: 10,
+    description: "the repository's default ttl counts from the first apply that gave it",
+    sql: `
+      ALTER TABLE environments ADD COLUMN default_ttl_since TEXT;
+    `,
+  },
 ];
