@@ -145,3 +145,23 @@ test("/envbot plan right after a merge leaves the apply alone and says why nothi
   expect(app.github.reactions).toEqual([]);
   expect(await app.services.engine.store.listLocks()).toEqual([]);
 });
+
+test("a definition without ttl gets the repository's default (limits.defaultTtl), the plan comment says so, and the merge applies it; a protected one stays long-lived", async () => {
+  const files = {
+    "environments/quick.yaml": definitionYaml("quick", "sandbox"),
+    "environments/keeper.yaml": definitionYaml("keeper", "sandbox", "  protected: true\n"),
+  };
+  await openPullRequest(6, files);
+  const comment = app.github.botComments(6)[0]!.body;
+  const quick = comment.slice(comment.indexOf("`quick`"));
+  expect(quick).toMatch(/\*\*Lifetime: 72h\*\* from its first apply, until \w+day, .*: the repository's default \(`limits.defaultTtl` in `.github\/envbot.yml`\), since the definition names no `spec.ttl` or `spec.expiresAt`/);
+  const keeper = comment.slice(comment.indexOf("`keeper`"), comment.indexOf("`quick`"));
+  expect(keeper).toContain("Lifetime: long-lived (no ttl or expiresAt)");
+
+  app.github.commit(sha("merged-6"), { ...main, ...files });
+  await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("merged-6"), number: 6, headSha: sha("head-6"), baseSha: sha("main") }));
+  const record = await app.services.engine.store.getEnvironment(app.github.fullName, "quick");
+  expect(record).toMatchObject({ status: "active", defaultTtlSince: record!.firstAppliedAt });
+  expect(record!.expiresAt!.getTime() - record!.firstAppliedAt!.getTime()).toBe(72 * 3600_000);
+  expect((await app.services.engine.store.getEnvironment(app.github.fullName, "keeper"))?.expiresAt).toBeUndefined();
+});
