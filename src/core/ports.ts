@@ -378,6 +378,8 @@ export interface CodeHost {
   /** The repository's files at a commit or branch. */
   filesAt(repository: string, ref: string): RepoFiles;
   permissionOf(repository: string, login: string): Promise<Permission>;
+  /** An active member of the team `org/team`: the policy names teams (see core/policy). */
+  isTeamMember(org: string, team: string, login: string): Promise<boolean>;
 }
 
 /** A change the control plane proposes to a repository: on GitHub, a pull request from a new branch. */

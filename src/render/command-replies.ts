@@ -17,7 +17,8 @@ export function formatCommandList(): string {
 }
 
 /** To someone who may not run commands: they are told why, and which permission they have. */
-export function renderCommandRefusal(input: { login: string; repository: string; permission: string }): string {
+export function renderCommandRefusal(input: { login: string; repository: string; permission: string } | { login: string; policy: string }): string {
+  if ("policy" in input) return `@${input.login}, the repository's policy does not let you do this: ${input.policy}.`;
   return `@${input.login}, only people with write access to ${input.repository} can run /envbot commands; your permission is ${input.permission}.`;
 }
 

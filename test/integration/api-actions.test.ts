@@ -203,3 +203,49 @@ test("a token acts as its creator within its repositories; without write it is r
   expect((await api.call("POST", path("sandbox", "plan"), { as: readerToken })).status).toBe(403);
   expect((await api.store.listAudit({ limit: 5 })).map((e) => e.source)).toEqual(["api-token", "api-token"]);
 });
+
+describe("the repository's policy (.github/envbot.yml on the default branch), on top of write permission", () => {
+  const withPolicy = async (policy: string) => {
+    const starter = await starterRepository();
+    github.commit("main", { ...starter, ".github/envbot.yml": `${starter[".github/envbot.yml"]}\npolicy:\n${policy}` });
+  };
+
+  test("an action the policy keeps for a team: refused for others with the rule named, allowed for a member", async () => {
+    await withPolicy('  actions:\n    unlock: ["@octo-org/platform"]\n');
+    github.teams.set("platform", new Set(["paula"]));
+    github.permissions.set("paula", "write");
+    const refused = await api.call("POST", path("sandbox", "unlock"), { as: alice });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toBe("unlock is for @octo-org/platform (policy.actions.unlock in .github/envbot.yml)");
+    expect((await api.call("POST", path("sandbox", "unlock"), { as: { session: api.sessionFor("paula") } })).status).toBe(200);
+    expect(await auditActions()).toEqual(["paula unlock sandbox not locked", "alice unlock sandbox refused"]);
+  });
+
+  test("owner stands for the environment's owner: a team owner's members may act", async () => {
+    await withPolicy('  actions:\n    extend: ["owner"]\n');
+    github.teams.set("your-team", new Set(["alice"]));
+    await api.store.upsertEnvironment({ repository: REPO, name: "sandbox", owner: "@octo-org/your-team" });
+    expect((await api.call("POST", path("sandbox", "extend"), { as: alice, body: { by: "24h" } })).status).toBe(201);
+    github.permissions.set("walter", "write");
+    const other = await api.call("POST", path("sandbox", "extend"), { as: { session: api.sessionFor("walter") }, body: { by: "24h" } });
+    expect(other.body.detail).toBe("extend is for the owner (@octo-org/your-team) (policy.actions.extend in .github/envbot.yml)");
+  });
+
+  test("a template kept for a team cannot be requested by others", async () => {
+    await withPolicy('  templates:\n    static-site:\n      request: ["@octo-org/web"]\n');
+    const refused = await api.call("POST", `/api/v1/repositories/${REPO}/environments`, { as: alice, body: { name: "site-x", template: "static-site" } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toBe("requesting template static-site is for @octo-org/web (policy.templates.static-site.request in .github/envbot.yml)");
+    // (Membership answers are cached a minute: another member, not alice joining now.)
+    github.teams.set("web", new Set(["wendy"]));
+    github.permissions.set("wendy", "write");
+    expect((await api.call("POST", `/api/v1/repositories/${REPO}/environments`, { as: { session: api.sessionFor("wendy") }, body: { name: "site-x", template: "static-site" } })).status).toBe(201);
+  });
+
+  test("a policy file with mistakes refuses what it governs instead of allowing it", async () => {
+    await withPolicy('  actions:\n    unlock: ["platform-team"]\n');
+    const refused = await api.call("POST", path("sandbox", "unlock"), { as: alice });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain(".github/envbot.yml on the default branch has mistakes");
+  });
+});

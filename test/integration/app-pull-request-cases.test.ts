@@ -165,3 +165,17 @@ test("a definition without ttl gets the repository's default (limits.defaultTtl)
   expect(record!.expiresAt!.getTime() - record!.firstAppliedAt!.getTime()).toBe(72 * 3600_000);
   expect((await app.services.engine.store.getEnvironment(app.github.fullName, "keeper"))?.expiresAt).toBeUndefined();
 });
+
+test("the repository's policy governs comment commands too: a writer outside the team it names is told which rule, a member goes ahead", async () => {
+  main = { ...main, ".github/envbot.yml": `${main[".github/envbot.yml"]}\npolicy:\n  actions:\n    unlock: ["@octo-org/platform"]\n` };
+  app.github.commit(sha("main"), main);
+  app.github.commit("main", main);
+  app.github.teams.set("platform", new Set(["paula"]));
+  app.github.permissions.set("paula", "write");
+  await openPullRequest(12, { "environments/gated.yaml": definitionYaml("gated", "sandbox") });
+  await app.receive(issueCommentEvent({ number: 12, login: "octocat", body: "/envbot unlock gated", commentId: 601 }));
+  expect(app.github.botComments(12).at(-1)!.body).toBe("@octocat, the repository's policy does not let you do this: unlock is for @octo-org/platform (policy.actions.unlock in .github/envbot.yml).");
+  expect(await app.services.engine.store.listLocks()).toHaveLength(1);
+  await app.receive(issueCommentEvent({ number: 12, login: "paula", body: "/envbot unlock gated", commentId: 602 }));
+  expect(await app.services.engine.store.listLocks()).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import { githubCodeHost } from "../../adapters/github/github-code-host.js";
 import { authorize } from "../../core/authorization/authorize.js";
+import { readRepositoryConfig } from "../../core/validation/index.js";
 import { queuedJob } from "../../core/jobs/envbot-job.js";
 import { parseCommentCommand, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderCommandOnClosedPullRequest, renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../../render/command-replies.js";
@@ -21,10 +22,18 @@ export function registerCommentCommandHandler(app: Probot, services: AppServices
     const login = comment.user?.login ?? "ghost";
     const actor = { kind: "pull-request" as const, number: issue.number, login };
     const action = command.kind === "unlock" ? "unlock" : "plan";
-    const decision = await authorize(actor, action, { repository: repository.full_name, name: command.kind === "unknown" ? undefined : command.environment }, host);
+    const name = command.kind === "unknown" ? undefined : command.environment;
+    // The policy of the default branch decides, with what envbot knows of the environment.
+    const { config } = await readRepositoryConfig(host.filesAt(repository.full_name, repository.default_branch));
+    const record = name === undefined ? undefined : await services.engine.store.getEnvironment(repository.full_name, name);
+    const target = { repository: repository.full_name, name, owner: record?.owner, template: record?.template, protected: (record?.definition?.spec as { protected?: unknown } | undefined)?.protected === true };
+    const decision = await authorize(actor, action, target, host, command.kind === "unknown" ? undefined : config);
     if (!decision.allowed) {
-      const permission = decision.reason === "needs-write" ? decision.permission : "none";
-      await context.octokit.rest.issues.createComment(context.issue({ body: renderCommandRefusal({ login, repository: repository.full_name, permission }) }));
+      const body =
+        decision.reason === "policy" || decision.reason === "policy-unreadable"
+          ? renderCommandRefusal({ login, policy: decision.detail })
+          : renderCommandRefusal({ login, repository: repository.full_name, permission: decision.reason === "needs-write" ? decision.permission : "none" });
+      await context.octokit.rest.issues.createComment(context.issue({ body }));
       return deliveryHandled(services, context);
     }
     if (command.kind === "unknown") {

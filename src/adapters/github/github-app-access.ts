@@ -1,6 +1,7 @@
 import { PermissionUnavailableError, type AccessPolicy } from "../../core/authorization/authorize.js";
 import type { Permission } from "../../core/ports.js";
 import { githubCodeHost } from "./github-code-host.js";
+import { isActiveTeamMember } from "./team-membership.js";
 import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
 
 /** How long an answer from GitHub is reused: a removed collaborator loses access within this. */
@@ -58,9 +59,29 @@ export function githubAppAccess(options: {
     return options.installationOctokit(installation);
   };
 
+  // The team's organization may differ from the repository's: its own installation answers.
+  const orgInstallation = (org: string) =>
+    cached(`org installation ${org}`, async () => {
+      const octokit = await options.appOctokit().catch(unavailable(`for the App's installation on ${org}`));
+      try {
+        return (await octokit.rest.apps.getOrgInstallation({ org })).data.id;
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        return unavailable(`for the App's installation on ${org}`)(error);
+      }
+    });
+
   return {
     installationOf,
     octokitFor,
+    isTeamMember(org, team, login) {
+      return cached(`member ${org}/${team} ${login}`.toLowerCase(), async () => {
+        const installation = await orgInstallation(org);
+        // An organization without the App: nobody can be shown to be in its teams.
+        if (installation === undefined) return false;
+        return isActiveTeamMember(await options.installationOctokit(installation), org, team, login);
+      });
+    },
     permissionOf(repository, login) {
       return cached(`permission ${repository} ${login.toLowerCase()}`, async (): Promise<Permission> => {
         if ((await installationOf(repository)) === undefined) return "none";

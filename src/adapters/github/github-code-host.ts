@@ -1,11 +1,13 @@
 import type { ChangedFile, CodeHost, Permission, RepoFile, RepoFiles } from "../../core/ports.js";
 import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
+import { isActiveTeamMember } from "./team-membership.js";
 
 /** GitHub lists at most 3,000 files of a pull request. */
 const MAX_PULL_REQUEST_FILES = 3000;
 
 /** The code host on GitHub's REST API, for one installation. */
 export function githubCodeHost(octokit: Octokit): CodeHost {
+  const memberships = new Map<string, Promise<boolean>>();
   return {
     async listChangedFiles(repository, number) {
       const { owner, repo } = splitRepository(repository);
@@ -30,6 +32,16 @@ export function githubCodeHost(octokit: Octokit): CodeHost {
         if (statusOf(error) === 404) return "none";
         throw error;
       }
+    },
+    isTeamMember(org, team, login) {
+      // Asked once per team and login for the life of the host (one job).
+      const key = `${org}/${team} ${login}`.toLowerCase();
+      let answer = memberships.get(key);
+      if (!answer) {
+        answer = isActiveTeamMember(octokit, org, team, login);
+        memberships.set(key, answer);
+      }
+      return answer;
     },
   };
 }

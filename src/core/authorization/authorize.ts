@@ -1,4 +1,6 @@
 import type { Permission } from "../ports.js";
+import type { ResolvedConfig } from "../config/repository-config.js";
+import { decideByPolicy, type GovernedAction, type PolicyTarget, type TeamMembership } from "../policy/index.js";
 import type { Actor } from "./actor.js";
 
 /**
@@ -12,8 +14,8 @@ export class PermissionUnavailableError extends Error {
   override name = "PermissionUnavailableError";
 }
 
-/** Where the rules get what they decide on: today the repository permission of a GitHub login. */
-export interface AccessPolicy {
+/** Where the rules get what they decide on: a login's repository permission and its teams. */
+export interface AccessPolicy extends TeamMembership {
   permissionOf(repository: string, login: string): Promise<Permission>;
 }
 
@@ -23,6 +25,8 @@ export type Decision =
   | { allowed: false; reason: "needs-read" }
   /** An API token acting outside the repositories it was created for. */
   | { allowed: false; reason: "outside-token-scope" }
+  /** The repository's policy (.github/envbot.yml) keeps this for others, or cannot be read. */
+  | { allowed: false; reason: "policy" | "policy-unreadable"; detail: string }
   | { allowed: false; reason: "fork" };
 
 /** Whether a permission lets its holder see the repository (and so its environments). */
@@ -36,14 +40,22 @@ export function canWrite(permission: Permission): boolean {
 }
 
 /**
- * The one place that decides who may do what, for every access path. Today's rules: on GitHub
- * an action needs write permission on the repository, and a fork's code never runs; through the
+ * The one place that decides who may do what, for every access path. On GitHub an action needs
+ * write permission on the repository, then whatever the repository's policy (`rules`) adds for
+ * it (teams, the owner, protected environments), and a fork's code never runs; through the
  * API, seeing needs read permission and acting write, and a token stays within its repositories
  * (and its creator's permission, checked now, not when it was made); the CLI
  * (its user owns the machine and the data directory) and the reconciler (it only destroys what
  * expired and checks drift) may do what they ask.
  */
-export async function authorize(actor: Actor, action: Action, environment: { repository: string; name?: string }, policy: AccessPolicy): Promise<Decision> {
+export async function authorize(
+  actor: Actor,
+  action: Action,
+  environment: { repository: string } & PolicyTarget,
+  policy: AccessPolicy,
+  /** The repository's .github/envbot.yml (default branch): its policy rules apply when given. */
+  rules?: ResolvedConfig,
+): Promise<Decision> {
   switch (actor.kind) {
     case "cli":
     case "reconciler":
@@ -51,14 +63,24 @@ export async function authorize(actor: Actor, action: Action, environment: { rep
     case "pull-request": {
       if (action === "run-head-templates" && actor.fork) return { allowed: false, reason: "fork" };
       const permission = await policy.permissionOf(environment.repository, actor.login);
-      return canWrite(permission) ? { allowed: true } : { allowed: false, reason: "needs-write", permission };
+      if (!canWrite(permission)) return { allowed: false, reason: "needs-write", permission };
+      return byPolicy(actor.login, action, environment, policy, rules);
     }
     case "api": {
       if (actor.repositories !== undefined && !actor.repositories.includes(environment.repository)) return { allowed: false, reason: "outside-token-scope" };
       const permission = await policy.permissionOf(environment.repository, actor.login);
       if (action === "read") return canRead(permission) ? { allowed: true } : { allowed: false, reason: "needs-read" };
       if (action === "run-head-templates") return { allowed: false, reason: "fork" };
-      return canWrite(permission) ? { allowed: true } : { allowed: false, reason: "needs-write", permission };
+      if (!canWrite(permission)) return { allowed: false, reason: "needs-write", permission };
+      return byPolicy(actor.login, action, environment, policy, rules);
     }
   }
+}
+
+const GOVERNED: ReadonlySet<Action> = new Set(["plan", "unlock", "extend", "destroy", "request"]);
+
+async function byPolicy(login: string, action: Action, target: PolicyTarget, membership: TeamMembership, rules: ResolvedConfig | undefined): Promise<Decision> {
+  if (!rules || !GOVERNED.has(action)) return { allowed: true };
+  const decision = await decideByPolicy(login, action as GovernedAction, target, rules, membership);
+  return decision.allowed ? decision : { allowed: false, reason: decision.reason, detail: decision.detail };
 }

@@ -1,7 +1,10 @@
 import type { Actor } from "../authorization/actor.js";
 import { actorText } from "../authorization/actor.js";
 import { authorize, type AccessPolicy, type Action, type Decision } from "../authorization/authorize.js";
-import type { RepositoryChanges, Store } from "../ports.js";
+import type { ResolvedConfig } from "../config/repository-config.js";
+import type { PolicyTarget } from "../policy/index.js";
+import type { RepoFiles, RepositoryChanges, Store } from "../ports.js";
+import { readRepositoryConfig } from "../validation/index.js";
 import type { SchemaCompiler } from "../validation/index.js";
 
 /** What the control plane's actions on environments work through. */
@@ -45,19 +48,45 @@ export function refusalText(actor: Actor, action: Action, repository: string, de
       return `this API token is not for ${repository}`;
     case "fork":
       return "code from a fork never runs with the server's credentials";
+    case "policy":
+    case "policy-unreadable":
+      return decision.detail;
   }
 }
 
+/** The default branch an action reads, its files and its .github/envbot.yml. */
+export interface ActionScene {
+  base: string;
+  files: RepoFiles;
+  config: ResolvedConfig;
+}
+
 /**
- * Authorizes `action` and writes the audit entry of the attempt: a refusal is recorded as
- * refused, with the reason. Returns the failure to give back, or undefined when allowed.
+ * Reads the default branch's policy, authorizes `action` by it (the environment's owner,
+ * template and protection as envbot last planned it, unless the request names them) and writes
+ * the audit entry of a refusal. Returns the failure to give back, or the scene to go on with.
  */
-export async function authorizeAndAudit(deps: EnvironmentActionDeps, actor: Actor, action: Action, target: { repository: string; name?: string }): Promise<Failure | undefined> {
-  const decision = await authorize(actor, action, target, deps.policy);
-  if (decision.allowed) return undefined;
+export async function authorizeAndAudit(
+  deps: EnvironmentActionDeps,
+  actor: Actor,
+  action: Action,
+  target: { repository: string; name?: string } & PolicyTarget,
+): Promise<{ refused: Failure } | { refused?: undefined; scene: ActionScene }> {
+  const base = await deps.changes.defaultBranch(target.repository);
+  const files = deps.changes.filesAt(target.repository, base);
+  const { config } = await readRepositoryConfig(files);
+  const record = target.name !== undefined ? await deps.store.getEnvironment(target.repository, target.name) : undefined;
+  const spec = record?.definition?.spec as { protected?: unknown } | undefined;
+  const known: PolicyTarget = { owner: record?.owner, template: record?.template, protected: spec?.protected === true };
+  const decision = await authorize(actor, action, { ...known, ...withoutUndefined(target), repository: target.repository }, deps.policy, config);
+  if (decision.allowed) return { scene: { base, files, config } };
   const detail = refusalText(actor, action, target.repository, decision);
   await deps.store.recordAudit({ actor: actorText(actor), source: sourceOf(actor), action, repository: target.repository, environment: target.name, outcome: "refused", detail });
-  return { ok: false, reason: "refused", detail };
+  return { refused: { ok: false, reason: "refused", detail } };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Records what an allowed action did. */

@@ -28,16 +28,15 @@ export async function extendEnvironment(
   input: { repository: string; name: string; actor: Extract<Actor, { kind: "api" }>; extension: Extension },
 ): Promise<ActionOutcome<{ pullRequest: { number: number; url: string; branch: string }; from: string; to: string }>> {
   const { repository, name, actor, extension } = input;
-  const refused = await authorizeAndAudit(deps, actor, "extend", { repository, name });
-  if (refused) return refused;
+  const authorized = await authorizeAndAudit(deps, actor, "extend", { repository, name });
+  if (authorized.refused) return authorized.refused;
+  const { base, files } = authorized.scene;
   const given = (["ttl", "expiresAt", "by"] as const).filter((key) => extension[key] !== undefined);
   if (given.length !== 1) return { ok: false, reason: "invalid", problems: [{ field: "body", message: "give exactly one of ttl (like 96h), expiresAt (a date and time) or by (like 48h)" }] };
   if (extension.by !== undefined && (typeof extension.by !== "string" || !DURATION.test(extension.by))) {
     return { ok: false, reason: "invalid", problems: [{ field: "body.by", message: "a duration like 30m, 48h or 7d" }] };
   }
 
-  const base = await deps.changes.defaultBranch(repository);
-  const files = deps.changes.filesAt(repository, base);
   const found = await findDefinitionFiles(files, name);
   if (found.length === 0) return { ok: false, reason: "not-found", detail: `${repository} has no definition of ${name} on ${base}` };
   if (found.length > 1) return { ok: false, reason: "conflict", detail: `${name} is defined twice on ${base} (${found.join(", ")}); keep one first` };

@@ -42,10 +42,10 @@ export async function requestPlan(
   input: { repository: string; name: string; actor: Extract<Actor, { kind: "api" }>; installation: number },
 ): Promise<ActionOutcome<{ queued: true; defaultBranch: string }>> {
   const { repository, name, actor } = input;
-  const refused = await authorizeAndAudit(deps, actor, "plan", { repository, name });
-  if (refused) return refused;
-  const base = await deps.changes.defaultBranch(repository);
-  const loaded = await loadDefinedEnvironment(deps.changes.filesAt(repository, base), name, { now: deps.now(), compileSchemas: deps.compileSchemas });
+  const authorized = await authorizeAndAudit(deps, actor, "plan", { repository, name });
+  if (authorized.refused) return authorized.refused;
+  const { base, files } = authorized.scene;
+  const loaded = await loadDefinedEnvironment(files, name, { now: deps.now(), compileSchemas: deps.compileSchemas });
   if (!loaded.ok) {
     if (loaded.reason === "not-found") return { ok: false, reason: "not-found", detail: `${repository} has no definition of ${name} on ${base}` };
     return { ok: false, reason: "conflict", detail: `${loaded.detail} (fix it on ${base} first)` };

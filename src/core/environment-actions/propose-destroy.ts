@@ -12,10 +12,10 @@ export async function proposeDestroy(
   input: { repository: string; name: string; actor: Extract<Actor, { kind: "api" }> },
 ): Promise<ActionOutcome<{ pullRequest: { number: number; url: string; branch: string }; files: string[] }>> {
   const { repository, name, actor } = input;
-  const refused = await authorizeAndAudit(deps, actor, "destroy", { repository, name });
-  if (refused) return refused;
-  const base = await deps.changes.defaultBranch(repository);
-  const found = await findDefinitionFiles(deps.changes.filesAt(repository, base), name);
+  const authorized = await authorizeAndAudit(deps, actor, "destroy", { repository, name });
+  if (authorized.refused) return authorized.refused;
+  const { base, files } = authorized.scene;
+  const found = await findDefinitionFiles(files, name);
   if (found.length === 0) return { ok: false, reason: "not-found", detail: `${repository} has no definition of ${name} on ${base}` };
   const pullRequest = await deps.changes.propose({
     repository,

@@ -32,11 +32,10 @@ export async function requestEnvironment(
 ): Promise<ActionOutcome<{ pullRequest: { number: number; url: string; branch: string }; file: string; definition: string }>> {
   const { repository, actor, request } = input;
   const name = typeof request.name === "string" && NAME_PATTERN.test(request.name) ? request.name : undefined;
-  const refused = await authorizeAndAudit(deps, actor, "request", { repository, name });
-  if (refused) return refused;
-
-  const base = await deps.changes.defaultBranch(repository);
-  const files = deps.changes.filesAt(repository, base);
+  const owner = typeof request.owner === "string" && request.owner !== "" ? request.owner : `@${actor.login}`;
+  const authorized = await authorizeAndAudit(deps, actor, "request", { repository, name, template: typeof request.template === "string" ? request.template : undefined, owner });
+  if (authorized.refused) return authorized.refused;
+  const { base, files } = authorized.scene;
   if (name !== undefined) {
     const existing = await findDefinitionFiles(files, name);
     if (existing.length > 0) return { ok: false, reason: "conflict", detail: `${repository} already defines an environment ${name} (${existing.join(", ")})` };

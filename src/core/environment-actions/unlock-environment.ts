@@ -11,8 +11,8 @@ export async function unlockEnvironment(
   input: { repository: string; name: string; actor: Actor },
 ): Promise<ActionOutcome<{ released?: LockRecord }>> {
   const { repository, name, actor } = input;
-  const refused = await authorizeAndAudit(deps, actor, "unlock", { repository, name });
-  if (refused) return refused;
+  const authorized = await authorizeAndAudit(deps, actor, "unlock", { repository, name });
+  if (authorized.refused) return authorized.refused;
   const lock = (await deps.store.listLocks(repository)).find((l) => l.environment === name);
   const released = lock !== undefined && (await deps.store.releaseLock(repository, name, lock.holder)) ? lock : undefined;
   await auditDone(deps, actor, "unlock", { repository, name }, released ? "released" : "not locked", released?.holder.kind === "pull-request" ? `held by pull request #${released.holder.number}` : undefined);

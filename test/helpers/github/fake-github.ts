@@ -82,6 +82,8 @@ export class FakeGitHub {
   readonly commits = new Map<string, Map<string, string>>();
   readonly pullRequests = new Map<number, FakePullRequest>();
   readonly permissions = new Map<string, string>();
+  /** Teams of the repository's organization: slug -> members' logins (GET /orgs/{org}/teams/{slug}/memberships/{username}). */
+  readonly teams = new Map<string, Set<string>>();
   readonly comments: FakeComment[] = [];
   readonly checkRuns: FakeCheckRun[] = [];
   readonly deployments: { id: number; ref: string; environment: string; statuses: { state: string; environment_url?: string }[] }[] = [];
@@ -220,6 +222,14 @@ export class FakeGitHub {
     scope.get(new RegExp(`^${base}/pulls/(\\d+)$`)).reply((uri) => {
       const pr = this.pullRequests.get(Number(/pulls\/(\d+)/.exec(uri)![1]));
       return pr ? [200, this.pullRequestPayload(pr)] : [404, { message: "Not Found" }];
+    });
+
+    scope.get(`${this.server.pathPrefix}/orgs/${this.owner}/installation`).reply(200, () => ({ id: this.installationId, account: { login: this.owner, id: 1, type: "Organization" }, app_id: 123456, target_type: "Organization", permissions: {}, events: [] }));
+    scope.get(new RegExp(`^${this.server.pathPrefix}/orgs/${this.owner}/teams/([^/]+)/memberships/([^/]+)$`)).reply((uri) => {
+      const [, team, login] = /teams\/([^/]+)\/memberships\/([^/]+)$/.exec(uri)!;
+      const members = this.teams.get(decodeURIComponent(team!));
+      if (!members?.has(decodeURIComponent(login!))) return [404, { message: "Not Found" }];
+      return [200, { url: `https://api.github.com/orgs/${this.owner}/teams/${team}/memberships/${login}`, role: "member", state: "active" }];
     });
 
     scope.get(base).reply(200, () => ({

@@ -196,6 +196,8 @@ export function issueCommentEvent(options: IssueCommentOptions): IssueCommentEve
     merged_at: null,
   };
   Object.assign(payload.comment, { id: commentId, body: options.body });
+  // The repositories of these tests have their definitions and policy on main.
+  payload.repository.default_branch = "main";
   payload.comment.user = user(payload.sender, options.login);
   payload.sender = structuredClone(payload.comment.user);
   return { name: "issue_comment", id: options.deliveryId ?? randomUUID(), payload: validated("issue_comment", payload) } as IssueCommentEvent;

@@ -8,6 +8,8 @@ export class InMemoryCodeHost implements CodeHost {
   readonly commits = new Map<string, Record<string, string>>();
   readonly changedFiles = new Map<number, ChangedFile[]>();
   readonly permissions = new Map<string, Permission>();
+  /** "org/team" -> its members' logins. */
+  readonly teams = new Map<string, Set<string>>();
 
   async listChangedFiles(_repository: string, number: number): Promise<ChangedFile[]> {
     return this.changedFiles.get(number) ?? [];
@@ -36,5 +38,9 @@ export class InMemoryCodeHost implements CodeHost {
 
   async permissionOf(_repository: string, login: string): Promise<Permission> {
     return this.permissions.get(login) ?? "none";
+  }
+
+  async isTeamMember(org: string, team: string, login: string): Promise<boolean> {
+    return this.teams.get(`${org}/${team}`)?.has(login) ?? false;
   }
 }

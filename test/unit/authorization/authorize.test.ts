@@ -12,6 +12,9 @@ function policy(permissions: Record<string, Permission>): AccessPolicy & { asked
       asked.push(`${repository} ${login}`);
       return permissions[login] ?? "none";
     },
+    async isTeamMember(org, team, login) {
+      return org === "acme" && team === "platform" && login === "paula";
+    },
   };
 }
 

@@ -1,0 +1,2 @@
+export * from "./action-rules.js";
+export * from "./people.js";
