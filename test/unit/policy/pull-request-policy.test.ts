@@ -1,0 +1,82 @@
+import { resolveConfig } from "../../../src/core/config/repository-config.js";
+import type { RepoFiles } from "../../../src/core/ports.js";
+import { evaluatePullRequestPolicy } from "../../../src/core/policy/index.js";
+
+function files(tree: Record<string, string>): RepoFiles {
+  return {
+    async readFile(path) {
+      const text = tree[path];
+      if (text === undefined) return undefined;
+      const bytes = new TextEncoder().encode(text);
+      return { size: bytes.length, bytes };
+    },
+    async listDirectory(dir) {
+      const names = Object.keys(tree).filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1).split("/")[0]!);
+      return names.length ? [...new Set(names)] : undefined;
+    },
+  };
+}
+
+const definition = (name: string, template: string, options: { owner?: string; protected?: boolean } = {}) =>
+  `apiVersion: envbot.dev/v1\nkind: Environment\nmetadata:\n  name: ${name}\n  owner: "${options.owner ?? "@acme/web"}"\nspec:\n  template: ${template}\n${options.protected ? "  protected: true\n" : ""}`;
+
+const teams: Record<string, string[]> = { "acme/platform": ["paula"], "acme/dba": ["dora"], "acme/sre": ["sam"] };
+const membership = { isTeamMember: async (org: string, team: string, login: string) => teams[`${org}/${team}`]?.includes(login) ?? false };
+const config = resolveConfig({
+  policy: {
+    templates: { rds: { request: ["@acme/platform"], approve: ["@acme/dba"] } },
+    protected: { approve: ["@acme/sre"] },
+    quotas: { perOwner: 2, perTemplate: { rds: 1 } },
+  },
+});
+const addRds = { environment: "orders-db", file: "environments/orders-db.yaml", effect: "apply" as const };
+
+test("a restricted template: a non-member may not request it; a member may, and still needs the approval it names, which an approving member gives", async () => {
+  const head = files({ "environments/orders-db.yaml": definition("orders-db", "rds") });
+  const outsider = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config, author: "bob", approvals: [], membership });
+  expect(outsider.satisfied).toBe(false);
+  expect(outsider.findings.map((f) => [f.kind, f.met, f.message, f.line, f.column])).toEqual([
+    ["request", false, "@bob may not request template rds: it is for @acme/platform (policy.templates.rds.request)", 7, 13],
+    ["approval", false, "changing orders-db (template rds): needs an approving review from @acme/dba (policy.templates.rds.approve)", 7, 13],
+  ]);
+
+  const member = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config, author: "paula", approvals: [], membership });
+  expect(member.findings.map((f) => f.kind)).toEqual(["approval"]);
+  const approved = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config, author: "paula", approvals: ["bob", "dora"], membership });
+  expect(approved).toEqual({ satisfied: true, findings: [expect.objectContaining({ kind: "approval", met: true, message: "changing orders-db (template rds): approved by @dora (policy.templates.rds.approve)" })] });
+  // The author's own approval never counts.
+  const self = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: resolveConfig({ policy: { templates: { rds: { approve: ["@acme/platform"] } } } }), author: "paula", approvals: ["paula"], membership });
+  expect(self.satisfied).toBe(false);
+});
+
+test("a protected environment changed, removed or newly protected needs the protected rule's approval", async () => {
+  const base = files({ "environments/ledger.yaml": definition("ledger", "sandbox", { protected: true }) });
+  const change = { environment: "ledger", file: "environments/ledger.yaml", effect: "apply" as const };
+  const changed = await evaluatePullRequestPolicy({ changes: [change], head: files({ "environments/ledger.yaml": definition("ledger", "sandbox", { protected: true, owner: "@acme/other" }) }), base, config, author: "paula", approvals: [], membership });
+  expect(changed.findings.map((f) => f.message)).toEqual(["changing the protected environment ledger: needs an approving review from @acme/sre (policy.protected.approve)"]);
+  const removed = await evaluatePullRequestPolicy({ changes: [{ ...change, effect: "destroy" }], head: files({}), base, config, author: "paula", approvals: ["sam"], membership });
+  expect(removed).toMatchObject({ satisfied: true, findings: [{ met: true, message: "destroying the protected environment ledger: approved by @sam (policy.protected.approve)" }] });
+  const becoming = await evaluatePullRequestPolicy({ changes: [change], head: files({ "environments/ledger.yaml": definition("ledger", "sandbox", { protected: true }) }), base: files({ "environments/ledger.yaml": definition("ledger", "sandbox") }), config, author: "paula", approvals: [], membership });
+  expect(becoming.findings.map((f) => [f.message, f.line])).toEqual([["making ledger protected: needs an approving review from @acme/sre (policy.protected.approve)", 8]]);
+});
+
+test("quotas count the environments defined after the merge, per owner and per template", async () => {
+  const head = files({
+    "environments/a.yaml": definition("a", "sandbox"),
+    "environments/b.yaml": definition("b", "sandbox"),
+    "environments/c.yaml": definition("c", "sandbox"),
+    "environments/d.yaml": definition("d", "sandbox", { owner: "@acme/data" }),
+  });
+  const report = await evaluatePullRequestPolicy({ changes: [{ environment: "c", file: "environments/c.yaml", effect: "apply" }], head, base: files({}), config, author: "paula", approvals: [], membership });
+  expect(report.findings.map((f) => [f.kind, f.message, f.line])).toEqual([["quota", "@acme/web would own 3 environments; the policy allows 2 per owner (policy.quotas.perOwner)", 5]]);
+  const rds = files({ "environments/x.yaml": definition("x", "rds", { owner: "@acme/data" }), "environments/orders-db.yaml": definition("orders-db", "rds") });
+  const second = await evaluatePullRequestPolicy({ changes: [addRds], head: rds, base: files({}), config, author: "paula", approvals: ["dora"], membership });
+  expect(second.findings.filter((f) => !f.met).map((f) => f.message)).toEqual(["there would be 2 environments of template rds; the policy allows 1 (policy.quotas.perTemplate.rds)"]);
+});
+
+test("no rule, no finding; a policy file with mistakes blocks every change", async () => {
+  const head = files({ "environments/orders-db.yaml": definition("orders-db", "rds") });
+  expect(await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: resolveConfig(), author: "bob", approvals: [], membership })).toEqual({ satisfied: true, findings: [] });
+  const unreadable = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: { ...resolveConfig(), unreadable: true }, author: "bob", approvals: [], membership });
+  expect(unreadable).toMatchObject({ satisfied: false, findings: [{ kind: "unreadable", file: ".github/envbot.yml" }] });
+});
