@@ -4,6 +4,7 @@ import type { Environment } from "./environment/environment.js";
 import type { LockHolder } from "./locking/lock-holder.js";
 import type { PlanMode, PlanSummary, ResourceChange } from "./planning/plan-summary.js";
 import type { Redact } from "./secrets/redactor.js";
+import type { PullRequestPolicyReport } from "./policy/pull-request-policy.js";
 import type { SecretReference } from "../generated/schemas.js";
 import type {
   EnvironmentApplyReport,
@@ -378,6 +379,8 @@ export interface CodeHost {
   /** The repository's files at a commit or branch. */
   filesAt(repository: string, ref: string): RepoFiles;
   permissionOf(repository: string, login: string): Promise<Permission>;
+  /** The logins whose latest review of the pull request approves it. */
+  listApprovals(repository: string, number: number): Promise<string[]>;
   /** An active member of the team `org/team`: the policy names teams (see core/policy). */
   isTeamMember(org: string, team: string, login: string): Promise<boolean>;
 }
@@ -411,6 +414,10 @@ export interface RepositoryChanges {
 /** Where a pull request's progress and results are published (check runs, the comment, deployments). */
 export interface PullRequestReporter {
   validationChecked(report: ValidationReport): Promise<void>;
+  /** The repository policy's verdict on the pull request (a check run branch protection can require). */
+  policyChecked(report: PullRequestPolicyReport): Promise<void>;
+  /** A merge the policy did not allow (its protection was bypassed): nothing is applied, and the pull request is told why. */
+  mergeRefusedByPolicy(report: PullRequestPolicyReport): Promise<void>;
   planStarted(environment: string): Promise<void>;
   environmentPlanned(report: EnvironmentReport): Promise<void>;
   planReported(report: PullRequestPlanReport): Promise<void>;

@@ -16,6 +16,16 @@ export function registerPullRequestHandlers(app: Probot, services: AppServices):
     await services.queue.enqueue(queuedJob(planJob({ delivery: context.id, payload: context.payload, pullRequest, login: context.payload.sender.login })), { delivery: context.id });
   });
 
+  // An approval (or its dismissal) can change what the policy check says; nothing is planned again.
+  app.on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (context) => {
+    if (context.payload.pull_request.state !== "open" || !(await newDelivery(services, context))) return;
+    const pullRequest = pullRequestRef(context.payload.pull_request);
+    await services.queue.enqueue(
+      queuedJob({ kind: "check-pull-request-policy", delivery: context.id, installation: installationOf(context.payload), pullRequest, actor: { kind: "pull-request", number: pullRequest.number, login: context.payload.sender.login } }),
+      { delivery: context.id },
+    );
+  });
+
   app.on("pull_request.closed", async (context) => {
     if (!(await newDelivery(services, context))) return;
     const payload = context.payload.pull_request;

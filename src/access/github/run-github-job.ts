@@ -7,7 +7,7 @@ import { actorText } from "../../core/authorization/actor.js";
 import { planDefinedEnvironment } from "../../core/environment-actions/index.js";
 import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
 import { JobHandedOnError, type JobRunner } from "../../core/ports.js";
-import { applyMergedPullRequest, planPullRequest, releasePullRequestLocks } from "../../core/pull-requests/index.js";
+import { applyMergedPullRequest, planPullRequest, recheckPullRequestPolicy, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderUnexpectedError } from "../../render/command-replies.js";
 import type { AppServices } from "./app-services.js";
 import { sweepRepository } from "./scheduled-sweeps.js";
@@ -92,13 +92,16 @@ async function runPlanEnvironmentJob(
 
 async function runJob(
   services: AppServices,
-  job: Extract<EnvbotJob, { kind: "plan-pull-request" | "close-pull-request" }>,
+  job: Extract<EnvbotJob, { kind: "plan-pull-request" | "close-pull-request" | "check-pull-request-policy" }>,
   run: { octokit: Octokit; signal: AbortSignal; resumed: boolean; mayRetry?: (error: unknown) => boolean; onOutput: (line: string) => void },
 ): Promise<void> {
   const { octokit, signal, resumed, mayRetry, onOutput } = run;
   const deps = { ...services.engine, host: githubCodeHost(octokit), queue: services.queue };
   const pullRequest = job.pullRequest;
   switch (job.kind) {
+    case "check-pull-request-policy":
+      await recheckPullRequestPolicy(deps, { pullRequest, reporter: githubPullRequestReporter({ octokit, pullRequest, resumed }) });
+      return;
     case "plan-pull-request":
       await planPullRequest(deps, { pullRequest, only: job.environment, reporter: githubPullRequestReporter({ octokit, pullRequest, resumed }), signal, onOutput, mayRetry });
       return;
@@ -124,7 +127,7 @@ async function runJob(
  * Something unexpected broke a job: the pull request is told (never only a log line), with where
  * to look; the error's details stay in the server log.
  */
-async function reportUnexpectedError(octokit: Octokit, log: Probot["log"], job: Extract<EnvbotJob, { kind: "plan-pull-request" | "close-pull-request" }>, error: unknown): Promise<void> {
+async function reportUnexpectedError(octokit: Octokit, log: Probot["log"], job: Extract<EnvbotJob, { kind: "plan-pull-request" | "close-pull-request" | "check-pull-request-policy" }>, error: unknown): Promise<void> {
   log.error({ err: error }, "envbot job failed");
   try {
     const { owner, repo } = splitRepository(job.pullRequest.repository);

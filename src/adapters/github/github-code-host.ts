@@ -33,6 +33,17 @@ export function githubCodeHost(octokit: Octokit): CodeHost {
         throw error;
       }
     },
+    async listApprovals(repository, number) {
+      const { owner, repo } = splitRepository(repository);
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 });
+      // Oldest first: a later review of the same person (changes requested, dismissed) replaces an approval.
+      const latest = new Map<string, string>();
+      for (const review of reviews) {
+        const login = review.user?.login;
+        if (login && review.state !== "COMMENTED" && review.state !== "PENDING") latest.set(login, review.state);
+      }
+      return [...latest].filter(([, state]) => state === "APPROVED").map(([login]) => login);
+    },
     isTeamMember(org, team, login) {
       // Asked once per team and login for the life of the host (one job).
       const key = `${org}/${team} ${login}`.toLowerCase();

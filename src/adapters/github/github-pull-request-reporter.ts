@@ -12,6 +12,7 @@ import {
 import { COMMENT_MARKER, renderApplyComment, renderPlanComment } from "../../render/pull-request-comment.js";
 import { APPLY_COMMENT_MARKER } from "../../render/pull-request-comment.js";
 import { renderUnknownEnvironment } from "../../render/command-replies.js";
+import { POLICY_CHECK_NAME, renderMergeRefusedByPolicy, renderPolicyCheck } from "../../render/policy-check.js";
 import { splitRepository, type Octokit } from "./octokit-types.js";
 import { upsertCommentParts } from "./upsert-comment-parts.js";
 
@@ -79,6 +80,18 @@ export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest
       });
       // GitHub takes at most 50 annotations per request; later updates append.
       for (const batch of rest) await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: { ...output, annotations: batch } });
+    },
+
+    async policyChecked(report) {
+      const check = renderPolicyCheck(report);
+      const [first = [], ...rest] = annotationBatches(check.annotations);
+      const output = { title: check.title, summary: check.summary };
+      const { data } = await octokit.rest.checks.create({ owner, repo, name: POLICY_CHECK_NAME, head_sha: headSha, status: "completed", conclusion: check.conclusion, completed_at: new Date().toISOString(), output: { ...output, annotations: first } });
+      for (const batch of rest) await octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: { ...output, annotations: batch } });
+    },
+
+    async mergeRefusedByPolicy(report) {
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body: renderMergeRefusedByPolicy(report) });
     },
 
     planStarted(environment) {

@@ -10,6 +10,8 @@ import type { SweepKind } from "../reconciling/reconcile-types.js";
 export type EnvbotJob =
   /** A push, an opened or reopened pull request, or `/envbot plan [NAME]`. */
   | { kind: "plan-pull-request"; delivery: string; installation: number; pullRequest: PullRequestRef; environment?: string; actor: Actor }
+  /** A review was submitted, edited or dismissed: the policy check is decided again (no plan). */
+  | { kind: "check-pull-request-policy"; delivery: string; installation: number; pullRequest: PullRequestRef; actor: Actor }
   /** A pull request was closed: applied when merged into the default branch, its locks released either way. */
   | { kind: "close-pull-request"; delivery: string; installation: number; pullRequest: PullRequestRef; mergeSha: string | null; actor: Actor }
   /** "Plan now" from the control plane: one environment as defined on the default branch. */
@@ -29,6 +31,8 @@ export function pullRequestJobKey(repository: string, number: number): string {
 export function queuedJob(job: EnvbotJob): { key: string; final: boolean; payload: EnvbotJob } {
   if (job.kind === "sweep-environment") return { key: `${job.repository}:${job.environment}:${job.sweep}`, final: job.sweep === "expiry", payload: job };
   if (job.kind === "plan-environment") return { key: `${job.repository}:${job.environment}:plan`, final: false, payload: job };
+  // Its own key: a review must not cancel the pull request's running plan.
+  if (job.kind === "check-pull-request-policy") return { key: `${pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number)}:policy`, final: false, payload: job };
   return { key: pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number), final: job.kind === "close-pull-request", payload: job };
 }
 
@@ -43,7 +47,7 @@ export function parseEnvbotJob(payload: unknown): EnvbotJob {
 function isPullRequestJob(job: Record<string, unknown>): boolean {
   const pullRequest = job.pullRequest as Partial<PullRequestRef> | undefined;
   return (
-    (job.kind === "plan-pull-request" || job.kind === "close-pull-request") &&
+    (job.kind === "plan-pull-request" || job.kind === "close-pull-request" || job.kind === "check-pull-request-policy") &&
     typeof job.installation === "number" &&
     typeof job.delivery === "string" &&
     typeof pullRequest?.repository === "string" &&

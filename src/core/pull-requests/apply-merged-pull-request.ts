@@ -2,6 +2,7 @@ import { applyPlan, closeInterruptedRun, DEFAULT_LEASE_WAIT_MS, planEnvironment,
 import type { Environment } from "../environment/index.js";
 import { handedOn, sameLockHolder, type RepoFiles, type RunRecord } from "../ports.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
+import { hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { tooManyEnvironments } from "./plan-pull-request.js";
 import { readRepositoryConfig } from "../validation/index.js";
@@ -27,8 +28,17 @@ export async function applyMergedPullRequest(
     if (changes.length === 0) return undefined;
     if (pr.baseRef !== pr.defaultBranch) return await reportNotApplied({ kind: "not-default-branch" });
     const policy = host.filesAt(pr.repository, pr.defaultBranch);
-    const tooMany = tooManyEnvironments(changes, (await readRepositoryConfig(policy)).config);
+    const { config } = await readRepositoryConfig(policy);
+    const tooMany = tooManyEnvironments(changes, config);
     if (tooMany) return await reportNotApplied({ kind: "too-many-environments", ...tooMany });
+    // Branch protection can be bypassed (an admin, a missing required check): the policy is asked again.
+    if (hasPullRequestPolicy(config)) {
+      const verdict = await pullRequestPolicyReport(host, { pullRequest: pr, changes, at: merged, config });
+      if (!verdict.satisfied) {
+        await reporter.mergeRefusedByPolicy(verdict);
+        return undefined;
+      }
+    }
 
     const base = host.filesAt(pr.repository, pr.baseSha);
     const applied = await loadDefinitions({ changes: changes.filter((c) => c.effect === "apply"), definitions: merged, templates: merged, policy, secrets: deps.secrets, now: deps.now() });

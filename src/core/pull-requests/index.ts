@@ -4,3 +4,4 @@ export * from "./plan-pull-request.js";
 export * from "./pull-request-deps.js";
 export * from "./pull-request-report.js";
 export * from "./comment-command.js";
+export * from "./check-pull-request-policy.js";

@@ -6,6 +6,7 @@ import { authorize } from "../authorization/authorize.js";
 import { handedOn, sameLockHolder, type RepoFiles } from "../ports.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
+import { hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "./pull-request-report.js";
@@ -32,6 +33,10 @@ export async function planPullRequest(
   // Policy always comes from the default branch, never from the pull request.
   const defaultBranch = host.filesAt(pr.repository, pr.defaultBranch);
   const { config } = await readRepositoryConfig(defaultBranch);
+  // Who may ask for these changes, and whose approval they need: a check of its own, before any plan.
+  if (job.only === undefined && hasPullRequestPolicy(config)) {
+    await reporter.policyChecked(await pullRequestPolicyReport(host, { pullRequest: pr, changes: allChanges, at: head, config }));
+  }
   const tooMany = tooManyEnvironments(allChanges, config);
   if (tooMany) {
     const validation = { files: [], diagnostics: [], tooMany };

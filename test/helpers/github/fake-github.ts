@@ -82,6 +82,8 @@ export class FakeGitHub {
   readonly commits = new Map<string, Map<string, string>>();
   readonly pullRequests = new Map<number, FakePullRequest>();
   readonly permissions = new Map<string, string>();
+  /** Reviews per pull request, oldest first (GET /repos/{owner}/{repo}/pulls/{number}/reviews). */
+  readonly reviews = new Map<number, { login: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" }[]>();
   /** Teams of the repository's organization: slug -> members' logins (GET /orgs/{org}/teams/{slug}/memberships/{username}). */
   readonly teams = new Map<string, Set<string>>();
   readonly comments: FakeComment[] = [];
@@ -217,6 +219,11 @@ export class FakeGitHub {
     scope.get(new RegExp(`^${base}/pulls/(\\d+)/files(\\?.*)?$`)).reply((uri) => {
       const number = Number(/pulls\/(\d+)/.exec(uri)![1]);
       return [200, this.pullRequests.get(number)?.files ?? []];
+    });
+
+    scope.get(new RegExp(`^${base}/pulls/(\\d+)/reviews(\\?.*)?$`)).reply((uri) => {
+      const number = Number(/pulls\/(\d+)/.exec(uri)![1]);
+      return [200, (this.reviews.get(number) ?? []).map((review, i) => ({ id: 7000 + i, node_id: `R${i}`, user: { login: review.login, id: 1, type: "User" }, body: "", state: review.state, html_url: `https://github.com/${this.fullName}/pull/${number}#pullrequestreview-${7000 + i}`, pull_request_url: `https://api.github.com/repos/${this.fullName}/pulls/${number}`, author_association: "MEMBER", _links: {}, submitted_at: new Date().toISOString(), commit_id: "0".repeat(40) }))];
     });
 
     scope.get(new RegExp(`^${base}/pulls/(\\d+)$`)).reply((uri) => {

@@ -13,6 +13,7 @@ type WebhookEvent = Parameters<Probot["receive"]>[0];
 export type PullRequestAction = "opened" | "synchronize" | "reopened" | "closed";
 export type PullRequestEvent = Extract<WebhookEvent, { name: "pull_request"; payload: { action: PullRequestAction } }>;
 export type IssueCommentEvent = Extract<WebhookEvent, { name: "issue_comment"; payload: { action: "created" } }>;
+export type PullRequestReviewEvent = Extract<WebhookEvent, { name: "pull_request_review" }>;
 // The examples are untyped JSON; they become typed once the schema has accepted them.
 type Json = Record<string, any>;
 
@@ -224,4 +225,34 @@ export function pushEvent(options: PushOptions): { name: "push"; id: string; pay
   payload.commits = payload.commits.slice(0, 1).map((commit: Json) => ({ ...commit, added: [], removed: [], modified: options.modified }));
   payload.head_commit = payload.commits[0];
   return { name: "push", id: options.deliveryId ?? randomUUID(), payload: validated("push", payload) };
+}
+
+export interface PullRequestReviewOptions extends Target {
+  action: "submitted" | "dismissed";
+  number: number;
+  headSha: string;
+  baseSha: string;
+  reviewer: string;
+  state: "approved" | "changes_requested" | "commented" | "dismissed";
+  author?: string;
+}
+
+/** A `pull_request_review` delivery (a review submitted or dismissed), valid against GitHub's webhook schema. */
+export function pullRequestReviewEvent(options: PullRequestReviewOptions): PullRequestReviewEvent {
+  const { number, owner = DEFAULT_OWNER, repo = DEFAULT_REPO, author = "octocat" } = options;
+  const base = example("pull_request_review", options.action);
+  const payload = retarget(base, owner, repo, base.pull_request.number as number, number);
+  payload.installation = installation(options.installationId ?? DEFAULT_INSTALLATION_ID);
+  payload.repository.default_branch = "main";
+  const pr = payload.pull_request;
+  pr.number = number;
+  pr.state = "open";
+  pr.user = user(pr.user, author);
+  pr.base = { ...pr.base, ref: "main", sha: options.baseSha, repo: structuredClone(payload.repository) };
+  pr.head = { ...pr.head, sha: options.headSha, repo: structuredClone(payload.repository) };
+  payload.review.user = user(payload.review.user ?? payload.sender, options.reviewer);
+  payload.review.state = options.state;
+  payload.review.commit_id = options.headSha;
+  payload.sender = structuredClone(payload.review.user);
+  return { name: "pull_request_review", id: options.deliveryId ?? randomUUID(), payload: validated("pull_request_review", payload) } as PullRequestReviewEvent;
 }

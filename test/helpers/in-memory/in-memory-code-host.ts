@@ -8,6 +8,8 @@ export class InMemoryCodeHost implements CodeHost {
   readonly commits = new Map<string, Record<string, string>>();
   readonly changedFiles = new Map<number, ChangedFile[]>();
   readonly permissions = new Map<string, Permission>();
+  /** Pull request number -> logins whose latest review approves. */
+  readonly approvals = new Map<number, string[]>();
   /** "org/team" -> its members' logins. */
   readonly teams = new Map<string, Set<string>>();
 
@@ -38,6 +40,10 @@ export class InMemoryCodeHost implements CodeHost {
 
   async permissionOf(_repository: string, login: string): Promise<Permission> {
     return this.permissions.get(login) ?? "none";
+  }
+
+  async listApprovals(_repository: string, number: number): Promise<string[]> {
+    return this.approvals.get(number) ?? [];
   }
 
   async isTeamMember(org: string, team: string, login: string): Promise<boolean> {

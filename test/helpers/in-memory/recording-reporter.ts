@@ -8,6 +8,8 @@ export function recordingReporter(): PullRequestReporter & { told: { call: keyof
     told,
     reports: (call) => told.filter((t) => t.call === call).map((t) => t.value),
     validationChecked: record("validationChecked"),
+    policyChecked: record("policyChecked"),
+    mergeRefusedByPolicy: record("mergeRefusedByPolicy"),
     planStarted: record("planStarted"),
     environmentPlanned: record("environmentPlanned"),
     planReported: record("planReported"),

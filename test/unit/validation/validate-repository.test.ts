@@ -1,7 +1,8 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { localRepoFiles } from "../../../src/adapters/local/local-repo-files.js";
 import type { RepoFiles } from "../../../src/core/ports.js";
-import { validateEnvironments } from "../../../src/core/validation/index.js";
+import { readRepositoryConfig, validateEnvironments } from "../../../src/core/validation/index.js";
 import { fixturePath, NOW, projectRoot, textDocument } from "../../helpers/fixtures.js";
 
 /** An in-memory repository: path -> text. */
@@ -202,6 +203,17 @@ describe("validating a repository", () => {
     });
     expect(semantic.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.path}: ${d.message}`)).toEqual([".github/envbot.yml:4:15 limits.defaultTtl: 200h is longer than limits.maxTtl (168h)"]);
     expect(semantic.config.unreadable).toBe(true);
+  });
+
+  test("the starter's commented policy, uncommented, is a valid policy with every rule kind", async () => {
+    const text = await readFile(path.join(projectRoot, "environments-template", ".github", "envbot.yml"), "utf8");
+    const start = text.indexOf("# policy:");
+    expect(start).toBeGreaterThan(0);
+    const uncommented = text.slice(0, start) + text.slice(start).split("\n").map((line) => line.replace(/^# ?/, "")).join("\n");
+    const { config, diagnostics } = await readRepositoryConfig(memoryRepo({ ".github/envbot.yml": uncommented }));
+    expect(diagnostics).toEqual([]);
+    expect(Object.keys(config.policy).sort()).toEqual(["actions", "environments", "protected", "quotas", "templates"]);
+    expect(config.limits.defaultTtl).toBe("72h");
   });
 
   test("a template whose default breaks its own schema, or that requires an undeclared variable, is reported", async () => {

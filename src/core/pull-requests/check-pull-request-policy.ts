@@ -1,0 +1,47 @@
+import type { ResolvedConfig } from "../config/repository-config.js";
+import { evaluatePullRequestPolicy, type PullRequestPolicyReport } from "../policy/index.js";
+import type { CodeHost, RepoFiles } from "../ports.js";
+import { resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
+import type { PullRequestDeps, PullRequestJob } from "./pull-request-deps.js";
+import { readRepositoryConfig } from "../validation/index.js";
+import type { PullRequestRef } from "./pull-request-report.js";
+
+/** Whether the repository has a policy to enforce on pull requests (or a policy file with mistakes, which blocks). */
+export function hasPullRequestPolicy(config: ResolvedConfig): boolean {
+  const { policy } = config;
+  return config.unreadable === true || Object.keys(policy.templates ?? {}).length > 0 || (policy.environments ?? []).length > 0 || policy.protected?.approve !== undefined || policy.quotas !== undefined;
+}
+
+/**
+ * The policy's verdict on a pull request's changes (see evaluatePullRequestPolicy), at `at`: its
+ * head while it is open, the merge commit once merged. Approvals are asked of the code host.
+ */
+export async function pullRequestPolicyReport(
+  host: CodeHost,
+  input: { pullRequest: PullRequestRef; changes: readonly DefinitionChange[]; at: RepoFiles; config: ResolvedConfig },
+): Promise<PullRequestPolicyReport> {
+  const { pullRequest: pr } = input;
+  return evaluatePullRequestPolicy({
+    changes: input.changes,
+    head: input.at,
+    base: host.filesAt(pr.repository, pr.baseSha),
+    config: input.config,
+    author: pr.author,
+    approvals: await host.listApprovals(pr.repository, pr.number),
+    membership: host,
+  });
+}
+
+/** A review arrived or was dismissed: the policy check is decided again for the pull request's head. */
+export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host">, job: Pick<PullRequestJob, "reporter"> & { pullRequest: PullRequestRef }): Promise<PullRequestPolicyReport | undefined> {
+  const { host } = deps;
+  const pr = job.pullRequest;
+  const { config } = await readRepositoryConfig(host.filesAt(pr.repository, pr.defaultBranch));
+  if (!hasPullRequestPolicy(config)) return undefined;
+  const head = host.filesAt(pr.repository, pr.headSha);
+  const changes = await resolveEnvironmentChanges(await host.listChangedFiles(pr.repository, pr.number), head);
+  if (changes.length === 0) return undefined;
+  const report = await pullRequestPolicyReport(host, { pullRequest: pr, changes, at: head, config });
+  await job.reporter.policyChecked(report);
+  return report;
+}

@@ -1,0 +1,96 @@
+import { jest } from "@jest/globals";
+import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
+import { definitionYaml } from "../helpers/engine-sandbox.js";
+import { setupGitHubMock } from "../helpers/github/github-mock.js";
+import { pullRequestEvent, pullRequestReviewEvent } from "../helpers/github/webhook-payloads.js";
+
+// The repository's policy enforced before the merge (the `envbot policy` check, green once the
+// right approval arrives) and again at the merge, with a stubbed GitHub and the real terraform.
+jest.setTimeout(120_000);
+
+const mock = setupGitHubMock();
+let app: AppHarness;
+let main: Record<string, string>;
+
+const POLICY = `
+policy:
+  templates:
+    sandbox:
+      request: ["@octo-org/web"]
+      approve: ["@octo-org/platform"]
+`;
+
+beforeEach(async () => {
+  mock.before();
+  app = await createAppHarness();
+  app.github.install();
+  for (const login of ["walter", "wendy", "paula"]) app.github.permissions.set(login, "write");
+  app.github.teams.set("web", new Set(["wendy"]));
+  app.github.teams.set("platform", new Set(["paula"]));
+  const starter = await starterRepository();
+  main = { ...starter, ".github/envbot.yml": `${starter[".github/envbot.yml"]}${POLICY}` };
+  app.github.commit(sha("main"), main);
+  app.github.commit("main", main);
+});
+afterEach(async () => {
+  app.github.uninstall();
+  await app.cleanup();
+  mock.after();
+});
+
+async function openPullRequest(number: number, author: string) {
+  const files = { [`environments/env-${number}.yaml`]: definitionYaml(`env-${number}`, "sandbox", "  ttl: 24h\n") };
+  app.github.commit(sha(`head-${number}`), { ...main, ...files });
+  app.github.pullRequests.set(number, { number, headSha: sha(`head-${number}`), baseSha: sha("main"), author, files: Object.keys(files).map((filename) => ({ filename, status: "added" })) });
+  await app.receive(pullRequestEvent({ action: "opened", number, headSha: sha(`head-${number}`), baseSha: sha("main"), author }));
+  return files;
+}
+
+const policyChecks = () => app.github.checks("envbot policy");
+
+test("someone outside the team a template is kept for is told so, at the line of spec.template", async () => {
+  await openPullRequest(1, "walter");
+  const [check] = policyChecks();
+  expect(check).toMatchObject({ status: "completed", conclusion: "failure", head_sha: sha("head-1"), output: { title: "1 rule broken, 1 approval missing" } });
+  expect(check!.output!.summary).toContain("@walter may not request template sandbox: it is for @octo-org/web (policy.templates.sandbox.request)");
+  expect(check!.annotations).toEqual([
+    expect.objectContaining({ path: "environments/env-1.yaml", start_line: 7, annotation_level: "failure", title: "policy.templates.sandbox.request" }),
+    expect.objectContaining({ path: "environments/env-1.yaml", start_line: 7, message: "changing env-1 (template sandbox): needs an approving review from @octo-org/platform (policy.templates.sandbox.approve)" }),
+  ]);
+});
+
+test("a team member's request waits for the approval the policy names, and the check turns green when it arrives", async () => {
+  await openPullRequest(2, "wendy");
+  expect(policyChecks().map((c) => [c.conclusion, c.output?.title])).toEqual([["failure", "1 approval missing"]]);
+  expect(policyChecks()[0]!.output!.summary).toContain("needs an approving review from @octo-org/platform");
+
+  // An approval from someone outside the team changes nothing.
+  app.github.reviews.set(2, [{ login: "walter", state: "APPROVED" }]);
+  await app.receive(pullRequestReviewEvent({ action: "submitted", number: 2, headSha: sha("head-2"), baseSha: sha("main"), reviewer: "walter", state: "approved", author: "wendy" }));
+  expect(policyChecks().map((c) => c.conclusion)).toEqual(["failure", "failure"]);
+
+  app.github.reviews.set(2, [{ login: "walter", state: "APPROVED" }, { login: "paula", state: "APPROVED" }]);
+  await app.receive(pullRequestReviewEvent({ action: "submitted", number: 2, headSha: sha("head-2"), baseSha: sha("main"), reviewer: "paula", state: "approved", author: "wendy" }));
+  expect(policyChecks().at(-1)).toMatchObject({ conclusion: "success", output: { title: "The policy is met" } });
+  expect(policyChecks().at(-1)!.output!.summary).toContain("approved by @paula (policy.templates.sandbox.approve)");
+  // A review never plans again.
+  expect(app.github.checks("envbot plan: env-2")).toHaveLength(1);
+});
+
+test("a merge that bypassed the policy is not applied, and the pull request is told why", async () => {
+  const files = await openPullRequest(3, "wendy");
+  app.github.commit(sha("merged-3"), { ...main, ...files });
+  await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("merged-3"), number: 3, headSha: sha("head-3"), baseSha: sha("main"), author: "wendy" }));
+  const refusal = app.github.botComments(3).at(-1)!.body;
+  expect(refusal).toContain("envbot did not apply this merge");
+  expect(refusal).toContain("needs an approving review from @octo-org/platform");
+  expect((await app.services.engine.store.listRuns(app.github.fullName, "env-3")).map((r) => r.kind)).toEqual(["plan"]);
+  expect(await app.services.engine.store.listLocks()).toEqual([]);
+
+  // With the approval, the merge is applied as usual.
+  const approved = await openPullRequest(4, "wendy");
+  app.github.reviews.set(4, [{ login: "paula", state: "APPROVED" }]);
+  app.github.commit(sha("merged-4"), { ...main, ...approved });
+  await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("merged-4"), number: 4, headSha: sha("head-4"), baseSha: sha("main"), author: "wendy" }));
+  expect((await app.services.engine.store.getEnvironment(app.github.fullName, "env-4"))?.status).toBe("active");
+});
