@@ -6,6 +6,9 @@ import { codeSpan, formatLockHolder } from "./markdown.js";
 export const ENVBOT_COMMANDS: ReadonlyArray<{ usage: string; meaning: string }> = [
   { usage: "/envbot plan [NAME]", meaning: "plans again, every environment of this pull request or only NAME" },
   { usage: "/envbot unlock [NAME]", meaning: "releases the locks this pull request holds, all or only NAME's" },
+  { usage: "/envbot extend [NAME] DURATION", meaning: "opens (or updates) a pull request that moves NAME's end DURATION (like 48h) later, within the repository's maxTtl" },
+  { usage: "/envbot destroy NAME", meaning: "opens a pull request that removes NAME's definition; merging it destroys the environment" },
+  { usage: "/envbot help", meaning: "lists these commands, and which of them you may use" },
 ];
 
 /** What a commenter typed is shown back at most this long. */
@@ -69,4 +72,30 @@ export function renderUnexpectedError(deliveryId: string): string {
     "⚠️ envbot ran into an unexpected error and could not finish its work on this pull request.",
     `The server log has the details under delivery ${codeSpan(deliveryId)}. Comment ${codeSpan("/envbot plan")} to try again; if it happens again, tell whoever runs envbot.`,
   ].join("\n\n");
+}
+
+/** `/envbot extend` and `/envbot destroy` opened (or updated) a pull request: where it is. */
+export function renderProposalOpened(input: { kind: "extend" | "destroy"; environment: string; number: number; url: string; to?: string }): string {
+  const link = `[#${input.number}](${input.url})`;
+  return input.kind === "extend"
+    ? `Proposed in ${link}: ${codeSpan(input.environment)} ${input.to ?? "extended"}. It takes effect when that pull request is merged.`
+    : `Proposed in ${link}: removing the definition of ${codeSpan(input.environment)}. Merging it destroys the environment.`;
+}
+
+/** An action envbot refused or could not take, with the reason (already worded by the core). */
+export function renderActionNotTaken(input: { login: string; command: string; reason: string; problems?: readonly { field: string; message: string }[] }): string {
+  const problems = input.problems?.map((p) => `- ${p.message}`) ?? [];
+  return [`@${input.login}, ${codeSpan(input.command)} was not done: ${input.reason}`, ...problems].join("\n");
+}
+
+/** `/envbot help`: every command, and whether this commenter may use it here (with why not). */
+export function renderHelp(input: { login: string; where: "pull-request" | "expiry-issue"; allowed: ReadonlyMap<string, string | true> }): string {
+  const lines = ENVBOT_COMMANDS.map((c) => {
+    const verdict = input.allowed.get(c.usage.split(" ")[1]!);
+    const mark = verdict === true ? "✅" : verdict === undefined ? "➖" : "⛔";
+    const why = verdict === true || verdict === undefined ? "" : ` (${verdict})`;
+    return `- ${mark} ${codeSpan(c.usage)}: ${c.meaning}${why}`;
+  });
+  const here = input.where === "expiry-issue" ? "On this expiry warning, NAME may be left out: it is this environment." : "NAME is an environment of this repository, as in `/envbot plan checkout`.";
+  return [`@${input.login}, what you may do here (✅ yes, ⛔ no, ➖ not on this page):`, ...lines, "", here].join("\n");
 }

@@ -179,3 +179,51 @@ test("the repository's policy governs comment commands too: a writer outside the
   await app.receive(issueCommentEvent({ number: 12, login: "paula", body: "/envbot unlock gated", commentId: 602 }));
   expect(await app.services.engine.store.listLocks()).toEqual([]);
 });
+
+describe("/envbot extend, destroy and help", () => {
+  const warning = { title: "envbot: environment sandbox expires on 2026-12-05 10:00 UTC", labels: ["envbot:expiry"] };
+  beforeEach(async () => {
+    await app.services.engine.store.upsertEnvironment({ repository: app.github.fullName, name: "sandbox", template: "sandbox", owner: "@your-org/your-team", status: "active", expiresAt: new Date("2026-12-05T10:00:00Z") });
+  });
+
+  test("on an expiry warning, extend opens a pull request that moves the end later; a second one updates it", async () => {
+    const issue = app.github.addIssue(warning);
+    await app.receive(issueCommentEvent({ number: issue.number, login: "octocat", body: "/envbot extend 48h", commentId: 701, issue: warning }));
+    const [pr] = app.github.createdPullRequests;
+    expect(pr).toMatchObject({ title: "Extend environment sandbox: expires at 2026-12-07T10:00:00Z", base: "main" });
+    expect(app.github.filesOf(pr!.head)["environments/sandbox.yaml"]).toContain("expiresAt: 2026-12-07T10:00:00Z");
+    expect(app.github.comments.at(-1)!.body).toBe(`Proposed in [#${pr!.number}](https://github.com/${app.github.fullName}/pull/${pr!.number}): \`sandbox\` expires at 2026-12-07T10:00:00Z. It takes effect when that pull request is merged.`);
+    expect(app.github.reactions).toContainEqual({ commentId: 701, content: "+1" });
+
+    await app.receive(issueCommentEvent({ number: issue.number, login: "octocat", body: "/envbot extend 96h", commentId: 702, issue: warning }));
+    expect(app.github.createdPullRequests).toHaveLength(1);
+    expect(app.github.createdPullRequests[0]!.title).toBe("Extend environment sandbox: expires at 2026-12-09T10:00:00Z");
+    expect(app.github.filesOf(pr!.head)["environments/sandbox.yaml"]).toContain("expiresAt: 2026-12-09T10:00:00Z");
+  });
+
+  test("beyond maxTtl, or from a reader, extend is refused with the reason and opens nothing", async () => {
+    const issue = app.github.addIssue(warning);
+    await app.receive(issueCommentEvent({ number: issue.number, login: "octocat", body: "/envbot extend 2000h", commentId: 711, issue: warning }));
+    expect(app.github.comments.at(-1)!.body).toMatch(/^@octocat, `\/envbot extend 2000h` was not done: the change would not be valid:\n- '.*' is more than 720h from now, the maximum set in .github\/envbot.yml$/);
+    app.github.permissions.set("rita", "read");
+    await app.receive(issueCommentEvent({ number: issue.number, login: "rita", body: "/envbot extend 24h", commentId: 712, issue: warning }));
+    expect(app.github.comments.at(-1)!.body).toBe("@rita, `/envbot extend 24h` was not done: extend needs write permission on octo-org/environments; rita has read.");
+    expect(app.github.createdPullRequests).toEqual([]);
+  });
+
+  test("destroy NAME on a pull request opens the pull request that removes the definition; help lists what the commenter may do", async () => {
+    await openPullRequest(20, { "environments/other.yaml": definitionYaml("other", "sandbox") });
+    await app.receive(issueCommentEvent({ number: 20, login: "octocat", body: "/envbot destroy sandbox", commentId: 721 }));
+    const [pr] = app.github.createdPullRequests;
+    expect(pr!.title).toBe("Destroy environment sandbox");
+    expect(app.github.filesOf(pr!.head)["environments/sandbox.yaml"]).toBeUndefined();
+
+    main = { ...main, ".github/envbot.yml": `${main[".github/envbot.yml"]}\npolicy:\n  actions:\n    destroy: ["@octo-org/platform"]\n` };
+    app.github.commit("main", main);
+    await app.receive(issueCommentEvent({ number: 20, login: "octocat", body: "/envbot help", commentId: 722 }));
+    const help = app.github.comments.at(-1)!.body;
+    expect(help).toContain("- ✅ `/envbot plan [NAME]`");
+    expect(help).toContain("- ⛔ `/envbot destroy NAME`: opens a pull request that removes NAME's definition; merging it destroys the environment (destroy is for @octo-org/platform (policy.actions.destroy in .github/envbot.yml))");
+    expect(help).toContain("- ✅ `/envbot help`");
+  });
+});

@@ -1,61 +1,133 @@
-import type { Probot } from "probot";
+import type { Context, Probot } from "probot";
 import { githubCodeHost } from "../../adapters/github/github-code-host.js";
-import { authorize } from "../../core/authorization/authorize.js";
-import { readRepositoryConfig } from "../../core/validation/index.js";
+import { githubRepositoryChanges } from "../../adapters/github/github-repository-changes.js";
+import type { Octokit } from "../../adapters/github/octokit-types.js";
+import type { Actor } from "../../core/authorization/actor.js";
+import { authorize, type Action } from "../../core/authorization/authorize.js";
+import { extendEnvironment, proposeDestroy, refusalText, type ActionOutcome } from "../../core/environment-actions/index.js";
 import { queuedJob } from "../../core/jobs/envbot-job.js";
-import { parseCommentCommand, releasePullRequestLocks } from "../../core/pull-requests/index.js";
-import { renderCommandOnClosedPullRequest, renderCommandRefusal, renderUnknownCommand, renderUnlockResult } from "../../render/command-replies.js";
+import type { CodeHost } from "../../core/ports.js";
+import { environmentChanges, parseCommentCommand, releasePullRequestLocks, type CommentCommand } from "../../core/pull-requests/index.js";
+import { readRepositoryConfig } from "../../core/validation/index.js";
+import {
+  renderActionNotTaken,
+  renderCommandOnClosedPullRequest,
+  renderCommandRefusal,
+  renderHelp,
+  renderProposalOpened,
+  renderUnknownCommand,
+  renderUnlockResult,
+} from "../../render/command-replies.js";
+import { EXPIRY_LABEL } from "../../render/reconcile-texts.js";
 import type { AppServices } from "./app-services.js";
 import { deliveryHandled, newDelivery } from "./job-support.js";
 import { planJob } from "./pull-request-handlers.js";
 import { pullRequestRef } from "./pull-request-ref.js";
 
-/** `/envbot plan [NAME]` and `/envbot unlock [NAME]` in a pull request comment. */
+type CommentContext = Context<"issue_comment.created">;
+
+/**
+ * `/envbot ...` comments: on a pull request plan, unlock, extend, destroy and help; on an expiry
+ * warning issue extend and help (NAME is then its environment). Every command is authorized by
+ * `authorize` with the default branch's policy, and a refusal says which rule.
+ */
 export function registerCommentCommandHandler(app: Probot, services: AppServices): void {
   app.on("issue_comment.created", async (context) => {
-    const { issue, comment, repository } = context.payload;
-    if (!issue.pull_request || comment.user?.type === "Bot") return;
+    const { issue, comment } = context.payload;
+    if (comment.user?.type === "Bot") return;
     const command = parseCommentCommand(comment.body ?? "");
-    if (!command || !(await newDelivery(services, context))) return;
-
-    const host = githubCodeHost(context.octokit);
-    const login = comment.user?.login ?? "ghost";
-    const actor = { kind: "pull-request" as const, number: issue.number, login };
-    const action = command.kind === "unlock" ? "unlock" : "plan";
-    const name = command.kind === "unknown" ? undefined : command.environment;
-    // The policy of the default branch decides, with what envbot knows of the environment.
-    const { config } = await readRepositoryConfig(host.filesAt(repository.full_name, repository.default_branch));
-    const record = name === undefined ? undefined : await services.engine.store.getEnvironment(repository.full_name, name);
-    const target = { repository: repository.full_name, name, owner: record?.owner, template: record?.template, protected: (record?.definition?.spec as { protected?: unknown } | undefined)?.protected === true };
-    const decision = await authorize(actor, action, target, host, command.kind === "unknown" ? undefined : config);
-    if (!decision.allowed) {
-      const body =
-        decision.reason === "policy" || decision.reason === "policy-unreadable"
-          ? renderCommandRefusal({ login, policy: decision.detail })
-          : renderCommandRefusal({ login, repository: repository.full_name, permission: decision.reason === "needs-write" ? decision.permission : "none" });
-      await context.octokit.rest.issues.createComment(context.issue({ body }));
-      return deliveryHandled(services, context);
-    }
-    if (command.kind === "unknown") {
-      await context.octokit.rest.issues.createComment(context.issue({ body: renderUnknownCommand(command.text) }));
-      return deliveryHandled(services, context);
-    }
-    if (command.kind === "unlock") {
-      await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
-      const released = await releasePullRequestLocks(services.engine, { repository: repository.full_name, number: issue.number }, command.environment);
-      await context.octokit.rest.issues.createComment(context.issue({ body: renderUnlockResult({ released, environment: command.environment, number: issue.number }) }));
-      return deliveryHandled(services, context);
-    }
-
-    const { data } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
-    if (data.state === "closed") {
-      // A merged pull request's apply is under way or done: a plan now would only confuse it.
-      await context.octokit.rest.issues.createComment(context.issue({ body: renderCommandOnClosedPullRequest({ merged: data.merged_at !== null }) }));
-      return deliveryHandled(services, context);
-    }
-    // Acknowledge at once; the work itself goes through the queue.
-    await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
-    const pullRequest = pullRequestRef(data);
-    await services.queue.enqueue(queuedJob(planJob({ delivery: context.id, payload: context.payload, pullRequest, login, environment: command.environment })), { delivery: context.id });
+    if (!command) return;
+    const expiring = issue.pull_request ? undefined : expiryIssueEnvironment(issue);
+    if (!issue.pull_request && expiring === undefined) return;
+    if (!(await newDelivery(services, context))) return;
+    // A queued plan's delivery is recorded with its job; anything else is done here.
+    const queued = await runCommand(context, services, command, expiring);
+    if (queued !== true) await deliveryHandled(services, context);
   });
+}
+
+/** The environment an expiry warning issue is about (its label and title say), or undefined. */
+function expiryIssueEnvironment(issue: { title: string; labels?: ({ name?: string } | string)[] }): string | undefined {
+  const labelled = (issue.labels ?? []).some((label) => (typeof label === "string" ? label : label.name) === EXPIRY_LABEL);
+  return labelled ? /^envbot: environment ([a-z0-9-]+) expires/.exec(issue.title)?.[1] : undefined;
+}
+
+/** Answers the command; true when it queued a job (which records the delivery). */
+async function runCommand(context: CommentContext, services: AppServices, command: CommentCommand, expiring: string | undefined): Promise<boolean | void> {
+  const { issue, comment, repository } = context.payload;
+  const host = githubCodeHost(context.octokit);
+  const login = comment.user?.login ?? "ghost";
+  const actor: Actor = { kind: "pull-request", number: issue.number, login };
+  const reply = async (body: string) => void (await context.octokit.rest.issues.createComment(context.issue({ body })));
+  const acknowledge = () => context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
+  const { config } = await readRepositoryConfig(host.filesAt(repository.full_name, repository.default_branch));
+
+  if (command.kind === "unknown") {
+    // Still only for writers: nobody else gets envbot to post.
+    const decision = await authorize(actor, "plan", { repository: repository.full_name }, host);
+    return reply(decision.allowed ? renderUnknownCommand(command.text) : renderCommandRefusal({ login, repository: repository.full_name, permission: decision.reason === "needs-write" ? decision.permission : "none" }));
+  }
+  if (command.kind === "help") return reply(await helpFor(host, actor, repository.full_name, expiring, config));
+  if (expiring !== undefined && command.kind !== "extend") return reply(renderActionNotTaken({ login, command: `/envbot ${command.kind}`, reason: "on an expiry warning, envbot takes `extend` and `help`; the other commands work on a pull request." }));
+
+  if (command.kind === "extend" || command.kind === "destroy") {
+    const name = command.environment ?? expiring ?? (await onlyEnvironmentOf(host, repository.full_name, issue.number));
+    const typed = command.kind === "extend" ? `/envbot extend ${command.environment ? `${command.environment} ` : ""}${command.by}` : `/envbot destroy ${command.environment}`;
+    if (name === undefined) return reply(renderActionNotTaken({ login, command: typed, reason: "name the environment, as in `/envbot extend checkout 48h`: this pull request has none, or more than one." }));
+    const deps = { store: services.engine.store, policy: host, changes: githubRepositoryChanges(async () => context.octokit as Octokit), now: () => new Date() };
+    const outcome: ActionOutcome<{ pullRequest: { number: number; url: string }; to?: string }> =
+      command.kind === "extend"
+        ? await extendEnvironment(deps, { repository: repository.full_name, name, actor, extension: { by: command.by } })
+        : await proposeDestroy(deps, { repository: repository.full_name, name, actor });
+    if (!outcome.ok) {
+      const reason = outcome.reason === "invalid" ? "the change would not be valid:" : `${outcome.detail}.`;
+      return reply(renderActionNotTaken({ login, command: typed, reason, problems: outcome.reason === "invalid" ? outcome.problems : undefined }));
+    }
+    await acknowledge();
+    return reply(renderProposalOpened({ kind: command.kind, environment: name, number: outcome.value.pullRequest.number, url: outcome.value.pullRequest.url, to: outcome.value.to }));
+  }
+
+  // plan and unlock: this pull request's own environments.
+  const record = command.environment === undefined ? undefined : await services.engine.store.getEnvironment(repository.full_name, command.environment);
+  const target = { repository: repository.full_name, name: command.environment, owner: record?.owner, template: record?.template, protected: (record?.definition?.spec as { protected?: unknown } | undefined)?.protected === true };
+  const decision = await authorize(actor, command.kind, target, host, config);
+  if (!decision.allowed) {
+    return reply(
+      decision.reason === "policy" || decision.reason === "policy-unreadable"
+        ? renderCommandRefusal({ login, policy: decision.detail })
+        : renderCommandRefusal({ login, repository: repository.full_name, permission: decision.reason === "needs-write" ? decision.permission : "none" }),
+    );
+  }
+  if (command.kind === "unlock") {
+    await acknowledge();
+    const released = await releasePullRequestLocks(services.engine, { repository: repository.full_name, number: issue.number }, command.environment);
+    return reply(renderUnlockResult({ released, environment: command.environment, number: issue.number }));
+  }
+  const { data } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
+  if (data.state === "closed") {
+    // A merged pull request's apply is under way or done: a plan now would only confuse it.
+    return reply(renderCommandOnClosedPullRequest({ merged: data.merged_at !== null }));
+  }
+  // Acknowledge at once; the work itself goes through the queue.
+  await acknowledge();
+  const pullRequest = pullRequestRef(data);
+  await services.queue.enqueue(queuedJob(planJob({ delivery: context.id, payload: context.payload, pullRequest, login, environment: command.environment })), { delivery: context.id });
+  return true;
+}
+
+/** The one environment a pull request changes, when it changes exactly one. */
+async function onlyEnvironmentOf(host: CodeHost, repository: string, number: number): Promise<string | undefined> {
+  const names = [...new Set(environmentChanges(await host.listChangedFiles(repository, number)).map((c) => c.environment))];
+  return names.length === 1 ? names[0] : undefined;
+}
+
+/** Which commands this commenter may use here, asked of authorize as the commands themselves would. */
+async function helpFor(host: CodeHost, actor: Actor, repository: string, expiring: string | undefined, config: Awaited<ReturnType<typeof readRepositoryConfig>>["config"]): Promise<string> {
+  const allowed = new Map<string, string | true>([["help", true]]);
+  const verbs: Action[] = expiring !== undefined ? ["extend"] : ["plan", "unlock", "extend", "destroy"];
+  for (const verb of verbs) {
+    const decision = await authorize(actor, verb, { repository, name: expiring }, host, config);
+    allowed.set(verb, decision.allowed ? true : refusalText(actor, verb, repository, decision));
+  }
+  return renderHelp({ login: actor.kind === "pull-request" ? actor.login : "", where: expiring !== undefined ? "expiry-issue" : "pull-request", allowed });
 }

@@ -70,3 +70,34 @@ export async function defaultBranchOf(octokit: Octokit, repository: string): Pro
   const { data } = await octokit.rest.repos.get(splitRepository(repository));
   return data.default_branch;
 }
+
+/**
+ * Writes `files` onto the branch of an open pull request whose branch starts with
+ * `branchPrefix`, and gives it the new title and description; undefined when there is none.
+ */
+export async function updateOpenPullRequest(input: {
+  octokit: Octokit;
+  repository: string;
+  branchPrefix: string;
+  files: Readonly<Record<string, string | null>>;
+  title: string;
+  body: string;
+  commitMessage: string;
+}): Promise<{ number: number; url: string; branch: string } | undefined> {
+  const { octokit } = input;
+  const { owner, repo } = splitRepository(input.repository);
+  const { data: open } = await octokit.rest.pulls.list({ owner, repo, state: "open", per_page: 100 });
+  const pull = open.find((p) => p.head.ref.startsWith(input.branchPrefix) && p.head.repo?.full_name === input.repository);
+  if (!pull) return undefined;
+  const branch = pull.head.ref;
+  for (const [path, content] of Object.entries(input.files)) {
+    const sha = await fileSha(octokit, input.repository, path, branch);
+    if (content === null) {
+      if (sha !== undefined) await octokit.rest.repos.deleteFile({ owner, repo, path, message: input.commitMessage, sha, branch });
+    } else {
+      await octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, message: input.commitMessage, content: Buffer.from(content).toString("base64"), branch, ...(sha ? { sha } : {}) });
+    }
+  }
+  await octokit.rest.pulls.update({ owner, repo, pull_number: pull.number, title: input.title, body: input.body });
+  return { number: pull.number, url: pull.html_url, branch };
+}

@@ -1,6 +1,6 @@
 import type { RepoFiles, RepositoryChanges } from "../../core/ports.js";
 import { renderProposal } from "../../render/proposal-texts.js";
-import { defaultBranchOf, openFileChangePullRequest } from "./git-branch-files.js";
+import { defaultBranchOf, openFileChangePullRequest, updateOpenPullRequest } from "./git-branch-files.js";
 import { githubCodeHost } from "./github-code-host.js";
 import type { Octokit } from "./octokit-types.js";
 
@@ -21,7 +21,13 @@ export function githubRepositoryChanges(octokitFor: (repository: string) => Prom
     },
     async propose(change) {
       const texts = renderProposal(change.reason);
-      return openFileChangePullRequest({ octokit: await octokitFor(change.repository), repository: change.repository, base: change.base, branch: change.branch, files: change.files, ...texts });
+      const octokit = await octokitFor(change.repository);
+      // One open extension per environment: a second request updates it instead of opening another.
+      if (change.reason.kind === "extend") {
+        const updated = await updateOpenPullRequest({ octokit, repository: change.repository, branchPrefix: `envbot/extend-${change.reason.environment}-`, files: change.files, ...texts });
+        if (updated) return updated;
+      }
+      return openFileChangePullRequest({ octokit, repository: change.repository, base: change.base, branch: change.branch, files: change.files, ...texts });
     },
   };
 }

@@ -25,7 +25,7 @@ const DURATION = /^[1-9][0-9]{0,5}[mhd]$/;
  */
 export async function extendEnvironment(
   deps: EnvironmentActionDeps,
-  input: { repository: string; name: string; actor: Extract<Actor, { kind: "api" }>; extension: Extension },
+  input: { repository: string; name: string; actor: Actor; extension: Extension },
 ): Promise<ActionOutcome<{ pullRequest: { number: number; url: string; branch: string }; from: string; to: string }>> {
   const { repository, name, actor, extension } = input;
   const authorized = await authorizeAndAudit(deps, actor, "extend", { repository, name });

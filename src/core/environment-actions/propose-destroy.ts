@@ -9,7 +9,7 @@ import { auditDone, authorizeAndAudit, proposalBranch, type ActionOutcome, type 
  */
 export async function proposeDestroy(
   deps: EnvironmentActionDeps,
-  input: { repository: string; name: string; actor: Extract<Actor, { kind: "api" }> },
+  input: { repository: string; name: string; actor: Actor },
 ): Promise<ActionOutcome<{ pullRequest: { number: number; url: string; branch: string }; files: string[] }>> {
   const { repository, name, actor } = input;
   const authorized = await authorizeAndAudit(deps, actor, "destroy", { repository, name });

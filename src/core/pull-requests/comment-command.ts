@@ -1,19 +1,30 @@
 import { NAME_PATTERN } from "../environment/index.js";
 
-/** A `/envbot ...` command in a pull request comment. */
+/** A `/envbot ...` command in a comment (of a pull request, or of an expiry warning issue). */
 export type CommentCommand =
   | { kind: "plan"; environment?: string }
   | { kind: "unlock"; environment?: string }
+  /** Opens (or updates) a pull request that moves the environment's end `by` later. */
+  | { kind: "extend"; environment?: string; by: string }
+  /** Opens a pull request that removes the environment's definition. */
+  | { kind: "destroy"; environment: string }
+  | { kind: "help" }
   | { kind: "unknown"; text: string };
 
+const DURATION = /^[1-9][0-9]{0,5}[mhd]$/;
 
 /** The command on the comment's first line, or undefined when the comment is not addressed to envbot. */
 export function parseCommentCommand(body: string): CommentCommand | undefined {
   const firstLine = body.trim().split("\n")[0]!.trim();
-  const [prefix, verb, argument, ...rest] = firstLine.split(/\s+/);
+  const [prefix, verb, ...args] = firstLine.split(/\s+/);
   if (prefix !== "/envbot") return undefined;
-  if ((verb === "plan" || verb === "unlock") && rest.length === 0 && (argument === undefined || NAME_PATTERN.test(argument))) {
-    return { kind: verb, ...(argument ? { environment: argument } : {}) };
+  const name = (text: string | undefined) => text !== undefined && NAME_PATTERN.test(text);
+  if ((verb === "plan" || verb === "unlock") && args.length <= 1 && (args.length === 0 || name(args[0]))) {
+    return { kind: verb, ...(args[0] ? { environment: args[0] } : {}) };
   }
+  if (verb === "extend" && args.length === 1 && DURATION.test(args[0]!)) return { kind: "extend", by: args[0]! };
+  if (verb === "extend" && args.length === 2 && name(args[0]) && DURATION.test(args[1]!)) return { kind: "extend", environment: args[0]!, by: args[1]! };
+  if (verb === "destroy" && args.length === 1 && name(args[0])) return { kind: "destroy", environment: args[0]! };
+  if (verb === "help" && args.length === 0) return { kind: "help" };
   return { kind: "unknown", text: firstLine.slice(0, 100) };
 }

@@ -471,6 +471,15 @@ export class FakeGitHub {
       return [201, this.createdPullRequestPayload(pr)];
     });
 
+    scope.patch(new RegExp(`^${base}/pulls/(\\d+)$`)).reply((uri, body) => {
+      const pr = this.createdPullRequests.find((p) => p.number === Number(/pulls\/(\d+)$/.exec(uri)![1]));
+      if (!pr) return [404, { message: "Not Found" }];
+      const b = body as { title?: string; body?: string };
+      if (b.title !== undefined) pr.title = b.title;
+      if (b.body !== undefined) pr.body = b.body;
+      return [200, this.createdPullRequestPayload(pr)];
+    });
+
     scope.get(new RegExp(`^${base}/pulls(\\?.*)?$`)).reply((uri) => {
       const url = new URL(uri, this.server.origin);
       const head = url.searchParams.get("head");
@@ -507,7 +516,7 @@ export class FakeGitHub {
       title: pr.title,
       body: pr.body,
       html_url: `https://github.com/${this.fullName}/pull/${pr.number}`,
-      head: { ref: pr.head, sha: this.headOf(pr.head) },
+      head: { ref: pr.head, sha: this.headOf(pr.head), repo: { full_name: this.fullName } },
       base: { ref: pr.base, sha: this.headOf(pr.base) },
     };
   }

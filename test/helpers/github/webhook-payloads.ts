@@ -175,6 +175,8 @@ export interface IssueCommentOptions extends Target {
   number: number;
   login: string;
   commentId?: number;
+  /** A comment on an issue (not a pull request): its title and labels. */
+  issue?: { title: string; labels: string[] };
 }
 
 /** An `issue_comment.created` delivery on a pull request (`issue.pull_request` set), schema-valid. */
@@ -196,6 +198,11 @@ export function issueCommentEvent(options: IssueCommentOptions): IssueCommentEve
     patch_url: `https://github.com/${owner}/${repo}/pull/${number}.patch`,
     merged_at: null,
   };
+  if (options.issue) {
+    delete payload.issue.pull_request;
+    payload.issue.title = options.issue.title;
+    payload.issue.labels = options.issue.labels.map((name, i) => ({ id: 9000 + i, node_id: `L${i}`, url: `https://api.github.com/repos/${owner}/${repo}/labels/${encodeURIComponent(name)}`, name, color: "ededed", default: false, description: null }));
+  }
   Object.assign(payload.comment, { id: commentId, body: options.body });
   // The repositories of these tests have their definitions and policy on main.
   payload.repository.default_branch = "main";

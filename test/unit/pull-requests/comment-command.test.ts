@@ -9,6 +9,13 @@ describe("reading /envbot commands", () => {
     ["/envbot apply", { kind: "unknown", text: "/envbot apply" }],
     ["/envbot plan ../../etc", { kind: "unknown", text: "/envbot plan ../../etc" }],
     ["/envbot plan a1 b2", { kind: "unknown", text: "/envbot plan a1 b2" }],
+    ["/envbot extend 48h", { kind: "extend", by: "48h" }],
+    ["/envbot extend checkout 7d", { kind: "extend", environment: "checkout", by: "7d" }],
+    ["/envbot extend checkout", { kind: "unknown", text: "/envbot extend checkout" }],
+    ["/envbot extend 48 hours", { kind: "unknown", text: "/envbot extend 48 hours" }],
+    ["/envbot destroy checkout", { kind: "destroy", environment: "checkout" }],
+    ["/envbot destroy", { kind: "unknown", text: "/envbot destroy" }],
+    ["/envbot help", { kind: "help" }],
   ])("%j", (body, expected) => {
     expect(parseCommentCommand(body)).toEqual(expected);
   });
