@@ -156,7 +156,14 @@ export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords {
    */
   finishRun(
     id: number,
-    result: { outcome: Exclude<RunOutcome, "running">; summary?: string; logExcerpt?: string; error?: string },
+    result: {
+      outcome: Exclude<RunOutcome, "running">;
+      summary?: string;
+      logExcerpt?: string;
+      error?: string;
+      /** Who asked, written to the audit trail in the same transaction (action: the run's kind; outcome: the run's). */
+      audit?: Pick<AuditEntry, "actor" | "source" | "detail">;
+    },
     events?: DomainEvent[],
   ): Promise<RunRecord>;
   getRun(id: number): Promise<RunRecord | undefined>;

@@ -419,6 +419,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.listApiTokens("octocat")).toEqual([]);
       });
 
+      test("a run's end can be written to the audit trail in the same step, with the run's kind and outcome", async () => {
+        const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "apply", actor: "octocat" });
+        await store.finishRun(run.id, { outcome: "failed", error: "boom", audit: { actor: "octocat", source: "pull-request", detail: "pull request #12" } });
+        expect(await store.listAudit({ limit: 10 })).toEqual([
+          { id: expect.any(Number), at: expect.any(Date), actor: "octocat", source: "pull-request", action: "apply", repository: REPO, environment: "checkout", outcome: "failed", detail: "pull request #12" },
+        ]);
+      });
+
       test("the audit trail is appended and read newest first, per repository and environment", async () => {
         const first = await store.recordAudit({ actor: "octocat", source: "api", action: "unlock", repository: REPO, environment: "checkout", outcome: "accepted" });
         expect(first).toStrictEqual({ id: expect.any(Number), at: expect.any(Date), actor: "octocat", source: "api", action: "unlock", repository: REPO, environment: "checkout", outcome: "accepted" });

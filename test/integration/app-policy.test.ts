@@ -94,3 +94,23 @@ test("a merge that bypassed the policy is not applied, and the pull request is t
   await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("merged-4"), number: 4, headSha: sha("head-4"), baseSha: sha("main"), author: "wendy" }));
   expect((await app.services.engine.store.getEnvironment(app.github.fullName, "env-4"))?.status).toBe("active");
 });
+
+test("every operation, command and policy decision lands in the audit trail: who, how, what, on which environment, and how it ended", async () => {
+  const files = await openPullRequest(5, "wendy");
+  app.github.reviews.set(5, [{ login: "paula", state: "APPROVED" }]);
+  await app.receive(pullRequestReviewEvent({ action: "submitted", number: 5, headSha: sha("head-5"), baseSha: sha("main"), reviewer: "paula", state: "approved", author: "wendy" }));
+  app.github.commit(sha("merged-5"), { ...main, ...files });
+  await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("merged-5"), number: 5, headSha: sha("head-5"), baseSha: sha("main"), author: "wendy" }));
+  const trail = (await app.services.engine.store.listAudit({ repositories: [app.github.fullName], limit: 20 })).reverse();
+  expect(trail.map((e) => [e.actor, e.source, e.action, e.environment ?? "-", e.outcome])).toEqual([
+    ["wendy", "policy", "policy.check", "-", "unmet"],
+    ["wendy", "pull-request", "plan", "env-5", "succeeded"],
+    ["wendy", "policy", "policy.check", "-", "met"],
+    ["wendy", "policy", "policy.merge", "-", "met"],
+    // The merge plans again at the merge commit, then applies that plan.
+    ["wendy", "pull-request", "plan", "env-5", "succeeded"],
+    ["wendy", "pull-request", "apply", "env-5", "succeeded"],
+  ]);
+  expect(trail[0]!.detail).toBe("pull request #5: env-5: changing env-5 (template sandbox): needs an approving review from @octo-org/platform (policy.templates.sandbox.approve)");
+  expect(trail[1]!.detail).toBe("pull request #5");
+});

@@ -197,6 +197,10 @@ describe("/envbot extend, destroy and help", () => {
 
     await app.receive(issueCommentEvent({ number: issue.number, login: "octocat", body: "/envbot extend 96h", commentId: 702, issue: warning }));
     expect(app.github.createdPullRequests).toHaveLength(1);
+    expect((await app.services.engine.store.listAudit({ limit: 5 })).map((e) => [e.actor, e.source, e.action, e.environment, e.outcome])).toEqual([
+      ["octocat", "comment", "extend", "sandbox", `pull-request #${pr!.number}`],
+      ["octocat", "comment", "extend", "sandbox", `pull-request #${pr!.number}`],
+    ]);
     expect(app.github.createdPullRequests[0]!.title).toBe("Extend environment sandbox: expires at 2026-12-09T10:00:00Z");
     expect(app.github.filesOf(pr!.head)["environments/sandbox.yaml"]).toContain("expiresAt: 2026-12-09T10:00:00Z");
   });

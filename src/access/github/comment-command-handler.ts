@@ -57,7 +57,9 @@ async function runCommand(context: CommentContext, services: AppServices, comman
   const { issue, comment, repository } = context.payload;
   const host = githubCodeHost(context.octokit);
   const login = comment.user?.login ?? "ghost";
-  const actor: Actor = { kind: "pull-request", number: issue.number, login };
+  const actor: Actor = { kind: "pull-request", number: issue.number, login, comment: true };
+  const audit = (action: string, outcome: string, detail?: string, environment?: string) =>
+    services.engine.store.recordAudit({ actor: login, source: "comment", action, repository: repository.full_name, environment, outcome, detail: detail ?? `#${issue.number}` });
   const reply = async (body: string) => void (await context.octokit.rest.issues.createComment(context.issue({ body })));
   const acknowledge = () => context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
   const { config } = await readRepositoryConfig(host.filesAt(repository.full_name, repository.default_branch));
@@ -92,6 +94,7 @@ async function runCommand(context: CommentContext, services: AppServices, comman
   const target = { repository: repository.full_name, name: command.environment, owner: record?.owner, template: record?.template, protected: (record?.definition?.spec as { protected?: unknown } | undefined)?.protected === true };
   const decision = await authorize(actor, command.kind, target, host, config);
   if (!decision.allowed) {
+    await audit(command.kind, "refused", refusalText(actor, command.kind, repository.full_name, decision), command.environment);
     return reply(
       decision.reason === "policy" || decision.reason === "policy-unreadable"
         ? renderCommandRefusal({ login, policy: decision.detail })
@@ -101,6 +104,7 @@ async function runCommand(context: CommentContext, services: AppServices, comman
   if (command.kind === "unlock") {
     await acknowledge();
     const released = await releasePullRequestLocks(services.engine, { repository: repository.full_name, number: issue.number }, command.environment);
+    await audit("unlock", released.length > 0 ? "released" : "not locked", `#${issue.number}${released.length > 0 ? `: ${released.join(", ")}` : ""}`, command.environment);
     return reply(renderUnlockResult({ released, environment: command.environment, number: issue.number }));
   }
   const { data } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
@@ -112,6 +116,7 @@ async function runCommand(context: CommentContext, services: AppServices, comman
   await acknowledge();
   const pullRequest = pullRequestRef(data);
   await services.queue.enqueue(queuedJob(planJob({ delivery: context.id, payload: context.payload, pullRequest, login, environment: command.environment })), { delivery: context.id });
+  await audit("plan", "queued", undefined, command.environment);
   return true;
 }
 

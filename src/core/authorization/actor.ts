@@ -4,7 +4,16 @@
  */
 export type Actor =
   /** Someone acting on a pull request: its author pushing, or a commenter's command. */
-  | { kind: "pull-request"; number: number; login: string; /** The pull request's head is a fork. */ fork?: boolean }
+  | {
+      kind: "pull-request";
+      /** The pull request (or, for a comment on an expiry warning, the issue). */
+      number: number;
+      login: string;
+      /** The pull request's head is a fork. */
+      fork?: boolean;
+      /** Asked in a comment (`/envbot ...`), not by pushing. */
+      comment?: true;
+    }
   | { kind: "cli"; user: string }
   /**
    * Someone through the REST API or the dashboard: a signed-in GitHub login, or an API token
@@ -25,4 +34,11 @@ export function actorText(actor: Actor): string {
     case "reconciler":
       return "reconciler";
   }
+}
+
+/** The way in, as the audit trail names it: "pull-request" (a push), "comment", "api", "api-token", "cli", "reconciler". */
+export function actorSource(actor: Actor): string {
+  if (actor.kind === "api") return actor.via === "token" ? "api-token" : "api";
+  if (actor.kind === "pull-request" && actor.comment) return "comment";
+  return actor.kind;
 }

@@ -41,7 +41,7 @@ export async function closeInterruptedRun(deps: RecoveryDeps, run: RunRecord): P
   const lock = changing ? await deps.terraform.releaseAbandonedStateLock(run.repository, run.environment).catch((error: unknown): StateLockCleanup => ({ kind: "manual", howTo: `envbot could not check the state lock: ${(error as Error).message}` })) : { kind: "none" as const };
   const reason = interruptedReason(run, lock);
   const event = domainEvent({ type: "run-interrupted", repository: run.repository, environment: run.environment, actor: run.actor, runId: run.id, kind: run.kind, reason }, new Date());
-  const finished = await store.finishRun(run.id, { outcome: "interrupted", error: reason }, [event]);
+  const finished = await store.finishRun(run.id, { outcome: "interrupted", error: reason, audit: { actor: run.actor, source: "recovery", detail: "the process that ran it stopped" } }, [event]);
   const record = await store.getEnvironment(run.repository, run.environment);
   if (record && (record.status === "applying" || record.status === "destroying")) {
     const firstApplied = record.firstAppliedAt === undefined && run.kind === "apply" ? { firstAppliedAt: wholeSeconds(run.startedAt) } : {};

@@ -1,5 +1,5 @@
 import type { Actor } from "../authorization/actor.js";
-import { actorText } from "../authorization/actor.js";
+import { actorSource, actorText } from "../authorization/actor.js";
 import { authorize, type AccessPolicy, type Action, type Decision } from "../authorization/authorize.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
 import type { PolicyTarget } from "../policy/index.js";
@@ -30,12 +30,6 @@ export type ActionOutcome<T> =
   | { ok: false; reason: "conflict"; detail: string };
 
 export type Failure = Exclude<ActionOutcome<never>, { ok: true }>;
-
-/** The way in, as the audit trail names it. */
-export function sourceOf(actor: Actor): string {
-  if (actor.kind === "api") return actor.via === "token" ? "api-token" : "api";
-  return actor.kind;
-}
 
 /** Why authorize said no, in words. */
 export function refusalText(actor: Actor, action: Action, repository: string, decision: Exclude<Decision, { allowed: true }>): string {
@@ -81,7 +75,7 @@ export async function authorizeAndAudit(
   const decision = await authorize(actor, action, { ...known, ...withoutUndefined(target), repository: target.repository }, deps.policy, config);
   if (decision.allowed) return { scene: { base, files, config } };
   const detail = refusalText(actor, action, target.repository, decision);
-  await deps.store.recordAudit({ actor: actorText(actor), source: sourceOf(actor), action, repository: target.repository, environment: target.name, outcome: "refused", detail });
+  await deps.store.recordAudit({ actor: actorText(actor), source: actorSource(actor), action, repository: target.repository, environment: target.name, outcome: "refused", detail });
   return { refused: { ok: false, reason: "refused", detail } };
 }
 
@@ -91,7 +85,7 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 
 /** Records what an allowed action did. */
 export async function auditDone(deps: EnvironmentActionDeps, actor: Actor, action: Action, target: { repository: string; name?: string }, outcome: string, detail?: string): Promise<void> {
-  await deps.store.recordAudit({ actor: actorText(actor), source: sourceOf(actor), action, repository: target.repository, environment: target.name, outcome, detail });
+  await deps.store.recordAudit({ actor: actorText(actor), source: actorSource(actor), action, repository: target.repository, environment: target.name, outcome, detail });
 }
 
 /** "envbot/extend-checkout-20261202081512": unique per second, readable in the branch list. */

@@ -2,7 +2,7 @@ import { applyPlan, closeInterruptedRun, DEFAULT_LEASE_WAIT_MS, planEnvironment,
 import type { Environment } from "../environment/index.js";
 import { handedOn, sameLockHolder, type RepoFiles, type RunRecord } from "../ports.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
-import { hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
+import { auditPolicyDecision, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { tooManyEnvironments } from "./plan-pull-request.js";
 import { readRepositoryConfig } from "../validation/index.js";
@@ -34,6 +34,7 @@ export async function applyMergedPullRequest(
     // Branch protection can be bypassed (an admin, a missing required check): the policy is asked again.
     if (hasPullRequestPolicy(config)) {
       const verdict = await pullRequestPolicyReport(host, { pullRequest: pr, changes, at: merged, config });
+      await auditPolicyDecision(deps.store, pr, "policy.merge", verdict);
       if (!verdict.satisfied) {
         await reporter.mergeRefusedByPolicy(verdict);
         return undefined;

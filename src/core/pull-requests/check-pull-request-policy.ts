@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { evaluatePullRequestPolicy, type PullRequestPolicyReport } from "../policy/index.js";
-import type { CodeHost, RepoFiles } from "../ports.js";
+import type { CodeHost, RepoFiles, Store } from "../ports.js";
 import { resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import type { PullRequestDeps, PullRequestJob } from "./pull-request-deps.js";
 import { readRepositoryConfig } from "../validation/index.js";
@@ -33,7 +33,7 @@ export async function pullRequestPolicyReport(
 }
 
 /** A review arrived or was dismissed: the policy check is decided again for the pull request's head. */
-export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host">, job: Pick<PullRequestJob, "reporter"> & { pullRequest: PullRequestRef }): Promise<PullRequestPolicyReport | undefined> {
+export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host" | "store">, job: Pick<PullRequestJob, "reporter"> & { pullRequest: PullRequestRef }): Promise<PullRequestPolicyReport | undefined> {
   const { host } = deps;
   const pr = job.pullRequest;
   const { config } = await readRepositoryConfig(host.filesAt(pr.repository, pr.defaultBranch));
@@ -43,5 +43,19 @@ export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host
   if (changes.length === 0) return undefined;
   const report = await pullRequestPolicyReport(host, { pullRequest: pr, changes, at: head, config });
   await job.reporter.policyChecked(report);
+  await auditPolicyDecision(deps.store, pr, "policy.check", report);
   return report;
+}
+
+/** The policy's verdict in the audit trail: who asked for the changes, and what was missing. */
+export async function auditPolicyDecision(store: Pick<Store, "recordAudit">, pullRequest: PullRequestRef, action: "policy.check" | "policy.merge", report: PullRequestPolicyReport): Promise<void> {
+  const unmet = report.findings.filter((f) => !f.met).map((f) => (f.environment ? `${f.environment}: ${f.message}` : f.message));
+  await store.recordAudit({
+    actor: pullRequest.author,
+    source: "policy",
+    action,
+    repository: pullRequest.repository,
+    outcome: report.satisfied ? "met" : action === "policy.merge" ? "refused" : "unmet",
+    detail: `pull request #${pullRequest.number}${unmet.length > 0 ? `: ${unmet.join("; ")}` : ""}`.slice(0, 2000),
+  });
 }

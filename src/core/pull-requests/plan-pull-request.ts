@@ -6,7 +6,7 @@ import { authorize } from "../authorization/authorize.js";
 import { handedOn, sameLockHolder, type RepoFiles } from "../ports.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
-import { hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
+import { auditPolicyDecision, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "./pull-request-report.js";
@@ -35,7 +35,9 @@ export async function planPullRequest(
   const { config } = await readRepositoryConfig(defaultBranch);
   // Who may ask for these changes, and whose approval they need: a check of its own, before any plan.
   if (job.only === undefined && hasPullRequestPolicy(config)) {
-    await reporter.policyChecked(await pullRequestPolicyReport(host, { pullRequest: pr, changes: allChanges, at: head, config }));
+    const verdict = await pullRequestPolicyReport(host, { pullRequest: pr, changes: allChanges, at: head, config });
+    await reporter.policyChecked(verdict);
+    await auditPolicyDecision(deps.store, pr, "policy.check", verdict);
   }
   const tooMany = tooManyEnvironments(allChanges, config);
   if (tooMany) {

@@ -91,6 +91,17 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
         if (row === undefined) throw new Error(`cannot finish run ${id}: there is no run with that id`);
         await q("UPDATE environments SET last_run_id = $1 WHERE repository = $2 AND name = $3", [row.id, row.repository, row.environment]);
         await appendEvents(q, events);
+        if (result.audit) {
+          await q("INSERT INTO audit (at, actor, source, action, repository, environment, outcome, detail) VALUES (clock_timestamp(), $1, $2, $3, $4, $5, $6, $7)", [
+            result.audit.actor,
+            result.audit.source,
+            row.kind,
+            row.repository,
+            row.environment,
+            row.outcome,
+            result.audit.detail ?? null,
+          ]);
+        }
         return runFromRow(row);
       });
     },

@@ -150,6 +150,9 @@ export function openSqliteStore(options: { file: string }): Store {
     if (row === undefined) throw new Error(`cannot finish run ${id}: there is no run with that id`);
     sql.setLastRun.run(row.id, row.repository, row.environment);
     appendEvents(events);
+    if (result.audit) {
+      sql.insertAudit.get({ at: toText(new Date()), actor: result.audit.actor, source: result.audit.source, action: row.kind, repository: row.repository, environment: row.environment, outcome: row.outcome, detail: result.audit.detail ?? null });
+    }
     return row;
   });
 
