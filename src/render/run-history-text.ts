@@ -19,7 +19,8 @@ export function formatRunDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }
 
-function firstLine(text: string, width: number): string {
+/** A text's first line, cut to `width` characters (the last one then an ellipsis). */
+export function firstLine(text: string, width: number): string {
   const line = text.split("\n")[0]!.trim();
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }

@@ -114,3 +114,44 @@ test("every operation, command and policy decision lands in the audit trail: who
   expect(trail[0]!.detail).toBe("pull request #5: env-5: changing env-5 (template sandbox): needs an approving review from @octo-org/platform (policy.templates.sandbox.approve)");
   expect(trail[1]!.detail).toBe("pull request #5");
 });
+
+describe("more rules, each on a pull request", () => {
+  const withPolicy = (policy: string) => {
+    main = { ...main, ".github/envbot.yml": main[".github/envbot.yml"]!.replace(POLICY, policy) };
+    app.github.commit(sha("main"), main);
+    app.github.commit("main", main);
+  };
+  async function open(number: number, author: string, files: Record<string, string>, base: Record<string, string> = main) {
+    app.github.commit(sha(`base-${number}`), base);
+    app.github.commit(sha(`head-${number}`), { ...base, ...files });
+    app.github.pullRequests.set(number, { number, headSha: sha(`head-${number}`), baseSha: sha(`base-${number}`), author, files: Object.keys(files).map((filename) => ({ filename, status: base[filename] === undefined ? "added" : "modified" })) });
+    await app.receive(pullRequestEvent({ action: "opened", number, headSha: sha(`head-${number}`), baseSha: sha(`base-${number}`), author }));
+  }
+
+  test("a protected environment changed without the protected rule's approval", async () => {
+    withPolicy('\npolicy:\n  protected:\n    approve: ["@octo-org/platform"]\n');
+    const base = { ...main, "environments/ledger.yaml": definitionYaml("ledger", "sandbox", "  protected: true\n") };
+    await open(6, "wendy", { "environments/ledger.yaml": definitionYaml("ledger", "sandbox", "  protected: true\n  variables:\n    greeting: changed\n") }, base);
+    const [check] = policyChecks();
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "1 approval missing" } });
+    expect(check!.annotations).toEqual([expect.objectContaining({ path: "environments/ledger.yaml", start_line: 8, message: "changing the protected environment ledger: needs an approving review from @octo-org/platform (policy.protected.approve)" })]);
+  });
+
+  test("a quota exceeded by the environments after the merge", async () => {
+    withPolicy("\npolicy:\n  quotas:\n    perOwner: 1\n");
+    const base = { ...main, "environments/first.yaml": definitionYaml("first", "sandbox") };
+    await open(7, "wendy", { "environments/second.yaml": definitionYaml("second", "sandbox") }, base);
+    expect(policyChecks()[0]!.annotations).toEqual([expect.objectContaining({ path: "environments/second.yaml", start_line: 5, message: "@acme/qa would own 2 environments; the policy allows 1 per owner (policy.quotas.perOwner)" })]);
+  });
+
+  test("a policy file with mistakes is reported at its lines, and blocks the merge until it is fixed", async () => {
+    withPolicy('\npolicy:\n  templates:\n    sandbox:\n      request: ["web-team"]\n');
+    await open(8, "wendy", { "environments/env-8.yaml": definitionYaml("env-8", "sandbox", "  ttl: 24h\n") });
+    const validation = app.github.checks("envbot validate")[0]!;
+    expect(validation.conclusion).toBe("failure");
+    const line = main[".github/envbot.yml"]!.split("\n").findIndex((l) => l.includes('"web-team"')) + 1;
+    expect(validation.annotations).toContainEqual(expect.objectContaining({ path: ".github/envbot.yml", start_line: line, message: "'web-team' is not @user, @org/team or owner" }));
+    expect(policyChecks()[0]).toMatchObject({ conclusion: "failure" });
+    expect(policyChecks()[0]!.output!.summary).toContain(".github/envbot.yml on the default branch has mistakes");
+  });
+});

@@ -1,0 +1,22 @@
+import path from "node:path";
+import type { CliIO } from "../cli-io.js";
+import { localEngine } from "../local-engine.js";
+import { commandRepository } from "../local-repository.js";
+import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
+import type { AuditSource } from "./audit-source.js";
+import { localAuditSource } from "./local-audit-source.js";
+import { remoteAuditSource } from "./remote-audit-source.js";
+
+/**
+ * The audit trail `envbot audit` reads, and the repository it is about, chosen as `history`
+ * chooses its runs (runs/open-run-source.ts): the remote envbot of --context (or ENVBOT_CONTEXT)
+ * with --github or the context's repository, else this machine's data directory with the
+ * checkout's identity (or --github).
+ */
+export async function openAuditSource(options: { context?: string; github?: string; repo?: string }, io: CliIO): Promise<{ source: AuditSource; repository: string }> {
+  const target = await remoteTarget(options.context, io);
+  if (target) return { source: remoteAuditSource(target.api), repository: remoteRepository(target, options) };
+  const repository = await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github });
+  const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  return { source: localAuditSource(deps.store), repository };
+}
