@@ -4,7 +4,7 @@ import type { Environment } from "./environment/environment.js";
 import type { LockHolder } from "./locking/lock-holder.js";
 import type { PlanMode, PlanSummary, ResourceChange } from "./planning/plan-summary.js";
 import type { Redact } from "./secrets/redactor.js";
-import type { PullRequestPolicyReport } from "./policy/pull-request-policy.js";
+import type { PullRequestPolicyReport } from "./policy/policy-report.js";
 import type { SecretReference } from "../generated/schemas.js";
 import type {
   EnvironmentApplyReport,

@@ -6,32 +6,15 @@ import { START_OF_FILE } from "../diagnostics/index.js";
 import { MAX_YAML_FILE_BYTES, parseYamlFile, type PathSegment } from "../yaml/index.js";
 import { matchesNamePattern } from "./action-rules.js";
 import { describePeople, isOneOf, type TeamMembership } from "./people.js";
+import type { PolicyFinding, PullRequestPolicyReport } from "./policy-report.js";
+
+export type { PolicyFinding, PullRequestPolicyReport };
 
 /** A definition file a pull request changes, and what merging does to its environment. */
 export interface PolicyChange {
   environment: string;
   file: string;
   effect: "apply" | "destroy";
-}
-
-/** One thing the policy says about a pull request: a rule it breaks, an approval it needs (or got). */
-export interface PolicyFinding {
-  environment: string;
-  file: string;
-  line: number;
-  column: number;
-  kind: "request" | "approval" | "protected" | "quota" | "unreadable";
-  /** The rule, as its path in .github/envbot.yml. */
-  rule: string;
-  /** Met: an approval that arrived. Unmet: what blocks the merge, in plain words. */
-  met: boolean;
-  message: string;
-}
-
-export interface PullRequestPolicyReport {
-  findings: PolicyFinding[];
-  /** Every rule met (or none applies): the pull request may be merged as far as envbot's policy goes. */
-  satisfied: boolean;
 }
 
 /** What a definition file says that the policy reads, with where it says it. */

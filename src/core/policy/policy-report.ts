@@ -1,0 +1,22 @@
+// The policy's verdict on a pull request as data: what the reporters (check run, comment) and
+// the audit trail are given. Imports nothing, so the ports can name it.
+
+/** One thing the policy says about a pull request: a rule it breaks, an approval it needs (or got). */
+export interface PolicyFinding {
+  environment: string;
+  file: string;
+  line: number;
+  column: number;
+  kind: "request" | "approval" | "protected" | "quota" | "unreadable";
+  /** The rule, as its path in .github/envbot.yml. */
+  rule: string;
+  /** Met: an approval that arrived. Unmet: what blocks the merge, in plain words. */
+  met: boolean;
+  message: string;
+}
+
+export interface PullRequestPolicyReport {
+  findings: PolicyFinding[];
+  /** Every rule met (or none applies): the pull request may be merged as far as envbot's policy goes. */
+  satisfied: boolean;
+}
