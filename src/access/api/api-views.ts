@@ -1,6 +1,7 @@
 import type { PlanSummary } from "../../core/planning/plan-summary.js";
+import { auditJson } from "../../render/audit-text.js";
 import { runJson } from "../../render/run-history-text.js";
-import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, LockRecord, RunRecord } from "../../core/ports.js";
+import type { ApiTokenRecord, EnvironmentRecord, LockRecord, RunRecord } from "../../core/ports.js";
 
 // The JSON the API answers with, described by openapi-document.ts: times as ISO-8601 text, absent
 // values as null, so every field is always there.
@@ -70,19 +71,8 @@ export function environmentDetailView(record: EnvironmentRecord, extra: { lock?:
   };
 }
 
-export function auditView(entry: AuditEntry) {
-  return {
-    id: entry.id,
-    at: entry.at.toISOString(),
-    actor: entry.actor,
-    source: entry.source,
-    action: entry.action,
-    repository: entry.repository,
-    environment: entry.environment ?? null,
-    outcome: entry.outcome,
-    detail: entry.detail ?? null,
-  };
-}
+/** An audit entry as the API shows it: the shape `envbot audit --json` prints. */
+export const auditView = auditJson;
 
 export function tokenView(token: ApiTokenRecord) {
   return { id: token.id, name: token.name, login: token.login, repositories: token.repositories, createdAt: token.createdAt.toISOString(), lastUsedAt: iso(token.lastUsedAt) };
