@@ -611,7 +611,7 @@ export const configSchema = {
         },
         "actions": {
           "title": "ActionRules",
-          "description": "Who may ask for these on any environment, through a comment, the API or the dashboard. They still need write permission on the repository.",
+          "description": "Who may ask for these on any environment, through a comment, the API or the dashboard. They still need write permission on the repository. destroyNow is nobody's unless named.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
@@ -626,6 +626,10 @@ export const configSchema = {
             },
             "destroy": {
               "$ref": "#/$defs/people"
+            },
+            "destroyNow": {
+              "$ref": "#/$defs/people",
+              "description": "Who may destroy an environment at once, outside a merge (the API's immediate destroy). Nobody, unless named here; never a protected environment."
             }
           }
         },
@@ -706,6 +710,13 @@ export const configSchema = {
  * @maxItems 100
  */
 export type People = [string, ...string[]];
+/**
+ * Who may destroy an environment at once, outside a merge (the API's immediate destroy). Nobody, unless named here; never a protected environment.
+ *
+ * @minItems 1
+ * @maxItems 100
+ */
+export type People1 = [string, ...string[]];
 
 /**
  * .github/envbot.yml: the repository's policy, always read from the default branch. Every key is optional.
@@ -806,13 +817,14 @@ export interface ProtectedRule {
   act?: People;
 }
 /**
- * Who may ask for these on any environment, through a comment, the API or the dashboard. They still need write permission on the repository.
+ * Who may ask for these on any environment, through a comment, the API or the dashboard. They still need write permission on the repository. destroyNow is nobody's unless named.
  */
 export interface ActionRules {
   plan?: People;
   unlock?: People;
   extend?: People;
   destroy?: People;
+  destroyNow?: People1;
 }
 /**
  * How many environments may exist at once (defined on the default branch, plus those a pull request adds).

@@ -249,3 +249,38 @@ describe("the repository's policy (.github/envbot.yml on the default branch), on
     expect(refused.body.detail).toContain(".github/envbot.yml on the default branch has mistakes");
   });
 });
+
+describe("an immediate destroy", () => {
+  const withPolicy = async (policy: string) => {
+    const starter = await starterRepository();
+    github.commit("main", { ...starter, ".github/envbot.yml": `${starter[".github/envbot.yml"]}\npolicy:\n${policy}` });
+  };
+
+  test("is nobody's until the policy names who may (policy.actions.destroyNow)", async () => {
+    const refused = await api.call("POST", path("sandbox", "destroy"), { as: alice, body: { immediate: true } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toBe("an immediate destroy is for nobody until policy.actions.destroyNow in .github/envbot.yml names who may");
+    expect(api.queued).toEqual([]);
+    expect(github.createdPullRequests).toEqual([]);
+    expect((await api.call("POST", path("sandbox", "destroy"), { as: alice, body: { immediate: "yes" } })).body.errors).toEqual([{ field: "body.immediate", message: "true or false" }]);
+  });
+
+  test("for whom the policy names: queued at once (never superseded), with the pull request that removes the definition", async () => {
+    await withPolicy('  actions:\n    destroyNow: ["@octo-org/platform"]\n');
+    github.teams.set("platform", new Set(["paula"]));
+    github.permissions.set("paula", "write");
+    expect((await api.call("POST", path("sandbox", "destroy"), { as: alice, body: { immediate: true } })).body.detail).toBe("an immediate destroy is for @octo-org/platform (policy.actions.destroyNow in .github/envbot.yml)");
+    const answer = await api.call("POST", path("sandbox", "destroy"), { as: { session: api.sessionFor("paula") }, body: { immediate: true } });
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({ destroying: true, files: ["environments/sandbox.yaml"] });
+    expect(api.queued).toEqual([{ key: `${REPO}:sandbox:destroy`, final: true, payload: expect.objectContaining({ kind: "destroy-environment", environment: "sandbox", defaultBranch: "main" }) }]);
+    expect(github.createdPullRequests.map((p) => p.title)).toEqual(["Destroy environment sandbox"]);
+  });
+
+  test("never of a protected environment", async () => {
+    await withPolicy('  actions:\n    destroyNow: ["@alice"]\n');
+    await api.store.upsertEnvironment({ repository: REPO, name: "sandbox", definition: { spec: { protected: true } } });
+    const refused = await api.call("POST", path("sandbox", "destroy"), { as: alice, body: { immediate: true } });
+    expect(refused.body.detail).toBe("sandbox is protected: it is destroyed only by merging the removal of its definition");
+  });
+});

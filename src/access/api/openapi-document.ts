@@ -140,8 +140,13 @@ export const openApiDocument = {
     "/api/v1/environments/{owner}/{repo}/{name}/destroy": {
       post: {
         operationId: "destroyEnvironment",
-        summary: "Opens a pull request that removes the definition (needs write); merging it destroys the environment.",
+        summary:
+          "Opens a pull request that removes the definition (needs write); merging it destroys the environment. With immediate, the environment is destroyed at once (only for whom the policy's policy.actions.destroyNow names, never a protected one) and the pull request brings Git in line.",
         parameters: environmentPath,
+        requestBody: {
+          required: false,
+          content: { "application/json": { schema: { type: "object", properties: { immediate: { type: "boolean", default: false } }, additionalProperties: false } } },
+        },
         responses: { "201": json(ref("DestroyResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...notFound },
       },
     },
@@ -476,8 +481,8 @@ export const openApiDocument = {
       },
       DestroyResult: {
         type: "object",
-        required: ["pullRequest", "files"],
-        properties: { pullRequest: ref("PullRequest"), files: { type: "array", items: { type: "string" } } },
+        required: ["pullRequest", "files", "destroying"],
+        properties: { pullRequest: ref("PullRequest"), files: { type: "array", items: { type: "string" } }, destroying: { type: "boolean", description: "An immediate destroy is queued." } },
         additionalProperties: false,
       },
       RequestResult: {

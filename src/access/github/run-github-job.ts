@@ -4,7 +4,7 @@ import { githubPullRequestReporter } from "../../adapters/github/github-pull-req
 import { splitRepository, type Octokit } from "../../adapters/github/octokit-types.js";
 import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
 import { actorText } from "../../core/authorization/actor.js";
-import { planDefinedEnvironment } from "../../core/environment-actions/index.js";
+import { destroyDefinedEnvironment, planDefinedEnvironment } from "../../core/environment-actions/index.js";
 import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
 import { JobHandedOnError, type JobRunner } from "../../core/ports.js";
 import { applyMergedPullRequest, planPullRequest, recheckPullRequestPolicy, releasePullRequestLocks } from "../../core/pull-requests/index.js";
@@ -24,7 +24,7 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     const octokit = (await app.auth(job.installation)) as Octokit;
     if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
     if (job.kind === "sweep-environment") return runSweepJob(app, services, job, { octokit, mayRetry });
-    if (job.kind === "plan-environment") return runPlanEnvironmentJob(app, services, job, { octokit, signal, mayRetry });
+    if (job.kind === "plan-environment" || job.kind === "destroy-environment") return runEnvironmentJob(app, services, job, { octokit, signal, mayRetry });
     const log = app.log.child({ delivery: job.delivery, repository: job.pullRequest.repository, number: job.pullRequest.number });
     try {
       await runJob(services, job, { octokit, signal, resumed, mayRetry, onOutput: (line) => log.debug(line) });
@@ -65,19 +65,21 @@ async function runSweepJob(app: Probot, services: AppServices, job: Extract<Envb
 }
 
 /**
- * "Plan now" from the control plane: the definition and templates at the default branch's head.
- * Its run (and live log) is the report; a definition that turned invalid since is logged.
+ * "Plan now", or an immediate destroy the policy granted, from the control plane: the definition
+ * and templates at the default branch's head. Its runs (and live log) are the report; a
+ * definition that turned invalid since is logged.
  */
-async function runPlanEnvironmentJob(
+async function runEnvironmentJob(
   app: Probot,
   services: AppServices,
-  job: Extract<EnvbotJob, { kind: "plan-environment" }>,
+  job: Extract<EnvbotJob, { kind: "plan-environment" | "destroy-environment" }>,
   run: { octokit: Octokit; signal: AbortSignal; mayRetry?: (error: unknown) => boolean },
 ): Promise<void> {
   const log = app.log.child({ repository: job.repository, environment: job.environment });
   const { owner, repo } = splitRepository(job.repository);
   const { data: head } = await run.octokit.rest.git.getRef({ owner, repo, ref: `heads/${job.defaultBranch}` });
-  const outcome = await planDefinedEnvironment(services.engine, {
+  const operate = job.kind === "destroy-environment" ? destroyDefinedEnvironment : planDefinedEnvironment;
+  const outcome = await operate(services.engine, {
     repository: job.repository,
     files: githubCodeHost(run.octokit).filesAt(job.repository, head.object.sha),
     commit: head.object.sha,
@@ -87,7 +89,7 @@ async function runPlanEnvironmentJob(
     onOutput: (line) => log.debug(line),
     mayRetry: run.mayRetry,
   });
-  if (!outcome.ok) log.warn(`plan of ${job.environment} requested by ${actorText(job.actor)}: ${"detail" in outcome ? outcome.detail : outcome.reason}`);
+  if (!outcome.ok) log.warn(`${job.kind === "destroy-environment" ? "destroy" : "plan"} of ${job.environment} requested by ${actorText(job.actor)}: ${"detail" in outcome ? outcome.detail : outcome.reason}`);
 }
 
 async function runJob(

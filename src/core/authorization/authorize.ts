@@ -7,7 +7,7 @@ import type { Actor } from "./actor.js";
  * What an actor asks to do. `run-head-templates`: have the Terraform code of a pull request's
  * head run (the trust model; otherwise its templates come from the default branch).
  */
-export type Action = "read" | "plan" | "apply" | "destroy" | "extend" | "request" | "unlock" | "run-head-templates";
+export type Action = "read" | "plan" | "apply" | "destroy" | "destroy-now" | "extend" | "request" | "unlock" | "run-head-templates";
 
 /** The permission could not be learnt now (GitHub out of reach): nothing is decided, the caller may try again. */
 export class PermissionUnavailableError extends Error {
@@ -77,9 +77,11 @@ export async function authorize(
   }
 }
 
-const GOVERNED: ReadonlySet<Action> = new Set(["plan", "unlock", "extend", "destroy", "request"]);
+const GOVERNED: ReadonlySet<Action> = new Set(["plan", "unlock", "extend", "destroy", "destroy-now", "request"]);
 
 async function byPolicy(login: string, action: Action, target: PolicyTarget, membership: TeamMembership, rules: ResolvedConfig | undefined): Promise<Decision> {
+  // An immediate destroy bypasses Git: never without a policy that grants it.
+  if (action === "destroy-now" && !rules) return { allowed: false, reason: "policy", detail: "an immediate destroy needs the repository's policy (policy.actions.destroyNow)" };
   if (!rules || !GOVERNED.has(action)) return { allowed: true };
   const decision = await decideByPolicy(login, action as GovernedAction, target, rules, membership);
   return decision.allowed ? decision : { allowed: false, reason: decision.reason, detail: decision.detail };

@@ -1,5 +1,5 @@
 import type { Actor } from "../authorization/actor.js";
-import { planEnvironment, type EngineDeps, type PlanOutcome } from "../engine/index.js";
+import { applyPlan, planEnvironment, type ApplyOutcome, type EngineDeps, type PlanOutcome } from "../engine/index.js";
 import { findDefinitionFiles, type Environment } from "../environment/index.js";
 import { queuedJob, type EnvbotJob } from "../jobs/envbot-job.js";
 import type { JobQueue, RepoFiles } from "../ports.js";
@@ -71,3 +71,16 @@ export async function planDefinedEnvironment(
 }
 
 export { requestProblems };
+
+/** An immediate destroy granted by the policy: the definition and templates at the default branch's head. */
+export async function destroyDefinedEnvironment(
+  deps: EngineDeps & { compileSchemas?: SchemaCompiler },
+  input: { repository: string; files: RepoFiles; commit: string; name: string; actor: Actor; signal?: AbortSignal; onOutput?: (line: string) => void; mayRetry?: (error: unknown) => boolean },
+): Promise<ApplyOutcome | PlanOutcome | { ok: false; reason: "not-found" | "invalid"; detail: string }> {
+  const loaded = await loadDefinedEnvironment(input.files, input.name, { now: deps.now(), compileSchemas: deps.compileSchemas });
+  if (!loaded.ok) return loaded;
+  const context = { repository: input.repository, commit: input.commit, actor: input.actor, templateFiles: input.files, config: loaded.config, signal: input.signal, onOutput: input.onOutput, mayRetry: input.mayRetry };
+  const planned = await planEnvironment(deps, context, loaded.environment, "destroy");
+  if (!planned.ok) return planned;
+  return applyPlan(deps, context, loaded.environment, planned);
+}

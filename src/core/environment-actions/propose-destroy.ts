@@ -1,6 +1,8 @@
 import type { Actor } from "../authorization/actor.js";
 import { actorText } from "../authorization/actor.js";
 import { findDefinitionFiles } from "../environment/index.js";
+import { queuedJob } from "../jobs/envbot-job.js";
+import type { JobQueue } from "../ports.js";
 import { auditDone, authorizeAndAudit, proposalBranch, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
 
 /**
@@ -8,11 +10,11 @@ import { auditDone, authorizeAndAudit, proposalBranch, type ActionOutcome, type 
  * removes its definition; merging it destroys the environment.
  */
 export async function proposeDestroy(
-  deps: EnvironmentActionDeps,
-  input: { repository: string; name: string; actor: Actor },
-): Promise<ActionOutcome<{ pullRequest: { number: number; url: string; branch: string }; files: string[] }>> {
-  const { repository, name, actor } = input;
-  const authorized = await authorizeAndAudit(deps, actor, "destroy", { repository, name });
+  deps: EnvironmentActionDeps & { queue?: Pick<JobQueue, "enqueue"> },
+  input: { repository: string; name: string; actor: Actor; immediate?: { installation: number } },
+): Promise<ActionOutcome<{ pullRequest: { number: number; url: string; branch: string }; files: string[]; destroying: boolean }>> {
+  const { repository, name, actor, immediate } = input;
+  const authorized = await authorizeAndAudit(deps, actor, immediate ? "destroy-now" : "destroy", { repository, name });
   if (authorized.refused) return authorized.refused;
   const { base, files } = authorized.scene;
   const found = await findDefinitionFiles(files, name);
@@ -25,6 +27,11 @@ export async function proposeDestroy(
     files: Object.fromEntries(found.map((file) => [file, null])),
     reason: { kind: "destroy", environment: name, requestedBy: actorText(actor), file: found.join(", ") },
   });
-  await auditDone(deps, actor, "destroy", { repository, name }, `pull-request #${pullRequest.number}`);
-  return { ok: true, value: { pullRequest, files: found } };
+  if (immediate) {
+    if (!deps.queue) throw new Error("an immediate destroy needs the job queue");
+    // Destroyed now; the pull request brings Git in line, and its merge finds it destroyed already.
+    await deps.queue.enqueue(queuedJob({ kind: "destroy-environment", installation: immediate.installation, repository, defaultBranch: base, environment: name, actor }));
+  }
+  await auditDone(deps, actor, immediate ? "destroy-now" : "destroy", { repository, name }, immediate ? `queued; pull-request #${pullRequest.number}` : `pull-request #${pullRequest.number}`);
+  return { ok: true, value: { pullRequest, files: found, destroying: immediate !== undefined } };
 }

@@ -16,6 +16,8 @@ export type EnvbotJob =
   | { kind: "close-pull-request"; delivery: string; installation: number; pullRequest: PullRequestRef; mergeSha: string | null; actor: Actor }
   /** "Plan now" from the control plane: one environment as defined on the default branch. */
   | { kind: "plan-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
+  /** An immediate destroy the policy granted (policy.actions.destroyNow): the environment as defined on the default branch. */
+  | { kind: "destroy-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
   /** One environment's part of a scheduled sweep, fanned out across workers (scale-out). */
   | { kind: "sweep-environment"; installation: number; repository: string; defaultBranch: string; sweep: SweepKind; environment: string };
 
@@ -31,6 +33,8 @@ export function pullRequestJobKey(repository: string, number: number): string {
 export function queuedJob(job: EnvbotJob): { key: string; final: boolean; payload: EnvbotJob } {
   if (job.kind === "sweep-environment") return { key: `${job.repository}:${job.environment}:${job.sweep}`, final: job.sweep === "expiry", payload: job };
   if (job.kind === "plan-environment") return { key: `${job.repository}:${job.environment}:plan`, final: false, payload: job };
+  // A destroy, once granted, is never superseded.
+  if (job.kind === "destroy-environment") return { key: `${job.repository}:${job.environment}:destroy`, final: true, payload: job };
   // Its own key: a review must not cancel the pull request's running plan.
   if (job.kind === "check-pull-request-policy") return { key: `${pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number)}:policy`, final: false, payload: job };
   return { key: pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number), final: job.kind === "close-pull-request", payload: job };
@@ -69,7 +73,7 @@ function isSweepJob(job: Record<string, unknown>): boolean {
 
 function isPlanEnvironmentJob(job: Record<string, unknown>): boolean {
   return (
-    job.kind === "plan-environment" &&
+    (job.kind === "plan-environment" || job.kind === "destroy-environment") &&
     typeof job.installation === "number" &&
     typeof job.repository === "string" &&
     typeof job.defaultBranch === "string" &&

@@ -12,7 +12,7 @@ export interface PolicyTarget {
 }
 
 /** The actions the policy's `actions` rules name; `request` is governed by `templates` and `environments`. */
-export type GovernedAction = "plan" | "unlock" | "extend" | "destroy" | "request";
+export type GovernedAction = "plan" | "unlock" | "extend" | "destroy" | "destroy-now" | "request";
 
 export type PolicyDecision = { allowed: true } | { allowed: false; reason: "policy"; rule: string; detail: string } | { allowed: false; reason: "policy-unreadable"; detail: string };
 
@@ -37,6 +37,11 @@ export async function decideByPolicy(login: string, action: GovernedAction, targ
     for (const [index, rule] of (policy.environments ?? []).entries()) {
       if (rule.request && target.name !== undefined && matchesNamePattern(rule.name, target.name)) rules.push({ rule: `policy.environments[${index}].request (${rule.name})`, people: rule.request });
     }
+  } else if (action === "destroy-now") {
+    // Outside Git, at once: only whom the policy names, and never a protected environment.
+    if (target.protected) return { allowed: false, reason: "policy", rule: "spec.protected", detail: `${target.name ?? "this environment"} is protected: it is destroyed only by merging the removal of its definition` };
+    if (!policy.actions?.destroyNow) return { allowed: false, reason: "policy", rule: "policy.actions.destroyNow", detail: `an immediate destroy is for nobody until policy.actions.destroyNow in ${CONFIG_PATH} names who may` };
+    rules.push({ rule: "policy.actions.destroyNow", people: policy.actions.destroyNow });
   } else {
     const byAction = policy.actions?.[action];
     if (byAction) rules.push({ rule: `policy.actions.${action}`, people: byAction });
@@ -44,7 +49,8 @@ export async function decideByPolicy(login: string, action: GovernedAction, targ
   }
   for (const { rule, people } of rules) {
     if (!(await isOneOf(people, login, { owner: target.owner }, membership))) {
-      const what = action === "request" ? `requesting ${target.template ? `template ${target.template}` : "this environment"}` : `${action}${target.protected ? " of a protected environment" : ""}`;
+      const what =
+        action === "request" ? `requesting ${target.template ? `template ${target.template}` : "this environment"}` : action === "destroy-now" ? "an immediate destroy" : `${action}${target.protected ? " of a protected environment" : ""}`;
       return { allowed: false, reason: "policy", rule, detail: `${what} is for ${describePeople(people, target.owner)} (${rule} in ${CONFIG_PATH})` };
     }
   }

@@ -68,10 +68,13 @@ async function extend(request: ApiRequest, res: ServerResponse, deps: ApiDeps): 
 
 async function destroy(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
-  await bodyWith(request, []);
+  const { immediate = false } = await bodyWith(request, ["immediate"]);
+  if (typeof immediate !== "boolean") throw badRequest("body.immediate", "true or false");
   const { repository, name } = environmentOfPath(request);
-  const outcome = await proposeDestroy({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal) });
-  answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, files: value.files }));
+  const installation = immediate ? await deps.installationOf(repository) : undefined;
+  if (immediate && installation === undefined) throw notFound(`there is no repository ${repository} that you can see`);
+  const outcome = await proposeDestroy({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), ...(installation !== undefined ? { immediate: { installation } } : {}) });
+  answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, files: value.files, destroying: value.destroying }));
 }
 
 async function requestNew(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
