@@ -6,6 +6,7 @@ import type { Actor } from "../../core/authorization/actor.js";
 import { authorize, type Action } from "../../core/authorization/authorize.js";
 import { extendEnvironment, proposeDestroy, refusalText, type ActionOutcome } from "../../core/environment-actions/index.js";
 import { queuedJob } from "../../core/jobs/envbot-job.js";
+import { policyTargetOf } from "../../core/policy/index.js";
 import type { CodeHost } from "../../core/ports.js";
 import { environmentChanges, parseCommentCommand, releasePullRequestLocks, type CommentCommand } from "../../core/pull-requests/index.js";
 import { readRepositoryConfig } from "../../core/validation/index.js";
@@ -91,7 +92,7 @@ async function runCommand(context: CommentContext, services: AppServices, comman
 
   // plan and unlock: this pull request's own environments.
   const record = command.environment === undefined ? undefined : await services.engine.store.getEnvironment(repository.full_name, command.environment);
-  const target = { repository: repository.full_name, name: command.environment, owner: record?.owner, template: record?.template, protected: (record?.definition?.spec as { protected?: unknown } | undefined)?.protected === true };
+  const target = { repository: repository.full_name, name: command.environment, ...policyTargetOf(record) };
   const decision = await authorize(actor, command.kind, target, host, config);
   if (!decision.allowed) {
     await audit(command.kind, "refused", refusalText(actor, command.kind, repository.full_name, decision), command.environment);

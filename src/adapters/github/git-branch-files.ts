@@ -53,14 +53,7 @@ export async function openFileChangePullRequest(input: {
   const { owner, repo } = splitRepository(input.repository);
   const { data: head } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${input.base}` });
   if (!(await createBranch(octokit, input.repository, branch, head.object.sha))) throw new Error(`the branch ${branch} exists already`);
-  for (const [path, content] of Object.entries(input.files)) {
-    const sha = await fileSha(octokit, input.repository, path, branch);
-    if (content === null) {
-      if (sha !== undefined) await octokit.rest.repos.deleteFile({ owner, repo, path, message: input.commitMessage, sha, branch });
-    } else {
-      await octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, message: input.commitMessage, content: Buffer.from(content).toString("base64"), branch, ...(sha ? { sha } : {}) });
-    }
-  }
+  await writeFiles(octokit, input.repository, branch, input.files, input.commitMessage);
   const { data: pull } = await octokit.rest.pulls.create({ owner, repo, title: input.title, body: input.body, head: branch, base: input.base });
   return { number: pull.number, url: pull.html_url, branch };
 }
@@ -90,14 +83,20 @@ export async function updateOpenPullRequest(input: {
   const pull = open.find((p) => p.head.ref.startsWith(input.branchPrefix) && p.head.repo?.full_name === input.repository);
   if (!pull) return undefined;
   const branch = pull.head.ref;
-  for (const [path, content] of Object.entries(input.files)) {
-    const sha = await fileSha(octokit, input.repository, path, branch);
-    if (content === null) {
-      if (sha !== undefined) await octokit.rest.repos.deleteFile({ owner, repo, path, message: input.commitMessage, sha, branch });
-    } else {
-      await octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, message: input.commitMessage, content: Buffer.from(content).toString("base64"), branch, ...(sha ? { sha } : {}) });
-    }
-  }
+  await writeFiles(octokit, input.repository, branch, input.files, input.commitMessage);
   await octokit.rest.pulls.update({ owner, repo, pull_number: pull.number, title: input.title, body: input.body });
   return { number: pull.number, url: pull.html_url, branch };
+}
+
+/** Writes each file onto `branch` (null deletes it), one commit per file. */
+async function writeFiles(octokit: Octokit, repository: string, branch: string, files: Readonly<Record<string, string | null>>, message: string): Promise<void> {
+  const { owner, repo } = splitRepository(repository);
+  for (const [path, content] of Object.entries(files)) {
+    const sha = await fileSha(octokit, repository, path, branch);
+    if (content === null) {
+      if (sha !== undefined) await octokit.rest.repos.deleteFile({ owner, repo, path, message, sha, branch });
+    } else {
+      await octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, message, content: Buffer.from(content).toString("base64"), branch, ...(sha ? { sha } : {}) });
+    }
+  }
 }

@@ -2,7 +2,7 @@ import type { Actor } from "../authorization/actor.js";
 import { actorSource, actorText } from "../authorization/actor.js";
 import { authorize, type AccessPolicy, type Action, type Decision } from "../authorization/authorize.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
-import type { PolicyTarget } from "../policy/index.js";
+import { policyTargetOf, type PolicyTarget } from "../policy/index.js";
 import type { RepoFiles, RepositoryChanges, Store } from "../ports.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import type { SchemaCompiler } from "../validation/index.js";
@@ -70,8 +70,7 @@ export async function authorizeAndAudit(
   const files = deps.changes.filesAt(target.repository, base);
   const { config } = await readRepositoryConfig(files);
   const record = target.name !== undefined ? await deps.store.getEnvironment(target.repository, target.name) : undefined;
-  const spec = record?.definition?.spec as { protected?: unknown } | undefined;
-  const known: PolicyTarget = { owner: record?.owner, template: record?.template, protected: spec?.protected === true };
+  const known = policyTargetOf(record);
   const decision = await authorize(actor, action, { ...known, ...withoutUndefined(target), repository: target.repository }, deps.policy, config);
   if (decision.allowed) return { scene: { base, files, config } };
   const detail = refusalText(actor, action, target.repository, decision);

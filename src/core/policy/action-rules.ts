@@ -11,6 +11,12 @@ export interface PolicyTarget {
   protected?: boolean;
 }
 
+/** What the policy asks about an environment, as envbot last planned it (its record). */
+export function policyTargetOf(record: { owner?: string; template?: string; definition?: Record<string, unknown> } | undefined): PolicyTarget {
+  const spec = record?.definition?.spec as { protected?: unknown } | undefined;
+  return { owner: record?.owner, template: record?.template, protected: spec?.protected === true };
+}
+
 /** The actions the policy's `actions` rules name; `request` is governed by `templates` and `environments`. */
 export type GovernedAction = "plan" | "unlock" | "extend" | "destroy" | "destroy-now" | "request";
 
