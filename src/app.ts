@@ -1,6 +1,9 @@
 import { DEFAULT_LEASE_TTL_MS, recoverInterruptedRuns } from "./core/engine/index.js";
 import { githubJobRunner } from "./access/github/run-github-job.js";
-import { logSubscriber } from "./adapters/notify/log-subscriber.js";
+import { githubNotificationRoutes } from "./adapters/github/github-notification-routes.js";
+import type { Octokit } from "./adapters/github/octokit-types.js";
+import { notificationsFromSettings } from "./notifications.js";
+import { readNotificationSettings } from "./notification-settings.js";
 import { startOutboxRelay } from "./adapters/outbox/outbox-relay.js";
 import { formatInterruptedRun } from "./render/plan-text.js";
 import type { Probot } from "probot";
@@ -49,12 +52,20 @@ export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.Proc
     registerCommentCommandHandler(app, services);
   }
   if (role === "server") return services;
+  const notifications = notificationsFromSettings({
+    settings: readNotificationSettings(env),
+    store: services.engine.store,
+    routesOf: githubNotificationRoutes({ appOctokit: async () => (await app.auth()) as Octokit, installationOctokit: async (id) => (await app.auth(id)) as Octokit }),
+  });
   services.events = startOutboxRelay({
     outbox: services.engine.store,
-    subscribers: [logSubscriber(app.log)],
+    ...notifications,
     // Several workers share one outbox in scale-out: one of them relays at a time.
     lease: settings.databaseUrl === undefined ? undefined : services.engine.store,
-    onError: (error, event, subscriber) => app.log.error({ err: error, event: event.id, subscriber }, "could not deliver an envbot event; it is offered again later"),
+    redact: services.engine.knownSecrets?.redact,
+    onRouted: (event, targets) => app.log.info({ event, targets }, `envbot event ${event.type}: ${event.repository} ${event.environment}${targets.length > 0 ? ` -> ${targets.join(", ")}` : ""}`),
+    onError: (error, event, target) =>
+      app.log.error({ err: error, event: event.id, target }, target ? `could not deliver an envbot event to ${target}; it is tried again later` : "could not read where an envbot event goes; it is tried again later"),
   });
   startJobs(app, services);
   // Scale-out: a sweep's environments are checked by every worker at once.

@@ -661,6 +661,22 @@ export const configSchema = {
           }
         }
       }
+    },
+    "notifications": {
+      "title": "NotificationsConfig",
+      "description": "Where envbot's events about this repository's environments go. Targets are named here; their addresses and secrets are server settings (ENVBOT_NOTIFY_<NAME>_URL, ...), never in Git.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "routes": {
+          "description": "Every route that matches an event sends it to its targets; a target gets an event once, however many routes name it.",
+          "type": "array",
+          "maxItems": 100,
+          "items": {
+            "$ref": "#/$defs/notificationRoute"
+          }
+        }
+      }
     }
   },
   "$defs": {
@@ -701,6 +717,86 @@ export const configSchema = {
           "$ref": "#/$defs/people"
         }
       }
+    },
+    "notificationRoute": {
+      "title": "NotificationRoute",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "to"
+      ],
+      "properties": {
+        "to": {
+          "description": "Target names, as the server's settings define them (ENVBOT_NOTIFY_<NAME>_URL).",
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 20,
+          "items": {
+            "$ref": "#/$defs/targetName"
+          }
+        },
+        "events": {
+          "description": "The events to send; failed means plan-failed, apply-failed and run-interrupted. Unset: every event.",
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 20,
+          "items": {
+            "enum": [
+              "planned",
+              "plan-failed",
+              "applied",
+              "destroyed",
+              "apply-failed",
+              "run-interrupted",
+              "expiry-warned",
+              "expired",
+              "drift-found",
+              "drift-resolved",
+              "policy-blocked",
+              "failed"
+            ],
+            "x-envbot-message": "{value} is not an envbot event: planned, plan-failed, applied, destroyed, apply-failed, run-interrupted, expiry-warned, expired, drift-found, drift-resolved, policy-blocked, failed"
+          }
+        },
+        "owners": {
+          "description": "Only environments owned by one of these (@user or @org/team, as metadata.owner names it).",
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": {
+            "type": "string",
+            "pattern": "^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9_-]{0,99})?$",
+            "x-envbot-message": "{value} is not a GitHub user or team: write @user or @org/team"
+          }
+        },
+        "templates": {
+          "description": "Only environments of these templates.",
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": {
+            "$ref": "#/$defs/name"
+          }
+        },
+        "labels": {
+          "description": "Only environments whose labels have all these values.",
+          "type": "object",
+          "maxProperties": 20,
+          "propertyNames": {
+            "pattern": "^[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?$",
+            "x-envbot-message": "label key {value} is not valid: use up to 63 lowercase letters, digits, '.', '_', '/' and '-'"
+          },
+          "additionalProperties": {
+            "type": "string",
+            "maxLength": 256
+          }
+        }
+      }
+    },
+    "targetName": {
+      "type": "string",
+      "pattern": "^[a-z][a-z0-9-]{0,30}[a-z0-9]$",
+      "x-envbot-message": "{value} is not a target name (lowercase letters, digits and -, like team-slack)"
     }
   }
 } as const;
@@ -717,6 +813,8 @@ export type People = [string, ...string[]];
  * @maxItems 100
  */
 export type People1 = [string, ...string[]];
+export type TargetName = string;
+export type Name = string;
 
 /**
  * .github/envbot.yml: the repository's policy, always read from the default branch. Every key is optional.
@@ -728,6 +826,7 @@ export interface RepositoryConfig {
   limits?: LimitsConfig;
   expiry?: ExpiryConfig;
   policy?: PolicyConfig;
+  notifications?: NotificationsConfig;
 }
 /**
  * Where Terraform keeps the state of each environment.
@@ -839,5 +938,3226 @@ export interface Quotas {
    */
   perTemplate?: {
     [k: string]: number;
+  };
+}
+/**
+ * Where envbot's events about this repository's environments go. Targets are named here; their addresses and secrets are server settings (ENVBOT_NOTIFY_<NAME>_URL, ...), never in Git.
+ */
+export interface NotificationsConfig {
+  /**
+   * Every route that matches an event sends it to its targets; a target gets an event once, however many routes name it.
+   *
+   * @maxItems 100
+   */
+  routes?: NotificationRoute[];
+}
+export interface NotificationRoute {
+  /**
+   * Target names, as the server's settings define them (ENVBOT_NOTIFY_<NAME>_URL).
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  to:
+    | [TargetName]
+    | [TargetName, TargetName]
+    | [TargetName, TargetName, TargetName]
+    | [TargetName, TargetName, TargetName, TargetName]
+    | [TargetName, TargetName, TargetName, TargetName, TargetName]
+    | [TargetName, TargetName, TargetName, TargetName, TargetName, TargetName]
+    | [TargetName, TargetName, TargetName, TargetName, TargetName, TargetName, TargetName]
+    | [TargetName, TargetName, TargetName, TargetName, TargetName, TargetName, TargetName, TargetName]
+    | [TargetName, TargetName, TargetName, TargetName, TargetName, TargetName, TargetName, TargetName, TargetName]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ]
+    | [
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName,
+        TargetName
+      ];
+  /**
+   * The events to send; failed means plan-failed, apply-failed and run-interrupted. Unset: every event.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  events?:
+    | [
+        | "planned"
+        | "plan-failed"
+        | "applied"
+        | "destroyed"
+        | "apply-failed"
+        | "run-interrupted"
+        | "expiry-warned"
+        | "expired"
+        | "drift-found"
+        | "drift-resolved"
+        | "policy-blocked"
+        | "failed"
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ]
+    | [
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        ),
+        (
+          | "planned"
+          | "plan-failed"
+          | "applied"
+          | "destroyed"
+          | "apply-failed"
+          | "run-interrupted"
+          | "expiry-warned"
+          | "expired"
+          | "drift-found"
+          | "drift-resolved"
+          | "policy-blocked"
+          | "failed"
+        )
+      ];
+  /**
+   * Only environments owned by one of these (@user or @org/team, as metadata.owner names it).
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  owners?: [string, ...string[]];
+  /**
+   * Only environments of these templates.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  templates?: [Name, ...Name[]];
+  /**
+   * Only environments whose labels have all these values.
+   */
+  labels?: {
+    [k: string]: string;
   };
 }

@@ -337,11 +337,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((await store.pendingEvents(10)).map((e) => e.event.environment)).toEqual(["with-the-run", "with-the-record"]);
       });
 
-      test("pending events come oldest first; delivered and parked ones are no longer pending; old ones are pruned", async () => {
+      test("pending events come oldest first; routed and parked ones are no longer pending; old ones are pruned", async () => {
         const written = event("c");
         await store.appendEvents([event("a"), event("b"), written]);
         const [a, b] = await store.pendingEvents(10);
-        await store.markEventDelivered(a!.seq);
+        await store.routeEvent(a!.seq, [], new Date());
         await store.markEventFailed(b!.seq, "slack: 500", false);
         expect(await store.pendingEvents(10)).toMatchObject([{ event: { environment: "b" }, attempts: 1, lastError: "slack: 500" }, { event: { environment: "c" }, attempts: 0 }]);
         await store.markEventFailed(b!.seq, "slack: 500", true);
@@ -350,6 +350,59 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
         expect(await store.pruneEvents(new Date(Date.now() + 1000))).toBe(3);
         expect(await store.pendingEvents(10)).toEqual([]);
+      });
+
+      describe("deliveries: one per event and target", () => {
+        const T0 = new Date("2026-12-02T10:00:00Z");
+        const later = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+        const due = async (at: Date) => (await store.dueDeliveries(at, 50)).map((d) => `${d.target}:${d.event.environment}:${d.seq}`);
+
+        test("routing writes a delivery per target with the event routed, once however often it is routed", async () => {
+          await store.appendEvents([event("a")]);
+          const [a] = await store.pendingEvents(10);
+          await store.routeEvent(a!.seq, [{ target: "slack" }, { target: "hook" }], T0);
+          await store.routeEvent(a!.seq, [{ target: "slack" }], T0);
+          expect(await store.pendingEvents(10)).toEqual([]);
+          const deliveries = await store.dueDeliveries(T0, 50);
+          expect(deliveries.map((d) => d.target).sort()).toEqual(["hook", "slack"]);
+          expect(deliveries[0]).toMatchObject({ seq: a!.seq, event: a!.event, state: "waiting", attempts: 0 });
+        });
+
+        test("each (target, environment) line offers only its oldest waiting delivery, when due; a failed one holds its line and no other", async () => {
+          await store.appendEvents([event("a"), event("b"), event("a")]);
+          const [a1, b1, a2] = await store.pendingEvents(10);
+          for (const entry of [a1!, b1!, a2!]) await store.routeEvent(entry.seq, [{ target: "slack" }, { target: "hook" }], T0);
+          expect((await due(T0)).sort()).toEqual([`hook:a:${a1!.seq}`, `hook:b:${b1!.seq}`, `slack:a:${a1!.seq}`, `slack:b:${b1!.seq}`].sort());
+
+          await store.markDeliveryFailed(a1!.seq, "slack", "HTTP 503", later(10));
+          await store.markDeliveryDone(a1!.seq, "hook", T0);
+          // slack's line for a waits for its retry; hook's moved on to a's next event.
+          expect((await due(later(1))).sort()).toEqual([`hook:a:${a2!.seq}`, `hook:b:${b1!.seq}`, `slack:b:${b1!.seq}`].sort());
+          expect(await due(later(10))).toContain(`slack:a:${a1!.seq}`);
+          expect(await due(later(10))).not.toContain(`slack:a:${a2!.seq}`);
+
+          await store.markDeliveryFailed(a1!.seq, "slack", "HTTP 503 again", "park");
+          expect(await due(later(10))).toContain(`slack:a:${a2!.seq}`);
+          expect(await store.listParkedDeliveries({ limit: 10 })).toMatchObject([{ seq: a1!.seq, target: "slack", state: "parked", attempts: 2, lastError: "HTTP 503 again" }]);
+          const status = await store.deliveryStatus();
+          expect(status.find((s) => s.target === "slack")).toMatchObject({ waiting: 2, parked: 1, delivered: 0, lastError: "HTTP 503 again" });
+          expect(status.find((s) => s.target === "hook")).toMatchObject({ waiting: 2, parked: 0, delivered: 1, lastDeliveredAt: T0 });
+
+          expect(await store.retryParkedDeliveries({ target: "hook" }, later(20))).toBe(0);
+          expect(await store.retryParkedDeliveries({ target: "slack" }, later(20))).toBe(1);
+          expect(await store.listParkedDeliveries({ limit: 10 })).toEqual([]);
+          expect(await due(later(20))).toContain(`slack:a:${a1!.seq}`);
+        });
+
+        test("a delivery to a target the server does not know is parked at routing with the reason; pruning an event takes its deliveries", async () => {
+          await store.appendEvents([event("a")]);
+          const [a] = await store.pendingEvents(10);
+          await store.routeEvent(a!.seq, [{ target: "ghost", parkedBecause: "no target named ghost" }], T0);
+          expect(await due(T0)).toEqual([]);
+          expect(await store.listParkedDeliveries({ target: "ghost", limit: 10 })).toMatchObject([{ target: "ghost", lastError: "no target named ghost", attempts: 0 }]);
+          expect(await store.pruneEvents(new Date(Date.now() + 1000))).toBe(1);
+          expect(await store.deliveryStatus()).toEqual([]);
+        });
       });
     });
 

@@ -1,4 +1,5 @@
-import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, EnvironmentStatus, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
+import type { DomainEvent } from "../../core/events/domain-event.js";
+import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, EnvironmentStatus, EventDelivery, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
 
 // Rows as the SQL stores return them: snake_case columns, NULL for absent values, times as
 // ISO-8601 text (SQLite) or Date (PostgreSQL's timestamptz). The records of the port leave absent
@@ -232,4 +233,25 @@ export function lockFromRow(row: LockRow): LockRecord {
 
 export function leaseFromRow(row: LeaseRow): LeaseRecord {
   return { key: row.key, holder: row.holder, token: row.token, acquiredAt: new Date(row.acquired_at), expiresAt: new Date(row.expires_at) };
+}
+
+
+export interface EventDeliveryRow {
+  seq: number;
+  target: string;
+  state: EventDelivery["state"];
+  attempts: number;
+  last_error: string | null;
+  event: string;
+}
+
+export function deliveryFromRow(row: EventDeliveryRow): EventDelivery {
+  return {
+    seq: row.seq,
+    target: row.target,
+    event: JSON.parse(row.event) as DomainEvent,
+    state: row.state,
+    attempts: row.attempts,
+    ...(row.last_error === null ? {} : { lastError: row.last_error }),
+  };
 }

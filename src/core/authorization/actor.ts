@@ -20,6 +20,12 @@ export type Actor =
    * acting as the login that created it, limited to the token's repositories.
    */
   | { kind: "api"; login: string; via: "session" | "token"; repositories?: readonly string[] }
+  /**
+   * A command from the AMQP command queue, with the rights the server grants it
+   * (ENVBOT_AMQP_ALLOW, ENVBOT_AMQP_REPOSITORIES); `app` is the message's app id, `request` where
+   * the run's outcome goes back.
+   */
+  | { kind: "amqp"; app?: string; request?: { id: string; replyTo: string } }
   | { kind: "reconciler" };
 
 /** The actor as run records and people read it: a GitHub login, "cli:USER", "reconciler". */
@@ -31,12 +37,14 @@ export function actorText(actor: Actor): string {
       return `cli:${actor.user}`;
     case "api":
       return actor.login;
+    case "amqp":
+      return actor.app ? `amqp:${actor.app}` : "amqp";
     case "reconciler":
       return "reconciler";
   }
 }
 
-/** The way in, as the audit trail names it: "pull-request" (a push), "comment", "api", "api-token", "cli", "reconciler". */
+/** The way in, as the audit trail names it: "pull-request" (a push), "comment", "api", "api-token", "cli", "amqp", "reconciler". */
 export function actorSource(actor: Actor): string {
   if (actor.kind === "api") return actor.via === "token" ? "api-token" : "api";
   if (actor.kind === "pull-request" && actor.comment) return "comment";

@@ -17,6 +17,8 @@ export class PermissionUnavailableError extends Error {
 /** Where the rules get what they decide on: a login's repository permission and its teams. */
 export interface AccessPolicy extends TeamMembership {
   permissionOf(repository: string, login: string): Promise<Permission>;
+  /** What the server lets commands from the AMQP queue do (ENVBOT_AMQP_ALLOW, ENVBOT_AMQP_REPOSITORIES); nothing when absent. */
+  amqpGrant?: { actions: readonly Action[]; repositories: readonly string[] };
 }
 
 export type Decision =
@@ -27,7 +29,9 @@ export type Decision =
   | { allowed: false; reason: "outside-token-scope" }
   /** The repository's policy (.github/envbot.yml) keeps this for others, or cannot be read. */
   | { allowed: false; reason: "policy" | "policy-unreadable"; detail: string }
-  | { allowed: false; reason: "fork" };
+  | { allowed: false; reason: "fork" }
+  /** The server's grant to the AMQP command queue does not reach this. */
+  | { allowed: false; reason: "not-granted"; detail: string };
 
 /** Whether a permission lets its holder see the repository (and so its environments). */
 export function canRead(permission: Permission): boolean {
@@ -66,6 +70,8 @@ export async function authorize(
       if (!canWrite(permission)) return { allowed: false, reason: "needs-write", permission };
       return byPolicy(actor.login, action, environment, policy, rules);
     }
+    case "amqp":
+      return byServerGrant(action, environment, policy.amqpGrant);
     case "api": {
       if (actor.repositories !== undefined && !actor.repositories.includes(environment.repository)) return { allowed: false, reason: "outside-token-scope" };
       const permission = await policy.permissionOf(environment.repository, actor.login);
@@ -75,6 +81,22 @@ export async function authorize(
       return byPolicy(actor.login, action, environment, policy, rules);
     }
   }
+}
+
+/**
+ * The bus is no GitHub login, so no rule of the repository names it: the server's grant is its
+ * whole right, and a protected environment is never applied or destroyed from it.
+ */
+function byServerGrant(action: Action, environment: { repository: string } & PolicyTarget, grant: AccessPolicy["amqpGrant"]): Decision {
+  if (!grant?.repositories.includes(environment.repository)) {
+    return { allowed: false, reason: "not-granted", detail: `this server does not let AMQP commands act on ${environment.repository} (ENVBOT_AMQP_REPOSITORIES)` };
+  }
+  if (action === "read") return { allowed: true };
+  if (!grant.actions.includes(action)) return { allowed: false, reason: "not-granted", detail: `this server does not let AMQP commands ${action} (ENVBOT_AMQP_ALLOW)` };
+  if (environment.protected && (action === "apply" || action === "destroy" || action === "destroy-now")) {
+    return { allowed: false, reason: "not-granted", detail: `${environment.name ?? "the environment"} is protected: it is never ${action === "apply" ? "applied" : "destroyed"} from the message bus` };
+  }
+  return { allowed: true };
 }
 
 const GOVERNED: ReadonlySet<Action> = new Set(["plan", "unlock", "extend", "destroy", "destroy-now", "request"]);

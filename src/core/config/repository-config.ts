@@ -1,4 +1,4 @@
-import { configSchema, type PolicyConfig, type RepositoryConfig } from "../../generated/schemas.js";
+import { configSchema, type NotificationRoute, type PolicyConfig, type RepositoryConfig } from "../../generated/schemas.js";
 import { parseDuration } from "../environment/duration.js";
 
 /** Where the repository policy lives; always read from the default branch (docs/trust-model). */
@@ -22,6 +22,8 @@ export interface ResolvedConfig {
   expiry: { cleanupPullRequest: boolean };
   /** Who may do what (see core/policy); empty: anyone with write permission. */
   policy: PolicyConfig;
+  /** Where events about the repository's environments go (see core/notifications); none by default. */
+  notifications: { routes: NotificationRoute[] };
   /**
    * The file is there but has mistakes: the rest is the defaults, and every decision the policy
    * governs is refused until it is fixed (never decided as if there were no rules).
@@ -51,5 +53,6 @@ export function resolveConfig(raw: RepositoryConfig = {}): ResolvedConfig {
     },
     expiry: { cleanupPullRequest: raw.expiry?.cleanupPullRequest ?? props.expiry.properties.cleanupPullRequest.default },
     policy: raw.policy ?? {},
+    notifications: { routes: raw.notifications?.routes ?? [] },
   };
 }

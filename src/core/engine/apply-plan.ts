@@ -5,7 +5,7 @@ import { leasedOperation } from "./environment-lease.js";
 import type { ApplyOutcome, PlanOutcome } from "./operation-result.js";
 import { recordOf, withRunLog } from "./plan-environment.js";
 import { runLogWriter } from "./run-log-writer.js";
-import { about, auditOf, runStart } from "./operation-records.js";
+import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import { resolveSecrets } from "./resolve-secrets.js";
 
@@ -38,7 +38,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     redact = secrets.redact;
     const applied = await deps.terraform.apply(planned.plan, { secrets: secrets.values, redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) });
     await log.close();
-    const event = domainEvent({ type: destroying ? "destroyed" : "applied", ...about(context, environment), runId: run.id, changes: changeCounts(planned.plan.summary) }, deps.now());
+    const event = domainEvent({ type: destroying ? "destroyed" : "applied", ...eventAbout(context, environment), runId: run.id, changes: changeCounts(planned.plan.summary) }, deps.now());
     const finished = await store.finishRun(
       run.id,
       { outcome: "succeeded", summary: JSON.stringify({ ...planned.plan.summary, outputs: applied.outputs }), logExcerpt: applied.log, audit: auditOf(context) },
@@ -62,7 +62,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
   } catch (error) {
     await log.close();
     const failure = interruptedIfHandedOn(describeFailure(error, redact), context.signal);
-    const event = domainEvent({ type: "apply-failed", ...about(context, environment), runId: run.id, effect: destroying ? "destroy" : "apply", reason: failure.reason }, deps.now());
+    const event = domainEvent({ type: "apply-failed", ...eventAbout(context, environment), runId: run.id, effect: destroying ? "destroy" : "apply", reason: failure.reason }, deps.now());
     const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log, audit: auditOf(context) }, [event]);
     await store.upsertEnvironment({ ...base, status: "failed", lastRunId: finished.id });
     if (failure.unexpected) throw error;

@@ -8,6 +8,15 @@ export function about(context: OperationContext, environment: Environment): { re
   return { repository: context.repository, environment: environment.name, actor: actorText(context.actor) };
 }
 
+/**
+ * What a run's events say about it besides whom they are about: the commit it ran (a receiver
+ * finds the pull request by it) and the bus command it answers, if any.
+ */
+export function eventAbout(context: OperationContext, environment: Environment): { repository: string; environment: string; actor: string; commit?: string; request?: { id: string; replyTo: string } } {
+  const request = context.actor.kind === "amqp" ? context.actor.request : undefined;
+  return { ...about(context, environment), ...(context.commit && { commit: context.commit }), ...(request && { request }) };
+}
+
 /** The run record an operation starts (Store.startRun's input). */
 export function runStart(context: OperationContext, environment: Environment, kind: RunKind) {
   return { ...about(context, environment), kind, commit: context.commit };

@@ -2,7 +2,7 @@ import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
 import type { EnvironmentChange, EnvironmentRecord, RunKind } from "../ports.js";
 import type { Redact } from "../secrets/redactor.js";
-import { about, auditOf, runStart } from "./operation-records.js";
+import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";
@@ -60,13 +60,13 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     if (mode === "normal" && (!existing || existing.status === "destroyed")) {
       await store.upsertEnvironment({ ...recordOf(context.repository, environment, existing), status: "planned" });
     }
-    const planned = runKind === "plan" ? [domainEvent({ type: "planned", ...about(context, environment), runId: run.id, changes: changeCounts(plan.summary) }, now())] : [];
+    const planned = runKind === "plan" ? [domainEvent({ type: "planned", ...eventAbout(context, environment), runId: run.id, changes: changeCounts(plan.summary) }, now())] : [];
     const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log, audit: auditOf(context) }, planned);
     return { ok: true, run: finished, plan, expiresAt, basis };
   } catch (error) {
     await log.close();
     const failure = interruptedIfHandedOn(describeFailure(error, redact), context.signal);
-    const failed = runKind === "plan" && failure.outcome === "failed" ? [domainEvent({ type: "plan-failed", ...about(context, environment), runId: run.id, reason: failure.reason }, now())] : [];
+    const failed = runKind === "plan" && failure.outcome === "failed" ? [domainEvent({ type: "plan-failed", ...eventAbout(context, environment), runId: run.id, reason: failure.reason }, now())] : [];
     // A failure the caller runs again is no news yet: no event, and thrown rather than reported.
     const retried = failure.outcome === "failed" && context.mayRetry?.(error) === true;
     const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log, audit: auditOf(context) }, retried ? [] : failed);

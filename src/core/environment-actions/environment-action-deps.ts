@@ -44,6 +44,7 @@ export function refusalText(actor: Actor, action: Action, repository: string, de
       return "code from a fork never runs with the server's credentials";
     case "policy":
     case "policy-unreadable":
+    case "not-granted":
       return decision.detail;
   }
 }

@@ -16,6 +16,8 @@ export type DomainEvent = EventBase &
     | { type: "drift-found"; fingerprint: string; drifted: number; pendingInGit: number }
     | { type: "expired"; expiresAt: string }
     | { type: "drift-resolved" }
+    /** The repository's policy keeps a change back: at the pull request's check, or its merge was not applied. */
+    | { type: "policy-blocked"; stage: "pull-request" | "merge"; reasons: string[] }
   );
 
 export type DomainEventType = DomainEvent["type"];
@@ -29,6 +31,13 @@ interface EventBase {
   environment: string;
   /** Who caused it, as run records name actors ("octocat", "cli:alice", "reconciler"). */
   actor?: string;
+  /** The commit a run's event is about (a pull request's head, a merge): receivers find the pull request by it. */
+  commit?: string;
+  /**
+   * The command from the message bus this event answers (a run's end): the outcome goes back
+   * to `replyTo` with `id` as the correlation id.
+   */
+  request?: { id: string; replyTo: string };
 }
 
 export interface ChangeCounts {

@@ -163,4 +163,24 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       ALTER TABLE environments ADD COLUMN default_ttl_since timestamptz;
     `,
   },
+  {
+    version: 5,
+    description: "notifications: one delivery per event and target, retried and parked on its own",
+    sql: `
+      CREATE TABLE event_deliveries (
+        seq             bigint NOT NULL REFERENCES outbox (seq) ON DELETE CASCADE,
+        target          text NOT NULL,
+        repository      text NOT NULL,
+        environment     text NOT NULL,
+        state           text NOT NULL CHECK (state IN ('waiting', 'delivered', 'parked')),
+        attempts        integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        last_error      text,
+        delivered_at    timestamptz,
+        PRIMARY KEY (seq, target)
+      );
+      -- The head of each (target, environment) line: its oldest waiting delivery.
+      CREATE INDEX event_deliveries_waiting ON event_deliveries (target, repository, environment, seq) WHERE state = 'waiting';
+    `,
+  },
 ];

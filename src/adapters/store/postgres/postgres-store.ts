@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports.js";
-import { apiTokenFromRow, auditFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
-import type { ApiTokenRow, AuditRow, EnvironmentField, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, deliveryFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
 import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
 
 /** The store and the database under it, which the pg-boss queue shares (one transaction for a job and its delivery). */
@@ -299,8 +299,78 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
       return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as DomainEvent, attempts: row.attempts, ...(row.last_error === null ? {} : { lastError: row.last_error }) }));
     },
 
-    async markEventDelivered(seq) {
-      await query("UPDATE outbox SET delivered_at = clock_timestamp() WHERE seq = $1", [seq]);
+    async routeEvent(seq, deliveries, now) {
+      await transaction(async (q) => {
+        for (const { target, parkedBecause } of deliveries) {
+          await q(
+            `INSERT INTO event_deliveries (seq, target, repository, environment, state, next_attempt_at, last_error)
+             SELECT seq, $2, event::jsonb->>'repository', event::jsonb->>'environment', $3, $4, $5 FROM outbox WHERE seq = $1
+             ON CONFLICT (seq, target) DO NOTHING`,
+            [seq, target, parkedBecause === undefined ? "waiting" : "parked", now, parkedBecause ?? null],
+          );
+        }
+        await q("UPDATE outbox SET delivered_at = $2 WHERE seq = $1", [seq, now]);
+      });
+    },
+
+    async dueDeliveries(now, limit) {
+      const { rows } = await query<EventDeliveryRow>(
+        `SELECT d.seq, d.target, d.state, d.attempts, d.last_error, o.event FROM event_deliveries d JOIN outbox o ON o.seq = d.seq
+         WHERE d.state = 'waiting' AND d.next_attempt_at <= $1
+           AND NOT EXISTS (
+             SELECT 1 FROM event_deliveries e
+             WHERE e.state = 'waiting' AND e.target = d.target AND e.repository = d.repository AND e.environment = d.environment AND e.seq < d.seq)
+         ORDER BY d.seq LIMIT $2`,
+        [now, limit],
+      );
+      return rows.map(deliveryFromRow);
+    },
+
+    async markDeliveryDone(seq, target, now) {
+      await query("UPDATE event_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = $3, last_error = NULL WHERE seq = $1 AND target = $2", [seq, target, now]);
+    },
+
+    async markDeliveryFailed(seq, target, error, retryAt) {
+      const park = retryAt === "park";
+      await query("UPDATE event_deliveries SET attempts = attempts + 1, last_error = $3, state = $4, next_attempt_at = COALESCE($5, next_attempt_at) WHERE seq = $1 AND target = $2", [
+        seq,
+        target,
+        error,
+        park ? "parked" : "waiting",
+        park ? null : retryAt,
+      ]);
+    },
+
+    async deliveryStatus() {
+      const { rows } = await query<{ target: string; waiting: number; parked: number; delivered: number; last_delivered_at: Date | null; last_error: string | null }>(
+        `SELECT target,
+           COUNT(*) FILTER (WHERE state = 'waiting')::int AS waiting, COUNT(*) FILTER (WHERE state = 'parked')::int AS parked,
+           COUNT(*) FILTER (WHERE state = 'delivered')::int AS delivered, MAX(delivered_at) AS last_delivered_at,
+           (SELECT last_error FROM event_deliveries e WHERE e.target = d.target AND e.last_error IS NOT NULL ORDER BY e.seq DESC LIMIT 1) AS last_error
+         FROM event_deliveries d GROUP BY target ORDER BY target`,
+      );
+      return rows.map((row) => ({
+        target: row.target,
+        waiting: row.waiting,
+        parked: row.parked,
+        delivered: row.delivered,
+        ...(row.last_delivered_at === null ? {} : { lastDeliveredAt: row.last_delivered_at }),
+        ...(row.last_error === null ? {} : { lastError: row.last_error }),
+      }));
+    },
+
+    async listParkedDeliveries({ target, limit }) {
+      const { rows } = await query<EventDeliveryRow>(
+        `SELECT d.seq, d.target, d.state, d.attempts, d.last_error, o.event FROM event_deliveries d JOIN outbox o ON o.seq = d.seq
+         WHERE d.state = 'parked' AND ($1::text IS NULL OR d.target = $1) ORDER BY d.seq DESC LIMIT $2`,
+        [target ?? null, limit],
+      );
+      return rows.map(deliveryFromRow);
+    },
+
+    async retryParkedDeliveries({ target }, now) {
+      const { rowCount } = await query("UPDATE event_deliveries SET state = 'waiting', attempts = 0, next_attempt_at = $2 WHERE state = 'parked' AND ($1::text IS NULL OR target = $1)", [target ?? null, now]);
+      return rowCount ?? 0;
     },
 
     async markEventFailed(seq, error, park) {
@@ -308,6 +378,7 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
     },
 
     async pruneEvents(before) {
+      // Their deliveries go with them (ON DELETE CASCADE).
       const { rowCount } = await query("DELETE FROM outbox WHERE created_at < $1", [before]);
       return rowCount ?? 0;
     },
@@ -348,4 +419,3 @@ function environmentPatch(change: EnvironmentChange): { set: string[]; values: u
   }
   return { set, values };
 }
-

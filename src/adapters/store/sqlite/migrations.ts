@@ -211,4 +211,24 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE environments ADD COLUMN default_ttl_since TEXT;
     `,
   },
+  {
+    version: 11,
+    description: "notifications: one delivery per event and target, retried and parked on its own",
+    sql: `
+      CREATE TABLE event_deliveries (
+        seq             INTEGER NOT NULL REFERENCES outbox (seq) ON DELETE CASCADE,
+        target          TEXT NOT NULL,
+        repository      TEXT NOT NULL,
+        environment     TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('waiting', 'delivered', 'parked')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error      TEXT,
+        delivered_at    TEXT,
+        PRIMARY KEY (seq, target)
+      );
+      -- The head of each (target, environment) line: its oldest waiting delivery.
+      CREATE INDEX event_deliveries_waiting ON event_deliveries (target, repository, environment, seq) WHERE state = 'waiting';
+    `,
+  },
 ];

@@ -6,8 +6,8 @@ import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
-import { apiTokenFromRow, auditFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
-import type { ApiTokenRow, AuditRow, EnvironmentField, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, deliveryFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
 
 /**
  * How long a statement waits for another connection (another envbot process, or the CLI next to
@@ -122,9 +122,34 @@ export function openSqliteStore(options: { file: string }): Store {
 
     insertEvent: db.prepare("INSERT INTO outbox (id, event, created_at) VALUES (?, ?, ?)"),
     pendingEvents: db.prepare("SELECT seq, event, attempts, last_error FROM outbox WHERE delivered_at IS NULL AND parked = 0 ORDER BY seq LIMIT ?"),
-    markEventDelivered: db.prepare("UPDATE outbox SET delivered_at = ? WHERE seq = ?"),
+    markEventRouted: db.prepare("UPDATE outbox SET delivered_at = ? WHERE seq = ?"),
     markEventFailed: db.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, parked = ? WHERE seq = ?"),
+    pruneEventDeliveries: db.prepare("DELETE FROM event_deliveries WHERE seq IN (SELECT seq FROM outbox WHERE created_at < ?)"),
     pruneEvents: db.prepare("DELETE FROM outbox WHERE created_at < ?"),
+
+    insertEventDelivery: db.prepare(`
+      INSERT INTO event_deliveries (seq, target, repository, environment, state, next_attempt_at, last_error)
+      SELECT seq, ?, json_extract(event, '$.repository'), json_extract(event, '$.environment'), ?, ?, ? FROM outbox WHERE seq = ?
+      ON CONFLICT (seq, target) DO NOTHING`),
+    dueDeliveries: db.prepare(`
+      SELECT d.seq, d.target, d.state, d.attempts, d.last_error, o.event FROM event_deliveries d JOIN outbox o ON o.seq = d.seq
+      WHERE d.state = 'waiting' AND d.next_attempt_at <= ?
+        AND NOT EXISTS (
+          SELECT 1 FROM event_deliveries e
+          WHERE e.state = 'waiting' AND e.target = d.target AND e.repository = d.repository AND e.environment = d.environment AND e.seq < d.seq)
+      ORDER BY d.seq LIMIT ?`),
+    markDeliveryDone: db.prepare("UPDATE event_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE seq = ? AND target = ?"),
+    markDeliveryFailed: db.prepare("UPDATE event_deliveries SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ? WHERE seq = ? AND target = ?"),
+    deliveryStatus: db.prepare(`
+      SELECT target,
+        SUM(state = 'waiting') AS waiting, SUM(state = 'parked') AS parked, SUM(state = 'delivered') AS delivered,
+        MAX(delivered_at) AS last_delivered_at,
+        (SELECT last_error FROM event_deliveries e WHERE e.target = d.target AND e.last_error IS NOT NULL ORDER BY e.seq DESC LIMIT 1) AS last_error
+      FROM event_deliveries d GROUP BY target ORDER BY target`),
+    listParkedDeliveries: db.prepare(`
+      SELECT d.seq, d.target, d.state, d.attempts, d.last_error, o.event FROM event_deliveries d JOIN outbox o ON o.seq = d.seq
+      WHERE d.state = 'parked' AND (@target IS NULL OR d.target = @target) ORDER BY d.seq DESC LIMIT @limit`),
+    retryParkedDeliveries: db.prepare("UPDATE event_deliveries SET state = 'waiting', attempts = 0, next_attempt_at = @now WHERE state = 'parked' AND (@target IS NULL OR target = @target)"),
   };
 
   const addJob = db.transaction((job: { key: string; final: boolean; payload: string; delivery?: string }) => {
@@ -369,9 +394,50 @@ export function openSqliteStore(options: { file: string }): Store {
       }));
     },
 
-    async markEventDelivered(seq) {
+    async routeEvent(seq, deliveries, now) {
       assertWritable();
-      sql.markEventDelivered.run(toText(new Date()), seq);
+      db.transaction(() => {
+        for (const { target, parkedBecause } of deliveries) {
+          sql.insertEventDelivery.run(target, parkedBecause === undefined ? "waiting" : "parked", toText(now), parkedBecause ?? null, seq);
+        }
+        sql.markEventRouted.run(toText(now), seq);
+      }).immediate();
+    },
+
+    async dueDeliveries(now, limit) {
+      return (sql.dueDeliveries.all(toText(now), limit) as EventDeliveryRow[]).map(deliveryFromRow);
+    },
+
+    async markDeliveryDone(seq, target, now) {
+      assertWritable();
+      sql.markDeliveryDone.run(toText(now), seq, target);
+    },
+
+    async markDeliveryFailed(seq, target, error, retryAt) {
+      assertWritable();
+      const park = retryAt === "park";
+      sql.markDeliveryFailed.run(error, park ? "parked" : "waiting", toText(park ? new Date() : retryAt), seq, target);
+    },
+
+    async deliveryStatus() {
+      const rows = sql.deliveryStatus.all() as { target: string; waiting: number; parked: number; delivered: number; last_delivered_at: string | null; last_error: string | null }[];
+      return rows.map((row) => ({
+        target: row.target,
+        waiting: row.waiting,
+        parked: row.parked,
+        delivered: row.delivered,
+        ...(row.last_delivered_at === null ? {} : { lastDeliveredAt: new Date(row.last_delivered_at) }),
+        ...(row.last_error === null ? {} : { lastError: row.last_error }),
+      }));
+    },
+
+    async listParkedDeliveries({ target, limit }) {
+      return (sql.listParkedDeliveries.all({ target: target ?? null, limit }) as EventDeliveryRow[]).map(deliveryFromRow);
+    },
+
+    async retryParkedDeliveries({ target }, now) {
+      assertWritable();
+      return sql.retryParkedDeliveries.run({ target: target ?? null, now: toText(now) }).changes;
     },
 
     async markEventFailed(seq, error, park) {
@@ -381,7 +447,10 @@ export function openSqliteStore(options: { file: string }): Store {
 
     async pruneEvents(before) {
       assertWritable();
-      return sql.pruneEvents.run(toText(before)).changes;
+      return db.transaction(() => {
+        sql.pruneEventDeliveries.run(toText(before));
+        return sql.pruneEvents.run(toText(before)).changes;
+      }).immediate();
     },
 
     async health(): Promise<StoreHealth> {

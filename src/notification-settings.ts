@@ -1,0 +1,95 @@
+import type { Action } from "./core/authorization/authorize.js";
+import { SettingsError } from "./settings.js";
+
+/** A place events can go, as the server's settings define it; repositories route to it by name. */
+export type TargetSetting =
+  | { kind: "slack"; name: string; url: string }
+  | { kind: "webhook"; name: string; url: string; secret: string }
+  | { kind: "amqp"; name: string; url: string; exchange: string };
+
+/** What the AMQP command queue may ask for: the rights of the `amqp` actor. */
+export interface AmqpCommandSettings {
+  url: string;
+  queue: string;
+  /** ENVBOT_AMQP_ALLOW: the actions commands may take (plan, apply, destroy, extend); none unless given. */
+  actions: Action[];
+  /** ENVBOT_AMQP_REPOSITORIES: the repositories commands may act on ("owner/name", comma-separated). */
+  repositories: string[];
+}
+
+export interface NotificationSettings {
+  targets: TargetSetting[];
+  /** ENVBOT_PUBLIC_URL: messages link to the dashboard; without it, to GitHub only. */
+  publicUrl?: string;
+  amqpCommands?: AmqpCommandSettings;
+}
+
+const TARGET_URL = /^ENVBOT_NOTIFY_([A-Z][A-Z0-9_]*[A-Z0-9])_URL$/;
+const COMMAND_ACTIONS: readonly Action[] = ["plan", "apply", "destroy", "extend"];
+
+/**
+ * Reads the notification targets (ENVBOT_NOTIFY_<NAME>_URL, _KIND, _SECRET, _EXCHANGE) and the
+ * AMQP command queue (ENVBOT_AMQP_URL, ENVBOT_AMQP_COMMAND_QUEUE, ENVBOT_AMQP_ALLOW,
+ * ENVBOT_AMQP_REPOSITORIES). A target named TEAM_SLACK here is `team-slack` in a repository's
+ * routes. Addresses and secrets live only here, never in Git, and are never printed.
+ */
+export function readNotificationSettings(env: NodeJS.ProcessEnv): NotificationSettings {
+  const targets: TargetSetting[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    const match = TARGET_URL.exec(key);
+    if (!match || !value) continue;
+    targets.push(targetSetting(match[1]!, value, env));
+  }
+  targets.sort((a, b) => a.name.localeCompare(b.name));
+  const amqpCommands = readAmqpCommands(env);
+  const publicUrl = env.ENVBOT_PUBLIC_URL && /^https?:\/\/[^/\s]+\/?$/.test(env.ENVBOT_PUBLIC_URL) ? env.ENVBOT_PUBLIC_URL.replace(/\/$/, "") : undefined;
+  return { targets, ...(publicUrl && { publicUrl }), ...(amqpCommands && { amqpCommands }) };
+}
+
+function targetSetting(envName: string, url: string, env: NodeJS.ProcessEnv): TargetSetting {
+  const prefix = `ENVBOT_NOTIFY_${envName}`;
+  const name = envName.toLowerCase().replace(/_/g, "-");
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SettingsError(`${prefix}_URL is not a URL`);
+  }
+  const kind = env[`${prefix}_KIND`] || inferredKind(parsed);
+  switch (kind) {
+    case "slack":
+    case "webhook": {
+      if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new SettingsError(`${prefix}_URL: a ${kind} target needs an http(s) URL`);
+      if (kind === "slack") return { kind, name, url };
+      const secret = env[`${prefix}_SECRET`] ?? "";
+      // The receiver verifies every delivery with it: without one, anyone could post as envbot.
+      if (secret.length < 16) throw new SettingsError(`${prefix}_SECRET: a webhook target needs a signing secret of at least 16 characters`);
+      return { kind, name, url, secret };
+    }
+    case "amqp":
+      if (parsed.protocol !== "amqp:" && parsed.protocol !== "amqps:") throw new SettingsError(`${prefix}_URL: an amqp target needs an amqp:// or amqps:// URL`);
+      return { kind, name, url, exchange: env[`${prefix}_EXCHANGE`] || "envbot.events" };
+    default:
+      throw new SettingsError(`${prefix}_KIND: '${kind}' is not slack, webhook or amqp`);
+  }
+}
+
+function inferredKind(url: URL): string {
+  if (url.protocol === "amqp:" || url.protocol === "amqps:") return "amqp";
+  if (url.hostname === "hooks.slack.com") return "slack";
+  return "webhook";
+}
+
+function readAmqpCommands(env: NodeJS.ProcessEnv): AmqpCommandSettings | undefined {
+  const url = env.ENVBOT_AMQP_URL;
+  if (!url) return undefined;
+  if (!/^amqps?:\/\/\S+$/.test(url)) throw new SettingsError("ENVBOT_AMQP_URL: not an amqp:// or amqps:// URL");
+  const list = (name: string) => (env[name] ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+  const actions = list("ENVBOT_AMQP_ALLOW");
+  const unknown = actions.filter((action) => !COMMAND_ACTIONS.includes(action as Action));
+  if (unknown.length > 0) throw new SettingsError(`ENVBOT_AMQP_ALLOW: ${unknown.join(", ")} is not one of ${COMMAND_ACTIONS.join(", ")}`);
+  const repositories = list("ENVBOT_AMQP_REPOSITORIES");
+  const malformed = repositories.filter((repository) => !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository));
+  if (malformed.length > 0) throw new SettingsError(`ENVBOT_AMQP_REPOSITORIES: ${malformed.join(", ")} is not owner/name`);
+  return { url, queue: env.ENVBOT_AMQP_COMMAND_QUEUE || "envbot.commands", actions: actions as Action[], repositories };
+}

@@ -1,0 +1,74 @@
+import type { NotificationRoute } from "./generated/schemas.js";
+import type { DomainEvent } from "./core/events/domain-event.js";
+import { targetsFor } from "./core/notifications/route-event.js";
+import type { Store } from "./core/ports.js";
+import type { EventRouting } from "./adapters/outbox/outbox-relay.js";
+import type { DeliveryContext, NotificationTarget } from "./adapters/notify/notification-target.js";
+import { slackTarget } from "./adapters/notify/slack/slack-target.js";
+import { webhookTarget } from "./adapters/notify/webhook/webhook-target.js";
+import { amqpEventTarget, amqpReplyTarget } from "./adapters/notify/amqp/amqp-event-target.js";
+import type { NotificationSettings, TargetSetting } from "./notification-settings.js";
+
+/** The targets the server's settings define, and how events find theirs. */
+export interface Notifications {
+  targets: NotificationTarget[];
+  routing: EventRouting;
+  /** Answers to commands from the AMQP queue, when it is on. */
+  replies?: NotificationTarget;
+}
+
+/** The reserved name of the replies target: never a name a setting can give (targets have no dots). */
+export const REPLIES_TARGET = "amqp.replies";
+
+export function notificationsFromSettings(options: {
+  settings: NotificationSettings;
+  store: Pick<Store, "getEnvironment">;
+  routesOf: (repository: string) => Promise<NotificationRoute[]>;
+}): Notifications {
+  const { store, routesOf } = options;
+  const routing: EventRouting = {
+    async targetsOf(event) {
+      const routes = await routesOf(event.repository);
+      if (routes.length === 0) return [];
+      const record = await store.getEnvironment(event.repository, event.environment);
+      return targetsFor(event, routes, record ?? {});
+    },
+    async contextOf(event) {
+      const record = await store.getEnvironment(event.repository, event.environment);
+      return {
+        ...(record && { owner: record.owner, template: record.template, ...(record.labels && { labels: record.labels }) }),
+        links: eventLinks(event, options.settings.publicUrl),
+      };
+    },
+  };
+  const replies = options.settings.amqpCommands ? { ...amqpReplyTarget({ url: options.settings.amqpCommands.url }), name: REPLIES_TARGET } : undefined;
+  return { targets: options.settings.targets.map(targetOf), routing, ...(replies && { replies }) };
+}
+
+function targetOf(setting: TargetSetting): NotificationTarget {
+  switch (setting.kind) {
+    case "slack":
+      return slackTarget(setting);
+    case "webhook":
+      return webhookTarget(setting);
+    case "amqp":
+      return amqpEventTarget(setting);
+  }
+}
+
+/**
+ * Where a message points. Events carry no GitHub numbers (the core keeps none), so the pull
+ * request is GitHub's search for the run's commit and the issue its search for the environment's
+ * open envbot issue: both land on the one item in practice.
+ */
+export function eventLinks(event: DomainEvent, publicUrl?: string): DeliveryContext["links"] {
+  const github = `https://github.com/${event.repository}`;
+  const base = publicUrl?.replace(/\/+$/, "");
+  const links: DeliveryContext["links"] = { repository: github };
+  if (base) links.dashboard = `${base}/environments/${event.repository}/${event.environment}`;
+  if (base && "runId" in event) links.run = `${base}/runs/${event.runId}`;
+  if (event.type === "expiry-warned" || event.type === "drift-found") {
+    links.issue = `${github}/issues?q=${encodeURIComponent(`is:issue is:open in:title "${event.environment}"`)}`;
+  }
+  return links;
+}
