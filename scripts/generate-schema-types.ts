@@ -17,6 +17,7 @@ const schemas = [
   { file: "environment.schema.json", constant: "environmentSchema" },
   { file: "template.schema.json", constant: "templateSchema" },
   { file: "config.schema.json", constant: "configSchema" },
+  { file: "command.schema.json", constant: "commandSchema" },
 ] as const;
 
 export async function renderSchemaModule(): Promise<string> {

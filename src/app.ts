@@ -4,6 +4,7 @@ import { githubNotificationRoutes } from "./adapters/github/github-notification-
 import type { Octokit } from "./adapters/github/octokit-types.js";
 import { notificationsFromSettings } from "./notifications.js";
 import { readNotificationSettings } from "./notification-settings.js";
+import { startBusCommands } from "./bus-commands.js";
 import { startOutboxRelay } from "./adapters/outbox/outbox-relay.js";
 import { formatInterruptedRun } from "./render/plan-text.js";
 import type { Probot } from "probot";
@@ -47,13 +48,19 @@ export type Role = "all" | "server" | "worker";
 /** The app on the adapters its settings name, with the reconcile schedules; server.ts runs it. */
 export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.ProcessEnv, backends?: Backends, role: Role = "all"): AppServices {
   const services = servicesFromSettings(app, settings, env, backends);
+  const notificationSettings = readNotificationSettings(env);
   if (role !== "worker") {
     registerPullRequestHandlers(app, services);
     registerCommentCommandHandler(app, services);
+    // Commands come in like webhooks: every server takes them (the broker shares them out).
+    if (notificationSettings.amqpCommands) {
+      services.busCommands = startBusCommands(app, services, notificationSettings.amqpCommands);
+      services.busCommands.catch((error: unknown) => app.log.error({ err: error }, "could not start the AMQP command queue"));
+    }
   }
   if (role === "server") return services;
   const notifications = notificationsFromSettings({
-    settings: readNotificationSettings(env),
+    settings: notificationSettings,
     store: services.engine.store,
     routesOf: githubNotificationRoutes({ appOctokit: async () => (await app.auth()) as Octokit, installationOctokit: async (id) => (await app.auth(id)) as Octokit }),
   });

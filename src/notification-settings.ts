@@ -11,7 +11,7 @@ export type TargetSetting =
 export interface AmqpCommandSettings {
   url: string;
   queue: string;
-  /** ENVBOT_AMQP_ALLOW: the actions commands may take (plan, apply, destroy, extend); none unless given. */
+  /** ENVBOT_AMQP_ALLOW: the actions commands may take (plan, apply, destroy, destroy-now, extend); none unless given. */
   actions: Action[];
   /** ENVBOT_AMQP_REPOSITORIES: the repositories commands may act on ("owner/name", comma-separated). */
   repositories: string[];
@@ -24,8 +24,11 @@ export interface NotificationSettings {
   amqpCommands?: AmqpCommandSettings;
 }
 
-const TARGET_URL = /^ENVBOT_NOTIFY_([A-Z][A-Z0-9_]*[A-Z0-9])_URL$/;
-const COMMAND_ACTIONS: readonly Action[] = ["plan", "apply", "destroy", "extend"];
+const TARGET_URL = /^ENVBOT_NOTIFY_([A-Z0-9_]+)_URL$/;
+/** As .github/envbot.yml names targets (schemas/config.schema.json#/$defs/targetName). */
+const TARGET_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+/** destroy opens the pull request that removes the definition; destroy-now destroys at once too. */
+const COMMAND_ACTIONS: readonly Action[] = ["plan", "apply", "destroy", "destroy-now", "extend"];
 
 /**
  * Reads the notification targets (ENVBOT_NOTIFY_<NAME>_URL, _KIND, _SECRET, _EXCHANGE) and the
@@ -49,6 +52,7 @@ export function readNotificationSettings(env: NodeJS.ProcessEnv): NotificationSe
 function targetSetting(envName: string, url: string, env: NodeJS.ProcessEnv): TargetSetting {
   const prefix = `ENVBOT_NOTIFY_${envName}`;
   const name = envName.toLowerCase().replace(/_/g, "-");
+  if (!TARGET_NAME.test(name)) throw new SettingsError(`${prefix}_URL: ${name} is not a target name a repository can route to (2 to 32 letters, digits and _, starting with a letter)`);
   let parsed: URL;
   try {
     parsed = new URL(url);

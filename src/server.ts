@@ -104,6 +104,7 @@ export async function main(role: Role = "all"): Promise<void> {
     stopping = true;
     probot.log.info(`envbot stopping: no new jobs; running ones have ${Math.round(graceMs / 1000)} s to finish`);
     services.events?.stop();
+    void services.busCommands?.then((consumer) => consumer.stop()).catch(() => undefined);
     missed?.stop();
     server.close();
     void (async () => {

@@ -4161,3 +4161,104 @@ export interface NotificationRoute {
     [k: string]: string;
   };
 }
+
+export const commandSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://envbot.dev/schemas/command.schema.json",
+  "title": "BusCommand",
+  "description": "A command on envbot's AMQP command queue (ENVBOT_AMQP_COMMAND_QUEUE). The answer goes to the message's reply_to queue with its correlation_id.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "command",
+    "repository",
+    "environment"
+  ],
+  "properties": {
+    "command": {
+      "enum": [
+        "plan",
+        "apply",
+        "destroy",
+        "extend"
+      ],
+      "x-envbot-message": "{value} is not a command: plan, apply, destroy or extend"
+    },
+    "repository": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$",
+      "x-envbot-message": "{value} is not a repository like acme/environments"
+    },
+    "environment": {
+      "type": "string",
+      "pattern": "^[a-z][a-z0-9-]{0,38}[a-z0-9]$",
+      "x-envbot-message": "{value} is not an environment name"
+    },
+    "by": {
+      "description": "extend: how much later the environment ends.",
+      "type": "string",
+      "pattern": "^[1-9][0-9]{0,5}[mhd]$",
+      "x-envbot-message": "{value} is not a duration like 48h"
+    },
+    "immediate": {
+      "description": "destroy: at once (and the pull request removing the definition opened); otherwise only that pull request.",
+      "type": "boolean"
+    }
+  },
+  "allOf": [
+    {
+      "if": {
+        "properties": {
+          "command": {
+            "const": "extend"
+          }
+        }
+      },
+      "then": {
+        "required": [
+          "by"
+        ]
+      },
+      "else": {
+        "not": {
+          "required": [
+            "by"
+          ]
+        }
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "command": {
+            "const": "destroy"
+          }
+        }
+      },
+      "else": {
+        "not": {
+          "required": [
+            "immediate"
+          ]
+        }
+      }
+    }
+  ]
+} as const;
+
+/**
+ * A command on envbot's AMQP command queue (ENVBOT_AMQP_COMMAND_QUEUE). The answer goes to the message's reply_to queue with its correlation_id.
+ */
+export type BusCommand = {
+  command: "plan" | "apply" | "destroy" | "extend";
+  repository: string;
+  environment: string;
+  /**
+   * extend: how much later the environment ends.
+   */
+  by?: string;
+  /**
+   * destroy: at once (and the pull request removing the definition opened); otherwise only that pull request.
+   */
+  immediate?: boolean;
+};

@@ -223,17 +223,18 @@ describe("amqpReplyTarget", () => {
   it("answers the command a run-ending event carries, correlated by the command's id, and skips other events", async () => {
     const replyQueue = await privateQueue();
     const target = amqpReplyTarget({ url: broker.url });
-    const request = { id: "cmd-1", replyTo: replyQueue };
+    const request = { id: "cmd-1", replyTo: replyQueue, command: "apply" as const };
     try {
       const applied: DomainEvent = domainEvent({ type: "applied", repository: "acme/envs", environment: "checkout", runId: 3, changes, request }, at);
       const failed: DomainEvent = domainEvent(
-        { type: "plan-failed", repository: "acme/envs", environment: "checkout", runId: 4, reason: "syntax", request: { id: "cmd-2", replyTo: replyQueue } },
+        { type: "plan-failed", repository: "acme/envs", environment: "checkout", runId: 4, reason: "syntax", request: { id: "cmd-2", replyTo: replyQueue, command: "apply" } },
         at,
       );
-      // Not answers: no request, or not the end of a run.
+      // Not answers: no request, not the end of a run, or an apply's own plan.
       const unrequested = domainEvent({ type: "applied", repository: "acme/envs", environment: "checkout", runId: 5, changes }, at);
+      const applysPlan = domainEvent({ type: "planned", repository: "acme/envs", environment: "checkout", runId: 2, changes, request }, at);
       const notARunEnd = domainEvent({ type: "expiry-warned", repository: "acme/envs", environment: "checkout", expiresAt: at.toISOString(), request }, at);
-      for (const event of [applied, unrequested, notARunEnd, failed]) await target.deliver(event, context);
+      for (const event of [applysPlan, applied, unrequested, notARunEnd, failed]) await target.deliver(event, context);
 
       const replies = await drain(replyQueue);
       expect(replies.map((message) => message.properties.correlationId)).toEqual(["cmd-1", "cmd-2"]);

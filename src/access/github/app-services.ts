@@ -8,4 +8,6 @@ export interface AppServices {
   queue: JobQueue;
   /** Delivers the outbox's events; started by the App on its own settings (tests may leave it out). */
   events?: OutboxRelay;
+  /** The AMQP command queue's consumer, when ENVBOT_AMQP_URL is set. */
+  busCommands?: Promise<{ stop(): Promise<void> }>;
 }

@@ -4,7 +4,7 @@ import { githubPullRequestReporter } from "../../adapters/github/github-pull-req
 import { splitRepository, type Octokit } from "../../adapters/github/octokit-types.js";
 import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
 import { actorText } from "../../core/authorization/actor.js";
-import { destroyDefinedEnvironment, planDefinedEnvironment } from "../../core/environment-actions/index.js";
+import { applyDefinedEnvironment, planDefinedEnvironment } from "../../core/environment-actions/index.js";
 import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
 import { JobHandedOnError, type JobRunner } from "../../core/ports.js";
 import { applyMergedPullRequest, planPullRequest, recheckPullRequestPolicy, releasePullRequestLocks } from "../../core/pull-requests/index.js";
@@ -24,7 +24,7 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     const octokit = (await app.auth(job.installation)) as Octokit;
     if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
     if (job.kind === "sweep-environment") return runSweepJob(app, services, job, { octokit, mayRetry });
-    if (job.kind === "plan-environment" || job.kind === "destroy-environment") return runEnvironmentJob(app, services, job, { octokit, signal, mayRetry });
+    if (job.kind === "plan-environment" || job.kind === "destroy-environment" || job.kind === "apply-environment") return runEnvironmentJob(app, services, job, { octokit, signal, mayRetry });
     const log = app.log.child({ delivery: job.delivery, repository: job.pullRequest.repository, number: job.pullRequest.number });
     try {
       await runJob(services, job, { octokit, signal, resumed, mayRetry, onOutput: (line) => log.debug(line) });
@@ -72,24 +72,27 @@ async function runSweepJob(app: Probot, services: AppServices, job: Extract<Envb
 async function runEnvironmentJob(
   app: Probot,
   services: AppServices,
-  job: Extract<EnvbotJob, { kind: "plan-environment" | "destroy-environment" }>,
+  job: Extract<EnvbotJob, { kind: "plan-environment" | "destroy-environment" | "apply-environment" }>,
   run: { octokit: Octokit; signal: AbortSignal; mayRetry?: (error: unknown) => boolean },
 ): Promise<void> {
   const log = app.log.child({ repository: job.repository, environment: job.environment });
   const { owner, repo } = splitRepository(job.repository);
   const { data: head } = await run.octokit.rest.git.getRef({ owner, repo, ref: `heads/${job.defaultBranch}` });
-  const operate = job.kind === "destroy-environment" ? destroyDefinedEnvironment : planDefinedEnvironment;
-  const outcome = await operate(services.engine, {
+  const input = {
     repository: job.repository,
     files: githubCodeHost(run.octokit).filesAt(job.repository, head.object.sha),
     commit: head.object.sha,
     name: job.environment,
     actor: job.actor,
     signal: run.signal,
-    onOutput: (line) => log.debug(line),
+    onOutput: (line: string) => log.debug(line),
     mayRetry: run.mayRetry,
-  });
-  if (!outcome.ok) log.warn(`${job.kind === "destroy-environment" ? "destroy" : "plan"} of ${job.environment} requested by ${actorText(job.actor)}: ${"detail" in outcome ? outcome.detail : outcome.reason}`);
+  };
+  const outcome =
+    job.kind === "plan-environment"
+      ? await planDefinedEnvironment(services.engine, input)
+      : await applyDefinedEnvironment(services.engine, input, job.kind === "apply-environment" ? "apply" : "destroy");
+  if (!outcome.ok) log.warn(`${job.kind.replace("-environment", "")} of ${job.environment} requested by ${actorText(job.actor)}: ${"detail" in outcome ? outcome.detail : outcome.reason}`);
 }
 
 async function runJob(

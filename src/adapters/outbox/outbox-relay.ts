@@ -177,6 +177,7 @@ export function startOutboxRelay(options: {
     },
     stop() {
       clearInterval(timer);
+      for (const target of targets.values()) void target.close?.().catch(() => undefined);
       if (held && options.lease) void options.lease.releaseLease(held).catch(() => undefined);
     },
   };

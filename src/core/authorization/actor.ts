@@ -1,3 +1,4 @@
+import type { BusRequest } from "../events/domain-event.js";
 /**
  * Who asks for an operation, as a typed value: every access path names its actor this way, and
  * authorization and the records read it, never a string parsed back.
@@ -25,7 +26,7 @@ export type Actor =
    * (ENVBOT_AMQP_ALLOW, ENVBOT_AMQP_REPOSITORIES); `app` is the message's app id, `request` where
    * the run's outcome goes back.
    */
-  | { kind: "amqp"; app?: string; request?: { id: string; replyTo: string } }
+  | { kind: "amqp"; app?: string; request?: BusRequest }
   | { kind: "reconciler" };
 
 /** The actor as run records and people read it: a GitHub login, "cli:USER", "reconciler". */

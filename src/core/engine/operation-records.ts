@@ -1,5 +1,6 @@
 import { actorSource, actorText } from "../authorization/actor.js";
 import type { Environment } from "../environment/index.js";
+import type { BusRequest } from "../events/domain-event.js";
 import type { RunKind } from "../ports.js";
 import type { OperationContext } from "./engine-deps.js";
 
@@ -12,7 +13,7 @@ export function about(context: OperationContext, environment: Environment): { re
  * What a run's events say about it besides whom they are about: the commit it ran (a receiver
  * finds the pull request by it) and the bus command it answers, if any.
  */
-export function eventAbout(context: OperationContext, environment: Environment): { repository: string; environment: string; actor: string; commit?: string; request?: { id: string; replyTo: string } } {
+export function eventAbout(context: OperationContext, environment: Environment): { repository: string; environment: string; actor: string; commit?: string; request?: BusRequest } {
   const request = context.actor.kind === "amqp" ? context.actor.request : undefined;
   return { ...about(context, environment), ...(context.commit && { commit: context.commit }), ...(request && { request }) };
 }

@@ -5,3 +5,4 @@ export * from "./request-environment.js";
 export * from "./unlock-environment.js";
 export * from "./plan-environment-now.js";
 export * from "./list-templates.js";
+export * from "./bus-command.js";

@@ -33,16 +33,18 @@ export async function loadDefinedEnvironment(
 }
 
 /**
- * "Plan now" from the control plane: checks the actor may plan and that the definition on the
- * default branch is valid (so a mistake is answered at once, not found in a log later), then
- * queues the plan as a job; its run shows up in the environment's runs, its log live.
+ * "Plan now" from the control plane or the bus (or "apply now", from the bus alone): checks the
+ * actor may, and that the definition on the default branch is valid (so a mistake is answered at
+ * once, not found in a log later), then queues the run as a job; its run shows up in the
+ * environment's runs, its log live.
  */
 export async function requestPlan(
   deps: EnvironmentActionDeps & { queue: Pick<JobQueue, "enqueue"> },
-  input: { repository: string; name: string; actor: Extract<Actor, { kind: "api" }>; installation: number },
+  input: { repository: string; name: string; actor: Extract<Actor, { kind: "api" | "amqp" }>; installation: number; apply?: true },
 ): Promise<ActionOutcome<{ queued: true; defaultBranch: string }>> {
   const { repository, name, actor } = input;
-  const authorized = await authorizeAndAudit(deps, actor, "plan", { repository, name });
+  const action = input.apply ? "apply" : "plan";
+  const authorized = await authorizeAndAudit(deps, actor, action, { repository, name });
   if (authorized.refused) return authorized.refused;
   const { base, files } = authorized.scene;
   const loaded = await loadDefinedEnvironment(files, name, { now: deps.now(), compileSchemas: deps.compileSchemas });
@@ -50,9 +52,9 @@ export async function requestPlan(
     if (loaded.reason === "not-found") return { ok: false, reason: "not-found", detail: `${repository} has no definition of ${name} on ${base}` };
     return { ok: false, reason: "conflict", detail: `${loaded.detail} (fix it on ${base} first)` };
   }
-  const job: EnvbotJob = { kind: "plan-environment", installation: input.installation, repository, defaultBranch: base, environment: name, actor };
+  const job: EnvbotJob = { kind: input.apply ? "apply-environment" : "plan-environment", installation: input.installation, repository, defaultBranch: base, environment: name, actor };
   await deps.queue.enqueue(queuedJob(job));
-  await auditDone(deps, actor, "plan", { repository, name }, "queued");
+  await auditDone(deps, actor, action, { repository, name }, "queued");
   return { ok: true, value: { queued: true, defaultBranch: base } };
 }
 
@@ -72,15 +74,19 @@ export async function planDefinedEnvironment(
 
 export { requestProblems };
 
-/** An immediate destroy granted by the policy: the definition and templates at the default branch's head. */
-export async function destroyDefinedEnvironment(
+/**
+ * An immediate destroy the policy granted (policy.actions.destroyNow), or an apply or destroy
+ * the server granted the bus: the definition and templates at the default branch's head.
+ */
+export async function applyDefinedEnvironment(
   deps: EngineDeps & { compileSchemas?: SchemaCompiler },
   input: { repository: string; files: RepoFiles; commit: string; name: string; actor: Actor; signal?: AbortSignal; onOutput?: (line: string) => void; mayRetry?: (error: unknown) => boolean },
+  effect: "apply" | "destroy",
 ): Promise<ApplyOutcome | PlanOutcome | { ok: false; reason: "not-found" | "invalid"; detail: string }> {
   const loaded = await loadDefinedEnvironment(input.files, input.name, { now: deps.now(), compileSchemas: deps.compileSchemas });
   if (!loaded.ok) return loaded;
   const context = { repository: input.repository, commit: input.commit, actor: input.actor, templateFiles: input.files, config: loaded.config, signal: input.signal, onOutput: input.onOutput, mayRetry: input.mayRetry };
-  const planned = await planEnvironment(deps, context, loaded.environment, "destroy");
+  const planned = await planEnvironment(deps, context, loaded.environment, effect === "destroy" ? "destroy" : "normal");
   if (!planned.ok) return planned;
   return applyPlan(deps, context, loaded.environment, planned);
 }

@@ -37,7 +37,7 @@ interface EventBase {
    * The command from the message bus this event answers (a run's end): the outcome goes back
    * to `replyTo` with `id` as the correlation id.
    */
-  request?: { id: string; replyTo: string };
+  request?: BusRequest;
 }
 
 export interface ChangeCounts {
@@ -65,4 +65,14 @@ export interface OutboxEntry {
   event: DomainEvent;
   attempts: number;
   lastError?: string;
+}
+
+/**
+ * A command from the message bus waiting for its run's end: a plan is answered by its plan's
+ * end, an apply or a destroy by the apply's (or by the plan's when that fails).
+ */
+export interface BusRequest {
+  id: string;
+  replyTo: string;
+  command: "plan" | "apply" | "destroy";
 }

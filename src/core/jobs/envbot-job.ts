@@ -18,6 +18,8 @@ export type EnvbotJob =
   | { kind: "plan-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
   /** An immediate destroy the policy granted (policy.actions.destroyNow): the environment as defined on the default branch. */
   | { kind: "destroy-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
+  /** An apply of the environment as defined on the default branch, which the server grants the bus (ENVBOT_AMQP_ALLOW). */
+  | { kind: "apply-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
   /** One environment's part of a scheduled sweep, fanned out across workers (scale-out). */
   | { kind: "sweep-environment"; installation: number; repository: string; defaultBranch: string; sweep: SweepKind; environment: string };
 
@@ -35,6 +37,7 @@ export function queuedJob(job: EnvbotJob): { key: string; final: boolean; payloa
   if (job.kind === "plan-environment") return { key: `${job.repository}:${job.environment}:plan`, final: false, payload: job };
   // A destroy, once granted, is never superseded.
   if (job.kind === "destroy-environment") return { key: `${job.repository}:${job.environment}:destroy`, final: true, payload: job };
+  if (job.kind === "apply-environment") return { key: `${job.repository}:${job.environment}:apply`, final: true, payload: job };
   // Its own key: a review must not cancel the pull request's running plan.
   if (job.kind === "check-pull-request-policy") return { key: `${pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number)}:policy`, final: false, payload: job };
   return { key: pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number), final: job.kind === "close-pull-request", payload: job };
@@ -73,7 +76,7 @@ function isSweepJob(job: Record<string, unknown>): boolean {
 
 function isPlanEnvironmentJob(job: Record<string, unknown>): boolean {
   return (
-    (job.kind === "plan-environment" || job.kind === "destroy-environment") &&
+    (job.kind === "plan-environment" || job.kind === "destroy-environment" || job.kind === "apply-environment") &&
     typeof job.installation === "number" &&
     typeof job.repository === "string" &&
     typeof job.defaultBranch === "string" &&

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from "ajv/dist/2020.js";
-import type { EnvironmentDefinition, RepositoryConfig, TemplateDefinition } from "../../generated/schemas.js";
+import type { BusCommand, EnvironmentDefinition, RepositoryConfig, TemplateDefinition } from "../../generated/schemas.js";
 import * as validators from "../../generated/validators.js";
 import { schemaChecker, type SchemaChecker } from "./schema-checker.js";
 
@@ -7,6 +7,7 @@ interface BuiltinCheckers {
   environment: SchemaChecker<EnvironmentDefinition>;
   template: SchemaChecker<TemplateDefinition>;
   config: SchemaChecker<RepositoryConfig>;
+  command: SchemaChecker<BusCommand>;
 }
 
 /**
@@ -18,6 +19,7 @@ const checkers: BuiltinCheckers = {
   environment: schemaChecker(validators.environment as ValidateFunction),
   template: schemaChecker(validators.template as ValidateFunction),
   config: schemaChecker(validators.config as ValidateFunction),
+  command: schemaChecker(validators.command as ValidateFunction),
 };
 
 export function builtinCheckers(): BuiltinCheckers {

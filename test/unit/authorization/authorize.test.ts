@@ -47,6 +47,25 @@ describe("authorize: one rule set for every access path", () => {
     expect(rules.asked).toEqual([]);
   });
 
+  test("the AMQP command queue may do what the server grants it, in the repositories it names, never apply or destroy a protected environment", async () => {
+    const amqp = { kind: "amqp" as const, app: "release-bot" };
+    const nothing = policy({});
+    expect(await authorize(amqp, "plan", { repository: REPO, name: "checkout" }, nothing)).toMatchObject({ allowed: false, reason: "not-granted" });
+    const granted = { ...policy({}), amqpGrant: { actions: ["plan", "apply", "destroy-now"] as const, repositories: [REPO] } };
+    expect(await authorize(amqp, "plan", { repository: REPO, name: "checkout" }, granted)).toEqual({ allowed: true });
+    expect(await authorize(amqp, "apply", { repository: REPO, name: "checkout" }, granted)).toEqual({ allowed: true });
+    expect(await authorize(amqp, "extend", { repository: REPO, name: "checkout" }, granted)).toEqual({ allowed: false, reason: "not-granted", detail: "this server does not let AMQP commands extend (ENVBOT_AMQP_ALLOW)" });
+    expect(await authorize(amqp, "plan", { repository: "acme/other", name: "checkout" }, granted)).toMatchObject({ allowed: false, reason: "not-granted" });
+    expect(await authorize(amqp, "apply", { repository: REPO, name: "prod", protected: true }, granted)).toEqual({
+      allowed: false,
+      reason: "not-granted",
+      detail: "prod is protected: it is never applied from the message bus",
+    });
+    expect(await authorize(amqp, "destroy-now", { repository: REPO, name: "prod", protected: true }, granted)).toMatchObject({ allowed: false, reason: "not-granted" });
+    expect(await authorize(amqp, "plan", { repository: REPO, name: "prod", protected: true }, granted)).toEqual({ allowed: true });
+    expect(granted.asked).toEqual([]); // no GitHub login behind it: GitHub is not asked
+  });
+
   test("through the API, readers see and writers act; strangers see nothing", async () => {
     const rules = policy({ alice: "write", rita: "read" });
     const api = (login: string) => ({ kind: "api" as const, login, via: "session" as const });

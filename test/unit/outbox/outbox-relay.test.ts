@@ -173,7 +173,7 @@ test("what reaches a target is redacted with the secrets the process knows, the 
 test("an event answering a bus command goes to the replies target whatever the routes say", async () => {
   const replies = target("amqp.replies");
   const slack = target("slack");
-  await store.appendEvents([event("a", { request: { id: "req-1", replyTo: "client.replies" } }), event("b")]);
+  await store.appendEvents([event("a", { request: { id: "req-1", replyTo: "client.replies", command: "plan" } }), event("b")]);
   const relay = relayOf([slack], routing([]), { replies });
   await relay.drain();
   relay.stop();

@@ -95,6 +95,8 @@ export function amqpReplyTarget(options: { url: string; name?: string }): Notifi
     async deliver(event) {
       const ok = RUN_OUTCOMES[event.type];
       if (event.request === undefined || ok === undefined) return;
+      // An apply's or a destroy's own plan is not its answer; that plan failing is.
+      if (event.type === "planned" && event.request.command !== "plan") return;
       await publishReply(connection, event.request.replyTo, event.request.id, { id: event.request.id, ok, event: toCloudEvent(event) });
     },
     close: () => connection.close(),

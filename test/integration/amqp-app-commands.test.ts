@@ -1,0 +1,144 @@
+import { jest } from "@jest/globals";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { connect, type Channel, type ChannelModel, type GetMessage } from "amqplib";
+import { sha, starterRepository } from "../helpers/app-harness.js";
+import { definitionYaml } from "../helpers/engine-sandbox.js";
+import { startAppProcess, type AppProcess } from "../helpers/envbot-app-process.js";
+import { FakeGitHub } from "../helpers/github/fake-github.js";
+import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
+import { serveGitHubOverHttp, type GitHubOverHttp } from "../helpers/github/github-over-http.js";
+import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO } from "../helpers/github/webhook-payloads.js";
+import { startRabbitMq, type RabbitMqServer } from "../helpers/rabbitmq-server.js";
+import { PROVIDER_MIRROR, writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
+
+// The App as `npm start` runs it, on a real RabbitMQ: its events go out on the topic exchange,
+// and it takes commands from the command queue, answering on each command's reply queue.
+jest.setTimeout(240_000);
+
+const mock = setupGitHubMock();
+let broker: RabbitMqServer;
+let client: ChannelModel;
+let channel: Channel;
+let root: string;
+let github: FakeGitHub;
+let githubHttp: GitHubOverHttp;
+let app: AppProcess;
+let events: string;
+let replies: string;
+
+beforeAll(async () => {
+  broker = await startRabbitMq();
+  client = await connect(broker.url);
+  channel = await client.createChannel();
+  // Declared as the App declares it, so the test can watch for the App's consumer.
+  await channel.assertQueue("envbot.commands", { durable: true });
+}, 90_000);
+afterAll(async () => {
+  await client?.close().catch(() => undefined);
+  await broker?.stop();
+}, 30_000);
+
+beforeEach(async () => {
+  mock.before();
+  root = await mkdtemp(path.join(tmpdir(), "envbot-amqp-"));
+  github = new FakeGitHub({ owner: DEFAULT_OWNER, repo: DEFAULT_REPO, installationId: DEFAULT_INSTALLATION_ID });
+  github.install();
+  githubApi().get("/app/installations").query(true).reply(200, []).persist();
+  githubHttp = await serveGitHubOverHttp();
+  const main = {
+    ...(await starterRepository()),
+    ".github/envbot.yml": "notifications:\n  routes:\n    - to: [bus]\n",
+    "environments/preview.yaml": definitionYaml("preview", "sandbox", "  ttl: 24h\n"),
+  };
+  github.commit(sha("main0"), main);
+  github.commit("main", main);
+
+  // What a subscriber of the exchange sees, and where this test's commands are answered.
+  await channel.assertExchange("envbot.events", "topic", { durable: true });
+  events = (await channel.assertQueue("", { exclusive: true })).queue;
+  await channel.bindQueue(events, "envbot.events", `envbot.${github.fullName}.#`);
+  replies = (await channel.assertQueue("", { exclusive: true })).queue;
+
+  app = await startAppProcess({
+    ENVBOT_DATA_DIR: path.join(root, "data"),
+    TF_CLI_CONFIG_FILE: await writeTerraformCliConfig(root, { mirror: PROVIDER_MIRROR }),
+    GHE_HOST: githubHttp.host,
+    ENVBOT_NOTIFY_BUS_URL: broker.url,
+    ENVBOT_AMQP_URL: broker.url,
+    ENVBOT_AMQP_ALLOW: "plan,extend",
+    ENVBOT_AMQP_REPOSITORIES: github.fullName,
+  });
+});
+afterEach(async () => {
+  await app?.killAll();
+  await githubHttp.close();
+  github.uninstall();
+  await rm(root, { recursive: true, force: true });
+  mock.after();
+});
+
+function send(body: string | object, correlationId: string): void {
+  channel.sendToQueue("envbot.commands", Buffer.from(typeof body === "string" ? body : JSON.stringify(body)), { replyTo: replies, correlationId, contentType: "application/json", appId: "release-bot" });
+}
+
+async function next(queue: string, timeoutMs = 60_000): Promise<GetMessage> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const message = await channel.get(queue, { noAck: true });
+    if (message !== false) return message;
+    if (Date.now() > deadline) throw new Error(`nothing on ${queue} within ${timeoutMs} ms:\n${app.output().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+const body = (message: GetMessage) => JSON.parse(message.content.toString("utf8")) as Record<string, any>;
+
+test("a plan command plans the environment; its outcome comes back on the reply queue and its event goes out with its routing key", async () => {
+  // The App declares the command queue when it starts consuming: wait for it.
+  await expectEventually(async () => (await channel.assertQueue("envbot.commands", { durable: true })).consumerCount === 1);
+  send({ command: "plan", repository: github.fullName, environment: "preview" }, "cmd-plan-1");
+
+  const reply = await next(replies);
+  expect(reply.properties.correlationId).toBe("cmd-plan-1");
+  expect(body(reply)).toMatchObject({
+    id: "cmd-plan-1",
+    ok: true,
+    event: { type: "dev.envbot.planned", subject: "preview", source: `envbot:${github.fullName}`, data: { actor: "amqp:release-bot", changes: { add: 1, change: 0, destroy: 0 } } },
+  });
+  const published = await next(events);
+  expect(published.fields.routingKey).toBe(`envbot.${github.fullName}.preview.planned`);
+  expect(published.properties).toMatchObject({ messageId: body(reply).event.id, contentType: "application/cloudevents+json" });
+});
+
+test("malformed and unauthorized commands are answered with the reason, and the consumer goes on taking commands", async () => {
+  await expectEventually(async () => (await channel.assertQueue("envbot.commands", { durable: true })).consumerCount === 1);
+  send("{ not json", "bad-json");
+  send({ command: "nuke", repository: github.fullName, environment: "preview" }, "bad-command");
+  send({ command: "apply", repository: github.fullName, environment: "preview" }, "not-granted");
+  send({ command: "plan", repository: "someone-else/infra", environment: "prod" }, "other-repository");
+  send({ command: "extend", repository: github.fullName, environment: "preview" }, "extend-without-by");
+  send({ command: "plan", repository: github.fullName, environment: "preview" }, "still-alive");
+
+  const answers = new Map<string, Record<string, any>>();
+  while (answers.size < 6) {
+    const message = await next(replies);
+    answers.set(message.properties.correlationId as string, body(message));
+  }
+  expect(answers.get("bad-json")).toMatchObject({ ok: false, reason: "invalid" });
+  expect(answers.get("bad-command")).toMatchObject({ ok: false, reason: "invalid", detail: expect.stringContaining("message:1:12: command: 'nuke' is not a command: plan, apply, destroy or extend") });
+  expect(answers.get("not-granted")).toMatchObject({ ok: false, reason: "refused", detail: "this server does not let AMQP commands apply (ENVBOT_AMQP_ALLOW)" });
+  expect(answers.get("other-repository")).toMatchObject({ ok: false, reason: "refused", detail: expect.stringContaining("does not let AMQP commands act on someone-else/infra") });
+  expect(answers.get("extend-without-by")).toMatchObject({ ok: false, reason: "invalid" });
+  expect(answers.get("still-alive")).toMatchObject({ ok: true, event: { type: "dev.envbot.planned" } });
+  expect(app.output()).not.toMatch(/"level":(50|60).*uncaught/i);
+});
+
+async function expectEventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms:\n${app.output().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
