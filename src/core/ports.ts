@@ -533,8 +533,8 @@ export interface Outbox {
   deliveryStatus(): Promise<TargetDeliveryStatus[]>;
   /** Parked deliveries, newest first (of one target when named). */
   listParkedDeliveries(options: { target?: string; limit: number }): Promise<EventDelivery[]>;
-  /** Parked deliveries waiting again, due at `now` with their attempts reset; returns how many. */
-  retryParkedDeliveries(options: { target?: string }, now: Date): Promise<number>;
+  /** Parked deliveries (of one target, of some repositories) waiting again, due at `now` with their attempts reset; returns how many. */
+  retryParkedDeliveries(options: { target?: string; repositories?: readonly string[] }, now: Date): Promise<number>;
   /** Forgets events written before `before`, routed, delivered or not, with their deliveries; returns how many events. */
   pruneEvents(before: Date): Promise<number>;
 }

@@ -389,7 +389,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           expect(status.find((s) => s.target === "hook")).toMatchObject({ waiting: 2, parked: 0, delivered: 1, lastDeliveredAt: T0 });
 
           expect(await store.retryParkedDeliveries({ target: "hook" }, later(20))).toBe(0);
-          expect(await store.retryParkedDeliveries({ target: "slack" }, later(20))).toBe(1);
+          expect(await store.retryParkedDeliveries({ repositories: ["acme/other"] }, later(20))).toBe(0);
+          expect(await store.retryParkedDeliveries({ target: "slack", repositories: [REPO] }, later(20))).toBe(1);
           expect(await store.listParkedDeliveries({ limit: 10 })).toEqual([]);
           expect(await due(later(20))).toContain(`slack:a:${a1!.seq}`);
         });

@@ -57,6 +57,20 @@ test("someone outside the team a template is kept for is told so, at the line of
     expect.objectContaining({ path: "environments/env-1.yaml", start_line: 7, annotation_level: "failure", title: "policy.templates.sandbox.request" }),
     expect.objectContaining({ path: "environments/env-1.yaml", start_line: 7, message: "changing env-1 (template sandbox): needs an approving review from @octo-org/platform (policy.templates.sandbox.approve)" }),
   ]);
+  // Out to the notification targets: the environment held back, and why.
+  const blocked = (await app.services.engine.store.pendingEvents(50)).map((e) => e.event).filter((e) => e.type === "policy-blocked");
+  expect(blocked).toEqual([
+    expect.objectContaining({
+      environment: "env-1",
+      actor: "walter",
+      commit: sha("head-1"),
+      stage: "pull-request",
+      reasons: [
+        "@walter may not request template sandbox: it is for @octo-org/web (policy.templates.sandbox.request)",
+        "changing env-1 (template sandbox): needs an approving review from @octo-org/platform (policy.templates.sandbox.approve)",
+      ],
+    }),
+  ]);
 });
 
 test("a team member's request waits for the approval the policy names, and the check turns green when it arrives", async () => {

@@ -236,6 +236,31 @@ export const openApiDocument = {
         responses: { "200": json(ref("AuditPage"), "A page of the audit trail."), ...errors },
       },
     },
+    "/api/v1/notifications": {
+      get: {
+        operationId: "getNotifications",
+        summary: "Each notification target's deliveries (waiting, parked, delivered, the last error) and the newest parked deliveries the caller can see.",
+        responses: { "200": json(ref("Notifications"), "Targets by name (never their addresses) and parked deliveries."), ...errors },
+      },
+    },
+    "/api/v1/notifications/retry": {
+      post: {
+        operationId: "retryNotifications",
+        summary: "Parked deliveries (of one target, or all) of the repositories the caller may write to are tried again now.",
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { type: "object", properties: { target: { type: "string", pattern: "^[a-z][a-z0-9.-]{0,62}$" } }, additionalProperties: false } } },
+        },
+        responses: {
+          "200": json(
+            { type: "object", required: ["retried", "repositories"], properties: { retried: { type: "integer" }, repositories: { type: "array", items: { type: "string" } } }, additionalProperties: false },
+            "How many deliveries wait again, and whose.",
+          ),
+          ...errors,
+          ...bodyErrors,
+        },
+      },
+    },
     "/api/v1/tokens": {
       get: {
         operationId: "listTokens",
@@ -446,6 +471,40 @@ export const openApiDocument = {
           environment: nullable("string"),
           outcome: { type: "string" },
           detail: nullable("string"),
+        },
+        additionalProperties: false,
+      },
+      Notifications: {
+        type: "object",
+        required: ["targets", "parked"],
+        properties: {
+          targets: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["target", "waiting", "parked", "delivered", "lastDeliveredAt", "lastError"],
+              properties: { target: { type: "string" }, waiting: { type: "integer" }, parked: { type: "integer" }, delivered: { type: "integer" }, lastDeliveredAt: nullableDateTime, lastError: nullable("string") },
+              additionalProperties: false,
+            },
+          },
+          parked: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["target", "eventId", "type", "repository", "environment", "at", "attempts", "lastError"],
+              properties: {
+                target: { type: "string" },
+                eventId: { type: "string" },
+                type: { type: "string" },
+                repository: { type: "string" },
+                environment: { type: "string" },
+                at: dateTime,
+                attempts: { type: "integer" },
+                lastError: nullable("string"),
+              },
+              additionalProperties: false,
+            },
+          },
         },
         additionalProperties: false,
       },

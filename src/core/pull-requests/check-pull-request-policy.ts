@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
+import { domainEvent } from "../events/domain-event.js";
 import { evaluatePullRequestPolicy, type PullRequestPolicyReport } from "../policy/index.js";
 import type { CodeHost, RepoFiles, Store } from "../ports.js";
 import { resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
@@ -47,9 +48,29 @@ export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host
   return report;
 }
 
-/** The policy's verdict in the audit trail: who asked for the changes, and what was missing. */
-export async function auditPolicyDecision(store: Pick<Store, "recordAudit">, pullRequest: PullRequestRef, action: "policy.check" | "policy.merge", report: PullRequestPolicyReport): Promise<void> {
+/**
+ * The policy's verdict in the audit trail (who asked for the changes, and what was missing) and,
+ * when it holds a change back, a `policy-blocked` event for each environment it holds back.
+ */
+export async function auditPolicyDecision(
+  store: Pick<Store, "recordAudit" | "appendEvents">,
+  pullRequest: PullRequestRef,
+  action: "policy.check" | "policy.merge",
+  report: PullRequestPolicyReport,
+  now = new Date(),
+): Promise<void> {
   const unmet = report.findings.filter((f) => !f.met).map((f) => (f.environment ? `${f.environment}: ${f.message}` : f.message));
+  const reasons = new Map<string, string[]>();
+  for (const finding of report.findings) {
+    if (!finding.met && finding.environment) reasons.set(finding.environment, [...(reasons.get(finding.environment) ?? []), finding.message]);
+  }
+  const stage = action === "policy.merge" ? "merge" : "pull-request";
+  const commit = action === "policy.merge" ? undefined : pullRequest.headSha;
+  await store.appendEvents(
+    [...reasons].map(([environment, messages]) =>
+      domainEvent({ type: "policy-blocked", repository: pullRequest.repository, environment, actor: pullRequest.author, ...(commit && { commit }), stage, reasons: messages }, now),
+    ),
+  );
   await store.recordAudit({
     actor: pullRequest.author,
     source: "policy",

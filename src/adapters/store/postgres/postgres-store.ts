@@ -368,8 +368,11 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
       return rows.map(deliveryFromRow);
     },
 
-    async retryParkedDeliveries({ target }, now) {
-      const { rowCount } = await query("UPDATE event_deliveries SET state = 'waiting', attempts = 0, next_attempt_at = $2 WHERE state = 'parked' AND ($1::text IS NULL OR target = $1)", [target ?? null, now]);
+    async retryParkedDeliveries({ target, repositories }, now) {
+      const { rowCount } = await query(
+        "UPDATE event_deliveries SET state = 'waiting', attempts = 0, next_attempt_at = $2 WHERE state = 'parked' AND ($1::text IS NULL OR target = $1) AND ($3::text[] IS NULL OR repository = ANY($3))",
+        [target ?? null, now, repositories ? [...repositories] : null],
+      );
       return rowCount ?? 0;
     },
 

@@ -149,7 +149,9 @@ export function openSqliteStore(options: { file: string }): Store {
     listParkedDeliveries: db.prepare(`
       SELECT d.seq, d.target, d.state, d.attempts, d.last_error, o.event FROM event_deliveries d JOIN outbox o ON o.seq = d.seq
       WHERE d.state = 'parked' AND (@target IS NULL OR d.target = @target) ORDER BY d.seq DESC LIMIT @limit`),
-    retryParkedDeliveries: db.prepare("UPDATE event_deliveries SET state = 'waiting', attempts = 0, next_attempt_at = @now WHERE state = 'parked' AND (@target IS NULL OR target = @target)"),
+    retryParkedDeliveries: db.prepare(`
+      UPDATE event_deliveries SET state = 'waiting', attempts = 0, next_attempt_at = @now
+      WHERE state = 'parked' AND (@target IS NULL OR target = @target) AND (@repositories IS NULL OR repository IN (SELECT value FROM json_each(@repositories)))`),
   };
 
   const addJob = db.transaction((job: { key: string; final: boolean; payload: string; delivery?: string }) => {
@@ -435,9 +437,9 @@ export function openSqliteStore(options: { file: string }): Store {
       return (sql.listParkedDeliveries.all({ target: target ?? null, limit }) as EventDeliveryRow[]).map(deliveryFromRow);
     },
 
-    async retryParkedDeliveries({ target }, now) {
+    async retryParkedDeliveries({ target, repositories }, now) {
       assertWritable();
-      return sql.retryParkedDeliveries.run({ target: target ?? null, now: toText(now) }).changes;
+      return sql.retryParkedDeliveries.run({ target: target ?? null, repositories: repositories ? JSON.stringify(repositories) : null, now: toText(now) }).changes;
     },
 
     async markEventFailed(seq, error, park) {

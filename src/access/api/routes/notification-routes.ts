@@ -1,0 +1,61 @@
+import type { ServerResponse } from "node:http";
+import { canWrite } from "../../../core/authorization/authorize.js";
+import type { EventDelivery } from "../../../core/ports.js";
+import { respondJson } from "../../http/respond-json.js";
+import { readableRepositories, type ApiDeps } from "../api-deps.js";
+import { badRequest } from "../api-problem.js";
+import { onlyKnownQuery, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
+import type { ApiRoute } from "../api-route.js";
+
+const TARGET_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
+/** Parked deliveries looked at per answer: the newest. */
+const PARKED_SCAN = 500;
+const PARKED_SHOWN = 50;
+
+/**
+ * GET /api/v1/notifications: each target's deliveries (waiting, parked, delivered, the last
+ * error) and the newest parked deliveries of repositories the caller can see. Targets are named,
+ * never their addresses (which are secrets).
+ */
+async function getNotifications(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  const targets = await deps.store.deliveryStatus();
+  const parked = await deps.store.listParkedDeliveries({ limit: PARKED_SCAN });
+  const readable = new Set(await readableRepositories(deps, request.principal, [...new Set(parked.map((d) => d.event.repository))]));
+  respondJson(res, 200, {
+    targets: targets.map((t) => ({ target: t.target, waiting: t.waiting, parked: t.parked, delivered: t.delivered, lastDeliveredAt: t.lastDeliveredAt?.toISOString() ?? null, lastError: t.lastError ?? null })),
+    parked: parked.filter((d) => readable.has(d.event.repository)).slice(0, PARKED_SHOWN).map(parkedView),
+  });
+}
+
+/**
+ * POST /api/v1/notifications/retry {target?}: the parked deliveries (of one target) of every
+ * repository the caller may write to wait again, tried at once; they arrive after the events
+ * delivered meanwhile, each with its own time and id.
+ */
+async function retryNotifications(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  const body = await readJsonBody(request.raw);
+  for (const key of Object.keys(body)) if (key !== "target") throw badRequest(`body.${key}`, "unknown field; give target, or nothing for every target");
+  const target = body.target;
+  if (target !== undefined && (typeof target !== "string" || !TARGET_PATTERN.test(target))) throw badRequest("body.target", "a target name, like team-slack");
+  const parked = await deps.store.listParkedDeliveries({ limit: PARKED_SCAN * 10, ...(target !== undefined && { target }) });
+  const candidates = [...new Set(parked.map((d) => d.event.repository))].filter((r) => REPOSITORY_PATTERN.test(r));
+  const permissions = await Promise.all(candidates.map((repository) => deps.access.permissionOf(repository, request.principal.login)));
+  const writable = candidates.filter((_, i) => canWrite(permissions[i]!));
+  const retried = writable.length === 0 ? 0 : await deps.store.retryParkedDeliveries({ ...(target !== undefined && { target }), repositories: writable }, deps.now());
+  for (const repository of writable) {
+    await deps.store.recordAudit({ actor: request.principal.login, source: request.principal.via === "token" ? "api-token" : "api", action: "notifications.retry", repository, outcome: "accepted", detail: target ?? "every target" });
+  }
+  respondJson(res, 200, { retried, repositories: writable });
+}
+
+function parkedView(delivery: EventDelivery) {
+  const { event } = delivery;
+  return { target: delivery.target, eventId: event.id, type: event.type, repository: event.repository, environment: event.environment, at: event.at, attempts: delivery.attempts, lastError: delivery.lastError ?? null };
+}
+
+export const notificationRoutes: ApiRoute[] = [
+  { method: "GET", path: "/api/v1/notifications", handle: getNotifications },
+  { method: "POST", path: "/api/v1/notifications/retry", handle: retryNotifications },
+];
