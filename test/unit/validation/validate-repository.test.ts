@@ -216,6 +216,22 @@ describe("validating a repository", () => {
     expect(config.limits.defaultTtl).toBe("72h");
   });
 
+  test("the starter's commented notification routes, uncommented, are valid routes", async () => {
+    const text = await readFile(path.join(projectRoot, "environments-template", ".github", "envbot.yml"), "utf8");
+    const start = text.indexOf("# notifications:");
+    const end = text.indexOf("\n\n", start);
+    expect(start).toBeGreaterThan(0);
+    const uncommented = text.slice(0, start) + text.slice(start, end).split("\n").map((line) => line.replace(/^# ?/, "")).join("\n") + text.slice(end);
+    const { config, diagnostics } = await readRepositoryConfig(memoryRepo({ ".github/envbot.yml": uncommented }));
+    expect(diagnostics).toEqual([]);
+    expect(config.notifications.routes).toEqual([{ to: ["team-slack"], events: ["failed", "expiry-warned", "drift-found", "policy-blocked"] }, { to: ["audit-hook"] }]);
+  });
+
+  test("a route with a mistake is reported at its line", async () => {
+    const { diagnostics } = await readRepositoryConfig(memoryRepo({ ".github/envbot.yml": "notifications:\n  routes:\n    - to: [Team_Slack]\n      events: [deployed]\n" }));
+    expect(diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(["3: 'Team_Slack' is not a target name (lowercase letters, digits and -, like team-slack)", expect.stringMatching(/^4: 'deployed' is not an envbot event/)]);
+  });
+
   test("a template whose default breaks its own schema, or that requires an undeclared variable, is reported", async () => {
     const repo = memoryRepo({
       "templates/sandbox/template.yaml": `apiVersion: envbot.dev/v1
