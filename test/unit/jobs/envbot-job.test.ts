@@ -5,9 +5,17 @@ const plan: EnvbotJob = { kind: "plan-pull-request", delivery: "d-1", installati
 const drift: EnvbotJob = { kind: "sweep-environment", installation: 42, repository: "acme/envs", defaultBranch: "main", sweep: "drift", environment: "checkout" };
 const expiry: EnvbotJob = { ...drift, sweep: "expiry" };
 const planNow: EnvbotJob = { kind: "plan-environment", installation: 42, repository: "acme/envs", defaultBranch: "main", environment: "checkout", actor: { kind: "api", login: "octocat", via: "token", repositories: ["acme/envs"] } };
+const busApply: EnvbotJob = {
+  kind: "apply-environment",
+  installation: 42,
+  repository: "acme/envs",
+  defaultBranch: "main",
+  environment: "checkout",
+  actor: { kind: "amqp", app: "release-bot", request: { id: "cmd-1", replyTo: "release-bot.replies", command: "apply" } },
+};
 
 test("jobs read back as they were kept, whatever their kind; a row of another shape fails clearly", () => {
-  for (const job of [plan, drift, expiry, planNow]) expect(parseEnvbotJob(JSON.parse(JSON.stringify(job)))).toEqual(job);
+  for (const job of [plan, drift, expiry, planNow, busApply]) expect(parseEnvbotJob(JSON.parse(JSON.stringify(job)))).toEqual(job);
   expect(() => parseEnvbotJob({ ...drift, sweep: "everything" })).toThrow("not an envbot job");
   expect(() => parseEnvbotJob({ kind: "sweep-environment", repository: "acme/envs" })).toThrow("not an envbot job");
   expect(() => parseEnvbotJob({ ...planNow, actor: undefined })).toThrow("not an envbot job");
@@ -19,4 +27,6 @@ test("a pull request's jobs share its key; a sweep's job is keyed by its environ
   expect(queuedJob(expiry)).toMatchObject({ key: "acme/envs:checkout:expiry", final: true });
   // A newer "plan now" of an environment supersedes one still waiting.
   expect(queuedJob(planNow)).toMatchObject({ key: "acme/envs:checkout:plan", final: false });
+  // An apply the bus asked for is never superseded by a later plan.
+  expect(queuedJob(busApply)).toMatchObject({ key: "acme/envs:checkout:apply", final: true });
 });
