@@ -70,6 +70,12 @@ test("a retry puts back the parked deliveries of the repositories the caller may
   expect((await api.store.dueDeliveries(new Date(), 10)).map((d) => [d.target, d.event.environment])).toEqual([["team-slack", "checkout"]]);
   expect(await api.store.listAudit({ repositories: [REPO], limit: 1 })).toMatchObject([{ actor: "alice", action: "notifications.retry", outcome: "accepted", detail: "team-slack" }]);
 
+  // A token of alice's for one repository retries only there, even where alice may write too.
+  payments.permissions.set("alice", "write");
+  const token = await api.tokenFor("alice", [REPO]);
+  expect((await api.call("POST", "/api/v1/notifications/retry", { as: { token }, body: {} })).body).toEqual({ retried: 0, repositories: [] });
+  expect((await api.store.listParkedDeliveries({ limit: 10 })).map((d) => d.event.repository)).toEqual([PRIVATE]);
+
   const bad = await api.call("POST", "/api/v1/notifications/retry", { as: { session: api.sessionFor("alice") }, body: { target: "Team Slack!" } });
   expect(bad.status).toBe(400);
 });

@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   history: async () => (await import("./commands/history.js")).historyCommand,
   logs: async () => (await import("./commands/logs.js")).logsCommand,
   audit: async () => (await import("./commands/audit.js")).auditCommand,
+  notifications: async () => (await import("./commands/notifications.js")).notificationsCommand,
   context: async () => (await import("./commands/context.js")).contextCommand,
   reconcile: async () => (await import("./commands/reconcile.js")).reconcileCommand,
   server: async () => (await import("./commands/serve.js")).serveCommand("server"),
@@ -37,6 +38,7 @@ Commands:
   history    list an environment's runs, newest first
   logs       print a run's log (--follow while it runs)
   audit      list who did what in a repository (or to one environment), newest first
+  notifications  show the deliveries to Slack, webhooks and AMQP; 'retry' the parked ones
   context    keep the envbot servers the commands can reach (--context NAME)
   reconcile  warn before expiry, destroy expired environments, report drift (--once)
   server     scale-out: take GitHub's webhooks, keep their jobs in PostgreSQL

@@ -1,10 +1,10 @@
 import type { ServerResponse } from "node:http";
 import { canWrite } from "../../../core/authorization/authorize.js";
-import type { EventDelivery } from "../../../core/ports.js";
+import { parkedView, targetView } from "../../../render/notification-text.js";
 import { respondJson } from "../../http/respond-json.js";
 import { readableRepositories, type ApiDeps } from "../api-deps.js";
 import { badRequest } from "../api-problem.js";
-import { onlyKnownQuery, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
+import { apiActor, onlyKnownQuery, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 
 const TARGET_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
@@ -23,7 +23,7 @@ async function getNotifications(request: ApiRequest, res: ServerResponse, deps: 
   const parked = await deps.store.listParkedDeliveries({ limit: PARKED_SCAN });
   const readable = new Set(await readableRepositories(deps, request.principal, [...new Set(parked.map((d) => d.event.repository))]));
   respondJson(res, 200, {
-    targets: targets.map((t) => ({ target: t.target, waiting: t.waiting, parked: t.parked, delivered: t.delivered, lastDeliveredAt: t.lastDeliveredAt?.toISOString() ?? null, lastError: t.lastError ?? null })),
+    targets: targets.map(targetView),
     parked: parked.filter((d) => readable.has(d.event.repository)).slice(0, PARKED_SHOWN).map(parkedView),
   });
 }
@@ -40,7 +40,9 @@ async function retryNotifications(request: ApiRequest, res: ServerResponse, deps
   const target = body.target;
   if (target !== undefined && (typeof target !== "string" || !TARGET_PATTERN.test(target))) throw badRequest("body.target", "a target name, like team-slack");
   const parked = await deps.store.listParkedDeliveries({ limit: PARKED_SCAN * 10, ...(target !== undefined && { target }) });
-  const candidates = [...new Set(parked.map((d) => d.event.repository))].filter((r) => REPOSITORY_PATTERN.test(r));
+  // An API token reaches only its repositories, and never beyond what its creator may do now.
+  const scope = apiActor(request.principal).repositories;
+  const candidates = [...new Set(parked.map((d) => d.event.repository))].filter((r) => REPOSITORY_PATTERN.test(r) && (scope === undefined || scope.includes(r)));
   const permissions = await Promise.all(candidates.map((repository) => deps.access.permissionOf(repository, request.principal.login)));
   const writable = candidates.filter((_, i) => canWrite(permissions[i]!));
   const retried = writable.length === 0 ? 0 : await deps.store.retryParkedDeliveries({ ...(target !== undefined && { target }), repositories: writable }, deps.now());
@@ -48,11 +50,6 @@ async function retryNotifications(request: ApiRequest, res: ServerResponse, deps
     await deps.store.recordAudit({ actor: request.principal.login, source: request.principal.via === "token" ? "api-token" : "api", action: "notifications.retry", repository, outcome: "accepted", detail: target ?? "every target" });
   }
   respondJson(res, 200, { retried, repositories: writable });
-}
-
-function parkedView(delivery: EventDelivery) {
-  const { event } = delivery;
-  return { target: delivery.target, eventId: event.id, type: event.type, repository: event.repository, environment: event.environment, at: event.at, attempts: delivery.attempts, lastError: delivery.lastError ?? null };
 }
 
 export const notificationRoutes: ApiRoute[] = [

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { formatParkedNotice } from "../../../render/notification-text.js";
 import { formatStatusTable } from "../../../render/plan-text.js";
 import { EXIT, type CliIO } from "../cli-io.js";
 import path from "node:path";
@@ -17,7 +18,9 @@ and their last run. Another checkout's environments are its own, even with the s
 --github OWNER/NAME shows those the envbot App keeps for that GitHub repository instead.
 --context CONTEXT (or ENVBOT_CONTEXT) asks that context's envbot server (see 'envbot context')
 for the environments of --github OWNER/NAME, else of the context's repository; --json then
-prints the API's items.`;
+prints the API's items.
+When notifications to a target (Slack, a webhook, AMQP) are parked, a last line says how many;
+'envbot notifications' shows and retries them.`;
 
 export async function statusCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -36,6 +39,9 @@ export async function statusCommand(args: string[], io: CliIO): Promise<number> 
     const records = await deps.store.listEnvironments(repository);
     if (!values.json) {
       io.stdout(`Environments of ${displayRepository(repository)} (data directory ${displayRepository(settings.dataDir)}):\n${formatStatusTable(records)}\n`);
+      // Deliveries that gave up are every checkout's concern: the data directory's events.
+      const parked = formatParkedNotice(await deps.store.deliveryStatus(), "envbot notifications");
+      if (parked !== undefined) io.stdout(`${parked}\n`);
       const legacy = (await deps.store.listEnvironments(LEGACY_LOCAL_REPOSITORY)).filter((r) => r.status !== "destroyed");
       if (legacy.length > 0) {
         io.stderr(

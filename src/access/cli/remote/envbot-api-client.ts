@@ -11,7 +11,8 @@ type Query = Record<string, string | number | undefined>;
 export interface EnvbotApi {
   readonly context: Context;
   get<T>(path: string, query?: Query): Promise<T>;
-  post<T>(path: string): Promise<T>;
+  /** A POST, with `body` as JSON when given. */
+  post<T>(path: string, body?: Record<string, unknown>): Promise<T>;
   /** A Server-Sent Events stream, resumed after `lastEventId` when given. */
   stream(path: string, lastEventId?: string): AsyncGenerator<ServerSentEvent>;
 }
@@ -21,12 +22,13 @@ export function envbotApi(context: Context): EnvbotApi {
     const search = new URLSearchParams(Object.entries(query).flatMap(([key, value]): [string, string][] => (value === undefined ? [] : [[key, String(value)]])));
     return `${context.url}${path}${search.size > 0 ? `?${search}` : ""}`;
   };
-  const send = async (method: string, path: string, query: Query | undefined, headers: Record<string, string>, timeout: boolean): Promise<Response> => {
+  const send = async (method: string, path: string, query: Query | undefined, headers: Record<string, string>, timeout: boolean, body?: string): Promise<Response> => {
     let response: Response;
     try {
       response = await fetch(urlOf(path, query), {
         method,
         headers: { authorization: `Bearer ${context.token}`, "user-agent": "envbot-cli", ...headers },
+        ...(body !== undefined && { body }),
         redirect: "error",
         ...(timeout ? { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) } : {}),
       });
@@ -54,8 +56,9 @@ export function envbotApi(context: Context): EnvbotApi {
     async get<T>(path: string, query?: Query) {
       return json<T>(await send("GET", path, query, { accept: "application/json" }, true), `GET ${path}`);
     },
-    async post<T>(path: string) {
-      return json<T>(await send("POST", path, undefined, { accept: "application/json" }, true), `POST ${path}`);
+    async post<T>(path: string, body?: Record<string, unknown>) {
+      const headers = { accept: "application/json", ...(body !== undefined && { "content-type": "application/json" }) };
+      return json<T>(await send("POST", path, undefined, headers, true, body === undefined ? undefined : JSON.stringify(body)), `POST ${path}`);
     },
     async *stream(path: string, lastEventId?: string) {
       const response = await send("GET", path, undefined, { accept: "text/event-stream", ...(lastEventId !== undefined ? { "last-event-id": lastEventId } : {}) }, false);
