@@ -178,6 +178,9 @@ test("Plan now asks first, then queues a real plan whose run joins the timeline"
 test("a new environment is requested through the form made from the template's schema, and the pull request it opened is shown", async () => {
   await signInAs();
   await page.getByRole("link", { name: "Request an environment" }).click();
+  // The list page has a "Template" filter too: wait until the request form replaced it.
+  await page.getByRole("heading", { level: 1, name: "Request an environment" }).waitFor();
+  await page.locator("select[name=template]").waitFor();
   await page.getByLabel("Template").selectOption("sandbox");
   // The template's variables became fields: defaults filled in, descriptions as hints, limits as constraints.
   const replicas = page.getByLabel("replicas");
