@@ -1,4 +1,5 @@
 import type { DomainEvent, OutboxEntry } from "./events/domain-event.js";
+import type { FoundResource, InventoryResource } from "./inventory/index.js";
 import type { ResolvedConfig } from "./config/repository-config.js";
 import type { Environment } from "./environment/environment.js";
 import type { LockHolder } from "./locking/lock-holder.js";
@@ -163,9 +164,18 @@ export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords {
       error?: string;
       /** Who asked, written to the audit trail in the same transaction (action: the run's kind; outcome: the run's). */
       audit?: Pick<AuditEntry, "actor" | "source" | "detail">;
+      /** The environment's resources after this run, replacing those recorded, in the same transaction. */
+      inventory?: InventoryResource[];
     },
     events?: DomainEvent[],
   ): Promise<RunRecord>;
+  /** The resources an environment held after its last apply, by address. */
+  listInventory(repository: string, environment: string): Promise<InventoryResource[]>;
+  /**
+   * Resources of any environment (of `repositories`, when given) matching `query` (see
+   * matchResource): an ARN, a cloud id, a type, an address, an attribute's value, or KEY=VALUE.
+   */
+  findResources(query: string, options: { repositories?: readonly string[]; limit: number }): Promise<FoundResource[]>;
   getRun(id: number): Promise<RunRecord | undefined>;
   /** Newest first. */
   listRuns(repository: string, environment: string, limit?: number): Promise<RunRecord[]>;
@@ -316,6 +326,8 @@ export interface SavedPlan {
 
 export interface AppliedPlan {
   outputs: Record<string, { value: unknown; sensitive: boolean }>;
+  /** The resources the state holds after the apply (none after a destroy). */
+  inventory: InventoryResource[];
   log: string;
 }
 

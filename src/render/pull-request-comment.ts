@@ -8,6 +8,7 @@ import type {
   PullRequestRef,
   ValidationReport,
 } from "../core/pull-requests/pull-request-report.js";
+import { formatResourceGraph } from "./resource-graph.js";
 import { compareDiagnostics } from "../core/diagnostics/index.js";
 import { environmentCheckName, VALIDATION_CHECK_NAME } from "./check-names.js";
 import { fitsCheckRunText } from "./check-runs.js";
@@ -184,6 +185,8 @@ function renderPlannedSection(report: Extract<EnvironmentReport, { kind: "planne
     const title = plan.omitted > 0 ? `Plan (${formatCount(plan.omitted, "line")} of ${plan.total.toLocaleString("en-US")} left out)` : "Plan";
     blocks.push(foldDetails(title, plan.block));
   }
+  const graph = report.summary.mode === "normal" && report.summary.dependencies ? formatResourceGraph(report.summary.dependencies) : undefined;
+  if (graph) blocks.push(foldDetails("Resources and their dependencies", `\`\`\`mermaid\n${graph}\n\`\`\``));
   return blocks.join("\n\n");
 }
 

@@ -407,6 +407,61 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe("the inventory of resources", () => {
+      const bucket = {
+        address: "module.site.aws_s3_bucket.site",
+        type: "aws_s3_bucket",
+        provider: "registry.terraform.io/hashicorp/aws",
+        module: "module.site",
+        cloudId: "acme-assets",
+        arn: "arn:aws:s3:::acme-assets",
+        dependsOn: [],
+        attributes: { bucket: "acme-assets", tags: { team: "web_100%" }, force_destroy: true },
+      };
+      const website = {
+        address: "module.site.aws_s3_bucket_website_configuration.site",
+        type: "aws_s3_bucket_website_configuration",
+        provider: "registry.terraform.io/hashicorp/aws",
+        module: "module.site",
+        cloudId: "acme-assets",
+        dependsOn: ["module.site.aws_s3_bucket.site"],
+        attributes: { bucket: "acme-assets", index_document: [{ suffix: "index.html" }] },
+      };
+
+      test("an apply's run records the environment's resources in its transaction, replacing those before; a destroy leaves none", async () => {
+        await store.upsertEnvironment(checkout());
+        const first = await store.startRun({ repository: REPO, environment: "checkout", kind: "apply", actor: "alice" });
+        await store.finishRun(first.id, { outcome: "succeeded", inventory: [website, bucket] });
+        expect(await store.listInventory(REPO, "checkout")).toEqual([bucket, website]);
+        const second = await store.startRun({ repository: REPO, environment: "checkout", kind: "apply", actor: "alice" });
+        await store.finishRun(second.id, { outcome: "succeeded", inventory: [bucket] });
+        expect(await store.listInventory(REPO, "checkout")).toEqual([bucket]);
+        const failed = await store.startRun({ repository: REPO, environment: "checkout", kind: "apply", actor: "alice" });
+        await store.finishRun(failed.id, { outcome: "failed", error: "boom" });
+        expect(await store.listInventory(REPO, "checkout")).toEqual([bucket]); // a run without an inventory changes nothing
+        const destroy = await store.startRun({ repository: REPO, environment: "checkout", kind: "destroy", actor: "alice" });
+        await store.finishRun(destroy.id, { outcome: "succeeded", inventory: [] });
+        expect(await store.listInventory(REPO, "checkout")).toEqual([]);
+      });
+
+      test("resources are found by ARN, cloud id, type, address or an attribute's value across environments, within the repositories asked", async () => {
+        for (const [repository, name] of [[REPO, "checkout"], [REPO, "search"], ["acme/other", "blog"]] as const) {
+          const run = await store.startRun({ repository, environment: name, kind: "apply", actor: "alice" });
+          const suffix = name === "checkout" ? "" : `-${name}`;
+          await store.finishRun(run.id, { outcome: "succeeded", inventory: [{ ...bucket, cloudId: `acme-assets${suffix}`, arn: `arn:aws:s3:::acme-assets${suffix}`, attributes: { ...bucket.attributes, bucket: `acme-assets${suffix}` } }] });
+        }
+        const where = (found: { repository: string; environment: string; matched: string }[]) => found.map((f) => `${f.repository} ${f.environment} ${f.matched}`);
+        expect(where(await store.findResources("arn:aws:s3:::acme-assets", { limit: 10 }))).toEqual([`${REPO} checkout arn`]);
+        expect(where(await store.findResources("acme-assets-search", { limit: 10 }))).toEqual([`${REPO} search id`]);
+        expect(where(await store.findResources("aws_s3_bucket", { limit: 10 }))).toEqual([`${REPO} checkout type`, `${REPO} search type`, "acme/other blog type"]);
+        expect(where(await store.findResources("aws_s3_bucket", { repositories: [REPO], limit: 1 }))).toEqual([`${REPO} checkout type`]);
+        expect(where(await store.findResources("web_100%", { limit: 10 }))).toEqual([`${REPO} checkout tags.team`, `${REPO} search tags.team`, "acme/other blog tags.team"]);
+        expect(where(await store.findResources("bucket=acme-assets-blog", { limit: 10 }))).toEqual(["acme/other blog bucket"]);
+        expect(await store.findResources("web_1000", { limit: 10 })).toEqual([]);
+        expect(await store.findResources("acme", { limit: 10 })).toEqual([]); // a part of a value is not a match
+      });
+    });
+
     describe("what the control plane reads", () => {
       test("an environment's description, labels, definition and outputs read back as written, and can be cleared", async () => {
         const definition = { apiVersion: "envbot.dev/v1", kind: "Environment", metadata: { name: "checkout" }, spec: { template: "sandbox", variables: { replicas: 2 } } };

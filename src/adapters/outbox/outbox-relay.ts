@@ -1,4 +1,5 @@
 import type { DomainEvent } from "../../core/events/domain-event.js";
+import { redactStrings } from "../../core/secrets/redact-strings.js";
 import { randomUUID } from "node:crypto";
 import type { EventDelivery, LeaseRecord, Outbox, Store } from "../../core/ports.js";
 import { PermanentDeliveryError, type DeliveryContext, type NotificationTarget } from "../notify/notification-target.js";
@@ -186,13 +187,6 @@ export function startOutboxRelay(options: {
 /** What a target's owner reads when a route names a target the server has no settings for. */
 export function unknownTarget(name: string): string {
   return `no notification target named ${name} is set up on this server (ENVBOT_NOTIFY_${name.toUpperCase().replace(/-/g, "_")}_URL)`;
-}
-
-function redactStrings<T>(value: T, redact: (text: string) => string): T {
-  if (typeof value === "string") return redact(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, redact)) as T;
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactStrings(item, redact)])) as T;
-  return value;
 }
 
 function errorText(error: unknown): string {

@@ -1,4 +1,5 @@
 import type { DomainEvent } from "../../core/events/domain-event.js";
+import { matchResource, type FoundResource, type InventoryResource } from "../../core/inventory/index.js";
 import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, EnvironmentStatus, EventDelivery, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
 
 // Rows as the SQL stores return them: snake_case columns, NULL for absent values, times as
@@ -254,4 +255,58 @@ export function deliveryFromRow(row: EventDeliveryRow): EventDelivery {
     attempts: row.attempts,
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
   };
+}
+
+export interface InventoryRow {
+  repository: string;
+  environment: string;
+  address: string;
+  type: string;
+  provider: string;
+  module: string | null;
+  cloud_id: string | null;
+  arn: string | null;
+  depends_on: string;
+  attributes: string;
+}
+
+export function inventoryFromRow(row: InventoryRow): InventoryResource {
+  return {
+    address: row.address,
+    type: row.type,
+    provider: row.provider,
+    ...(row.module === null ? {} : { module: row.module }),
+    ...(row.cloud_id === null ? {} : { cloudId: row.cloud_id }),
+    ...(row.arn === null ? {} : { arn: row.arn }),
+    dependsOn: JSON.parse(row.depends_on) as string[],
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+  };
+}
+
+/** A resource's columns, in the order of the INSERT both stores use. */
+export function inventoryValues(repository: string, environment: string, r: InventoryResource): (string | null)[] {
+  return [repository, environment, r.address, r.type, r.provider, r.module ?? null, r.cloudId ?? null, r.arn ?? null, JSON.stringify(r.dependsOn), JSON.stringify(r.attributes)];
+}
+
+/**
+ * The rows worth checking for a search: those whose ARN, cloud id, type or address is the query,
+ * or whose attributes hold it as a JSON string or number (checked exactly by matchResource).
+ */
+export function inventoryCandidates(query: string): { exact: string; like: string } {
+  const pair = /^[A-Za-z0-9_.]+=(.*)$/.exec(query);
+  const needle = pair ? pair[1]! : query;
+  const escaped = JSON.stringify(needle).slice(1, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
+  return { exact: query, like: `%${escaped}%` };
+}
+
+/** The rows that really match (matchResource), at most `limit`, with what matched. */
+export function foundResources(rows: readonly InventoryRow[], query: string, limit: number): FoundResource[] {
+  const found: FoundResource[] = [];
+  for (const row of rows) {
+    const resource = inventoryFromRow(row);
+    const matched = matchResource(resource, query);
+    if (matched !== undefined) found.push({ repository: row.repository, environment: row.environment, resource, matched });
+    if (found.length >= limit) break;
+  }
+  return found;
 }

@@ -4,6 +4,8 @@ import path from "node:path";
 import type { AppliedPlan, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
 import type { PlanMode } from "../../core/planning/index.js";
+import { planDependencies } from "./plan-dependencies.js";
+import { summarizeStateJson } from "./summarize-state-json.js";
 import { summarizePlanJson } from "./summarize-plan-json.js";
 import { needsAttributeDetail, parsePlanStream, summarizePlanStream } from "./summarize-plan-stream.js";
 import { ConfigurationError, TerraformError } from "../../core/terraform/index.js";
@@ -128,7 +130,7 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
         } catch {
           throw new TerraformError("terraform show -json did not print JSON", shown.stdout.slice(0, 500));
         }
-        summary = summarizePlanJson(json, request.environment.name, request.mode, request.driftDetail);
+        summary = { ...summarizePlanJson(json, request.environment.name, request.mode, request.driftDetail), dependencies: planDependencies(json) };
       }
       return { summary, text: stream.messages.join("\n"), handle: planFile, log: log.text() };
     },
@@ -154,7 +156,10 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       const outputs = Object.fromEntries(
         Object.entries(raw).map(([name, o]) => [name, o.sensitive ? { value: undefined, sensitive: true } : { value: o.value, sensitive: false }]),
       );
-      return { outputs, log: log.text() };
+      // What the state holds now: the environment's inventory (a destroy leaves none).
+      const state = plan.summary.mode === "destroy" ? undefined : await terraform("show", ["show", "-json", "-no-color"], workDir, options, new LogTail());
+      const inventory = state ? summarizeStateJson(JSON.parse(state.stdout || "{}")) : [];
+      return { outputs, inventory, log: log.text() };
     },
 
     async releaseAbandonedStateLock(repository, environment): Promise<StateLockCleanup> {

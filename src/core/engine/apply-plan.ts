@@ -6,6 +6,7 @@ import type { ApplyOutcome, PlanOutcome } from "./operation-result.js";
 import { recordOf, withRunLog } from "./plan-environment.js";
 import { runLogWriter } from "./run-log-writer.js";
 import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
+import { redactStrings } from "../secrets/redact-strings.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import { resolveSecrets } from "./resolve-secrets.js";
 
@@ -41,7 +42,14 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     const event = domainEvent({ type: destroying ? "destroyed" : "applied", ...eventAbout(context, environment), runId: run.id, changes: changeCounts(planned.plan.summary) }, deps.now());
     const finished = await store.finishRun(
       run.id,
-      { outcome: "succeeded", summary: JSON.stringify({ ...planned.plan.summary, outputs: applied.outputs }), logExcerpt: applied.log, audit: auditOf(context) },
+      {
+        outcome: "succeeded",
+        summary: JSON.stringify({ ...planned.plan.summary, outputs: applied.outputs }),
+        logExcerpt: applied.log,
+        audit: auditOf(context),
+        // A template may put a secret into an attribute it did not mark sensitive.
+        inventory: redactStrings(applied.inventory, redact),
+      },
       [event],
     );
     await store.upsertEnvironment(
@@ -80,11 +88,4 @@ export function visibleOutputs(outputs: Record<string, { value: unknown; sensiti
     if (!output.sensitive) visible[name] = redactStrings(output.value, redact);
   }
   return visible;
-}
-
-function redactStrings(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === "string") return redact(value);
-  if (Array.isArray(value)) return value.map((item) => redactStrings(item, redact));
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactStrings(item, redact)]));
-  return value;
 }

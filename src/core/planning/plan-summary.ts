@@ -11,6 +11,8 @@ export interface PlanSummary {
   /** Objects that changed outside of Terraform since the last apply (resource_drift). */
   drift: ResourceChange[];
   terraformVersion?: string;
+  /** Each resource of the planned configuration and what it depends on (configuration addresses). */
+  dependencies?: Record<string, string[]>;
 }
 
 /** A drift check is a normal plan that lists all of its drift (DriftDetail "all"), not a mode of its own. */

@@ -183,4 +183,26 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX event_deliveries_waiting ON event_deliveries (target, repository, environment, seq) WHERE state = 'waiting';
     `,
   },
+  {
+    version: 6,
+    description: "inventory: each environment's resources as its state held them after the last apply",
+    sql: `
+      CREATE TABLE inventory (
+        repository  text NOT NULL,
+        environment text NOT NULL,
+        address     text NOT NULL,
+        type        text NOT NULL,
+        provider    text NOT NULL,
+        module      text,
+        cloud_id    text,
+        arn         text,
+        depends_on  text NOT NULL,
+        attributes  text NOT NULL,
+        PRIMARY KEY (repository, environment, address)
+      );
+      CREATE INDEX inventory_by_arn ON inventory (arn) WHERE arn IS NOT NULL;
+      CREATE INDEX inventory_by_cloud_id ON inventory (cloud_id) WHERE cloud_id IS NOT NULL;
+      CREATE INDEX inventory_by_type ON inventory (type);
+    `,
+  },
 ];

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports.js";
-import { apiTokenFromRow, auditFromRow, deliveryFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
-import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
 import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
 
 /** The store and the database under it, which the pg-boss queue shares (one transaction for a job and its delivery). */
@@ -102,8 +102,34 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
             result.audit.detail ?? null,
           ]);
         }
+        if (result.inventory) {
+          await q("DELETE FROM inventory WHERE repository = $1 AND environment = $2", [row.repository, row.environment]);
+          for (const resource of result.inventory) {
+            await q(
+              "INSERT INTO inventory (repository, environment, address, type, provider, module, cloud_id, arn, depends_on, attributes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+              inventoryValues(row.repository, row.environment, resource),
+            );
+          }
+        }
         return runFromRow(row);
       });
+    },
+
+    async listInventory(repository, environment) {
+      const { rows } = await query<InventoryRow>("SELECT * FROM inventory WHERE repository = $1 AND environment = $2 ORDER BY address COLLATE \"C\"", [repository, environment]);
+      return rows.map(inventoryFromRow);
+    },
+
+    async findResources(text, { repositories, limit }) {
+      const { exact, like } = inventoryCandidates(text);
+      const { rows } = await query<InventoryRow>(
+        `SELECT * FROM inventory
+         WHERE (arn = $1 OR cloud_id = $1 OR type = $1 OR address = $1 OR attributes LIKE $2 ESCAPE '\\')
+           AND ($3::text[] IS NULL OR repository = ANY($3))
+         ORDER BY repository COLLATE "C", environment COLLATE "C", address COLLATE "C" LIMIT $4`,
+        [exact, like, repositories ? [...repositories] : null, limit * 20],
+      );
+      return foundResources(rows, text, limit);
     },
 
     async getRun(id) {

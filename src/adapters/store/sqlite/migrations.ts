@@ -231,4 +231,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX event_deliveries_waiting ON event_deliveries (target, repository, environment, seq) WHERE state = 'waiting';
     `,
   },
+  {
+    version: 12,
+    description: "inventory: each environment's resources as its state held them after the last apply",
+    sql: `
+      CREATE TABLE inventory (
+        repository  TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        address     TEXT NOT NULL,
+        type        TEXT NOT NULL,
+        provider    TEXT NOT NULL,
+        module      TEXT,
+        cloud_id    TEXT,
+        arn         TEXT,
+        depends_on  TEXT NOT NULL,
+        attributes  TEXT NOT NULL,
+        PRIMARY KEY (repository, environment, address)
+      ) WITHOUT ROWID;
+      CREATE INDEX inventory_by_arn ON inventory (arn) WHERE arn IS NOT NULL;
+      CREATE INDEX inventory_by_cloud_id ON inventory (cloud_id) WHERE cloud_id IS NOT NULL;
+      CREATE INDEX inventory_by_type ON inventory (type);
+    `,
+  },
 ];

@@ -6,8 +6,8 @@ import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
-import { apiTokenFromRow, auditFromRow, deliveryFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
-import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
 
 /**
  * How long a statement waits for another connection (another envbot process, or the CLI next to
@@ -127,6 +127,15 @@ export function openSqliteStore(options: { file: string }): Store {
     pruneEventDeliveries: db.prepare("DELETE FROM event_deliveries WHERE seq IN (SELECT seq FROM outbox WHERE created_at < ?)"),
     pruneEvents: db.prepare("DELETE FROM outbox WHERE created_at < ?"),
 
+    deleteInventory: db.prepare("DELETE FROM inventory WHERE repository = ? AND environment = ?"),
+    insertInventory: db.prepare("INSERT INTO inventory (repository, environment, address, type, provider, module, cloud_id, arn, depends_on, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+    listInventory: db.prepare("SELECT * FROM inventory WHERE repository = ? AND environment = ? ORDER BY address"),
+    findInventory: db.prepare(`
+      SELECT * FROM inventory
+      WHERE (arn = @exact OR cloud_id = @exact OR type = @exact OR address = @exact OR attributes LIKE @like ESCAPE '\\')
+        AND (@repositories IS NULL OR repository IN (SELECT value FROM json_each(@repositories)))
+      ORDER BY repository, environment, address LIMIT @scan`),
+
     insertEventDelivery: db.prepare(`
       INSERT INTO event_deliveries (seq, target, repository, environment, state, next_attempt_at, last_error)
       SELECT seq, ?, json_extract(event, '$.repository'), json_extract(event, '$.environment'), ?, ?, ? FROM outbox WHERE seq = ?
@@ -179,6 +188,10 @@ export function openSqliteStore(options: { file: string }): Store {
     appendEvents(events);
     if (result.audit) {
       sql.insertAudit.get({ at: toText(new Date()), actor: result.audit.actor, source: result.audit.source, action: row.kind, repository: row.repository, environment: row.environment, outcome: row.outcome, detail: result.audit.detail ?? null });
+    }
+    if (result.inventory) {
+      sql.deleteInventory.run(row.repository, row.environment);
+      for (const resource of result.inventory) sql.insertInventory.run(...inventoryValues(row.repository, row.environment, resource));
     }
     return row;
   });
@@ -394,6 +407,15 @@ export function openSqliteStore(options: { file: string }): Store {
         attempts: row.attempts,
         ...(row.last_error === null ? {} : { lastError: row.last_error }),
       }));
+    },
+
+    async listInventory(repository, environment) {
+      return (sql.listInventory.all(repository, environment) as InventoryRow[]).map(inventoryFromRow);
+    },
+
+    async findResources(query, { repositories, limit }) {
+      const rows = sql.findInventory.all({ ...inventoryCandidates(query), repositories: repositories ? JSON.stringify(repositories) : null, scan: limit * 20 }) as InventoryRow[];
+      return foundResources(rows, query, limit);
     },
 
     async routeEvent(seq, deliveries, now) {
