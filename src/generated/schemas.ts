@@ -280,6 +280,24 @@ export const templateSchema = {
       "additionalProperties": {
         "$ref": "#/$defs/outputDeclaration"
       }
+    },
+    "cost": {
+      "title": "TemplateCost",
+      "description": "What an environment of this template costs while it exists, for envbot's estimates and chargeback reports. Unset: estimated from the resource types the plan holds.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "hourly"
+      ],
+      "properties": {
+        "hourly": {
+          "description": "US dollars per hour.",
+          "type": "number",
+          "minimum": 0,
+          "maximum": 100000,
+          "x-envbot-message": "{value} is not an hourly price in dollars like 0.10"
+        }
+      }
     }
   },
   "$defs": {
@@ -385,6 +403,7 @@ export interface TemplateDefinition {
   outputs?: {
     [k: string]: TemplateOutputDeclaration;
   };
+  cost?: TemplateCost;
 }
 /**
  * A JSON Schema (2020-12) of spec.variables. Each property is one Terraform variable of the module; a default makes it optional. Variables not listed here are rejected.
@@ -408,6 +427,15 @@ export interface TemplateSecretDeclaration {
 export interface TemplateOutputDeclaration {
   description?: string;
   sensitive?: boolean;
+}
+/**
+ * What an environment of this template costs while it exists, for envbot's estimates and chargeback reports. Unset: estimated from the resource types the plan holds.
+ */
+export interface TemplateCost {
+  /**
+   * US dollars per hour.
+   */
+  hourly: number;
 }
 
 export const configSchema = {

@@ -9,6 +9,7 @@ import type {
   ValidationReport,
 } from "../core/pull-requests/pull-request-report.js";
 import { formatResourceGraph } from "./resource-graph.js";
+import { formatCostEstimate } from "./cost-text.js";
 import { compareDiagnostics } from "../core/diagnostics/index.js";
 import { environmentCheckName, VALIDATION_CHECK_NAME } from "./check-names.js";
 import { fitsCheckRunText } from "./check-runs.js";
@@ -169,6 +170,7 @@ function renderPlannedSection(report: Extract<EnvironmentReport, { kind: "planne
     `#### ${codeSpan(report.environment)}: ${counts}`,
     `${describeMergeEffect(report.effect, report.alreadyDestroyed)} Defined in ${codeSpan(report.file)}.`,
     ...(report.lifetime ? [describeLifetime(report.lifetime)] : []),
+    ...(report.effect === "apply" && report.summary.cost ? [formatCostEstimate(report.summary.cost, report.lifetime)] : []),
     describeLockHolder(report.lockHolder, pullRequest),
   ];
   if (report.templateSource === "default-branch") blocks.push(describeTemplateSource(pullRequest));

@@ -150,11 +150,15 @@ test("a definition without ttl gets the repository's default (limits.defaultTtl)
   const files = {
     "environments/quick.yaml": definitionYaml("quick", "sandbox"),
     "environments/keeper.yaml": definitionYaml("keeper", "sandbox", "  protected: true\n"),
+    // The template says what it costs: the plan comment estimates from it.
+    "templates/sandbox/template.yaml": `${main["templates/sandbox/template.yaml"]}cost:\n  hourly: 0.05\n`,
   };
   await openPullRequest(6, files);
   const comment = app.github.botComments(6)[0]!.body;
   const quick = comment.slice(comment.indexOf("`quick`"));
   expect(quick).toMatch(/\*\*Lifetime: 72h\*\* from its first apply, until \w+day, .*: the repository's default \(`limits.defaultTtl` in `.github\/envbot.yml`\), since the definition names no `spec.ttl` or `spec.expiresAt`/);
+  expect(quick).toContain("Cost: about $0.05/hour, $1.20/day; expires after 72h: about $3.60 in all (declared in template.yaml).");
+  expect(quick).toMatch(/<details><summary>Resources and their dependencies<\/summary>\n\n```mermaid\nflowchart LR\n/);
   const keeper = comment.slice(comment.indexOf("`keeper`"), comment.indexOf("`quick`"));
   expect(keeper).toContain("Lifetime: long-lived (no ttl or expiresAt)");
 

@@ -53,6 +53,34 @@ test("apply creates the bucket with the envbot tags, and its state lives in the 
   expect(await s3("GET", `${STATE_BUCKET}?list-type=2`)).toContain(`<Key>envbot/${repositoryStorageKey(sandbox.repository)}/site.tfstate</Key>`);
 });
 
+test("the inventory lists the bucket and its website configuration with their ids and the dependency between them; find by the bucket's ARN names the environment", async () => {
+  const inventory = JSON.parse((await envbot(["inventory", "site", "--json"])).stdout) as { items: { address: string; type: string; cloudId: string | null; arn: string | null; dependsOn: string[] }[]; graph: string };
+  const bucketResource = inventory.items.find((r) => r.type === "aws_s3_bucket")!;
+  const website = inventory.items.find((r) => r.type === "aws_s3_bucket_website_configuration")!;
+  expect(bucketResource).toMatchObject({ cloudId: bucket, arn: `arn:aws:s3:::${bucket}` });
+  expect(website).toMatchObject({ cloudId: bucket });
+  expect(website.dependsOn).toContain(bucketResource.address);
+  expect(inventory.graph).toMatch(/flowchart LR/);
+
+  const found = await envbot(["find", `arn:aws:s3:::${bucket}`, "--json"]);
+  expect(JSON.parse(found.stdout).items).toEqual([expect.objectContaining({ repository: sandbox.repository, environment: "site", matched: "arn", resource: expect.objectContaining({ address: bucketResource.address }) })]);
+});
+
+test("a bucket tagged for the environment but in no state is reported as left behind; another application's bucket is not", async () => {
+  const tagged = (tags: Record<string, string>) => `<Tagging><TagSet>${Object.entries(tags).map(([Key, Value]) => `<Tag><Key>${Key}</Key><Value>${Value}</Value></Tag>`).join("")}</TagSet></Tagging>`;
+  await s3("PUT", "envbot-site-left-behind");
+  await s3("PUT", "envbot-site-left-behind?tagging", tagged({ "envbot:environment": "site", "envbot:repository": sandbox.repository }));
+  await s3("PUT", "another-application");
+  await s3("PUT", "another-application?tagging", tagged({ app: "billing", "envbot:environment": "site" }));
+
+  const result = await envbot(["orphans", "--json"]);
+  expect(result.code).toBe(1);
+  expect(JSON.parse(result.stdout).orphans).toEqual([expect.objectContaining({ environment: "site", arn: "arn:aws:s3:::envbot-site-left-behind" })]);
+  expect((await envbot(["orphans"])).stdout).toContain("site  arn:aws:s3:::envbot-site-left-behind");
+  await s3("DELETE", "envbot-site-left-behind");
+  expect((await envbot(["orphans"])).code).toBe(0);
+});
+
 test("a re-plan is empty", async () => {
   const summary = JSON.parse((await envbot(["plan", "site", "--json"])).stdout);
   expect(summary).toMatchObject({ hasChanges: false, changes: { add: 0, change: 0, destroy: 0 }, drift: [] });

@@ -1,6 +1,6 @@
 import { authorize, type AccessPolicy, type Action } from "../../core/authorization/authorize.js";
 import type { JobQueue, RepositoryChanges, Store } from "../../core/ports.js";
-import { forbidden, notFound } from "./api-problem.js";
+import { badRequest, forbidden, notFound } from "./api-problem.js";
 import { apiActor, REPOSITORY_PATTERN, type Principal } from "./api-request.js";
 
 /** What the API works with, wired once by the server. */
@@ -28,6 +28,16 @@ export async function readableRepositories(deps: ApiDeps, principal: Principal, 
   const github = repositories.filter((repository) => REPOSITORY_PATTERN.test(repository));
   const decisions = await Promise.all(github.map((repository) => authorize(actor, "read", { repository }, deps.access)));
   return github.filter((_, i) => decisions[i]!.allowed);
+}
+
+/**
+ * The repositories envbot keeps environments of that the caller may read (`only` alone when
+ * given: a 400 when it is no OWNER/NAME, nothing when the caller cannot read it).
+ */
+export async function knownReadableRepositories(deps: ApiDeps, principal: Principal, only?: string): Promise<string[]> {
+  if (only !== undefined && !REPOSITORY_PATTERN.test(only)) throw badRequest("query.repository", "not a GitHub repository (OWNER/NAME)");
+  const candidates = only !== undefined ? [only] : [...new Set((await deps.store.listEnvironments()).map((record) => record.repository))];
+  return readableRepositories(deps, principal, candidates);
 }
 
 /**

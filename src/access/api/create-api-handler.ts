@@ -14,12 +14,13 @@ import { accessRoutes } from "./routes/access-routes.js";
 import { notificationRoutes } from "./routes/notification-routes.js";
 import { environmentActionRoutes } from "./routes/environment-action-routes.js";
 import { environmentRoutes } from "./routes/environment-routes.js";
+import { inventoryRoutes } from "./routes/inventory-routes.js";
 import { runRoutes } from "./routes/run-routes.js";
 
 export const API_PREFIX = "/api/v1/";
 
 /** Every route of /api/v1 but health (served by the HTTP server itself) and the document. */
-export const apiRoutes: readonly ApiRoute[] = [...environmentRoutes, ...environmentActionRoutes, ...runRoutes, ...accessRoutes, ...notificationRoutes];
+export const apiRoutes: readonly ApiRoute[] = [...environmentRoutes, ...environmentActionRoutes, ...runRoutes, ...accessRoutes, ...notificationRoutes, ...inventoryRoutes];
 
 export interface ApiHandlerOptions<Deps extends ApiDeps> {
   deps: Deps;

@@ -100,6 +100,26 @@ export const openApiDocument = {
         responses: { "200": json(ref("EnvironmentDetail"), "The environment."), ...errors, ...notFound },
       },
     },
+    "/api/v1/environments/{owner}/{repo}/{name}/inventory": {
+      get: {
+        operationId: "getInventory",
+        summary: "The resources the environment held after its last apply (none before one, or after a destroy), by address, and their dependencies as a Mermaid flowchart.",
+        parameters: environmentPath,
+        responses: { "200": json(ref("Inventory"), "The environment's resources."), ...errors, ...notFound },
+      },
+    },
+    "/api/v1/resources": {
+      get: {
+        operationId: "findResources",
+        summary: "Resources of the environments the caller can see that answer a query: an ARN, a cloud id, a type, an address, an attribute's value, or KEY=VALUE.",
+        parameters: [
+          { ...queryParam("q", "What to look for: an ARN, a cloud id (a bucket's name, an instance id), a resource type, an address, an attribute's value, or KEY=VALUE for that attribute only.", { type: "string", minLength: 1, maxLength: 512 }), required: true },
+          queryParam("repository", "OWNER/NAME: only its environments."),
+          queryParam("limit", "At most this many, 1 to 100 (default 50).", { type: "integer", minimum: 1, maximum: 100 }),
+        ],
+        responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("FoundResource") } }, additionalProperties: false }, "The resources found, by repository, environment and address."), ...errors },
+      },
+    },
     "/api/v1/environments/{owner}/{repo}/{name}/plan": {
       post: {
         operationId: "planEnvironment",
@@ -505,6 +525,41 @@ export const openApiDocument = {
               additionalProperties: false,
             },
           },
+        },
+        additionalProperties: false,
+      },
+      InventoryResource: {
+        type: "object",
+        required: ["address", "type", "provider", "module", "cloudId", "arn", "dependsOn", "attributes"],
+        properties: {
+          address: { type: "string", examples: ["module.site.aws_s3_bucket.site"] },
+          type: { type: "string", examples: ["aws_s3_bucket"] },
+          provider: { type: "string", examples: ["registry.terraform.io/hashicorp/aws"] },
+          module: nullable("string", { description: "The module it is in; null in the root module." }),
+          cloudId: nullable("string", { description: "The provider's id for it (a bucket's name, an instance id)." }),
+          arn: nullable("string", { description: "The AWS ARN, when it has one." }),
+          dependsOn: { type: "array", items: { type: "string" }, description: "Addresses of the resources it depends on." },
+          attributes: { type: "object", description: "Its attributes as the state has them, without the sensitive ones; long values shortened." },
+        },
+        additionalProperties: false,
+      },
+      Inventory: {
+        type: "object",
+        required: ["items", "graph"],
+        properties: {
+          items: { type: "array", items: ref("InventoryResource") },
+          graph: nullable("string", { description: "The resources and their dependencies as a Mermaid flowchart; null when there are none." }),
+        },
+        additionalProperties: false,
+      },
+      FoundResource: {
+        type: "object",
+        required: ["repository", "environment", "matched", "resource"],
+        properties: {
+          repository: { type: "string" },
+          environment: { type: "string" },
+          matched: { type: "string", description: "What matched: arn, id, type, address, or the attribute's name (a.b one level down)." },
+          resource: ref("InventoryResource"),
         },
         additionalProperties: false,
       },

@@ -20,6 +20,10 @@ const commands: Record<string, () => Promise<Command>> = {
   logs: async () => (await import("./commands/logs.js")).logsCommand,
   audit: async () => (await import("./commands/audit.js")).auditCommand,
   notifications: async () => (await import("./commands/notifications.js")).notificationsCommand,
+  inventory: async () => (await import("./commands/inventory.js")).inventoryCommand,
+  find: async () => (await import("./commands/find.js")).findCommand,
+  orphans: async () => (await import("./commands/orphans.js")).orphansCommand,
+  cost: async () => (await import("./commands/cost.js")).costCommand,
   context: async () => (await import("./commands/context.js")).contextCommand,
   reconcile: async () => (await import("./commands/reconcile.js")).reconcileCommand,
   server: async () => (await import("./commands/serve.js")).serveCommand("server"),
@@ -39,6 +43,10 @@ Commands:
   logs       print a run's log (--follow while it runs)
   audit      list who did what in a repository (or to one environment), newest first
   notifications  show the deliveries to Slack, webhooks and AMQP; 'retry' the parked ones
+  inventory  list the resources an environment holds (ids, ARNs, dependencies)
+  find       find the environment that holds a resource, by ARN, id, type or attribute
+  orphans    list cloud resources tagged for an environment but in no state (AWS)
+  cost       a month's chargeback by owner, cost-center or template (--csv, --json)
   context    keep the envbot servers the commands can reach (--context NAME)
   reconcile  warn before expiry, destroy expired environments, report drift (--once)
   server     scale-out: take GitHub's webhooks, keep their jobs in PostgreSQL

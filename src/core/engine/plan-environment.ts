@@ -3,6 +3,7 @@ import type { PlanMode } from "../planning/index.js";
 import type { EnvironmentChange, EnvironmentRecord, RunKind } from "../ports.js";
 import type { Redact } from "../secrets/redactor.js";
 import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
+import { hourlyPrice } from "../cost/index.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";
@@ -40,7 +41,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     // first apply records this same moment, so later plans compute the same expires-at tag.
     const basis = lifetimeBasis(environment, existing) ?? wholeSeconds(now());
     const expiresAt = expiryOf(environment.lifetime, basis);
-    const plan = await terraform.plan(
+    const planOnly = await terraform.plan(
       {
         repository: context.repository,
         environment,
@@ -55,6 +56,8 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
       },
       { secrets: secrets.values, redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) },
     );
+    // What it costs while it exists: the template's declared price, else an estimate over what the plan holds.
+    const plan = { ...planOnly, summary: { ...planOnly.summary, cost: hourlyPrice(environment.template, Object.keys(planOnly.summary.dependencies ?? {})) } };
     await log.close();
     // A new (or destroyed) environment becomes "planned" once a plan of it succeeded.
     if (mode === "normal" && (!existing || existing.status === "destroyed")) {

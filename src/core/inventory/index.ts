@@ -1,1 +1,2 @@
 export * from "./inventory-resource.js";
+export * from "./find-orphans.js";

@@ -1,3 +1,4 @@
+import type { HourlyPrice } from "../cost/hourly-price.js";
 /** What a plan would do, in the one shape every renderer (CLI, PR comment, issue) reads. */
 export interface PlanSummary {
   environment: string;
@@ -13,6 +14,8 @@ export interface PlanSummary {
   terraformVersion?: string;
   /** Each resource of the planned configuration and what it depends on (configuration addresses). */
   dependencies?: Record<string, string[]>;
+  /** What the environment costs per hour as planned (set by the engine; see core/cost). */
+  cost?: HourlyPrice;
 }
 
 /** A drift check is a normal plan that lists all of its drift (DriftDetail "all"), not a mode of its own. */

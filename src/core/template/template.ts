@@ -21,6 +21,8 @@ export interface Template {
   };
   secrets: Readonly<Record<string, { description?: string; required: boolean }>>;
   outputs: Readonly<Record<string, TemplateOutputDeclaration>>;
+  /** template.yaml's `cost.hourly`: dollars per hour while an environment of it exists. */
+  hourlyCost?: number;
 }
 
 export const TEMPLATES_DIR = "templates";

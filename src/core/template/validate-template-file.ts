@@ -75,6 +75,7 @@ export async function validateTemplateFile(name: string, content: RepoFile, comp
       variables: { names: Object.keys(properties), required, defaults, checker, schema: variableSchema as unknown as Record<string, unknown> },
       secrets,
       outputs: definition.outputs ?? {},
+      ...(definition.cost && { hourlyCost: definition.cost.hourly }),
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { NAME_PATTERN } from "../../../core/environment/index.js";
 import { respondJson } from "../../http/respond-json.js";
-import { readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
+import { knownReadableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
 import { ApiProblem, badRequest, notFound } from "../api-problem.js";
 import { decodeCursor, encodeCursor, onlyKnownQuery, pageSize, queryValue, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
@@ -9,10 +9,8 @@ import { newApiToken } from "../api-tokens.js";
 import { auditView, lockView, tokenView } from "../api-views.js";
 
 /** Every repository envbot keeps environments of that the caller can see. */
-async function knownRepositories(request: ApiRequest, deps: ApiDeps, only?: string): Promise<string[]> {
-  if (only !== undefined && !REPOSITORY_PATTERN.test(only)) throw badRequest("query.repository", "not a GitHub repository (OWNER/NAME)");
-  const candidates = only !== undefined ? [only] : [...new Set((await deps.store.listEnvironments()).map((record) => record.repository))].filter((r) => REPOSITORY_PATTERN.test(r));
-  return readableRepositories(deps, request.principal, candidates);
+function knownRepositories(request: ApiRequest, deps: ApiDeps, only?: string): Promise<string[]> {
+  return knownReadableRepositories(deps, request.principal, only);
 }
 
 async function getSession(request: ApiRequest, res: ServerResponse): Promise<void> {

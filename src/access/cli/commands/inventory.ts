@@ -1,0 +1,53 @@
+import { parseArgs } from "node:util";
+import { NAME_PATTERN } from "../../../core/environment/index.js";
+import { formatInventory } from "../../../render/inventory-text.js";
+import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { openInventorySource } from "../inventory/open-inventory-source.js";
+import { displayRepository } from "../local-repository.js";
+
+export const inventoryUsage = `Usage: envbot inventory NAME [--json] [--repo DIR] [--github OWNER/NAME] [--context CONTEXT]
+
+Lists the resources environment NAME held after its last apply, as envbot recorded them from
+Terraform's state: the address, the type, the cloud's id for it, the ARN (AWS) and what it
+depends on (in the same module by the short address). 'envbot find' searches every environment.
+Options:
+  --json               print {items, graph} as the API's GET
+                       /api/v1/environments/{owner}/{repo}/{name}/inventory has them: each
+                       resource with its attributes (never the sensitive ones), and the
+                       dependencies as a Mermaid flowchart
+  --repo DIR           the environments repository (default: the current directory)
+  --github OWNER/NAME  the environments the envbot App keeps for this GitHub repository
+  --context CONTEXT    read it from that context's envbot server (see 'envbot context'); also
+                       ENVBOT_CONTEXT. --github, else the context's repository, names the repository
+  -h, --help           show this help
+Exit status: 0 listed, 1 envbot has no such environment (or the server failed), 2 usage error.`;
+
+export async function inventoryCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean" },
+      repo: { type: "string" },
+      github: { type: "string" },
+      context: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.stdout(`${inventoryUsage}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected one environment NAME, got ${positionals.length}`);
+  const name = positionals[0]!;
+  if (!NAME_PATTERN.test(name)) throw new UsageError(`'${name}' is not an environment name`);
+  const { source, repository } = await openInventorySource({ context: values.context, github: values.github, repo: values.repo }, io);
+  try {
+    const view = await source.inventory(repository!, name);
+    if (values.json) io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+    else io.stdout(`${formatInventory({ name, repository: displayRepository(repository!), items: view.items })}\n`);
+    return EXIT.ok;
+  } finally {
+    await source.close();
+  }
+}

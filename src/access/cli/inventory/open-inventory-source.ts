@@ -1,0 +1,31 @@
+import path from "node:path";
+import type { CliIO } from "../cli-io.js";
+import { localEngine } from "../local-engine.js";
+import { commandRepository } from "../local-repository.js";
+import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
+import type { InventorySource } from "./inventory-source.js";
+import { localInventorySource } from "./local-inventory-source.js";
+import { remoteInventorySource } from "./remote-inventory-source.js";
+
+/**
+ * The inventories `envbot inventory` and `envbot find` read, and the repository they are about,
+ * chosen as `audit` chooses its trail (audit/open-audit-source.ts): the remote envbot of
+ * --context (or ENVBOT_CONTEXT) with --github or the context's repository, else this machine's
+ * data directory with the checkout's identity (or --github).
+ *
+ * `wholeServer`: remotely, without --github, no repository at all (`find` searches every
+ * repository the token may read); repository is then undefined.
+ */
+export async function openInventorySource(
+  options: { context?: string; github?: string; repo?: string; wholeServer?: boolean },
+  io: CliIO,
+): Promise<{ source: InventorySource; repository?: string }> {
+  const target = await remoteTarget(options.context, io);
+  if (target) {
+    const repository = options.wholeServer && options.github === undefined && options.repo === undefined ? undefined : remoteRepository(target, options);
+    return { source: remoteInventorySource(target.api), repository };
+  }
+  const repository = await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github });
+  const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  return { source: localInventorySource(deps.store), repository };
+}

@@ -1,0 +1,4 @@
+export * from "./hourly-price.js";
+export * from "./environment-hours.js";
+export * from "./monthly-report.js";
+export * from "./costed-environments.js";

@@ -1,0 +1,108 @@
+import type { FoundResource, InventoryResource } from "../core/inventory/index.js";
+import { formatResourceGraph } from "./resource-graph.js";
+
+// What `envbot inventory` and `envbot find` print, and the shapes the API answers them with
+// (GET /api/v1/environments/{owner}/{repo}/{name}/inventory, GET /api/v1/resources). The commands
+// read those shapes from this machine's store or from a remote envbot, and print them alike.
+
+/** A resource as the API and `--json` have it (src/access/api/openapi-document.ts: InventoryResource): absent as null. */
+export interface InventoryResourceView {
+  address: string;
+  type: string;
+  provider: string;
+  module: string | null;
+  cloudId: string | null;
+  arn: string | null;
+  dependsOn: string[];
+  attributes: Record<string, unknown>;
+}
+
+/** An environment's resources, by address, and their dependencies as a Mermaid flowchart (null when there are none). */
+export interface InventoryView {
+  items: InventoryResourceView[];
+  graph: string | null;
+}
+
+/** A resource `find` found (src/access/api/openapi-document.ts: FoundResource). */
+export interface FoundResourceView {
+  repository: string;
+  environment: string;
+  /** What matched: "arn", "id", "type", "address" or the attribute's name. */
+  matched: string;
+  resource: InventoryResourceView;
+}
+
+/** Shown for an id, an ARN or dependencies a resource does not have. */
+const NONE = "—";
+
+export function inventoryResourceView(resource: InventoryResource): InventoryResourceView {
+  return {
+    address: resource.address,
+    type: resource.type,
+    provider: resource.provider,
+    module: resource.module ?? null,
+    cloudId: resource.cloudId ?? null,
+    arn: resource.arn ?? null,
+    dependsOn: [...resource.dependsOn],
+    attributes: resource.attributes,
+  };
+}
+
+/** The answer of the inventory route, and what `inventory --json` prints, locally and remotely alike. */
+export function inventoryView(resources: readonly InventoryResource[]): InventoryView {
+  const graph = formatResourceGraph(Object.fromEntries(resources.map((resource) => [resource.address, resource.dependsOn])));
+  return { items: resources.map(inventoryResourceView), graph: graph ?? null };
+}
+
+export function foundResourceView(found: FoundResource): FoundResourceView {
+  return { repository: found.repository, environment: found.environment, matched: found.matched, resource: inventoryResourceView(found.resource) };
+}
+
+/** An environment the store does not know, said as the API says it (a 404's detail). */
+export function unknownEnvironmentText(name: string, repository: string): string {
+  return `envbot has no environment ${name} in ${repository}`;
+}
+
+/**
+ * One table cell. Ids, ARNs and addresses come from the cloud and from others' definitions, and
+ * a terminal obeys the escape sequences they may hold: control characters are shown as "?".
+ */
+function cell(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+}
+
+/** A dependency as read from a resource of `module`: relative to that module when it is in it. */
+function relativeTo(module: string | null, address: string): string {
+  return module !== null && address.startsWith(`${module}.`) ? address.slice(module.length + 1) : address;
+}
+
+function table(header: readonly string[], rows: readonly string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((row) => row.map((text, i) => text.padEnd(widths[i]!)).join("  ").trimEnd());
+}
+
+/**
+ * What `envbot inventory` prints: a heading and one resource a line (address, type, the cloud's
+ * id, the ARN, what it depends on), or a sentence when the environment holds none.
+ * `repository` is as people read it (see displayRepository).
+ */
+export function formatInventory(input: { name: string; repository: string; items: readonly InventoryResourceView[] }): string {
+  if (input.items.length === 0) return `${input.name} holds no resources (never applied, or destroyed).`;
+  const rows = input.items.map((r) =>
+    [r.address, r.type, r.cloudId ?? NONE, r.arn ?? NONE, r.dependsOn.length > 0 ? r.dependsOn.map((d) => relativeTo(r.module, d)).join(", ") : NONE].map(cell),
+  );
+  return [`Resources of ${input.name} in ${input.repository} (${input.items.length}):`, ...table(["ADDRESS", "TYPE", "ID", "ARN", "DEPENDS ON"], rows)].join("\n");
+}
+
+/**
+ * What `envbot find` prints: one match a line (repository and environment, the resource's
+ * address, what matched), or a sentence when nothing does. `display` shows a repository as
+ * people read it (a checkout's path under the home directory as ~/...).
+ */
+export function formatFoundResources(input: { query: string; items: readonly FoundResourceView[]; display?: (repository: string) => string }): string {
+  if (input.items.length === 0) return `No resource matches ${cell(input.query)}.`;
+  const display = input.display ?? ((repository: string) => repository);
+  const rows = input.items.map((found) => [`${display(found.repository)} ${found.environment}`, found.resource.address, `(matched: ${found.matched})`].map(cell));
+  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((row) => `${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`).join("\n");
+}
