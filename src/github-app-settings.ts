@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { SignInSettings } from "./access/api/github-sign-in.js";
-import { SettingsError } from "./settings.js";
+import { readPublicUrl, SettingsError } from "./settings.js";
 
 /** Probot's own settings, with the names Probot reads, checked once before anything starts. */
 export interface GitHubAppSettings {
@@ -49,12 +49,11 @@ export function readGitHubAppSettings(env: NodeJS.ProcessEnv): GitHubAppSettings
   if (Boolean(env.GITHUB_CLIENT_ID) !== Boolean(env.GITHUB_CLIENT_SECRET)) {
     throw new SettingsError("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET: set both (the App's OAuth client, for signing in to the dashboard) or neither");
   }
-  const publicUrl = env.ENVBOT_PUBLIC_URL || undefined;
-  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(publicUrl)) throw new SettingsError(`ENVBOT_PUBLIC_URL: '${publicUrl}' is not an address like https://envbot.example.com`);
+  const publicUrl = readPublicUrl(env);
   // GHE_HOST (and GHE_PROTOCOL) as Probot reads them: sign-in goes to the same GitHub.
   const web = env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
   const signIn: SignInSettings | undefined = env.GITHUB_CLIENT_ID
-    ? { clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET!, webUrl: web, apiUrl: env.GHE_HOST ? `${web}/api/v3` : "https://api.github.com", publicUrl: publicUrl?.replace(/\/$/, "") }
+    ? { clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET!, webUrl: web, apiUrl: env.GHE_HOST ? `${web}/api/v3` : "https://api.github.com", publicUrl }
     : undefined;
   return {
     signIn,

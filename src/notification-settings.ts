@@ -1,5 +1,5 @@
 import type { Action } from "./core/authorization/authorize.js";
-import { SettingsError } from "./settings.js";
+import { readPublicUrl, SettingsError } from "./settings.js";
 
 /** A place events can go, as the server's settings define it; repositories route to it by name. */
 export type TargetSetting =
@@ -45,7 +45,7 @@ export function readNotificationSettings(env: NodeJS.ProcessEnv): NotificationSe
   }
   targets.sort((a, b) => a.name.localeCompare(b.name));
   const amqpCommands = readAmqpCommands(env);
-  const publicUrl = env.ENVBOT_PUBLIC_URL && /^https?:\/\/[^/\s]+\/?$/.test(env.ENVBOT_PUBLIC_URL) ? env.ENVBOT_PUBLIC_URL.replace(/\/$/, "") : undefined;
+  const publicUrl = readPublicUrl(env);
   return { targets, ...(publicUrl && { publicUrl }), ...(amqpCommands && { amqpCommands }) };
 }
 

@@ -103,3 +103,13 @@ export function cacheDir(env: NodeJS.ProcessEnv, cwd: string): string {
   const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || os.homedir(), ".cache");
   return path.join(cache, "envbot");
 }
+
+/**
+ * ENVBOT_PUBLIC_URL: where people reach envbot (sign-in's callback, links in messages), without a
+ * trailing slash; undefined when unset. Refused when it is not an http(s) origin.
+ */
+export function readPublicUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const publicUrl = env.ENVBOT_PUBLIC_URL || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(publicUrl)) throw new SettingsError(`ENVBOT_PUBLIC_URL: '${publicUrl}' is not an address like https://envbot.example.com`);
+  return publicUrl?.replace(/\/$/, "");
+}

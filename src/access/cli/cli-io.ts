@@ -32,6 +32,13 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, /** The person answered anythi
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
 
+/** `--limit N`: a whole number from 1 to `max`, `fallback` when not given; a UsageError otherwise. */
+export function parseLimit(text: string | undefined, fallback: number, max: number): number {
+  const given = text ?? String(fallback);
+  if (!/^[1-9][0-9]*$/.test(given) || Number(given) > max) throw new UsageError(`--limit takes a whole number from 1 to ${max}, not '${given}'`);
+  return Number(given);
+}
+
 /**
  * An expected failure the person can act on (a refused token, a server that cannot be reached):
  * printed as `envbot COMMAND: message`, exit code 1, never with a stack.

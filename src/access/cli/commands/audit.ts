@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { NAME_PATTERN } from "../../../core/environment/index.js";
 import { auditJson, formatAuditTrail } from "../../../render/audit-text.js";
 import { openAuditSource } from "../audit/open-audit-source.js";
-import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, parseLimit, UsageError, type CliIO } from "../cli-io.js";
 import { displayRepository } from "../local-repository.js";
 
 /** Entries shown unless --limit says (the API's default page). */
@@ -46,9 +46,7 @@ export async function auditCommand(args: string[], io: CliIO): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`expected at most one environment NAME, got ${positionals.length}`);
   const environment = positionals[0];
   if (environment !== undefined && !NAME_PATTERN.test(environment)) throw new UsageError(`'${environment}' is not an environment name`);
-  const limitText = values.limit ?? String(DEFAULT_AUDIT);
-  const limit = Number(limitText);
-  if (!/^[1-9][0-9]*$/.test(limitText) || limit > AUDIT_LIMIT_MAX) throw new UsageError(`--limit takes a whole number from 1 to ${AUDIT_LIMIT_MAX}, not '${limitText}'`);
+  const limit = parseLimit(values.limit, DEFAULT_AUDIT, AUDIT_LIMIT_MAX);
   const { source, repository } = await openAuditSource({ context: values.context, github: values.github, repo: values.repo }, io);
   try {
     const entries = await source.listAudit({ repository, environment, limit });

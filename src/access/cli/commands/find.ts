@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { formatFoundResources } from "../../../render/inventory-text.js";
-import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, parseLimit, UsageError, type CliIO } from "../cli-io.js";
 import { openInventorySource } from "../inventory/open-inventory-source.js";
 import { displayRepository } from "../local-repository.js";
 
@@ -49,9 +49,7 @@ export async function findCommand(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`expected one QUERY, got ${positionals.length} (quote a query with spaces)`);
   const query = positionals[0]!;
   if (query.length === 0 || query.length > FIND_QUERY_MAX) throw new UsageError(`QUERY takes 1 to ${FIND_QUERY_MAX} characters`);
-  const limitText = values.limit ?? String(DEFAULT_FOUND);
-  const limit = Number(limitText);
-  if (!/^[1-9][0-9]*$/.test(limitText) || limit > FIND_LIMIT_MAX) throw new UsageError(`--limit takes a whole number from 1 to ${FIND_LIMIT_MAX}, not '${limitText}'`);
+  const limit = parseLimit(values.limit, DEFAULT_FOUND, FIND_LIMIT_MAX);
   const { source, repository } = await openInventorySource({ context: values.context, github: values.github, repo: values.repo, wholeServer: true }, io);
   try {
     const items = await source.find(query, { repository, limit });

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { NAME_PATTERN } from "../../../core/environment/index.js";
 import { formatRunHistory, runJson } from "../../../render/run-history-text.js";
-import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, parseLimit, UsageError, type CliIO } from "../cli-io.js";
 import { displayRepository } from "../local-repository.js";
 import { openRunSource } from "../runs/open-run-source.js";
 
@@ -45,9 +45,7 @@ export async function historyCommand(args: string[], io: CliIO): Promise<number>
   if (positionals.length !== 1) throw new UsageError(`expected one environment NAME, got ${positionals.length}`);
   const name = positionals[0]!;
   if (!NAME_PATTERN.test(name)) throw new UsageError(`'${name}' is not an environment name`);
-  const limitText = values.limit ?? String(DEFAULT_HISTORY);
-  const limit = Number(limitText);
-  if (!/^[1-9][0-9]*$/.test(limitText) || limit > HISTORY_LIMIT_MAX) throw new UsageError(`--limit takes a whole number from 1 to ${HISTORY_LIMIT_MAX}, not '${limitText}'`);
+  const limit = parseLimit(values.limit, DEFAULT_HISTORY, HISTORY_LIMIT_MAX);
   const { source, repository } = await openRunSource({ context: values.context, github: values.github, repo: values.repo, needsRepository: true }, io);
   try {
     const runs = await source.listRuns(repository!, name, limit);
