@@ -84,6 +84,9 @@ export async function leasedOperation<T extends { ok: boolean }>(
   kind: RunKind,
   body: () => Promise<T>,
 ): Promise<T | { ok: false; run: RunRecord; reason: string; details: string }> {
+  // Its job is handed on already (the worker is stopping): nothing new starts here, not even an
+  // apply of the plan just made; the next attempt does it.
+  if (handedOn(context.signal)) throw context.signal!.reason;
   try {
     return await withEnvironmentLease(
       deps.store,

@@ -1,6 +1,6 @@
 import { applyPlan, closeInterruptedRun, DEFAULT_LEASE_WAIT_MS, planEnvironment, withEnvironmentLease } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
-import { handedOn, sameLockHolder, type RepoFiles, type RunRecord } from "../ports.js";
+import { handedOn, JobHandedOnError, sameLockHolder, type RepoFiles, type RunRecord } from "../ports.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
@@ -24,6 +24,7 @@ export async function applyMergedPullRequest(
   const { pullRequest: pr, mergeSha, reporter } = job;
   const merged = host.filesAt(pr.repository, mergeSha);
   const changes = await resolveEnvironmentChanges(await host.listChangedFiles(pr.repository, pr.number), merged);
+  let handedToAnother = false;
   try {
     if (changes.length === 0) return undefined;
     if (pr.baseRef !== pr.defaultBranch) return await reportNotApplied({ kind: "not-default-branch" });
@@ -48,6 +49,8 @@ export async function applyMergedPullRequest(
 
     const reports: EnvironmentApplyReport[] = [];
     for (const change of changes) {
+      // Handed on between environments: the next attempt goes on with the rest.
+      if (handedOn(job.signal)) throw job.signal!.reason;
       const loaded = change.effect === "apply" ? applied : removed;
       const environment = loaded.environments.get(change.environment);
       const interrupted = job.resumed ? await interruptedRunOf(change.environment) : undefined;
@@ -58,16 +61,20 @@ export async function applyMergedPullRequest(
           ? await applyOne(change, environment, change.effect === "apply" ? merged : base, loaded.config)
           : { kind: "invalid", environment: change.environment, problems: loaded.problems.get(change.environment) ?? 1 };
       // Handed on to another worker mid-apply: its resumed job reports this apply as interrupted.
-      if (handedOn(job.signal)) throw job.signal!.reason;
+      // One that finished all the same is reported here, never applied a second time.
+      if (handedOn(job.signal) && report.kind !== "applied") throw job.signal!.reason;
       reports.push(report);
       await reporter.environmentApplied(report);
     }
     const result: PullRequestApplyReport = { pullRequest: pr, mergeSha, environments: reports };
     await reporter.applyReported(result);
     return result;
+  } catch (error) {
+    handedToAnother = error instanceof JobHandedOnError;
+    throw error;
   } finally {
     // A job handed on keeps the pull request's locks for the attempt that finishes it.
-    if (!handedOn(job.signal)) await releasePullRequestLocks(deps, pr);
+    if (!handedToAnother) await releasePullRequestLocks(deps, pr);
   }
 
   async function reportNotApplied(notApplied: NonNullable<PullRequestApplyReport["notApplied"]>): Promise<PullRequestApplyReport> {

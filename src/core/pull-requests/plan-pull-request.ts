@@ -66,6 +66,8 @@ export async function planPullRequest(
 
   const reports: EnvironmentReport[] = [];
   for (const change of changes) {
+    // Handed on between environments: the next attempt plans the rest.
+    if (handedOn(signal)) throw signal!.reason;
     const environment = (change.effect === "apply" ? loaded : removed).environments.get(change.environment);
     let report: EnvironmentReport;
     if (!environment) {
@@ -77,11 +79,12 @@ export async function planPullRequest(
       report = await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted, config: loaded.config });
     }
     // Handed on to another worker mid-plan: nothing of this environment is reported; the next
-    // attempt reports it, from the check run this one started.
-    if (handedOn(signal)) throw signal!.reason;
+    // attempt reports it, from the check run this one started. A plan that finished all the same
+    // is reported here: planning it again elsewhere would only repeat it.
+    if (handedOn(signal) && report.kind !== "planned") throw signal!.reason;
     reports.push(report);
     if (report.kind !== "invalid") await reporter.environmentPlanned(report);
-    if (signal?.aborted) break;
+    if (signal?.aborted && !handedOn(signal)) break;
   }
 
   const result: PullRequestPlanReport = { pullRequest: pr, validation, environments: reports };
@@ -120,7 +123,8 @@ async function planOne(
   const mode: PlanMode = change.effect === "destroy" ? "destroy" : "normal";
   const context = { repository: pr.repository, commit: pr.headSha, actor: { kind: "pull-request" as const, number: pr.number, login: pr.author }, templateFiles: input.templateFiles, config: input.config, signal: job.signal, onOutput: job.onOutput, mayRetry: job.mayRetry };
   const outcome = await deps.queue.exclusive(environmentKey(pr.repository, environment.name), () => planEnvironment(deps, context, environment, mode));
-  if (job.signal?.aborted) return { kind: "superseded", environment: environment.name, file: change.file };
+  // Superseded while planning: the newer job reports. (Handed on: a finished plan is still reported.)
+  if (job.signal?.aborted && !(handedOn(job.signal) && outcome.ok)) return { kind: "superseded", environment: environment.name, file: change.file };
   if (!outcome.ok) {
     return { kind: "failed", environment: environment.name, file: change.file, effect: change.effect, reason: outcome.reason, details: outcome.details, log: outcome.run.logExcerpt ?? "" };
   }

@@ -17,6 +17,8 @@ export class InMemoryTerraform implements TerraformRunner {
   readonly failures = new Map<string, { step: "plan" | "apply"; error: TerraformError }>();
   /** State locks a stopped run left, by "repository:environment" (released by releaseAbandonedStateLock). */
   readonly abandonedLocks = new Map<string, string>();
+  /** Called as each operation finishes, before it returns: where a test stops a worker at that moment. */
+  onFinished?: (step: "plan" | "apply", key: string) => void;
   private readonly active = new Set<string>();
 
   async plan(request: Request, _options: TerraformRunOptions): Promise<SavedPlan> {
@@ -70,7 +72,9 @@ export class InMemoryTerraform implements TerraformRunner {
         this.failures.delete(key);
         throw failure.error;
       }
-      return await work();
+      const result = await work();
+      this.onFinished?.(step, key);
+      return result;
     } finally {
       this.active.delete(key);
     }

@@ -2,7 +2,7 @@ import { inProcessQueue } from "../../../src/adapters/queue/in-process-queue.js"
 import { envSecretProvider } from "../../../src/adapters/secrets/env-secret-provider.js";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { environmentKey } from "../../../src/core/engine/index.js";
-import type { Store } from "../../../src/core/ports.js";
+import { JobHandedOnError, type Store } from "../../../src/core/ports.js";
 import { applyMergedPullRequest, planPullRequest, type PullRequestRef } from "../../../src/core/pull-requests/index.js";
 import { StateLockedError } from "../../../src/core/terraform/index.js";
 import { definitionYaml } from "../../helpers/engine-sandbox.js";
@@ -152,6 +152,58 @@ describe("a merge job resumed after its process stopped", () => {
     await applyMergedPullRequest(deps(), { pullRequest: pr, mergeSha, reporter, resumed: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(reporter.reports("environmentApplied")).toMatchObject([{ kind: "interrupted" }]);
+  });
+});
+
+describe("a job handed on (its worker stopping) just as Terraform finished", () => {
+  const stopping = () => new JobHandedOnError("worker w-1 is stopping");
+
+  test("a plan that finished is reported by this job, not planned again elsewhere", async () => {
+    const pr = addingPullRequest(10, "preview");
+    const controller = new AbortController();
+    terraform.onFinished = () => controller.abort(stopping());
+    const reporter = recordingReporter();
+    await planPullRequest(deps(), { pullRequest: pr, reporter, signal: controller.signal });
+    expect(reporter.told.map((t) => t.call)).toEqual(["validationChecked", "planStarted", "environmentPlanned", "planReported"]);
+    expect(reporter.reports("environmentPlanned")).toMatchObject([{ kind: "planned", environment: "preview" }]);
+    expect((await store.listRuns(REPO, "preview", 5)).map((r) => r.outcome)).toEqual(["succeeded"]);
+  });
+
+  test("with environments left to plan, the job is handed on after the one that finished", async () => {
+    const pr = addingPullRequest(11, "alpha");
+    host.commits.set(pr.headSha, { ...host.commits.get(pr.headSha)!, "environments/beta.yaml": definitionYaml("beta", "sandbox", "  ttl: 24h\n") });
+    host.changedFiles.set(11, [...host.changedFiles.get(11)!, { path: "environments/beta.yaml", status: "added" }]);
+    const controller = new AbortController();
+    terraform.onFinished = () => controller.abort(stopping());
+    const reporter = recordingReporter();
+    await expect(planPullRequest(deps(), { pullRequest: pr, reporter, signal: controller.signal })).rejects.toBeInstanceOf(JobHandedOnError);
+    expect(terraform.commands).toEqual([`plan ${REPO}:alpha normal`]);
+    expect(reporter.reports("environmentPlanned")).toMatchObject([{ kind: "planned", environment: "alpha" }]);
+    expect(reporter.reports("planReported")).toEqual([]);
+  });
+
+  test("a merge's apply that finished is reported and its locks released, never applied a second time", async () => {
+    const pr = addingPullRequest(12, "preview");
+    await planPullRequest(deps(), { pullRequest: pr, reporter: recordingReporter() });
+    const controller = new AbortController();
+    terraform.onFinished = (step) => void (step === "apply" && controller.abort(stopping()));
+    const reporter = recordingReporter();
+    await applyMergedPullRequest(deps(), { pullRequest: pr, mergeSha: merge(pr), reporter, signal: controller.signal });
+    expect(reporter.reports("environmentApplied")).toMatchObject([{ kind: "applied", environment: "preview" }]);
+    expect(reporter.told.at(-1)?.call).toBe("applyReported");
+    expect(await store.listLocks(REPO)).toEqual([]);
+  });
+
+  test("an apply the stop cut short is handed on with the pull request's locks kept for the next attempt", async () => {
+    const pr = addingPullRequest(13, "preview");
+    await planPullRequest(deps(), { pullRequest: pr, reporter: recordingReporter() });
+    const controller = new AbortController();
+    // Stopped as the merge's plan finished: the apply does not start here.
+    terraform.onFinished = (step) => void (step === "plan" && controller.abort(stopping()));
+    const reporter = recordingReporter();
+    await expect(applyMergedPullRequest(deps(), { pullRequest: pr, mergeSha: merge(pr), reporter, signal: controller.signal })).rejects.toBeInstanceOf(JobHandedOnError);
+    expect(reporter.reports("environmentApplied")).toEqual([]);
+    expect(await store.listLocks(REPO)).toMatchObject([{ environment: "preview" }]);
   });
 });
 
