@@ -11,6 +11,7 @@ import type { Probot } from "probot";
 import { inProcessQueue } from "./adapters/queue/in-process-queue.js";
 import { KnownSecrets } from "./core/secrets/known-secrets.js";
 import { engineFromSettings } from "./engine-from-settings.js";
+import { awsTaggedResources } from "./adapters/aws/aws-tagged-resources.js";
 import type { AppServices } from "./access/github/app-services.js";
 import { registerCommentCommandHandler } from "./access/github/comment-command-handler.js";
 import { registerPullRequestHandlers } from "./access/github/pull-request-handlers.js";
@@ -113,6 +114,8 @@ export function servicesFromSettings(app: Probot, settings: Settings, env: NodeJ
   return {
     engine,
     queue: backends?.queue ?? inProcessQueue({ concurrency: settings.concurrency, store: engine.store, onError: (error) => app.log.error({ err: error }, "envbot job failed") }),
+    // The orphan sweep asks the region envbot's environments are made in, with the server's AWS credentials.
+    taggedResources: awsTaggedResources(settings.aws, env),
   };
 }
 

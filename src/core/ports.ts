@@ -1,5 +1,5 @@
 import type { DomainEvent, OutboxEntry } from "./events/domain-event.js";
-import type { FoundResource, InventoryResource } from "./inventory/index.js";
+import type { FoundResource, InventoryResource, Orphan, TaggedResource } from "./inventory/index.js";
 import type { ResolvedConfig } from "./config/repository-config.js";
 import type { Environment } from "./environment/environment.js";
 import type { LockHolder } from "./locking/lock-holder.js";
@@ -176,6 +176,10 @@ export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords {
    * matchResource): an ARN, a cloud id, a type, an address, an attribute's value, or KEY=VALUE.
    */
   findResources(query: string, options: { repositories?: readonly string[]; limit: number }): Promise<FoundResource[]>;
+  /** What a repository's latest orphan sweep found, replacing the one before. */
+  recordOrphanSweep(sweep: OrphanSweepRecord): Promise<void>;
+  /** The latest orphan sweep of each of `repositories` that had one. */
+  listOrphanSweeps(repositories: readonly string[]): Promise<OrphanSweepRecord[]>;
   getRun(id: number): Promise<RunRecord | undefined>;
   /** Newest first. */
   listRuns(repository: string, environment: string, limit?: number): Promise<RunRecord[]>;
@@ -610,6 +614,41 @@ export interface EnvironmentNotice {
   file: string;
   /** "@user" or "@org/team". */
   owner: string;
+}
+
+/** One orphan sweep of a repository: when it looked, in which region, and what it found. */
+export interface OrphanSweepRecord {
+  repository: string;
+  sweptAt: Date;
+  region: string;
+  orphans: Orphan[];
+}
+
+/** The cloud's index of tagged resources (AWS: the Resource Groups Tagging API of envbot's region). */
+export interface TaggedResourceSource {
+  region: string;
+  /** Every resource carrying `envbot:repository=<repository>`. */
+  listTagged(repository: string): Promise<TaggedResource[]>;
+}
+
+/** Resources tagged for one environment that no environment's state holds. */
+export interface OrphanReport {
+  repository: string;
+  environment: string;
+  /** The environment's owner, when envbot knows the environment. */
+  owner?: string;
+  region: string;
+  orphans: Orphan[];
+}
+
+/** Where the orphan sweep tells owners what it found (GitHub: one issue per environment). */
+export interface OrphanReporter {
+  /** Opens the environment's report or updates it; says where, for the sweep's log. */
+  orphansFound(report: OrphanReport): Promise<{ where?: string }>;
+  /** The environments an open report names (reports are found again, not remembered). */
+  orphansReported(): Promise<string[]>;
+  /** Nothing of the environment is left behind any more: closes its report. */
+  orphansResolved(notice: { repository: string; environment: string }): Promise<void>;
 }
 
 export interface DriftReport extends EnvironmentNotice {

@@ -530,6 +530,10 @@ export const configSchema = {
         "drift": {
           "$ref": "#/$defs/cron",
           "default": "0 * * * *"
+        },
+        "orphans": {
+          "$ref": "#/$defs/cron",
+          "description": "Opt-in: when set, envbot looks on this schedule for cloud resources tagged for this repository's environments that no environment's state holds (AWS Resource Groups Tagging API), and reports them as an issue per environment. Never deletes. Unset: no such sweep."
         }
       }
     },
@@ -878,6 +882,10 @@ export interface PgStateConfig {
 export interface ScheduleConfig {
   expiry?: string;
   drift?: string;
+  /**
+   * Opt-in: when set, envbot looks on this schedule for cloud resources tagged for this repository's environments that no environment's state holds (AWS Resource Groups Tagging API), and reports them as an issue per environment. Never deletes. Unset: no such sweep.
+   */
+  orphans?: string;
 }
 export interface LimitsConfig {
   /**

@@ -27,7 +27,7 @@ const MORE_LINE_ROOM = 200;
 const LIMIT_NAME = "GitHub's issue size limit";
 
 // The owner field of a valid definition: anything else is shown, never used as a mention.
-const OWNER_PATTERN = /^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(\/[A-Za-z0-9][A-Za-z0-9_-]{0,99})?$/;
+export const OWNER_PATTERN = /^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(\/[A-Za-z0-9][A-Za-z0-9_-]{0,99})?$/;
 
 function mention(owner: string): string {
   return OWNER_PATTERN.test(owner) ? owner : codeSpan(owner);

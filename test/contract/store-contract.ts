@@ -460,6 +460,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.findResources("web_1000", { limit: 10 })).toEqual([]);
         expect(await store.findResources("acme", { limit: 10 })).toEqual([]); // a part of a value is not a match
       });
+
+      test("each repository's latest orphan sweep replaces the one before; only the repositories asked are read", async () => {
+        const orphan = { environment: "checkout", arn: "arn:aws:s3:::acme-left-behind", tags: { "envbot:repository": REPO, "envbot:environment": "checkout" } };
+        expect(await store.listOrphanSweeps([REPO])).toEqual([]);
+        await store.recordOrphanSweep({ repository: REPO, sweptAt: new Date("2026-12-01T10:00:00Z"), region: "us-east-1", orphans: [orphan] });
+        await store.recordOrphanSweep({ repository: "acme/other", sweptAt: new Date("2026-12-01T10:00:00Z"), region: "us-east-1", orphans: [] });
+        expect(await store.listOrphanSweeps([REPO])).toEqual([{ repository: REPO, sweptAt: new Date("2026-12-01T10:00:00Z"), region: "us-east-1", orphans: [orphan] }]);
+        await store.recordOrphanSweep({ repository: REPO, sweptAt: new Date("2026-12-01T11:00:00Z"), region: "eu-west-1", orphans: [] });
+        expect(await store.listOrphanSweeps([REPO, "acme/other", "acme/none"])).toEqual([
+          { repository: REPO, sweptAt: new Date("2026-12-01T11:00:00Z"), region: "eu-west-1", orphans: [] },
+          { repository: "acme/other", sweptAt: new Date("2026-12-01T10:00:00Z"), region: "us-east-1", orphans: [] },
+        ].sort((a, b) => (a.repository < b.repository ? -1 : 1)));
+      });
     });
 
     describe("what the control plane reads", () => {

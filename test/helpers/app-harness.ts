@@ -6,6 +6,7 @@ import { inProcessQueue } from "../../src/adapters/queue/in-process-queue.js";
 import { createEnvbotApp } from "../../src/app.js";
 import { KnownSecrets } from "../../src/core/secrets/known-secrets.js";
 import { engineFromSettings } from "../../src/engine-from-settings.js";
+import { awsTaggedResources } from "../../src/adapters/aws/aws-tagged-resources.js";
 import type { AppServices } from "../../src/access/github/app-services.js";
 import { readSettings } from "../../src/settings.js";
 import { FakeGitHub } from "./github/fake-github.js";
@@ -41,9 +42,11 @@ export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enter
     ...options.env,
   };
   const errors: unknown[] = [];
-  const engine = { ...engineFromSettings(readSettings(env, root), env), knownSecrets: new KnownSecrets() };
+  const settings = readSettings(env, root);
+  const engine = { ...engineFromSettings(settings, env), knownSecrets: new KnownSecrets() };
   const services: AppServices = {
     engine,
+    taggedResources: awsTaggedResources(settings.aws, env),
     // Kept in the SQLite file, as the App keeps them.
     queue: inProcessQueue({ concurrency: options.concurrency ?? 2, store: engine.store, onError: (error) => errors.push(error) }),
   };

@@ -201,3 +201,25 @@ describe("GET /api/v1/resources", () => {
     expect((await api.call("GET", "/api/v1/resources?q=aws_s3_bucket")).status).toBe(401);
   });
 });
+
+describe("GET /api/v1/orphans", () => {
+  const left = (repository: string, environment: string, arn: string) => ({ environment, arn, tags: { "envbot:repository": repository, "envbot:environment": environment } });
+  beforeEach(async () => {
+    await api.store.recordOrphanSweep({ repository: REPO, sweptAt: new Date("2026-12-01T06:00:00Z"), region: "us-east-1", orphans: [left(REPO, "checkout", "arn:aws:s3:::checkout-left-behind")] });
+    await api.store.recordOrphanSweep({ repository: PRIVATE, sweptAt: new Date("2026-12-01T06:00:00Z"), region: "us-east-1", orphans: [] });
+  });
+
+  test("what the latest sweep of each readable repository found, narrowed by repository=; never another repository's", async () => {
+    const answer = await api.call("GET", "/api/v1/orphans", as("rita"));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ items: [{ repository: REPO, sweptAt: "2026-12-01T06:00:00.000Z", region: "us-east-1", orphans: [left(REPO, "checkout", "arn:aws:s3:::checkout-left-behind")] }] });
+    expect((await api.call("GET", "/api/v1/orphans", as("alice"))).body.items.map((s: { repository: string }) => s.repository)).toEqual([REPO, PRIVATE]);
+    expect((await api.call("GET", `/api/v1/orphans?repository=${PRIVATE}`, as("alice"))).body.items).toEqual([{ repository: PRIVATE, sweptAt: "2026-12-01T06:00:00.000Z", region: "us-east-1", orphans: [] }]);
+    expect((await api.call("GET", `/api/v1/orphans?repository=${PRIVATE}`, as("rita"))).body).toEqual({ items: [] });
+    expect((await api.call("GET", "/api/v1/orphans", as("mallory"))).body).toEqual({ items: [] });
+    const token = await api.tokenFor("alice", [PRIVATE]);
+    expect((await api.call("GET", "/api/v1/orphans", { as: { token } })).body.items.map((s: { repository: string }) => s.repository)).toEqual([PRIVATE]);
+    expect((await api.call("GET", "/api/v1/orphans?repository=nope", as("rita"))).status).toBe(400);
+    expect((await api.call("GET", "/api/v1/orphans")).status).toBe(401);
+  });
+});

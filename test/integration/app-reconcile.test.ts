@@ -1,5 +1,6 @@
 import { jest } from "@jest/globals";
 import { sweepRepository } from "../../src/access/github/scheduled-sweeps.js";
+import type { SweepKind } from "../../src/core/reconciling/index.js";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
@@ -30,7 +31,7 @@ async function mergeAdding(number: number, files: Record<string, string>) {
   await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha(`merge-${number}`), number, headSha: sha(`merge-${number}`), baseSha: sha("main-0") }));
 }
 
-async function sweep(kind: "expiry" | "drift", now: Date) {
+async function sweep(kind: SweepKind, now: Date) {
   const octokit = await app.probot.auth(DEFAULT_INSTALLATION_ID);
   return sweepRepository({ octokit: octokit as never, services: app.services, repository: app.github.fullName, defaultBranch: "main", kind, now, concurrency: 2 });
 }
@@ -116,6 +117,41 @@ describe("drift against moto", () => {
     expect((await sweep("drift", new Date())).entries).toMatchObject([{ environment: "site", action: "drift-resolved", outcome: "done" }]);
     expect(app.github.openIssues("envbot:drift")).toEqual([]);
     expect(app.github.issue(issue!.number)).toMatchObject({ state: "closed" });
+  });
+
+  test("the orphan sweep: a bucket tagged for an environment but in no state opens one issue, another application's bucket does not; once it is gone the issue closes", async () => {
+    await mergeAdding(4, { "environments/site.yaml": definitionYaml("site", "static-site") });
+    const tagging = (tags: Record<string, string>) => `<Tagging><TagSet>${Object.entries(tags).map(([Key, Value]) => `<Tag><Key>${Key}</Key><Value>${Value}</Value></Tag>`).join("")}</TagSet></Tagging>`;
+    // Left behind by a destroy that failed half-way (it carries the environment's tags), and another application's bucket.
+    await s3("PUT", "envbot-site-left-behind");
+    await s3("PUT", "envbot-site-left-behind?tagging", tagging({ "envbot:repository": app.github.fullName, "envbot:environment": "site", team: "web" }));
+    await s3("PUT", "billing-reports");
+    await s3("PUT", "billing-reports?tagging", tagging({ app: "billing", "envbot:environment": "site" }));
+
+    const found = await sweep("orphans", new Date("2026-12-01T10:00:00Z"));
+    expect(found.entries).toEqual([{ environment: "site", action: "orphans", outcome: "done", detail: expect.stringMatching(/^1 resource\(s\) tagged for it in no environment's state \(issue #\d+\)$/) }]);
+    await sweep("orphans", new Date("2026-12-01T11:00:00Z")); // the same finding again: the same issue, unchanged
+    const issues = app.github.openIssues("envbot:orphans");
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.title).toBe("envbot: resources left behind by environment site");
+    expect(issues[0]!.body).toContain("@acme/qa");
+    expect(issues[0]!.body).toContain("`arn:aws:s3:::envbot-site-left-behind` (tags: `team=web`)");
+    expect(issues[0]!.body).toContain("envbot never deletes these");
+    expect(issues[0]!.body).not.toContain("billing-reports");
+    // The environment's own bucket is in its state: never an orphan.
+    expect(issues[0]!.body).not.toMatch(/envbot-site-(?!left-behind)/);
+    // What the sweep found is kept for the API.
+    expect(await app.services.engine.store.listOrphanSweeps([app.github.fullName])).toEqual([
+      { repository: app.github.fullName, sweptAt: new Date("2026-12-01T11:00:00Z"), region: "us-east-1", orphans: [expect.objectContaining({ environment: "site", arn: "arn:aws:s3:::envbot-site-left-behind" })] },
+    ]);
+    // Nothing was deleted.
+    expect(await s3("GET", "")).toContain("<Name>envbot-site-left-behind</Name>");
+
+    await s3("DELETE", "envbot-site-left-behind");
+    expect((await sweep("orphans", new Date("2026-12-01T12:00:00Z"))).entries).toEqual([{ environment: "site", action: "orphans-resolved", outcome: "done" }]);
+    expect(app.github.openIssues("envbot:orphans")).toEqual([]);
+    expect(app.github.issue(issues[0]!.number)).toMatchObject({ state: "closed" });
+    expect((await app.services.engine.store.listOrphanSweeps([app.github.fullName]))[0]!.orphans).toEqual([]);
   });
 
   test("a change in Git that was never applied is reported as pending in Git, not as cloud drift", async () => {

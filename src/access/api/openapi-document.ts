@@ -120,6 +120,14 @@ export const openApiDocument = {
         responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("FoundResource") } }, additionalProperties: false }, "The resources found, by repository, environment and address."), ...errors },
       },
     },
+    "/api/v1/orphans": {
+      get: {
+        operationId: "listOrphans",
+        summary: "What the latest orphan sweep (schedules.orphans, opt-in) of each repository the caller can see found: cloud resources tagged for its environments that no environment's state holds. Never deleted.",
+        parameters: [queryParam("repository", "OWNER/NAME: only this repository.")],
+        responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("OrphanSweep") } }, additionalProperties: false }, "One entry per repository swept, by repository."), ...errors },
+      },
+    },
     "/api/v1/environments/{owner}/{repo}/{name}/plan": {
       post: {
         operationId: "planEnvironment",
@@ -560,6 +568,25 @@ export const openApiDocument = {
           environment: { type: "string" },
           matched: { type: "string", description: "What matched: arn, id, type, address, or the attribute's name (a.b one level down)." },
           resource: ref("InventoryResource"),
+        },
+        additionalProperties: false,
+      },
+      OrphanSweep: {
+        type: "object",
+        required: ["repository", "sweptAt", "region", "orphans"],
+        properties: {
+          repository: { type: "string" },
+          sweptAt: { type: "string", format: "date-time" },
+          region: { type: "string", description: "The cloud region whose tag index was asked." },
+          orphans: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["environment", "arn", "tags"],
+              properties: { environment: { type: "string", description: "The environment its envbot:environment tag names." }, arn: { type: "string" }, tags: { type: "object", additionalProperties: { type: "string" } } },
+              additionalProperties: false,
+            },
+          },
         },
         additionalProperties: false,
       },

@@ -1,6 +1,6 @@
 import type { OutboxRelay } from "../../adapters/outbox/outbox-relay.js";
 import type { EngineDeps } from "../../core/engine/index.js";
-import type { JobQueue } from "../../core/ports.js";
+import type { JobQueue, TaggedResourceSource } from "../../core/ports.js";
 
 /** What the handlers work with, wired once in app.ts. */
 export interface AppServices {
@@ -10,4 +10,6 @@ export interface AppServices {
   events?: OutboxRelay;
   /** The AMQP command queue's consumer, when ENVBOT_AMQP_URL is set. */
   busCommands?: Promise<{ stop(): Promise<void> }>;
+  /** The cloud's index of tagged resources, for the opt-in orphan sweep (schedules.orphans). */
+  taggedResources?: TaggedResourceSource;
 }

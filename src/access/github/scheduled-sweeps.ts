@@ -4,7 +4,8 @@ import type { Octokit } from "../../adapters/github/octokit-types.js";
 import { githubReconcileReporter } from "../../adapters/github/github-reconcile-reporter.js";
 import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
 import { reconcileScheduler, type ScheduledRepository } from "../../adapters/schedule/reconcile-scheduler.js";
-import { runDriftSweep, runExpirySweep, type SweepKind, type SweepResult } from "../../core/reconciling/index.js";
+import { runDriftSweep, runExpirySweep, runOrphanSweep, type SweepKind, type SweepResult } from "../../core/reconciling/index.js";
+import { githubOrphanReporter } from "../../adapters/github/github-orphan-reporter.js";
 import { CONFIG_PATH } from "../../core/config/repository-config.js";
 import { validateEnvironments } from "../../core/validation/index.js";
 import { queuedJob } from "../../core/jobs/envbot-job.js";
@@ -27,12 +28,17 @@ export async function sweepRepository(input: {
 }): Promise<SweepResult> {
   const { octokit, services } = input;
   if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
+  // The default branch: what was merged is what the reconciler enforces.
+  const files = githubRepoFiles(octokit, input.repository, input.defaultBranch);
+  if (input.kind === "orphans") {
+    if (!services.taggedResources) throw new Error("the orphan sweep needs the cloud's tag index, which this App was started without");
+    return runOrphanSweep({ store: services.engine.store, tagged: services.taggedResources, reporter: githubOrphanReporter({ octokit, repository: input.repository }), repository: input.repository, files, now: input.now, dryRun: false, onProgress: input.log });
+  }
   const sweep = input.kind === "expiry" ? runExpirySweep : runDriftSweep;
   return sweep({
     deps: { ...services.engine, queue: services.queue },
     repository: input.repository,
-    // The default branch: what was merged is what the reconciler enforces.
-    files: githubRepoFiles(octokit, input.repository, input.defaultBranch),
+    files,
     reporter: githubReconcileReporter({ octokit, repository: input.repository, defaultBranch: input.defaultBranch }),
     now: input.now,
     dryRun: false,
@@ -86,11 +92,12 @@ export function startScheduledSweeps(app: Probot, services: AppServices, concurr
     async schedulesOf(repository) {
       const octokit = await app.auth(repository.installationId);
       const { config } = await validateEnvironments({ repo: githubRepoFiles(octokit, repository.repository, repository.defaultBranch), documents: [], now: new Date() });
-      return { expiry: config.schedules.expiry, drift: config.schedules.drift };
+      return config.schedules;
     },
     async sweep(repository, kind) {
       const octokit = await app.auth(repository.installationId);
-      const dispatch = fanOut
+      // The orphan sweep runs no Terraform: nothing to fan out.
+      const dispatch = fanOut && kind !== "orphans"
         ? async (environment: string) => {
             const job = { kind: "sweep-environment" as const, installation: repository.installationId, repository: repository.repository, defaultBranch: repository.defaultBranch, sweep: kind, environment };
             await services.queue.enqueue(queuedJob(job));

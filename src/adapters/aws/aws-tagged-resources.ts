@@ -1,18 +1,19 @@
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
-import type { TaggedResource } from "../../core/inventory/index.js";
+import type { TaggedResourceSource } from "../../core/ports.js";
 
 /**
  * The resources of one AWS region that carry a repository's `envbot:repository` tag, through the
  * Resource Groups Tagging API (one query for every service), page by page. Credentials come from
  * the AWS SDK's usual chain (AWS_* variables, profiles, instance roles), as Terraform's do.
  */
-export function awsTaggedResources(settings: { region: string; endpoint?: string }, env: NodeJS.ProcessEnv = process.env): { listTagged(repository: string): Promise<TaggedResource[]> } {
+export function awsTaggedResources(settings: { region: string; endpoint?: string }, env: NodeJS.ProcessEnv = process.env): TaggedResourceSource {
   // Keys in the environment the command was given (the CLI's, which tests set apart from this process's); else the SDK's chain.
   const credentials = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }) } : undefined;
   const client = new ResourceGroupsTaggingAPIClient({ region: settings.region, ...(settings.endpoint && { endpoint: settings.endpoint }), ...(credentials && { credentials }) });
   return {
+    region: settings.region,
     async listTagged(repository) {
-      const found: TaggedResource[] = [];
+      const found: Awaited<ReturnType<TaggedResourceSource["listTagged"]>> = [];
       let token: string | undefined;
       do {
         const page = await client.send(new GetResourcesCommand({ TagFilters: [{ Key: "envbot:repository", Values: [repository] }], PaginationToken: token, ResourcesPerPage: 100 }));

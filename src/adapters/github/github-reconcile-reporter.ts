@@ -18,7 +18,7 @@ import {
 import { findOpenIssues } from "./find-open-issues.js";
 import { splitRepository, type Octokit } from "./octokit-types.js";
 import { cleanupBranchName, openCleanupPullRequest } from "./open-cleanup-pull-request.js";
-import { upsertIssue } from "./upsert-issue.js";
+import { commentAndCloseIssue, upsertIssue } from "./upsert-issue.js";
 
 /**
  * Tells the owners of one repository's environments about expiry and drift, as GitHub issues and
@@ -35,10 +35,7 @@ export function githubReconcileReporter(input: { octokit: Octokit; repository: s
     if (notice.repository !== repository) throw new Error(`a reconcile notice for ${notice.repository} reached the reporter of ${repository}`);
   }
 
-  async function commentAndClose(issue: number, body: string): Promise<void> {
-    await octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body });
-    await octokit.rest.issues.update({ owner, repo, issue_number: issue, state: "closed", state_reason: "completed" });
-  }
+  const commentAndClose = (issue: number, body: string) => commentAndCloseIssue({ octokit, repository, issue, body });
 
   return {
     async expiryWarning(notice) {

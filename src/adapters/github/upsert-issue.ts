@@ -17,3 +17,10 @@ export async function upsertIssue(input: { octokit: Octokit; repository: string;
   const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels: [label] });
   return { number: data.number, created: true };
 }
+
+/** Says why in a comment, then closes the issue as completed. */
+export async function commentAndCloseIssue(input: { octokit: Octokit; repository: string; issue: number; body: string }): Promise<void> {
+  const { owner, repo } = splitRepository(input.repository);
+  await input.octokit.rest.issues.createComment({ owner, repo, issue_number: input.issue, body: input.body });
+  await input.octokit.rest.issues.update({ owner, repo, issue_number: input.issue, state: "closed", state_reason: "completed" });
+}

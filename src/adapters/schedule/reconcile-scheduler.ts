@@ -13,8 +13,8 @@ export interface ReconcileSchedulerDeps {
   store: Store;
   /** Every repository the App is installed on. */
   listRepositories(): Promise<ScheduledRepository[]>;
-  /** The cron expressions of .github/envbot.yml (schedules.expiry, schedules.drift). */
-  schedulesOf(repository: ScheduledRepository): Promise<Record<SweepKind, string>>;
+  /** The cron expressions of .github/envbot.yml (schedules.expiry, schedules.drift, and the opt-in schedules.orphans). */
+  schedulesOf(repository: ScheduledRepository): Promise<Partial<Record<SweepKind, string>>>;
   sweep(repository: ScheduledRepository, kind: SweepKind): Promise<void>;
   log: { info(message: string): void; error(message: string, error?: unknown): void };
   /** How often the installed repositories and their schedules are read again. */
@@ -24,11 +24,12 @@ export interface ReconcileSchedulerDeps {
 /** A sweep lock older than this belongs to a replica that died mid-sweep: it may be taken over. */
 export const SWEEP_LOCK_STALE_MS = 2 * 3600_000;
 const DEFAULT_REFRESH_MS = 15 * 60_000;
+const SWEEP_KINDS: readonly SweepKind[] = ["expiry", "drift", "orphans"];
 /** How long the claim of one firing is kept: under a minute, and far longer than replicas' clocks differ. */
 const OCCURRENCE_CLAIM_MS = 50_000;
 
 /**
- * Runs the expiry and drift sweeps of every installed repository on the schedules of its
+ * Runs the expiry, drift and (opted into) orphan sweeps of every installed repository on the schedules of its
  * .github/envbot.yml. A sweep never overlaps itself: in this process by a running set, across
  * replicas by a lock in the shared store. Nothing is kept in memory that a restart would need:
  * the schedules are read again on start, and what sweeps did is in the store.
@@ -84,10 +85,12 @@ export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
         return undefined;
       });
       if (!schedules) continue;
-      for (const kind of ["expiry", "drift"] as const) {
+      for (const kind of SWEEP_KINDS) {
         const key = `${repository.repository}:${kind}`;
-        seen.add(key);
         const expression = schedules[kind];
+        // A sweep the repository did not ask for (the orphan sweep is opt-in) is not scheduled.
+        if (expression === undefined) continue;
+        seen.add(key);
         if (tasks.get(key)?.expression === expression) continue;
         await tasks.get(key)?.task.destroy();
         if (!cron.validate(expression)) {

@@ -1,6 +1,6 @@
 import type { DomainEvent } from "../../core/events/domain-event.js";
-import { matchResource, type FoundResource, type InventoryResource } from "../../core/inventory/index.js";
-import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, EnvironmentStatus, EventDelivery, LeaseRecord, LockHolder, LockRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
+import { matchResource, type FoundResource, type InventoryResource, type Orphan } from "../../core/inventory/index.js";
+import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, EnvironmentStatus, EventDelivery, LeaseRecord, LockHolder, LockRecord, OrphanSweepRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
 
 // Rows as the SQL stores return them: snake_case columns, NULL for absent values, times as
 // ISO-8601 text (SQLite) or Date (PostgreSQL's timestamptz). The records of the port leave absent
@@ -309,4 +309,15 @@ export function foundResources(rows: readonly InventoryRow[], query: string, lim
     if (found.length >= limit) break;
   }
   return found;
+}
+
+export interface OrphanSweepRow {
+  repository: string;
+  swept_at: string | Date;
+  region: string;
+  orphans: string;
+}
+
+export function orphanSweepFromRow(row: OrphanSweepRow): OrphanSweepRecord {
+  return { repository: row.repository, sweptAt: new Date(row.swept_at), region: row.region, orphans: JSON.parse(row.orphans) as Orphan[] };
 }

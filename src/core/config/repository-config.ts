@@ -7,7 +7,8 @@ export const CONFIG_PATH = ".github/envbot.yml";
 /** The repository policy with every default filled in. The defaults live in the schema. */
 export interface ResolvedConfig {
   state: { backend: "local" | "s3" | "pg"; s3?: { bucket: string; region?: string; keyPrefix?: string }; pg?: { schemaPrefix?: string } };
-  schedules: { expiry: string; drift: string };
+  /** Cron expressions; `orphans` is opt-in (unset: no orphan sweep). */
+  schedules: { expiry: string; drift: string; orphans?: string };
   limits: {
     maxTtl: string;
     maxTtlMs: number;
@@ -41,6 +42,7 @@ export function resolveConfig(raw: RepositoryConfig = {}): ResolvedConfig {
     schedules: {
       expiry: raw.schedules?.expiry ?? props.schedules.properties.expiry.default,
       drift: raw.schedules?.drift ?? props.schedules.properties.drift.default,
+      ...(raw.schedules?.orphans !== undefined && { orphans: raw.schedules.orphans }),
     },
     limits: {
       maxTtl,

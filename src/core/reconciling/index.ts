@@ -3,3 +3,4 @@ export * from "./plan-expiry-actions.js";
 export * from "./reconcile-types.js";
 export * from "./run-drift-sweep.js";
 export * from "./run-expiry-sweep.js";
+export * from "./run-orphan-sweep.js";

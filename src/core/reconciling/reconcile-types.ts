@@ -2,7 +2,7 @@ import type { ResolvedConfig } from "../config/repository-config.js";
 import type { EngineDeps } from "../engine/index.js";
 import type { JobQueue, ReconcileReporter, RepoFiles } from "../ports.js";
 
-export type SweepKind = "expiry" | "drift";
+export type SweepKind = "expiry" | "drift" | "orphans";
 
 /** What a sweep decided (and, unless it was a dry run, did) for one environment. */
 export interface SweepEntry {
@@ -21,7 +21,11 @@ export interface SweepEntry {
     | "drift-resolved"
     | "in-sync"
     /** A drift check handed to a job of its own (scale-out: any worker runs it). */
-    | "check";
+    | "check"
+    /** Resources tagged for it are in no state: reported, never deleted. */
+    | "orphans"
+    /** What an earlier orphan sweep reported is gone. */
+    | "orphans-resolved";
   expiresAt?: string;
   /** What happened when the action ran: omitted in a dry run; "queued" when a job of its own runs it. */
   outcome?: "done" | "failed" | "queued";

@@ -13,7 +13,7 @@ afterEach(async () => {
   await store.close();
 });
 
-function scheduler(options: { repositories?: ScheduledRepository[]; schedules?: Record<string, { expiry: string; drift: string }>; sweep?: () => Promise<void>; errors?: string[] } = {}) {
+function scheduler(options: { repositories?: ScheduledRepository[]; schedules?: Record<string, { expiry: string; drift: string; orphans?: string }>; sweep?: () => Promise<void>; errors?: string[] } = {}) {
   return reconcileScheduler({
     store,
     listRepositories: async () => options.repositories ?? [shop],
@@ -33,6 +33,18 @@ test("every installed repository is swept on the schedules of its own configurat
     "acme/blog:expiry": "*/10 * * * *",
     "acme/blog:drift": "30 2 * * *",
   });
+  await s.stop();
+});
+
+test("the orphan sweep is scheduled only for a repository that asks for it, and stops when it no longer does", async () => {
+  const schedules: Record<string, { expiry: string; drift: string; orphans?: string }> = { "acme/shop": { expiry: "*/5 * * * *", drift: "0 * * * *", orphans: "0 6 * * *" }, "acme/blog": { expiry: "*/5 * * * *", drift: "0 * * * *" } };
+  const s = scheduler({ repositories: [shop, blog], schedules });
+  await s.start();
+  expect(s.scheduled().get("acme/shop:orphans")).toBe("0 6 * * *");
+  expect(s.scheduled().has("acme/blog:orphans")).toBe(false);
+  delete schedules["acme/shop"]!.orphans;
+  await s.refresh();
+  expect([...s.scheduled().keys()].filter((key) => key.endsWith(":orphans"))).toEqual([]);
   await s.stop();
 });
 

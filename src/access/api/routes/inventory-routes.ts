@@ -41,7 +41,20 @@ async function findResources(request: ApiRequest, res: ServerResponse, deps: Api
   respondJson(res, 200, { items: found.map(foundResourceView) });
 }
 
+/**
+ * GET /api/v1/orphans[?repository=OWNER/NAME]: what the latest orphan sweep of each repository
+ * the caller can read found (schedules.orphans): resources tagged for its environments that no
+ * environment's state holds. Repositories never swept are left out.
+ */
+async function listOrphans(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, ["repository"]);
+  const repositories = await knownReadableRepositories(deps, request.principal, queryValue(request.query, "repository"));
+  const sweeps = repositories.length === 0 ? [] : await deps.store.listOrphanSweeps(repositories);
+  respondJson(res, 200, { items: sweeps.map((sweep) => ({ ...sweep, sweptAt: sweep.sweptAt.toISOString() })) });
+}
+
 export const inventoryRoutes: ApiRoute[] = [
+  { method: "GET", path: "/api/v1/orphans", handle: listOrphans },
   { method: "GET", path: "/api/v1/environments/{owner}/{repo}/{name}/inventory", handle: getInventory },
   { method: "GET", path: "/api/v1/resources", handle: findResources },
 ];

@@ -205,4 +205,16 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX inventory_by_type ON inventory (type);
     `,
   },
+  {
+    version: 7,
+    description: "orphan_sweeps: what each repository's latest orphan sweep found",
+    sql: `
+      CREATE TABLE orphan_sweeps (
+        repository text PRIMARY KEY,
+        swept_at   timestamptz NOT NULL,
+        region     text NOT NULL,
+        orphans    text NOT NULL
+      );
+    `,
+  },
 ];

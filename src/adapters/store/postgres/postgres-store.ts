@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports.js";
-import { apiTokenFromRow, auditFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
-import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
 import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
 
 /** The store and the database under it, which the pg-boss queue shares (one transaction for a job and its delivery). */
@@ -118,6 +118,18 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
     async listInventory(repository, environment) {
       const { rows } = await query<InventoryRow>("SELECT * FROM inventory WHERE repository = $1 AND environment = $2 ORDER BY address COLLATE \"C\"", [repository, environment]);
       return rows.map(inventoryFromRow);
+    },
+
+    async recordOrphanSweep(sweep) {
+      await query(
+        "INSERT INTO orphan_sweeps (repository, swept_at, region, orphans) VALUES ($1, $2, $3, $4) ON CONFLICT (repository) DO UPDATE SET swept_at = EXCLUDED.swept_at, region = EXCLUDED.region, orphans = EXCLUDED.orphans",
+        [sweep.repository, sweep.sweptAt, sweep.region, JSON.stringify(sweep.orphans)],
+      );
+    },
+
+    async listOrphanSweeps(repositories) {
+      const { rows } = await query<OrphanSweepRow>('SELECT * FROM orphan_sweeps WHERE repository = ANY($1) ORDER BY repository COLLATE "C"', [[...repositories]]);
+      return rows.map(orphanSweepFromRow);
     },
 
     async findResources(text, { repositories, limit }) {

@@ -253,4 +253,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX inventory_by_type ON inventory (type);
     `,
   },
+  {
+    version: 13,
+    description: "orphan_sweeps: what each repository's latest orphan sweep found",
+    sql: `
+      CREATE TABLE orphan_sweeps (
+        repository TEXT PRIMARY KEY,
+        swept_at   TEXT NOT NULL,
+        region     TEXT NOT NULL,
+        orphans    TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -6,8 +6,8 @@ import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
-import { apiTokenFromRow, auditFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
-import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, RunLogRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
 
 /**
  * How long a statement waits for another connection (another envbot process, or the CLI next to
@@ -130,6 +130,10 @@ export function openSqliteStore(options: { file: string }): Store {
     deleteInventory: db.prepare("DELETE FROM inventory WHERE repository = ? AND environment = ?"),
     insertInventory: db.prepare("INSERT INTO inventory (repository, environment, address, type, provider, module, cloud_id, arn, depends_on, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
     listInventory: db.prepare("SELECT * FROM inventory WHERE repository = ? AND environment = ? ORDER BY address"),
+    upsertOrphanSweep: db.prepare(
+      "INSERT INTO orphan_sweeps (repository, swept_at, region, orphans) VALUES (?, ?, ?, ?) ON CONFLICT (repository) DO UPDATE SET swept_at = excluded.swept_at, region = excluded.region, orphans = excluded.orphans",
+    ),
+    listOrphanSweeps: db.prepare("SELECT * FROM orphan_sweeps WHERE repository IN (SELECT value FROM json_each(?)) ORDER BY repository"),
     findInventory: db.prepare(`
       SELECT * FROM inventory
       WHERE (arn = @exact OR cloud_id = @exact OR type = @exact OR address = @exact OR attributes LIKE @like ESCAPE '\\')
@@ -411,6 +415,15 @@ export function openSqliteStore(options: { file: string }): Store {
 
     async listInventory(repository, environment) {
       return (sql.listInventory.all(repository, environment) as InventoryRow[]).map(inventoryFromRow);
+    },
+
+    async recordOrphanSweep(sweep) {
+      assertWritable();
+      sql.upsertOrphanSweep.run(sweep.repository, toText(sweep.sweptAt), sweep.region, JSON.stringify(sweep.orphans));
+    },
+
+    async listOrphanSweeps(repositories) {
+      return (sql.listOrphanSweeps.all(JSON.stringify(repositories)) as OrphanSweepRow[]).map(orphanSweepFromRow);
     },
 
     async findResources(query, { repositories, limit }) {
