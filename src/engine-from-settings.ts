@@ -1,4 +1,5 @@
 import path from "node:path";
+import { infracostPlanPricer } from "./adapters/cost/infracost-plan-pricer.js";
 import { envSecretProvider } from "./adapters/secrets/env-secret-provider.js";
 import { openSqliteStore } from "./adapters/store/sqlite/index.js";
 import { cliTerraformRunner } from "./adapters/terraform/cli-terraform-runner.js";
@@ -25,6 +26,7 @@ export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv, s
       // PG_CONN_STR in its environment, and must not reach envbot's records and queue.
       serverEnv: env,
       sharedStateOnly: scaleOut,
+      pricePlan: settings.infracost && infracostPlanPricer({ ...settings.infracost, serverEnv: env }),
     }),
     secrets: envSecretProvider(env, settings.secretsAllow),
     // A waiting operation waits at most as long as one Terraform command may run.

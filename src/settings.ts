@@ -1,5 +1,6 @@
 import os from "node:os";
 import path from "node:path";
+import { locateInfracost } from "./adapters/cost/locate-infracost.js";
 import { parseDuration } from "./core/environment/duration.js";
 
 /** Server and CLI settings, read once from the environment and validated. */
@@ -34,6 +35,11 @@ export interface Settings {
   databaseUrl?: string;
   /** ENVBOT_SHUTDOWN_GRACE: on SIGTERM, how long running jobs may go on before they are interrupted (30s). */
   shutdownGraceMs: number;
+  /**
+   * ENVBOT_INFRACOST (`off`, or the binary; unset: `infracost` on the PATH, when there is one):
+   * plans are priced by Infracost. ENVBOT_INFRACOST_TIMEOUT: one breakdown at most this long (60s).
+   */
+  infracost?: { binary: string; timeoutMs: number };
 }
 
 export class SettingsError extends Error {
@@ -52,6 +58,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   if (endpoint && !/^https?:\/\/[^\s/]+(\/.*)?$/.test(endpoint)) {
     throw new SettingsError(`ENVBOT_AWS_ENDPOINT: '${endpoint}' is not an http(s) URL`);
   }
+  const infracost = locateInfracost(env, cwd);
+  if (infracost.kind === "refused") throw new SettingsError(infracost.reason);
+  const infracostTimeoutMs = duration("ENVBOT_INFRACOST_TIMEOUT", "60s");
   const databaseUrl = env.ENVBOT_DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
     throw new SettingsError("ENVBOT_DATABASE_URL: not a PostgreSQL connection URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)");
@@ -68,6 +77,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     concurrency: positiveInteger(env, "ENVBOT_CONCURRENCY", 2),
     ...(databaseUrl ? { databaseUrl } : {}),
     shutdownGraceMs: duration("ENVBOT_SHUTDOWN_GRACE", "30s"),
+    ...(infracost.kind === "found" && { infracost: { binary: infracost.binary, timeoutMs: infracostTimeoutMs } }),
   };
 }
 

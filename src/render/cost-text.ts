@@ -1,6 +1,7 @@
 import type { HourlyPrice, MonthlyCostReport } from "../core/cost/index.js";
 import { parseDuration } from "../core/environment/duration.js";
 import type { LifetimeReport } from "../core/pull-requests/pull-request-report.js";
+import { codeSpan, escapeMarkdown } from "./markdown.js";
 
 /** "$0.05", "$1,234.50"; small prices keep a third decimal ("$0.004"). */
 export function formatDollars(value: number): string {
@@ -8,15 +9,46 @@ export function formatDollars(value: number): string {
   return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: digits })}`;
 }
 
+/** Resources the plan comment lists under an Infracost price, the most expensive first. */
+export const COMMENT_COSTLIEST_RESOURCES_SHOWN = 5;
+/** An address longer than this (a for_each key can be any text) is cut in the list. */
+const ADDRESS_SHOWN_CHARS = 100;
+
 /**
  * The plan comment's cost line: "Cost: about $0.05/hour, $1.20/day; expires after 72h: about
- * $3.60 in all (declared in template.yaml)."
+ * $3.60 in all (declared in template.yaml)." Under Infracost's price, its most expensive
+ * resources follow as a list.
  */
 export function formatCostEstimate(price: HourlyPrice, lifetime?: LifetimeReport): string {
   const parts = [`about ${formatDollars(price.hourly)}/hour, ${formatDollars(price.hourly * 24)}/day`];
   if (lifetime?.kind === "ttl") parts.push(`expires after ${lifetime.ttl}: about ${formatDollars((price.hourly * parseDuration(lifetime.ttl)) / 3_600_000)} in all`);
-  const source = price.source === "template" ? "declared in template.yaml" : `estimated from its resource types${price.unpriced ? `; no price for ${price.unpriced.join(", ")}` : ""}`;
-  return `Cost: ${parts.join("; ")} (${source}).`;
+  const line = `Cost: ${parts.join("; ")} (${describePriceSource(price)}).`;
+  const costliest = price.breakdown?.resources.slice(0, COMMENT_COSTLIEST_RESOURCES_SHOWN) ?? [];
+  if (costliest.length === 0) return line;
+  return [`${line} The most expensive resources:`, ...costliest.map((r) => `- ${codeSpan(shortenAddress(r.address))}: ${formatHourlyRate(r.hourly)}/hour`)].join("\n");
+}
+
+function describePriceSource(price: HourlyPrice): string {
+  switch (price.source) {
+    case "template":
+      return "declared in template.yaml";
+    case "infracost":
+      return "Infracost";
+    case "estimate": {
+      // The reason comes from Infracost's output: shown as text, without its closing full stop.
+      const from = price.fallback ? `estimated from envbot's price table; ${escapeMarkdown(price.fallback).replace(/\.+$/, "")}` : "estimated from its resource types";
+      return `${from}${price.unpriced ? `; no price for ${price.unpriced.join(", ")}` : ""}`;
+    }
+  }
+}
+
+/** "$0.0123": a resource's share of an hour needs four decimals. */
+function formatHourlyRate(value: number): string {
+  return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+}
+
+function shortenAddress(address: string): string {
+  return address.length > ADDRESS_SHOWN_CHARS ? `${address.slice(0, ADDRESS_SHOWN_CHARS - 1)}…` : address;
 }
 
 /** `envbot cost`: a table, the most expensive first, with the total. */

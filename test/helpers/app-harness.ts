@@ -36,6 +36,8 @@ export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enter
   const dataDir = path.join(root, "data");
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
+    // Plans priced the same on every machine: an Infracost installed here is left out (its own tests set it).
+    ENVBOT_INFRACOST: "off",
     HOME: process.env.HOME,
     ENVBOT_DATA_DIR: dataDir,
     TF_CLI_CONFIG_FILE: await writeTerraformCliConfig(root, { mirror: PROVIDER_MIRROR }),

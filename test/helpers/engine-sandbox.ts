@@ -29,6 +29,8 @@ export async function createEngineSandbox(options: { templates?: string[]; env?:
   const cliConfig = await writeTerraformCliConfig(root, { mirror: PROVIDER_MIRROR });
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
+    // Plans priced the same on every machine: an Infracost installed here is left out (its own tests set it).
+    ENVBOT_INFRACOST: "off",
     HOME: process.env.HOME,
     ENVBOT_DATA_DIR: dataDir,
     TF_CLI_CONFIG_FILE: cliConfig,

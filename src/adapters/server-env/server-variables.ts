@@ -24,7 +24,7 @@ export function passesToTerraform(name: string): boolean {
  */
 const SERVER_PREFIXES = [
   "ENVBOT_", "GITHUB_", "GH_", "TF_", "PG", "LC_", "NODE_", "NPM_", "npm_", "SENTRY_", "REDIS_", "DATABASE_",
-  "DOCKER_", "VAULT_", "KUBE", "SSH_", "GIT_", "OTEL_",
+  "DOCKER_", "VAULT_", "KUBE", "SSH_", "GIT_", "OTEL_", "INFRACOST_",
 ];
 const SERVER_NAMES = new Set([
   "APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "WEBHOOK_PROXY_URL", "WEBHOOK_PATH", "CLIENT_ID", "CLIENT_SECRET",

@@ -4,6 +4,8 @@ import path from "node:path";
 import type { AppliedPlan, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
 import type { PlanMode } from "../../core/planning/index.js";
+import type { HourlyPrice } from "../../core/cost/index.js";
+import type { Redact } from "../../core/secrets/redactor.js";
 import { planDependencies } from "./plan-dependencies.js";
 import { summarizeStateJson } from "./summarize-state-json.js";
 import { summarizePlanJson } from "./summarize-plan-json.js";
@@ -33,7 +35,15 @@ export interface CliTerraformRunnerSettings {
    * this one's disk (state.backend: local) is refused.
    */
   sharedStateOnly?: boolean;
+  /**
+   * Prices a plan from its JSON (Infracost): its summary's cost. Set, every plan of an
+   * environment to create or change is shown as JSON, also when the summary needs none of it.
+   */
+  pricePlan?: PlanPricer;
 }
+
+/** Prices a plan from `terraform show -json` of it (redacted, as the runner read it). */
+export type PlanPricer = (plan: { json: string; resourceAddresses: string[]; workDir: string; redact: Redact; signal?: AbortSignal }) => Promise<HourlyPrice>;
 
 /** Why a plan of an environment with local state is refused in scale-out, in the words the pull request shows. */
 export const LOCAL_STATE_REFUSED =
@@ -120,9 +130,12 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       );
       const stream = parsePlanStream(planned.stdout);
       let summary = summarizePlanStream(stream, request.environment.name, request.mode, request.driftDetail);
+      // A destroy leaves nothing to pay for, and a drift check's price is never shown (chargeback
+      // reads the price an apply's plan recorded): neither is priced, so a sweep asks Infracost nothing.
+      const pricePlan = request.mode === "normal" && request.driftDetail !== "all" ? settings.pricePlan : undefined;
       // Creations and deletions are fully described by the stream; updates and drift need the
       // saved plan's attribute values, which cost one more Terraform process (provider schemas).
-      if (needsAttributeDetail(stream)) {
+      if (needsAttributeDetail(stream) || pricePlan) {
         const shown = await terraform("show", ["show", "-json", "-no-color", planFile], workDir, options, new LogTail());
         let json: unknown;
         try {
@@ -131,6 +144,9 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
           throw new TerraformError("terraform show -json did not print JSON", shown.stdout.slice(0, 500));
         }
         summary = { ...summarizePlanJson(json, request.environment.name, request.mode, request.driftDetail), dependencies: planDependencies(json) };
+        if (pricePlan) {
+          summary.cost = await pricePlan({ json: shown.stdout, resourceAddresses: Object.keys(summary.dependencies ?? {}), workDir, redact: options.redact, signal: options.signal });
+        }
       }
       return { summary, text: stream.messages.join("\n"), handle: planFile, log: log.text() };
     },

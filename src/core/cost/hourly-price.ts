@@ -20,15 +20,49 @@ export const PRICE_TABLE: Readonly<Record<string, number>> = {
 /** What an environment costs per hour, and where the figure comes from. */
 export interface HourlyPrice {
   hourly: number;
-  /** "template": template.yaml's cost.hourly; "estimate": the price table over the planned resources. */
-  source: "template" | "estimate";
+  /**
+   * "template": template.yaml's cost.hourly; "infracost": Infracost's breakdown of the plan;
+   * "estimate": the price table over the planned resources.
+   */
+  source: "template" | "estimate" | "infracost";
   /** Resource types the table has no price for (an estimate counts them as free). */
   unpriced?: string[];
+  /** Infracost's figures beyond the hourly total; kept small, since every plan's summary stores it. */
+  breakdown?: PriceBreakdown;
+  /** An estimate made because Infracost could not price the plan, and why ("infracost failed: ..."). */
+  fallback?: string;
 }
 
-/** The template's declared price, else the table's estimate over the resources the plan holds (configuration addresses). */
-export function hourlyPrice(template: { hourlyCost?: number }, resourceAddresses: readonly string[]): HourlyPrice {
+export interface PriceBreakdown {
+  /** Infracost's monthly total (730 hours). */
+  monthly: number;
+  /** The most expensive resources, the costliest first (at most BREAKDOWN_RESOURCES_KEPT). */
+  resources: PricedResource[];
+}
+
+export interface PricedResource {
+  /** The resource instance's address, as the plan names it. */
+  address: string;
+  hourly: number;
+}
+
+/** Resources a breakdown keeps: enough for the comment's list, small enough to store with every plan. */
+export const BREAKDOWN_RESOURCES_KEPT = 10;
+
+/**
+ * The price a plan is shown and recorded at: the template's declared price, else the one the
+ * Terraform runner priced the plan at (Infracost's, or the table's estimate with the reason
+ * Infracost failed), else the table's estimate over the resources the plan holds (configuration
+ * addresses).
+ */
+export function hourlyPrice(template: { hourlyCost?: number }, resourceAddresses: readonly string[], priced?: HourlyPrice): HourlyPrice {
   if (template.hourlyCost !== undefined) return { hourly: template.hourlyCost, source: "template" };
+  if (priced !== undefined) return priced;
+  return tableEstimate(resourceAddresses);
+}
+
+/** The price table's estimate: the sum of each resource's type's price. */
+export function tableEstimate(resourceAddresses: readonly string[]): HourlyPrice {
   let hourly = 0;
   const unpriced = new Set<string>();
   for (const address of resourceAddresses) {

@@ -56,8 +56,8 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
       },
       { secrets: secrets.values, redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) },
     );
-    // What it costs while it exists: the template's declared price, else an estimate over what the plan holds.
-    const plan = { ...planOnly, summary: { ...planOnly.summary, cost: hourlyPrice(environment.template, Object.keys(planOnly.summary.dependencies ?? {})) } };
+    // What it costs while it exists: the template's declared price, else the runner's (Infracost's), else an estimate over what the plan holds.
+    const plan = { ...planOnly, summary: { ...planOnly.summary, cost: hourlyPrice(environment.template, Object.keys(planOnly.summary.dependencies ?? {}), planOnly.summary.cost) } };
     await log.close();
     // A new (or destroyed) environment becomes "planned" once a plan of it succeeded.
     if (mode === "normal" && (!existing || existing.status === "destroyed")) {
