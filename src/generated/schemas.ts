@@ -667,7 +667,7 @@ export const configSchema = {
         },
         "quotas": {
           "title": "Quotas",
-          "description": "How many environments may exist at once (defined on the default branch, plus those a pull request adds).",
+          "description": "How many environments may exist at once (defined on the default branch, plus those a pull request adds), and what an owner's environments may cost.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
@@ -689,6 +689,12 @@ export const configSchema = {
                 "maximum": 10000
               },
               "description": "At most this many environments of each named template."
+            },
+            "monthlyCostPerOwner": {
+              "type": "number",
+              "exclusiveMinimum": 0,
+              "maximum": 10000000,
+              "description": "US dollars: the most an owner's environments may cost in the next 30 days, estimated from each one's price per hour (its latest plan: template.yaml's cost.hourly, Infracost or the price table) until it expires. A pull request that would take its owner over is refused by the policy check."
             }
           }
         }
@@ -962,7 +968,7 @@ export interface ActionRules {
   destroyNow?: People1;
 }
 /**
- * How many environments may exist at once (defined on the default branch, plus those a pull request adds).
+ * How many environments may exist at once (defined on the default branch, plus those a pull request adds), and what an owner's environments may cost.
  */
 export interface Quotas {
   /**
@@ -975,6 +981,10 @@ export interface Quotas {
   perTemplate?: {
     [k: string]: number;
   };
+  /**
+   * US dollars: the most an owner's environments may cost in the next 30 days, estimated from each one's price per hour (its latest plan: template.yaml's cost.hourly, Infracost or the price table) until it expires. A pull request that would take its owner over is refused by the policy check.
+   */
+  monthlyCostPerOwner?: number;
 }
 /**
  * Where envbot's events about this repository's environments go. Targets are named here; their addresses and secrets are server settings (ENVBOT_NOTIFY_<NAME>_URL, ...), never in Git.

@@ -158,6 +158,28 @@ describe("more rules, each on a pull request", () => {
     expect(policyChecks()[0]!.annotations).toEqual([expect.objectContaining({ path: "environments/second.yaml", start_line: 5, message: "@acme/qa would own 2 environments; the policy allows 1 per owner (policy.quotas.perOwner)" })]);
   });
 
+  test("an owner's monthly cost cap: a pull request that would take the owner over it is refused, one within it passes", async () => {
+    withPolicy("\npolicy:\n  quotas:\n    monthlyCostPerOwner: 100\n");
+    // Every sandbox costs a declared $0.10/hour; `first` is long-lived (protected) and was applied at that price.
+    const template = `${main["templates/sandbox/template.yaml"]}cost:\n  hourly: 0.10\n`;
+    const base = { ...main, "templates/sandbox/template.yaml": template, "environments/first.yaml": definitionYaml("first", "sandbox", "  protected: true\n") };
+    const store = app.services.engine.store;
+    const applied = await store.startRun({ repository: app.github.fullName, environment: "first", kind: "apply", actor: "wendy" });
+    await store.finishRun(applied.id, { outcome: "succeeded", summary: JSON.stringify({ cost: { hourly: 0.1, source: "template" } }) });
+
+    // 730 hours of first ($73.00) and 72 of second ($7.20): within $100.
+    await open(9, "wendy", { "environments/second.yaml": definitionYaml("second", "sandbox", "  ttl: 72h\n") }, base);
+    expect(policyChecks().map((c) => c.conclusion)).toEqual(["success"]);
+    // 730 hours of first and 720 of third: $145.00, over $100. The price is the plan's, so the check follows the plan.
+    await open(10, "wendy", { "environments/third.yaml": definitionYaml("third", "sandbox", "  ttl: 720h\n") }, base);
+    const check = policyChecks().find((c) => c.head_sha === sha("head-10"))!;
+    expect(check).toMatchObject({ conclusion: "failure" });
+    expect(check.annotations).toEqual([
+      expect.objectContaining({ path: "environments/third.yaml", start_line: 5, message: "@acme/qa's environments would cost about $145.00 in the next 30 days; the policy allows $100.00 per owner (policy.quotas.monthlyCostPerOwner)" }),
+    ]);
+    expect(app.github.botComments(10).find((c) => c.body.includes("Cost: about $0.10/hour"))).toBeDefined();
+  });
+
   test("a policy file with mistakes is reported at its lines, and blocks the merge until it is fixed", async () => {
     withPolicy('\npolicy:\n  templates:\n    sandbox:\n      request: ["web-team"]\n');
     await open(8, "wendy", { "environments/env-8.yaml": definitionYaml("env-8", "sandbox", "  ttl: 24h\n") });

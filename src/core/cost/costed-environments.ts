@@ -16,19 +16,19 @@ export async function costedEnvironments(store: Pick<Store, "listEnvironments" |
       const runs = await store.listRuns(record.repository, record.name, RUNS_READ);
       const life: LifeRun[] = runs.flatMap((run): LifeRun[] => {
         if (run.outcome !== "succeeded" || run.finishedAt === undefined || (run.kind !== "apply" && run.kind !== "destroy")) return [];
-        return [{ kind: run.kind, at: run.finishedAt, ...(run.kind === "apply" && { hourly: recordedHourly(run.summary) }) }];
+        return [{ kind: run.kind, at: run.finishedAt, ...(run.kind === "apply" && { hourly: recordedHourly(run.summary) ?? 0 }) }];
       });
       return { repository: record.repository, name: record.name, owner: record.owner, template: record.template, ...(record.labels && { labels: record.labels }), runs: life };
     }),
   );
 }
 
-/** The apply's plan summary keeps the price it was planned at (PlanSummary.cost); older runs have none: 0. */
-function recordedHourly(summary: string | undefined): number {
+/** The price per hour a plan's (or its apply's) summary recorded (PlanSummary.cost); older runs have none. */
+export function recordedHourly(summary: string | undefined): number | undefined {
   try {
     const hourly = (JSON.parse(summary ?? "{}") as { cost?: { hourly?: unknown } }).cost?.hourly;
-    return typeof hourly === "number" ? hourly : 0;
+    return typeof hourly === "number" ? hourly : undefined;
   } catch {
-    return 0;
+    return undefined;
   }
 }

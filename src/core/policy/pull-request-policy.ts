@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { CONFIG_PATH } from "../config/repository-config.js";
-import { listDefinitionFiles } from "../environment/index.js";
+import { listDefinitionFiles, parseDuration } from "../environment/index.js";
+import { hoursAhead, ownerEstimate } from "./cost-cap.js";
 import type { RepoFiles } from "../ports.js";
 import { START_OF_FILE } from "../diagnostics/index.js";
 import { MAX_YAML_FILE_BYTES, parseYamlFile, type PathSegment } from "../yaml/index.js";
@@ -9,6 +10,13 @@ import { describePeople, isOneOf, type TeamMembership } from "./people.js";
 import type { PolicyFinding, PullRequestPolicyReport } from "./policy-report.js";
 
 export type { PolicyFinding, PullRequestPolicyReport };
+
+/** Prices for the cost cap: an environment's price per hour as its latest plan recorded it. */
+export interface PolicyCosts {
+  /** `changed`: the pull request changes it, so only a plan of the pull request's own head counts. */
+  priceOf(environment: string, changed: boolean): Promise<number | undefined>;
+  now: Date;
+}
 
 /** A definition file a pull request changes, and what merging does to its environment. */
 export interface PolicyChange {
@@ -22,6 +30,9 @@ interface DefinitionFacts {
   owner?: string;
   template?: string;
   protected: boolean;
+  /** How long it lives, as spec.ttl or spec.expiresAt say (for the cost cap). */
+  ttlMs?: number;
+  expiresAt?: Date;
   /** Where a path of the file is (line, column), for annotations. */
   at(path: PathSegment[]): { line: number; column: number };
 }
@@ -41,6 +52,8 @@ export async function evaluatePullRequestPolicy(input: {
   author: string;
   approvals: readonly string[];
   membership: TeamMembership;
+  /** What environments cost per hour, for policy.quotas.monthlyCostPerOwner (without it, that quota is not checked). */
+  costs?: PolicyCosts;
 }): Promise<PullRequestPolicyReport> {
   const { config, membership } = input;
   const findings: PolicyFinding[] = [];
@@ -95,7 +108,7 @@ export async function evaluatePullRequestPolicy(input: {
     }
   }
 
-  findings.push(...(await quotaFindings(input.head, input.changes, config)));
+  findings.push(...(await quotaFindings(input.head, input.changes, config, input.costs)));
   return { findings, satisfied: findings.every((f) => f.met) };
 }
 
@@ -109,27 +122,36 @@ function requestRules(config: ResolvedConfig, name: string, template: string | u
   return rules;
 }
 
-/** After the merge: environments per owner and per template, against the quotas, for the owners and templates the changes touch. */
-async function quotaFindings(head: RepoFiles, changes: readonly PolicyChange[], config: ResolvedConfig): Promise<PolicyFinding[]> {
+/** After the merge: environments per owner and per template, and what an owner's cost, against the quotas, for the owners and templates the changes touch. */
+async function quotaFindings(head: RepoFiles, changes: readonly PolicyChange[], config: ResolvedConfig, costs: PolicyCosts | undefined): Promise<PolicyFinding[]> {
   const quotas = config.policy.quotas;
   if (!quotas) return [];
   const touched = await Promise.all(changes.filter((c) => c.effect === "apply").map(async (change) => ({ change, facts: await readFacts(head, change.file) })));
   if (touched.length === 0) return [];
   const owners = new Map<string, number>();
   const templates = new Map<string, number>();
-  for (const files of (await listDefinitionFiles(head)).values()) {
+  const owned = new Map<string, { environment: string; facts: DefinitionFacts }[]>();
+  for (const [environment, files] of await listDefinitionFiles(head)) {
     const facts = await readFacts(head, files[0]!);
-    if (facts?.owner) owners.set(facts.owner.toLowerCase(), (owners.get(facts.owner.toLowerCase()) ?? 0) + 1);
+    if (facts?.owner) {
+      owners.set(facts.owner.toLowerCase(), (owners.get(facts.owner.toLowerCase()) ?? 0) + 1);
+      owned.set(facts.owner.toLowerCase(), [...(owned.get(facts.owner.toLowerCase()) ?? []), { environment, facts }]);
+    }
     if (facts?.template) templates.set(facts.template, (templates.get(facts.template) ?? 0) + 1);
   }
   const findings: PolicyFinding[] = [];
   const reported = new Set<string>();
+  const count_ = (owner: string) => owners.get(owner.toLowerCase()) ?? 0;
   for (const { change, facts } of touched) {
     if (!facts) continue;
-    const owned = facts.owner ? (owners.get(facts.owner.toLowerCase()) ?? 0) : 0;
-    if (quotas.perOwner !== undefined && facts.owner && owned > quotas.perOwner && !reported.has(`owner ${facts.owner}`)) {
+    if (quotas.perOwner !== undefined && facts.owner && count_(facts.owner) > quotas.perOwner && !reported.has(`owner ${facts.owner}`)) {
       reported.add(`owner ${facts.owner}`);
-      findings.push({ environment: change.environment, file: change.file, ...facts.at(["metadata", "owner"]), kind: "quota", rule: "policy.quotas.perOwner", met: false, message: `${facts.owner} would own ${owned} environments; the policy allows ${quotas.perOwner} per owner (policy.quotas.perOwner)` });
+      findings.push({ environment: change.environment, file: change.file, ...facts.at(["metadata", "owner"]), kind: "quota", rule: "policy.quotas.perOwner", met: false, message: `${facts.owner} would own ${count_(facts.owner)} environments; the policy allows ${quotas.perOwner} per owner (policy.quotas.perOwner)` });
+    }
+    if (quotas.monthlyCostPerOwner !== undefined && costs && facts.owner && !reported.has(`cost ${facts.owner}`)) {
+      reported.add(`cost ${facts.owner}`);
+      const finding = await costCapFinding(change, facts, owned.get(facts.owner.toLowerCase()) ?? [], quotas.monthlyCostPerOwner, config, costs, changes);
+      if (finding) findings.push(finding);
     }
     const limit = facts.template !== undefined ? quotas.perTemplate?.[facts.template] : undefined;
     const count = facts.template !== undefined ? (templates.get(facts.template) ?? 0) : 0;
@@ -141,18 +163,64 @@ async function quotaFindings(head: RepoFiles, changes: readonly PolicyChange[], 
   return findings;
 }
 
+/**
+ * policy.quotas.monthlyCostPerOwner: what the owner's environments would cost over the next 730
+ * hours after the merge, each at the price its latest plan recorded (the pull request's own plan
+ * for what it changes) until it expires. A changed environment without a price yet (its plan has
+ * not succeeded) holds the pull request back: the cap cannot be checked without it.
+ */
+async function costCapFinding(
+  change: PolicyChange,
+  facts: DefinitionFacts,
+  environments: readonly { environment: string; facts: DefinitionFacts }[],
+  cap: number,
+  config: ResolvedConfig,
+  costs: PolicyCosts,
+  changes: readonly PolicyChange[],
+): Promise<PolicyFinding | undefined> {
+  const changed = new Set(changes.map((c) => c.environment));
+  const priced = await Promise.all(
+    environments.map(async ({ environment, facts: f }) => ({
+      environment,
+      hourly: await costs.priceOf(environment, changed.has(environment)),
+      // Without ttl or expiresAt an unprotected environment gets the repository's defaultTtl.
+      hours: hoursAhead({ ttlMs: f.ttlMs ?? (f.protected || f.expiresAt ? undefined : config.limits.defaultTtlMs), expiresAt: f.expiresAt }, costs.now),
+    })),
+  );
+  const { total, unpriced } = ownerEstimate(priced);
+  const at = facts.at(["metadata", "owner"]);
+  const rule = "policy.quotas.monthlyCostPerOwner";
+  const waiting = unpriced.filter((environment) => changed.has(environment));
+  if (waiting.length > 0) {
+    return { environment: change.environment, file: change.file, ...at, kind: "quota", rule, met: false, message: `the cost of ${waiting.join(", ")} is not known until its plan succeeds, so ${facts.owner}'s monthly cost cap of ${dollars(cap)} cannot be checked yet (${rule})` };
+  }
+  if (total <= cap) return undefined;
+  return { environment: change.environment, file: change.file, ...at, kind: "quota", rule, met: false, message: `${facts.owner}'s environments would cost about ${dollars(total)} in the next 30 days; the policy allows ${dollars(cap)} per owner (${rule})` };
+}
+
+/** What parseDuration reads (the schema's duration): a definition read here has not been validated yet. */
+const DURATION = /^[1-9][0-9]{0,5}[mhd]$/;
+
+function dollars(value: number): string {
+  return `$${value.toFixed(2)}`;
+}
+
 /** The policy's facts of a definition file; undefined when there is none or it is no YAML (validation reports that). */
 async function readFacts(files: RepoFiles, file: string): Promise<DefinitionFacts | undefined> {
   const content = await files.readFile(file, MAX_YAML_FILE_BYTES).catch(() => undefined);
   if (!content) return undefined;
   const parsed = parseYamlFile({ file, bytes: content.bytes, size: content.size, expected: "an environment definition" });
   if (!parsed.ok) return undefined;
-  const value = parsed.value as { metadata?: { owner?: unknown }; spec?: { template?: unknown; protected?: unknown } } | null;
+  const value = parsed.value as { metadata?: { owner?: unknown }; spec?: { template?: unknown; protected?: unknown; ttl?: unknown; expiresAt?: unknown } } | null;
   const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const ttl = text(value?.spec?.ttl);
+  const expiresAt = value?.spec?.expiresAt instanceof Date ? value.spec.expiresAt : text(value?.spec?.expiresAt) !== undefined ? new Date(text(value?.spec?.expiresAt)!) : undefined;
   return {
     owner: text(value?.metadata?.owner),
     template: text(value?.spec?.template),
     protected: value?.spec?.protected === true,
+    ...(ttl !== undefined && DURATION.test(ttl) && { ttlMs: parseDuration(ttl) }),
+    ...(expiresAt !== undefined && !Number.isNaN(expiresAt.getTime()) && { expiresAt }),
     at: (path) => parsed.locator.locate(path, "value"),
   };
 }

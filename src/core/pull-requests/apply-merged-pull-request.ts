@@ -34,7 +34,7 @@ export async function applyMergedPullRequest(
     if (tooMany) return await reportNotApplied({ kind: "too-many-environments", ...tooMany });
     // Branch protection can be bypassed (an admin, a missing required check): the policy is asked again.
     if (hasPullRequestPolicy(config)) {
-      const verdict = await pullRequestPolicyReport(host, { pullRequest: pr, changes, at: merged, config });
+      const verdict = await pullRequestPolicyReport(deps, { pullRequest: pr, changes, at: merged, config });
       await auditPolicyDecision(deps.store, pr, "policy.merge", verdict);
       if (!verdict.satisfied) {
         await reporter.mergeRefusedByPolicy(verdict);

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { domainEvent } from "../events/domain-event.js";
-import { evaluatePullRequestPolicy, type PullRequestPolicyReport } from "../policy/index.js";
+import { recordedHourly } from "../cost/costed-environments.js";
+import { evaluatePullRequestPolicy, type PolicyCosts, type PullRequestPolicyReport } from "../policy/index.js";
 import type { CodeHost, RepoFiles, Store } from "../ports.js";
 import { resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import type { PullRequestDeps, PullRequestJob } from "./pull-request-deps.js";
@@ -18,11 +19,13 @@ export function hasPullRequestPolicy(config: ResolvedConfig): boolean {
  * head while it is open, the merge commit once merged. Approvals are asked of the code host.
  */
 export async function pullRequestPolicyReport(
-  host: CodeHost,
+  deps: Pick<PullRequestDeps, "host" | "store" | "now">,
   input: { pullRequest: PullRequestRef; changes: readonly DefinitionChange[]; at: RepoFiles; config: ResolvedConfig },
 ): Promise<PullRequestPolicyReport> {
+  const { host } = deps;
   const { pullRequest: pr } = input;
   return evaluatePullRequestPolicy({
+    costs: recordedPrices(deps.store, pr, deps.now()),
     changes: input.changes,
     head: input.at,
     base: host.filesAt(pr.repository, pr.baseSha),
@@ -33,8 +36,29 @@ export async function pullRequestPolicyReport(
   });
 }
 
+/**
+ * Prices for the cost cap, from the run history: an environment the pull request changes at the
+ * price its plan of the pull request's head recorded; any other at its latest recorded price.
+ */
+function recordedPrices(store: Pick<Store, "listRuns">, pr: PullRequestRef, now: Date): PolicyCosts {
+  return {
+    now,
+    async priceOf(environment, changed) {
+      for (const run of await store.listRuns(pr.repository, environment, PRICE_RUNS_READ)) {
+        if (run.outcome !== "succeeded" || (changed ? run.kind !== "plan" || run.commit !== pr.headSha : run.kind !== "plan" && run.kind !== "apply")) continue;
+        const hourly = recordedHourly(run.summary);
+        if (hourly !== undefined) return hourly;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Runs looked at for an environment's latest price: drift checks come between plans. */
+const PRICE_RUNS_READ = 50;
+
 /** A review arrived or was dismissed: the policy check is decided again for the pull request's head. */
-export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host" | "store">, job: Pick<PullRequestJob, "reporter"> & { pullRequest: PullRequestRef }): Promise<PullRequestPolicyReport | undefined> {
+export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host" | "store" | "now">, job: Pick<PullRequestJob, "reporter"> & { pullRequest: PullRequestRef }): Promise<PullRequestPolicyReport | undefined> {
   const { host } = deps;
   const pr = job.pullRequest;
   const { config } = await readRepositoryConfig(host.filesAt(pr.repository, pr.defaultBranch));
@@ -42,7 +66,7 @@ export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host
   const head = host.filesAt(pr.repository, pr.headSha);
   const changes = await resolveEnvironmentChanges(await host.listChangedFiles(pr.repository, pr.number), head);
   if (changes.length === 0) return undefined;
-  const report = await pullRequestPolicyReport(host, { pullRequest: pr, changes, at: head, config });
+  const report = await pullRequestPolicyReport(deps, { pullRequest: pr, changes, at: head, config });
   await job.reporter.policyChecked(report);
   await auditPolicyDecision(deps.store, pr, "policy.check", report);
   return report;

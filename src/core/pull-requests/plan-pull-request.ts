@@ -33,14 +33,19 @@ export async function planPullRequest(
   // Policy always comes from the default branch, never from the pull request.
   const defaultBranch = host.filesAt(pr.repository, pr.defaultBranch);
   const { config } = await readRepositoryConfig(defaultBranch);
-  // Who may ask for these changes, and whose approval they need: a check of its own, before any plan.
-  if (job.only === undefined && hasPullRequestPolicy(config)) {
-    const verdict = await pullRequestPolicyReport(host, { pullRequest: pr, changes: allChanges, at: head, config });
+  // Who may ask for these changes, and whose approval they need: a check of its own, before any
+  // plan; after the plans when an owner's cost is capped (the price is what the plan recorded).
+  const checkPolicy = async () => {
+    const verdict = await pullRequestPolicyReport(deps, { pullRequest: pr, changes: allChanges, at: head, config });
     await reporter.policyChecked(verdict);
     await auditPolicyDecision(deps.store, pr, "policy.check", verdict);
-  }
+  };
+  const policyToCheck = job.only === undefined && hasPullRequestPolicy(config);
+  const policyAfterPlans = config.policy.quotas?.monthlyCostPerOwner !== undefined;
+  if (policyToCheck && !policyAfterPlans) await checkPolicy();
   const tooMany = tooManyEnvironments(allChanges, config);
   if (tooMany) {
+    if (policyToCheck && policyAfterPlans) await checkPolicy();
     const validation = { files: [], diagnostics: [], tooMany };
     await reporter.validationChecked(validation);
     const result: PullRequestPlanReport = { pullRequest: pr, validation, environments: [] };
@@ -87,6 +92,7 @@ export async function planPullRequest(
     if (signal?.aborted && !handedOn(signal)) break;
   }
 
+  if (policyToCheck && policyAfterPlans && !signal?.aborted) await checkPolicy();
   const result: PullRequestPlanReport = { pullRequest: pr, validation, environments: reports };
   // Superseded: the newer job reports. Handed on after every environment was planned: done here.
   if (!signal?.aborted || handedOn(signal)) await reporter.planReported(result);

@@ -80,3 +80,32 @@ test("no rule, no finding; a policy file with mistakes blocks every change", asy
   const unreadable = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: { ...resolveConfig(), unreadable: true }, author: "bob", approvals: [], membership });
   expect(unreadable).toMatchObject({ satisfied: false, findings: [{ kind: "unreadable", file: ".github/envbot.yml" }] });
 });
+
+describe("policy.quotas.monthlyCostPerOwner", () => {
+  const capped = resolveConfig({ policy: { quotas: { monthlyCostPerOwner: 50 } }, limits: { defaultTtl: "72h" } });
+  const now = new Date("2026-12-01T00:00:00Z");
+  const withEnd = (name: string, end: string) => `${definition(name, "sandbox")}${end}`;
+  const head = files({
+    "environments/lasting.yaml": withEnd("lasting", "  protected: true\n"), // 730 h
+    "environments/until.yaml": withEnd("until", '  expiresAt: "2026-12-11T00:00:00Z"\n'), // 240 h
+    "environments/defaulted.yaml": definition("defaulted", "sandbox"), // defaultTtl: 72 h
+    "environments/other-team.yaml": definition("other-team", "sandbox", { owner: "@acme/data" }),
+  });
+  const adding = { environment: "defaulted", file: "environments/defaulted.yaml", effect: "apply" as const };
+  const evaluate = (prices: Record<string, number>) =>
+    evaluatePullRequestPolicy({ changes: [adding], head, base: files({}), config: capped, author: "paula", approvals: [], membership, costs: { now, priceOf: async (name) => prices[name] } });
+
+  test("each of the owner's environments counts at its price until it ends, at most 730 hours; other owners' never", async () => {
+    // 730 × 0.05 + 240 × 0.05 + 72 × 0.05 = 52.10 > 50.
+    const over = await evaluate({ lasting: 0.05, until: 0.05, defaulted: 0.05, "other-team": 9 });
+    expect(over.satisfied).toBe(false);
+    expect(over.findings).toEqual([expect.objectContaining({ environment: "defaulted", kind: "quota", rule: "policy.quotas.monthlyCostPerOwner", message: "@acme/web's environments would cost about $52.10 in the next 30 days; the policy allows $50.00 per owner (policy.quotas.monthlyCostPerOwner)" })]);
+    expect(await evaluate({ lasting: 0.05, until: 0.05, defaulted: 0.02, "other-team": 9 })).toEqual({ satisfied: true, findings: [] });
+  });
+
+  test("the changed environment's price must be known (its plan succeeded); another's unknown price counts nothing", async () => {
+    const waiting = await evaluate({ lasting: 0.01 });
+    expect(waiting.findings).toEqual([expect.objectContaining({ met: false, message: "the cost of defaulted is not known until its plan succeeds, so @acme/web's monthly cost cap of $50.00 cannot be checked yet (policy.quotas.monthlyCostPerOwner)" })]);
+    expect((await evaluate({ defaulted: 0.1 })).satisfied).toBe(true);
+  });
+});
