@@ -4,11 +4,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import nock from "nock";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { inventoryView } from "../../src/render/inventory-text.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
-import { createAppHarness, starterRepository, type AppHarness } from "../helpers/app-harness.js";
+import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { eventually, launchBrowser, seriousAccessibilityViolations } from "../helpers/browser.js";
+import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { projectRoot } from "../helpers/fixtures.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
+import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 
 // The dashboard in a real headless Chromium, served by envbot's own HTTP server over the App's
 // store and queue (real terraform); GitHub (its API and the OAuth pages) stubbed.
@@ -128,6 +131,113 @@ test("signing in through GitHub, listing, filtering and opening an environment; 
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
   await expectNoStrayValues(page);
   await page.screenshot({ path: path.join(shots, "environment.png"), fullPage: true });
+});
+
+/**
+ * A template whose resources depend on each other (terraform_data needs no provider): a network,
+ * a database on it, two services (for_each: quotes in their addresses) and a module's cache node.
+ */
+const LAYERED_TEMPLATE = {
+  "templates/layered/template.yaml": "apiVersion: envbot.dev/v1\nkind: Template\nname: layered\ndescription: Resources that depend on each other.\n",
+  "templates/layered/main.tf": `resource "terraform_data" "network" {
+  input = "10.0.0.0/16"
+}
+
+resource "terraform_data" "database" {
+  input = { network = terraform_data.network.output }
+}
+
+resource "terraform_data" "service" {
+  for_each = toset(["api", "web"])
+  input    = { database = terraform_data.database.output, name = each.key }
+}
+
+module "cache" {
+  source  = "./cache"
+  network = terraform_data.network.output
+}
+`,
+  "templates/layered/cache/main.tf": `variable "network" {
+  type = string
+}
+
+resource "terraform_data" "node" {
+  input = var.network
+}
+`,
+};
+
+test("the environment page lists the resources of the last apply and draws their graph with Mermaid, without breaking the CSP", async () => {
+  // What Chromium says when the CSP refuses something (an inline style, an eval), and errors.
+  const refusedOrFailed: string[] = [];
+  page.on("console", (message) => void (message.text().includes("Content Security Policy") && refusedOrFailed.push(message.text())));
+  page.on("pageerror", (error) => refusedOrFailed.push(`page error: ${error.message}`));
+  const mermaidRequests: string[] = [];
+  page.on("request", (request) => void (request.url().endsWith("/mermaid.min.js") && mermaidRequests.push(request.url())));
+
+  // A merged pull request adds the environment: the App applies it with the real terraform.
+  const main0 = await starterRepository();
+  const merged = { ...main0, ...LAYERED_TEMPLATE, "environments/layered.yaml": definitionYaml("layered", "layered", "  ttl: 24h\n") };
+  app.github.commit(sha("main0"), main0);
+  app.github.commit(sha("head1"), merged);
+  app.github.commit(sha("main1"), merged);
+  app.github.commit("main", merged);
+  app.github.pullRequests.set(1, { number: 1, headSha: sha("head1"), baseSha: sha("main0"), author: "alice", files: [{ filename: "environments/layered.yaml", status: "added" }, ...Object.keys(LAYERED_TEMPLATE).map((filename) => ({ filename, status: "added" }))] });
+  await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("main1"), number: 1, headSha: sha("head1"), baseSha: sha("main0"), author: "alice" }));
+  const inventory = inventoryView(await app.services.engine.store.listInventory(repository, "layered"));
+  const addresses = inventory.items.map((r) => r.address);
+  // envbot calls the template as module.environment.
+  expect(addresses).toEqual(["module.environment.module.cache.terraform_data.node", "module.environment.terraform_data.database", "module.environment.terraform_data.network", 'module.environment.terraform_data.service["api"]', 'module.environment.terraform_data.service["web"]']);
+  const dependencies = inventory.items.flatMap((r) => r.dependsOn);
+  expect(dependencies).toContain("module.environment.terraform_data.network");
+
+  // An environment never applied: the empty state, and Mermaid is not loaded.
+  await signInAs();
+  await page.goto(`${api.origin}/environments/${repository}/checkout-preview`);
+  await page.getByText("No resources recorded yet: the inventory is taken after each apply.").waitFor();
+  expect(mermaidRequests).toEqual([]);
+
+  await page.goto(`${api.origin}/environments/${repository}/layered`);
+  await page.getByRole("heading", { level: 1, name: /layered/ }).waitFor();
+  const rows = page.locator("#resources tbody tr");
+  await eventually(async () => expect(await rows.count()).toBe(addresses.length));
+  expect(await page.locator("#resources tbody th").allInnerTexts()).toEqual(addresses);
+  expect(await page.locator('#resources tr[data-address="module.environment.terraform_data.database"]').innerText()).toMatch(/^module\.environment\.terraform_data\.database\s+terraform_data\s+[0-9a-f-]{36}\s+module\.environment\s+module\.environment\.terraform_data\.network$/);
+  expect(await page.locator('#resources tr[data-address="module.environment.module.cache.terraform_data.node"] td[data-label="Module"]').innerText()).toBe("module.environment.module.cache");
+
+  const graph = page.locator("#resource-graph img");
+  await graph.waitFor({ timeout: 30_000 });
+  expect(dependencies).toHaveLength(6);
+  expect(await graph.getAttribute("alt")).toBe("Resource graph: 5 resources, 6 dependencies");
+  const size = await graph.evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight]);
+  expect(size[0]).toBeGreaterThan(300);
+  expect(size[1]).toBeGreaterThan(100);
+  expect(await page.locator("details summary").innerText()).toBe("Mermaid source");
+  expect(await page.locator("details pre").textContent()).toBe(inventory.graph);
+  // Served from node_modules by envbot's own server, under the same CSP as every dashboard file.
+  expect(mermaidRequests).toEqual([`${api.origin}/assets/vendor/mermaid.min.js`]);
+  const script = await fetch(mermaidRequests[0]!);
+  expect(script.status).toBe(200);
+  expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+  expect(script.headers.get("content-security-policy")).toContain("script-src 'self'");
+  expect(await script.text()).toContain("mermaid");
+
+  // What the picture says: its text, read in a page of its own (a parser in the dashboard's
+  // page would meet the CSP itself): every resource by its address, the module as a group.
+  const svg = decodeURIComponent((await graph.getAttribute("src"))!.replace(/^data:image\/svg\+xml;charset=utf-8,/, ""));
+  const reader = await context.newPage();
+  const texts = (await reader.evaluate(`[...new DOMParser().parseFromString(${JSON.stringify(svg)}, "image/svg+xml").querySelectorAll("text")].map((t) => t.textContent)`)) as string[];
+  await reader.close();
+  expect(texts).toEqual(expect.arrayContaining(["module.environment.module.cache", "terraform_data.node", "terraform_data.database", "terraform_data.network", 'terraform_data.service["api"]', 'terraform_data.service["web"]']));
+
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  await expectNoStrayValues(page);
+  await page.screenshot({ path: path.join(shots, "environment-resources.png"), fullPage: true });
+  // On a phone the table becomes cards and nothing is wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.locator("#resources thead").evaluate((head) => head.getBoundingClientRect().height <= 1)).toBe(true);
+  expect(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+  expect(refusedOrFailed).toEqual([]);
 });
 
 test("the list updates by itself when an environment changes", async () => {

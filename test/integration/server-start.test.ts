@@ -129,7 +129,13 @@ test("it serves the control plane (API, dashboard), and is not ready while its T
     expect(dashboard.status).toBe(200);
     expect(dashboard.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(await dashboard.text()).toContain('<script type="module" src="/assets/app.js">');
-    expect((await fetch(`${url}/assets/app.js`)).headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    const script = await fetch(`${url}/assets/app.js`);
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    // Asked again on every load (no-cache), answered 304 while it is unchanged.
+    const etag = script.headers.get("etag")!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect((await fetch(`${url}/assets/app.js`, { headers: { "if-none-match": etag } })).status).toBe(304);
+    expect((await fetch(`${url}/assets/app.js`, { headers: { "if-none-match": '"other"' } })).status).toBe(200);
     expect((await fetch(`${url}/assets/..%2Fserve-dashboard.ts`)).status).toBe(404);
   } finally {
     await missed?.settled();

@@ -1,16 +1,19 @@
 import { api } from "./api.js";
 import { announce, confirmDialog, fill, h, safeLink } from "./dom.js";
 import { expiry, when } from "./format.js";
+import { resourcesView } from "./resources-view.js";
 import { liveLog, planView, runSummary } from "./run-view.js";
 
 const REFRESH_MS = 5000;
 
-/** One environment: facts, outputs, actions, and its timeline of runs (the running one's log live). */
+/** One environment: facts, outputs, resources, actions, and its timeline of runs (the running one's log live). */
 export async function environmentPage(main, { signal }, repository, name) {
   const base = `/api/v1/environments/${repository}/${name}`;
   const message = h("div", { id: "action-result", role: "status" });
   let environment = await api(base);
   let liveRunId = null;
+  // The run after which the inventory was last read: read again when another apply or destroy ends.
+  let inventoryAfter;
 
   const act = async (label, path, body, describe) => {
     try {
@@ -46,6 +49,7 @@ export async function environmentPage(main, { signal }, repository, name) {
   const timeline = h("ol", { class: "timeline", id: "timeline", "aria-label": "Runs, newest first" });
   const latestPlan = h("div");
   const live = h("section", { "aria-labelledby": "live-heading" });
+  const resources = h("div", {}, h("p", { class: "muted" }, "Loading the resources…"));
 
   function render() {
     const e = environment;
@@ -80,6 +84,21 @@ export async function environmentPage(main, { signal }, repository, name) {
       liveRunId = running.id;
       fill(live, h("h2", { id: "live-heading" }, `Running now: #${running.id} ${running.kind}`), liveLog(running, { signal, onEnd: () => void refresh() }));
     }
+    const lastChange = e.runs.find((r) => (r.kind === "apply" || r.kind === "destroy") && r.outcome !== "running")?.id ?? null;
+    if (lastChange !== inventoryAfter) {
+      inventoryAfter = lastChange;
+      void loadResources();
+    }
+  }
+
+  async function loadResources() {
+    const after = inventoryAfter;
+    try {
+      const inventory = await api(`${base}/inventory`);
+      if (after === inventoryAfter) fill(resources, resourcesView(inventory));
+    } catch (error) {
+      fill(resources, h("p", { class: "error" }, `Could not load the resources: ${error.message}`));
+    }
   }
 
   async function refresh() {
@@ -102,6 +121,8 @@ export async function environmentPage(main, { signal }, repository, name) {
     latestPlan,
     h("h2", {}, "Outputs"),
     outputs,
+    h("h2", {}, "Resources"),
+    resources,
     h("h2", {}, "Runs"),
     timeline,
   );
