@@ -1,5 +1,6 @@
 import type { AuditEntry } from "../core/ports.js";
 import { firstLine } from "./run-history-text.js";
+import { printable } from "./terminal-text.js";
 
 /** A detail is its first line, cut here: `--json` has the whole of it. */
 export const AUDIT_DETAIL_WIDTH = 80;
@@ -9,13 +10,6 @@ function formatMinute(date: Date): string {
   return `${date.toISOString().slice(0, 16)}Z`;
 }
 
-/**
- * One table cell. Actors, token names and details are other people's words, and a terminal obeys
- * the escape sequences they may hold: control characters are shown as "?".
- */
-function cell(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-}
 
 /**
  * What `envbot audit` prints: a heading and one entry a line, newest first as given, or a
@@ -26,7 +20,7 @@ export function formatAuditTrail(input: { repository: string; environment?: stri
   if (input.entries.length === 0) return `Nothing recorded in the audit trail of ${scope} yet.`;
   const header = ["TIME", "ACTOR", "SOURCE", "ACTION", "ENVIRONMENT", "OUTCOME", "DETAIL"];
   const rows = input.entries.map((entry) =>
-    [formatMinute(entry.at), entry.actor, entry.source, entry.action, entry.environment ?? "-", entry.outcome, entry.detail ? firstLine(entry.detail, AUDIT_DETAIL_WIDTH) : ""].map(cell),
+    [formatMinute(entry.at), entry.actor, entry.source, entry.action, entry.environment ?? "-", entry.outcome, entry.detail ? firstLine(entry.detail, AUDIT_DETAIL_WIDTH) : ""].map(printable),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const table = [header, ...rows].map((row) => row.map((text, i) => text.padEnd(widths[i]!)).join("  ").trimEnd());

@@ -1,4 +1,4 @@
-import type { HourlyPrice, MonthlyCostReport } from "../core/cost/index.js";
+import type { CostGrouping, HourlyPrice, MonthlyCostReport } from "../core/cost/index.js";
 import { parseDuration } from "../core/environment/duration.js";
 import type { LifetimeReport } from "../core/pull-requests/pull-request-report.js";
 import { codeSpan, escapeMarkdown } from "./markdown.js";

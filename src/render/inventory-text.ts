@@ -1,5 +1,6 @@
 import type { FoundResource, InventoryResource } from "../core/inventory/index.js";
 import { formatResourceGraph } from "./resource-graph.js";
+import { printable } from "./terminal-text.js";
 
 // What `envbot inventory` and `envbot find` print, and the shapes the API answers them with
 // (GET /api/v1/environments/{owner}/{repo}/{name}/inventory, GET /api/v1/resources). The commands
@@ -63,13 +64,6 @@ export function unknownEnvironmentText(name: string, repository: string): string
   return `envbot has no environment ${name} in ${repository}`;
 }
 
-/**
- * One table cell. Ids, ARNs and addresses come from the cloud and from others' definitions, and
- * a terminal obeys the escape sequences they may hold: control characters are shown as "?".
- */
-function cell(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-}
 
 /** A dependency as read from a resource of `module`: relative to that module when it is in it. */
 function relativeTo(module: string | null, address: string): string {
@@ -89,7 +83,7 @@ function table(header: readonly string[], rows: readonly string[][]): string[] {
 export function formatInventory(input: { name: string; repository: string; items: readonly InventoryResourceView[] }): string {
   if (input.items.length === 0) return `${input.name} holds no resources (never applied, or destroyed).`;
   const rows = input.items.map((r) =>
-    [r.address, r.type, r.cloudId ?? NONE, r.arn ?? NONE, r.dependsOn.length > 0 ? r.dependsOn.map((d) => relativeTo(r.module, d)).join(", ") : NONE].map(cell),
+    [r.address, r.type, r.cloudId ?? NONE, r.arn ?? NONE, r.dependsOn.length > 0 ? r.dependsOn.map((d) => relativeTo(r.module, d)).join(", ") : NONE].map(printable),
   );
   return [`Resources of ${input.name} in ${input.repository} (${input.items.length}):`, ...table(["ADDRESS", "TYPE", "ID", "ARN", "DEPENDS ON"], rows)].join("\n");
 }
@@ -100,9 +94,9 @@ export function formatInventory(input: { name: string; repository: string; items
  * people read it (a checkout's path under the home directory as ~/...).
  */
 export function formatFoundResources(input: { query: string; items: readonly FoundResourceView[]; display?: (repository: string) => string }): string {
-  if (input.items.length === 0) return `No resource matches ${cell(input.query)}.`;
+  if (input.items.length === 0) return `No resource matches ${printable(input.query)}.`;
   const display = input.display ?? ((repository: string) => repository);
-  const rows = input.items.map((found) => [`${display(found.repository)} ${found.environment}`, found.resource.address, `(matched: ${found.matched})`].map(cell));
+  const rows = input.items.map((found) => [`${display(found.repository)} ${found.environment}`, found.resource.address, `(matched: ${found.matched})`].map(printable));
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((row) => `${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`).join("\n");
 }

@@ -1,5 +1,6 @@
 import type { EventDelivery, TargetDeliveryStatus } from "../core/ports.js";
 import { firstLine } from "./run-history-text.js";
+import { printable } from "./terminal-text.js";
 
 // What `envbot notifications` and `envbot status` say about the deliveries of events to the
 // notification targets. The command reads them as GET /api/v1/notifications has them, from this
@@ -63,16 +64,9 @@ export function parkedView(delivery: EventDelivery): ParkedDeliveryView {
   };
 }
 
-/**
- * Target names, repositories and above all errors (a receiver's answer) are other people's words,
- * and a terminal obeys the escape sequences they may hold: control characters are shown as "?".
- */
-function cell(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-}
 
 function errorCell(error: string): string {
-  return cell(firstLine(error, NOTIFICATION_ERROR_WIDTH));
+  return printable(firstLine(error, NOTIFICATION_ERROR_WIDTH));
 }
 
 /** An event's time to the second: 2026-12-02T10:00:00Z (what is no time is shown as given). */
@@ -99,20 +93,20 @@ function columns(rows: readonly string[][], gap: number): string[] {
  */
 export function formatNotifications(view: NotificationsView, options: { retryCommand: string; target?: string }): string {
   if (view.targets.length === 0 && view.parked.length === 0) {
-    return options.target === undefined ? "No notifications have been routed yet." : `No notifications have been routed to ${cell(options.target)} yet.`;
+    return options.target === undefined ? "No notifications have been routed yet." : `No notifications have been routed to ${printable(options.target)} yet.`;
   }
   const targetRows = view.targets.map((t) => [
-    cell(t.target),
+    printable(t.target),
     `${t.delivered} delivered, ${t.waiting} waiting, ${t.parked} parked`,
     t.lastError !== null ? `last error: ${errorCell(t.lastError)}` : "",
   ]);
   const lines = columns(targetRows, 3);
   if (view.parked.length > 0) {
     const parkedRows = view.parked.map((d) => [
-      cell(d.target),
-      cell(d.type),
-      `${cell(d.repository)} ${cell(d.environment)}`,
-      cell(formatSecond(d.at)),
+      printable(d.target),
+      printable(d.type),
+      `${printable(d.repository)} ${printable(d.environment)}`,
+      printable(formatSecond(d.at)),
       plural(d.attempts, "attempt", "attempts"),
       d.lastError !== null ? errorCell(d.lastError) : "",
     ]);
@@ -129,7 +123,7 @@ export function formatRetried(retried: number, repositories?: readonly string[])
   const text = plural(retried, "parked delivery waits again", "parked deliveries wait again");
   if (repositories === undefined) return text;
   if (repositories.length === 0) return `${text} (the server retries only those of repositories you may write to)`;
-  return `${text}, of ${repositories.map(cell).join(", ")}`;
+  return `${text}, of ${repositories.map(printable).join(", ")}`;
 }
 
 /**
@@ -140,5 +134,5 @@ export function formatParkedNotice(targets: readonly Pick<NotificationTargetView
   const parked = targets.filter((t) => t.parked > 0);
   if (parked.length === 0) return undefined;
   const count = parked.reduce((sum, t) => sum + t.parked, 0);
-  return `Notifications: ${plural(count, "parked delivery", "parked deliveries")} (${parked.map((t) => cell(t.target)).join(", ")}) — see '${seeCommand}'`;
+  return `Notifications: ${plural(count, "parked delivery", "parked deliveries")} (${parked.map((t) => printable(t.target)).join(", ")}) — see '${seeCommand}'`;
 }

@@ -1,17 +1,43 @@
 import type { Orphan } from "../core/inventory/index.js";
-import type { OrphanReport } from "../core/ports.js";
+import type { OrphanReport, OrphanSweepRecord } from "../core/ports.js";
 import { ISSUE_BODY_LIMIT } from "./github-limits.js";
-import { codeSpan, fitItems, formatCount } from "./markdown.js";
+import { codeSpan, fitItems, formatCount, formatTimestamp } from "./markdown.js";
 import { OWNER_PATTERN, type IssueText } from "./reconcile-texts.js";
+import { printable } from "./terminal-text.js";
 
 /** `envbot orphans`: what carries the repository's envbot tags but is in no environment's state. */
 export function formatOrphans(input: { repository: string; region: string; orphans: readonly Orphan[] }): string {
   if (input.orphans.length === 0) return `Nothing left behind: every resource tagged for ${input.repository} in ${input.region} is in an environment's state.`;
   const lines = [`${input.orphans.length} resource${input.orphans.length === 1 ? "" : "s"} tagged for ${input.repository} in ${input.region} but in no environment's state:`];
+  // Environment names and ARNs come from the cloud's tags.
   const width = Math.max(...input.orphans.map((o) => o.environment.length));
-  for (const orphan of input.orphans) lines.push(`  ${orphan.environment.padEnd(width)}  ${orphan.arn}`);
+  for (const orphan of input.orphans) lines.push(`  ${printable(orphan.environment).padEnd(width)}  ${printable(orphan.arn)}`);
   lines.push("envbot deletes nothing it does not hold in a state: check each one, then delete it or import it into its environment.");
   return lines.join("\n");
+}
+
+/**
+ * `envbot orphans --context`: what the server's latest orphan sweep of each repository found, as
+ * of when it ran, and a line for each repository no sweep has looked at (the sweep is opt-in);
+ * by repository, a blank line between them.
+ */
+export function formatOrphanSweeps(input: { sweeps: readonly OrphanSweepRecord[]; unswept: readonly string[] }): string {
+  const blocks = [
+    ...input.sweeps.map((sweep) => ({
+      repository: sweep.repository,
+      text: `${sweep.repository}, as of its latest orphan sweep (${formatTimestamp(sweep.sweptAt)}):\n${formatOrphans(sweep)}`,
+    })),
+    ...input.unswept.map((repository) => ({ repository, text: neverSweptText(repository) })),
+  ];
+  if (blocks.length === 0) return "No orphan sweep has run for a repository you can read: set schedules.orphans in a repository's .github/envbot.yml.";
+  return blocks
+    .sort((a, b) => a.repository.localeCompare(b.repository))
+    .map((block) => block.text)
+    .join("\n\n");
+}
+
+function neverSweptText(repository: string): string {
+  return `No orphan sweep has run for ${repository}: set schedules.orphans in .github/envbot.yml.`;
 }
 
 /** Label of the orphan sweep's issues: the adapter finds them again by it. */

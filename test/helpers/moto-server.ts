@@ -12,6 +12,8 @@ const STDERR_LIMIT = 16_384;
 export interface MotoServer {
   endpoint: string;
   port: number;
+  /** Forgets every resource (moto's own reset): a test sharing the server starts from an empty cloud. */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,11 @@ export async function startMoto(): Promise<MotoServer> {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`moto_server exited (${child.exitCode ?? child.signalCode}) before answering HTTP:\n${stderr}`);
     }
-    if (await answersHttp(endpoint)) return { endpoint, port, stop };
+    const reset = async () => {
+      const answer = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+      if (!answer.ok) throw new Error(`moto did not reset: ${answer.status}`);
+    };
+    if (await answersHttp(endpoint)) return { endpoint, port, reset, stop };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`moto_server did not answer on ${endpoint} within ${STARTUP_DEADLINE_MS} ms:\n${stderr}`);

@@ -86,6 +86,8 @@ describe("drift against moto", () => {
     await moto.stop();
   });
   beforeEach(async () => {
+    // Each test's cloud starts empty: what an earlier test left would be another environment's (or an orphan).
+    await moto.reset();
     mock.before();
     app = await createAppHarness({ env: { ...awsTestEnv(moto.endpoint), ENVBOT_AWS_ENDPOINT: moto.endpoint } });
     app.github.install();

@@ -1,12 +1,19 @@
+import { jest } from "@jest/globals";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
+import type { Store } from "../../src/core/ports.js";
+import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
+import { FakeGitHub } from "../helpers/github/fake-github.js";
+import { setupGitHubMock } from "../helpers/github/github-mock.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // `envbot cost`: a month's chargeback from the run history in the data directory, with a fixed
-// clock and fixed prices (the hourly price each apply's plan recorded).
+// clock and fixed prices (the hourly price each apply's plan recorded); and the same report from a
+// remote envbot's GET /api/v1/cost (--context), here a server over the same store.
+jest.setTimeout(30_000);
 const NOW = new Date("2026-12-02T10:00:00Z");
 let root: string;
 let dataDir: string;
@@ -79,4 +86,89 @@ test("mistakes in the options are usage errors", async () => {
   expect((await cost(["--month", "2026-13"])).code).toBe(2);
   expect((await cost(["--by", "team"])).stderr).toContain("--by takes owner, cost-center, template, environment, not 'team'");
   expect((await cost(["--csv", "--json"])).code).toBe(2);
+});
+
+describe("through a context", () => {
+  const mock = setupGitHubMock();
+  let envs: FakeGitHub;
+  let other: FakeGitHub;
+  let serverStore: Store;
+  let api: ControlPlaneServer;
+  let configDir: string;
+  let token: string;
+
+  beforeEach(async () => {
+    mock.before();
+    envs = new FakeGitHub({ owner: "acme", repo: "envs" });
+    other = new FakeGitHub({ owner: "acme", repo: "other" });
+    envs.install();
+    other.install();
+    envs.permissions.set("alice", "write");
+    other.permissions.set("alice", "read");
+    // The server keeps the story the data directory holds: the same file.
+    serverStore = openSqliteStore({ file: path.join(dataDir, "envbot.db") });
+    api = await startControlPlaneServer({ store: serverStore });
+    configDir = path.join(root, "config");
+    token = await api.tokenFor("alice", ["acme/envs", "acme/other"]);
+    expect((await remote(["context", "add", "prod", api.origin])).code).toBe(0);
+  });
+
+  afterEach(async () => {
+    await api.close();
+    await serverStore.close();
+    envs.uninstall();
+    other.uninstall();
+    mock.after();
+    expect(api.violations).toEqual([]);
+  });
+
+  // No data directory: whatever it prints comes from the server.
+  const remote = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runEnvbot(args, { cwd: root, env: { ENVBOT_CONFIG_DIR: configDir, ENVBOT_TOKEN: token, ENVBOT_DATA_DIR: path.join(root, "elsewhere"), ...env }, now: NOW });
+
+  test("the table, CSV and JSON are the ones printed locally from the same store", async () => {
+    for (const args of [
+      ["--month", "2026-11"],
+      ["--month", "2026-11", "--by", "environment", "--json"],
+      ["--month", "2026-11", "--by", "cost-center", "--csv"],
+      ["--month", "2026-10", "--by", "template"],
+      ["--month", "2026-11", "--by", "template", "--csv", "--github", "acme/envs"],
+    ]) {
+      const local = await cost(args);
+      expect(local.code).toBe(0);
+      expect(await remote(["cost", ...args, "--context", "prod"])).toEqual(local);
+    }
+    expect((await remote(["cost", "--month", "2026-11"], { ENVBOT_CONTEXT: "prod" })).stdout).toBe((await cost(["--month", "2026-11"])).stdout);
+    expect((await remote(["cost", "--month", "2026-11", "--by", "environment", "--json", "--context", "prod"])).stdout).toContain(
+      '"group": "acme/envs sandbox-1",\n      "environments": 1,\n      "hours": 3,\n      "cost": 0.3',
+    );
+    // Without --month, the server's month.
+    const before = new Date().toISOString().slice(0, 7);
+    const current = JSON.parse((await remote(["cost", "--json", "--context", "prod"])).stdout);
+    expect([before, new Date().toISOString().slice(0, 7)]).toContain(current.month);
+  });
+
+  test("only the repositories the token may read; --github narrows to one", async () => {
+    const narrow = await api.tokenFor("alice", ["acme/envs"]);
+    expect((await remote(["context", "add", "narrow", api.origin], { ENVBOT_TOKEN: narrow })).code).toBe(0);
+    const byToken = await remote(["cost", "--month", "2026-11", "--by", "environment", "--csv", "--context", "narrow"]);
+    expect(byToken).toMatchObject({ code: 0, stdout: "environment,environments,hours,cost_usd\r\nacme/envs ledger,1,48.00,12.00\r\nacme/envs sandbox-1,1,3.00,0.30\r\n", stderr: "" });
+    expect((await remote(["cost", "--month", "2026-11", "--by", "environment", "--csv", "--context", "prod", "--github", "acme/other"])).stdout).toBe(
+      "environment,environments,hours,cost_usd\r\nacme/other docs,1,24.00,24.00\r\n",
+    );
+    expect((await remote(["cost", "--month", "2026-11", "--context", "narrow", "--github", "acme/other"])).stdout).toBe("No environment existed in 2026-11.\n");
+  });
+
+  test("mistakes are usage errors before the server is asked; its refusal is exit 1", async () => {
+    expect(await remote(["cost", "--month", "2026-13", "--context", "prod"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--month takes a month like 2026-11, not '2026-13'") });
+    expect(await remote(["cost", "--by", "team", "--context", "prod"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--by takes owner, cost-center, template, environment, not 'team'") });
+    expect(await remote(["cost", "--github", "nope", "--context", "prod"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--github takes OWNER/NAME") });
+    expect(await remote(["cost", "--context", "nope"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--context names no context 'nope'") });
+    const [record] = await api.store.listApiTokens("alice");
+    await api.store.revokeApiToken(record!.id, "alice");
+    const refused = await remote(["cost", "--context", "prod"]);
+    expect(refused).toMatchObject({ code: 1, stdout: "" });
+    expect(refused.stderr).toMatch(new RegExp(`^envbot cost: the server at ${api.origin} does not accept the API token of context prod`));
+    expect((await remote(["cost", "--help"])).stdout).toContain("[--github OWNER/NAME] [--context CONTEXT]");
+  });
 });

@@ -11,6 +11,7 @@ import { matchRoute } from "./api-route.js";
 import { authenticateRequest } from "./authenticate-request.js";
 import { openApiDocument } from "./openapi-document.js";
 import { accessRoutes } from "./routes/access-routes.js";
+import { costRoutes } from "./routes/cost-routes.js";
 import { notificationRoutes } from "./routes/notification-routes.js";
 import { environmentActionRoutes } from "./routes/environment-action-routes.js";
 import { environmentRoutes } from "./routes/environment-routes.js";
@@ -20,7 +21,7 @@ import { runRoutes } from "./routes/run-routes.js";
 export const API_PREFIX = "/api/v1/";
 
 /** Every route of /api/v1 but health (served by the HTTP server itself) and the document. */
-export const apiRoutes: readonly ApiRoute[] = [...environmentRoutes, ...environmentActionRoutes, ...runRoutes, ...accessRoutes, ...notificationRoutes, ...inventoryRoutes];
+export const apiRoutes: readonly ApiRoute[] = [...environmentRoutes, ...environmentActionRoutes, ...runRoutes, ...accessRoutes, ...notificationRoutes, ...inventoryRoutes, ...costRoutes];
 
 export interface ApiHandlerOptions<Deps extends ApiDeps> {
   deps: Deps;

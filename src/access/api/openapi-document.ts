@@ -128,6 +128,20 @@ export const openApiDocument = {
         responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("OrphanSweep") } }, additionalProperties: false }, "One entry per repository swept, by repository."), ...errors },
       },
     },
+    "/api/v1/cost": {
+      get: {
+        operationId: "getCostReport",
+        summary:
+          "A month's chargeback (UTC) over the environments of the repositories the caller can see: each one's hours within the month, from its first apply to its destroy " +
+          "(one still running counts up to now), times the hourly price its plan recorded, grouped and summed, the most expensive first. The same report as `envbot cost --json`.",
+        parameters: [
+          queryParam("month", "YYYY-MM (default: the server's current month, UTC).", { type: "string", pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$" }),
+          queryParam("by", "What to group by (default owner); cost-center is the environment's cost-center label.", { type: "string", enum: ["owner", "cost-center", "template", "environment"] }),
+          queryParam("repository", "OWNER/NAME: only its environments."),
+        ],
+        responses: { "200": json(ref("CostReport"), "The month's report."), ...errors },
+      },
+    },
     "/api/v1/environments/{owner}/{repo}/{name}/plan": {
       post: {
         operationId: "planEnvironment",
@@ -586,6 +600,37 @@ export const openApiDocument = {
               properties: { environment: { type: "string", description: "The environment its envbot:environment tag names." }, arn: { type: "string" }, tags: { type: "object", additionalProperties: { type: "string" } } },
               additionalProperties: false,
             },
+          },
+        },
+        additionalProperties: false,
+      },
+      CostReport: {
+        type: "object",
+        description: "A month's chargeback; hours and dollars (US) rounded to cents and hundredths of an hour.",
+        required: ["month", "by", "rows", "total"],
+        properties: {
+          month: { type: "string", pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$" },
+          by: { type: "string", enum: ["owner", "cost-center", "template", "environment"] },
+          rows: {
+            type: "array",
+            description: "One per group with hours in the month, the most expensive first (then by group).",
+            items: {
+              type: "object",
+              required: ["group", "environments", "hours", "cost"],
+              properties: {
+                group: { type: "string", description: "The owner, the cost-center label ((none) without one), the template, or 'OWNER/NAME environment'." },
+                environments: { type: "integer", minimum: 1 },
+                hours: { type: "number", minimum: 0 },
+                cost: { type: "number", minimum: 0 },
+              },
+              additionalProperties: false,
+            },
+          },
+          total: {
+            type: "object",
+            required: ["environments", "hours", "cost"],
+            properties: { environments: { type: "integer", minimum: 0 }, hours: { type: "number", minimum: 0 }, cost: { type: "number", minimum: 0 } },
+            additionalProperties: false,
           },
         },
         additionalProperties: false,

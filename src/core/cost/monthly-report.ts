@@ -3,6 +3,19 @@ import { round } from "./hourly-price.js";
 
 export type CostGrouping = "owner" | "cost-center" | "template" | "environment";
 
+// Keyed by every grouping, so that one added to CostGrouping cannot be left out of the lists below.
+const GROUPING_KEYS = { owner: true, "cost-center": true, template: true, environment: true } satisfies Record<CostGrouping, true>;
+
+/**
+ * What a cost report is grouped by, in the order `envbot cost --by` and GET /api/v1/cost?by=
+ * list them; the CLI and the API check their input against this one list.
+ */
+export const COST_GROUPINGS = Object.keys(GROUPING_KEYS) as readonly CostGrouping[];
+
+export function isCostGrouping(text: string): text is CostGrouping {
+  return (COST_GROUPINGS as readonly string[]).includes(text);
+}
+
 /** An environment as the report needs it: who and what it is, and the runs that started and ended it. */
 export interface CostedEnvironment {
   repository: string;

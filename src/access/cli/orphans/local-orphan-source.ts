@@ -1,0 +1,21 @@
+import { findOrphans } from "../../../core/inventory/index.js";
+import type { Store, TaggedResourceSource } from "../../../core/ports.js";
+import type { OrphanSource } from "./orphan-source.js";
+
+/**
+ * One repository's orphans, found now: the resources the cloud's tag index holds for it (this
+ * machine's credentials) that no environment's inventory in the data directory holds.
+ */
+export function localOrphanSource(input: { store: Pick<Store, "listEnvironments" | "listInventory" | "close">; tagged: TaggedResourceSource; repository: string; now: () => Date }): OrphanSource {
+  const { store, tagged, repository } = input;
+  return {
+    recorded: false,
+    async sweeps() {
+      const environments = await store.listEnvironments(repository);
+      const inventories = await Promise.all(environments.map((e) => store.listInventory(repository, e.name)));
+      const orphans = findOrphans(repository, await tagged.listTagged(repository), inventories);
+      return { sweeps: [{ repository, sweptAt: input.now(), region: tagged.region, orphans }], unswept: [] };
+    },
+    close: () => store.close(),
+  };
+}
