@@ -128,29 +128,26 @@ async function quotaFindings(head: RepoFiles, changes: readonly PolicyChange[], 
   if (!quotas) return [];
   const touched = await Promise.all(changes.filter((c) => c.effect === "apply").map(async (change) => ({ change, facts: await readFacts(head, change.file) })));
   if (touched.length === 0) return [];
-  const owners = new Map<string, number>();
   const templates = new Map<string, number>();
+  /** Each owner's environments (owners compared case-insensitively, as GitHub does). */
   const owned = new Map<string, { environment: string; facts: DefinitionFacts }[]>();
   for (const [environment, files] of await listDefinitionFiles(head)) {
     const facts = await readFacts(head, files[0]!);
-    if (facts?.owner) {
-      owners.set(facts.owner.toLowerCase(), (owners.get(facts.owner.toLowerCase()) ?? 0) + 1);
-      owned.set(facts.owner.toLowerCase(), [...(owned.get(facts.owner.toLowerCase()) ?? []), { environment, facts }]);
-    }
+    if (facts?.owner) owned.set(facts.owner.toLowerCase(), [...(owned.get(facts.owner.toLowerCase()) ?? []), { environment, facts }]);
     if (facts?.template) templates.set(facts.template, (templates.get(facts.template) ?? 0) + 1);
   }
   const findings: PolicyFinding[] = [];
   const reported = new Set<string>();
-  const count_ = (owner: string) => owners.get(owner.toLowerCase()) ?? 0;
+  const environmentsOf = (owner: string) => owned.get(owner.toLowerCase()) ?? [];
   for (const { change, facts } of touched) {
     if (!facts) continue;
-    if (quotas.perOwner !== undefined && facts.owner && count_(facts.owner) > quotas.perOwner && !reported.has(`owner ${facts.owner}`)) {
+    if (quotas.perOwner !== undefined && facts.owner && environmentsOf(facts.owner).length > quotas.perOwner && !reported.has(`owner ${facts.owner}`)) {
       reported.add(`owner ${facts.owner}`);
-      findings.push({ environment: change.environment, file: change.file, ...facts.at(["metadata", "owner"]), kind: "quota", rule: "policy.quotas.perOwner", met: false, message: `${facts.owner} would own ${count_(facts.owner)} environments; the policy allows ${quotas.perOwner} per owner (policy.quotas.perOwner)` });
+      findings.push({ environment: change.environment, file: change.file, ...facts.at(["metadata", "owner"]), kind: "quota", rule: "policy.quotas.perOwner", met: false, message: `${facts.owner} would own ${environmentsOf(facts.owner).length} environments; the policy allows ${quotas.perOwner} per owner (policy.quotas.perOwner)` });
     }
     if (quotas.monthlyCostPerOwner !== undefined && costs && facts.owner && !reported.has(`cost ${facts.owner}`)) {
       reported.add(`cost ${facts.owner}`);
-      const finding = await costCapFinding(change, facts, owned.get(facts.owner.toLowerCase()) ?? [], quotas.monthlyCostPerOwner, config, costs, changes);
+      const finding = await costCapFinding(change, facts, environmentsOf(facts.owner), quotas.monthlyCostPerOwner, config, costs, changes);
       if (finding) findings.push(finding);
     }
     const limit = facts.template !== undefined ? quotas.perTemplate?.[facts.template] : undefined;
