@@ -30,4 +30,16 @@ describe("the envbot executable", () => {
     expect((failure as { stdout: string }).stdout).toMatch(/alias-bomb\.yaml:10:12: the file expands aliases more than 100 times/);
     expect((failure as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
   });
+
+  test("a wrong setting is named in one line with exit code 2, not as an internal error", async () => {
+    const failure = await run(process.execPath, ["bin/envbot.js", "status", "--repo", "environments-template"], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ENVBOT_DATA_DIR: path.join(projectRoot, "does-not-matter"), ENVBOT_LEASE_TTL: "s3cr3t-looking-value" },
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 2 });
+    const { stderr } = failure as { stderr: string };
+    expect(stderr).toMatch(/^envbot status: ENVBOT_LEASE_TTL/);
+    expect(stderr).not.toContain("internal error");
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+  });
 });

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { CommandFailure, EXIT, UsageError, type CliIO } from "./cli-io.js";
+import { SettingsError } from "../../settings.js";
 
 export { wantsColor } from "./cli-io.js";
 
@@ -82,6 +83,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof CommandFailure) {
       io.stderr(`envbot ${name}: ${error.message}\n`);
       return EXIT.failed;
+    }
+    // A setting of the environment envbot runs in is wrong: said as the server says it, with the
+    // status of a call that cannot work as given.
+    if (error instanceof SettingsError) {
+      io.stderr(`envbot ${name}: ${error.message}\n`);
+      return EXIT.usage;
     }
     throw error;
   }
