@@ -43,13 +43,14 @@ export interface ControlPlaneServer {
  * envbot's HTTP server with the control plane (as src/server.ts builds it) on 127.0.0.1, over a
  * SQLite store a test fills directly. GitHub is the test's FakeGitHub (nock).
  */
-export async function startControlPlaneServer(options: { signIn?: SignInSettings; store?: Store; queue?: Pick<JobQueue, "enqueue">; probot?: Probot } = {}): Promise<ControlPlaneServer> {
+export async function startControlPlaneServer(options: { signIn?: SignInSettings; store?: Store; queue?: Pick<JobQueue, "enqueue">; probot?: Probot; now?: () => Date } = {}): Promise<ControlPlaneServer> {
+  const now = options.now ?? (() => new Date());
   const store = options.store ?? openSqliteStore({ file: ":memory:" });
   const probot = options.probot ?? (await createTestProbot(() => undefined, { logLevel: "fatal" }));
   // Jobs a test does not run are kept here, as data.
   const queued: QueuedJob[] = [];
   const queue = options.queue ?? { enqueue: async (job: QueuedJob) => (queued.push(job), true) };
-  const handlers = controlPlaneHandlers({ probot, store, queue, appSettings: { sessionSecret: TEST_SESSION_SECRET, signIn: options.signIn } });
+  const handlers = controlPlaneHandlers({ probot, store, queue, appSettings: { sessionSecret: TEST_SESSION_SECRET, signIn: options.signIn }, now });
   const server: Server = createHttpServer({ probot, webhookSecret: TEST_WEBHOOK_SECRET, store, handlers });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -76,7 +77,7 @@ export async function startControlPlaneServer(options: { signIn?: SignInSettings
       return { status: response.status, headers: response.headers, body: parsed };
     },
     sessionFor(login) {
-      const session = newSession(login, new Date());
+      const session = newSession(login, now());
       return { cookie: seal(session, TEST_SESSION_SECRET), csrf: session.csrf };
     },
     async tokenFor(login, repositories) {
