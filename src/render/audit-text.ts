@@ -1,6 +1,6 @@
 import type { AuditEntry } from "../core/ports.js";
 import { firstLine } from "./run-history-text.js";
-import { printable } from "./terminal-text.js";
+import { columns, printable } from "./terminal-text.js";
 
 /** A detail is its first line, cut here: `--json` has the whole of it. */
 export const AUDIT_DETAIL_WIDTH = 80;
@@ -22,9 +22,7 @@ export function formatAuditTrail(input: { repository: string; environment?: stri
   const rows = input.entries.map((entry) =>
     [formatMinute(entry.at), entry.actor, entry.source, entry.action, entry.environment ?? "-", entry.outcome, entry.detail ? firstLine(entry.detail, AUDIT_DETAIL_WIDTH) : ""].map(printable),
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const table = [header, ...rows].map((row) => row.map((text, i) => text.padEnd(widths[i]!)).join("  ").trimEnd());
-  return [`Audit trail of ${scope}, newest first:`, ...table].join("\n");
+  return [`Audit trail of ${scope}, newest first:`, ...columns([header, ...rows])].join("\n");
 }
 
 /** An entry as `audit --json` prints it, locally and remotely: the API's AuditEntry, times in ISO-8601, absent as null. */

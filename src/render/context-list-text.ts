@@ -1,3 +1,5 @@
+import { columns } from "./terminal-text.js";
+
 /** What the list shows of the contexts: the token is not even given to it. */
 export interface ContextListing {
   current?: string;
@@ -9,6 +11,5 @@ export function formatContextList(contexts: ContextListing, file: string): strin
   if (contexts.contexts.length === 0) return `No contexts yet (${file}): add one with 'envbot context add NAME URL'.`;
   const header = ["", "NAME", "URL", "REPOSITORY"];
   const rows = contexts.contexts.map((c) => [c.name === contexts.current ? "*" : "", c.name, c.url, c.repository ?? "-"]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join(" ").trimEnd()).join("\n");
+  return columns([header, ...rows], 1).join("\n");
 }

@@ -1,6 +1,6 @@
 import type { FoundResource, InventoryResource } from "../core/inventory/index.js";
 import { formatResourceGraph } from "./resource-graph.js";
-import { printable } from "./terminal-text.js";
+import { columns, printable } from "./terminal-text.js";
 
 // What `envbot inventory` and `envbot find` print, and the shapes the API answers them with
 // (GET /api/v1/environments/{owner}/{repo}/{name}/inventory, GET /api/v1/resources). The commands
@@ -70,11 +70,6 @@ function relativeTo(module: string | null, address: string): string {
   return module !== null && address.startsWith(`${module}.`) ? address.slice(module.length + 1) : address;
 }
 
-function table(header: readonly string[], rows: readonly string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((row) => row.map((text, i) => text.padEnd(widths[i]!)).join("  ").trimEnd());
-}
-
 /**
  * What `envbot inventory` prints: a heading and one resource a line (address, type, the cloud's
  * id, the ARN, what it depends on), or a sentence when the environment holds none.
@@ -85,7 +80,7 @@ export function formatInventory(input: { name: string; repository: string; items
   const rows = input.items.map((r) =>
     [r.address, r.type, r.cloudId ?? NONE, r.arn ?? NONE, r.dependsOn.length > 0 ? r.dependsOn.map((d) => relativeTo(r.module, d)).join(", ") : NONE].map(printable),
   );
-  return [`Resources of ${input.name} in ${input.repository} (${input.items.length}):`, ...table(["ADDRESS", "TYPE", "ID", "ARN", "DEPENDS ON"], rows)].join("\n");
+  return [`Resources of ${input.name} in ${input.repository} (${input.items.length}):`, ...columns([["ADDRESS", "TYPE", "ID", "ARN", "DEPENDS ON"], ...rows])].join("\n");
 }
 
 /**
@@ -97,6 +92,5 @@ export function formatFoundResources(input: { query: string; items: readonly Fou
   if (input.items.length === 0) return `No resource matches ${printable(input.query)}.`;
   const display = input.display ?? ((repository: string) => repository);
   const rows = input.items.map((found) => [`${display(found.repository)} ${found.environment}`, found.resource.address, `(matched: ${found.matched})`].map(printable));
-  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((row) => `${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`).join("\n");
+  return columns(rows).join("\n");
 }

@@ -1,6 +1,6 @@
 import type { EventDelivery, TargetDeliveryStatus } from "../core/ports.js";
 import { firstLine } from "./run-history-text.js";
-import { printable } from "./terminal-text.js";
+import { columns, printable } from "./terminal-text.js";
 
 // What `envbot notifications` and `envbot status` say about the deliveries of events to the
 // notification targets. The command reads them as GET /api/v1/notifications has them, from this
@@ -79,11 +79,6 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** Lines of cells, each column as wide as its widest cell, `gap` spaces apart. */
-function columns(rows: readonly string[][], gap: number): string[] {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((row) => row.map((text, i) => text.padEnd(widths[i]!)).join(" ".repeat(gap)).trimEnd());
-}
 
 /**
  * What `envbot notifications` prints: one line per target (its counts and last error), then the

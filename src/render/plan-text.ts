@@ -1,5 +1,6 @@
 import type { AttributeChange, PlanSummary, ResourceAction, ResourceChange } from "../core/planning/index.js";
 import type { EnvironmentRecord, RunRecord } from "../core/ports.js";
+import { columns } from "./terminal-text.js";
 
 /** Terraform's symbol for each action; "+" and "-" lead a line so GitHub colours it in a diff block. */
 export const ACTION_SYMBOL: Record<ResourceAction, string> = { create: "+", update: "~", delete: "-", replace: "-/+", read: "<=", forget: "forget" };
@@ -59,8 +60,7 @@ export function formatStatusTable(records: EnvironmentRecord[], options: { remot
   // A destroyed environment expires no more: its old expiry would only mislead.
   const rows = records.map((r) => [r.name, r.status, r.template, r.expiresAt && r.status !== "destroyed" ? r.expiresAt.toISOString() : "-", r.updatedAt.toISOString()]);
   const header = ["NAME", "STATUS", "TEMPLATE", "EXPIRES", "UPDATED"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return columns([header, ...rows]).join("\n");
 }
 
 /** A run closed as interrupted, in one line: which run of which environment, and what to do. */

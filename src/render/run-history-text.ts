@@ -1,4 +1,5 @@
 import type { RunRecord } from "../core/ports.js";
+import { columns } from "./terminal-text.js";
 
 /** An error in the history is its first line, cut here: the whole of it is in `envbot logs RUN`. */
 export const HISTORY_ERROR_WIDTH = 72;
@@ -39,8 +40,7 @@ export function formatRunHistory(environment: string, runs: readonly RunRecord[]
     run.finishedAt ? formatRunDuration(run.finishedAt.getTime() - run.startedAt.getTime()) : "-",
     run.error ? firstLine(run.error, HISTORY_ERROR_WIDTH) : "",
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return columns([header, ...rows]).join("\n");
 }
 
 /** A run as `history --json` and `plan --context --json` print it: the API's Run fields, times in ISO-8601, absent as null. */

@@ -1,3 +1,5 @@
+import { NAME_PATTERN } from "../../core/environment/index.js";
+
 /** What a command may touch of its process: injected so tests run commands in-process. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -31,6 +33,14 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, /** The person answered anythi
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
+
+/** The one positional argument of a command about one environment, checked as a name; a UsageError otherwise. */
+export function oneEnvironmentName(positionals: readonly string[]): string {
+  if (positionals.length !== 1) throw new UsageError(`expected one environment NAME, got ${positionals.length}`);
+  const name = positionals[0]!;
+  if (!NAME_PATTERN.test(name)) throw new UsageError(`'${name}' is not an environment name`);
+  return name;
+}
 
 /** `--limit N`: a whole number from 1 to `max`, `fallback` when not given; a UsageError otherwise. */
 export function parseLimit(text: string | undefined, fallback: number, max: number): number {

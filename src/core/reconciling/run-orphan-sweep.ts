@@ -1,5 +1,5 @@
 import { findOrphans, type Orphan } from "../inventory/index.js";
-import type { OrphanReporter, Store, TaggedResourceSource } from "../ports.js";
+import type { EnvironmentRecord, OrphanReporter, Store, TaggedResourceSource } from "../ports.js";
 import { readRepositoryConfig } from "../validation/read-repository-config.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
 
@@ -13,6 +13,17 @@ export interface OrphanSweepInput extends Pick<SweepInput, "repository" | "files
 const BUSY = new Set(["applying", "destroying"]);
 
 /**
+ * The repository's environments, and the resources the tag index holds for it that none of their
+ * inventories holds (see findOrphans). What the sweep and `envbot orphans` in a checkout share.
+ */
+export async function repositoryOrphans(input: { store: Pick<Store, "listEnvironments" | "listInventory">; tagged: TaggedResourceSource; repository: string }): Promise<{ environments: EnvironmentRecord[]; orphans: Orphan[] }> {
+  const { store, repository } = input;
+  const environments = await store.listEnvironments(repository);
+  const inventories = await Promise.all(environments.map((e) => store.listInventory(repository, e.name)));
+  return { environments, orphans: findOrphans(repository, await input.tagged.listTagged(repository), inventories) };
+}
+
+/**
  * Lists the cloud resources tagged for the repository's environments that no environment's state
  * holds (a failed destroy left them, or someone made them by hand), records what it found for
  * the API, reports them once per environment, and closes the reports of environments with
@@ -21,13 +32,11 @@ const BUSY = new Set(["applying", "destroying"]);
 export async function runOrphanSweep(input: OrphanSweepInput): Promise<SweepResult> {
   const { store, repository, reporter } = input;
   const { config } = await readRepositoryConfig(input.files);
-  const environments = await store.listEnvironments(repository);
-  const busy = new Set(environments.filter((e) => BUSY.has(e.status)).map((e) => e.name));
-  const inventories = await Promise.all(environments.map((e) => store.listInventory(repository, e.name)));
   input.onProgress?.(`${repository}: asking ${input.tagged.region}'s tag index for resources tagged envbot:repository=${repository}`);
-  const tagged = await input.tagged.listTagged(repository);
+  const { environments, orphans: tagged } = await repositoryOrphans(input);
+  const busy = new Set(environments.filter((e) => BUSY.has(e.status)).map((e) => e.name));
   // Busy environments are looked at by the next sweep, once their inventory is written.
-  const orphans = findOrphans(repository, tagged, inventories).filter((orphan) => !busy.has(orphan.environment));
+  const orphans = tagged.filter((orphan) => !busy.has(orphan.environment));
 
   const byEnvironment = new Map<string, Orphan[]>();
   for (const orphan of orphans) byEnvironment.set(orphan.environment, [...(byEnvironment.get(orphan.environment) ?? []), orphan]);

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
-import { NAME_PATTERN } from "../../../core/environment/index.js";
 import { formatRunHistory, runJson } from "../../../render/run-history-text.js";
-import { EXIT, parseLimit, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, oneEnvironmentName, parseLimit, type CliIO } from "../cli-io.js";
 import { displayRepository } from "../local-repository.js";
 import { openRunSource } from "../runs/open-run-source.js";
 
@@ -42,9 +41,7 @@ export async function historyCommand(args: string[], io: CliIO): Promise<number>
     io.stdout(`${historyUsage}\n`);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new UsageError(`expected one environment NAME, got ${positionals.length}`);
-  const name = positionals[0]!;
-  if (!NAME_PATTERN.test(name)) throw new UsageError(`'${name}' is not an environment name`);
+  const name = oneEnvironmentName(positionals);
   const limit = parseLimit(values.limit, DEFAULT_HISTORY, HISTORY_LIMIT_MAX);
   const { source, repository } = await openRunSource({ context: values.context, github: values.github, repo: values.repo, needsRepository: true }, io);
   try {

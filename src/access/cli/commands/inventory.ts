@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
-import { NAME_PATTERN } from "../../../core/environment/index.js";
 import { formatInventory } from "../../../render/inventory-text.js";
-import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, oneEnvironmentName, type CliIO } from "../cli-io.js";
 import { openInventorySource } from "../inventory/open-inventory-source.js";
 import { displayRepository } from "../local-repository.js";
 
@@ -38,9 +37,7 @@ export async function inventoryCommand(args: string[], io: CliIO): Promise<numbe
     io.stdout(`${inventoryUsage}\n`);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new UsageError(`expected one environment NAME, got ${positionals.length}`);
-  const name = positionals[0]!;
-  if (!NAME_PATTERN.test(name)) throw new UsageError(`'${name}' is not an environment name`);
+  const name = oneEnvironmentName(positionals);
   const { source, repository } = await openInventorySource({ context: values.context, github: values.github, repo: values.repo }, io);
   try {
     const view = await source.inventory(repository!, name);

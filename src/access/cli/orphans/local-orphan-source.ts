@@ -1,4 +1,4 @@
-import { findOrphans } from "../../../core/inventory/index.js";
+import { repositoryOrphans } from "../../../core/reconciling/index.js";
 import type { Store, TaggedResourceSource } from "../../../core/ports.js";
 import type { OrphanSource } from "./orphan-source.js";
 
@@ -11,9 +11,7 @@ export function localOrphanSource(input: { store: Pick<Store, "listEnvironments"
   return {
     recorded: false,
     async sweeps() {
-      const environments = await store.listEnvironments(repository);
-      const inventories = await Promise.all(environments.map((e) => store.listInventory(repository, e.name)));
-      const orphans = findOrphans(repository, await tagged.listTagged(repository), inventories);
+      const { orphans } = await repositoryOrphans({ store, tagged, repository });
       return { sweeps: [{ repository, sweptAt: input.now(), region: tagged.region, orphans }], unswept: [] };
     },
     close: () => store.close(),
