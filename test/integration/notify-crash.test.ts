@@ -100,7 +100,12 @@ test("killed after the state change and again after the receiver took the delive
   await receiver.waitFor(2);
   const store = openSqliteStore({ file: path.join(env.ENVBOT_DATA_DIR!, "envbot.db") });
   try {
-    await eventually("the delivery marked done", async () => (await store.deliveryStatus()).some((s) => s.target === "audit-hook" && s.delivered >= 1 && s.waiting === 0));
+    // Done means quiet: a kill may land before the first App forgot its job, and then a later
+    // App plans again (at least once), writing one more event; wait for that one too.
+    await eventually("every job done and every event delivered", async () => {
+      const [jobs, pending, status] = await Promise.all([store.listJobs(), store.pendingEvents(10), store.deliveryStatus()]);
+      return jobs.length === 0 && pending.length === 0 && status.some((s) => s.target === "audit-hook" && s.delivered >= 1 && s.waiting === 0);
+    });
     running.splice(running.indexOf(third), 1);
     await third.stop();
 
