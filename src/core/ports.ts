@@ -169,7 +169,7 @@ export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords {
     },
     events?: DomainEvent[],
   ): Promise<RunRecord>;
-  /** The resources an environment held after its last apply, by address. */
+  /** The resources an environment held after its last apply or destroy (what the state kept when one failed part-way), by address. */
   listInventory(repository: string, environment: string): Promise<InventoryResource[]>;
   /**
    * Resources of any environment (of `repositories`, when given) matching `query` (see

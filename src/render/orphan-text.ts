@@ -69,7 +69,6 @@ export function renderOrphanIssue(report: OrphanReport): IssueText {
     "### What to do",
     [
       "- **envbot never deletes these.** Check each one: delete it in AWS if nothing needs it, or import it into the environment's Terraform state if it belongs there.",
-      "- If the environment's last apply failed, its state may hold resources envbot has not recorded yet: its next successful apply records them and this report goes away.",
       `- ${codeSpan("envbot orphans")} in a checkout lists the same, and ${codeSpan("envbot find ARN")} tells which environment holds a resource.`,
     ].join("\n"),
     "envbot looks again on the schedule `schedules.orphans` of `.github/envbot.yml`: it updates this issue when the list changes and closes it once nothing is left behind.",

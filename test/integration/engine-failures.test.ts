@@ -26,7 +26,7 @@ async function runsOf(name: string): Promise<RunRecord[]> {
 }
 
 beforeAll(async () => {
-  sandbox = await createEngineSandbox({ templates: ["broken-hcl", "slow-apply", "leaky-secret", "wrapped-secret"], env: { ENVBOT_SECRETS_ALLOW: "LEAKY_*, PASSPHRASE" } });
+  sandbox = await createEngineSandbox({ templates: ["broken-hcl", "slow-apply", "leaky-secret", "wrapped-secret", "fails-half-way"], env: { ENVBOT_SECRETS_ALLOW: "LEAKY_*, PASSPHRASE" } });
   await sandbox.writeDefinition("broken", definitionYaml("broken", "broken-hcl"));
   await sandbox.writeDefinition("slow", definitionYaml("slow", "slow-apply"));
   await sandbox.writeDefinition("leaky", definitionYaml("leaky", "leaky-secret", "  secrets:\n    api_token: { fromEnv: LEAKY_TOKEN }\n"));
@@ -126,4 +126,17 @@ test("a provider that cannot reach its API fails the apply readably and marks th
   const [apply] = await runsOf("site");
   expect(apply).toMatchObject({ kind: "apply", outcome: "failed", error: expect.stringContaining("a provider's API or the state backend could not be reached") });
   expect(JSON.parse((await envbot(["status", "--json"])).stdout).find((e: { name: string }) => e.name === "site")).toMatchObject({ status: "failed" });
+});
+
+test("an apply that fails half-way keeps what it made on record: the inventory lists it (no false orphan), a destroy clears it", async () => {
+  await sandbox.writeDefinition("half", definitionYaml("half", "fails-half-way"));
+  const applied = await envbot(["apply", "half", "--yes"]);
+  expect(applied.code).toBe(1);
+  expect(applied.stderr).toContain("cannot finish");
+  const addresses = async () => (JSON.parse((await envbot(["inventory", "half", "--json"])).stdout) as { items: { address: string }[] }).items.map((r) => r.address);
+  // Terraform keeps the resource it made, and the one whose provisioner failed (tainted).
+  expect(await addresses()).toEqual(["module.environment.terraform_data.fails", "module.environment.terraform_data.made_first"]);
+  const destroyed = await envbot(["destroy", "half", "--yes"]);
+  expect(destroyed.code).toBe(0);
+  expect(await addresses()).toEqual([]);
 });

@@ -10,7 +10,7 @@ import { planDependencies } from "./plan-dependencies.js";
 import { summarizeStateJson } from "./summarize-state-json.js";
 import { summarizePlanJson } from "./summarize-plan-json.js";
 import { needsAttributeDetail, parsePlanStream, summarizePlanStream } from "./summarize-plan-stream.js";
-import { ConfigurationError, TerraformError } from "../../core/terraform/index.js";
+import { ConfigurationError, TerraformCancelledError, TerraformError } from "../../core/terraform/index.js";
 import { classifyTerraformFailure } from "./classify-terraform-failure.js";
 import { prepareWorkDir } from "./prepare-work-dir.js";
 import { runTerraformCommand } from "./run-terraform-command.js";
@@ -154,8 +154,16 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
     async apply(plan, options): Promise<AppliedPlan> {
       const workDir = path.dirname(path.dirname(plan.handle));
       const log = new LogTail();
+      const stateInventory = async () => summarizeStateJson(JSON.parse((await terraform("show", ["show", "-json", "-no-color"], workDir, options, new LogTail())).stdout || "{}"));
       try {
         await terraform("apply", ["apply", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`, plan.handle], workDir, options, log);
+      } catch (error) {
+        // Terraform keeps in the state whatever it made or removed before the failure: read it,
+        // so the inventory (and the orphan sweep comparing with it) knows them. Not when stopping.
+        if (error instanceof TerraformError && !(error instanceof TerraformCancelledError) && !options.signal?.aborted) {
+          error.inventory = await stateInventory().catch(() => undefined);
+        }
+        throw error;
       } finally {
         await rm(plan.handle, { force: true }); // a saved plan is applied once, or not at all
       }
@@ -173,8 +181,7 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
         Object.entries(raw).map(([name, o]) => [name, o.sensitive ? { value: undefined, sensitive: true } : { value: o.value, sensitive: false }]),
       );
       // What the state holds now: the environment's inventory (a destroy leaves none).
-      const state = plan.summary.mode === "destroy" ? undefined : await terraform("show", ["show", "-json", "-no-color"], workDir, options, new LogTail());
-      const inventory = state ? summarizeStateJson(JSON.parse(state.stdout || "{}")) : [];
+      const inventory = plan.summary.mode === "destroy" ? [] : await stateInventory();
       return { outputs, inventory, log: log.text() };
     },
 

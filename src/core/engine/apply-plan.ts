@@ -9,6 +9,7 @@ import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
 import { redactStrings } from "../secrets/redact-strings.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import { resolveSecrets } from "./resolve-secrets.js";
+import { TerraformError } from "../terraform/index.js";
 
 /**
  * Applies a plan made by planEnvironment: creates, changes or (for a destroy plan) removes the
@@ -71,7 +72,9 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     await log.close();
     const failure = interruptedIfHandedOn(describeFailure(error, redact), context.signal);
     const event = domainEvent({ type: "apply-failed", ...eventAbout(context, environment), runId: run.id, effect: destroying ? "destroy" : "apply", reason: failure.reason }, deps.now());
-    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log, audit: auditOf(context) }, [event]);
+    // What a part-way apply or destroy left in the state stays on record (not known: kept as it was).
+    const inventory = error instanceof TerraformError && error.inventory ? redactStrings(error.inventory, redact) : undefined;
+    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log, audit: auditOf(context), ...(inventory && { inventory }) }, [event]);
     await store.upsertEnvironment({ ...base, status: "failed", lastRunId: finished.id });
     if (failure.unexpected) throw error;
     return { ok: false, run: finished, reason: failure.reason, details: failure.details };

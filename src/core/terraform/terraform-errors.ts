@@ -1,3 +1,5 @@
+import type { InventoryResource } from "../inventory/index.js";
+
 /**
  * What can go wrong in a Terraform run, decided once at the adapter edge from Terraform's exit
  * and output, so that nobody downstream matches on message text. Messages are already redacted.
@@ -10,6 +12,11 @@ export class TerraformError extends Error {
   readonly details: string;
   /** The tail of the run's output (redacted), for the run record. */
   log = "";
+  /**
+   * What the state holds after an apply or destroy failed part-way, when it could be read: a
+   * failed apply may already have made resources, a failed destroy removed some.
+   */
+  inventory?: InventoryResource[];
 
   constructor(reason: string, details = "") {
     super(details ? `${reason}: ${firstLines(details)}` : reason);
