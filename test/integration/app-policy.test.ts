@@ -82,6 +82,9 @@ test("a team member's request waits for the approval the policy names, and the c
   app.github.reviews.set(2, [{ login: "walter", state: "APPROVED" }]);
   await app.receive(pullRequestReviewEvent({ action: "submitted", number: 2, headSha: sha("head-2"), baseSha: sha("main"), reviewer: "walter", state: "approved", author: "wendy" }));
   expect(policyChecks().map((c) => c.conclusion)).toEqual(["failure", "failure"]);
+  // Held back for the same reasons: the notification targets heard it once.
+  const blocked = async () => (await app.services.engine.store.pendingEvents(50)).filter((e) => e.event.type === "policy-blocked" && e.event.environment === "env-2");
+  expect(await blocked()).toHaveLength(1);
 
   app.github.reviews.set(2, [{ login: "walter", state: "APPROVED" }, { login: "paula", state: "APPROVED" }]);
   await app.receive(pullRequestReviewEvent({ action: "submitted", number: 2, headSha: sha("head-2"), baseSha: sha("main"), reviewer: "paula", state: "approved", author: "wendy" }));

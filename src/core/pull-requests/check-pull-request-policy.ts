@@ -74,10 +74,12 @@ export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host
 
 /**
  * The policy's verdict in the audit trail (who asked for the changes, and what was missing) and,
- * when it holds a change back, a `policy-blocked` event for each environment it holds back.
+ * when it holds a change back, a `policy-blocked` event for each environment it holds back; not
+ * again when the pull request's previous verdict held it back for the very same reasons (a review
+ * that changes nothing is no news for a notification target).
  */
 export async function auditPolicyDecision(
-  store: Pick<Store, "recordAudit" | "appendEvents">,
+  store: Pick<Store, "recordAudit" | "appendEvents" | "listAudit">,
   pullRequest: PullRequestRef,
   action: "policy.check" | "policy.merge",
   report: PullRequestPolicyReport,
@@ -90,17 +92,26 @@ export async function auditPolicyDecision(
   }
   const stage = action === "policy.merge" ? "merge" : "pull-request";
   const commit = action === "policy.merge" ? undefined : pullRequest.headSha;
-  await store.appendEvents(
-    [...reasons].map(([environment, messages]) =>
-      domainEvent({ type: "policy-blocked", repository: pullRequest.repository, environment, actor: pullRequest.author, ...(commit && { commit }), stage, reasons: messages }, now),
-    ),
-  );
-  await store.recordAudit({
-    actor: pullRequest.author,
-    source: "policy",
-    action,
-    repository: pullRequest.repository,
-    outcome: report.satisfied ? "met" : action === "policy.merge" ? "refused" : "unmet",
-    detail: `pull request #${pullRequest.number}${unmet.length > 0 ? `: ${unmet.join("; ")}` : ""}`.slice(0, 2000),
-  });
+  const outcome = report.satisfied ? "met" : action === "policy.merge" ? "refused" : "unmet";
+  const detail = `pull request #${pullRequest.number}${unmet.length > 0 ? `: ${unmet.join("; ")}` : ""}`.slice(0, 2000);
+  const previous = await previousVerdict(store, pullRequest);
+  const news = !(previous?.action === action && previous.outcome === outcome && previous.detail === detail);
+  if (news) {
+    await store.appendEvents(
+      [...reasons].map(([environment, messages]) =>
+        domainEvent({ type: "policy-blocked", repository: pullRequest.repository, environment, actor: pullRequest.author, ...(commit && { commit }), stage, reasons: messages }, now),
+      ),
+    );
+  }
+  await store.recordAudit({ actor: pullRequest.author, source: "policy", action, repository: pullRequest.repository, outcome, detail });
 }
+
+/** The audit trail's latest policy verdict on the pull request, among the repository's recent entries. */
+async function previousVerdict(store: Pick<Store, "listAudit">, pullRequest: PullRequestRef) {
+  const label = `pull request #${pullRequest.number}`;
+  const recent = await store.listAudit({ repositories: [pullRequest.repository], limit: VERDICTS_LOOKED_AT });
+  return recent.find((entry) => entry.source === "policy" && (entry.detail === label || entry.detail?.startsWith(`${label}: `)));
+}
+
+/** How far back the previous verdict is looked for: past it, a verdict is announced again. */
+const VERDICTS_LOOKED_AT = 50;
