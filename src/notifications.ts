@@ -70,5 +70,8 @@ export function eventLinks(event: DomainEvent, publicUrl?: string): DeliveryCont
   if (event.type === "expiry-warned" || event.type === "drift-found") {
     links.issue = `${github}/issues?q=${encodeURIComponent(`is:issue is:open in:title "${event.environment}"`)}`;
   }
+  if (event.type === "orphans-found") {
+    links.issue = `${github}/issues?q=${encodeURIComponent(`is:issue is:open label:"envbot:orphans" in:title "${event.environment}"`)}`;
+  }
   return links;
 }

@@ -16,6 +16,13 @@ export type DomainEvent = EventBase &
     | { type: "drift-found"; fingerprint: string; drifted: number; pendingInGit: number }
     | { type: "expired"; expiresAt: string }
     | { type: "drift-resolved" }
+    /**
+     * The orphan sweep found resources tagged for the environment in no state, or a different set
+     * than before: `count` of them, the first ARNs (sorted) in `arns`.
+     */
+    | { type: "orphans-found"; region: string; count: number; arns: string[] }
+    /** What the orphan sweep reported for the environment is gone. */
+    | { type: "orphans-resolved" }
     /** The repository's policy keeps a change back: at the pull request's check, or its merge was not applied. */
     | { type: "policy-blocked"; stage: "pull-request" | "merge"; reasons: string[] }
   );

@@ -1,10 +1,11 @@
+import { domainEvent, type DomainEvent } from "../events/domain-event.js";
 import { findOrphans, type Orphan } from "../inventory/index.js";
 import type { EnvironmentRecord, OrphanReporter, Store, TaggedResourceSource } from "../ports.js";
 import { readRepositoryConfig } from "../validation/read-repository-config.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
 
 export interface OrphanSweepInput extends Pick<SweepInput, "repository" | "files" | "now" | "dryRun" | "onProgress"> {
-  store: Pick<Store, "listEnvironments" | "listInventory" | "recordOrphanSweep">;
+  store: Pick<Store, "listEnvironments" | "listInventory" | "recordOrphanSweep" | "listOrphanSweeps" | "appendEvents">;
   tagged: TaggedResourceSource;
   reporter: OrphanReporter;
 }
@@ -46,7 +47,12 @@ export async function runOrphanSweep(input: OrphanSweepInput): Promise<SweepResu
     return { kind: "orphans", repository, dryRun: true, config, entries };
   }
 
-  await store.recordOrphanSweep({ repository, sweptAt: input.now, region: input.tagged.region, orphans });
+  const previous = (await store.listOrphanSweeps([repository]))[0]?.orphans ?? [];
+  // Written before the sweep is recorded: a crash between the two tells it again (at least once), never not at all.
+  await store.appendEvents(orphanEvents(repository, previous, byEnvironment, busy, input.tagged.region, input.now));
+  // A busy environment keeps what the previous sweep found for it until a sweep looks again.
+  const carried = previous.filter((orphan) => busy.has(orphan.environment));
+  await store.recordOrphanSweep({ repository, sweptAt: input.now, region: input.tagged.region, orphans: [...orphans, ...carried] });
   for (const [environment, found] of byEnvironment) {
     const owner = environments.find((e) => e.name === environment)?.owner;
     const { where } = await reporter.orphansFound({ repository, environment, region: input.tagged.region, orphans: found, ...(owner !== undefined && { owner }) });
@@ -62,4 +68,28 @@ export async function runOrphanSweep(input: OrphanSweepInput): Promise<SweepResu
 
 function describe(orphans: readonly Orphan[]): string {
   return `${orphans.length} resource(s) tagged for it in no environment's state`;
+}
+
+/** The most ARNs an orphans-found event carries: the issue and the API list them all. */
+const EVENT_ARNS = 20;
+
+/**
+ * Events for what changed since the previous sweep: an environment whose left-behind resources
+ * are new or different (orphans-found), one whose are all gone (orphans-resolved). The same
+ * finding sweep after sweep is no news.
+ */
+function orphanEvents(repository: string, previous: readonly Orphan[], current: ReadonlyMap<string, Orphan[]>, busy: ReadonlySet<string>, region: string, now: Date): DomainEvent[] {
+  const before = new Map<string, string[]>();
+  for (const orphan of previous) before.set(orphan.environment, [...(before.get(orphan.environment) ?? []), orphan.arn]);
+  const events: DomainEvent[] = [];
+  for (const [environment, found] of current) {
+    const arns = found.map((o) => o.arn).sort();
+    const was = (before.get(environment) ?? []).sort();
+    if (was.length === arns.length && was.every((arn, i) => arn === arns[i])) continue;
+    events.push(domainEvent({ type: "orphans-found", repository, environment, actor: "reconciler", region, count: arns.length, arns: arns.slice(0, EVENT_ARNS) }, now));
+  }
+  for (const environment of before.keys()) {
+    if (!current.has(environment) && !busy.has(environment)) events.push(domainEvent({ type: "orphans-resolved", repository, environment, actor: "reconciler" }, now));
+  }
+  return events;
 }

@@ -69,6 +69,18 @@ const KINDS: { [K in DomainEventType]: { event: DomainEvent; header: string; say
     says: ["drift reported for *checkout-preview* is gone"],
     next: "Nothing to do.",
   },
+  "orphans-found": {
+    event: domainEvent({ type: "orphans-found", ...base, actor: "reconciler", region: "eu-west-1", count: 3, arns: ["arn:aws:s3:::checkout-assets", "arn:aws:s3:::checkout-logs"] }, NOW),
+    header: ":mag: checkout-preview left resources behind",
+    says: ["found *3 cloud resources* in eu-west-1 tagged for *checkout-preview*", "envbot never deletes them", "• `arn:aws:s3:::checkout-assets`\n• `arn:aws:s3:::checkout-logs`\n… and 1 more"],
+    next: "Delete each one in AWS if nothing needs it, or import it into the environment's state",
+  },
+  "orphans-resolved": {
+    event: domainEvent({ type: "orphans-resolved", ...base, actor: "reconciler" }, NOW),
+    header: ":white_check_mark: checkout-preview nothing left behind",
+    says: ["left behind by *checkout-preview* are gone"],
+    next: "Nothing to do.",
+  },
   "policy-blocked": {
     event: domainEvent({ type: "policy-blocked", ...base, stage: "pull-request", reasons: ["needs an approval from @acme/platform", "ttl above 72h"] }, NOW),
     header: ":no_entry: checkout-preview blocked by policy",

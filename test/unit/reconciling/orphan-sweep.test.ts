@@ -76,3 +76,32 @@ test("a dry run reports nothing and records nothing", async () => {
   expect(told).toEqual([]);
   expect(await store.listOrphanSweeps([REPO])).toEqual([]);
 });
+
+test("notification targets hear of a finding when it is new or changes, and when it is gone; the same finding again is no news", async () => {
+  await store.upsertEnvironment({ repository: REPO, name: "checkout", template: "static-site", owner: "@acme/web", status: "destroyed" });
+  const events = async () => (await store.pendingEvents(50)).map(({ event }) => (event.type === "orphans-found" ? [event.type, event.environment, event.region, event.count, event.arns] : [event.type, event.environment]));
+  tagged.resources = [
+    { arn: "arn:aws:s3:::checkout-logs", tags: tags("checkout") },
+    { arn: "arn:aws:s3:::checkout-assets", tags: tags("checkout") },
+  ];
+  await sweep();
+  expect(await events()).toEqual([["orphans-found", "checkout", "eu-west-1", 2, ["arn:aws:s3:::checkout-assets", "arn:aws:s3:::checkout-logs"]]]);
+  await sweep();
+  expect(await events()).toHaveLength(1);
+
+  tagged.resources = [...tagged.resources, { arn: "arn:aws:s3:::checkout-cache", tags: tags("checkout") }];
+  await sweep();
+  expect((await events()).at(-1)).toEqual(["orphans-found", "checkout", "eu-west-1", 3, ["arn:aws:s3:::checkout-assets", "arn:aws:s3:::checkout-cache", "arn:aws:s3:::checkout-logs"]]);
+
+  // While an apply runs the environment is not looked at: neither resolved nor found again after it.
+  await store.upsertEnvironment({ repository: REPO, name: "checkout", template: "static-site", owner: "@acme/web", status: "applying" });
+  tagged.resources = [];
+  await sweep();
+  await store.upsertEnvironment({ repository: REPO, name: "checkout", template: "static-site", owner: "@acme/web", status: "failed" });
+  expect(await events()).toHaveLength(2);
+  await sweep();
+  expect((await events()).at(-1)).toEqual(["orphans-resolved", "checkout"]);
+  expect(await events()).toHaveLength(3);
+  await sweep();
+  expect(await events()).toHaveLength(3);
+});

@@ -168,6 +168,18 @@ function story(event: DomainEvent, env: string, context: DeliveryContext): Story
       };
     case "drift-resolved":
       return { emoji: ":white_check_mark:", headline: "back in sync", summary: `The drift reported for *${env}* is gone: it matches its definition again.`, next: "Nothing to do." };
+    case "orphans-found": {
+      const more = event.count > event.arns.length ? `\n… and ${event.count - event.arns.length} more` : "";
+      return {
+        emoji: ":mag:",
+        headline: "left resources behind",
+        summary: `envbot's orphan sweep found *${count(event.count, "cloud resource")}* in ${fit(escape(event.region), 40)} tagged for *${env}* that no environment's state holds: a failed destroy left ${event.count === 1 ? "it" : "them"}, or ${event.count === 1 ? "it was" : "they were"} made by hand. They still cost money; envbot never deletes them.`,
+        detail: fit(`${event.arns.map((arn) => `• \`${escape(arn).replace(/`/g, "'")}\``).join("\n")}${more}`, SLACK_LIMITS.sectionText),
+        next: `Delete each one in AWS if nothing needs it, or import it into the environment's state${context.links.issue ? "; its issue lists them all" : ""}.`,
+      };
+    }
+    case "orphans-resolved":
+      return { emoji: ":white_check_mark:", headline: "nothing left behind", summary: `The resources reported as left behind by *${env}* are gone or back in its state.`, next: "Nothing to do." };
     case "policy-blocked": {
       const reasons = event.reasons.length > 0 ? { detail: fit(event.reasons.map((reason) => `• ${escape(reason)}`).join("\n"), SLACK_LIMITS.sectionText) } : {};
       return event.stage === "pull-request"
