@@ -65,7 +65,8 @@ export function eventLinks(event: DomainEvent, publicUrl?: string): DeliveryCont
   const github = `https://github.com/${event.repository}`;
   const base = publicUrl?.replace(/\/+$/, "");
   const links: DeliveryContext["links"] = { repository: github };
-  if (base) links.dashboard = `${base}/environments/${event.repository}/${event.environment}`;
+  // The name is encoded: an orphan's environment comes from a cloud tag, which anyone tagging may write.
+  if (base) links.dashboard = `${base}/environments/${event.repository}/${encodeURIComponent(event.environment)}`;
   if (base && "runId" in event) links.run = `${base}/runs/${event.runId}`;
   if (event.type === "expiry-warned" || event.type === "drift-found") {
     links.issue = `${github}/issues?q=${encodeURIComponent(`is:issue is:open in:title "${event.environment}"`)}`;
