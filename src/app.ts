@@ -60,6 +60,8 @@ export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.Proc
     }
   }
   if (role === "server") return services;
+  // Second guard: a signing secret or bot token a template or a target's answer repeats is redacted from every text too.
+  services.engine.knownSecrets?.add(notificationSettings.targets.flatMap((t) => (t.kind === "webhook" ? [t.secret] : t.kind === "slack" && t.bot ? [t.bot.token] : [])));
   const notifications = notificationsFromSettings({
     settings: notificationSettings,
     store: services.engine.store,

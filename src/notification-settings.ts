@@ -3,7 +3,8 @@ import { readPublicUrl, SettingsError } from "./settings.js";
 
 /** A place events can go, as the server's settings define it; repositories route to it by name. */
 export type TargetSetting =
-  | { kind: "slack"; name: string; url: string }
+  /** With `bot`, `url` is Slack's chat.postMessage and messages thread per environment. */
+  | { kind: "slack"; name: string; url: string; bot?: { token: string; channel: string } }
   | { kind: "webhook"; name: string; url: string; secret: string }
   | { kind: "amqp"; name: string; url: string; exchange: string };
 
@@ -31,7 +32,7 @@ const TARGET_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const COMMAND_ACTIONS: readonly Action[] = ["plan", "apply", "destroy", "destroy-now", "extend"];
 
 /**
- * Reads the notification targets (ENVBOT_NOTIFY_<NAME>_URL, _KIND, _SECRET, _EXCHANGE) and the
+ * Reads the notification targets (ENVBOT_NOTIFY_<NAME>_URL, _KIND, _SECRET, _EXCHANGE, _TOKEN, _CHANNEL) and the
  * AMQP command queue (ENVBOT_AMQP_URL, ENVBOT_AMQP_COMMAND_QUEUE, ENVBOT_AMQP_ALLOW,
  * ENVBOT_AMQP_REPOSITORIES). A target named TEAM_SLACK here is `team-slack` in a repository's
  * routes. Addresses and secrets live only here, never in Git, and are never printed.
@@ -64,7 +65,7 @@ function targetSetting(envName: string, url: string, env: NodeJS.ProcessEnv): Ta
     case "slack":
     case "webhook": {
       if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new SettingsError(`${prefix}_URL: a ${kind} target needs an http(s) URL`);
-      if (kind === "slack") return { kind, name, url };
+      if (kind === "slack") return slackSetting(prefix, name, url, env);
       const secret = env[`${prefix}_SECRET`] ?? "";
       // The receiver verifies every delivery with it: without one, anyone could post as envbot.
       if (secret.length < 16) throw new SettingsError(`${prefix}_SECRET: a webhook target needs a signing secret of at least 16 characters`);
@@ -78,9 +79,23 @@ function targetSetting(envName: string, url: string, env: NodeJS.ProcessEnv): Ta
   }
 }
 
+/**
+ * An incoming webhook (hooks.slack.com), or with a bot token (_TOKEN, scope chat:write) and a
+ * channel (_CHANNEL) Slack's chat.postMessage, which threads each environment's messages.
+ */
+function slackSetting(prefix: string, name: string, url: string, env: NodeJS.ProcessEnv): TargetSetting {
+  const token = env[`${prefix}_TOKEN`] ?? "";
+  const channel = env[`${prefix}_CHANNEL`] ?? "";
+  if (token === "" && channel === "") return { kind: "slack", name, url };
+  if (token === "") throw new SettingsError(`${prefix}_CHANNEL is set without ${prefix}_TOKEN: posting to a channel needs a Slack bot token (scope chat:write)`);
+  if (!/^xox[a-z]-\S+$/.test(token)) throw new SettingsError(`${prefix}_TOKEN is not a Slack token (xoxb-...)`);
+  if (!/^[A-Za-z0-9#_.-]{1,80}$/.test(channel)) throw new SettingsError(`${prefix}_CHANNEL: set the channel's id (C0123456789) to post to`);
+  return { kind: "slack", name, url, bot: { token, channel } };
+}
+
 function inferredKind(url: URL): string {
   if (url.protocol === "amqp:" || url.protocol === "amqps:") return "amqp";
-  if (url.hostname === "hooks.slack.com") return "slack";
+  if (url.hostname === "hooks.slack.com" || url.hostname === "slack.com") return "slack";
   return "webhook";
 }
 

@@ -1,9 +1,10 @@
 import type { NotificationRoute } from "./generated/schemas.js";
 import type { DomainEvent } from "./core/events/domain-event.js";
 import { targetsFor } from "./core/notifications/route-event.js";
-import type { Store } from "./core/ports.js";
+import type { NotificationThreads, Store } from "./core/ports.js";
 import type { EventRouting } from "./adapters/outbox/outbox-relay.js";
 import type { DeliveryContext, NotificationTarget } from "./adapters/notify/notification-target.js";
+import { slackApiTarget } from "./adapters/notify/slack/slack-api-target.js";
 import { slackTarget } from "./adapters/notify/slack/slack-target.js";
 import { webhookTarget } from "./adapters/notify/webhook/webhook-target.js";
 import { amqpEventTarget, amqpReplyTarget } from "./adapters/notify/amqp/amqp-event-target.js";
@@ -22,7 +23,7 @@ export const REPLIES_TARGET = "amqp.replies";
 
 export function notificationsFromSettings(options: {
   settings: NotificationSettings;
-  store: Pick<Store, "getEnvironment">;
+  store: Pick<Store, "getEnvironment"> & NotificationThreads;
   routesOf: (repository: string) => Promise<NotificationRoute[]>;
 }): Notifications {
   const { store, routesOf } = options;
@@ -42,13 +43,13 @@ export function notificationsFromSettings(options: {
     },
   };
   const replies = options.settings.amqpCommands ? { ...amqpReplyTarget({ url: options.settings.amqpCommands.url }), name: REPLIES_TARGET } : undefined;
-  return { targets: options.settings.targets.map(targetOf), routing, ...(replies && { replies }) };
+  return { targets: options.settings.targets.map((setting) => targetOf(setting, store)), routing, ...(replies && { replies }) };
 }
 
-function targetOf(setting: TargetSetting): NotificationTarget {
+function targetOf(setting: TargetSetting, threads: NotificationThreads): NotificationTarget {
   switch (setting.kind) {
     case "slack":
-      return slackTarget(setting);
+      return setting.bot ? slackApiTarget({ name: setting.name, url: setting.url, ...setting.bot, threads }) : slackTarget(setting);
     case "webhook":
       return webhookTarget(setting);
     case "amqp":

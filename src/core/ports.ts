@@ -138,7 +138,7 @@ export type LeaseResult = { acquired: true; lease: LeaseRecord } | { acquired: f
  * Everything envbot records, the embedded queue's jobs (JobStore), the outbox of events (Outbox),
  * runs' whole logs (RunLogs) and what the control plane keeps (API tokens, the audit trail).
  */
-export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords {
+export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords, NotificationThreads {
   /**
    * Creates the record (template, owner and status are then required) or changes exactly the
    * fields given: a field left out keeps what another writer put there, one given as undefined
@@ -573,6 +573,16 @@ export interface TargetDeliveryStatus {
   /** When the target last took an event. */
   lastDeliveredAt?: Date;
   lastError?: string;
+}
+
+/**
+ * Where a chat target keeps each environment's conversation (a Slack thread: its first
+ * message's id), so the environment's later events reply there instead of filling the channel.
+ */
+export interface NotificationThreads {
+  notificationThread(target: string, repository: string, environment: string): Promise<string | undefined>;
+  /** Remembers the thread, or forgets it (undefined): the environment's next event starts a new one. */
+  setNotificationThread(target: string, repository: string, environment: string, thread: string | undefined): Promise<void>;
 }
 
 /** A job kept in the store until it is done. */

@@ -475,6 +475,23 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe("chat threads", () => {
+      test("a target's thread per environment is remembered, replaced and forgotten, apart from other targets and environments", async () => {
+        expect(await store.notificationThread("team-slack", REPO, "checkout")).toBeUndefined();
+        await store.setNotificationThread("team-slack", REPO, "checkout", "1764669600.000100");
+        await store.setNotificationThread("team-slack", REPO, "search", "1764669600.000200");
+        await store.setNotificationThread("ops-slack", REPO, "checkout", "1764669600.000300");
+        expect(await store.notificationThread("team-slack", REPO, "checkout")).toBe("1764669600.000100");
+        await store.setNotificationThread("team-slack", REPO, "checkout", "1764669700.000100");
+        expect(await store.notificationThread("team-slack", REPO, "checkout")).toBe("1764669700.000100");
+        await store.setNotificationThread("team-slack", REPO, "checkout", undefined);
+        expect(await store.notificationThread("team-slack", REPO, "checkout")).toBeUndefined();
+        expect(await store.notificationThread("team-slack", REPO, "search")).toBe("1764669600.000200");
+        expect(await store.notificationThread("ops-slack", REPO, "checkout")).toBe("1764669600.000300");
+        expect(await store.notificationThread("team-slack", "acme/other", "search")).toBeUndefined();
+      });
+    });
+
     describe("what the control plane reads", () => {
       test("an environment's description, labels, definition and outputs read back as written, and can be cleared", async () => {
         const definition = { apiVersion: "envbot.dev/v1", kind: "Environment", metadata: { name: "checkout" }, spec: { template: "sandbox", variables: { replicas: 2 } } };

@@ -88,3 +88,69 @@ test("a Slack webhook that is gone (404 no_service) is parked at once with Slack
   expect(payments.requests).toHaveLength(1);
   expect(await store.listParkedDeliveries({ limit: 10 })).toMatchObject([{ target: "payments-slack", attempts: 1, lastError: "HTTP 404: unavailable" }]);
 });
+
+describe("a Slack app (bot token, chat.postMessage)", () => {
+  const TOKEN = "xoxb-0000000000-test-token-not-real";
+  const botSettings = () =>
+    readNotificationSettings({
+      ENVBOT_NOTIFY_TEAM_SLACK_URL: `${payments.url}/api/chat.postMessage`,
+      ENVBOT_NOTIFY_TEAM_SLACK_KIND: "slack",
+      ENVBOT_NOTIFY_TEAM_SLACK_TOKEN: TOKEN,
+      ENVBOT_NOTIFY_TEAM_SLACK_CHANNEL: "C0123456789",
+    });
+  const everything = async () => resolveConfig(parse("notifications:\n  routes:\n    - to: [team-slack]\n")).notifications.routes;
+  const posted = () => payments.requests.map((r) => JSON.parse(r.body) as SlackMessage & { channel: string; thread_ts?: string; reply_broadcast?: boolean });
+  /** Slack's answer: the message's ts, "1764669600.00000N" for the N-th request. */
+  const slackAnswers = () => payments.answerWith(({ index }) => ({ status: 200, json: { ok: true, channel: "C0123456789", ts: `1764669600.00000${index}` } }));
+
+  test("each environment's events form one thread: the first message starts it, the rest reply (failures also in the channel), a destroy closes it", async () => {
+    slackAnswers();
+    const at = new Date();
+    const event = (environment: string, body: object) => domainEvent({ repository: REPO, environment, actor: "octocat", ...body } as Parameters<typeof domainEvent>[0], at);
+    await store.upsertEnvironment({ repository: REPO, name: "checkout", template: "sandbox", owner: "@acme/payments", status: "active" }, [
+      event("checkout", { type: "applied", runId: 1, changes: { add: 1, change: 0, destroy: 0 } }),
+      event("checkout", { type: "drift-found", actor: "reconciler", fingerprint: "f", drifted: 1, pendingInGit: 0 }),
+      event("checkout", { type: "destroyed", runId: 2, changes: { add: 0, change: 0, destroy: 1 } }),
+      event("checkout", { type: "applied", runId: 3, changes: { add: 1, change: 0, destroy: 0 } }),
+    ]);
+    relay = startOutboxRelay({ outbox: store, ...notificationsFromSettings({ settings: botSettings(), store, routesOf: everything }), onError: () => undefined, intervalMs: 10, retryBaseMs: 20 });
+    await payments.waitFor(4);
+    await relay.drain();
+
+    for (const request of payments.requests) {
+      expect(request.path).toBe("/api/chat.postMessage");
+      expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      expect(request.headers["content-type"]).toBe("application/json; charset=utf-8");
+    }
+    expect(posted().map((m) => [m.channel, m.text.split("\n")[0], m.thread_ts, m.reply_broadcast])).toEqual([
+      ["C0123456789", ":white_check_mark: checkout applied in acme/environments", undefined, undefined],
+      ["C0123456789", ":warning: checkout drifted in acme/environments", "1764669600.000000", true],
+      ["C0123456789", ":wastebasket: checkout destroyed in acme/environments", "1764669600.000000", false],
+      // Its next life starts a new thread.
+      ["C0123456789", ":white_check_mark: checkout applied in acme/environments", undefined, undefined],
+    ]);
+    expect(await store.notificationThread("team-slack", REPO, "checkout")).toBe("1764669600.000003");
+  });
+
+  test("Slack's refusals: a rate limit is retried, a revoked token is parked at once with Slack's reason and never the token", async () => {
+    payments.answerWith(({ index }) => (index === 0 ? { status: 200, json: { ok: false, error: "ratelimited" } } : { status: 200, json: { ok: true, ts: "1764669600.000100" } }));
+    await store.upsertEnvironment({ repository: REPO, name: "checkout", template: "sandbox", owner: "@acme/payments", status: "active" }, [
+      domainEvent({ type: "applied", repository: REPO, environment: "checkout", actor: "octocat", runId: 1, changes: { add: 1, change: 0, destroy: 0 } }, new Date()),
+    ]);
+    relay = startOutboxRelay({ outbox: store, ...notificationsFromSettings({ settings: botSettings(), store, routesOf: everything }), onError: () => undefined, intervalMs: 10, retryBaseMs: 20 });
+    await payments.waitFor(2);
+    await relay.drain();
+    expect(await store.deliveryStatus()).toMatchObject([{ target: "team-slack", delivered: 1, waiting: 0, parked: 0 }]);
+    relay.stop();
+
+    payments.answerWith(() => ({ status: 200, json: { ok: false, error: "token_revoked" } }));
+    await store.appendEvents([domainEvent({ type: "drift-resolved", repository: REPO, environment: "checkout", actor: "reconciler" }, new Date())]);
+    relay = startOutboxRelay({ outbox: store, ...notificationsFromSettings({ settings: botSettings(), store, routesOf: everything }), onError: () => undefined, intervalMs: 10, retryBaseMs: 20 });
+    await payments.waitFor(3);
+    await relay.drain();
+    const [parked] = await store.listParkedDeliveries({ limit: 10 });
+    expect(parked).toMatchObject({ target: "team-slack", attempts: 1, lastError: "Slack refused chat.postMessage: token_revoked" });
+    expect(JSON.stringify(await store.listParkedDeliveries({ limit: 10 }))).not.toContain(TOKEN);
+    expect(payments.requests).toHaveLength(3);
+  });
+});

@@ -9,12 +9,14 @@ export interface ReceivedRequest {
   answer: number | "hung";
 }
 
+type Answer = number | "hang" | { status: number; json: unknown };
+
 export interface WebhookReceiver {
   url: string;
   /** Every request, in the order they arrived. */
   requests: ReceivedRequest[];
-  /** How the next request is answered: a status, or "hang" (read it, never answer). Default 200. */
-  answerWith(decide: (request: { path: string; body: string; index: number }) => number | "hang"): void;
+  /** How the next request is answered: a status, a status with a JSON body (an API's answer), or "hang" (read it, never answer). Default 200. */
+  answerWith(decide: (request: { path: string; body: string; index: number }) => Answer): void;
   /** Resolves once `count` requests have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -27,7 +29,7 @@ export interface WebhookReceiver {
  */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const requests: ReceivedRequest[] = [];
-  let decide: (request: { path: string; body: string; index: number }) => number | "hang" = () => 200;
+  let decide: (request: { path: string; body: string; index: number }) => Answer = () => 200;
   const waiters: { count: number; resolve: () => void }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -36,10 +38,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const body = Buffer.concat(chunks).toString("utf8");
       const path = req.url ?? "/";
       const answer = decide({ path, body, index: requests.length });
-      requests.push({ path, headers: req.headers, body, answer: answer === "hang" ? "hung" : answer });
+      requests.push({ path, headers: req.headers, body, answer: answer === "hang" ? "hung" : typeof answer === "number" ? answer : answer.status });
       for (const waiter of waiters.filter((w) => requests.length >= w.count)) waiter.resolve();
       if (answer === "hang") return;
-      res.writeHead(answer, { "content-type": "text/plain" }).end(answer < 300 ? "ok" : "unavailable");
+      if (typeof answer === "object") res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(answer.json));
+      else res.writeHead(answer, { "content-type": "text/plain" }).end(answer < 300 ? "ok" : "unavailable");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

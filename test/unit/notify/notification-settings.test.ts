@@ -25,6 +25,15 @@ describe("notification targets from the server's settings", () => {
     expect(settings.amqpCommands).toBeUndefined();
   });
 
+  test("a Slack target with a bot token and a channel posts through chat.postMessage (slack.com is a Slack URL)", () => {
+    const settings = readNotificationSettings({
+      ENVBOT_NOTIFY_TEAM_SLACK_URL: "https://slack.com/api/chat.postMessage",
+      ENVBOT_NOTIFY_TEAM_SLACK_TOKEN: "xoxb-1111-2222-abcd",
+      ENVBOT_NOTIFY_TEAM_SLACK_CHANNEL: "C0123456789",
+    });
+    expect(settings.targets).toEqual([{ kind: "slack", name: "team-slack", url: "https://slack.com/api/chat.postMessage", bot: { token: "xoxb-1111-2222-abcd", channel: "C0123456789" } }]);
+  });
+
   test("mistakes are refused at start, naming the setting and never printing its value", () => {
     const refusal = (env: NodeJS.ProcessEnv) => {
       try {
@@ -39,6 +48,11 @@ describe("notification targets from the server's settings", () => {
     expect(refusal({ ENVBOT_NOTIFY_XY_URL: "https://x.test", ENVBOT_NOTIFY_XY_KIND: "teams" })).toBe("ENVBOT_NOTIFY_XY_KIND: 'teams' is not slack, webhook or amqp");
     expect(refusal({ ENVBOT_NOTIFY_XY_URL: "https://x.test", ENVBOT_NOTIFY_XY_KIND: "amqp" })).toBe("ENVBOT_NOTIFY_XY_URL: an amqp target needs an amqp:// or amqps:// URL");
     expect(refusal({ ENVBOT_NOTIFY_X_URL: "https://x.test" })).toBe("ENVBOT_NOTIFY_X_URL: x is not a target name a repository can route to (2 to 32 letters, digits and _, starting with a letter)");
+    expect(refusal({ ENVBOT_NOTIFY_TEAM_SLACK_URL: "https://slack.com/api/chat.postMessage", ENVBOT_NOTIFY_TEAM_SLACK_CHANNEL: "C0123456789" })).toBe(
+      "ENVBOT_NOTIFY_TEAM_SLACK_CHANNEL is set without ENVBOT_NOTIFY_TEAM_SLACK_TOKEN: posting to a channel needs a Slack bot token (scope chat:write)",
+    );
+    expect(refusal({ ENVBOT_NOTIFY_TEAM_SLACK_URL: "https://slack.com/api/chat.postMessage", ENVBOT_NOTIFY_TEAM_SLACK_TOKEN: "s3cret-not-a-token" })).toBe("ENVBOT_NOTIFY_TEAM_SLACK_TOKEN is not a Slack token (xoxb-...)");
+    expect(refusal({ ENVBOT_NOTIFY_TEAM_SLACK_URL: "https://slack.com/api/chat.postMessage", ENVBOT_NOTIFY_TEAM_SLACK_TOKEN: "xoxb-1-2" })).toBe("ENVBOT_NOTIFY_TEAM_SLACK_CHANNEL: set the channel's id (C0123456789) to post to");
     expect(refusal({ ENVBOT_AMQP_URL: "amqp://mq", ENVBOT_AMQP_ALLOW: "plan,nuke" })).toBe("ENVBOT_AMQP_ALLOW: nuke is not one of plan, apply, destroy, destroy-now, extend");
     expect(refusal({ ENVBOT_AMQP_URL: "amqp://mq", ENVBOT_AMQP_REPOSITORIES: "acme" })).toBe("ENVBOT_AMQP_REPOSITORIES: acme is not owner/name");
   });

@@ -217,4 +217,17 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    description: "notification_threads: the chat thread each target keeps per environment",
+    sql: `
+      CREATE TABLE notification_threads (
+        target      text NOT NULL,
+        repository  text NOT NULL,
+        environment text NOT NULL,
+        thread      text NOT NULL,
+        PRIMARY KEY (target, repository, environment)
+      );
+    `,
+  },
 ];

@@ -132,6 +132,16 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
       return rows.map(orphanSweepFromRow);
     },
 
+    async notificationThread(target, repository, environment) {
+      const { rows } = await query<{ thread: string }>("SELECT thread FROM notification_threads WHERE target = $1 AND repository = $2 AND environment = $3", [target, repository, environment]);
+      return rows[0]?.thread;
+    },
+
+    async setNotificationThread(target, repository, environment, thread) {
+      if (thread === undefined) await query("DELETE FROM notification_threads WHERE target = $1 AND repository = $2 AND environment = $3", [target, repository, environment]);
+      else await query("INSERT INTO notification_threads (target, repository, environment, thread) VALUES ($1, $2, $3, $4) ON CONFLICT (target, repository, environment) DO UPDATE SET thread = EXCLUDED.thread", [target, repository, environment, thread]);
+    },
+
     async findResources(text, { repositories, limit }) {
       const { exact, like } = inventoryCandidates(text);
       const { rows } = await query<InventoryRow>(

@@ -265,4 +265,17 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 14,
+    description: "notification_threads: the chat thread each target keeps per environment",
+    sql: `
+      CREATE TABLE notification_threads (
+        target      TEXT NOT NULL,
+        repository  TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        thread      TEXT NOT NULL,
+        PRIMARY KEY (target, repository, environment)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -134,6 +134,9 @@ export function openSqliteStore(options: { file: string }): Store {
       "INSERT INTO orphan_sweeps (repository, swept_at, region, orphans) VALUES (?, ?, ?, ?) ON CONFLICT (repository) DO UPDATE SET swept_at = excluded.swept_at, region = excluded.region, orphans = excluded.orphans",
     ),
     listOrphanSweeps: db.prepare("SELECT * FROM orphan_sweeps WHERE repository IN (SELECT value FROM json_each(?)) ORDER BY repository"),
+    getThread: db.prepare("SELECT thread FROM notification_threads WHERE target = ? AND repository = ? AND environment = ?"),
+    setThread: db.prepare("INSERT INTO notification_threads (target, repository, environment, thread) VALUES (?, ?, ?, ?) ON CONFLICT (target, repository, environment) DO UPDATE SET thread = excluded.thread"),
+    deleteThread: db.prepare("DELETE FROM notification_threads WHERE target = ? AND repository = ? AND environment = ?"),
     findInventory: db.prepare(`
       SELECT * FROM inventory
       WHERE (arn = @exact OR cloud_id = @exact OR type = @exact OR address = @exact OR attributes LIKE @like ESCAPE '\\')
@@ -424,6 +427,16 @@ export function openSqliteStore(options: { file: string }): Store {
 
     async listOrphanSweeps(repositories) {
       return (sql.listOrphanSweeps.all(JSON.stringify(repositories)) as OrphanSweepRow[]).map(orphanSweepFromRow);
+    },
+
+    async notificationThread(target, repository, environment) {
+      return (sql.getThread.get(target, repository, environment) as { thread: string } | undefined)?.thread;
+    },
+
+    async setNotificationThread(target, repository, environment, thread) {
+      assertWritable();
+      if (thread === undefined) sql.deleteThread.run(target, repository, environment);
+      else sql.setThread.run(target, repository, environment, thread);
     },
 
     async findResources(query, { repositories, limit }) {
