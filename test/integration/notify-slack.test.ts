@@ -153,4 +153,18 @@ describe("a Slack app (bot token, chat.postMessage)", () => {
     expect(JSON.stringify(await store.listParkedDeliveries({ limit: 10 }))).not.toContain(TOKEN);
     expect(payments.requests).toHaveLength(3);
   });
+
+  test("a thread whose first message is gone is started anew, and the event still arrives", async () => {
+    await store.setNotificationThread("team-slack", REPO, "checkout", "1700000000.000001");
+    payments.answerWith(({ index }) => (index === 0 ? { status: 200, json: { ok: false, error: "thread_not_found" } } : { status: 200, json: { ok: true, ts: "1764669600.000200" } }));
+    await store.upsertEnvironment({ repository: REPO, name: "checkout", template: "sandbox", owner: "@acme/payments", status: "active" }, [
+      domainEvent({ type: "apply-failed", repository: REPO, environment: "checkout", actor: "octocat", runId: 1, effect: "apply", reason: "boom" }, new Date()),
+    ]);
+    relay = startOutboxRelay({ outbox: store, ...notificationsFromSettings({ settings: botSettings(), store, routesOf: everything }), onError: () => undefined, intervalMs: 10, retryBaseMs: 20 });
+    await payments.waitFor(2);
+    await relay.drain();
+    expect(posted().map((m) => m.thread_ts)).toEqual(["1700000000.000001", undefined]);
+    expect(await store.notificationThread("team-slack", REPO, "checkout")).toBe("1764669600.000200");
+    expect(await store.deliveryStatus()).toMatchObject([{ target: "team-slack", delivered: 1, waiting: 0, parked: 0 }]);
+  });
 });

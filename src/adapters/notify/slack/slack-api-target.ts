@@ -20,6 +20,9 @@ const BROADCAST: ReadonlySet<DomainEventType> = new Set(["plan-failed", "apply-f
  */
 const RETRYABLE = new Set(["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"]);
 
+/** Slack's answers when the thread's first message is gone (deleted, or never in this channel). */
+const THREAD_GONE = new Set(["thread_not_found", "invalid_thread_ts"]);
+
 /** Slack's answer to chat.postMessage: `ts` names the message, the thread's id when it starts one. */
 interface PostMessageAnswer {
   ok?: boolean;
@@ -54,10 +57,10 @@ export function slackApiTarget(options: { name: string; url: string; token: stri
       const answer = parseAnswer(body);
       if (answer.ok !== true) {
         const error = typeof answer.error === "string" ? answer.error.slice(0, 100) : "no reason given";
-        // The thread's first message was deleted: start a new thread on the next attempt.
-        if (thread !== undefined && error === "thread_not_found") {
+        // The thread's first message is gone: the next attempt starts a new thread.
+        if (thread !== undefined && THREAD_GONE.has(error)) {
           await threads.setNotificationThread(name, event.repository, event.environment, undefined);
-          throw new Error("Slack refused chat.postMessage: thread_not_found (the next attempt starts a new thread)");
+          throw new Error(`Slack refused chat.postMessage: ${error} (the next attempt starts a new thread)`);
         }
         const text = `Slack refused chat.postMessage: ${error}`;
         throw RETRYABLE.has(error) ? new Error(text) : new PermanentDeliveryError(text);
