@@ -31,6 +31,21 @@ export function wantsColor(stdoutIsTerminal: boolean, env: NodeJS.ProcessEnv): b
 /** Exit codes shared by every command (README "Exit status"). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, /** The person answered anything but "yes" at the confirmation. */ declined: 3 } as const;
 
+/**
+ * Where a command reads its records, the same in every command that reads them: a checkout
+ * (--repo), what the envbot App keeps for a GitHub repository (--github), or a server (--context).
+ */
+export const WHERE_OPTIONS = { repo: { type: "string" }, github: { type: "string" }, context: { type: "string" } } as const;
+
+/** -h, --help: see printUsage. */
+export const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const;
+
+/** A command's --help: its usage on stdout, exit status 0. */
+export function printUsage(io: CliIO, usage: string): number {
+  io.stdout(`${usage}\n`);
+  return EXIT.ok;
+}
+
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
 

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { NAME_PATTERN } from "../../../core/environment/index.js";
 import { auditJson, formatAuditTrail } from "../../../render/audit-text.js";
 import { openAuditSource } from "../audit/open-audit-source.js";
-import { EXIT, parseLimit, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, parseLimit, UsageError, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { displayRepository } from "../local-repository.js";
 
 /** Entries shown unless --limit says (the API's default page). */
@@ -33,16 +33,11 @@ export async function auditCommand(args: string[], io: CliIO): Promise<number> {
     options: {
       limit: { type: "string" },
       json: { type: "boolean" },
-      repo: { type: "string" },
-      github: { type: "string" },
-      context: { type: "string" },
-      help: { type: "boolean", short: "h" },
+      ...WHERE_OPTIONS,
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    io.stdout(`${auditUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, auditUsage);
   if (positionals.length > 1) throw new UsageError(`expected at most one environment NAME, got ${positionals.length}`);
   const environment = positionals[0];
   if (environment !== undefined && !NAME_PATTERN.test(environment)) throw new UsageError(`'${environment}' is not an environment name`);

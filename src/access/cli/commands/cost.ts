@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { COST_GROUPINGS, isCostGrouping, monthRange } from "../../../core/cost/index.js";
 import { costReportCsv, formatCostReport } from "../../../render/cost-text.js";
-import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, UsageError, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { openCostSource } from "../cost/open-cost-source.js";
 import { parseGitHubRepository } from "../local-repository.js";
 
@@ -35,13 +35,10 @@ export async function costCommand(args: string[], io: CliIO): Promise<number> {
       json: { type: "boolean" },
       github: { type: "string" },
       context: { type: "string" },
-      help: { type: "boolean", short: "h" },
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    io.stdout(`${costUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, costUsage);
   const month = values.month;
   if (month !== undefined) {
     try {

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { formatFoundResources } from "../../../render/inventory-text.js";
-import { EXIT, parseLimit, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, parseLimit, UsageError, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { openInventorySource } from "../inventory/open-inventory-source.js";
 import { displayRepository } from "../local-repository.js";
 
@@ -36,16 +36,11 @@ export async function findCommand(args: string[], io: CliIO): Promise<number> {
     options: {
       limit: { type: "string" },
       json: { type: "boolean" },
-      repo: { type: "string" },
-      github: { type: "string" },
-      context: { type: "string" },
-      help: { type: "boolean", short: "h" },
+      ...WHERE_OPTIONS,
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    io.stdout(`${findUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, findUsage);
   if (positionals.length !== 1) throw new UsageError(`expected one QUERY, got ${positionals.length} (quote a query with spaces)`);
   const query = positionals[0]!;
   if (query.length === 0 || query.length > FIND_QUERY_MAX) throw new UsageError(`QUERY takes 1 to ${FIND_QUERY_MAX} characters`);

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { formatRunHistory, runJson } from "../../../render/run-history-text.js";
-import { EXIT, oneEnvironmentName, parseLimit, type CliIO } from "../cli-io.js";
+import { EXIT, oneEnvironmentName, parseLimit, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { displayRepository } from "../local-repository.js";
 import { openRunSource } from "../runs/open-run-source.js";
 
@@ -31,16 +31,11 @@ export async function historyCommand(args: string[], io: CliIO): Promise<number>
     options: {
       limit: { type: "string" },
       json: { type: "boolean" },
-      repo: { type: "string" },
-      github: { type: "string" },
-      context: { type: "string" },
-      help: { type: "boolean", short: "h" },
+      ...WHERE_OPTIONS,
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    io.stdout(`${historyUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, historyUsage);
   const name = oneEnvironmentName(positionals);
   const limit = parseLimit(values.limit, DEFAULT_HISTORY, HISTORY_LIMIT_MAX);
   const { source, repository } = await openRunSource({ context: values.context, github: values.github, repo: values.repo, needsRepository: true }, io);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { displayRepository } from "../local-repository.js";
-import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, UsageError, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 
 export const initUsage = `Usage: envbot init [DIR]
 
@@ -41,11 +41,8 @@ jobs:
 `;
 
 export async function initCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
-  if (values.help) {
-    io.stdout(`${initUsage}\n`);
-    return EXIT.ok;
-  }
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...HELP_OPTION } });
+  if (values.help) return printUsage(io, initUsage);
   if (positionals.length > 1) throw new UsageError(`expected at most one DIR, got ${positionals.length}`);
   const target = path.resolve(io.cwd, positionals[0] ?? ".");
   const existing = await stat(target).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { formatInventory } from "../../../render/inventory-text.js";
-import { EXIT, oneEnvironmentName, type CliIO } from "../cli-io.js";
+import { EXIT, oneEnvironmentName, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { openInventorySource } from "../inventory/open-inventory-source.js";
 import { displayRepository } from "../local-repository.js";
 
@@ -27,16 +27,11 @@ export async function inventoryCommand(args: string[], io: CliIO): Promise<numbe
     allowPositionals: true,
     options: {
       json: { type: "boolean" },
-      repo: { type: "string" },
-      github: { type: "string" },
-      context: { type: "string" },
-      help: { type: "boolean", short: "h" },
+      ...WHERE_OPTIONS,
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    io.stdout(`${inventoryUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, inventoryUsage);
   const name = oneEnvironmentName(positionals);
   const { source, repository } = await openInventorySource({ context: values.context, github: values.github, repo: values.repo }, io);
   try {

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { NAME_PATTERN } from "../../../core/environment/index.js";
 import type { RunRecord } from "../../../core/ports.js";
 import { formatRunEnd, formatRunHeading } from "../../../render/run-history-text.js";
-import { CommandFailure, EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { CommandFailure, EXIT, UsageError, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { openRunSource } from "../runs/open-run-source.js";
 import { printRunLog } from "../runs/print-run-log.js";
 
@@ -30,16 +30,11 @@ export async function logsCommand(args: string[], io: CliIO): Promise<number> {
     allowPositionals: true,
     options: {
       follow: { type: "boolean", short: "f" },
-      repo: { type: "string" },
-      github: { type: "string" },
-      context: { type: "string" },
-      help: { type: "boolean", short: "h" },
+      ...WHERE_OPTIONS,
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    io.stdout(`${logsUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, logsUsage);
   if (positionals.length !== 1) throw new UsageError(`expected one run id or environment NAME, got ${positionals.length}`);
   const wanted = positionals[0]!;
   const byId = RUN_ID.test(wanted);

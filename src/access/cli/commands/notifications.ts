@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Store } from "../../../core/ports.js";
 import { formatNotifications, formatRetried, parkedView, targetView, type NotificationsView } from "../../../render/notification-text.js";
-import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, UsageError, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { localEngine } from "../local-engine.js";
 import { remoteTarget } from "../remote/remote-target.js";
 import { remoteNotificationsSource } from "./remote-notifications.js";
@@ -56,13 +56,10 @@ export async function notificationsCommand(args: string[], io: CliIO): Promise<n
       target: { type: "string" },
       json: { type: "boolean" },
       context: { type: "string" },
-      help: { type: "boolean", short: "h" },
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    io.stdout(`${notificationsUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, notificationsUsage);
   const [subcommand, ...extra] = positionals;
   if (subcommand !== undefined && subcommand !== "retry") throw new UsageError(`unknown subcommand '${subcommand}': retry, or none to list the deliveries`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { formatOrphans, formatOrphanSweeps } from "../../../render/orphan-text.js";
-import { EXIT, type CliIO } from "../cli-io.js";
+import { EXIT, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { displayRepository } from "../local-repository.js";
 import { openOrphanSource } from "../orphans/open-orphan-source.js";
 
@@ -31,12 +31,9 @@ Exit status: 0 nothing left behind, 1 something is (or AWS or the server could n
 export async function orphansCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { json: { type: "boolean" }, repo: { type: "string" }, github: { type: "string" }, context: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { json: { type: "boolean" }, ...WHERE_OPTIONS, ...HELP_OPTION },
   });
-  if (values.help) {
-    io.stdout(`${orphansUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, orphansUsage);
   const source = await openOrphanSource({ context: values.context, github: values.github, repo: values.repo }, io);
   try {
     const { sweeps, unswept } = await source.sweeps();

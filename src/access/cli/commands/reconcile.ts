@@ -2,7 +2,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { localRepoFiles } from "../../../adapters/local/local-repo-files.js";
 import { runDriftSweep, runExpirySweep, type SweepResult } from "../../../core/reconciling/index.js";
-import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, UsageError, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { formatSweepResults } from "../../../render/sweep-lines.js";
 import { consoleReconcileReporter } from "../console-reconcile-reporter.js";
 import { localEngine } from "../local-engine.js";
@@ -32,13 +32,10 @@ export async function reconcileCommand(args: string[], io: CliIO): Promise<numbe
       now: { type: "string" },
       only: { type: "string" },
       json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    io.stdout(`${reconcileUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, reconcileUsage);
   if (!values.once) throw new UsageError("pass --once: the CLI runs one sweep; the GitHub App runs them on the schedules of .github/envbot.yml");
   const now = values.now === undefined ? io.now() : new Date(values.now);
   if (values.now !== undefined && (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(values.now) || Number.isNaN(now.getTime()))) {

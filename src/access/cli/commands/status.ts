@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { formatParkedNotice } from "../../../render/notification-text.js";
 import { formatStatusTable } from "../../../render/plan-text.js";
-import { EXIT, type CliIO } from "../cli-io.js";
+import { EXIT, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import path from "node:path";
 import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
 import { commandRepository, displayRepository } from "../local-repository.js";
@@ -25,12 +25,9 @@ When notifications to a target (Slack, a webhook, AMQP) are parked, a last line 
 export async function statusCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { repo: { type: "string" }, github: { type: "string" }, context: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: { json: { type: "boolean" }, ...WHERE_OPTIONS, ...HELP_OPTION },
   });
-  if (values.help) {
-    io.stdout(`${statusUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, statusUsage);
   const target = await remoteTarget(values.context, io);
   if (target) return remoteStatus(target, remoteRepository(target, values), values.json, io);
   const repository = await commandRepository({ repoDir: path.resolve(io.cwd, values.repo ?? "."), shownAs: values.repo ?? "the current directory", github: values.github });

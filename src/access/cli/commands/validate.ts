@@ -5,7 +5,7 @@ import { localRepoFiles } from "../../../adapters/local/local-repo-files.js";
 import { ENVIRONMENTS_DIR } from "../../../core/environment/index.js";
 import { validateEnvironments, type DefinitionDocument } from "../../../core/validation/index.js";
 import { formatDiagnostic, formatValidationSummary } from "../../../render/diagnostics-text.js";
-import { EXIT, UsageError, type CliIO } from "../cli-io.js";
+import { EXIT, UsageError, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { cliSchemaCompiler } from "../cli-schema-compiler.js";
 import { localSecretProvider } from "../local-secret-provider.js";
 import { readDefinitionArgument } from "../read-definition-argument.js";
@@ -27,12 +27,9 @@ export async function validateCommand(args: string[], io: CliIO): Promise<number
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { repo: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: { repo: { type: "string" }, json: { type: "boolean" }, ...HELP_OPTION },
   });
-  if (values.help) {
-    io.stdout(`${validateUsage}\n`);
-    return EXIT.ok;
-  }
+  if (values.help) return printUsage(io, validateUsage);
   const repoDir = path.resolve(io.cwd, values.repo ?? ".");
   if (!(await isDirectory(repoDir))) throw new UsageError(`no such directory: ${values.repo ?? repoDir}`);
 
