@@ -88,7 +88,8 @@ function slackSetting(prefix: string, name: string, url: string, env: NodeJS.Pro
   const channel = env[`${prefix}_CHANNEL`] ?? "";
   if (token === "" && channel === "") return { kind: "slack", name, url };
   if (token === "") throw new SettingsError(`${prefix}_CHANNEL is set without ${prefix}_TOKEN: posting to a channel needs a Slack bot token (scope chat:write)`);
-  if (!/^xox[a-z]-\S+$/.test(token)) throw new SettingsError(`${prefix}_TOKEN is not a Slack token (xoxb-...)`);
+  // Bot tokens are xoxb-…; with token rotation on, xoxe.xoxb-….
+  if (!/^(xoxe\.)?xox[a-z]-\S+$/.test(token)) throw new SettingsError(`${prefix}_TOKEN is not a Slack token (xoxb-...)`);
   if (!/^[A-Za-z0-9#_.-]{1,80}$/.test(channel)) throw new SettingsError(`${prefix}_CHANNEL: set the channel's id (C0123456789) to post to`);
   return { kind: "slack", name, url, bot: { token, channel } };
 }

@@ -32,6 +32,9 @@ describe("notification targets from the server's settings", () => {
       ENVBOT_NOTIFY_TEAM_SLACK_CHANNEL: "C0123456789",
     });
     expect(settings.targets).toEqual([{ kind: "slack", name: "team-slack", url: "https://slack.com/api/chat.postMessage", bot: { token: "xoxb-1111-2222-abcd", channel: "C0123456789" } }]);
+    // A rotating bot token.
+    const rotating = readNotificationSettings({ ENVBOT_NOTIFY_OPS_URL: "https://slack.com/api/chat.postMessage", ENVBOT_NOTIFY_OPS_TOKEN: "xoxe.xoxb-1-abcd", ENVBOT_NOTIFY_OPS_CHANNEL: "C0123456789" });
+    expect(rotating.targets[0]).toMatchObject({ kind: "slack", bot: { token: "xoxe.xoxb-1-abcd" } });
   });
 
   test("mistakes are refused at start, naming the setting and never printing its value", () => {
