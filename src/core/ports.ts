@@ -396,14 +396,25 @@ export interface ChangedFile {
   previousPath?: string;
 }
 
+/** An approving review: who, and the commit it approved. */
+export interface Approval {
+  login: string;
+  commit: string;
+}
+
 export interface CodeHost {
   /** The files a pull request changes. */
   listChangedFiles(repository: string, number: number): Promise<ChangedFile[]>;
   /** The repository's files at a commit or branch. */
   filesAt(repository: string, ref: string): RepoFiles;
   permissionOf(repository: string, login: string): Promise<Permission>;
-  /** The logins whose latest review of the pull request approves it. */
-  listApprovals(repository: string, number: number): Promise<string[]>;
+  /**
+   * The people whose latest review of the pull request approves it, each with the commit the
+   * review was of: the policy counts only approvals of the head commit (see core/policy).
+   */
+  listApprovals(repository: string, number: number): Promise<Approval[]>;
+  /** A commit's parents, first parent first: a merge is judged by the policy of its first parent. */
+  parentsOf(repository: string, sha: string): Promise<string[]>;
   /** An active member of the team `org/team`: the policy names teams (see core/policy). */
   isTeamMember(org: string, team: string, login: string): Promise<boolean>;
 }

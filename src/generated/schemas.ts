@@ -641,6 +641,17 @@ export const configSchema = {
             }
           }
         },
+        "config": {
+          "title": "ConfigRule",
+          "description": "This file itself: whose approving review (of the pull request's head commit) a pull request that changes .github/envbot.yml needs. Unset: protected.approve's people.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "approve": {
+              "$ref": "#/$defs/people"
+            }
+          }
+        },
         "actions": {
           "title": "ActionRules",
           "description": "Who may ask for these on any environment, through a comment, the API or the dashboard. They still need write permission on the repository. destroyNow is nobody's unless named.",
@@ -940,6 +951,7 @@ export interface PolicyConfig {
    */
   environments?: EnvironmentRule[];
   protected?: ProtectedRule;
+  config?: ConfigRule;
   actions?: ActionRules;
   quotas?: Quotas;
 }
@@ -958,6 +970,12 @@ export interface EnvironmentRule {
 export interface ProtectedRule {
   approve?: People;
   act?: People;
+}
+/**
+ * This file itself: whose approving review (of the pull request's head commit) a pull request that changes .github/envbot.yml needs. Unset: protected.approve's people.
+ */
+export interface ConfigRule {
+  approve?: People;
 }
 /**
  * Who may ask for these on any environment, through a comment, the API or the dashboard. They still need write permission on the repository. destroyNow is nobody's unless named.

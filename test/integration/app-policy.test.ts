@@ -194,3 +194,114 @@ describe("more rules, each on a pull request", () => {
     expect(policyChecks()[0]!.output!.summary).toContain(".github/envbot.yml on the default branch has mistakes");
   });
 });
+
+// Trust, round 3 (issue 25, holes 1-4): ways a writer got around the gate, each tried through the App.
+describe("the gate cannot be walked around", () => {
+  const withPolicy = (policy: string, extra: Record<string, string> = {}) => {
+    main = { ...main, ...extra, ".github/envbot.yml": main[".github/envbot.yml"]!.replace(POLICY, policy) };
+    app.github.commit(sha("main"), main);
+    app.github.commit("main", main);
+  };
+  /** A second template, `db`: the sandbox's files under another name. */
+  const dbTemplate = () => ({
+    "templates/db/template.yaml": main["templates/sandbox/template.yaml"]!.replace("name: sandbox", "name: db"),
+    "templates/db/main.tf": main["templates/sandbox/main.tf"]!,
+  });
+  async function open(number: number, author: string, files: Record<string, string | null>) {
+    const head = { ...main };
+    for (const [file, text] of Object.entries(files)) {
+      if (text === null) delete head[file];
+      else head[file] = text;
+    }
+    app.github.commit(sha(`head-${number}`), head);
+    const status = (file: string) => (files[file] === null ? "removed" : main[file] === undefined ? "added" : "modified");
+    app.github.pullRequests.set(number, { number, headSha: sha(`head-${number}`), baseSha: sha("main"), author, files: Object.keys(files).map((filename) => ({ filename, status: status(filename) })) });
+    await app.receive(pullRequestEvent({ action: "opened", number, headSha: sha(`head-${number}`), baseSha: sha("main"), author }));
+    return head;
+  }
+  const latestCheck = (number: number) => policyChecks().filter((c) => c.head_sha === sha(`head-${number}`)).at(-1)!;
+
+  test("moving an environment off a template needs that template's approvers, as removing it does", async () => {
+    withPolicy('\npolicy:\n  templates:\n    db:\n      approve: ["@octo-org/platform"]\n', { ...dbTemplate(), "environments/orders.yaml": definitionYaml("orders", "db") });
+    await open(21, "wendy", { "environments/orders.yaml": definitionYaml("orders", "sandbox") });
+    expect(latestCheck(21)).toMatchObject({ conclusion: "failure", output: { title: "1 approval missing" } });
+    expect(latestCheck(21).annotations).toEqual([
+      expect.objectContaining({ path: "environments/orders.yaml", start_line: 7, message: "moving orders off template db (to sandbox): needs an approving review from @octo-org/platform (policy.templates.db.approve)" }),
+    ]);
+    app.github.reviews.set(21, [{ login: "paula", state: "APPROVED" }]);
+    await app.receive(pullRequestReviewEvent({ action: "submitted", number: 21, headSha: sha("head-21"), baseSha: sha("main"), reviewer: "paula", state: "approved", author: "wendy" }));
+    expect(latestCheck(21)).toMatchObject({ conclusion: "success" });
+  });
+
+  test("approve: [owner] means the owner on the default branch: re-owning an environment to an accomplice does not let the accomplice approve", async () => {
+    withPolicy('\npolicy:\n  environments:\n    - name: ledger\n      approve: ["owner"]\n', { "environments/ledger.yaml": definitionYaml("ledger", "sandbox").replace('"@acme/qa"', '"@alice"') });
+    app.github.permissions.set("mallory", "write");
+    await open(22, "walter", { "environments/ledger.yaml": definitionYaml("ledger", "sandbox", "  variables:\n    greeting: mine now\n").replace('"@acme/qa"', '"@mallory"') });
+    app.github.reviews.set(22, [{ login: "mallory", state: "APPROVED" }]);
+    await app.receive(pullRequestReviewEvent({ action: "submitted", number: 22, headSha: sha("head-22"), baseSha: sha("main"), reviewer: "mallory", state: "approved", author: "walter" }));
+    expect(latestCheck(22)).toMatchObject({ conclusion: "failure", output: { title: "2 approvals missing" } });
+    expect(latestCheck(22).annotations!.map((a) => a.message)).toEqual([
+      "changing ledger (matches ledger): needs an approving review from the owner (@alice) (policy.environments[0].approve)",
+      "handing ledger from @alice to @mallory: needs an approving review from the owner (@alice) (metadata.owner)",
+    ]);
+    // The owner on the default branch agrees: both are met.
+    app.github.permissions.set("alice", "write");
+    app.github.reviews.set(22, [{ login: "mallory", state: "APPROVED" }, { login: "alice", state: "APPROVED" }]);
+    await app.receive(pullRequestReviewEvent({ action: "submitted", number: 22, headSha: sha("head-22"), baseSha: sha("main"), reviewer: "alice", state: "approved", author: "walter" }));
+    expect(latestCheck(22)).toMatchObject({ conclusion: "success" });
+  });
+
+  test("an approval of an earlier commit does not count for a later one; the check names it as stale", async () => {
+    await openPullRequest(23, "wendy");
+    app.github.reviews.set(23, [{ login: "paula", state: "APPROVED", commit: sha("head-23") }]);
+    await app.receive(pullRequestReviewEvent({ action: "submitted", number: 23, headSha: sha("head-23"), baseSha: sha("main"), reviewer: "paula", state: "approved", author: "wendy" }));
+    expect(policyChecks().at(-1)).toMatchObject({ conclusion: "success", head_sha: sha("head-23") });
+
+    // A push after the approval: the approval stays on the earlier commit.
+    const pushed = { ...app.github.filesOf(sha("head-23")), "environments/env-23.yaml": definitionYaml("env-23", "sandbox", "  ttl: 24h\n  variables:\n    greeting: after the review\n") };
+    app.github.commit(sha("head-23b"), pushed);
+    app.github.pullRequests.set(23, { ...app.github.pullRequests.get(23)!, headSha: sha("head-23b") });
+    await app.receive(pullRequestEvent({ action: "synchronize", number: 23, headSha: sha("head-23b"), baseSha: sha("main"), author: "wendy" }));
+    const check = policyChecks().filter((c) => c.head_sha === sha("head-23b")).at(-1)!;
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "1 approval missing" } });
+    expect(check.output!.summary).toContain(`needs an approving review from @octo-org/platform (policy.templates.sandbox.approve); @paula's approval is of an earlier commit (${sha("head-23").slice(0, 7)}) and went stale`);
+
+    // Nor does the merge count it.
+    app.github.commit(sha("merged-23"), pushed);
+    await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("merged-23"), number: 23, headSha: sha("head-23b"), baseSha: sha("main"), author: "wendy" }));
+    expect(app.github.botComments(23).at(-1)!.body).toContain("envbot did not apply this merge");
+    expect((await app.services.engine.store.listRuns(app.github.fullName, "env-23")).map((r) => r.kind)).toEqual(["plan", "plan"]);
+  });
+
+  test("a merge is judged by the policy before it: a pull request that deletes the policy and adds a restricted environment is not applied", async () => {
+    const head = await open(24, "walter", { "environments/env-24.yaml": definitionYaml("env-24", "sandbox", "  ttl: 24h\n"), ".github/envbot.yml": main[".github/envbot.yml"]!.replace(POLICY, "\n") });
+    expect(latestCheck(24)).toMatchObject({ conclusion: "failure" });
+    // Merged all the same (branch protection bypassed): the default branch now holds no policy.
+    app.github.commit(sha("merged-24"), head);
+    app.github.commit("main", head);
+    app.github.parents.set(sha("merged-24"), [sha("main")]);
+    await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("merged-24"), number: 24, headSha: sha("head-24"), baseSha: sha("main"), author: "walter" }));
+    const refusal = app.github.botComments(24).at(-1)!.body;
+    expect(refusal).toContain("envbot did not apply this merge");
+    expect(refusal).toContain("@walter may not request template sandbox");
+    expect(await app.services.engine.store.getEnvironment(app.github.fullName, "env-24")).toMatchObject({ status: "planned" });
+    expect((await app.services.engine.store.listRuns(app.github.fullName, "env-24")).map((r) => r.kind)).toEqual(["plan"]);
+  });
+
+  test("a change of the policy file needs the approval policy.config.approve names (default: protected.approve)", async () => {
+    const withoutPolicy = main[".github/envbot.yml"]!.replace(POLICY, "\n");
+    withPolicy(`${POLICY}  protected:\n    approve: ["@octo-org/platform"]\n`);
+    await open(25, "wendy", { ".github/envbot.yml": withoutPolicy });
+    expect(latestCheck(25)).toMatchObject({ conclusion: "failure", output: { title: "1 approval missing" } });
+    expect(latestCheck(25).output!.summary).toContain("changing .github/envbot.yml: needs an approving review from @octo-org/platform (policy.protected.approve)");
+    // Nothing to plan: the policy file is no environment.
+    expect(app.github.checks("envbot validate")).toEqual([]);
+
+    withPolicy(`${POLICY}  config:\n    approve: ["@octo-org/web"]\n`);
+    await open(26, "paula", { ".github/envbot.yml": withoutPolicy });
+    expect(latestCheck(26).output!.summary).toContain("changing .github/envbot.yml: needs an approving review from @octo-org/web (policy.config.approve)");
+    app.github.reviews.set(26, [{ login: "wendy", state: "APPROVED" }]);
+    await app.receive(pullRequestReviewEvent({ action: "submitted", number: 26, headSha: sha("head-26"), baseSha: sha("main"), reviewer: "wendy", state: "approved", author: "paula" }));
+    expect(latestCheck(26)).toMatchObject({ conclusion: "success" });
+  });
+});

@@ -37,12 +37,17 @@ export function githubCodeHost(octokit: Octokit): CodeHost {
       const { owner, repo } = splitRepository(repository);
       const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 });
       // Oldest first: a later review of the same person (changes requested, dismissed) replaces an approval.
-      const latest = new Map<string, string>();
+      const latest = new Map<string, { state: string; commit: string }>();
       for (const review of reviews) {
         const login = review.user?.login;
-        if (login && review.state !== "COMMENTED" && review.state !== "PENDING") latest.set(login, review.state);
+        if (login && review.state !== "COMMENTED" && review.state !== "PENDING") latest.set(login, { state: review.state, commit: review.commit_id ?? "" });
       }
-      return [...latest].filter(([, state]) => state === "APPROVED").map(([login]) => login);
+      return [...latest].filter(([, review]) => review.state === "APPROVED").map(([login, review]) => ({ login, commit: review.commit }));
+    },
+    async parentsOf(repository, sha) {
+      const { owner, repo } = splitRepository(repository);
+      const { data } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha });
+      return data.parents.map((parent) => parent.sha);
     },
     isTeamMember(org, team, login) {
       // Asked once per team and login for the life of the host (one job).

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from "../config/repository-config.js";
 import { CONFIG_PATH } from "../config/repository-config.js";
 import { listDefinitionFiles, parseDuration } from "../environment/index.js";
 import { hoursAhead, ownerEstimate } from "./cost-cap.js";
-import type { RepoFiles } from "../ports.js";
+import type { Approval, RepoFiles } from "../ports.js";
 import { START_OF_FILE } from "../diagnostics/index.js";
 import { MAX_YAML_FILE_BYTES, parseYamlFile, type PathSegment } from "../yaml/index.js";
 import { matchesNamePattern } from "./action-rules.js";
@@ -40,8 +40,11 @@ interface DefinitionFacts {
 /**
  * What the repository's policy (default branch) says about a pull request's changes: who may
  * request their templates or names (the author), whose approving review they need (templates,
- * names, protected environments), and whether the quotas still hold with the changes made.
- * Approvals are the logins whose latest review approves. A policy with mistakes blocks everything.
+ * names, protected environments, a change of owner, the policy file itself), and whether the
+ * quotas still hold with the changes made. A rule applies to what a change leaves as well as to
+ * what it reaches: the template, name and protection before the change (the base) and after it
+ * (the head), a removal counting as leaving. Only approvals of the head commit count; one of an
+ * earlier commit is named as stale. A policy with mistakes blocks everything.
  */
 export async function evaluatePullRequestPolicy(input: {
   changes: readonly PolicyChange[];
@@ -50,8 +53,13 @@ export async function evaluatePullRequestPolicy(input: {
   base: RepoFiles;
   config: ResolvedConfig;
   author: string;
-  approvals: readonly string[];
+  /** The latest approving review of each person, with the commit it approved. */
+  approvals: readonly Approval[];
+  /** The pull request's head commit: the only one whose approvals count. */
+  headSha: string;
   membership: TeamMembership;
+  /** The pull request changes .github/envbot.yml: that needs policy.config.approve (default: protected.approve). */
+  configChanged?: boolean;
   /** What environments cost per hour, for policy.quotas.monthlyCostPerOwner (without it, that quota is not checked). */
   costs?: PolicyCosts;
 }): Promise<PullRequestPolicyReport> {
@@ -62,25 +70,45 @@ export async function evaluatePullRequestPolicy(input: {
     return { findings, satisfied: false };
   }
   const policy = config.policy;
-  const approvers = input.approvals.filter((login) => login.toLowerCase() !== input.author.toLowerCase());
+  const notAuthor = (approval: Approval) => approval.login.toLowerCase() !== input.author.toLowerCase();
+  const current = input.approvals.filter((a) => notAuthor(a) && a.commit === input.headSha);
+  const stale = input.approvals.filter((a) => notAuthor(a) && a.commit !== input.headSha);
 
-  /** The approval a rule asks for: met by the first approver who is one of `people`. */
-  const needApproval = async (change: PolicyChange, facts: DefinitionFacts | undefined, kind: "approval" | "protected", rule: string, people: readonly string[], what: string) => {
-    const at = facts?.at(kind === "protected" ? ["spec", "protected"] : ["spec", "template"]) ?? START_OF_FILE;
-    for (const login of approvers) {
-      if (await isOneOf(people, login, { owner: facts?.owner }, membership)) {
-        findings.push({ environment: change.environment, file: change.file, ...at, kind, rule, met: true, message: `${what}: approved by @${login} (${rule})` });
+  /** The approval a rule asks for: met by the first approver of the head commit who is one of `people`. */
+  const needApproval = async (need: { environment: string; file: string; at: { line: number; column: number }; kind: "approval" | "protected"; rule: string; people: readonly string[]; owner?: string; what: string }) => {
+    const { people, owner } = need;
+    const finding = { environment: need.environment, file: need.file, line: need.at.line, column: need.at.column, kind: need.kind, rule: need.rule };
+    for (const { login } of current) {
+      if (await isOneOf(people, login, { owner }, membership)) {
+        findings.push({ ...finding, met: true, message: `${need.what}: approved by @${login} (${need.rule})` });
         return;
       }
     }
-    findings.push({ environment: change.environment, file: change.file, ...at, kind, rule, met: false, message: `${what}: needs an approving review from ${describePeople(people, facts?.owner)} (${rule})` });
+    const outdated: string[] = [];
+    for (const approval of stale) {
+      if (await isOneOf(people, approval.login, { owner }, membership)) outdated.push(`@${approval.login}'s approval is of an earlier commit (${approval.commit.slice(0, 7)}) and went stale`);
+    }
+    const staleNote = outdated.length > 0 ? `; ${outdated.join("; ")}` : "";
+    findings.push({ ...finding, met: false, message: `${need.what}: needs an approving review from ${describePeople(people, owner)} (${need.rule})${staleNote}` });
   };
+
+  if (input.configChanged) {
+    const people = policy.config?.approve ?? policy.protected?.approve;
+    if (people) {
+      const rule = policy.config?.approve ? "policy.config.approve" : "policy.protected.approve";
+      await needApproval({ environment: "", file: CONFIG_PATH, at: START_OF_FILE, kind: "approval", rule, people, what: `changing ${CONFIG_PATH}` });
+    }
+  }
 
   for (const change of input.changes) {
     const before = await readFacts(input.base, change.file);
     const after = change.effect === "apply" ? await readFacts(input.head, change.file) : undefined;
-    const current = after ?? before;
-    const template = current?.template;
+    const doing = change.effect === "destroy" ? "destroying" : "changing";
+    // An environment that exists on the base belongs to the owner recorded there: a pull request
+    // cannot name its own accomplice as the owner whose approval a rule asks for.
+    const owner = before ? before.owner : after?.owner;
+    const need = (facts: DefinitionFacts | undefined, kind: "approval" | "protected", path: PathSegment[], rule: string, people: readonly string[], what: string) =>
+      needApproval({ environment: change.environment, file: change.file, at: facts?.at(path) ?? START_OF_FILE, kind, rule, people, owner, what });
 
     // Who may ask for it: a new environment, or one moved to another template.
     if (after && (before === undefined || before.template !== after.template)) {
@@ -92,19 +120,33 @@ export async function evaluatePullRequestPolicy(input: {
       }
     }
 
-    // Whose approval it needs.
-    if (template !== undefined && policy.templates?.[template]?.approve) {
-      await needApproval(change, current, "approval", `policy.templates.${template}.approve`, policy.templates[template]!.approve!, `${change.effect === "destroy" ? "destroying" : "changing"} ${change.environment} (template ${template})`);
+    // Whose approval it needs: the template it leaves and the one it reaches.
+    const approvers: string[] = [];
+    const templates = [...new Set([before?.template, after?.template].filter((t): t is string => t !== undefined))];
+    for (const template of templates) {
+      const people = Object.hasOwn(policy.templates ?? {}, template) ? policy.templates![template]!.approve : undefined;
+      if (!people) continue;
+      approvers.push(...people);
+      const leaving = after !== undefined && before?.template === template && after.template !== template;
+      const what = leaving ? `moving ${change.environment} off template ${template} (to ${after.template ?? "none"})` : `${doing} ${change.environment} (template ${template})`;
+      await need(after?.template === template ? after : before, "approval", ["spec", "template"], `policy.templates.${template}.approve`, people, what);
     }
     for (const [index, rule] of (policy.environments ?? []).entries()) {
       if (rule.approve && matchesNamePattern(rule.name, change.environment)) {
-        await needApproval(change, current, "approval", `policy.environments[${index}].approve`, rule.approve, `${change.effect === "destroy" ? "destroying" : "changing"} ${change.environment} (matches ${rule.name})`);
+        approvers.push(...rule.approve);
+        await need(after ?? before, "approval", ["spec", "template"], `policy.environments[${index}].approve`, rule.approve, `${doing} ${change.environment} (matches ${rule.name})`);
       }
     }
     const wasProtected = before?.protected === true;
     if ((wasProtected || after?.protected === true) && policy.protected?.approve) {
-      const what = !wasProtected ? `making ${change.environment} protected` : change.effect === "destroy" ? `destroying the protected environment ${change.environment}` : `changing the protected environment ${change.environment}`;
-      await needApproval(change, wasProtected ? before : after, "protected", "policy.protected.approve", policy.protected.approve, what);
+      approvers.push(...policy.protected.approve);
+      const what = !wasProtected ? `making ${change.environment} protected` : change.effect === "destroy" ? `destroying the protected environment ${change.environment}` : after?.protected !== true ? `making the protected environment ${change.environment} unprotected` : `changing the protected environment ${change.environment}`;
+      await need(wasProtected ? before : after, "protected", ["spec", "protected"], "policy.protected.approve", policy.protected.approve, what);
+    }
+
+    // A new owner for an environment that exists: its owner on the base (or whoever approves it anyway) agrees.
+    if (before?.owner && after?.owner && before.owner.toLowerCase() !== after.owner.toLowerCase()) {
+      await need(after, "approval", ["metadata", "owner"], "metadata.owner", [...new Set(["owner", ...approvers])], `handing ${change.environment} from ${before.owner} to ${after.owner}`);
     }
   }
 

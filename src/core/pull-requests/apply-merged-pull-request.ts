@@ -2,10 +2,9 @@ import { applyPlan, closeInterruptedRun, DEFAULT_LEASE_WAIT_MS, planEnvironment,
 import type { Environment } from "../environment/index.js";
 import { handedOn, JobHandedOnError, sameLockHolder, type RepoFiles, type RunRecord } from "../ports.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
-import { auditPolicyDecision, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
+import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, policiesBeforeMerge, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { tooManyEnvironments } from "./plan-pull-request.js";
-import { readRepositoryConfig } from "../validation/index.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentApplyReport, PullRequestApplyReport, PullRequestRef } from "./pull-request-report.js";
 
@@ -23,18 +22,23 @@ export async function applyMergedPullRequest(
   const { host } = deps;
   const { pullRequest: pr, mergeSha, reporter } = job;
   const merged = host.filesAt(pr.repository, mergeSha);
-  const changes = await resolveEnvironmentChanges(await host.listChangedFiles(pr.repository, pr.number), merged);
+  const changedFiles = await host.listChangedFiles(pr.repository, pr.number);
+  const changes = await resolveEnvironmentChanges(changedFiles, merged);
   let handedToAnother = false;
   try {
     if (changes.length === 0) return undefined;
     if (pr.baseRef !== pr.defaultBranch) return await reportNotApplied({ kind: "not-default-branch" });
-    const policy = host.filesAt(pr.repository, pr.defaultBranch);
-    const { config } = await readRepositoryConfig(policy);
+    // The default branch before the merge: the policy the merge brings judges nothing, not even itself.
+    const configChanged = changesPolicyFile(changedFiles);
+    const [parent = pr.baseSha] = await host.parentsOf(pr.repository, mergeSha);
+    const policy = host.filesAt(pr.repository, parent);
+    const judges = await policiesBeforeMerge(host, pr, parent, configChanged);
+    const config = judges[0]!;
     const tooMany = tooManyEnvironments(changes, config);
     if (tooMany) return await reportNotApplied({ kind: "too-many-environments", ...tooMany });
     // Branch protection can be bypassed (an admin, a missing required check): the policy is asked again.
-    if (hasPullRequestPolicy(config)) {
-      const verdict = await pullRequestPolicyReport(deps, { pullRequest: pr, changes, at: merged, config });
+    for (const judge of judges.filter(hasPullRequestPolicy)) {
+      const verdict = await pullRequestPolicyReport(deps, { pullRequest: pr, changes, at: merged, config: judge, configChanged });
       await auditPolicyDecision(deps.store, pr, "policy.merge", verdict);
       if (!verdict.satisfied) {
         await reporter.mergeRefusedByPolicy(verdict);

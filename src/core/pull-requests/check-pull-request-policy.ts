@@ -1,8 +1,8 @@
-import type { ResolvedConfig } from "../config/repository-config.js";
+import { CONFIG_PATH, type ResolvedConfig } from "../config/repository-config.js";
 import { domainEvent } from "../events/domain-event.js";
 import { recordedHourly } from "../cost/costed-environments.js";
 import { evaluatePullRequestPolicy, type PolicyCosts, type PullRequestPolicyReport } from "../policy/index.js";
-import type { CodeHost, RepoFiles, Store } from "../ports.js";
+import type { ChangedFile, CodeHost, RepoFiles, Store } from "../ports.js";
 import { resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import type { PullRequestDeps, PullRequestJob } from "./pull-request-deps.js";
 import { readRepositoryConfig } from "../validation/index.js";
@@ -11,7 +11,7 @@ import type { PullRequestRef } from "./pull-request-report.js";
 /** Whether the repository has a policy to enforce on pull requests (or a policy file with mistakes, which blocks). */
 export function hasPullRequestPolicy(config: ResolvedConfig): boolean {
   const { policy } = config;
-  return config.unreadable === true || Object.keys(policy.templates ?? {}).length > 0 || (policy.environments ?? []).length > 0 || policy.protected?.approve !== undefined || policy.quotas !== undefined;
+  return config.unreadable === true || Object.keys(policy.templates ?? {}).length > 0 || (policy.environments ?? []).length > 0 || policy.protected?.approve !== undefined || policy.config?.approve !== undefined || policy.quotas !== undefined;
 }
 
 /**
@@ -20,7 +20,7 @@ export function hasPullRequestPolicy(config: ResolvedConfig): boolean {
  */
 export async function pullRequestPolicyReport(
   deps: Pick<PullRequestDeps, "host" | "store" | "now">,
-  input: { pullRequest: PullRequestRef; changes: readonly DefinitionChange[]; at: RepoFiles; config: ResolvedConfig },
+  input: { pullRequest: PullRequestRef; changes: readonly DefinitionChange[]; at: RepoFiles; config: ResolvedConfig; configChanged: boolean },
 ): Promise<PullRequestPolicyReport> {
   const { host } = deps;
   const { pullRequest: pr } = input;
@@ -32,8 +32,26 @@ export async function pullRequestPolicyReport(
     config: input.config,
     author: pr.author,
     approvals: await host.listApprovals(pr.repository, pr.number),
+    headSha: pr.headSha,
+    configChanged: input.configChanged,
     membership: host,
   });
+}
+
+/** Whether the pull request changes the policy file itself (which the policy gates too). */
+export function changesPolicyFile(files: readonly ChangedFile[]): boolean {
+  return files.some((f) => f.path === CONFIG_PATH || f.previousPath === CONFIG_PATH);
+}
+
+/**
+ * The policies a merge is judged by: the default branch's as it was before the merge (the merge
+ * commit's first parent), never what the merge itself brings. When the pull request changes the
+ * policy file, also the one of its base: a rebase merge's first parent is one of the pull
+ * request's own commits, which may already carry its change. Every one of them must be met.
+ */
+export async function policiesBeforeMerge(host: Pick<CodeHost, "filesAt">, pr: PullRequestRef, firstParent: string, configChanged: boolean): Promise<ResolvedConfig[]> {
+  const commits = [...new Set([firstParent, ...(configChanged ? [pr.baseSha] : [])])];
+  return Promise.all(commits.map(async (commit) => (await readRepositoryConfig(host.filesAt(pr.repository, commit))).config));
 }
 
 /**
@@ -64,9 +82,11 @@ export async function recheckPullRequestPolicy(deps: Pick<PullRequestDeps, "host
   const { config } = await readRepositoryConfig(host.filesAt(pr.repository, pr.defaultBranch));
   if (!hasPullRequestPolicy(config)) return undefined;
   const head = host.filesAt(pr.repository, pr.headSha);
-  const changes = await resolveEnvironmentChanges(await host.listChangedFiles(pr.repository, pr.number), head);
-  if (changes.length === 0) return undefined;
-  const report = await pullRequestPolicyReport(deps, { pullRequest: pr, changes, at: head, config });
+  const files = await host.listChangedFiles(pr.repository, pr.number);
+  const changes = await resolveEnvironmentChanges(files, head);
+  const configChanged = changesPolicyFile(files);
+  if (changes.length === 0 && !configChanged) return undefined;
+  const report = await pullRequestPolicyReport(deps, { pullRequest: pr, changes, at: head, config, configChanged });
   await job.reporter.policyChecked(report);
   await auditPolicyDecision(deps.store, pr, "policy.check", report);
   return report;

@@ -6,7 +6,7 @@ import { authorize } from "../authorization/authorize.js";
 import { handedOn, sameLockHolder, type RepoFiles } from "../ports.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
-import { auditPolicyDecision, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
+import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "./pull-request-report.js";
@@ -23,29 +23,38 @@ export async function planPullRequest(
   const { host } = deps;
   const { pullRequest: pr, reporter, signal } = job;
   const head = host.filesAt(pr.repository, pr.headSha);
-  const allChanges = await resolveEnvironmentChanges(await host.listChangedFiles(pr.repository, pr.number), head);
+  const changedFiles = await host.listChangedFiles(pr.repository, pr.number);
+  const allChanges = await resolveEnvironmentChanges(changedFiles, head);
   const changes = allChanges.filter((c) => job.only === undefined || c.environment === job.only);
-  if (changes.length === 0) {
-    if (job.only !== undefined) await reporter.environmentNotInPullRequest({ environment: job.only, environments: [...new Set(allChanges.map((c) => c.environment))] });
-    return undefined;
-  }
+  const configChanged = changesPolicyFile(changedFiles);
 
   // Policy always comes from the default branch, never from the pull request.
   const defaultBranch = host.filesAt(pr.repository, pr.defaultBranch);
-  const { config } = await readRepositoryConfig(defaultBranch);
+  const readConfig = () => readRepositoryConfig(defaultBranch).then((read) => read.config);
   // Who may ask for these changes, and whose approval they need: a check of its own, before any
   // plan; after the plans when an owner's cost is capped (the price is what the plan recorded).
-  const checkPolicy = async () => {
-    const verdict = await pullRequestPolicyReport(deps, { pullRequest: pr, changes: allChanges, at: head, config });
+  const checkPolicy = async (config: ResolvedConfig) => {
+    const verdict = await pullRequestPolicyReport(deps, { pullRequest: pr, changes: allChanges, at: head, config, configChanged });
     await reporter.policyChecked(verdict);
     await auditPolicyDecision(deps.store, pr, "policy.check", verdict);
   };
+  if (changes.length === 0) {
+    if (job.only !== undefined) await reporter.environmentNotInPullRequest({ environment: job.only, environments: [...new Set(allChanges.map((c) => c.environment))] });
+    // A change of the policy file alone plans nothing, but is gated by the policy it changes.
+    else if (configChanged) {
+      const config = await readConfig();
+      if (hasPullRequestPolicy(config)) await checkPolicy(config);
+    }
+    return undefined;
+  }
+
+  const config = await readConfig();
   const policyToCheck = job.only === undefined && hasPullRequestPolicy(config);
   const policyAfterPlans = config.policy.quotas?.monthlyCostPerOwner !== undefined;
-  if (policyToCheck && !policyAfterPlans) await checkPolicy();
+  if (policyToCheck && !policyAfterPlans) await checkPolicy(config);
   const tooMany = tooManyEnvironments(allChanges, config);
   if (tooMany) {
-    if (policyToCheck && policyAfterPlans) await checkPolicy();
+    if (policyToCheck && policyAfterPlans) await checkPolicy(config);
     const validation = { files: [], diagnostics: [], tooMany };
     await reporter.validationChecked(validation);
     const result: PullRequestPlanReport = { pullRequest: pr, validation, environments: [] };
@@ -92,7 +101,7 @@ export async function planPullRequest(
     if (signal?.aborted && !handedOn(signal)) break;
   }
 
-  if (policyToCheck && policyAfterPlans && !signal?.aborted) await checkPolicy();
+  if (policyToCheck && policyAfterPlans && !signal?.aborted) await checkPolicy(config);
   const result: PullRequestPlanReport = { pullRequest: pr, validation, environments: reports };
   // Superseded: the newer job reports. Handed on after every environment was planned: done here.
   if (!signal?.aborted || handedOn(signal)) await reporter.planReported(result);

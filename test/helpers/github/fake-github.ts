@@ -83,7 +83,12 @@ export class FakeGitHub {
   readonly pullRequests = new Map<number, FakePullRequest>();
   readonly permissions = new Map<string, string>();
   /** Reviews per pull request, oldest first (GET /repos/{owner}/{repo}/pulls/{number}/reviews). */
-  readonly reviews = new Map<number, { login: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" }[]>();
+  readonly reviews = new Map<number, { login: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED"; commit?: string }[]>();
+  /**
+   * A commit's parents, first parent first (GET /repos/{owner}/{repo}/git/commits/{sha}). A
+   * commit without an entry has the default branch as the fake holds it ("main") as its parent.
+   */
+  readonly parents = new Map<string, string[]>();
   /** Teams of the repository's organization: slug -> members' logins (GET /orgs/{org}/teams/{slug}/memberships/{username}). */
   readonly teams = new Map<string, Set<string>>();
   readonly comments: FakeComment[] = [];
@@ -223,7 +228,13 @@ export class FakeGitHub {
 
     scope.get(new RegExp(`^${base}/pulls/(\\d+)/reviews(\\?.*)?$`)).reply((uri) => {
       const number = Number(/pulls\/(\d+)/.exec(uri)![1]);
-      return [200, (this.reviews.get(number) ?? []).map((review, i) => ({ id: 7000 + i, node_id: `R${i}`, user: { login: review.login, id: 1, type: "User" }, body: "", state: review.state, html_url: `https://github.com/${this.fullName}/pull/${number}#pullrequestreview-${7000 + i}`, pull_request_url: `https://api.github.com/repos/${this.fullName}/pulls/${number}`, author_association: "MEMBER", _links: {}, submitted_at: new Date().toISOString(), commit_id: "0".repeat(40) }))];
+      return [200, (this.reviews.get(number) ?? []).map((review, i) => ({ id: 7000 + i, node_id: `R${i}`, user: { login: review.login, id: 1, type: "User" }, body: "", state: review.state, html_url: `https://github.com/${this.fullName}/pull/${number}#pullrequestreview-${7000 + i}`, pull_request_url: `https://api.github.com/repos/${this.fullName}/pulls/${number}`, author_association: "MEMBER", _links: {}, submitted_at: new Date().toISOString(), commit_id: review.commit ?? this.pullRequests.get(number)?.headSha ?? "0".repeat(40) }))];
+    });
+
+    scope.get(new RegExp(`^${base}/git/commits/([0-9a-zA-Z._-]+)$`)).reply((uri) => {
+      const sha = /git\/commits\/([^/?]+)/.exec(uri)![1]!;
+      const parents = (this.parents.get(sha) ?? [this.branchHeads.get("main") ?? "main"]).map((parent) => ({ sha: parent, url: `https://api.github.com/repos/${this.fullName}/git/commits/${parent}`, html_url: `https://github.com/${this.fullName}/commit/${parent}` }));
+      return [200, { sha, node_id: `C_${sha}`, url: `https://api.github.com/repos/${this.fullName}/git/commits/${sha}`, html_url: `https://github.com/${this.fullName}/commit/${sha}`, author: { name: "someone", email: "someone@example.com", date: "2026-12-01T00:00:00Z" }, committer: { name: "GitHub", email: "noreply@github.com", date: "2026-12-01T00:00:00Z" }, message: "Merge", tree: { sha: "0".repeat(40), url: "" }, parents, verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null } }];
     });
 
     scope.get(new RegExp(`^${base}/pulls/(\\d+)$`)).reply((uri) => {

@@ -1,4 +1,4 @@
-import type { ChangedFile, CodeHost, Permission, RepoFiles } from "../../../src/core/ports.js";
+import type { Approval, ChangedFile, CodeHost, Permission, RepoFiles } from "../../../src/core/ports.js";
 
 /**
  * A CodeHost without GitHub, for orchestration tests: commits (and branches) as file maps, the
@@ -8,8 +8,10 @@ export class InMemoryCodeHost implements CodeHost {
   readonly commits = new Map<string, Record<string, string>>();
   readonly changedFiles = new Map<number, ChangedFile[]>();
   readonly permissions = new Map<string, Permission>();
-  /** Pull request number -> logins whose latest review approves. */
-  readonly approvals = new Map<number, string[]>();
+  /** Pull request number -> whose latest review approves, and of which commit. */
+  readonly approvals = new Map<number, Approval[]>();
+  /** Commit -> its parents, first parent first; without an entry, the branch "main" as it is. */
+  readonly parents = new Map<string, string[]>();
   /** "org/team" -> its members' logins. */
   readonly teams = new Map<string, Set<string>>();
 
@@ -42,8 +44,12 @@ export class InMemoryCodeHost implements CodeHost {
     return this.permissions.get(login) ?? "none";
   }
 
-  async listApprovals(_repository: string, number: number): Promise<string[]> {
+  async listApprovals(_repository: string, number: number): Promise<Approval[]> {
     return this.approvals.get(number) ?? [];
+  }
+
+  async parentsOf(_repository: string, sha: string): Promise<string[]> {
+    return this.parents.get(sha) ?? ["main"];
   }
 
   async isTeamMember(org: string, team: string, login: string): Promise<boolean> {

@@ -29,34 +29,37 @@ const config = resolveConfig({
     quotas: { perOwner: 2, perTemplate: { rds: 1 } },
   },
 });
+const HEAD = "c0ffee0000000000000000000000000000000001";
+/** The latest approving reviews of the pull request, all of its head commit. */
+const approvedAtHead = (...logins: string[]) => ({ approvals: logins.map((login) => ({ login, commit: HEAD })), headSha: HEAD });
 const addRds = { environment: "orders-db", file: "environments/orders-db.yaml", effect: "apply" as const };
 
 test("a restricted template: a non-member may not request it; a member may, and still needs the approval it names, which an approving member gives", async () => {
   const head = files({ "environments/orders-db.yaml": definition("orders-db", "rds") });
-  const outsider = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config, author: "bob", approvals: [], membership });
+  const outsider = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config, author: "bob", ...approvedAtHead(), membership });
   expect(outsider.satisfied).toBe(false);
   expect(outsider.findings.map((f) => [f.kind, f.met, f.message, f.line, f.column])).toEqual([
     ["request", false, "@bob may not request template rds: it is for @acme/platform (policy.templates.rds.request)", 7, 13],
     ["approval", false, "changing orders-db (template rds): needs an approving review from @acme/dba (policy.templates.rds.approve)", 7, 13],
   ]);
 
-  const member = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config, author: "paula", approvals: [], membership });
+  const member = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config, author: "paula", ...approvedAtHead(), membership });
   expect(member.findings.map((f) => f.kind)).toEqual(["approval"]);
-  const approved = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config, author: "paula", approvals: ["bob", "dora"], membership });
+  const approved = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config, author: "paula", ...approvedAtHead("bob", "dora"), membership });
   expect(approved).toEqual({ satisfied: true, findings: [expect.objectContaining({ kind: "approval", met: true, message: "changing orders-db (template rds): approved by @dora (policy.templates.rds.approve)" })] });
   // The author's own approval never counts.
-  const self = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: resolveConfig({ policy: { templates: { rds: { approve: ["@acme/platform"] } } } }), author: "paula", approvals: ["paula"], membership });
+  const self = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: resolveConfig({ policy: { templates: { rds: { approve: ["@acme/platform"] } } } }), author: "paula", ...approvedAtHead("paula"), membership });
   expect(self.satisfied).toBe(false);
 });
 
 test("a protected environment changed, removed or newly protected needs the protected rule's approval", async () => {
   const base = files({ "environments/ledger.yaml": definition("ledger", "sandbox", { protected: true }) });
   const change = { environment: "ledger", file: "environments/ledger.yaml", effect: "apply" as const };
-  const changed = await evaluatePullRequestPolicy({ changes: [change], head: files({ "environments/ledger.yaml": definition("ledger", "sandbox", { protected: true, owner: "@acme/other" }) }), base, config, author: "paula", approvals: [], membership });
+  const changed = await evaluatePullRequestPolicy({ changes: [change], head: files({ "environments/ledger.yaml": `${definition("ledger", "sandbox", { protected: true })}  ttl: 24h\n` }), base, config, author: "paula", ...approvedAtHead(), membership });
   expect(changed.findings.map((f) => f.message)).toEqual(["changing the protected environment ledger: needs an approving review from @acme/sre (policy.protected.approve)"]);
-  const removed = await evaluatePullRequestPolicy({ changes: [{ ...change, effect: "destroy" }], head: files({}), base, config, author: "paula", approvals: ["sam"], membership });
+  const removed = await evaluatePullRequestPolicy({ changes: [{ ...change, effect: "destroy" }], head: files({}), base, config, author: "paula", ...approvedAtHead("sam"), membership });
   expect(removed).toMatchObject({ satisfied: true, findings: [{ met: true, message: "destroying the protected environment ledger: approved by @sam (policy.protected.approve)" }] });
-  const becoming = await evaluatePullRequestPolicy({ changes: [change], head: files({ "environments/ledger.yaml": definition("ledger", "sandbox", { protected: true }) }), base: files({ "environments/ledger.yaml": definition("ledger", "sandbox") }), config, author: "paula", approvals: [], membership });
+  const becoming = await evaluatePullRequestPolicy({ changes: [change], head: files({ "environments/ledger.yaml": definition("ledger", "sandbox", { protected: true }) }), base: files({ "environments/ledger.yaml": definition("ledger", "sandbox") }), config, author: "paula", ...approvedAtHead(), membership });
   expect(becoming.findings.map((f) => [f.message, f.line])).toEqual([["making ledger protected: needs an approving review from @acme/sre (policy.protected.approve)", 8]]);
 });
 
@@ -67,17 +70,17 @@ test("quotas count the environments defined after the merge, per owner and per t
     "environments/c.yaml": definition("c", "sandbox"),
     "environments/d.yaml": definition("d", "sandbox", { owner: "@acme/data" }),
   });
-  const report = await evaluatePullRequestPolicy({ changes: [{ environment: "c", file: "environments/c.yaml", effect: "apply" }], head, base: files({}), config, author: "paula", approvals: [], membership });
+  const report = await evaluatePullRequestPolicy({ changes: [{ environment: "c", file: "environments/c.yaml", effect: "apply" }], head, base: files({}), config, author: "paula", ...approvedAtHead(), membership });
   expect(report.findings.map((f) => [f.kind, f.message, f.line])).toEqual([["quota", "@acme/web would own 3 environments; the policy allows 2 per owner (policy.quotas.perOwner)", 5]]);
   const rds = files({ "environments/x.yaml": definition("x", "rds", { owner: "@acme/data" }), "environments/orders-db.yaml": definition("orders-db", "rds") });
-  const second = await evaluatePullRequestPolicy({ changes: [addRds], head: rds, base: files({}), config, author: "paula", approvals: ["dora"], membership });
+  const second = await evaluatePullRequestPolicy({ changes: [addRds], head: rds, base: files({}), config, author: "paula", ...approvedAtHead("dora"), membership });
   expect(second.findings.filter((f) => !f.met).map((f) => f.message)).toEqual(["there would be 2 environments of template rds; the policy allows 1 (policy.quotas.perTemplate.rds)"]);
 });
 
 test("no rule, no finding; a policy file with mistakes blocks every change", async () => {
   const head = files({ "environments/orders-db.yaml": definition("orders-db", "rds") });
-  expect(await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: resolveConfig(), author: "bob", approvals: [], membership })).toEqual({ satisfied: true, findings: [] });
-  const unreadable = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: { ...resolveConfig(), unreadable: true }, author: "bob", approvals: [], membership });
+  expect(await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: resolveConfig(), author: "bob", ...approvedAtHead(), membership })).toEqual({ satisfied: true, findings: [] });
+  const unreadable = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: { ...resolveConfig(), unreadable: true }, author: "bob", ...approvedAtHead(), membership });
   expect(unreadable).toMatchObject({ satisfied: false, findings: [{ kind: "unreadable", file: ".github/envbot.yml" }] });
 });
 
@@ -93,7 +96,7 @@ describe("policy.quotas.monthlyCostPerOwner", () => {
   });
   const adding = { environment: "defaulted", file: "environments/defaulted.yaml", effect: "apply" as const };
   const evaluate = (prices: Record<string, number>) =>
-    evaluatePullRequestPolicy({ changes: [adding], head, base: files({}), config: capped, author: "paula", approvals: [], membership, costs: { now, priceOf: async (name) => prices[name] } });
+    evaluatePullRequestPolicy({ changes: [adding], head, base: files({}), config: capped, author: "paula", ...approvedAtHead(), membership, costs: { now, priceOf: async (name) => prices[name] } });
 
   test("each of the owner's environments counts at its price until it ends, at most 730 hours; other owners' never", async () => {
     // 730 × 0.05 + 240 × 0.05 + 72 × 0.05 = 52.10 > 50.
