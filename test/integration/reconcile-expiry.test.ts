@@ -130,3 +130,22 @@ test("--now must be an RFC 3339 time", async () => {
   expect(result.code).toBe(2);
   expect(result.stderr).toContain("--now: 'tomorrow' is not an RFC 3339 time");
 });
+
+test("an expiresAt that names no instant (a leap second) is an error at its line, and the sweep reports that environment and goes on with the others", async () => {
+  const leap = `  expiresAt: "${new Date().getUTCFullYear() + 1}-06-30T23:59:60Z"\n`;
+  await sandbox.writeDefinition("leaping", definitionYaml("leaping", "sandbox", leap));
+  const validation = await envbot(["validate"]);
+  expect(validation.code).toBe(1);
+  expect(validation.stdout).toContain(`environments/leaping.yaml:8:14: spec.expiresAt: '${leap.trim().slice(12, -1)}' is not a real instant: write a time that exists, like ${leap.trim().slice(12, -1).replace(":60", ":59")}`);
+
+  // A record made before the rule: applied with a ttl, then its definition moved to the leap second.
+  await sandbox.writeDefinition("leaping", definitionYaml("leaping", "sandbox", "  ttl: 1h\n"));
+  await sandbox.writeDefinition("due", definitionYaml("due", "sandbox", "  ttl: 1h\n"));
+  for (const name of ["leaping", "due"]) expect((await envbot(["apply", name, "--yes"])).code).toBe(0);
+  await sandbox.writeDefinition("leaping", definitionYaml("leaping", "sandbox", leap));
+  const swept = await sweep(Date.now() + hours(2));
+  expect(swept.map((e) => `${e.name}:${e.action}:${e.outcome}`).sort()).toEqual(["due:destroy:done", "leaping:unusable:done"]);
+  expect(swept.find((e) => e.name === "leaping")!.detail).toContain("is not a real instant");
+  expect(await statusOf("due")).toBe("destroyed");
+  expect(await statusOf("leaping")).toBe("active");
+});

@@ -24,6 +24,8 @@ export function planExpiryActions(input: { applied: AppliedEnvironment[]; config
     const basis = lifetimeBasis(environment, record);
     const expiresAt = basis && expiryOf(environment.lifetime, basis);
     if (!expiresAt) return entry({ action: "none" });
+    // A record from before strict time parsing may hold a time that is no instant: that one is reported, the others go on.
+    if (Number.isNaN(expiresAt.getTime())) return entry({ action: "unusable", detail: "its expiry is not a real instant (spec.expiresAt)" });
     const at = expiresAt.toISOString();
     if (now.getTime() >= expiresAt.getTime()) {
       if (environment.protected) return entry({ action: "keep-protected", expiresAt: at });

@@ -19,7 +19,14 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
   result.entries = [];
   for (const action of actions) {
     input.onProgress?.(`${repository}: ${action.entry.environment}: ${action.entry.action}`);
-    result.entries.push(await execute(action));
+    // One environment's failure is its own entry: the sweep goes on with the others.
+    result.entries.push(
+      await execute(action).catch((error: unknown): SweepEntry => {
+        const detail = error instanceof Error ? error.message : String(error);
+        input.onProgress?.(`${repository}: ${action.entry.environment}: failed: ${detail}`);
+        return { ...action.entry, outcome: "failed", detail };
+      }),
+    );
   }
   return result;
 
@@ -28,7 +35,7 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
     const notice = { repository, environment: record.name, file: applied.file, owner: record.owner };
     switch (entry.action) {
       case "unusable":
-        await reporter.definitionUnusable({ ...notice, problems: applied.problems });
+        await reporter.definitionUnusable({ ...notice, problems: applied.problems.length > 0 ? applied.problems : [entry.detail ?? "unusable"] });
         return { ...entry, outcome: "done" };
       case "warn": {
         const expiresAt = new Date(entry.expiresAt!);

@@ -19,6 +19,7 @@ import { checkYamlFile } from "./check-yaml-file.js";
 import { readRepositoryConfig } from "./read-repository-config.js";
 import type { SchemaCompiler } from "./schema-compiler.js";
 import { describeValue } from "./describe-value.js";
+import { fullFormats } from "ajv-formats/dist/formats.js";
 
 export type { DefinitionDocument } from "./definition-document.js";
 import type { DefinitionDocument } from "./definition-document.js";
@@ -205,6 +206,11 @@ function checkLifetimeLimits(
   }
   const expiresAt = stringAt(value, ["spec", "expiresAt"]);
   const at = expiresAt === undefined ? NaN : Date.parse(expiresAt);
+  // RFC 3339 allows a leap second (23:59:60), which names no instant a clock here can reach:
+  // an error, never a date nobody can compare (it would skip maxTtl and stop the expiry sweep).
+  if (expiresAt !== undefined && Number.isNaN(at) && isRfc3339DateTime(expiresAt)) {
+    report(["spec", "expiresAt"], `${describeValue(expiresAt)} is not a real instant: write a time that exists, like ${expiresAt.replace(/:60(?=(\.\d+)?([Zz]|[+-]))/, ":59")}`);
+  }
   if (!Number.isNaN(at) && at - now.getTime() > maxTtlMs) {
     report(["spec", "expiresAt"], `${describeValue(expiresAt)} is more than ${maxTtl} from now, the maximum set in ${CONFIG_PATH}`);
   }
@@ -294,4 +300,10 @@ function stringAt(value: unknown, path: readonly string[]): string | undefined {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** ajv's own check of the schema's date-time format (a leap second passes it, as RFC 3339 allows). */
+const dateTimeFormat = fullFormats["date-time"] as { validate: (text: string) => boolean };
+function isRfc3339DateTime(text: string): boolean {
+  return dateTimeFormat.validate(text);
 }
