@@ -185,18 +185,22 @@ test("the repository's policy governs comment commands too: a writer outside the
 });
 
 describe("/envbot extend, destroy and help", () => {
-  const warning = { title: "envbot: environment sandbox expires on 2026-12-05 10:00 UTC", labels: ["envbot:expiry"] };
+  // An end a day ahead, on the hour: extend counts from it (never from a past end), whatever day the suite runs.
+  const HOUR = 3600_000;
+  const ends = new Date(Math.ceil(Date.now() / HOUR) * HOUR + 24 * HOUR);
+  const at = (hoursLater: number) => new Date(ends.getTime() + hoursLater * HOUR).toISOString().replace(".000Z", "Z");
+  const warning = { title: `envbot: environment sandbox expires on ${at(0).slice(0, 10)} ${at(0).slice(11, 16)} UTC`, labels: ["envbot:expiry"] };
   beforeEach(async () => {
-    await app.services.engine.store.upsertEnvironment({ repository: app.github.fullName, name: "sandbox", template: "sandbox", owner: "@your-org/your-team", status: "active", expiresAt: new Date("2026-12-05T10:00:00Z") });
+    await app.services.engine.store.upsertEnvironment({ repository: app.github.fullName, name: "sandbox", template: "sandbox", owner: "@your-org/your-team", status: "active", expiresAt: ends });
   });
 
   test("on an expiry warning, extend opens a pull request that moves the end later; a second one updates it", async () => {
     const issue = app.github.addIssue(warning);
     await app.receive(issueCommentEvent({ number: issue.number, login: "octocat", body: "/envbot extend 48h", commentId: 701, issue: warning }));
     const [pr] = app.github.createdPullRequests;
-    expect(pr).toMatchObject({ title: "Extend environment sandbox: expires at 2026-12-07T10:00:00Z", base: "main" });
-    expect(app.github.filesOf(pr!.head)["environments/sandbox.yaml"]).toContain("expiresAt: 2026-12-07T10:00:00Z");
-    expect(app.github.comments.at(-1)!.body).toBe(`Proposed in [#${pr!.number}](https://github.com/${app.github.fullName}/pull/${pr!.number}): \`sandbox\` expires at 2026-12-07T10:00:00Z. It takes effect when that pull request is merged.`);
+    expect(pr).toMatchObject({ title: `Extend environment sandbox: expires at ${at(48)}`, base: "main" });
+    expect(app.github.filesOf(pr!.head)["environments/sandbox.yaml"]).toContain(`expiresAt: ${at(48)}`);
+    expect(app.github.comments.at(-1)!.body).toBe(`Proposed in [#${pr!.number}](https://github.com/${app.github.fullName}/pull/${pr!.number}): \`sandbox\` expires at ${at(48)}. It takes effect when that pull request is merged.`);
     expect(app.github.reactions).toContainEqual({ commentId: 701, content: "+1" });
 
     await app.receive(issueCommentEvent({ number: issue.number, login: "octocat", body: "/envbot extend 96h", commentId: 702, issue: warning }));
@@ -205,8 +209,8 @@ describe("/envbot extend, destroy and help", () => {
       ["octocat", "comment", "extend", "sandbox", `pull-request #${pr!.number}`],
       ["octocat", "comment", "extend", "sandbox", `pull-request #${pr!.number}`],
     ]);
-    expect(app.github.createdPullRequests[0]!.title).toBe("Extend environment sandbox: expires at 2026-12-09T10:00:00Z");
-    expect(app.github.filesOf(pr!.head)["environments/sandbox.yaml"]).toContain("expiresAt: 2026-12-09T10:00:00Z");
+    expect(app.github.createdPullRequests[0]!.title).toBe(`Extend environment sandbox: expires at ${at(96)}`);
+    expect(app.github.filesOf(pr!.head)["environments/sandbox.yaml"]).toContain(`expiresAt: ${at(96)}`);
   });
 
   test("beyond maxTtl, or from a reader, extend is refused with the reason and opens nothing", async () => {
