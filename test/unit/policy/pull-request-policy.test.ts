@@ -112,3 +112,47 @@ describe("policy.quotas.monthlyCostPerOwner", () => {
     expect((await evaluate({ defaulted: 0.1 })).satisfied).toBe(true);
   });
 });
+
+describe("what a change leaves counts as much as what it reaches", () => {
+  const dbGuarded = resolveConfig({ policy: { templates: { rds: { approve: ["@acme/dba"] } } } });
+  const orders = { environment: "orders", file: "environments/orders.yaml", effect: "apply" as const };
+  const base = files({ "environments/orders.yaml": definition("orders", "rds", { owner: "@alice" }) });
+
+  test("moving an environment off a guarded template needs that template's approval", async () => {
+    const head = files({ "environments/orders.yaml": definition("orders", "sandbox", { owner: "@alice" }) });
+    const moved = await evaluatePullRequestPolicy({ changes: [orders], head, base, config: dbGuarded, author: "paula", ...approvedAtHead(), membership });
+    expect(moved.findings.map((f) => [f.met, f.message])).toEqual([[false, "moving orders off template rds (to sandbox): needs an approving review from @acme/dba (policy.templates.rds.approve)"]]);
+    const removed = await evaluatePullRequestPolicy({ changes: [{ ...orders, effect: "destroy" }], head: files({}), base, config: dbGuarded, author: "paula", ...approvedAtHead("dora"), membership });
+    expect(removed).toMatchObject({ satisfied: true, findings: [{ met: true, message: "destroying orders (template rds): approved by @dora (policy.templates.rds.approve)" }] });
+  });
+
+  test("owner in a rule is the owner on the base; handing an environment to someone else needs that owner", async () => {
+    const ownerApproves = resolveConfig({ policy: { environments: [{ name: "orders", approve: ["owner"] }] } });
+    const head = files({ "environments/orders.yaml": definition("orders", "rds", { owner: "@mallory" }) });
+    const byAccomplice = await evaluatePullRequestPolicy({ changes: [orders], head, base, config: ownerApproves, author: "walter", ...approvedAtHead("mallory"), membership });
+    expect(byAccomplice.findings.map((f) => [f.met, f.rule])).toEqual([[false, "policy.environments[0].approve"], [false, "metadata.owner"]]);
+    const byOwner = await evaluatePullRequestPolicy({ changes: [orders], head, base, config: ownerApproves, author: "walter", ...approvedAtHead("alice"), membership });
+    expect(byOwner.satisfied).toBe(true);
+    // A new environment has no owner on the base: its own owner is the one the rule means.
+    const added = await evaluatePullRequestPolicy({ changes: [orders], head, base: files({}), config: ownerApproves, author: "walter", ...approvedAtHead("mallory"), membership });
+    expect(added.satisfied).toBe(true);
+  });
+
+  test("an approval of another commit than the head is named stale and does not count", async () => {
+    const head = files({ "environments/orders-db.yaml": definition("orders-db", "rds") });
+    const report = await evaluatePullRequestPolicy({ changes: [addRds], head, base: files({}), config: dbGuarded, author: "paula", approvals: [{ login: "dora", commit: "abcdef1234" }], headSha: HEAD, membership });
+    expect(report.findings.map((f) => [f.met, f.message])).toEqual([
+      [false, "changing orders-db (template rds): needs an approving review from @acme/dba (policy.templates.rds.approve); @dora's approval is of an earlier commit (abcdef1) and went stale"],
+    ]);
+  });
+
+  test("a change of the policy file needs config.approve, else protected.approve; neither set, nothing", async () => {
+    const change = (config: ReturnType<typeof resolveConfig>, approvers: string[] = []) =>
+      evaluatePullRequestPolicy({ changes: [], head: files({}), base: files({}), config, author: "paula", ...approvedAtHead(...approvers), configChanged: true, membership });
+    expect((await change(config)).findings.map((f) => [f.file, f.rule, f.met])).toEqual([[".github/envbot.yml", "policy.protected.approve", false]]);
+    expect((await change(config, ["sam"])).satisfied).toBe(true);
+    const own = resolveConfig({ policy: { protected: { approve: ["@acme/sre"] }, config: { approve: ["@acme/platform"] } } });
+    expect((await change(own, ["sam"])).findings.map((f) => [f.rule, f.met])).toEqual([["policy.config.approve", false]]);
+    expect(await change(dbGuarded)).toEqual({ satisfied: true, findings: [] });
+  });
+});
