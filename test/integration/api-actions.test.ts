@@ -26,7 +26,8 @@ beforeEach(async () => {
     ...(await starterRepository()),
     "environments/broken.yaml": "apiVersion: envbot.dev/v1\nkind: Environment\nmetadata:\n  name: broken\n  owner: '@octo-org/qa'\nspec:\n  template: no-such-template\n",
   });
-  api = await startControlPlaneServer();
+  // A fixed now before the sandbox's end (2026-12-05): extend counts from that end, whatever day the suite runs.
+  api = await startControlPlaneServer({ now: () => new Date("2026-12-01T00:00:00Z") });
   alice = { session: api.sessionFor("alice") };
   rita = { session: api.sessionFor("rita") };
   await api.store.upsertEnvironment({ repository: REPO, name: "sandbox", template: "sandbox", owner: "@your-org/your-team", status: "active", expiresAt: new Date("2026-12-05T00:00:00Z") });
