@@ -8,11 +8,13 @@ import type { Store } from "./core/ports.js";
 import type { Settings } from "./settings.js";
 
 /**
- * The engine on the settings' adapters: the given store (scale-out opens PostgreSQL first, see
- * open-backends), else SQLite in the data directory; Terraform with working directories there.
+ * The engine on the settings' adapters: the given store (opened by openStore in open-backends),
+ * else SQLite in the data directory; Terraform with working directories there.
  */
 export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv, store?: Store): EngineDeps {
   const scaleOut = settings.databaseUrl !== undefined;
+  // A SQLite file beside a fleet would hold leases no worker sees: scale-out always brings its store.
+  if (scaleOut && store === undefined) throw new Error("ENVBOT_DATABASE_URL is set: open the PostgreSQL store first (openStore) and pass it");
   return {
     store: store ?? openSqliteStore({ file: path.join(settings.dataDir, "envbot.db") }),
     terraform: cliTerraformRunner({

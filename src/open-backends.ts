@@ -1,6 +1,7 @@
 import path from "node:path";
 import { inProcessQueue } from "./adapters/queue/in-process-queue.js";
-import { isConnectionError } from "./adapters/store/postgres/connection-errors.js";
+import { describeConnection, isConnectionError } from "./adapters/store/postgres/connection-errors.js";
+import type { PostgresStore } from "./adapters/store/postgres/postgres-store.js";
 import { ProviderUnreachableError } from "./core/terraform/index.js";
 import { openSqliteStore } from "./adapters/store/sqlite/index.js";
 import type { JobQueue, QueuedJob, Store } from "./core/ports.js";
@@ -28,15 +29,39 @@ export function isRetryableFailure(error: unknown): boolean {
 /** Retries after the first attempt, and the first backoff (doubled each time, with jitter). */
 const RETRY = { limit: 3, delaySeconds: 10 };
 
+/**
+ * The store the settings name, for every process that reads or writes records (the server, the
+ * workers, the command line): the SQLite file in the data directory, or with ENVBOT_DATABASE_URL
+ * the fleet's PostgreSQL, so leases, records and audit are one for all of them.
+ */
+export type OpenedStore = { mode: "embedded"; store: Store } | { mode: "scale-out"; store: PostgresStore };
+
+export async function openStore(settings: Settings): Promise<OpenedStore> {
+  if (settings.databaseUrl === undefined) return { mode: "embedded", store: openSqliteStore({ file: sqliteFile(settings) }) };
+  // Loaded only for scale-out: the embedded default never loads pg.
+  const { openPostgresStore } = await import("./adapters/store/postgres/postgres-store.js");
+  return { mode: "scale-out", store: await openPostgresStore({ connectionString: settings.databaseUrl }) };
+}
+
+/** Where the records are, as people read it, never with the database's user or password. */
+export function describeStore(settings: Settings): string {
+  return settings.databaseUrl === undefined ? `SQLite ${sqliteFile(settings)}` : `PostgreSQL ${describeConnection(settings.databaseUrl)}`;
+}
+
+function sqliteFile(settings: Settings): string {
+  return path.join(settings.dataDir, "envbot.db");
+}
+
 export async function openBackends(settings: Settings, log: { onJobError: (error: unknown, job: QueuedJob) => void; onQueueError: (error: unknown) => void }): Promise<Backends> {
   const onError = log.onJobError;
-  if (settings.databaseUrl === undefined) {
-    const store = openSqliteStore({ file: path.join(settings.dataDir, "envbot.db") });
+  const opened = await openStore(settings);
+  if (opened.mode === "embedded") {
+    const { store } = opened;
     return { store, queue: inProcessQueue({ concurrency: settings.concurrency, store, onError }), mode: "embedded" };
   }
-  // Loaded only for scale-out: the embedded default never loads pg or pg-boss.
-  const [{ openPostgresStore }, { pgBossQueue }] = await Promise.all([import("./adapters/store/postgres/postgres-store.js"), import("./adapters/queue/pg-boss-queue.js")]);
-  const store = await openPostgresStore({ connectionString: settings.databaseUrl });
+  // Loaded only for scale-out: the embedded default never loads pg-boss.
+  const { pgBossQueue } = await import("./adapters/queue/pg-boss-queue.js");
+  const { store } = opened;
   const queue = await pgBossQueue({
     database: store.database,
     store,

@@ -10,7 +10,7 @@ export interface CliResult {
 /** Runs the envbot command in-process, as a user at `cwd` would. */
 export async function runEnvbot(
   argv: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; answers?: string[]; now?: Date },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; answers?: string[]; now?: Date; /** Sees stderr as it is written (a test acting on a progress line). */ onStderr?: (text: string) => void },
 ): Promise<CliResult & { questions: string[] }> {
   const answers = [...(options.answers ?? [])];
   const questions: string[] = [];
@@ -18,7 +18,10 @@ export async function runEnvbot(
   let stderr = "";
   const code = await runCli(argv, {
     stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
+    stderr: (text) => {
+      stderr += text;
+      options.onStderr?.(text);
+    },
     cwd: options.cwd,
     env: options.env ?? {},
     now: () => options.now ?? NOW,

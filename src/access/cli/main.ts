@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { CommandFailure, EXIT, UsageError, type CliIO } from "./cli-io.js";
+import { StoreUnavailableError } from "../../core/ports.js";
 import { SettingsError } from "../../settings.js";
 
 export { wantsColor } from "./cli-io.js";
@@ -80,7 +81,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`envbot ${name}: ${usageMessage(error as Error)}\nRun 'envbot ${name} --help' for usage.\n`);
       return EXIT.usage;
     }
-    if (error instanceof CommandFailure) {
+    // The fleet's PostgreSQL (ENVBOT_DATABASE_URL) out of reach: its message names where, never the password.
+    if (error instanceof CommandFailure || error instanceof StoreUnavailableError) {
       io.stderr(`envbot ${name}: ${error.message}\n`);
       return EXIT.failed;
     }

@@ -11,7 +11,8 @@ Chargeback for one month (UTC): each environment's hours within it, from its fir
 destroy (one still running counts up to now), times the hourly price its plan recorded
 (template.yaml's cost.hourly, else envbot's estimate from its resource types), grouped and summed,
 the most expensive first. Reads every environment of the data directory (ENVBOT_DATA_DIR; on the
-App's server, every repository it keeps), or of --github OWNER/NAME.
+App's server, every repository it keeps; with ENVBOT_DATABASE_URL, the fleet's PostgreSQL), or of
+--github OWNER/NAME.
 Options:
   --month YYYY-MM      the month (default: this month)
   --by GROUPING        owner (default), cost-center (the environment's cost-center label),

@@ -29,8 +29,9 @@ Options:
                        ENVBOT_CONTEXT. It lists the parked deliveries of repositories the token
                        may read and retries those of repositories its owner may write to
   -h, --help           show this help
-Without a context it reads this machine's data directory (ENVBOT_DATA_DIR), and retry puts back
-every parked delivery there (of --target NAME).
+Without a context it reads this machine's data directory (ENVBOT_DATA_DIR; with
+ENVBOT_DATABASE_URL, the fleet's PostgreSQL), and retry puts back every parked delivery there
+(of --target NAME).
 Exit status: 0 listed or retried, 1 the server failed, 2 usage error.`;
 
 /** The deliveries of this machine's data directory: the CLI user owns it, so retry puts back every one. */

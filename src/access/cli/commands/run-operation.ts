@@ -38,10 +38,12 @@ Options:
   --github OWNER/NAME
                act on the environment the envbot App keeps for this GitHub repository, in the
                same data directory (DIR is a checkout of it): one operation at a time with the App
+               (with ENVBOT_DATABASE_URL, the fleet's PostgreSQL: one at a time with its workers)
   --json       print the result as JSON on stdout
   -h, --help   show this help
-Settings come from the environment: ENVBOT_DATA_DIR, TERRAFORM_BIN, ENVBOT_TERRAFORM_TIMEOUT, ...
-(see README). Exit status: 0 done, 1 invalid definition or failed run, 2 usage error,
+Settings come from the environment: ENVBOT_DATA_DIR, ENVBOT_DATABASE_URL, TERRAFORM_BIN,
+ENVBOT_TERRAFORM_TIMEOUT, ... (see README). With ENVBOT_DATABASE_URL the records, leases and
+audit are the fleet's PostgreSQL, and state must be in pg or s3, as on its workers. Exit status: 0 done, 1 invalid definition or failed run, 2 usage error,
 3 not confirmed (the answer was not 'yes').`;
 
 export function operationCommand(verb: Verb) {

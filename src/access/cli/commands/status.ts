@@ -7,6 +7,7 @@ import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
 import { commandRepository, displayRepository } from "../local-repository.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import { remoteStatus } from "./remote-status.js";
+import { describeStore } from "../../../open-backends.js";
 
 export const statusUsage = `Usage: envbot status [--repo DIR] [--github OWNER/NAME] [--json]
        envbot status --context CONTEXT [--github OWNER/NAME] [--json]
@@ -16,6 +17,8 @@ current directory), with their status (planned, applying, active, expiring, dest
 failed)
 and their last run. Another checkout's environments are its own, even with the same names.
 --github OWNER/NAME shows those the envbot App keeps for that GitHub repository instead.
+With ENVBOT_DATABASE_URL set (scale-out), the records are the fleet's PostgreSQL, and the first
+line names it (host, port and database; never the password).
 --context CONTEXT (or ENVBOT_CONTEXT) asks that context's envbot server (see 'envbot context')
 for the environments of --github OWNER/NAME, else of the context's repository; --json then
 prints the API's items.
@@ -35,7 +38,9 @@ export async function statusCommand(args: string[], io: CliIO): Promise<number> 
   try {
     const records = await deps.store.listEnvironments(repository);
     if (!values.json) {
-      io.stdout(`Environments of ${displayRepository(repository)} (data directory ${displayRepository(settings.dataDir)}):\n${formatStatusTable(records)}\n`);
+      // Which records these are: this machine's data directory, or the fleet's PostgreSQL (scale-out).
+      const source = settings.databaseUrl === undefined ? `data directory ${displayRepository(settings.dataDir)}` : `records: ${describeStore(settings)}`;
+      io.stdout(`Environments of ${displayRepository(repository)} (${source}):\n${formatStatusTable(records)}\n`);
       // Deliveries that gave up are every checkout's concern: the data directory's events.
       const parked = formatParkedNotice(await deps.store.deliveryStatus(), "envbot notifications");
       if (parked !== undefined) io.stdout(`${parked}\n`);
