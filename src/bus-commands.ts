@@ -14,6 +14,8 @@ import type { AmqpCommandSettings } from "./notification-settings.js";
  * or a queue under ENVBOT_AMQP_REPLY_PREFIX.
  */
 export async function startBusCommands(app: Probot, services: AppServices, settings: AmqpCommandSettings): Promise<{ stop(): Promise<void> }> {
+  // Commands sent before user_id counted would now all be refused: say why at start.
+  if (settings.users.length === 0) app.log.warn("AMQP command queue: ENVBOT_AMQP_USERS names no broker user, so every command is refused");
   const access = githubAppAccess({ appOctokit: async () => (await app.auth()) as Octokit, installationOctokit: async (id) => (await app.auth(id)) as Octokit });
   const deps = {
     store: services.engine.store,

@@ -16,8 +16,8 @@ export interface ReplyQueueRule {
 /**
  * Whether envbot publishes a reply to `replyTo`. envbot publishes with its own credentials, so a
  * reply_to naming any queue would let whoever may send commands write into queues they cannot
- * write to themselves; only RabbitMQ's direct reply-to (which reaches nobody but the requester)
- * and the queues the operator set aside by prefix qualify.
+ * write to themselves; only RabbitMQ's direct reply-to (which reaches nobody but the requester;
+ * no client can declare a queue named amq.*) and the queues the operator set aside by prefix qualify.
  */
 export function isAllowedReplyQueue(replyTo: string, rule: ReplyQueueRule): boolean {
   if (replyTo === rule.commandQueue) return false;
