@@ -12,10 +12,14 @@ export type TargetSetting =
 export interface AmqpCommandSettings {
   url: string;
   queue: string;
+  /** ENVBOT_AMQP_USERS: the broker users (a command's user_id) whose commands are taken; none unless given. */
+  users: string[];
   /** ENVBOT_AMQP_ALLOW: the actions commands may take (plan, apply, destroy, destroy-now, extend); none unless given. */
   actions: Action[];
   /** ENVBOT_AMQP_REPOSITORIES: the repositories commands may act on ("owner/name", comma-separated). */
   repositories: string[];
+  /** ENVBOT_AMQP_REPLY_PREFIX: queues starting with it take replies, besides RabbitMQ's direct reply-to. */
+  replyPrefix?: string;
 }
 
 export interface NotificationSettings {
@@ -33,8 +37,8 @@ const COMMAND_ACTIONS: readonly Action[] = ["plan", "apply", "destroy", "destroy
 
 /**
  * Reads the notification targets (ENVBOT_NOTIFY_<NAME>_URL, _KIND, _SECRET, _EXCHANGE, _TOKEN, _CHANNEL) and the
- * AMQP command queue (ENVBOT_AMQP_URL, ENVBOT_AMQP_COMMAND_QUEUE, ENVBOT_AMQP_ALLOW,
- * ENVBOT_AMQP_REPOSITORIES). A target named TEAM_SLACK here is `team-slack` in a repository's
+ * AMQP command queue (ENVBOT_AMQP_URL, ENVBOT_AMQP_COMMAND_QUEUE, ENVBOT_AMQP_USERS,
+ * ENVBOT_AMQP_ALLOW, ENVBOT_AMQP_REPOSITORIES, ENVBOT_AMQP_REPLY_PREFIX). A target named TEAM_SLACK here is `team-slack` in a repository's
  * routes. Addresses and secrets live only here, never in Git, and are never printed.
  */
 export function readNotificationSettings(env: NodeJS.ProcessEnv): NotificationSettings {
@@ -111,5 +115,11 @@ function readAmqpCommands(env: NodeJS.ProcessEnv): AmqpCommandSettings | undefin
   const repositories = list("ENVBOT_AMQP_REPOSITORIES");
   const malformed = repositories.filter((repository) => !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository));
   if (malformed.length > 0) throw new SettingsError(`ENVBOT_AMQP_REPOSITORIES: ${malformed.join(", ")} is not owner/name`);
-  return { url, queue: env.ENVBOT_AMQP_COMMAND_QUEUE || "envbot.commands", actions: actions as Action[], repositories };
+  const users = list("ENVBOT_AMQP_USERS");
+  const replyPrefix = env.ENVBOT_AMQP_REPLY_PREFIX?.trim() || undefined;
+  // amq.* names are the broker's own: a client cannot declare such a queue to receive replies in.
+  if (replyPrefix !== undefined && (!/^[A-Za-z0-9_.:-]{1,200}$/.test(replyPrefix) || replyPrefix.startsWith("amq."))) {
+    throw new SettingsError("ENVBOT_AMQP_REPLY_PREFIX: the start of the reply queues' names, like `ci.envbot-replies.` (letters, digits, . _ : -; not amq.)");
+  }
+  return { url, queue: env.ENVBOT_AMQP_COMMAND_QUEUE || "envbot.commands", users, actions: actions as Action[], repositories, ...(replyPrefix && { replyPrefix }) };
 }

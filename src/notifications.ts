@@ -42,7 +42,8 @@ export function notificationsFromSettings(options: {
       };
     },
   };
-  const replies = options.settings.amqpCommands ? { ...amqpReplyTarget({ url: options.settings.amqpCommands.url }), name: REPLIES_TARGET } : undefined;
+  const commands = options.settings.amqpCommands;
+  const replies = commands ? { ...amqpReplyTarget({ url: commands.url, rule: { prefix: commands.replyPrefix, commandQueue: commands.queue } }), name: REPLIES_TARGET } : undefined;
   return { targets: options.settings.targets.map((setting) => targetOf(setting, store)), routing, ...(replies && { replies }) };
 }
 

@@ -19,10 +19,12 @@ export function formatCommandList(): string {
   return ["**Commands**, as a comment on this pull request:", ...lines].join("\n");
 }
 
-/** To someone who may not run commands: they are told why, and which permission they have. */
-export function renderCommandRefusal(input: { login: string; repository: string; permission: string } | { login: string; policy: string }): string {
-  if ("policy" in input) return `@${input.login}, the repository's policy does not let you do this: ${input.policy}.`;
-  return `@${input.login}, only people with write access to ${input.repository} can run /envbot commands; your permission is ${input.permission}.`;
+/**
+ * To a writer the repository's policy keeps from a command: which rule. (Someone without write
+ * access gets a reaction, never a reply: envbot does not post for them.)
+ */
+export function renderCommandRefusal(input: { login: string; policy: string }): string {
+  return `@${input.login}, the repository's policy does not let you do this: ${input.policy}.`;
 }
 
 /** For a comment that starts with `/envbot` but is no command envbot knows (text: its first line). */
@@ -43,20 +45,23 @@ export function renderUnknownEnvironment(input: { environment: string; environme
 
 /**
  * The outcome of `/envbot unlock [NAME]` in pull request `number`: released lists the environments
- * whose lock this pull request held and gave up. Only a pull request's own locks are released.
+ * whose lock this pull request held and gave up, refused those whose lock the commenter may not
+ * release (with the rule that keeps it). Only a pull request's own locks are released.
  */
-export function renderUnlockResult(input: { released: string[]; environment?: string; number: number }): string {
+export function renderUnlockResult(input: { released: string[]; refused?: readonly { environment: string; reason: string }[]; environment?: string; number: number }): string {
   const holder = formatLockHolder({ kind: "pull-request", number: input.number });
   const names = [...input.released].sort().map(codeSpan);
-  if (input.environment !== undefined) {
+  const refused = [...(input.refused ?? [])].sort((a, b) => a.environment.localeCompare(b.environment));
+  const kept = refused.length === 0 ? [] : ["", `Kept, since you may not release ${refused.length === 1 ? "it" : "them"}:`, ...refused.map((r) => `- ${codeSpan(r.environment)}: ${r.reason}`)];
+  if (input.environment !== undefined && refused.length === 0) {
     const name = codeSpan(input.environment);
     return input.released.includes(input.environment)
       ? `Released the lock on ${name} held by ${holder}.`
       : `${name} was not locked by this pull request: nothing to release.`;
   }
-  if (names.length === 0) return "This pull request held no locks: nothing to release.";
+  if (names.length === 0) return refused.length === 0 ? "This pull request held no locks: nothing to release." : [`Released no lock held by ${holder}.`, ...kept].join("\n");
   const what = names.length === 1 ? `the lock on ${names[0]}` : `the locks on ${names.join(", ")}`;
-  return `Released ${what} held by ${holder}.`;
+  return [`Released ${what} held by ${holder}.`, ...kept].join("\n");
 }
 
 /** `/envbot plan` on a closed pull request: nothing runs, and why. */

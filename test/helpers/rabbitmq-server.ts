@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { constants as fsConstants } from "node:fs";
 import { access, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
@@ -23,6 +23,12 @@ export interface RabbitMqServer {
   /** `amqp://guest:guest@127.0.0.1:PORT` (guest may only connect from loopback, which is all we listen on). */
   url: string;
   port: number;
+  /**
+   * Adds a broker user with every permission on the default vhost (rabbitmqctl), and returns its
+   * `amqp://` URL: another identity, since RabbitMQ takes a message's user_id only from the
+   * connection's own user.
+   */
+  addUser(name: string, password: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -110,6 +116,19 @@ export async function startRabbitMq(): Promise<RabbitMqServer> {
   const onExit = () => signalGroup("SIGKILL");
   process.once("exit", onExit);
 
+  // rabbitmqctl reaches the node by its name through the same epmd and Erlang cookie ($HOME).
+  const ctl = (args: string[]) =>
+    new Promise<void>((resolve, reject) =>
+      execFile(path.join(path.dirname(script), "rabbitmqctl"), ["-n", env.RABBITMQ_NODENAME!, ...args], { env, cwd: root }, (error, _stdout, stderr) =>
+        error ? reject(new Error(`rabbitmqctl ${args[0]} failed: ${error.message}\n${stderr}`)) : resolve(),
+      ),
+    );
+  const addUser = async (name: string, password: string): Promise<string> => {
+    await ctl(["add_user", name, password]);
+    await ctl(["set_permissions", "-p", "/", name, ".*", ".*", ".*"]);
+    return `amqp://${encodeURIComponent(name)}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+  };
+
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -143,7 +162,7 @@ export async function startRabbitMq(): Promise<RabbitMqServer> {
       // A full AMQP handshake as guest, not just the open port: the listener opens before boot ends.
       const connection = await amqpConnect(url, { timeout: PROBE_TIMEOUT_MS });
       await connection.close();
-      return { url, port, stop };
+      return { url, port, addUser, stop };
     } catch (error) {
       lastError = error;
     }

@@ -2,7 +2,9 @@ import { jest } from "@jest/globals";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { connect, type Channel, type ChannelModel, type GetMessage } from "amqplib";
+import { randomUUID } from "node:crypto";
+import { connect, type Channel, type ChannelModel, type ConsumeMessage, type GetMessage } from "amqplib";
+import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { sha, starterRepository } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { startAppProcess, type AppProcess } from "../helpers/envbot-app-process.js";
@@ -14,8 +16,13 @@ import { startRabbitMq, type RabbitMqServer } from "../helpers/rabbitmq-server.j
 import { PROVIDER_MIRROR, writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
 
 // The App as `npm start` runs it, on a real RabbitMQ: its events go out on the topic exchange,
-// and it takes commands from the command queue, answering on each command's reply queue.
+// and it takes commands from the command queue, answering on each command's reply queue. The
+// test's client is the broker user release-bot (envbot connects as guest): RabbitMQ checks a
+// message's user_id against the connection's user, so that is who sends.
 jest.setTimeout(240_000);
+
+const SENDER = "release-bot";
+const REPLY_PREFIX = "release-bot.replies.";
 
 const mock = setupGitHubMock();
 let broker: RabbitMqServer;
@@ -30,7 +37,7 @@ let replies: string;
 
 beforeAll(async () => {
   broker = await startRabbitMq();
-  client = await connect(broker.url);
+  client = await connect(await broker.addUser(SENDER, "release-bot-password"));
   channel = await client.createChannel();
   // Declared as the App declares it, so the test can watch for the App's consumer.
   await channel.assertQueue("envbot.commands", { durable: true });
@@ -59,7 +66,7 @@ beforeEach(async () => {
   await channel.assertExchange("envbot.events", "topic", { durable: true });
   events = (await channel.assertQueue("", { exclusive: true })).queue;
   await channel.bindQueue(events, "envbot.events", `envbot.${github.fullName}.#`);
-  replies = (await channel.assertQueue("", { exclusive: true })).queue;
+  replies = (await channel.assertQueue(`${REPLY_PREFIX}${randomUUID()}`, { exclusive: true })).queue;
 
   app = await startAppProcess({
     ENVBOT_DATA_DIR: path.join(root, "data"),
@@ -67,6 +74,8 @@ beforeEach(async () => {
     GHE_HOST: githubHttp.host,
     ENVBOT_NOTIFY_BUS_URL: broker.url,
     ENVBOT_AMQP_URL: broker.url,
+    ENVBOT_AMQP_USERS: SENDER,
+    ENVBOT_AMQP_REPLY_PREFIX: REPLY_PREFIX,
     ENVBOT_AMQP_ALLOW: "plan,extend",
     ENVBOT_AMQP_REPOSITORIES: github.fullName,
   });
@@ -79,8 +88,9 @@ afterEach(async () => {
   mock.after();
 });
 
-function send(body: string | object, correlationId: string): void {
-  channel.sendToQueue("envbot.commands", Buffer.from(typeof body === "string" ? body : JSON.stringify(body)), { replyTo: replies, correlationId, contentType: "application/json", appId: "release-bot" });
+function send(body: string | object, correlationId: string, properties: { replyTo?: string; userId?: string; appId?: string; on?: Channel } = {}): void {
+  const { on = channel, ...rest } = properties;
+  on.sendToQueue("envbot.commands", Buffer.from(typeof body === "string" ? body : JSON.stringify(body)), { replyTo: replies, correlationId, contentType: "application/json", userId: SENDER, appId: SENDER, ...rest });
 }
 
 async function next(queue: string, timeoutMs = 60_000): Promise<GetMessage> {
@@ -142,3 +152,80 @@ async function expectEventually(check: () => Promise<boolean>, timeoutMs = 30_00
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** The audit entries of the App's data directory, newest first. */
+async function auditTrail() {
+  const store = openSqliteStore({ file: path.join(root, "data", "envbot.db") });
+  try {
+    return await store.listAudit({ limit: 20 });
+  } finally {
+    await store.close();
+  }
+}
+
+test("a reply_to naming another queue gets nothing and runs nothing; RabbitMQ's direct reply-to gets the answer", async () => {
+  await expectEventually(async () => (await channel.assertQueue("envbot.commands", { durable: true })).consumerCount === 1);
+  // Someone else's queue, which the sender would like envbot to write into with its credentials.
+  const victim = (await channel.assertQueue(`billing.inbox.${randomUUID()}`, { exclusive: true })).queue;
+  send({ command: "extend", repository: github.fullName, environment: "preview", by: "24h" }, "hijack", { replyTo: victim });
+  send({ command: "plan", repository: github.fullName, environment: "preview" }, "hijack-plan", { replyTo: victim });
+
+  // Direct reply-to: the requester consumes the pseudo-queue on the channel it sends from.
+  const direct: ConsumeMessage[] = [];
+  const requester = await client.createChannel();
+  try {
+    await requester.consume("amq.rabbitmq.reply-to", (message) => void (message && direct.push(message)), { noAck: true });
+    send({ command: "plan", repository: github.fullName, environment: "preview" }, "direct", { replyTo: "amq.rabbitmq.reply-to", on: requester });
+    await expectEventually(async () => direct.length > 0, 120_000);
+  } finally {
+    await requester.close();
+  }
+  expect(direct[0]!.properties.correlationId).toBe("direct");
+  expect(JSON.parse(direct[0]!.content.toString("utf8"))).toMatchObject({ id: "direct", ok: true, event: { type: "dev.envbot.planned", data: { actor: "amqp:release-bot" } } });
+
+  // The two before it were refused unread (in the log), answered nowhere, and ran nothing.
+  expect(app.output()).toContain("AMQP command refused unread: its reply_to is no reply queue");
+  expect(app.output()).toContain(victim);
+  expect((await channel.checkQueue(victim)).messageCount).toBe(0);
+  expect(github.createdPullRequests).toEqual([]);
+  // One plan queued and run: the direct one's.
+  expect((await auditTrail()).map((e) => [e.actor, e.source, e.action, e.outcome])).toEqual([
+    ["amqp:release-bot", "amqp", "plan", "succeeded"],
+    ["amqp:release-bot", "amqp", "plan", "queued"],
+  ]);
+});
+
+test("the actor is the broker-checked user_id, never the app_id the sender writes; a command without user_id, or from a user the server does not name, is refused", async () => {
+  await expectEventually(async () => (await channel.assertQueue("envbot.commands", { durable: true })).consumerCount === 1);
+  send({ command: "plan", repository: github.fullName, environment: "preview" }, "forged-app", { appId: "platform-admin" });
+  const reply = await next(replies);
+  expect(body(reply)).toMatchObject({ id: "forged-app", ok: true, event: { data: { actor: "amqp:release-bot" } } });
+  expect(new Set((await auditTrail()).map((e) => e.actor))).toEqual(new Set(["amqp:release-bot"]));
+
+  // RabbitMQ itself refuses a user_id that is not the connection's user: the message never arrives.
+  const forging = await client.createChannel();
+  const closed = new Promise<Error>((resolve) => forging.once("error", resolve));
+  send({ command: "plan", repository: github.fullName, environment: "preview" }, "forged-user", { userId: "guest", on: forging });
+  expect((await closed).message).toMatch(/PRECONDITION_FAILED.*user_id/);
+
+  send({ command: "plan", repository: github.fullName, environment: "preview" }, "no-user", { userId: undefined });
+  // guest is a broker user too, but not one ENVBOT_AMQP_USERS names.
+  const guest = await connect(broker.url);
+  try {
+    const guestChannel = await guest.createChannel();
+    send({ command: "plan", repository: github.fullName, environment: "preview" }, "guest", { userId: "guest", on: guestChannel });
+    const answers = new Map<string, Record<string, any>>();
+    while (answers.size < 2) {
+      const message = await next(replies);
+      answers.set(message.properties.correlationId as string, body(message));
+    }
+    expect(answers.get("no-user")).toMatchObject({ ok: false, reason: "refused", detail: expect.stringContaining("user_id") });
+    expect(answers.get("guest")).toEqual({ id: "guest", ok: false, reason: "refused", detail: "this server does not take AMQP commands from the broker user guest (ENVBOT_AMQP_USERS)" });
+  } finally {
+    await guest.close();
+  }
+  // Two connections: the refusals may have arrived in either order.
+  const trail = await auditTrail();
+  expect(trail.filter((e) => e.outcome === "refused").map((e) => e.actor).sort()).toEqual(["amqp", "amqp:guest"]);
+  expect(trail.filter((e) => e.outcome !== "refused").every((e) => e.actor === "amqp:release-bot")).toBe(true);
+});

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
-import { connect, type Channel, type ChannelModel, type GetMessage } from "amqplib";
+import { connect, type Channel, type ChannelModel, type ConsumeMessage, type GetMessage } from "amqplib";
 import { startCommandConsumer, type CommandMessage } from "../../src/adapters/notify/amqp/amqp-command-consumer.js";
 import { amqpEventTarget, amqpReplyTarget, eventRoutingKey } from "../../src/adapters/notify/amqp/amqp-event-target.js";
 import type { DeliveryContext } from "../../src/adapters/notify/notification-target.js";
@@ -28,9 +28,12 @@ const context: DeliveryContext = { links: { repository: "https://github.com/acme
 const changes = { add: 1, change: 0, destroy: 0 };
 const at = new Date("2026-03-01T12:00:00Z");
 
-/** A fresh queue only this test reads (deleted with the test's connection). */
+/** Where the command consumers of these tests may answer (ENVBOT_AMQP_REPLY_PREFIX). */
+const REPLY_PREFIX = "test.replies.";
+
+/** A fresh queue only this test reads (deleted with the test's connection), under REPLY_PREFIX. */
 async function privateQueue(): Promise<string> {
-  return (await channel.assertQueue("", { exclusive: true })).queue;
+  return (await channel.assertQueue(`${REPLY_PREFIX}${randomUUID()}`, { exclusive: true })).queue;
 }
 
 /** The next message on `queue`, polled (basic.get) until `timeoutMs`. */
@@ -150,6 +153,8 @@ describe("startCommandConsumer", () => {
       url: broker.url,
       queue,
       onError: (error) => errors.push(error),
+      replyPrefix: REPLY_PREFIX,
+      onRefused: (refusal) => errors.push(refusal),
       handle: async (message) => {
         handled.push(message);
         if (message.body === "boom") throw new Error("boom");
@@ -158,14 +163,14 @@ describe("startCommandConsumer", () => {
       },
     });
     const send = (body: string, correlationId?: string) =>
-      channel.sendToQueue(queue, Buffer.from(body), correlationId ? { replyTo: replyQueue, correlationId, appId: "tester" } : {});
+      channel.sendToQueue(queue, Buffer.from(body), correlationId ? { replyTo: replyQueue, correlationId, userId: "guest" } : {});
     try {
       send("hello", "c1");
       const first = await nextMessage(replyQueue);
       expect(first.properties.correlationId).toBe("c1");
       expect(first.properties.contentType).toBe("application/json");
       expect(json(first)).toEqual({ ok: true, echo: "hello" });
-      expect(handled[0]).toEqual({ body: "hello", replyTo: replyQueue, correlationId: "c1", appId: "tester" });
+      expect(handled[0]).toEqual({ body: "hello", replyTo: replyQueue, correlationId: "c1", userId: "guest" });
 
       send("boom", "c2");
       const failed = await nextMessage(replyQueue);
@@ -197,6 +202,8 @@ describe("startCommandConsumer", () => {
       url: broker.url,
       queue,
       onError: (error) => errors.push(error),
+      replyPrefix: REPLY_PREFIX,
+      onRefused: (refusal) => errors.push(refusal),
       handle: async (message) => ({ reply: { ok: true, echo: message.body } }),
     });
     try {
@@ -217,12 +224,57 @@ describe("startCommandConsumer", () => {
     }
     await channel.deleteQueue(queue);
   }, 30_000);
+
+  it("answers only RabbitMQ's direct reply-to and queues under the reply prefix; any other reply_to is refused unread and gets nothing", async () => {
+    const queue = `envbot.commands.test-${randomUUID()}`;
+    // A queue of someone else's that the command's sender would like envbot to write into.
+    const victim = (await channel.assertQueue(`billing.inbox.${randomUUID()}`, { exclusive: true })).queue;
+    const handled: string[] = [];
+    const refused: { reason: string; replyTo?: string }[] = [];
+    const consumer = await startCommandConsumer({
+      url: broker.url,
+      queue,
+      onError: (error) => refused.push({ reason: String(error) }),
+      replyPrefix: REPLY_PREFIX,
+      onRefused: (refusal) => refused.push(refusal),
+      handle: async (message) => {
+        handled.push(message.body);
+        return { reply: { ok: true, echo: message.body } };
+      },
+    });
+    // The requester's own channel: direct reply-to needs it to consume before it publishes.
+    const requester = await client.createChannel();
+    const direct: ConsumeMessage[] = [];
+    await requester.consume("amq.rabbitmq.reply-to", (message) => void (message && direct.push(message)), { noAck: true });
+    try {
+      channel.sendToQueue(queue, Buffer.from("to the victim"), { replyTo: victim, correlationId: "bad" });
+      channel.sendToQueue(queue, Buffer.from("to itself"), { replyTo: queue, correlationId: "loop" });
+      requester.sendToQueue(queue, Buffer.from("direct"), { replyTo: "amq.rabbitmq.reply-to", correlationId: "good" });
+      const deadline = Date.now() + 10_000;
+      while (direct.length === 0) {
+        if (Date.now() > deadline) throw new Error("no direct reply");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(direct[0]!.properties.correlationId).toBe("good");
+      expect(JSON.parse(direct[0]!.content.toString("utf8"))).toEqual({ ok: true, echo: "direct" });
+      // The two before it were refused unread, in order, and answered nowhere.
+      expect(handled).toEqual(["direct"]);
+      expect(refused.map((r) => r.replyTo)).toEqual([victim, queue]);
+      expect(refused[0]!.reason).toContain("neither RabbitMQ's direct reply-to nor a queue under ENVBOT_AMQP_REPLY_PREFIX");
+      expect(await drain(victim)).toEqual([]);
+    } finally {
+      await consumer.stop();
+      await requester.close();
+    }
+    expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+    await channel.deleteQueue(queue);
+  }, 30_000);
 });
 
 describe("amqpReplyTarget", () => {
   it("answers the command a run-ending event carries, correlated by the command's id, and skips other events", async () => {
     const replyQueue = await privateQueue();
-    const target = amqpReplyTarget({ url: broker.url });
+    const target = amqpReplyTarget({ url: broker.url, rule: { prefix: REPLY_PREFIX, commandQueue: "envbot.commands" } });
     const request = { id: "cmd-1", replyTo: replyQueue, command: "apply" as const };
     try {
       const applied: DomainEvent = domainEvent({ type: "applied", repository: "acme/envs", environment: "checkout", runId: 3, changes, request }, at);

@@ -103,12 +103,15 @@ test("a redelivered webhook (same delivery id) is not processed twice", async ()
   expect(app.github.botComments(9)).toHaveLength(1);
 });
 
-test("/envbot plan from a writer is acknowledged and re-plans; from a reader it is politely refused", async () => {
+test("/envbot plan from a writer is acknowledged and re-plans; from a reader it gets a reaction and no reply", async () => {
   await openPullRequest(10, { "environments/cmd.yaml": definitionYaml("cmd", "sandbox") });
   app.github.permissions.set("visitor", "read");
+  const comments = app.github.comments.length;
   await app.receive(issueCommentEvent({ number: 10, login: "visitor", body: "/envbot plan", commentId: 501 }));
-  expect(app.github.botComments(10).at(-1)!.body).toContain("@visitor");
-  expect(app.github.reactions).toEqual([]);
+  // A reader's command makes envbot post nothing (no comment amplification on a public repository).
+  expect(app.github.comments).toHaveLength(comments);
+  expect(app.github.reactions).toEqual([{ commentId: 501, content: "-1" }]);
+  app.github.reactions.length = 0;
 
   const before = app.github.checks("envbot plan: cmd").length;
   await app.receive(issueCommentEvent({ number: 10, login: "octocat", body: "/envbot plan cmd", commentId: 502 }));
@@ -184,6 +187,56 @@ test("the repository's policy governs comment commands too: a writer outside the
   expect(await app.services.engine.store.listLocks()).toEqual([]);
 });
 
+test("/envbot unlock without a name releases only the locks the commenter may release: a protected environment's stays, and the reply says why", async () => {
+  main = { ...main, ".github/envbot.yml": `${main[".github/envbot.yml"]}\npolicy:\n  protected:\n    act: ["@octo-org/sre"]\n` };
+  app.github.commit(sha("main"), main);
+  app.github.commit("main", main);
+  app.github.teams.set("sre", new Set(["sam"]));
+  app.github.permissions.set("sam", "write");
+  await openPullRequest(14, { "environments/vault.yaml": definitionYaml("vault", "sandbox", "  protected: true\n"), "environments/scratch.yaml": definitionYaml("scratch", "sandbox") });
+  expect((await app.services.engine.store.listLocks()).map((l) => l.environment).sort()).toEqual(["scratch", "vault"]);
+  // As a named unlock of it is refused ...
+  await app.receive(issueCommentEvent({ number: 14, login: "octocat", body: "/envbot unlock vault", commentId: 801 }));
+  expect(app.github.botComments(14).at(-1)!.body).toBe("@octocat, the repository's policy does not let you do this: unlock of a protected environment is for @octo-org/sre (policy.protected.act in .github/envbot.yml).");
+  // ... unlocking them all leaves it locked.
+  await app.receive(issueCommentEvent({ number: 14, login: "octocat", body: "/envbot unlock", commentId: 802 }));
+  expect((await app.services.engine.store.listLocks()).map((l) => l.environment)).toEqual(["vault"]);
+  expect(app.github.botComments(14).at(-1)!.body).toBe(
+    "Released the lock on `scratch` held by #14.\n\nKept, since you may not release it:\n- `vault`: unlock of a protected environment is for @octo-org/sre (policy.protected.act in .github/envbot.yml)",
+  );
+  expect(app.github.reactions.filter((r) => r.commentId === 802)).toEqual([]);
+  expect((await app.services.engine.store.listAudit({ limit: 2 })).map((e) => [e.actor, e.action, e.environment, e.outcome])).toEqual(
+    expect.arrayContaining([
+      ["octocat", "unlock", "vault", "refused"],
+      ["octocat", "unlock", "scratch", "released"],
+    ]),
+  );
+  // Someone protected.act names releases it.
+  await app.receive(issueCommentEvent({ number: 14, login: "sam", body: "/envbot unlock", commentId: 803 }));
+  expect(await app.services.engine.store.listLocks()).toEqual([]);
+  expect(app.github.botComments(14).at(-1)!.body).toBe("Released the lock on `vault` held by #14.");
+  expect(app.github.reactions).toContainEqual({ commentId: 803, content: "+1" });
+});
+
+test("a commenter without write access gets one reaction per comment and never a reply, whatever the command; a redelivery adds nothing", async () => {
+  await openPullRequest(15, { "environments/quiet.yaml": definitionYaml("quiet", "sandbox") });
+  app.github.permissions.set("visitor", "read");
+  const comments = app.github.comments.length;
+  const help = issueCommentEvent({ number: 15, login: "visitor", body: "/envbot help", commentId: 811 });
+  await app.receive(help);
+  await app.receive(issueCommentEvent({ number: 15, login: "visitor", body: "/envbot frobnicate", commentId: 812 }));
+  await app.receive(issueCommentEvent({ number: 15, login: "visitor", body: "/envbot unlock", commentId: 813 }));
+  // GitHub redelivers the same comment (same delivery id).
+  await app.receive(help);
+  expect(app.github.comments).toHaveLength(comments);
+  expect(app.github.reactions).toEqual([
+    { commentId: 811, content: "-1" },
+    { commentId: 812, content: "-1" },
+    { commentId: 813, content: "-1" },
+  ]);
+  expect(await app.services.engine.store.listLocks()).toHaveLength(1);
+});
+
 describe("/envbot extend, destroy and help", () => {
   // An end a day ahead, on the hour: extend counts from it (never from a past end), whatever day the suite runs.
   const HOUR = 3600_000;
@@ -218,8 +271,11 @@ describe("/envbot extend, destroy and help", () => {
     await app.receive(issueCommentEvent({ number: issue.number, login: "octocat", body: "/envbot extend 2000h", commentId: 711, issue: warning }));
     expect(app.github.comments.at(-1)!.body).toMatch(/^@octocat, `\/envbot extend 2000h` was not done: the change would not be valid:\n- '.*' is more than 720h from now, the maximum set in .github\/envbot.yml$/);
     app.github.permissions.set("rita", "read");
+    const comments = app.github.comments.length;
     await app.receive(issueCommentEvent({ number: issue.number, login: "rita", body: "/envbot extend 24h", commentId: 712, issue: warning }));
-    expect(app.github.comments.at(-1)!.body).toBe("@rita, `/envbot extend 24h` was not done: extend needs write permission on octo-org/environments; rita has read.");
+    // A reader gets a reaction, never a comment.
+    expect(app.github.comments).toHaveLength(comments);
+    expect(app.github.reactions).toEqual([{ commentId: 712, content: "-1" }]);
     expect(app.github.createdPullRequests).toEqual([]);
   });
 

@@ -3,12 +3,12 @@ import { githubCodeHost } from "../../adapters/github/github-code-host.js";
 import { githubRepositoryChanges } from "../../adapters/github/github-repository-changes.js";
 import type { Octokit } from "../../adapters/github/octokit-types.js";
 import type { Actor } from "../../core/authorization/actor.js";
-import { authorize, type Action } from "../../core/authorization/authorize.js";
-import { extendEnvironment, proposeDestroy, refusalText, type ActionOutcome } from "../../core/environment-actions/index.js";
+import { authorize, canWrite, type Action } from "../../core/authorization/authorize.js";
+import { extendEnvironment, proposeDestroy, refusalText, unlockPullRequestLocks, type ActionOutcome } from "../../core/environment-actions/index.js";
 import { queuedJob } from "../../core/jobs/envbot-job.js";
 import { policyTargetOf } from "../../core/policy/index.js";
 import type { CodeHost } from "../../core/ports.js";
-import { environmentChanges, parseCommentCommand, releasePullRequestLocks, type CommentCommand } from "../../core/pull-requests/index.js";
+import { environmentChanges, parseCommentCommand, type CommentCommand } from "../../core/pull-requests/index.js";
 import { readRepositoryConfig } from "../../core/validation/index.js";
 import {
   renderActionNotTaken,
@@ -30,7 +30,9 @@ type CommentContext = Context<"issue_comment.created">;
 /**
  * `/envbot ...` comments: on a pull request plan, unlock, extend, destroy and help; on an expiry
  * warning issue extend and help (NAME is then its environment). Every command is authorized by
- * `authorize` with the default branch's policy, and a refusal says which rule.
+ * `authorize` with the default branch's policy, and a refusal says which rule. Only people with
+ * write access get envbot to post: anyone else's command is answered with a reaction, never a
+ * comment, so a public repository's visitors cannot make envbot write.
  */
 export function registerCommentCommandHandler(app: Probot, services: AppServices): void {
   app.on("issue_comment.created", async (context) => {
@@ -62,14 +64,19 @@ async function runCommand(context: CommentContext, services: AppServices, comman
   const audit = (action: string, outcome: string, detail?: string, environment?: string) =>
     services.engine.store.recordAudit({ actor: login, source: "comment", action, repository: repository.full_name, environment, outcome, detail: detail ?? `#${issue.number}` });
   const reply = async (body: string) => void (await context.octokit.rest.issues.createComment(context.issue({ body })));
-  const acknowledge = () => context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "+1" }));
+  const react = async (content: "+1" | "-1") => void (await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content })));
+  const acknowledge = () => react("+1");
+
+  const permission = await host.permissionOf(repository.full_name, login);
+  if (!canWrite(permission)) {
+    // A reaction, once per delivery (a redelivery is ignored before this): a comment would let
+    // anyone make envbot post on a public repository.
+    await audit(command.kind, "refused", `#${issue.number}: /envbot commands need write permission; ${login} has ${permission}`, "environment" in command ? command.environment : undefined);
+    return react("-1");
+  }
   const { config } = await readRepositoryConfig(host.filesAt(repository.full_name, repository.default_branch));
 
-  if (command.kind === "unknown") {
-    // Still only for writers: nobody else gets envbot to post.
-    const decision = await authorize(actor, "plan", { repository: repository.full_name }, host);
-    return reply(decision.allowed ? renderUnknownCommand(command.text) : renderCommandRefusal({ login, repository: repository.full_name, permission: decision.reason === "needs-write" ? decision.permission : "none" }));
-  }
+  if (command.kind === "unknown") return reply(renderUnknownCommand(command.text));
   if (command.kind === "help") return reply(await helpFor(host, actor, repository.full_name, expiring, config));
   if (expiring !== undefined && command.kind !== "extend") return reply(renderActionNotTaken({ login, command: `/envbot ${command.kind}`, reason: "on an expiry warning, envbot takes `extend` and `help`; the other commands work on a pull request." }));
 
@@ -90,23 +97,23 @@ async function runCommand(context: CommentContext, services: AppServices, comman
     return reply(renderProposalOpened({ kind: command.kind, environment: name, number: outcome.value.pullRequest.number, url: outcome.value.pullRequest.url, to: outcome.value.to }));
   }
 
-  // plan and unlock: this pull request's own environments.
+  // unlock and plan: this pull request's own environments.
+  if (command.kind === "unlock") {
+    // Each lock on its own: releasing them all must not release one a named unlock would be refused.
+    const outcome = await unlockPullRequestLocks({ store: services.engine.store, policy: host }, { repository: repository.full_name, number: issue.number, actor, config, only: command.environment });
+    const named = command.environment === undefined ? undefined : outcome.refused[0];
+    if (named) return reply(renderCommandRefusal({ login, policy: named.reason }));
+    if (outcome.released.length === 0 && outcome.refused.length === 0) await audit("unlock", "not locked", undefined, command.environment);
+    if (outcome.refused.length === 0) await acknowledge();
+    return reply(renderUnlockResult({ ...outcome, environment: command.environment, number: issue.number }));
+  }
   const record = command.environment === undefined ? undefined : await services.engine.store.getEnvironment(repository.full_name, command.environment);
   const target = { repository: repository.full_name, name: command.environment, ...policyTargetOf(record) };
   const decision = await authorize(actor, command.kind, target, host, config);
   if (!decision.allowed) {
-    await audit(command.kind, "refused", refusalText(actor, command.kind, repository.full_name, decision), command.environment);
-    return reply(
-      decision.reason === "policy" || decision.reason === "policy-unreadable"
-        ? renderCommandRefusal({ login, policy: decision.detail })
-        : renderCommandRefusal({ login, repository: repository.full_name, permission: decision.reason === "needs-write" ? decision.permission : "none" }),
-    );
-  }
-  if (command.kind === "unlock") {
-    await acknowledge();
-    const released = await releasePullRequestLocks(services.engine, { repository: repository.full_name, number: issue.number }, command.environment);
-    await audit("unlock", released.length > 0 ? "released" : "not locked", `#${issue.number}${released.length > 0 ? `: ${released.join(", ")}` : ""}`, command.environment);
-    return reply(renderUnlockResult({ released, environment: command.environment, number: issue.number }));
+    const reason = refusalText(actor, command.kind, repository.full_name, decision);
+    await audit(command.kind, "refused", reason, command.environment);
+    return reply(renderCommandRefusal({ login, policy: reason }));
   }
   const { data } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
   if (data.state === "closed") {

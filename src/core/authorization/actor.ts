@@ -22,11 +22,12 @@ export type Actor =
    */
   | { kind: "api"; login: string; via: "session" | "token"; repositories?: readonly string[] }
   /**
-   * A command from the AMQP command queue, with the rights the server grants it
-   * (ENVBOT_AMQP_ALLOW, ENVBOT_AMQP_REPOSITORIES); `app` is the message's app id, `request` where
-   * the run's outcome goes back.
+   * A command from the AMQP command queue, with the rights the server grants its broker user
+   * (ENVBOT_AMQP_USERS, ENVBOT_AMQP_ALLOW, ENVBOT_AMQP_REPOSITORIES); `user` is the message's
+   * user_id, which the broker checked against the publishing connection's user (absent: the
+   * command is refused), `request` where the run's outcome goes back.
    */
-  | { kind: "amqp"; app?: string; request?: BusRequest }
+  | { kind: "amqp"; user?: string; request?: BusRequest }
   | { kind: "reconciler" };
 
 /** The actor as run records and people read it: a GitHub login, "cli:USER", "reconciler". */
@@ -39,7 +40,7 @@ export function actorText(actor: Actor): string {
     case "api":
       return actor.login;
     case "amqp":
-      return actor.app ? `amqp:${actor.app}` : "amqp";
+      return actor.user ? `amqp:${actor.user}` : "amqp";
     case "reconciler":
       return "reconciler";
   }

@@ -17,8 +17,12 @@ export class PermissionUnavailableError extends Error {
 /** Where the rules get what they decide on: a login's repository permission and its teams. */
 export interface AccessPolicy extends TeamMembership {
   permissionOf(repository: string, login: string): Promise<Permission>;
-  /** What the server lets commands from the AMQP queue do (ENVBOT_AMQP_ALLOW, ENVBOT_AMQP_REPOSITORIES); nothing when absent. */
-  amqpGrant?: { actions: readonly Action[]; repositories: readonly string[] };
+  /**
+   * What the server lets commands from the AMQP queue do: whose (the broker users,
+   * ENVBOT_AMQP_USERS), which actions (ENVBOT_AMQP_ALLOW) on which repositories
+   * (ENVBOT_AMQP_REPOSITORIES); nothing when absent.
+   */
+  amqpGrant?: { users: readonly string[]; actions: readonly Action[]; repositories: readonly string[] };
 }
 
 export type Decision =
@@ -71,7 +75,7 @@ export async function authorize(
       return byPolicy(actor.login, action, environment, policy, rules);
     }
     case "amqp":
-      return byServerGrant(action, environment, policy.amqpGrant);
+      return byServerGrant(actor.user, action, environment, policy.amqpGrant);
     case "api": {
       if (actor.repositories !== undefined && !actor.repositories.includes(environment.repository)) return { allowed: false, reason: "outside-token-scope" };
       const permission = await policy.permissionOf(environment.repository, actor.login);
@@ -84,10 +88,15 @@ export async function authorize(
 }
 
 /**
- * The bus is no GitHub login, so no rule of the repository names it: the server's grant is its
- * whole right, and a protected environment is never applied or destroyed from it.
+ * The bus is no GitHub login, so no rule of the repository names it: the server's grant to the
+ * command's broker user (its user_id, which the broker checked) is its whole right, and a
+ * protected environment is never applied or destroyed from it.
  */
-function byServerGrant(action: Action, environment: { repository: string } & PolicyTarget, grant: AccessPolicy["amqpGrant"]): Decision {
+function byServerGrant(user: string | undefined, action: Action, environment: { repository: string } & PolicyTarget, grant: AccessPolicy["amqpGrant"]): Decision {
+  if (user === undefined) {
+    return { allowed: false, reason: "not-granted", detail: "a command names its sender in the user_id property (the broker checks it against the connection's user); this one has none" };
+  }
+  if (!grant?.users.includes(user)) return { allowed: false, reason: "not-granted", detail: `this server does not take AMQP commands from the broker user ${user} (ENVBOT_AMQP_USERS)` };
   if (!grant?.repositories.includes(environment.repository)) {
     return { allowed: false, reason: "not-granted", detail: `this server does not let AMQP commands act on ${environment.repository} (ENVBOT_AMQP_REPOSITORIES)` };
   }

@@ -31,12 +31,13 @@ const ACTION_OF: Record<BusCommand["command"], Action> = { plan: "plan", apply: 
 
 /**
  * One command from the message bus (docs/notifications.md#commands): read and checked against
- * schemas/command.schema.json, authorized as the `amqp` actor with the rights the server grants it,
+ * schemas/command.schema.json, authorized as the `amqp` actor of its broker user (user_id) with the
+ * rights the server grants that user,
  * then carried out by the same core actions as the API. A plan, an apply or an immediate destroy
  * is queued and answered when its run ends (undefined here); everything else is answered now.
  * A command that is not JSON, breaks the schema or is not allowed is answered with why.
  */
-export async function handleBusCommand(deps: BusCommandDeps, input: { body: string; app?: string; reply?: { id: string; replyTo: string } }): Promise<BusAnswer | undefined> {
+export async function handleBusCommand(deps: BusCommandDeps, input: { body: string; user?: string; reply?: { id: string; replyTo: string } }): Promise<BusAnswer | undefined> {
   const bytes = new TextEncoder().encode(input.body);
   if (bytes.length > MAX_COMMAND_BYTES) return { ok: false, reason: "invalid", detail: `the command is ${bytes.length} bytes; at most ${MAX_COMMAND_BYTES}`, problems: [] };
   const checked = checkYamlFile({ file: "message", content: { bytes, size: bytes.length }, expected: "an envbot command (a JSON object)", checker: builtinCheckers().command });
@@ -48,7 +49,7 @@ export async function handleBusCommand(deps: BusCommandDeps, input: { body: stri
   const { repository, environment: name } = command;
   const runs = command.command === "plan" || command.command === "apply" || (command.command === "destroy" && command.immediate === true);
   const request: BusRequest | undefined = runs && input.reply ? { ...input.reply, command: command.command as BusRequest["command"] } : undefined;
-  const actor: Extract<Actor, { kind: "amqp" }> = { kind: "amqp", ...(input.app && { app: input.app }), ...(request && { request }) };
+  const actor: Extract<Actor, { kind: "amqp" }> = { kind: "amqp", ...(input.user && { user: input.user }), ...(request && { request }) };
 
   // The server's grant first: a repository it does not grant is not even read.
   const action = command.command === "destroy" && command.immediate ? "destroy-now" : ACTION_OF[command.command];

@@ -84,7 +84,7 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 }
 
 /** Records what an allowed action did. */
-export async function auditDone(deps: EnvironmentActionDeps, actor: Actor, action: Action, target: { repository: string; name?: string }, outcome: string, detail?: string): Promise<void> {
+export async function auditDone(deps: Pick<EnvironmentActionDeps, "store">, actor: Actor, action: Action, target: { repository: string; name?: string }, outcome: string, detail?: string): Promise<void> {
   await deps.store.recordAudit({ actor: actorText(actor), source: actorSource(actor), action, repository: target.repository, environment: target.name, outcome, detail });
 }
 

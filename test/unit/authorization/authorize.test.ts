@@ -48,10 +48,17 @@ describe("authorize: one rule set for every access path", () => {
   });
 
   test("the AMQP command queue may do what the server grants it, in the repositories it names, never apply or destroy a protected environment", async () => {
-    const amqp = { kind: "amqp" as const, app: "release-bot" };
+    const amqp = { kind: "amqp" as const, user: "release-bot" };
     const nothing = policy({});
     expect(await authorize(amqp, "plan", { repository: REPO, name: "checkout" }, nothing)).toMatchObject({ allowed: false, reason: "not-granted" });
-    const granted = { ...policy({}), amqpGrant: { actions: ["plan", "apply", "destroy-now"] as const, repositories: [REPO] } };
+    const granted = { ...policy({}), amqpGrant: { users: ["release-bot"], actions: ["plan", "apply", "destroy-now"] as const, repositories: [REPO] } };
+    // The grant is the broker user's (user_id): another user's command, or one naming none, gets nothing.
+    expect(await authorize({ kind: "amqp", user: "guest" }, "plan", { repository: REPO, name: "checkout" }, granted)).toEqual({
+      allowed: false,
+      reason: "not-granted",
+      detail: "this server does not take AMQP commands from the broker user guest (ENVBOT_AMQP_USERS)",
+    });
+    expect(await authorize({ kind: "amqp" }, "plan", { repository: REPO, name: "checkout" }, granted)).toMatchObject({ allowed: false, reason: "not-granted", detail: expect.stringContaining("user_id") });
     expect(await authorize(amqp, "plan", { repository: REPO, name: "checkout" }, granted)).toEqual({ allowed: true });
     expect(await authorize(amqp, "apply", { repository: REPO, name: "checkout" }, granted)).toEqual({ allowed: true });
     expect(await authorize(amqp, "extend", { repository: REPO, name: "checkout" }, granted)).toEqual({ allowed: false, reason: "not-granted", detail: "this server does not let AMQP commands extend (ENVBOT_AMQP_ALLOW)" });

@@ -11,7 +11,7 @@ const busApply: EnvbotJob = {
   repository: "acme/envs",
   defaultBranch: "main",
   environment: "checkout",
-  actor: { kind: "amqp", app: "release-bot", request: { id: "cmd-1", replyTo: "release-bot.replies", command: "apply" } },
+  actor: { kind: "amqp", user: "release-bot", request: { id: "cmd-1", replyTo: "release-bot.replies", command: "apply" } },
 };
 
 test("jobs read back as they were kept, whatever their kind; a row of another shape fails clearly", () => {

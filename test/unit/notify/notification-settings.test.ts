@@ -58,15 +58,29 @@ describe("notification targets from the server's settings", () => {
     expect(refusal({ ENVBOT_NOTIFY_TEAM_SLACK_URL: "https://slack.com/api/chat.postMessage", ENVBOT_NOTIFY_TEAM_SLACK_TOKEN: "xoxb-1-2" })).toBe("ENVBOT_NOTIFY_TEAM_SLACK_CHANNEL: set the channel's id (C0123456789) to post to");
     expect(refusal({ ENVBOT_AMQP_URL: "amqp://mq", ENVBOT_AMQP_ALLOW: "plan,nuke" })).toBe("ENVBOT_AMQP_ALLOW: nuke is not one of plan, apply, destroy, destroy-now, extend");
     expect(refusal({ ENVBOT_AMQP_URL: "amqp://mq", ENVBOT_AMQP_REPOSITORIES: "acme" })).toBe("ENVBOT_AMQP_REPOSITORIES: acme is not owner/name");
+    const badPrefix = "ENVBOT_AMQP_REPLY_PREFIX: the start of the reply queues' names, like `ci.envbot-replies.` (letters, digits, . _ : -; not amq.)";
+    expect(refusal({ ENVBOT_AMQP_URL: "amqp://mq", ENVBOT_AMQP_REPLY_PREFIX: "amq.gen-" })).toBe(badPrefix);
+    expect(refusal({ ENVBOT_AMQP_URL: "amqp://mq", ENVBOT_AMQP_REPLY_PREFIX: "ci replies" })).toBe(badPrefix);
   });
 
   test("the command queue grants nothing unless told", () => {
-    expect(readNotificationSettings({ ENVBOT_AMQP_URL: "amqp://mq" }).amqpCommands).toEqual({ url: "amqp://mq", queue: "envbot.commands", actions: [], repositories: [] });
-    expect(readNotificationSettings({ ENVBOT_AMQP_URL: "amqp://mq", ENVBOT_AMQP_ALLOW: "plan, extend", ENVBOT_AMQP_REPOSITORIES: "acme/envs", ENVBOT_AMQP_COMMAND_QUEUE: "ops.envbot" }).amqpCommands).toEqual({
+    expect(readNotificationSettings({ ENVBOT_AMQP_URL: "amqp://mq" }).amqpCommands).toEqual({ url: "amqp://mq", queue: "envbot.commands", users: [], actions: [], repositories: [] });
+    expect(
+      readNotificationSettings({
+        ENVBOT_AMQP_URL: "amqp://mq",
+        ENVBOT_AMQP_USERS: "release-bot, ci",
+        ENVBOT_AMQP_ALLOW: "plan, extend",
+        ENVBOT_AMQP_REPOSITORIES: "acme/envs",
+        ENVBOT_AMQP_COMMAND_QUEUE: "ops.envbot",
+        ENVBOT_AMQP_REPLY_PREFIX: "ci.envbot-replies.",
+      }).amqpCommands,
+    ).toEqual({
       url: "amqp://mq",
       queue: "ops.envbot",
+      users: ["release-bot", "ci"],
       actions: ["plan", "extend"],
       repositories: ["acme/envs"],
+      replyPrefix: "ci.envbot-replies.",
     });
   });
 });

@@ -7,9 +7,9 @@ import {
 } from "../../../src/render/command-replies.js";
 
 describe("replies to comment commands", () => {
-  test("someone without write access is told why, and what permission they have", () => {
-    expect(renderCommandRefusal({ login: "mallory", repository: "acme/environments", permission: "read" })).toBe(
-      "@mallory, only people with write access to acme/environments can run /envbot commands; your permission is read.",
+  test("a writer the policy keeps from a command is told which rule (someone without write access gets no reply at all)", () => {
+    expect(renderCommandRefusal({ login: "wanda", policy: "unlock is for @acme/platform (policy.actions.unlock in .github/envbot.yml)" })).toBe(
+      "@wanda, the repository's policy does not let you do this: unlock is for @acme/platform (policy.actions.unlock in .github/envbot.yml).",
     );
   });
 
@@ -34,6 +34,9 @@ describe("replies to comment commands", () => {
     expect(renderUnlockResult({ released: [], environment: "checkout", number: 12 })).toBe("`checkout` was not locked by this pull request: nothing to release.");
     expect(renderUnlockResult({ released: ["search", "checkout"], number: 12 })).toBe("Released the locks on `checkout`, `search` held by #12.");
     expect(renderUnlockResult({ released: [], number: 12 })).toBe("This pull request held no locks: nothing to release.");
+    expect(renderUnlockResult({ released: ["search"], refused: [{ environment: "prod", reason: "unlock of a protected environment is for @acme/sre (policy.protected.act in .github/envbot.yml)" }], number: 12 })).toBe(
+      "Released the lock on `search` held by #12.\n\nKept, since you may not release it:\n- `prod`: unlock of a protected environment is for @acme/sre (policy.protected.act in .github/envbot.yml)",
+    );
   });
 
   test("an unexpected error says where to look", () => {

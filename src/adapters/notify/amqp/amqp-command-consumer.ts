@@ -1,6 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import { AmqpConnection } from "./amqp-connection.js";
 import { publishReply } from "./amqp-event-target.js";
+import { isAllowedReplyQueue } from "./reply-queue-rule.js";
 
 export const DEFAULT_COMMANDS_QUEUE = "envbot.commands";
 /** Reconnect backoff: doubles from the first delay up to the last while the broker stays away. */
@@ -12,7 +13,12 @@ export interface CommandMessage {
   body: string;
   replyTo?: string;
   correlationId?: string;
-  appId?: string;
+  /**
+   * The broker user who published it (the user_id property). RabbitMQ refuses a message whose
+   * user_id is not the publishing connection's user, so it names the sender; app_id, which
+   * anyone can set, does not.
+   */
+  userId?: string;
 }
 
 export interface CommandConsumerOptions {
@@ -24,10 +30,16 @@ export interface CommandConsumerOptions {
   onError: (error: unknown) => void;
   /** Messages handled at once; 1 keeps commands in order. */
   prefetch?: number;
+  /** ENVBOT_AMQP_REPLY_PREFIX: besides the direct reply-to, queues starting with it take replies. */
+  replyPrefix?: string;
+  /** A command refused before it was read (its reply_to is no reply queue): logged, never answered. */
+  onRefused: (refusal: { reason: string; replyTo?: string; userId?: string; correlationId?: string }) => void;
 }
 
 /**
- * Consumes commands from a durable queue, one handler call per message, acked once handled.
+ * Consumes commands from a durable queue, one handler call per message, acked once handled. A
+ * command whose reply_to is no reply queue (isAllowedReplyQueue) is refused unread: it runs
+ * nothing, is answered nowhere and goes to onRefused.
  * A message whose handler throws is answered `{ ok: false, reason: "internal error: ..." }`
  * and acked too: a poison message must not come back forever. Replies are best effort (the
  * command already took effect, so it is acked even when its reply could not be sent). Resolves
@@ -70,10 +82,19 @@ export async function startCommandConsumer(options: CommandConsumerOptions): Pro
   const replies = new AmqpConnection({ url: options.url });
 
   const handleOne = async (channel: ConfirmChannel, message: ConsumeMessage): Promise<void> => {
-    const { replyTo, correlationId, appId } = message.properties as { replyTo?: string; correlationId?: string; appId?: string };
+    const { replyTo, correlationId, userId } = message.properties as { replyTo?: string; correlationId?: string; userId?: string };
+    if (replyTo && !isAllowedReplyQueue(replyTo, { prefix: options.replyPrefix, commandQueue: queue })) {
+      const reason = `reply_to ${JSON.stringify(replyTo)} is neither RabbitMQ's direct reply-to nor a queue under ENVBOT_AMQP_REPLY_PREFIX`;
+      try {
+        options.onRefused({ reason, replyTo, userId, correlationId });
+      } catch (error) {
+        report(error);
+      }
+      return ack(channel, message);
+    }
     let reply: object | undefined;
     try {
-      reply = (await options.handle({ body: message.content.toString("utf8"), replyTo, correlationId, appId })).reply;
+      reply = (await options.handle({ body: message.content.toString("utf8"), replyTo, correlationId, userId })).reply;
     } catch (error) {
       report(error);
       reply = { ok: false, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };
@@ -81,6 +102,9 @@ export async function startCommandConsumer(options: CommandConsumerOptions): Pro
     if (reply !== undefined && replyTo) {
       await publishReply(replies, replyTo, correlationId ?? "", reply).catch(report);
     }
+    ack(channel, message);
+  };
+  const ack = (channel: ConfirmChannel, message: ConsumeMessage): void => {
     try {
       channel.ack(message);
     } catch (error) {

@@ -2,6 +2,7 @@ import type { DomainEvent, DomainEventType } from "../../../core/events/domain-e
 import { PermanentDeliveryError, type NotificationTarget } from "../notification-target.js";
 import { toCloudEvent } from "../webhook/cloud-event.js";
 import { AmqpConnection } from "./amqp-connection.js";
+import { isAllowedReplyQueue, type ReplyQueueRule } from "./reply-queue-rule.js";
 
 export const DEFAULT_EVENTS_EXCHANGE = "envbot.events";
 /** AMQP short strings (routing keys, queue names) are at most 255 bytes; the broker cannot take more. */
@@ -85,9 +86,11 @@ const RUN_OUTCOMES: Partial<Record<DomainEventType, boolean>> = {
 /**
  * Answers commands that came over the bus: an event that ends a run a command asked for
  * (`event.request`) goes to the command's replyTo queue as `{ id, ok, event }`, correlated by
- * the command's id. Every other event is not an answer and is skipped.
+ * the command's id. Every other event is not an answer and is skipped. The command consumer only
+ * takes commands whose reply queue `rule` allows; a request that does not (a job queued before
+ * the rule) is parked, never answered.
  */
-export function amqpReplyTarget(options: { url: string; name?: string }): NotificationTarget {
+export function amqpReplyTarget(options: { url: string; name?: string; rule: ReplyQueueRule }): NotificationTarget {
   const connection = new AmqpConnection({ url: options.url });
   return {
     name: options.name ?? "amqp-replies",
@@ -97,6 +100,7 @@ export function amqpReplyTarget(options: { url: string; name?: string }): Notifi
       if (event.request === undefined || ok === undefined) return;
       // An apply's or a destroy's own plan is not its answer; that plan failing is.
       if (event.type === "planned" && event.request.command !== "plan") return;
+      if (!isAllowedReplyQueue(event.request.replyTo, options.rule)) throw new PermanentDeliveryError(`${JSON.stringify(event.request.replyTo)} is no reply queue this server answers`);
       await publishReply(connection, event.request.replyTo, event.request.id, { id: event.request.id, ok, event: toCloudEvent(event) });
     },
     close: () => connection.close(),
