@@ -22,8 +22,18 @@ export function controlPlaneHandlers(options: {
   now?: () => Date;
 }): HttpHandler[] {
   const { probot, store, queue, appSettings, now = () => new Date() } = options;
-  const access = githubAppAccess({ appOctokit: async () => (await probot.auth()) as Octokit, installationOctokit: async (id) => (await probot.auth(id)) as Octokit });
-  const deps = { store, access, queue, sessionSecret: appSettings.sessionSecret, now, changes: githubRepositoryChanges(access.octokitFor), installationOf: access.installationOf };
+  const access = githubAppAccess({ appOctokit: async () => (await probot.auth()) as Octokit, installationOctokit: async (id) => (await probot.auth(id)) as Octokit, now: () => now().getTime() });
+  const deps = {
+    store,
+    access,
+    canonicalRepository: access.canonicalRepository,
+    queue,
+    sessionSecret: appSettings.sessionSecret,
+    now,
+    changes: githubRepositoryChanges(access.octokitFor),
+    installationOf: access.installationOf,
+    log: probot.log,
+  };
   return [
     createApiHandler({ deps, log: probot.log }),
     createSignInHandler({ settings: appSettings.signIn, sessionSecret: appSettings.sessionSecret, now, log: { info: (m) => probot.log.info(m), warn: (d, m) => probot.log.warn(d, m) } }),

@@ -17,7 +17,7 @@ const errors = {
   "401": problem("No valid session cookie or API token."),
   "503": problem("The store or GitHub cannot be reached now; try again."),
 };
-const notFound = { "404": problem("Not there, or not visible to the caller.") };
+const notFound = { "404": problem("Not there, or not visible to the caller: the same answer either way.") };
 const bodyErrors = { "413": problem("The body is larger than 64 KiB."), "415": problem("The body is not application/json.") };
 const conflict = { "409": problem("The repository is not in a state for this (the environment exists already, or its definition is invalid on the default branch).") };
 const forbidden = { "403": problem("The caller may see this but not do it (or an API token asked for what only a signed-in person may).") };
@@ -25,8 +25,8 @@ const forbidden = { "403": problem("The caller may see this but not do it (or an
 const pathParam = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "path", required: true, description, schema });
 const queryParam = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
 const environmentPath = [
-  pathParam("owner", "The repository's owner.", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
-  pathParam("repo", "The repository's name.", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
+  pathParam("owner", "The repository's owner, in any case (answers name the repository as GitHub spells it).", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
+  pathParam("repo", "The repository's name, in any case.", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
   pathParam("name", "The environment's name.", { type: "string", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }),
 ];
 const paging = [queryParam("limit", "Page size, 1 to 100 (default 50).", { type: "integer", minimum: 1, maximum: 100 }), queryParam("cursor", "nextCursor of the previous page.")];
@@ -281,7 +281,7 @@ export const openApiDocument = {
     "/api/v1/notifications": {
       get: {
         operationId: "getNotifications",
-        summary: "Each notification target's deliveries (waiting, parked, delivered, the last error) and the newest parked deliveries the caller can see.",
+        summary: "What concerns the repositories the caller can read: each notification target's deliveries of their events (waiting, parked, delivered, the newest error of those) and their newest parked deliveries.",
         responses: { "200": json(ref("Notifications"), "Targets by name (never their addresses) and parked deliveries."), ...errors },
       },
     },
