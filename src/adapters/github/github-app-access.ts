@@ -5,6 +5,11 @@ import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
 
 /** How long an answer from GitHub is reused: a removed collaborator loses access within this. */
 export const ACCESS_CACHE_MS = 60_000;
+/**
+ * How long a private repository's name and visibility are reused: only a repository turning
+ * public waits this long to be readable by everyone (a public one is asked again each minute).
+ */
+export const PRIVATE_REPOSITORY_CACHE_MS = 10 * 60_000;
 
 export interface GitHubAppAccess extends AccessPolicy {
   /** The App's installation on the repository; undefined when the App is not installed there. */
@@ -42,14 +47,15 @@ export function githubAppAccess(options: {
   now?: () => number;
 }): GitHubAppAccess {
   const { ttlMs = ACCESS_CACHE_MS, now = Date.now } = options;
-  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
-  // One question in flight per key; a failed answer is not kept.
-  const cached = <T>(key: string, ask: () => Promise<T>, options: { again?: boolean } = {}): Promise<T> => {
+  const cache = new Map<string, { at: number; keep: number; value: Promise<unknown> }>();
+  // One question in flight per key; a failed answer is not kept; `keep` may lengthen what an answer is worth.
+  const cached = <T>(key: string, ask: () => Promise<T>, options: { again?: boolean; keep?: (answer: T) => number } = {}): Promise<T> => {
     const hit = cache.get(key);
-    if (hit && now() - hit.at < ttlMs && !options.again) return hit.value as Promise<T>;
+    if (hit && now() - hit.at < hit.keep && !options.again) return hit.value as Promise<T>;
     const value = ask();
-    cache.set(key, { at: now(), value });
-    value.catch(() => cache.delete(key));
+    const entry = { at: now(), keep: ttlMs, value };
+    cache.set(key, entry);
+    value.then((answer) => (entry.keep = options.keep?.(answer) ?? ttlMs)).catch(() => cache.get(key) === entry && cache.delete(key));
     if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
     return value;
   };
@@ -87,7 +93,7 @@ export function githubAppAccess(options: {
         if (statusOf(error) === 404) return undefined;
         return unavailable(`about ${repository}`)(error);
       }
-    });
+    }, { keep: (known) => (known?.private ? PRIVATE_REPOSITORY_CACHE_MS : ttlMs) });
 
   const collaboratorsOf = (repository: string, again = false) =>
     cached(
@@ -103,7 +109,7 @@ export function githubAppAccess(options: {
     );
   const fresh = (key: string) => {
     const hit = cache.get(key);
-    return hit !== undefined && now() - hit.at < ttlMs;
+    return hit !== undefined && now() - hit.at < hit.keep;
   };
 
   // When each login last had a list asked again because it was missing from it.
