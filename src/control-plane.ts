@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import { createApiHandler } from "./access/api/create-api-handler.js";
 import { createSignInHandler } from "./access/api/github-sign-in.js";
+import { oneNamePerWindow } from "./access/api/lookup-gate.js";
 import type { HttpHandler } from "./access/http/create-http-server.js";
 import { createDashboardHandler } from "./access/web/serve-dashboard.js";
 import { githubAppAccess } from "./adapters/github/github-app-access.js";
@@ -33,6 +34,7 @@ export function controlPlaneHandlers(options: {
     changes: githubRepositoryChanges(access.octokitFor),
     installationOf: access.installationOf,
     log: probot.log,
+    lookups: oneNamePerWindow(() => now().getTime()),
   };
   return [
     createApiHandler({ deps, log: probot.log }),

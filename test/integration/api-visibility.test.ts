@@ -108,6 +108,30 @@ describe("what visibility costs GitHub", () => {
     expect(await listAs("rita")).toBe(M - 1);
   });
 
+  test("names of repositories envbot keeps no records of cost a login one GitHub lookup a minute, whether they exist or not", async () => {
+    await repository("unrecorded", { paula: "admin" }); // installed, private, no environment yet
+    githubApi().get(/^\/repos\/octo-org\/nothing-\d\/installation$/i).reply(404, { message: "Not Found" }).persist();
+    const mallory = { session: api.sessionFor("mallory") };
+    const templates = (repo: string) => api.call("GET", `/api/v1/repositories/octo-org/${repo}/templates`, { as: mallory });
+    const cost = await requestsOf(async () => {
+      expect((await templates("nothing-1")).status).toBe(404);
+      expect((await templates("nothing-1")).status).toBe(404); // the same name again within the minute
+      const existing = await templates("unrecorded");
+      const missing = await templates("nothing-2");
+      expect([existing.status, existing.headers.get("retry-after")]).toEqual([429, "60"]);
+      expect(JSON.stringify(existing.body)).toBe(JSON.stringify(missing.body).replaceAll("nothing-2", "unrecorded"));
+    });
+    expect(cost.length).toBeLessThanOrEqual(1);
+
+    clock = new Date(clock.getTime() + MINUTE);
+    const existing = await templates("unrecorded");
+    clock = new Date(clock.getTime() + MINUTE);
+    const missing = await templates("nothing-3");
+    expect([existing.status, JSON.stringify(existing.body)]).toEqual([404, JSON.stringify(missing.body).replaceAll("nothing-3", "unrecorded")]);
+    // Someone who may see it has it looked up like anyone: the lookup is one name a minute, not one repository.
+    expect((await api.call("GET", "/api/v1/repositories/octo-org/unrecorded/templates", { as: { session: api.sessionFor("paula") } })).status).toBe(200);
+  });
+
   test("a public repository is everyone's to read, collaborator or not", async () => {
     fakes[1]!.public = true;
     const answer = await api.call("GET", "/api/v1/environments", { as: { session: api.sessionFor("mallory") } });

@@ -1,6 +1,8 @@
 import { authorize, type AccessPolicy, type Action } from "../../core/authorization/authorize.js";
+import { recordedRepository } from "../../core/environment/index.js";
 import type { JobQueue, RepositoryChanges, Store } from "../../core/ports.js";
-import { badRequest, forbidden, notFound } from "./api-problem.js";
+import { ApiProblem, badRequest, forbidden, notFound } from "./api-problem.js";
+import type { LookupGate } from "./lookup-gate.js";
 import { apiActor, queryValue, REPOSITORY_PATTERN, type Principal } from "./api-request.js";
 
 /** What the API works with, wired once by the server. */
@@ -25,6 +27,8 @@ export interface ApiDeps {
   installationOf(repository: string): Promise<number | undefined>;
   /** The server's log: refusals of repositories the caller cannot see go here, not to their audit trail. */
   log: { info(details: object, message: string): void };
+  /** Which names of repositories envbot keeps no records of a login may have GitHub asked about now. */
+  lookups: LookupGate;
 }
 
 /**
@@ -47,8 +51,7 @@ export async function queryRepository(deps: ApiDeps, query: URLSearchParams): Pr
   const written = queryValue(query, "repository");
   if (written === undefined) return undefined;
   if (!REPOSITORY_PATTERN.test(written)) throw badRequest("query.repository", "not a GitHub repository (OWNER/NAME)");
-  const wanted = written.toLowerCase();
-  return (await deps.store.listEnvironments()).find((record) => record.repository.toLowerCase() === wanted)?.repository ?? written;
+  return (await recordedRepository(deps.store, written)) ?? written;
 }
 
 /**
@@ -70,6 +73,10 @@ export async function knownReadableRepositories(deps: ApiDeps, principal: Princi
 export async function visibleRepository(deps: ApiDeps, principal: Principal, written: { repository: string; name?: string }, action: Action = "read"): Promise<string> {
   // A token's repositories are known here: outside them, GitHub need not be asked.
   const outsideToken = principal.via === "token" && !principal.repositories.some((r) => r.toLowerCase() === written.repository.toLowerCase());
+  if (!outsideToken && (await recordedRepository(deps.store, written.repository)) === undefined && !deps.lookups.allow(principal.login, written.repository)) {
+    // Whether the name exists or not: the answer says nothing of it.
+    throw new ApiProblem(429, "Too Many Requests", "envbot asks GitHub about one repository it keeps no environments of per minute for you; try again in a minute", undefined, { "retry-after": "60" });
+  }
   const canonical = outsideToken ? undefined : await deps.canonicalRepository(written.repository);
   const readable = canonical !== undefined && (await authorize(apiActor(principal), "read", { repository: canonical }, deps.access)).allowed;
   if (canonical !== undefined && readable) return canonical;

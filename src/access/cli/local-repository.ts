@@ -1,7 +1,7 @@
 import { realpath, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { ENVIRONMENTS_DIR } from "../../core/environment/index.js";
+import { ENVIRONMENTS_DIR, recordedRepository } from "../../core/environment/index.js";
 import type { Store } from "../../core/ports.js";
 import { UsageError } from "./cli-io.js";
 
@@ -39,15 +39,13 @@ export async function commandRepository(input: { repoDir: string; shownAs: strin
 }
 
 /**
- * A GitHub repository written in any case, as the records spell it: the App records a repository
- * under GitHub's own spelling (from its webhooks), and GitHub's names are case-insensitive, so
- * `--github Octo-Org/Alpha` finds (and plans under the state of) `octo-org/alpha`. A checkout's
- * path, or a repository with no records yet, stays as written.
+ * The repository a command acts for, as the records spell it: `--github Octo-Org/Alpha` finds
+ * (and plans under the state of) the `octo-org/alpha` the App recorded. A checkout's path, or a
+ * repository with no records yet, stays as written.
  */
-export async function recordedRepository(store: Pick<Store, "listEnvironments">, repository: string): Promise<string> {
+export async function commandRecordsRepository(store: Pick<Store, "listEnvironments">, repository: string): Promise<string> {
   if (path.isAbsolute(repository)) return repository;
-  const wanted = repository.toLowerCase();
-  return (await store.listEnvironments()).find((record) => record.repository.toLowerCase() === wanted)?.repository ?? repository;
+  return (await recordedRepository(store, repository)) ?? repository;
 }
 
 /** OWNER/NAME of a GitHub repository, or a usage error naming where it came from (an option, a context). */

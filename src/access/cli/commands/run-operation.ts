@@ -7,7 +7,7 @@ import { formatPlanSummary } from "../../../render/plan-text.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { loadEnvironment } from "../load-environment.js";
 import { localEngine } from "../local-engine.js";
-import { commandRepository, recordedRepository } from "../local-repository.js";
+import { commandRepository, commandRecordsRepository } from "../local-repository.js";
 import { localSecretProvider } from "../local-secret-provider.js";
 import { remoteTarget } from "../remote/remote-target.js";
 import { remotePlan } from "./remote-plan.js";
@@ -83,7 +83,7 @@ export function operationCommand(verb: Verb) {
     }
     const { environment } = loaded;
     const { deps, actor } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
-    const repository = await recordedRepository(deps.store, written);
+    const repository = await commandRecordsRepository(deps.store, written);
     const started = Date.now();
     try {
       const context: OperationContext = {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { CliIO } from "../cli-io.js";
 import { localEngine } from "../local-engine.js";
-import { commandRepository, recordedRepository } from "../local-repository.js";
+import { commandRepository, commandRecordsRepository } from "../local-repository.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import { localOrphanSource } from "./local-orphan-source.js";
 import type { OrphanSource } from "./orphan-source.js";
@@ -20,6 +20,6 @@ export async function openOrphanSource(options: { context?: string; github?: str
   // The AWS SDK is loaded only where AWS is asked: a remote envbot's answer needs none of it.
   const { awsTaggedResources } = await import("../../../adapters/aws/aws-tagged-resources.js");
   const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
-  const repository = await recordedRepository(deps.store, written);
+  const repository = await commandRecordsRepository(deps.store, written);
   return localOrphanSource({ store: deps.store, tagged: awsTaggedResources(settings.aws, io.env), repository, now: io.now });
 }
