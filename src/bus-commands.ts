@@ -23,6 +23,7 @@ export async function startBusCommands(app: Probot, services: AppServices, setti
     changes: githubRepositoryChanges(access.octokitFor),
     queue: services.queue,
     installationOf: access.installationOf,
+    canonicalRepository: access.canonicalRepository,
     now: () => new Date(),
   };
   return startCommandConsumer({

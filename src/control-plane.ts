@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import { createApiHandler } from "./access/api/create-api-handler.js";
 import { createSignInHandler } from "./access/api/github-sign-in.js";
+import { oneNamePerWindow } from "./access/api/lookup-gate.js";
 import type { HttpHandler } from "./access/http/create-http-server.js";
 import { createDashboardHandler } from "./access/web/serve-dashboard.js";
 import { githubAppAccess } from "./adapters/github/github-app-access.js";
@@ -22,8 +23,19 @@ export function controlPlaneHandlers(options: {
   now?: () => Date;
 }): HttpHandler[] {
   const { probot, store, queue, appSettings, now = () => new Date() } = options;
-  const access = githubAppAccess({ appOctokit: async () => (await probot.auth()) as Octokit, installationOctokit: async (id) => (await probot.auth(id)) as Octokit });
-  const deps = { store, access, queue, sessionSecret: appSettings.sessionSecret, now, changes: githubRepositoryChanges(access.octokitFor), installationOf: access.installationOf };
+  const access = githubAppAccess({ appOctokit: async () => (await probot.auth()) as Octokit, installationOctokit: async (id) => (await probot.auth(id)) as Octokit, now: () => now().getTime() });
+  const deps = {
+    store,
+    access,
+    canonicalRepository: access.canonicalRepository,
+    queue,
+    sessionSecret: appSettings.sessionSecret,
+    now,
+    changes: githubRepositoryChanges(access.octokitFor),
+    installationOf: access.installationOf,
+    log: probot.log,
+    lookups: oneNamePerWindow(() => now().getTime()),
+  };
   return [
     createApiHandler({ deps, log: probot.log }),
     createSignInHandler({ settings: appSettings.signIn, sessionSecret: appSettings.sessionSecret, now, log: { info: (m) => probot.log.info(m), warn: (d, m) => probot.log.warn(d, m) } }),

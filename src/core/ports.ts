@@ -556,8 +556,13 @@ export interface Outbox {
   markDeliveryDone(seq: number, target: string, now: Date): Promise<void>;
   /** A failed attempt: counted with its error, tried again at `retryAt`, or parked. */
   markDeliveryFailed(seq: number, target: string, error: string, retryAt: Date | "park"): Promise<void>;
-  /** Per target: deliveries waiting, parked, and the last error, for status and the API. */
-  deliveryStatus(): Promise<TargetDeliveryStatus[]>;
+  /**
+   * Per target: deliveries waiting, parked, and the last error, for status and the API; of some
+   * repositories' events only when `repositories` is given (the last error too: the newest of theirs).
+   */
+  deliveryStatus(options?: { repositories?: readonly string[] }): Promise<TargetDeliveryStatus[]>;
+  /** The repositories whose events have deliveries (to show each caller only those of theirs), sorted. */
+  deliveryRepositories(): Promise<string[]>;
   /** Parked deliveries, newest first (of one target when named). */
   listParkedDeliveries(options: { target?: string; limit: number }): Promise<EventDelivery[]>;
   /** Parked deliveries (of one target, of some repositories) waiting again, due at `now` with their attempts reset; returns how many. */

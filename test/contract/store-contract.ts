@@ -395,6 +395,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           expect(await due(later(20))).toContain(`slack:a:${a1!.seq}`);
         });
 
+        test("the repositories with deliveries, and each target's deliveries of some repositories only (their counts, their newest error)", async () => {
+          const OTHER = "acme/payments";
+          await store.appendEvents([event("a"), domainEvent({ type: "drift-resolved", repository: OTHER, environment: "ledger", actor: "reconciler" }, T0)]);
+          const [a, ledger] = await store.pendingEvents(10);
+          for (const entry of [a!, ledger!]) await store.routeEvent(entry.seq, [{ target: "slack" }, { target: "hook" }], T0);
+          await store.markDeliveryFailed(a!.seq, "slack", "HTTP 410: archived", "park");
+          await store.markDeliveryFailed(ledger!.seq, "slack", "HTTP 404: payments-incidents", "park");
+          await store.markDeliveryDone(ledger!.seq, "hook", T0);
+
+          expect(await store.deliveryRepositories()).toEqual([REPO, OTHER]);
+          expect(await store.deliveryStatus({ repositories: [REPO] })).toEqual([
+            { target: "hook", waiting: 1, parked: 0, delivered: 0 },
+            { target: "slack", waiting: 0, parked: 1, delivered: 0, lastError: "HTTP 410: archived" },
+          ]);
+          expect((await store.deliveryStatus({ repositories: [OTHER] })).find((s) => s.target === "slack")).toMatchObject({ parked: 1, lastError: "HTTP 404: payments-incidents" });
+          expect(await store.deliveryStatus({ repositories: [] })).toEqual([]);
+          expect((await store.deliveryStatus()).find((s) => s.target === "slack")).toMatchObject({ parked: 2, lastError: "HTTP 404: payments-incidents" });
+        });
+
         test("a delivery to a target the server does not know is parked at routing with the reason; pruning an event takes its deliveries", async () => {
           await store.appendEvents([event("a")]);
           const [a] = await store.pendingEvents(10);
@@ -403,6 +422,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           expect(await store.listParkedDeliveries({ target: "ghost", limit: 10 })).toMatchObject([{ target: "ghost", lastError: "no target named ghost", attempts: 0 }]);
           expect(await store.pruneEvents(new Date(Date.now() + 1000))).toBe(1);
           expect(await store.deliveryStatus()).toEqual([]);
+          expect(await store.deliveryRepositories()).toEqual([]);
         });
       });
     });

@@ -144,6 +144,14 @@ test("malformed and unauthorized commands are answered with the reason, and the 
   expect(app.output()).not.toMatch(/"level":(50|60).*uncaught/i);
 });
 
+test("a command may write the repository in another case: it acts on the repository as GitHub spells it", async () => {
+  await expectEventually(async () => (await channel.assertQueue("envbot.commands", { durable: true })).consumerCount === 1);
+  send({ command: "plan", repository: github.fullName.toUpperCase(), environment: "preview" }, "cmd-shouted");
+  const reply = await next(replies);
+  expect(body(reply)).toMatchObject({ id: "cmd-shouted", ok: true, event: { type: "dev.envbot.planned", source: `envbot:${github.fullName}` } });
+  expect((await next(events)).fields.routingKey).toBe(`envbot.${github.fullName}.preview.planned`);
+});
+
 async function expectEventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

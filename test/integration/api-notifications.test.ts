@@ -45,16 +45,28 @@ afterEach(async () => {
   expect(api.violations).toEqual([]);
 });
 
-test("each target's deliveries are shown by name, and parked ones only of repositories the caller can see", async () => {
+test("each target is shown by name with only what concerns the repositories the caller can read: counts, last error, parked deliveries", async () => {
+  // The private repository's delivery failed last, with words of its own.
+  const [, ledger] = await api.store.listParkedDeliveries({ limit: 10 }).then((parked) => parked.reverse());
+  await api.store.markDeliveryFailed(ledger!.seq, "team-slack", "HTTP 404: channel payments-incidents not found", "park");
+
   const answer = await api.call("GET", "/api/v1/notifications", { as: { session: api.sessionFor("rita") } });
   expect(answer.status).toBe(200);
   expect(answer.body.targets).toEqual([
-    { target: "audit-hook", waiting: 0, parked: 0, delivered: 2, lastDeliveredAt: expect.any(String), lastError: null },
-    { target: "team-slack", waiting: 0, parked: 2, delivered: 0, lastDeliveredAt: null, lastError: "HTTP 410: channel_is_archived" },
+    { target: "audit-hook", waiting: 0, parked: 0, delivered: 1, lastDeliveredAt: expect.any(String), lastError: null },
+    { target: "team-slack", waiting: 0, parked: 1, delivered: 0, lastDeliveredAt: null, lastError: "HTTP 410: channel_is_archived" },
   ]);
   expect(answer.body.parked).toEqual([
     expect.objectContaining({ target: "team-slack", type: "expired", repository: REPO, environment: "checkout", attempts: 1, lastError: "HTTP 410: channel_is_archived" }),
   ]);
+
+  // paula reads only the private repository: its counts and its error.
+  const paula = await api.call("GET", "/api/v1/notifications", { as: { session: api.sessionFor("paula") } });
+  expect(paula.body.targets.find((t: { target: string }) => t.target === "team-slack")).toMatchObject({ parked: 1, lastError: "HTTP 404: channel payments-incidents not found" });
+  expect(paula.body.parked.map((d: { repository: string }) => d.repository)).toEqual([PRIVATE]);
+
+  // Someone who can read neither learns nothing, not even which targets there are.
+  expect((await api.call("GET", "/api/v1/notifications", { as: { session: api.sessionFor("mallory") } })).body).toEqual({ targets: [], parked: [] });
   expect((await api.call("GET", "/api/v1/notifications")).status).toBe(401);
 });
 

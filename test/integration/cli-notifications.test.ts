@@ -236,19 +236,18 @@ describe("through a context", () => {
   const envbot = (argv: string[], env: NodeJS.ProcessEnv = {}) => runEnvbot(argv, { cwd: root, env: { ENVBOT_CONFIG_DIR: configDir, ENVBOT_TOKEN: token, ...env } });
   const addProd = async () => expect((await envbot(["context", "add", "prod", api.origin, "--repository", REPO])).code).toBe(0);
 
-  test("lists the server's targets and the parked deliveries the token may see, as on this machine", async () => {
+  test("lists the server's targets and the parked deliveries of what the token may see, as on this machine", async () => {
     await addProd();
     const listed = await envbot(["notifications", "--context", "prod"]);
     expect(listed).toMatchObject({ code: 0, stderr: "" });
+    // The other repository's deliveries are paula's: alice's token neither lists nor counts them.
     expect(listed.stdout).toBe(
       [
-        "audit-hook   2 delivered, 0 waiting, 0 parked",
-        `team-slack   0 delivered, 0 waiting, 2 parked   last error: ${ARCHIVED}`,
+        "audit-hook   1 delivered, 0 waiting, 0 parked",
+        `team-slack   0 delivered, 0 waiting, 1 parked   last error: ${ARCHIVED}`,
         "",
         "Parked deliveries (newest first):",
         `team-slack  expired  ${REPO} checkout  2026-12-02T10:00:00Z  1 attempt  ${ARCHIVED}`,
-        // The other is of a repository alice cannot see.
-        "(1 of 2 parked deliveries shown)",
         "Retry them with: envbot notifications retry --context prod [--target NAME]",
         "",
       ].join("\n"),
@@ -258,14 +257,14 @@ describe("through a context", () => {
     const answer = await api.call("GET", "/api/v1/notifications", { as: { token } });
     expect(JSON.parse((await envbot(["notifications", "--json"], { ENVBOT_CONTEXT: "prod" })).stdout)).toEqual(answer.body);
     expect(JSON.parse((await envbot(["notifications", "--context", "prod", "--json", "--target", "audit-hook"])).stdout)).toEqual({
-      targets: [{ target: "audit-hook", waiting: 0, parked: 0, delivered: 2, lastDeliveredAt: "2026-12-02T10:00:00.000Z", lastError: null }],
+      targets: [{ target: "audit-hook", waiting: 0, parked: 0, delivered: 1, lastDeliveredAt: "2026-12-02T10:00:00.000Z", lastError: null }],
       parked: [],
     });
 
     // status adds the line, naming the context.
     const status = await envbot(["status", "--context", "prod"]);
     expect(status).toMatchObject({ code: 0, stderr: "" });
-    expect(status.stdout.split("\n").slice(-2)).toEqual(["Notifications: 2 parked deliveries (team-slack) — see 'envbot notifications --context prod'", ""]);
+    expect(status.stdout.split("\n").slice(-2)).toEqual(["Notifications: 1 parked delivery (team-slack) — see 'envbot notifications --context prod'", ""]);
     expect(Array.isArray(JSON.parse((await envbot(["status", "--context", "prod", "--json"])).stdout))).toBe(true);
   });
 
@@ -275,7 +274,7 @@ describe("through a context", () => {
     expect(await remoteParkedNotice(failing)).toBeUndefined();
     const notTheApi = { ...failing, get: async () => ({ items: [] }) } as unknown as EnvbotApi;
     expect(await remoteParkedNotice(notTheApi)).toBeUndefined();
-    expect(await remoteParkedNotice(envbotApi(context))).toBe("Notifications: 2 parked deliveries (team-slack) — see 'envbot notifications --context prod'");
+    expect(await remoteParkedNotice(envbotApi(context))).toBe("Notifications: 1 parked delivery (team-slack) — see 'envbot notifications --context prod'");
   });
 
   test("retry puts back the parked deliveries of the repositories the token's owner may write to, and says which", async () => {
@@ -293,12 +292,12 @@ describe("through a context", () => {
     expect((await api.store.dueDeliveries(new Date(), 10)).map((d) => [d.target, d.event.environment])).toEqual([["team-slack", "checkout"]]);
     expect(await api.store.listAudit({ repositories: [REPO], limit: 1 })).toMatchObject([{ actor: "alice", action: "notifications.retry", source: "api-token", detail: "team-slack" }]);
 
-    // The one left is paula's: status still counts it, alice's list has none of it to show.
-    expect((await envbot(["status", "--context", "prod"])).stdout).toContain("Notifications: 1 parked delivery (team-slack) — see 'envbot notifications --context prod'\n");
+    // The one left parked is paula's: alice's status and list neither count nor show it.
+    expect((await envbot(["status", "--context", "prod"])).stdout).not.toContain("Notifications:");
     expect((await envbot(["notifications", "--context", "prod"])).stdout).toBe(
       [
-        "audit-hook   2 delivered, 0 waiting, 0 parked",
-        `team-slack   0 delivered, 1 waiting, 1 parked   last error: ${ARCHIVED}`,
+        "audit-hook   1 delivered, 0 waiting, 0 parked",
+        `team-slack   0 delivered, 1 waiting, 0 parked   last error: ${ARCHIVED}`,
         "",
       ].join("\n"),
     );

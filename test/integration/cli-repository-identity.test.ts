@@ -43,6 +43,15 @@ test("two repositories with an environment of the same name keep separate state 
   expect(JSON.parse((await envbot(first, ["plan", "sandbox", "--json"])).stdout)).toMatchObject({ hasChanges: false });
 });
 
+test("--github names a GitHub repository in any case: the records and state of the name the App recorded", async () => {
+  // The App records octo-org/alpha as GitHub spells it; an operator types Octo-Org/Alpha.
+  expect((await envbot(first, ["apply", "sandbox", "--github", "octo-org/alpha", "--yes"])).code).toBe(0);
+  expect(JSON.parse((await envbot(first, ["status", "--github", "Octo-Org/Alpha", "--json"])).stdout)).toMatchObject([{ name: "sandbox", status: "active" }]);
+  expect(JSON.parse((await envbot(first, ["plan", "sandbox", "--github", "OCTO-ORG/alpha", "--json"])).stdout)).toMatchObject({ hasChanges: false });
+  expect((await envbot(first, ["destroy", "sandbox", "--github", "Octo-Org/Alpha", "--yes"])).code).toBe(0);
+  expect(JSON.parse((await envbot(first, ["status", "--github", "octo-org/alpha", "--json"])).stdout)).toMatchObject([{ name: "sandbox", status: "destroyed" }]);
+});
+
 test("status says which repository and data directory it shows", async () => {
   const result = await envbot(first, ["status"]);
   expect(result.stdout.split("\n")[0]).toBe(`Environments of ${first.repository} (data directory ${first.dataDir}):`);

@@ -17,7 +17,12 @@ const errors = {
   "401": problem("No valid session cookie or API token."),
   "503": problem("The store or GitHub cannot be reached now; try again."),
 };
-const notFound = { "404": problem("Not there, or not visible to the caller.") };
+const notFound = { "404": problem("Not there, or not visible to the caller: the same answer either way.") };
+/** A route whose path names a repository: GitHub is asked about a name envbot keeps no records of at most once a minute per login. */
+const namedRepository = {
+  ...notFound,
+  "429": problem("This login had GitHub asked about another repository envbot keeps no records of within the minute; try again after Retry-After seconds."),
+};
 const bodyErrors = { "413": problem("The body is larger than 64 KiB."), "415": problem("The body is not application/json.") };
 const conflict = { "409": problem("The repository is not in a state for this (the environment exists already, or its definition is invalid on the default branch).") };
 const forbidden = { "403": problem("The caller may see this but not do it (or an API token asked for what only a signed-in person may).") };
@@ -25,8 +30,8 @@ const forbidden = { "403": problem("The caller may see this but not do it (or an
 const pathParam = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "path", required: true, description, schema });
 const queryParam = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
 const environmentPath = [
-  pathParam("owner", "The repository's owner.", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
-  pathParam("repo", "The repository's name.", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
+  pathParam("owner", "The repository's owner, in any case (answers name the repository as GitHub spells it).", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
+  pathParam("repo", "The repository's name, in any case.", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
   pathParam("name", "The environment's name.", { type: "string", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }),
 ];
 const paging = [queryParam("limit", "Page size, 1 to 100 (default 50).", { type: "integer", minimum: 1, maximum: 100 }), queryParam("cursor", "nextCursor of the previous page.")];
@@ -97,7 +102,7 @@ export const openApiDocument = {
         operationId: "getEnvironment",
         summary: "One environment: its definition, outputs, expiry, drift, lock, deployments and latest runs.",
         parameters: environmentPath,
-        responses: { "200": json(ref("EnvironmentDetail"), "The environment."), ...errors, ...notFound },
+        responses: { "200": json(ref("EnvironmentDetail"), "The environment."), ...errors, ...namedRepository },
       },
     },
     "/api/v1/environments/{owner}/{repo}/{name}/inventory": {
@@ -105,7 +110,7 @@ export const openApiDocument = {
         operationId: "getInventory",
         summary: "The resources the environment held after its last apply (none before one, or after a destroy), by address, and their dependencies as a Mermaid flowchart.",
         parameters: environmentPath,
-        responses: { "200": json(ref("Inventory"), "The environment's resources."), ...errors, ...notFound },
+        responses: { "200": json(ref("Inventory"), "The environment's resources."), ...errors, ...namedRepository },
       },
     },
     "/api/v1/resources": {
@@ -147,7 +152,7 @@ export const openApiDocument = {
         operationId: "planEnvironment",
         summary: "Plans the environment now, as defined on the default branch (needs write). The run appears in its runs, its log live.",
         parameters: environmentPath,
-        responses: { "202": json(ref("PlanQueued"), "The plan is queued."), ...errors, ...bodyErrors, ...forbidden, ...notFound, ...conflict },
+        responses: { "202": json(ref("PlanQueued"), "The plan is queued."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository, ...conflict },
       },
     },
     "/api/v1/environments/{owner}/{repo}/{name}/unlock": {
@@ -155,7 +160,7 @@ export const openApiDocument = {
         operationId: "unlockEnvironment",
         summary: "Releases the environment's lock, whoever holds it (needs write).",
         parameters: environmentPath,
-        responses: { "200": json(ref("UnlockResult"), "Released, or it was not locked (released is null)."), ...errors, ...bodyErrors, ...forbidden, ...notFound },
+        responses: { "200": json(ref("UnlockResult"), "Released, or it was not locked (released is null)."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository },
       },
     },
     "/api/v1/environments/{owner}/{repo}/{name}/extend": {
@@ -176,7 +181,7 @@ export const openApiDocument = {
             },
           },
         },
-        responses: { "201": json(ref("ExtendResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...notFound, ...conflict },
+        responses: { "201": json(ref("ExtendResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository, ...conflict },
       },
     },
     "/api/v1/environments/{owner}/{repo}/{name}/destroy": {
@@ -189,7 +194,7 @@ export const openApiDocument = {
           required: false,
           content: { "application/json": { schema: { type: "object", properties: { immediate: { type: "boolean", default: false } }, additionalProperties: false } } },
         },
-        responses: { "201": json(ref("DestroyResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...notFound },
+        responses: { "201": json(ref("DestroyResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository },
       },
     },
     "/api/v1/repositories/{owner}/{repo}/templates": {
@@ -197,7 +202,7 @@ export const openApiDocument = {
         operationId: "listTemplates",
         summary: "The valid templates on the default branch, with their variables' JSON Schema: what can be requested.",
         parameters: environmentPath.slice(0, 2),
-        responses: { "200": json(ref("TemplateList"), "The templates."), ...errors, ...notFound },
+        responses: { "200": json(ref("TemplateList"), "The templates."), ...errors, ...namedRepository },
       },
     },
     "/api/v1/repositories/{owner}/{repo}/environments": {
@@ -227,7 +232,7 @@ export const openApiDocument = {
             },
           },
         },
-        responses: { "201": json(ref("RequestResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...notFound, ...conflict },
+        responses: { "201": json(ref("RequestResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository, ...conflict },
       },
     },
     "/api/v1/runs": {
@@ -281,7 +286,7 @@ export const openApiDocument = {
     "/api/v1/notifications": {
       get: {
         operationId: "getNotifications",
-        summary: "Each notification target's deliveries (waiting, parked, delivered, the last error) and the newest parked deliveries the caller can see.",
+        summary: "What concerns the repositories the caller can read: each notification target's deliveries of their events (waiting, parked, delivered, the newest error of those) and their newest parked deliveries.",
         responses: { "200": json(ref("Notifications"), "Targets by name (never their addresses) and parked deliveries."), ...errors },
       },
     },

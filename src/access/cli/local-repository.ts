@@ -1,7 +1,8 @@
 import { realpath, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { ENVIRONMENTS_DIR } from "../../core/environment/index.js";
+import { ENVIRONMENTS_DIR, recordedRepository } from "../../core/environment/index.js";
+import type { Store } from "../../core/ports.js";
 import { UsageError } from "./cli-io.js";
 
 /**
@@ -35,6 +36,16 @@ export async function commandRepository(input: { repoDir: string; shownAs: strin
   const checkout = await localRepository(input.repoDir, input.shownAs);
   if (input.github === undefined) return checkout;
   return parseGitHubRepository(input.github, "--github");
+}
+
+/**
+ * The repository a command acts for, as the records spell it: `--github Octo-Org/Alpha` finds
+ * (and plans under the state of) the `octo-org/alpha` the App recorded. A checkout's path, or a
+ * repository with no records yet, stays as written.
+ */
+export async function commandRecordsRepository(store: Pick<Store, "listEnvironments">, repository: string): Promise<string> {
+  if (path.isAbsolute(repository)) return repository;
+  return (await recordedRepository(store, repository)) ?? repository;
 }
 
 /** OWNER/NAME of a GitHub repository, or a usage error naming where it came from (an option, a context). */

@@ -77,7 +77,7 @@ export async function authorize(
     case "amqp":
       return byServerGrant(actor.user, action, environment, policy.amqpGrant);
     case "api": {
-      if (actor.repositories !== undefined && !actor.repositories.includes(environment.repository)) return { allowed: false, reason: "outside-token-scope" };
+      if (actor.repositories !== undefined && !includesRepository(actor.repositories, environment.repository)) return { allowed: false, reason: "outside-token-scope" };
       const permission = await policy.permissionOf(environment.repository, actor.login);
       if (action === "read") return canRead(permission) ? { allowed: true } : { allowed: false, reason: "needs-read" };
       if (action === "run-head-templates") return { allowed: false, reason: "fork" };
@@ -97,7 +97,7 @@ function byServerGrant(user: string | undefined, action: Action, environment: { 
     return { allowed: false, reason: "not-granted", detail: "a command names its sender in the user_id property (the broker checks it against the connection's user); this one has none" };
   }
   if (!grant?.users.includes(user)) return { allowed: false, reason: "not-granted", detail: `this server does not take AMQP commands from the broker user ${user} (ENVBOT_AMQP_USERS)` };
-  if (!grant?.repositories.includes(environment.repository)) {
+  if (!includesRepository(grant.repositories, environment.repository)) {
     return { allowed: false, reason: "not-granted", detail: `this server does not let AMQP commands act on ${environment.repository} (ENVBOT_AMQP_REPOSITORIES)` };
   }
   if (action === "read") return { allowed: true };
@@ -106,6 +106,12 @@ function byServerGrant(user: string | undefined, action: Action, environment: { 
     return { allowed: false, reason: "not-granted", detail: `${environment.name ?? "the environment"} is protected: it is never ${action === "apply" ? "applied" : "destroyed"} from the message bus` };
   }
   return { allowed: true };
+}
+
+/** Whether `repository` is among `repositories`: GitHub's names are case-insensitive (an operator may write a grant in another case). */
+function includesRepository(repositories: readonly string[], repository: string): boolean {
+  const wanted = repository.toLowerCase();
+  return repositories.some((r) => r.toLowerCase() === wanted);
 }
 
 const GOVERNED: ReadonlySet<Action> = new Set(["plan", "unlock", "extend", "destroy", "destroy-now", "request"]);

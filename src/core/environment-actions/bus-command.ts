@@ -25,6 +25,8 @@ export interface BusCommandDeps extends EnvironmentActionDeps {
   queue: Pick<JobQueue, "enqueue">;
   /** The App's installation on the repository (its jobs act through it); undefined when not installed. */
   installationOf(repository: string): Promise<number | undefined>;
+  /** GitHub's own spelling of a repository the command wrote in any case; undefined when the App knows none by that name. */
+  canonicalRepository(repository: string): Promise<string | undefined>;
 }
 
 const ACTION_OF: Record<BusCommand["command"], Action> = { plan: "plan", apply: "apply", destroy: "destroy", extend: "extend" };
@@ -46,22 +48,24 @@ export async function handleBusCommand(deps: BusCommandDeps, input: { body: stri
     return { ok: false, reason: "invalid", detail: `not an envbot command: ${problems.join("; ")}`, problems };
   }
   const command = checked.value;
-  const { repository, environment: name } = command;
+  const { repository: written, environment: name } = command;
   const runs = command.command === "plan" || command.command === "apply" || (command.command === "destroy" && command.immediate === true);
   const request: BusRequest | undefined = runs && input.reply ? { ...input.reply, command: command.command as BusRequest["command"] } : undefined;
   const actor: Extract<Actor, { kind: "amqp" }> = { kind: "amqp", ...(input.user && { user: input.user }), ...(request && { request }) };
 
   // The server's grant first: a repository it does not grant is not even read.
   const action = command.command === "destroy" && command.immediate ? "destroy-now" : ACTION_OF[command.command];
-  const granted = await authorize(actor, action, { repository, name }, deps.policy);
+  const granted = await authorize(actor, action, { repository: written, name }, deps.policy);
   if (!granted.allowed) {
-    const detail = refusalText(actor, action, repository, granted);
-    await deps.store.recordAudit({ actor: actorText(actor), source: actorSource(actor), action, repository, environment: name, outcome: "refused", detail });
+    const detail = refusalText(actor, action, written, granted);
+    await deps.store.recordAudit({ actor: actorText(actor), source: actorSource(actor), action, repository: written, environment: name, outcome: "refused", detail });
     return { ok: false, reason: "refused", detail };
   }
 
-  const installation = await deps.installationOf(repository);
-  if (installation === undefined) return { ok: false, reason: "not-found", detail: `the envbot App is not installed on ${repository}` };
+  // One identity from here on (records, state, policy): the name as GitHub spells it.
+  const repository = await deps.canonicalRepository(written);
+  const installation = repository === undefined ? undefined : await deps.installationOf(repository);
+  if (repository === undefined || installation === undefined) return { ok: false, reason: "not-found", detail: `the envbot App is not installed on ${written}` };
   switch (command.command) {
     case "plan":
     case "apply":

@@ -106,6 +106,8 @@ export class FakeGitHub {
   onRedelivery: (delivery: FakeHookDelivery) => void = () => undefined;
   /** Head commit of a branch when it is not its own name (branches created or written by the app). */
   readonly branchHeads = new Map<string, string>();
+  /** A public repository: everyone may read it, collaborator or not. */
+  public = false;
   private nextId = 1000;
   private scope: nock.Scope | undefined;
   private readonly server: GitHubServer;
@@ -178,6 +180,9 @@ export class FakeGitHub {
     const base = `${this.server.pathPrefix}/repos/${this.owner}/${this.repo}`;
     const scope = githubApi(this.server);
     this.scope = scope;
+    // GitHub's owner and repository names are case-insensitive: Octo-Org/Alpha reaches octo-org/alpha.
+    const spelled = new RegExp(`^${escapeRegExp(this.server.pathPrefix)}/(repos|orgs)/${escapeRegExp(this.owner)}(/${escapeRegExp(this.repo)})?(?=/|\\?|$)`, "i");
+    scope.filteringPath((path) => path.replace(spelled, (_all, kind: string, repo?: string) => `${this.server.pathPrefix}/${kind}/${this.owner}${repo === undefined ? "" : `/${this.repo}`}`));
     mockInstallationToken(scope, this.installationId, this.server.pathPrefix).persist();
     scope.persist();
 
@@ -255,7 +260,7 @@ export class FakeGitHub {
       name: this.repo,
       full_name: this.fullName,
       owner: { login: this.owner, id: 1, type: "Organization" },
-      private: true,
+      private: !this.public,
       default_branch: "main",
       html_url: `https://github.com/${this.fullName}`,
     }));
@@ -270,6 +275,25 @@ export class FakeGitHub {
       permissions: {},
       events: [],
     }));
+
+    // Everyone with access, with their role (what `permissions` holds), a page at a time.
+    scope.get(new RegExp(`^${base}/collaborators(\\?.*)?$`)).reply((uri) => {
+      const url = new URL(uri, this.server.origin);
+      const everyone = [...this.permissions].filter(([, permission]) => permission !== "none");
+      const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30), 100);
+      const page = Number(url.searchParams.get("page") ?? 1);
+      const items = everyone.slice((page - 1) * perPage, page * perPage).map(([login, role], i) => ({
+        login,
+        id: 5000 + i,
+        type: "User",
+        site_admin: false,
+        role_name: role,
+        permissions: { admin: role === "admin", maintain: ["admin", "maintain"].includes(role), push: ["admin", "maintain", "write"].includes(role), triage: role !== "read", pull: true },
+      }));
+      if (page * perPage >= everyone.length) return [200, items];
+      url.searchParams.set("page", String(page + 1));
+      return [200, items, { link: `<${url.toString()}>; rel="next"` }];
+    });
 
     scope.get(new RegExp(`^${base}/collaborators/([^/]+)/permission$`)).reply((uri) => {
       const login = decodeURIComponent(/collaborators\/([^/]+)\//.exec(uri)![1]!);
@@ -543,4 +567,8 @@ export class FakeGitHub {
       base: { sha: pr.baseSha, ref: "main", repo: repository },
     };
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,16 +1,16 @@
 import type { ServerResponse } from "node:http";
 import { NAME_PATTERN } from "../../../core/environment/index.js";
 import { respondJson } from "../../http/respond-json.js";
-import { knownReadableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
+import { knownReadableRepositories, queryRepository, requireAllowed, type ApiDeps } from "../api-deps.js";
 import { ApiProblem, badRequest, notFound } from "../api-problem.js";
 import { decodeCursor, encodeCursor, onlyKnownQuery, pageSize, queryValue, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 import { newApiToken } from "../api-tokens.js";
 import { auditView, lockView, tokenView } from "../api-views.js";
 
-/** Every repository envbot keeps environments of that the caller can see. */
-function knownRepositories(request: ApiRequest, deps: ApiDeps, only?: string): Promise<string[]> {
-  return knownReadableRepositories(deps, request.principal, only);
+/** Every repository envbot keeps environments of that the caller can see (the query's `repository` alone when given). */
+function knownRepositories(request: ApiRequest, deps: ApiDeps): Promise<string[]> {
+  return knownReadableRepositories(deps, request.principal, request.query);
 }
 
 async function getSession(request: ApiRequest, res: ServerResponse): Promise<void> {
@@ -30,8 +30,8 @@ async function listRepositories(request: ApiRequest, res: ServerResponse, deps: 
 
 async function listLocks(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, ["repository"]);
-  const only = queryValue(request.query, "repository");
-  const readable = new Set(await knownRepositories(request, deps, only));
+  const only = await queryRepository(deps, request.query);
+  const readable = new Set(await knownRepositories(request, deps));
   const locks = (await deps.store.listLocks(only)).filter((lock) => readable.has(lock.repository));
   respondJson(res, 200, { items: locks.map(lockView) });
 }
@@ -42,7 +42,7 @@ async function listAudit(request: ApiRequest, res: ServerResponse, deps: ApiDeps
   if (environment !== undefined && !NAME_PATTERN.test(environment)) throw badRequest("query.environment", "not an environment name");
   const limit = pageSize(request.query);
   const beforeId = decodeCursor(request.query, (value): value is number => Number.isInteger(value) && (value as number) > 0);
-  const repositories = await knownRepositories(request, deps, queryValue(request.query, "repository"));
+  const repositories = await knownRepositories(request, deps);
   const entries = await deps.store.listAudit({ repositories, environment, beforeId, limit: limit + 1 });
   const page = entries.slice(0, limit);
   respondJson(res, 200, { items: page.map(auditView), nextCursor: entries.length > limit ? encodeCursor(page.at(-1)!.id) : null });
@@ -61,16 +61,18 @@ async function createToken(request: ApiRequest, res: ServerResponse, deps: ApiDe
   const { name, repositories } = body;
   if (typeof name !== "string" || name.trim() === "" || name.length > 100) throw badRequest("body.name", "what the token is for, 1 to 100 characters");
   if (!Array.isArray(repositories) || repositories.length === 0 || repositories.length > 100) throw badRequest("body.repositories", "a list of 1 to 100 repositories (OWNER/NAME) the token may use");
+  const canonical: string[] = [];
   for (const [i, repository] of repositories.entries()) {
     if (typeof repository !== "string" || !REPOSITORY_PATTERN.test(repository)) throw badRequest(`body.repositories[${i}]`, "not a GitHub repository (OWNER/NAME)");
     // A token never reaches further than its creator does now (and authorize checks again on use).
-    await requireAllowed(deps, request.principal, "read", { repository }).catch((error: unknown) => {
+    const visible = await requireAllowed(deps, request.principal, "read", { repository }).catch((error: unknown) => {
       if (error instanceof ApiProblem && error.status === 404) throw badRequest(`body.repositories[${i}]`, `you cannot see ${repository}`);
       throw error;
     });
+    canonical.push(visible.repository);
   }
   const { token, hash } = newApiToken();
-  const record = await deps.store.createApiToken({ hash, name: name.trim(), login: request.principal.login, repositories: [...new Set(repositories as string[])] });
+  const record = await deps.store.createApiToken({ hash, name: name.trim(), login: request.principal.login, repositories: [...new Set(canonical)] });
   for (const repository of record.repositories) {
     await deps.store.recordAudit({ actor: record.login, source: "dashboard", action: "token.create", repository, outcome: "accepted", detail: `token ${record.id} (${record.name})` });
   }

@@ -23,7 +23,7 @@ async function getCostReport(request: ApiRequest, res: ServerResponse, deps: Api
   }
   const by = queryValue(request.query, "by") ?? "owner";
   if (!isCostGrouping(by)) throw badRequest("query.by", `one of ${COST_GROUPINGS.join(", ")}, not '${by}'`);
-  const repositories = await knownReadableRepositories(deps, request.principal, queryValue(request.query, "repository"));
+  const repositories = await knownReadableRepositories(deps, request.principal, request.query);
   const environments = repositories.length === 0 ? [] : await costedEnvironments(deps.store, repositories);
   respondJson(res, 200, monthlyCostReport({ month, by, environments, now }));
 }

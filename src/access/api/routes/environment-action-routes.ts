@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http";
 import { extendEnvironment, listTemplates, proposeDestroy, requestEnvironment, requestPlan, REQUEST_FIELDS, unlockEnvironment, type ActionOutcome } from "../../../core/environment-actions/index.js";
 import { respondJson } from "../../http/respond-json.js";
-import type { ApiDeps } from "../api-deps.js";
+import { visibleRepository, type ApiDeps } from "../api-deps.js";
+import type { Action } from "../../../core/authorization/authorize.js";
 import { ApiProblem, badRequest, forbidden, notFound } from "../api-problem.js";
 import { apiActor, onlyKnownQuery, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
@@ -34,16 +35,27 @@ async function bodyWith(request: ApiRequest, fields: readonly string[]): Promise
   return body;
 }
 
-function repositoryOfPath(request: ApiRequest): string {
+/**
+ * The repository a path names, in GitHub's spelling, when the caller may see it: one it cannot
+ * see is a 404 like one that does not exist, and its refusal is no entry of that repository's
+ * audit trail. Whoever may see it but not act is refused (403) by the core, which audits it.
+ */
+async function repositoryOfPath(request: ApiRequest, deps: ApiDeps, action: Action): Promise<string> {
   const repository = `${request.params.owner}/${request.params.repo}`;
   if (!REPOSITORY_PATTERN.test(repository)) throw badRequest("path.repository", "not a GitHub repository (OWNER/NAME)");
-  return repository;
+  return visibleRepository(deps, request.principal, { repository }, action);
+}
+
+/** The environment a path names, its repository in GitHub's spelling, as repositoryOfPath. */
+async function environmentOfActionPath(request: ApiRequest, deps: ApiDeps, action: Action): Promise<{ repository: string; name: string }> {
+  const written = environmentOfPath(request);
+  return { name: written.name, repository: await visibleRepository(deps, request.principal, written, action) };
 }
 
 async function planNow(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
   await bodyWith(request, []);
-  const { repository, name } = environmentOfPath(request);
+  const { repository, name } = await environmentOfActionPath(request, deps, "plan");
   const installation = await deps.installationOf(repository);
   if (installation === undefined) throw notFound(`there is no repository ${repository} that you can see`);
   const outcome = await requestPlan({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), installation });
@@ -53,7 +65,7 @@ async function planNow(request: ApiRequest, res: ServerResponse, deps: ApiDeps):
 async function unlock(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
   await bodyWith(request, []);
-  const { repository, name } = environmentOfPath(request);
+  const { repository, name } = await environmentOfActionPath(request, deps, "unlock");
   const outcome = await unlockEnvironment({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal) });
   answer(res, outcome, 200, (value) => ({ repository, environment: name, released: value.released ? lockView(value.released) : null }));
 }
@@ -61,7 +73,7 @@ async function unlock(request: ApiRequest, res: ServerResponse, deps: ApiDeps): 
 async function extend(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
   const body = await bodyWith(request, ["ttl", "expiresAt", "by"]);
-  const { repository, name } = environmentOfPath(request);
+  const { repository, name } = await environmentOfActionPath(request, deps, "extend");
   const outcome = await extendEnvironment({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), extension: body });
   answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, from: value.from, to: value.to }));
 }
@@ -70,7 +82,7 @@ async function destroy(request: ApiRequest, res: ServerResponse, deps: ApiDeps):
   onlyKnownQuery(request.query, []);
   const { immediate = false } = await bodyWith(request, ["immediate"]);
   if (typeof immediate !== "boolean") throw badRequest("body.immediate", "true or false");
-  const { repository, name } = environmentOfPath(request);
+  const { repository, name } = await environmentOfActionPath(request, deps, immediate ? "destroy-now" : "destroy");
   const installation = immediate ? await deps.installationOf(repository) : undefined;
   if (immediate && installation === undefined) throw notFound(`there is no repository ${repository} that you can see`);
   const outcome = await proposeDestroy({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), ...(installation !== undefined ? { immediate: { installation } } : {}) });
@@ -80,14 +92,14 @@ async function destroy(request: ApiRequest, res: ServerResponse, deps: ApiDeps):
 async function requestNew(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
   const body = await bodyWith(request, REQUEST_FIELDS);
-  const repository = repositoryOfPath(request);
+  const repository = await repositoryOfPath(request, deps, "request");
   const outcome = await requestEnvironment({ ...deps, policy: deps.access }, { repository, actor: apiActor(request.principal), request: { name: body.name, template: body.template, ...body } });
   answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, file: value.file, definition: value.definition }));
 }
 
 async function templates(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
-  const repository = repositoryOfPath(request);
+  const repository = await repositoryOfPath(request, deps, "read");
   const outcome = await listTemplates({ ...deps, policy: deps.access }, { repository, actor: apiActor(request.principal) });
   answer(res, outcome, 200, (value) => ({
     repository,

@@ -1,7 +1,7 @@
 import { NAME_PATTERN } from "../../../core/environment/index.js";
 import type { EnvironmentRecord, EnvironmentStatus, LockRecord } from "../../../core/ports.js";
 import { respondJson } from "../../http/respond-json.js";
-import { readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
+import { queryRepository, readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
 import { badRequest, notFound } from "../api-problem.js";
 import { decodeCursor, encodeCursor, onlyKnownQuery, pageSize, queryValue, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
@@ -10,7 +10,7 @@ import { environmentDetailView, environmentSummaryView } from "../api-views.js";
 export const ENVIRONMENT_STATUSES: readonly EnvironmentStatus[] = ["planned", "applying", "active", "expiring", "destroying", "destroyed", "failed"];
 const FILTERS = ["repository", "owner", "template", "status", "label", "expiringBefore", "drifted", "q", "limit", "cursor"] as const;
 
-/** The environment a path names (/environments/{owner}/{repo}/{name}), its parts checked. */
+/** The environment a path names (/environments/{owner}/{repo}/{name}) as written, its parts checked (see requireAllowed for GitHub's spelling). */
 export function environmentOfPath(request: ApiRequest): { repository: string; name: string } {
   const { owner, repo, name } = request.params as { owner: string; repo: string; name: string };
   const repository = `${owner}/${repo}`;
@@ -22,11 +22,9 @@ export function environmentOfPath(request: ApiRequest): { repository: string; na
 type Filter = (record: EnvironmentRecord) => boolean;
 
 /** The list's filters, each checked: a bad one is a 400 naming it. */
-function filtersOf(query: URLSearchParams): { repository?: string; filters: Filter[] } {
+function filtersOf(query: URLSearchParams): Filter[] {
   onlyKnownQuery(query, FILTERS);
   const filters: Filter[] = [];
-  const repository = queryValue(query, "repository");
-  if (repository !== undefined && !REPOSITORY_PATTERN.test(repository)) throw badRequest("query.repository", "not a GitHub repository (OWNER/NAME)");
   const owner = queryValue(query, "owner");
   if (owner !== undefined) {
     const wanted = owner.replace(/^@/, "").toLowerCase();
@@ -71,13 +69,14 @@ function filtersOf(query: URLSearchParams): { repository?: string; filters: Filt
       return words.every((word) => haystack.includes(word));
     });
   }
-  return { repository, filters };
+  return filters;
 }
 
 const isPosition = (value: unknown): value is [string, string] => Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string");
 
 async function listEnvironments(request: ApiRequest, res: Parameters<ApiRoute["handle"]>[1], deps: ApiDeps): Promise<void> {
-  const { repository, filters } = filtersOf(request.query);
+  const filters = filtersOf(request.query);
+  const repository = await queryRepository(deps, request.query);
   const limit = pageSize(request.query);
   const after = decodeCursor(request.query, isPosition);
   const records = await deps.store.listEnvironments(repository);
@@ -102,8 +101,7 @@ async function listEnvironments(request: ApiRequest, res: Parameters<ApiRoute["h
 
 async function getEnvironment(request: ApiRequest, res: Parameters<ApiRoute["handle"]>[1], deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
-  const environment = environmentOfPath(request);
-  await requireAllowed(deps, request.principal, "read", environment);
+  const environment = await requireAllowed(deps, request.principal, "read", environmentOfPath(request));
   const record = await deps.store.getEnvironment(environment.repository, environment.name);
   if (!record) throw notFound(`envbot has no environment ${environment.name} in ${environment.repository}`);
   const [locks, runs] = await Promise.all([deps.store.listLocks(environment.repository), deps.store.listRuns(environment.repository, environment.name, 20)]);

@@ -17,8 +17,7 @@ export const MAX_RESOURCE_QUERY = 512;
  */
 async function getInventory(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
-  const environment = environmentOfPath(request);
-  await requireAllowed(deps, request.principal, "read", environment);
+  const environment = await requireAllowed(deps, request.principal, "read", environmentOfPath(request));
   const record = await deps.store.getEnvironment(environment.repository, environment.name);
   if (!record) throw notFound(unknownEnvironmentText(environment.name, environment.repository));
   respondJson(res, 200, inventoryView(await deps.store.listInventory(environment.repository, environment.name)));
@@ -36,7 +35,7 @@ async function findResources(request: ApiRequest, res: ServerResponse, deps: Api
     throw badRequest("query.q", `what to look for, 1 to ${MAX_RESOURCE_QUERY} characters: an ARN, a cloud id, a type, an address, an attribute's value, or KEY=VALUE`);
   }
   const limit = pageSize(request.query);
-  const repositories = await knownReadableRepositories(deps, request.principal, queryValue(request.query, "repository"));
+  const repositories = await knownReadableRepositories(deps, request.principal, request.query);
   const found = repositories.length === 0 ? [] : await deps.store.findResources(query, { repositories, limit });
   respondJson(res, 200, { items: found.map(foundResourceView) });
 }
@@ -48,7 +47,7 @@ async function findResources(request: ApiRequest, res: ServerResponse, deps: Api
  */
 async function listOrphans(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, ["repository"]);
-  const repositories = await knownReadableRepositories(deps, request.principal, queryValue(request.query, "repository"));
+  const repositories = await knownReadableRepositories(deps, request.principal, request.query);
   const sweeps = repositories.length === 0 ? [] : await deps.store.listOrphanSweeps(repositories);
   respondJson(res, 200, { items: sweeps.map((sweep) => ({ ...sweep, sweptAt: sweep.sweptAt.toISOString() })) });
 }

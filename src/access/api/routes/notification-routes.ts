@@ -13,18 +13,20 @@ const PARKED_SCAN = 500;
 const PARKED_SHOWN = 50;
 
 /**
- * GET /api/v1/notifications: each target's deliveries (waiting, parked, delivered, the last
- * error) and the newest parked deliveries of repositories the caller can see. Targets are named,
- * never their addresses (which are secrets).
+ * GET /api/v1/notifications: what concerns the repositories the caller can read, and nothing
+ * else: each target's deliveries of their events (waiting, parked, delivered, the newest error
+ * of those) and their newest parked deliveries. Targets are named, never their addresses (which
+ * are secrets); a target with nothing of theirs is not listed.
  */
 async function getNotifications(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
-  const targets = await deps.store.deliveryStatus();
   const parked = await deps.store.listParkedDeliveries({ limit: PARKED_SCAN });
-  const readable = new Set(await readableRepositories(deps, request.principal, [...new Set(parked.map((d) => d.event.repository))]));
+  const readable = await readableRepositories(deps, request.principal, await deps.store.deliveryRepositories());
+  const targets = readable.length === 0 ? [] : await deps.store.deliveryStatus({ repositories: readable });
+  const shown = new Set(readable);
   respondJson(res, 200, {
     targets: targets.map(targetView),
-    parked: parked.filter((d) => readable.has(d.event.repository)).slice(0, PARKED_SHOWN).map(parkedView),
+    parked: parked.filter((d) => shown.has(d.event.repository)).slice(0, PARKED_SHOWN).map(parkedView),
   });
 }
 

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { NAME_PATTERN } from "../../../core/environment/index.js";
 import type { RunRecord } from "../../../core/ports.js";
 import { respondJson } from "../../http/respond-json.js";
-import { readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
+import { queryRepository, readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
 import { badRequest, notFound } from "../api-problem.js";
 import { decodeCursor, encodeCursor, onlyKnownQuery, pageSize, queryValue, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
@@ -15,8 +15,7 @@ const LOG_PAGE = 1000;
 
 async function listRuns(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, ["repository", "environment", "limit", "cursor"]);
-  const repository = queryValue(request.query, "repository");
-  if (repository !== undefined && !REPOSITORY_PATTERN.test(repository)) throw badRequest("query.repository", "not a GitHub repository (OWNER/NAME)");
+  const repository = await queryRepository(deps, request.query);
   const environment = queryValue(request.query, "environment");
   if (environment !== undefined && !NAME_PATTERN.test(environment)) throw badRequest("query.environment", "not an environment name");
   const limit = pageSize(request.query);

@@ -7,7 +7,7 @@ import { formatPlanSummary } from "../../../render/plan-text.js";
 import { EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { loadEnvironment } from "../load-environment.js";
 import { localEngine } from "../local-engine.js";
-import { commandRepository } from "../local-repository.js";
+import { commandRepository, commandRecordsRepository } from "../local-repository.js";
 import { localSecretProvider } from "../local-secret-provider.js";
 import { remoteTarget } from "../remote/remote-target.js";
 import { remotePlan } from "./remote-plan.js";
@@ -77,7 +77,7 @@ export function operationCommand(verb: Verb) {
     }
 
     const repoDir = path.resolve(io.cwd, values.repo ?? ".");
-    const repository = await commandRepository({ repoDir, shownAs: values.repo ?? "the current directory", github: values.github });
+    const written = await commandRepository({ repoDir, shownAs: values.repo ?? "the current directory", github: values.github });
     const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now(), localSecretProvider(io.env), io.env);
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d, loaded.display(d.file))}\n`);
@@ -85,6 +85,7 @@ export function operationCommand(verb: Verb) {
     }
     const { environment } = loaded;
     const { deps, actor } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+    const repository = await commandRecordsRepository(deps.store, written);
     const started = Date.now();
     try {
       const context: OperationContext = {

@@ -4,7 +4,7 @@ import { formatStatusTable } from "../../../render/plan-text.js";
 import { EXIT, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import path from "node:path";
 import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
-import { commandRepository, displayRepository } from "../local-repository.js";
+import { commandRepository, displayRepository, commandRecordsRepository } from "../local-repository.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import { remoteStatus } from "./remote-status.js";
 import { describeStore } from "../../../open-backends.js";
@@ -33,9 +33,10 @@ export async function statusCommand(args: string[], io: CliIO): Promise<number> 
   if (values.help) return printUsage(io, statusUsage);
   const target = await remoteTarget(values.context, io);
   if (target) return remoteStatus(target, remoteRepository(target, values), values.json, io);
-  const repository = await commandRepository({ repoDir: path.resolve(io.cwd, values.repo ?? "."), shownAs: values.repo ?? "the current directory", github: values.github });
+  const written = await commandRepository({ repoDir: path.resolve(io.cwd, values.repo ?? "."), shownAs: values.repo ?? "the current directory", github: values.github });
   const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
   try {
+    const repository = await commandRecordsRepository(deps.store, written);
     const records = await deps.store.listEnvironments(repository);
     if (!values.json) {
       // Which records these are: this machine's data directory, or the fleet's PostgreSQL (scale-out).

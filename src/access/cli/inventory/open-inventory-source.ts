@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { CliIO } from "../cli-io.js";
 import { localEngine } from "../local-engine.js";
-import { commandRepository } from "../local-repository.js";
+import { commandRepository, commandRecordsRepository } from "../local-repository.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import type { InventorySource } from "./inventory-source.js";
 import { localInventorySource } from "./local-inventory-source.js";
@@ -25,7 +25,8 @@ export async function openInventorySource(
     const repository = options.wholeServer && options.github === undefined && options.repo === undefined ? undefined : remoteRepository(target, options);
     return { source: remoteInventorySource(target.api), repository };
   }
-  const repository = await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github });
+  const written = await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github });
   const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const repository = await commandRecordsRepository(deps.store, written);
   return { source: localInventorySource(deps.store), repository };
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { CliIO } from "../cli-io.js";
 import { localEngine } from "../local-engine.js";
-import { commandRepository } from "../local-repository.js";
+import { commandRepository, commandRecordsRepository } from "../local-repository.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import { localRunSource } from "./local-run-source.js";
 import { remoteRunSource } from "./remote-run-source.js";
@@ -24,9 +24,10 @@ export async function openRunSource(options: { context?: string; github?: string
     const repository = named ? remoteRepository(target, options) : undefined;
     return { source: remoteRunSource(target.api), repository };
   }
-  const repository = options.needsRepository
+  const written = options.needsRepository
     ? await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github })
     : undefined;
   const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const repository = written === undefined ? undefined : await commandRecordsRepository(deps.store, written);
   return { source: localRunSource(deps, (line) => io.stderr(`${line}\n`)), repository };
 }

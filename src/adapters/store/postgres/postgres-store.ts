@@ -389,13 +389,17 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
       ]);
     },
 
-    async deliveryStatus() {
+    async deliveryStatus(options = {}) {
       const { rows } = await query<{ target: string; waiting: number; parked: number; delivered: number; last_delivered_at: Date | null; last_error: string | null }>(
         `SELECT target,
            COUNT(*) FILTER (WHERE state = 'waiting')::int AS waiting, COUNT(*) FILTER (WHERE state = 'parked')::int AS parked,
            COUNT(*) FILTER (WHERE state = 'delivered')::int AS delivered, MAX(delivered_at) AS last_delivered_at,
-           (SELECT last_error FROM event_deliveries e WHERE e.target = d.target AND e.last_error IS NOT NULL ORDER BY e.seq DESC LIMIT 1) AS last_error
-         FROM event_deliveries d GROUP BY target ORDER BY target`,
+           (SELECT last_error FROM event_deliveries e
+             WHERE e.target = d.target AND e.last_error IS NOT NULL AND ($1::text[] IS NULL OR e.repository = ANY($1))
+             ORDER BY e.seq DESC LIMIT 1) AS last_error
+         FROM event_deliveries d WHERE $1::text[] IS NULL OR d.repository = ANY($1)
+         GROUP BY target ORDER BY target`,
+        [options.repositories ? [...options.repositories] : null],
       );
       return rows.map((row) => ({
         target: row.target,
@@ -405,6 +409,11 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
         ...(row.last_delivered_at === null ? {} : { lastDeliveredAt: row.last_delivered_at }),
         ...(row.last_error === null ? {} : { lastError: row.last_error }),
       }));
+    },
+
+    async deliveryRepositories() {
+      const { rows } = await query<{ repository: string }>('SELECT DISTINCT repository COLLATE "C" AS repository FROM event_deliveries ORDER BY 1');
+      return rows.map((row) => row.repository);
     },
 
     async listParkedDeliveries({ target, limit }) {

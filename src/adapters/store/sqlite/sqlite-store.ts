@@ -160,8 +160,12 @@ export function openSqliteStore(options: { file: string }): Store {
       SELECT target,
         SUM(state = 'waiting') AS waiting, SUM(state = 'parked') AS parked, SUM(state = 'delivered') AS delivered,
         MAX(delivered_at) AS last_delivered_at,
-        (SELECT last_error FROM event_deliveries e WHERE e.target = d.target AND e.last_error IS NOT NULL ORDER BY e.seq DESC LIMIT 1) AS last_error
-      FROM event_deliveries d GROUP BY target ORDER BY target`),
+        (SELECT last_error FROM event_deliveries e
+          WHERE e.target = d.target AND e.last_error IS NOT NULL AND (@repositories IS NULL OR e.repository IN (SELECT value FROM json_each(@repositories)))
+          ORDER BY e.seq DESC LIMIT 1) AS last_error
+      FROM event_deliveries d WHERE @repositories IS NULL OR d.repository IN (SELECT value FROM json_each(@repositories))
+      GROUP BY target ORDER BY target`),
+    deliveryRepositories: db.prepare("SELECT DISTINCT repository FROM event_deliveries ORDER BY repository"),
     listParkedDeliveries: db.prepare(`
       SELECT d.seq, d.target, d.state, d.attempts, d.last_error, o.event FROM event_deliveries d JOIN outbox o ON o.seq = d.seq
       WHERE d.state = 'parked' AND (@target IS NULL OR d.target = @target) ORDER BY d.seq DESC LIMIT @limit`),
@@ -469,8 +473,8 @@ export function openSqliteStore(options: { file: string }): Store {
       sql.markDeliveryFailed.run(error, park ? "parked" : "waiting", toText(park ? new Date() : retryAt), seq, target);
     },
 
-    async deliveryStatus() {
-      const rows = sql.deliveryStatus.all() as { target: string; waiting: number; parked: number; delivered: number; last_delivered_at: string | null; last_error: string | null }[];
+    async deliveryStatus(options = {}) {
+      const rows = sql.deliveryStatus.all({ repositories: options.repositories ? JSON.stringify(options.repositories) : null }) as { target: string; waiting: number; parked: number; delivered: number; last_delivered_at: string | null; last_error: string | null }[];
       return rows.map((row) => ({
         target: row.target,
         waiting: row.waiting,
@@ -479,6 +483,10 @@ export function openSqliteStore(options: { file: string }): Store {
         ...(row.last_delivered_at === null ? {} : { lastDeliveredAt: new Date(row.last_delivered_at) }),
         ...(row.last_error === null ? {} : { lastError: row.last_error }),
       }));
+    },
+
+    async deliveryRepositories() {
+      return (sql.deliveryRepositories.all() as { repository: string }[]).map((row) => row.repository);
     },
 
     async listParkedDeliveries({ target, limit }) {
