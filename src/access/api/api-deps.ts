@@ -2,15 +2,26 @@ import { authorize, type AccessPolicy, type Action } from "../../core/authorizat
 import type { JobQueue, RepositoryChanges, Store } from "../../core/ports.js";
 import { badRequest, forbidden, notFound } from "./api-problem.js";
 import { apiActor, REPOSITORY_PATTERN, type Principal } from "./api-request.js";
+import type { Revocations } from "./revocations.js";
+
+/**
+ * An open live stream (a run's log) asks again this often whether its caller may still see it:
+ * a revoked token, an ended session or lost access to the repository ends it within this.
+ */
+export const STREAM_REAUTHORIZE_MS = 30_000;
 
 /** What the API works with, wired once by the server. */
 export interface ApiDeps {
   store: Store;
   /** Each caller's permission on a repository, from GitHub through the App (cached briefly). */
   access: AccessPolicy;
-  /** Signs session cookies (ENVBOT_SESSION_SECRET). */
-  sessionSecret: string;
+  /** Seals session cookies (ENVBOT_SESSION_SECRET, or the one envbot keeps); none without sign-in. */
+  sessionSecret?: string;
   now: () => Date;
+  /** Revocations made in this process: open streams re-authorize at once. */
+  revocations: Revocations;
+  /** How often an open stream re-authorizes its caller (STREAM_REAUTHORIZE_MS). */
+  streamReauthorizeMs: number;
   /** Default branches, their files, and the pull requests the actions open. */
   changes: RepositoryChanges;
   /** Where "plan now" is queued. */
