@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { SignInSettings } from "./access/api/github-sign-in.js";
@@ -19,11 +18,19 @@ export interface GitHubAppSettings {
   /** Sign in with GitHub for the dashboard and API: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, the App's OAuth client. */
   signIn?: SignInSettings;
   /**
-   * ENVBOT_SESSION_SECRET signs session cookies; unset, a key derived from WEBHOOK_SECRET (so
-   * every replica of the server agrees without another setting).
+   * ENVBOT_SESSION_SECRET seals session cookies. Unset, a server with sign-in generates one at
+   * its first start and keeps it (keep-session-secret.ts). Never derived from another secret:
+   * a cookie would then let anyone test guesses of that one offline.
    */
-  sessionSecret: string;
+  sessionSecret?: string;
+  /** What the operator should know at start (a weak webhook secret); never holds a secret's value. */
+  warnings: string[];
 }
+
+/** The least ENVBOT_SESSION_SECRET may be: 32 bytes (256 bits, SHA-256's key size). */
+export const MIN_SESSION_SECRET_BYTES = 32;
+/** A webhook secret shorter than this is warned about: it signs every delivery GitHub sends. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 20;
 
 export function readGitHubAppSettings(env: NodeJS.ProcessEnv): GitHubAppSettings {
   const missing = [
@@ -44,8 +51,14 @@ export function readGitHubAppSettings(env: NodeJS.ProcessEnv): GitHubAppSettings
   }
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT: '${env.PORT}' is not a port number`);
-  const sessionSecret = env.ENVBOT_SESSION_SECRET || createHmac("sha256", env.WEBHOOK_SECRET!).update("envbot session cookies").digest("base64url");
-  if (env.ENVBOT_SESSION_SECRET && env.ENVBOT_SESSION_SECRET.length < 32) throw new SettingsError("ENVBOT_SESSION_SECRET: at least 32 characters (it signs the dashboard's session cookies)");
+  const sessionSecret = env.ENVBOT_SESSION_SECRET || undefined;
+  if (sessionSecret !== undefined && Buffer.byteLength(sessionSecret) < MIN_SESSION_SECRET_BYTES) {
+    throw new SettingsError(`ENVBOT_SESSION_SECRET: at least ${MIN_SESSION_SECRET_BYTES} random bytes (for example the output of 'openssl rand -base64 32'); it seals the dashboard's session cookies. Unset, envbot generates one and keeps it`);
+  }
+  const warnings =
+    env.WEBHOOK_SECRET!.length < MIN_WEBHOOK_SECRET_LENGTH
+      ? [`WEBHOOK_SECRET is shorter than ${MIN_WEBHOOK_SECRET_LENGTH} characters: anyone who guesses it can send envbot webhooks. Use a long random one (for example 'openssl rand -hex 32'), in the App's settings and here`]
+      : [];
   if (Boolean(env.GITHUB_CLIENT_ID) !== Boolean(env.GITHUB_CLIENT_SECRET)) {
     throw new SettingsError("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET: set both (the App's OAuth client, for signing in to the dashboard) or neither");
   }
@@ -58,6 +71,7 @@ export function readGitHubAppSettings(env: NodeJS.ProcessEnv): GitHubAppSettings
   return {
     signIn,
     sessionSecret,
+    warnings,
     // Probot's default log level is warn: a server should say that it started and what failed.
     probotEnv: { LOG_LEVEL: "info", ...env },
     webhookSecret: env.WEBHOOK_SECRET!,

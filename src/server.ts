@@ -12,6 +12,7 @@ import { watchMissedWebhooks } from "./access/github/redeliver-missed-webhooks.j
 import { describeConnection } from "./adapters/store/postgres/connection-errors.js";
 import { openBackends, type Backends } from "./open-backends.js";
 import { readGitHubAppSettings } from "./github-app-settings.js";
+import { keepSessionSecret } from "./keep-session-secret.js";
 import type { AppServices } from "./access/github/app-services.js";
 import { readSettings, SettingsError, type Settings } from "./settings.js";
 import { watchStoreHealth } from "./watch-store-health.js";
@@ -53,8 +54,13 @@ export async function startServer(
     role === "worker"
       ? undefined
       : watchMissedWebhooks({ appOctokit: async () => (await probot.auth()) as Octokit, store: services.engine.store, log: { info: (m) => probot.log.info(m), error: (d, m) => probot.log.error(d, m) } });
+  for (const warning of appSettings.warnings) probot.log.warn(warning);
+  const sessionSecret =
+    role === "worker"
+      ? undefined
+      : await keepSessionSecret({ configured: appSettings.sessionSecret, signIn: appSettings.signIn !== undefined, mode: backends.mode, dataDir: settings.dataDir, store: services.engine.store, log: probot.log });
   const server = createHttpServer({
-    handlers: role === "worker" ? [] : controlPlaneHandlers({ probot, store: services.engine.store, queue: services.queue, appSettings }),
+    handlers: role === "worker" ? [] : controlPlaneHandlers({ probot, store: services.engine.store, queue: services.queue, appSettings: { signIn: appSettings.signIn, sessionSecret } }),
     // A server of scale-out runs no Terraform: its readiness does not hang on the binary.
     terraform: role === "server" ? undefined : terraformBinaryHealth(settings.terraformBin),
     log: probot.log,

@@ -578,6 +578,34 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.listApiTokens("octocat")).toEqual([]);
       });
 
+      test("a session is kept by its id until it is ended, one at a time or all of a login's at once, and forgotten once expired", async () => {
+        const createdAt = new Date("2026-12-06T10:00:00.000Z");
+        const expiresAt = new Date("2026-12-06T18:00:00.000Z");
+        await store.createSession({ id: "s1", login: "octocat", createdAt, expiresAt });
+        await store.createSession({ id: "s2", login: "octocat", createdAt, expiresAt: new Date("2026-12-06T19:00:00.000Z") });
+        await store.createSession({ id: "s3", login: "hubot", createdAt, expiresAt });
+        expect(await store.getSession("s1")).toStrictEqual({ id: "s1", login: "octocat", createdAt, expiresAt });
+        expect(await store.getSession("nope")).toBeUndefined();
+
+        expect(await store.endSession("s1")).toBe(true);
+        expect(await store.endSession("s1")).toBe(false);
+        expect(await store.getSession("s1")).toMatchObject({ id: "s1", endedAt: expect.any(Date) });
+        expect(await store.endSessionsOf("octocat")).toBe(1); // s2; s1 had ended
+        expect((await store.getSession("s2"))?.endedAt).toEqual(expect.any(Date));
+        expect((await store.getSession("s3"))?.endedAt).toBeUndefined();
+
+        expect(await store.pruneSessions(new Date("2026-12-06T18:30:00.000Z"))).toBe(2); // s1 and s3
+        expect(await store.getSession("s3")).toBeUndefined();
+        expect(await store.getSession("s2")).toMatchObject({ id: "s2" });
+      });
+
+      test("a server secret is kept by the first writer; every later or concurrent one reads that one", async () => {
+        const kept = await Promise.all(["first", "second", "third"].map((generated) => store.keepServerSecret("session", generated)));
+        expect(new Set(kept).size).toBe(1);
+        expect(await store.keepServerSecret("session", "later")).toBe(kept[0]);
+        expect(await store.keepServerSecret("other", "x")).toBe("x");
+      });
+
       test("a run's end can be written to the audit trail in the same step, with the run's kind and outcome", async () => {
         const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "apply", actor: "octocat" });
         await store.finishRun(run.id, { outcome: "failed", error: "boom", audit: { actor: "octocat", source: "pull-request", detail: "pull request #12" } });

@@ -1,6 +1,7 @@
 import { jest } from "@jest/globals";
 import nock from "nock";
-import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
+import { newSession, seal } from "../../src/access/api/session-cookie.js";
+import { startControlPlaneServer, TEST_SESSION_SECRET, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
 
@@ -84,12 +85,63 @@ describe("sign in with GitHub", () => {
   });
 
   test("signing out needs the session's CSRF token, and clears the cookie", async () => {
-    const session = api.sessionFor("alice");
+    const session = await api.signIn("alice");
     const refused = await fetch(`${api.origin}/auth/logout`, { method: "POST", headers: { cookie: `envbot_session=${session.cookie}` } });
     expect(refused.status).toBe(403);
     const out = await fetch(`${api.origin}/auth/logout`, { method: "POST", headers: { cookie: `envbot_session=${session.cookie}`, "x-csrf-token": session.csrf } });
     expect(out.status).toBe(204);
     expect(setCookies(out).get("envbot_session")).toContain("Max-Age=0");
+  });
+});
+
+/** Signs `login` in through the whole GitHub flow (GitHub stubbed); the session cookie it set, as a browser sends it. */
+async function signInThroughGitHub(login: string): Promise<{ cookie: string; csrf: string }> {
+  const start = await fetch(`${api.origin}/auth/login`, { redirect: "manual" });
+  const state = new URL(start.headers.get("location")!).searchParams.get("state")!;
+  nock("https://github.com").post("/login/oauth/access_token").reply(200, { access_token: `gho_${login}`, token_type: "bearer", scope: "" });
+  githubApi().get("/user").reply(200, { login, id: 1, type: "User" });
+  const callback = await fetch(`${api.origin}/auth/callback?code=c&state=${state}`, { redirect: "manual", headers: { cookie: setCookies(start).get("envbot_oauth_state")!.split(";")[0]! } });
+  const cookie = setCookies(callback).get("envbot_session")!.split(";")[0]!;
+  const me = await fetch(`${api.origin}/api/v1/session`, { headers: { cookie } });
+  return { cookie, csrf: ((await me.json()) as { csrfToken: string }).csrfToken };
+}
+
+describe("sessions end on the server", () => {
+  const session = (cookie: string) => fetch(`${api.origin}/api/v1/session`, { headers: { cookie } });
+
+  test("signing out ends the session wherever its cookie was copied: the copy is refused afterwards", async () => {
+    const alice = await signInThroughGitHub("alice");
+    const copy = alice.cookie; // what someone took from the browser, or a proxy's log
+    expect((await session(copy)).status).toBe(200);
+    const out = await fetch(`${api.origin}/auth/logout`, { method: "POST", headers: { cookie: alice.cookie, "x-csrf-token": alice.csrf } });
+    expect(out.status).toBe(204);
+    const refused = await session(copy);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { detail: string }).detail).toBe("the session has ended: sign in with GitHub again");
+    // Signing out again with the dead cookie only clears it.
+    expect((await fetch(`${api.origin}/auth/logout`, { method: "POST", headers: { cookie: copy } })).status).toBe(204);
+  });
+
+  test("a person ends all their sessions at once (DELETE /api/v1/sessions): every browser's cookie is refused, another person's is not", async () => {
+    const laptop = await signInThroughGitHub("alice");
+    const phone = await signInThroughGitHub("alice");
+    const rita = await signInThroughGitHub("rita");
+    const token = { token: await api.tokenFor("alice", [REPO]) };
+    expect((await api.call("DELETE", "/api/v1/sessions", { as: token })).status).toBe(403); // only a signed-in person
+    const ended = await fetch(`${api.origin}/api/v1/sessions`, { method: "DELETE", headers: { cookie: phone.cookie, "x-csrf-token": phone.csrf } });
+    expect([ended.status, await ended.json()]).toEqual([200, { ended: 2 }]);
+    expect((await session(laptop.cookie)).status).toBe(401);
+    expect((await session(phone.cookie)).status).toBe(401);
+    expect((await session(rita.cookie)).status).toBe(200);
+    // Without the CSRF token another site cannot end them.
+    const again = await signInThroughGitHub("alice");
+    expect((await fetch(`${api.origin}/api/v1/sessions`, { method: "DELETE", headers: { cookie: again.cookie } })).status).toBe(403);
+    expect((await session(again.cookie)).status).toBe(200);
+  });
+
+  test("a cookie for a session the server never kept (sealed right, but no record) is refused", async () => {
+    const forged = seal(newSession("alice", new Date()), TEST_SESSION_SECRET);
+    expect((await session(`envbot_session=${forged}`)).status).toBe(401);
   });
 });
 

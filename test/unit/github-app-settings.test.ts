@@ -3,13 +3,18 @@ import { readGitHubAppSettings } from "../../src/github-app-settings.js";
 const base = { APP_ID: "123", PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----", WEBHOOK_SECRET: "hook-secret" };
 
 describe("the server's GitHub settings for the control plane", () => {
-  test("without an OAuth client, sign-in is off; sessions are signed with a key derived from the webhook secret, never the secret itself", () => {
+  test("without an OAuth client, sign-in is off; no session secret is derived from the webhook secret (or from anything else)", () => {
     const settings = readGitHubAppSettings(base);
     expect(settings.signIn).toBeUndefined();
-    expect(settings.sessionSecret).not.toBe(base.WEBHOOK_SECRET);
-    expect(settings.sessionSecret.length).toBeGreaterThanOrEqual(32);
-    expect(readGitHubAppSettings(base).sessionSecret).toBe(settings.sessionSecret);
-    expect(readGitHubAppSettings({ ...base, WEBHOOK_SECRET: "other" }).sessionSecret).not.toBe(settings.sessionSecret);
+    expect(settings.sessionSecret).toBeUndefined();
+    expect(readGitHubAppSettings({ ...base, GITHUB_CLIENT_ID: "Iv1.x", GITHUB_CLIENT_SECRET: "s" }).sessionSecret).toBeUndefined();
+  });
+
+  test("a webhook secret shorter than 20 characters is warned about, without its value", () => {
+    const weak = readGitHubAppSettings(base);
+    expect(weak.warnings).toEqual([expect.stringContaining("WEBHOOK_SECRET is shorter than 20 characters")]);
+    expect(weak.warnings.join("\n")).not.toContain(base.WEBHOOK_SECRET);
+    expect(readGitHubAppSettings({ ...base, WEBHOOK_SECRET: "x".repeat(20) }).warnings).toEqual([]);
   });
 
   test("the App's OAuth client turns sign-in on, on github.com or the Enterprise Server of GHE_HOST", () => {
@@ -28,7 +33,9 @@ describe("the server's GitHub settings for the control plane", () => {
 
   test("half an OAuth client, a short session secret or a public URL that is no address are refused with what to set", () => {
     expect(() => readGitHubAppSettings({ ...base, GITHUB_CLIENT_ID: "Iv1.x" })).toThrow(/set both/);
-    expect(() => readGitHubAppSettings({ ...base, ENVBOT_SESSION_SECRET: "short" })).toThrow(/at least 32 characters/);
+    const short = "s3cret-but-31-bytes-long-012345";
+    expect(() => readGitHubAppSettings({ ...base, ENVBOT_SESSION_SECRET: short })).toThrow(/^ENVBOT_SESSION_SECRET: at least 32 random bytes/);
+    expect(() => readGitHubAppSettings({ ...base, ENVBOT_SESSION_SECRET: short })).not.toThrow(short);
     expect(() => readGitHubAppSettings({ ...base, ENVBOT_PUBLIC_URL: "envbot.example.com" })).toThrow(/ENVBOT_PUBLIC_URL/);
     expect(readGitHubAppSettings({ ...base, ENVBOT_SESSION_SECRET: "s".repeat(32) }).sessionSecret).toBe("s".repeat(32));
   });

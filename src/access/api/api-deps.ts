@@ -4,6 +4,13 @@ import type { JobQueue, RepositoryChanges, Store } from "../../core/ports.js";
 import { ApiProblem, badRequest, forbidden, notFound } from "./api-problem.js";
 import type { LookupGate } from "./lookup-gate.js";
 import { apiActor, queryValue, REPOSITORY_PATTERN, type Principal } from "./api-request.js";
+import type { Revocations } from "./revocations.js";
+
+/**
+ * An open live stream (a run's log) asks again this often whether its caller may still see it:
+ * a revoked token, an ended session or lost access to the repository ends it within this.
+ */
+export const STREAM_REAUTHORIZE_MS = 30_000;
 
 /** What the API works with, wired once by the server. */
 export interface ApiDeps {
@@ -16,9 +23,13 @@ export interface ApiDeps {
    * state, policy and jobs see one identity.
    */
   canonicalRepository(repository: string): Promise<string | undefined>;
-  /** Signs session cookies (ENVBOT_SESSION_SECRET). */
-  sessionSecret: string;
+  /** Seals session cookies (ENVBOT_SESSION_SECRET, or the one envbot keeps); none without sign-in. */
+  sessionSecret?: string;
   now: () => Date;
+  /** Revocations made in this process: open streams re-authorize at once. */
+  revocations: Revocations;
+  /** How often an open stream re-authorizes its caller (STREAM_REAUTHORIZE_MS). */
+  streamReauthorizeMs: number;
   /** Default branches, their files, and the pull requests the actions open. */
   changes: RepositoryChanges;
   /** Where "plan now" is queued. */

@@ -4,7 +4,8 @@ import { ApiProblem, badRequest } from "./api-problem.js";
 
 /** Who is calling, once authenticated: a signed-in person, or an API token acting as its creator. */
 export type Principal =
-  | { via: "session"; login: string; csrf: string }
+  /** `sessionId`: the store's id of the session (ending it ends this caller's access). */
+  | { via: "session"; login: string; csrf: string; sessionId: string }
   | { via: "token"; login: string; tokenId: number; repositories: readonly string[] };
 
 /** The actor the core authorizes and records for this caller. */

@@ -3,14 +3,16 @@ import type { Store } from "../../core/ports.js";
 import { unauthorized } from "./api-problem.js";
 import type { Principal } from "./api-request.js";
 import { API_TOKEN_PREFIX, hashApiToken } from "./api-tokens.js";
-import { openSession, readCookies, SESSION_COOKIE } from "./session-cookie.js";
+import { findSession } from "./server-sessions.js";
+import { readCookies, SESSION_COOKIE } from "./session-cookie.js";
 
 /**
  * Who sent the request: an API token in the Authorization header (checked by its hash), else the
- * session cookie. undefined when neither is there; a token or cookie that does not hold is a 401
- * at once, never a fall-back to the other.
+ * session cookie (checked by its seal and by the store, where a sign-out ends it). undefined
+ * when neither is there; a token or cookie that does not hold is a 401 at once, never a
+ * fall-back to the other.
  */
-export async function authenticateRequest(req: IncomingMessage, deps: { store: Store; sessionSecret: string; now: () => Date }): Promise<Principal | undefined> {
+export async function authenticateRequest(req: IncomingMessage, deps: { store: Store; sessionSecret?: string; now: () => Date }): Promise<Principal | undefined> {
   const authorization = req.headers.authorization;
   if (authorization !== undefined) {
     const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
@@ -23,7 +25,7 @@ export async function authenticateRequest(req: IncomingMessage, deps: { store: S
   }
   const cookie = readCookies(req.headers.cookie).get(SESSION_COOKIE);
   if (cookie === undefined) return undefined;
-  const session = openSession(cookie, deps.sessionSecret, deps.now());
+  const session = await findSession(deps.store, cookie, deps.sessionSecret, deps.now());
   if (!session) throw unauthorized("the session has ended: sign in with GitHub again");
-  return { via: "session", login: session.login, csrf: session.csrf };
+  return { via: "session", login: session.login, csrf: session.csrf, sessionId: session.storedId };
 }

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { respondJson } from "../http/respond-json.js";
-import { cookie, newSession, OAUTH_STATE_COOKIE, openSession, readCookies, seal, SESSION_COOKIE, SESSION_TTL_MS, unseal } from "./session-cookie.js";
+import type { Store } from "../../core/ports.js";
+import type { Revocations } from "./revocations.js";
+import { findSession, startSession } from "./server-sessions.js";
+import { cookie, OAUTH_STATE_COOKIE, readCookies, seal, SESSION_COOKIE, SESSION_TTL_MS, unseal } from "./session-cookie.js";
 
 /** The GitHub App's OAuth client (its settings page), and where GitHub and envbot are. */
 export interface SignInSettings {
@@ -21,26 +24,34 @@ const STATE_TTL_MS = 10 * 60 * 1000;
 /**
  * Sign in with GitHub (the OAuth web flow of the App's client): /auth/login sends the person to
  * GitHub with a random state kept in a signed cookie; /auth/callback checks the state, trades
- * the code for a user token, asks GitHub who it is, and sets the session cookie. envbot keeps no
- * GitHub token: what the person may see and do is asked through the App, per repository.
+ * the code for a user token, asks GitHub who it is, keeps a session in the store and sets its
+ * cookie. envbot keeps no GitHub token: what the person may see and do is asked through the
+ * App, per repository. /auth/logout ends the session in the store, so a copy of the cookie ends too.
  */
 export function createSignInHandler(options: {
   settings?: SignInSettings;
-  sessionSecret: string;
+  /** Set whenever `settings` is. */
+  sessionSecret?: string;
+  store: Store;
+  revocations: Revocations;
   now: () => Date;
   log: { info(message: string): void; warn(details: object, message: string): void };
 }): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const { settings, sessionSecret, now, log } = options;
+  const { settings, sessionSecret, store, revocations, now, log } = options;
   return async (req, res) => {
     const url = new URL(req.url ?? "/", "http://envbot.invalid");
     if (!url.pathname.startsWith("/auth/")) return false;
     const secure = isSecure(req, settings);
     if (url.pathname === "/auth/logout" && req.method === "POST") {
       // The session's CSRF token guards sign-out too: another site cannot sign a person out.
-      const session = openSession(readCookies(req.headers.cookie).get(SESSION_COOKIE), sessionSecret, now());
+      const session = await findSession(store, readCookies(req.headers.cookie).get(SESSION_COOKIE), sessionSecret, now());
       if (session && req.headers["x-csrf-token"] !== session.csrf) {
         respondJson(res, 403, { error: "signing out needs the X-CSRF-Token header" });
         return true;
+      }
+      if (session && (await store.endSession(session.storedId))) {
+        revocations.announce();
+        log.info(`${session.login} signed out`);
       }
       res.writeHead(204, { "set-cookie": cookie(SESSION_COOKIE, "", { maxAgeSeconds: 0, secure }) }).end();
       return true;
@@ -49,7 +60,7 @@ export function createSignInHandler(options: {
       respondJson(res, 404, { error: "not found" });
       return true;
     }
-    if (!settings) {
+    if (!settings || sessionSecret === undefined) {
       page(res, 503, "Sign-in is not set up", "Set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the GitHub App's OAuth client) on the envbot server.");
       return true;
     }
@@ -88,11 +99,11 @@ export function createSignInHandler(options: {
       page(res, 502, "Sign-in failed", "GitHub did not confirm who you are. <a href=\"/auth/login\">Try again</a>.");
       return true;
     }
-    const session = newSession(login, now());
+    const { cookie: sealed } = await startSession(store, login, sessionSecret, now());
     log.info(`${login} signed in`);
     res.writeHead(302, {
       location: localPath(expected.returnTo ?? null),
-      "set-cookie": [cookie(SESSION_COOKIE, seal(session, sessionSecret), { maxAgeSeconds: SESSION_TTL_MS / 1000, secure }), cookie(OAUTH_STATE_COOKIE, "", { maxAgeSeconds: 0, secure })],
+      "set-cookie": [cookie(SESSION_COOKIE, sealed, { maxAgeSeconds: SESSION_TTL_MS / 1000, secure }), cookie(OAUTH_STATE_COOKIE, "", { maxAgeSeconds: 0, secure })],
       "cache-control": "no-store",
     });
     res.end();

@@ -72,6 +72,17 @@ export const openApiDocument = {
     "/api/v1/session": {
       get: { operationId: "getSession", summary: "Who the caller is; for a session, the CSRF token its changes must send.", responses: { "200": json(ref("Session"), "The caller."), ...errors } },
     },
+    "/api/v1/sessions": {
+      delete: {
+        operationId: "endAllSessions",
+        summary: "Ends every session of the signed-in person, this one included, wherever their cookies are (POST /auth/logout ends this one only). A signed-in person only.",
+        responses: {
+          "200": json({ type: "object", required: ["ended"], properties: { ended: { type: "integer", minimum: 0, description: "How many sessions ended." } }, additionalProperties: false }, "The sessions ended."),
+          ...errors,
+          ...forbidden,
+        },
+      },
+    },
     "/api/v1/repositories": {
       get: {
         operationId: "listRepositories",
@@ -262,7 +273,9 @@ export const openApiDocument = {
     "/api/v1/runs/{id}/log/stream": {
       get: {
         operationId: "streamRunLog",
-        summary: "The run's log as Server-Sent Events while Terraform writes it: `line` events ({seq, line}, id = seq), then one `end` event ({outcome, error}).",
+        summary:
+          "The run's log as Server-Sent Events while Terraform writes it: `line` events ({seq, line}, id = seq), then one `end` event ({outcome, error}). " +
+          "The caller's access is checked again at least every 30 s and at once when a token or session is revoked; when it ends, a `revoked` event ({detail}) says why and the stream closes.",
         parameters: [pathParam("id", "The run's id.", { type: "integer", minimum: 1 })],
         responses: { "200": { description: "An event stream.", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors, ...notFound },
       },

@@ -1,7 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
-/** A signed-in person, as the session cookie carries it: no GitHub token, only who and until when. */
+/**
+ * A signed-in person, as the session cookie carries it: no GitHub token, only which session,
+ * who and until when. The session is also kept on the server (its id's hash), where it can end.
+ */
 export interface Session {
+  /** Random; the store keeps only its SHA-256 (see server-sessions.ts). */
+  id: string;
   login: string;
   /** Sent back in the X-CSRF-Token header of every state change made with this session. */
   csrf: string;
@@ -15,7 +20,7 @@ export const OAUTH_STATE_COOKIE = "envbot_oauth_state";
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 export function newSession(login: string, now: Date): Session {
-  return { login, csrf: randomBytes(24).toString("base64url"), expiresAt: now.getTime() + SESSION_TTL_MS };
+  return { id: randomBytes(24).toString("base64url"), login, csrf: randomBytes(24).toString("base64url"), expiresAt: now.getTime() + SESSION_TTL_MS };
 }
 
 /** `payload.signature`: the payload is readable (it holds nothing secret) and cannot be changed. */
@@ -43,7 +48,7 @@ export function unseal(text: string, secret: string): unknown {
 export function openSession(text: string | undefined, secret: string, now: Date): Session | undefined {
   if (text === undefined) return undefined;
   const session = unseal(text, secret) as Partial<Session> | undefined;
-  if (typeof session?.login !== "string" || typeof session.csrf !== "string" || typeof session.expiresAt !== "number") return undefined;
+  if (typeof session?.id !== "string" || typeof session.login !== "string" || typeof session.csrf !== "string" || typeof session.expiresAt !== "number") return undefined;
   return session.expiresAt > now.getTime() ? (session as Session) : undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { DomainEvent } from "../../core/events/domain-event.js";
 import { matchResource, type FoundResource, type InventoryResource, type Orphan } from "../../core/inventory/index.js";
-import type { ApiTokenRecord, AuditEntry, EnvironmentRecord, EnvironmentStatus, EventDelivery, LeaseRecord, LockHolder, LockRecord, OrphanSweepRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
+import type { ApiTokenRecord, AuditEntry, SessionRecord, EnvironmentRecord, EnvironmentStatus, EventDelivery, LeaseRecord, LockHolder, LockRecord, OrphanSweepRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
 
 // Rows as the SQL stores return them: snake_case columns, NULL for absent values, times as
 // ISO-8601 text (SQLite) or Date (PostgreSQL's timestamptz). The records of the port leave absent
@@ -45,6 +45,14 @@ export interface ApiTokenRow {
   created_at: Time;
   last_used_at: Time | null;
   revoked_at: Time | null;
+}
+
+export interface SessionRow {
+  id: string;
+  login: string;
+  created_at: Time;
+  expires_at: Time;
+  ended_at: Time | null;
 }
 
 export interface AuditRow {
@@ -93,6 +101,16 @@ export function apiTokenFromRow(row: ApiTokenRow): ApiTokenRecord {
     repositories: JSON.parse(row.repositories) as string[],
     createdAt: new Date(row.created_at),
     ...(row.last_used_at !== null && { lastUsedAt: new Date(row.last_used_at) }),
+  };
+}
+
+export function sessionFromRow(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    login: row.login,
+    createdAt: new Date(row.created_at),
+    expiresAt: new Date(row.expires_at),
+    ...(row.ended_at !== null && { endedAt: new Date(row.ended_at) }),
   };
 }
 

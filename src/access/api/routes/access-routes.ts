@@ -85,14 +85,27 @@ async function revokeToken(request: ApiRequest, res: ServerResponse, deps: ApiDe
   if (!/^[1-9][0-9]{0,15}$/.test(text)) throw badRequest("path.id", "a token id (a whole number)");
   const token = (await deps.store.listApiTokens(request.principal.login)).find((t) => t.id === Number(text));
   if (!token || !(await deps.store.revokeApiToken(token.id, request.principal.login))) throw notFound(`you have no token ${text}`);
+  deps.revocations.announce();
   for (const repository of token.repositories) {
     await deps.store.recordAudit({ actor: token.login, source: "dashboard", action: "token.revoke", repository, outcome: "accepted", detail: `token ${token.id} (${token.name})` });
   }
   res.writeHead(204).end();
 }
 
+/**
+ * DELETE /api/v1/sessions: ends every session of the signed-in person, this one too, wherever
+ * their cookies are (another browser, a copied cookie); open streams of those sessions end at once.
+ */
+async function endAllSessions(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  onlyKnownQuery(request.query, []);
+  const ended = await deps.store.endSessionsOf(request.principal.login);
+  deps.revocations.announce();
+  respondJson(res, 200, { ended }, { headers: { "cache-control": "no-store" } });
+}
+
 export const accessRoutes: ApiRoute[] = [
   { method: "GET", path: "/api/v1/session", handle: getSession },
+  { method: "DELETE", path: "/api/v1/sessions", auth: "session", handle: endAllSessions },
   { method: "GET", path: "/api/v1/repositories", handle: listRepositories },
   { method: "GET", path: "/api/v1/locks", handle: listLocks },
   { method: "GET", path: "/api/v1/audit", handle: listAudit },

@@ -7,6 +7,7 @@ import { badRequest, notFound } from "../api-problem.js";
 import { decodeCursor, encodeCursor, onlyKnownQuery, pageSize, queryValue, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 import { runView } from "../api-views.js";
+import { watchStreamAccess } from "../watch-stream-access.js";
 
 /** How often a live log looks for new lines while its run goes on. */
 export const LOG_POLL_MS = 250;
@@ -61,7 +62,8 @@ async function getRunLog(request: ApiRequest, res: ServerResponse, deps: ApiDeps
  * GET .../log/stream: Server-Sent Events. Each `line` event carries {seq, line} (its id is the
  * seq, so a reconnecting EventSource resumes after Last-Event-ID); `end` carries the outcome once
  * the run is over and every line was sent. Lines come from the store, so the run may be going on
- * in any process.
+ * in any process. The caller's access is checked again while the stream is open (see
+ * watchStreamAccess): when it ends, a `revoked` event says why and the stream closes.
  */
 async function streamRunLog(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
   onlyKnownQuery(request.query, []);
@@ -71,21 +73,38 @@ async function streamRunLog(request: ApiRequest, res: ServerResponse, deps: ApiD
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
   res.write(": envbot run log\n\n");
   let closed = false;
-  request.raw.on("close", () => (closed = true));
-  while (!closed) {
-    const current = (await deps.store.getRun(run.id)) ?? run;
-    // Read after the run's state: lines written before it ended are all there by now.
-    let lines = await deps.store.readRunLog(run.id, after, LOG_PAGE);
-    while (lines.length > 0 && !closed) {
-      res.write(lines.map((line) => `id: ${line.seq}\nevent: line\ndata: ${JSON.stringify(line)}\n\n`).join(""));
-      after = lines.at(-1)!.seq;
-      lines = lines.length === LOG_PAGE ? await deps.store.readRunLog(run.id, after, LOG_PAGE) : [];
+  let wake = () => {};
+  const close = () => {
+    closed = true;
+    wake();
+  };
+  request.raw.on("close", close);
+  const access = watchStreamAccess(request, deps, { repository: run.repository, name: run.environment }, (why) => {
+    if (why !== undefined && !closed) res.write(`event: revoked\ndata: ${JSON.stringify({ detail: why })}\n\n`);
+    close();
+  });
+  try {
+    while (!closed) {
+      const current = (await deps.store.getRun(run.id)) ?? run;
+      // Read after the run's state: lines written before it ended are all there by now.
+      let lines = await deps.store.readRunLog(run.id, after, LOG_PAGE);
+      while (lines.length > 0 && !closed) {
+        res.write(lines.map((line) => `id: ${line.seq}\nevent: line\ndata: ${JSON.stringify(line)}\n\n`).join(""));
+        after = lines.at(-1)!.seq;
+        lines = lines.length === LOG_PAGE ? await deps.store.readRunLog(run.id, after, LOG_PAGE) : [];
+      }
+      if (closed) break;
+      if (current.outcome !== "running") {
+        res.write(`event: end\ndata: ${JSON.stringify({ outcome: current.outcome, error: current.error ?? null })}\n\n`);
+        break;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, LOG_POLL_MS);
+        wake = () => (clearTimeout(timer), resolve());
+      });
     }
-    if (current.outcome !== "running") {
-      res.write(`event: end\ndata: ${JSON.stringify({ outcome: current.outcome, error: current.error ?? null })}\n\n`);
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, LOG_POLL_MS));
+  } finally {
+    access.stop();
   }
   res.end();
 }

@@ -50,6 +50,12 @@ export function liveLog(run, { signal, onEnd }) {
     state.textContent = lines === 0 ? "No log lines were kept for this run." : `The run ${outcome}.`;
     onEnd?.(outcome);
   });
+  // The server ended the stream: the token was revoked, the session ended or access was lost.
+  source.addEventListener("revoked", (event) => {
+    const { detail } = JSON.parse(event.data);
+    source.close();
+    state.textContent = `The log stopped: ${detail}.`;
+  });
   source.addEventListener("error", () => {
     if (source.readyState === EventSource.CLOSED) state.textContent = "The log could not be loaded.";
   });

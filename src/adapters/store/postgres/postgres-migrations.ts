@@ -230,4 +230,24 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    description: "sessions: signed-in sessions, ended on the server; server_secrets: secrets envbot generated and keeps",
+    sql: `
+      CREATE TABLE sessions (
+        id         text PRIMARY KEY,
+        login      text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        ended_at   timestamptz
+      );
+      CREATE INDEX sessions_by_login ON sessions (login) WHERE ended_at IS NULL;
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+      CREATE TABLE server_secrets (
+        name       text PRIMARY KEY,
+        value      text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+    `,
+  },
 ];

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports.js";
-import { apiTokenFromRow, auditFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
-import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, SessionRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
 import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
 
 /** The store and the database under it, which the pg-boss queue shares (one transaction for a job and its delivery). */
@@ -224,6 +224,37 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
     async revokeApiToken(id, login) {
       const { rowCount } = await query("UPDATE api_tokens SET revoked_at = clock_timestamp() WHERE id = $1 AND login = $2 AND revoked_at IS NULL", [id, login]);
       return (rowCount ?? 0) > 0;
+    },
+
+    async createSession(session) {
+      await query("INSERT INTO sessions (id, login, created_at, expires_at) VALUES ($1, $2, $3, $4)", [session.id, session.login, session.createdAt, session.expiresAt]);
+    },
+
+    async getSession(id) {
+      const { rows } = await query<SessionRow>("SELECT * FROM sessions WHERE id = $1", [id]);
+      return rows[0] && sessionFromRow(rows[0]);
+    },
+
+    async endSession(id) {
+      const { rowCount } = await query("UPDATE sessions SET ended_at = clock_timestamp() WHERE id = $1 AND ended_at IS NULL", [id]);
+      return (rowCount ?? 0) > 0;
+    },
+
+    async endSessionsOf(login) {
+      const { rowCount } = await query("UPDATE sessions SET ended_at = clock_timestamp() WHERE login = $1 AND ended_at IS NULL", [login]);
+      return rowCount ?? 0;
+    },
+
+    async pruneSessions(expiredBefore) {
+      const { rowCount } = await query("DELETE FROM sessions WHERE expires_at < $1", [expiredBefore]);
+      return rowCount ?? 0;
+    },
+
+    async keepServerSecret(name, generated) {
+      // The insert does nothing when another server kept one first; the select then finds that one.
+      await query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [name, generated]);
+      const { rows } = await query<{ value: string }>("SELECT value FROM server_secrets WHERE name = $1", [name]);
+      return rows[0]!.value;
     },
 
     async recordAudit(entry) {

@@ -278,4 +278,24 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 15,
+    description: "sessions: signed-in sessions, ended on the server; server_secrets: secrets envbot generated and keeps",
+    sql: `
+      CREATE TABLE sessions (
+        id         TEXT PRIMARY KEY,
+        login      TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        ended_at   TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX sessions_by_login ON sessions (login) WHERE ended_at IS NULL;
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+      CREATE TABLE server_secrets (
+        name       TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

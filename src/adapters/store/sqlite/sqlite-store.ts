@@ -6,8 +6,8 @@ import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
-import { apiTokenFromRow, auditFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
-import type { ApiTokenRow, AuditRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
+import { apiTokenFromRow, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
+import type { ApiTokenRow, AuditRow, SessionRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
 
 /**
  * How long a statement waits for another connection (another envbot process, or the CLI next to
@@ -87,6 +87,14 @@ export function openSqliteStore(options: { file: string }): Store {
     useApiToken: db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING *"),
     listApiTokens: db.prepare("SELECT * FROM api_tokens WHERE login = ? AND revoked_at IS NULL ORDER BY id"),
     revokeApiToken: db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND login = ? AND revoked_at IS NULL"),
+
+    insertSession: db.prepare("INSERT INTO sessions (id, login, created_at, expires_at) VALUES (?, ?, ?, ?)"),
+    getSession: db.prepare("SELECT * FROM sessions WHERE id = ?"),
+    endSession: db.prepare("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL"),
+    endSessionsOf: db.prepare("UPDATE sessions SET ended_at = ? WHERE login = ? AND ended_at IS NULL"),
+    pruneSessions: db.prepare("DELETE FROM sessions WHERE expires_at < ?"),
+    insertServerSecret: db.prepare("INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING"),
+    getServerSecret: db.prepare("SELECT value FROM server_secrets WHERE name = ?"),
 
     insertAudit: db.prepare(`
       INSERT INTO audit (at, actor, source, action, repository, environment, outcome, detail)
@@ -327,6 +335,38 @@ export function openSqliteStore(options: { file: string }): Store {
     async revokeApiToken(id, login) {
       assertWritable();
       return sql.revokeApiToken.run(toText(new Date()), id, login).changes > 0;
+    },
+
+    async createSession(session) {
+      assertWritable();
+      sql.insertSession.run(session.id, session.login, toText(session.createdAt), toText(session.expiresAt));
+    },
+
+    async getSession(id) {
+      const row = sql.getSession.get(id) as SessionRow | undefined;
+      return row && sessionFromRow(row);
+    },
+
+    async endSession(id) {
+      assertWritable();
+      return sql.endSession.run(toText(new Date()), id).changes > 0;
+    },
+
+    async endSessionsOf(login) {
+      assertWritable();
+      return sql.endSessionsOf.run(toText(new Date()), login).changes;
+    },
+
+    async pruneSessions(expiredBefore) {
+      assertWritable();
+      return sql.pruneSessions.run(toText(expiredBefore)).changes;
+    },
+
+    async keepServerSecret(name, generated) {
+      assertWritable();
+      // The insert does nothing when another process kept one first; the read returns that one.
+      sql.insertServerSecret.run(name, generated, toText(new Date()));
+      return (sql.getServerSecret.get(name) as { value: string }).value;
     },
 
     async recordAudit(entry) {
