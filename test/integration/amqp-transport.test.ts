@@ -260,7 +260,12 @@ describe("startCommandConsumer", () => {
       }
       expect(direct[0]!.properties.correlationId).toBe("good");
       expect(JSON.parse(direct[0]!.content.toString("utf8"))).toEqual({ ok: true, echo: "direct" });
-      // The two before it were refused unread, in order, and answered nowhere.
+      // The two before it were refused unread, in order, and answered nowhere. They came on another
+      // channel, which the broker may take after the requester's: wait for both refusals.
+      while (refused.length < 2) {
+        if (Date.now() > deadline) throw new Error(`refused: ${JSON.stringify(refused)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       expect(handled).toEqual(["direct"]);
       expect(refused.map((r) => r.replyTo)).toEqual([victim, queue]);
       expect(refused[0]!.reason).toContain("neither RabbitMQ's direct reply-to nor a queue under ENVBOT_AMQP_REPLY_PREFIX");
