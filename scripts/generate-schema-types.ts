@@ -18,6 +18,7 @@ const schemas = [
   { file: "template.schema.json", constant: "templateSchema" },
   { file: "config.schema.json", constant: "configSchema" },
   { file: "command.schema.json", constant: "commandSchema" },
+  { file: "event.schema.json", constant: "eventSchema" },
 ] as const;
 
 export async function renderSchemaModule(): Promise<string> {

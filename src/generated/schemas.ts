@@ -4748,3 +4748,1056 @@ export type BusCommand = {
    */
   immediate?: boolean;
 };
+
+export const eventSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://envbot.dev/schemas/event.schema.json",
+  "title": "EnvbotEvent",
+  "description": "An event envbot sends to its notification targets (signed webhooks, AMQP subscribers, the answer to a bus command): a CloudEvents 1.0 event in structured mode whose data is the domain event. Its data carries exactly the fields listed for its type; nothing else leaves envbot (docs/notifications.md#what-goes-out).",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "specversion",
+    "id",
+    "source",
+    "type",
+    "subject",
+    "time",
+    "datacontenttype",
+    "data"
+  ],
+  "properties": {
+    "specversion": {
+      "const": "1.0"
+    },
+    "id": {
+      "type": "string",
+      "description": "The domain event's id: stable across retries."
+    },
+    "source": {
+      "type": "string",
+      "pattern": "^envbot:",
+      "description": "envbot:<owner>/<repository>."
+    },
+    "type": {
+      "type": "string",
+      "pattern": "^dev\\.envbot\\.",
+      "description": "dev.envbot.<event type>."
+    },
+    "subject": {
+      "type": "string",
+      "description": "The environment."
+    },
+    "time": {
+      "type": "string",
+      "format": "date-time"
+    },
+    "datacontenttype": {
+      "const": "application/json"
+    },
+    "data": {
+      "$ref": "#/$defs/domainEvent"
+    }
+  },
+  "oneOf": [
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.planned"
+        },
+        "data": {
+          "$ref": "#/$defs/planned"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.plan-failed"
+        },
+        "data": {
+          "$ref": "#/$defs/plan-failed"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.applied"
+        },
+        "data": {
+          "$ref": "#/$defs/applied"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.destroyed"
+        },
+        "data": {
+          "$ref": "#/$defs/destroyed"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.apply-failed"
+        },
+        "data": {
+          "$ref": "#/$defs/apply-failed"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.run-interrupted"
+        },
+        "data": {
+          "$ref": "#/$defs/run-interrupted"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.expiry-warned"
+        },
+        "data": {
+          "$ref": "#/$defs/expiry-warned"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.drift-found"
+        },
+        "data": {
+          "$ref": "#/$defs/drift-found"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.expired"
+        },
+        "data": {
+          "$ref": "#/$defs/expired"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.drift-resolved"
+        },
+        "data": {
+          "$ref": "#/$defs/drift-resolved"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.orphans-found"
+        },
+        "data": {
+          "$ref": "#/$defs/orphans-found"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.orphans-resolved"
+        },
+        "data": {
+          "$ref": "#/$defs/orphans-resolved"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.policy-blocked"
+        },
+        "data": {
+          "$ref": "#/$defs/policy-blocked"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    }
+  ],
+  "$defs": {
+    "domainEvent": {
+      "title": "DomainEventData",
+      "description": "An event's data: one of the event types below.",
+      "oneOf": [
+        {
+          "$ref": "#/$defs/planned"
+        },
+        {
+          "$ref": "#/$defs/plan-failed"
+        },
+        {
+          "$ref": "#/$defs/applied"
+        },
+        {
+          "$ref": "#/$defs/destroyed"
+        },
+        {
+          "$ref": "#/$defs/apply-failed"
+        },
+        {
+          "$ref": "#/$defs/run-interrupted"
+        },
+        {
+          "$ref": "#/$defs/expiry-warned"
+        },
+        {
+          "$ref": "#/$defs/drift-found"
+        },
+        {
+          "$ref": "#/$defs/expired"
+        },
+        {
+          "$ref": "#/$defs/drift-resolved"
+        },
+        {
+          "$ref": "#/$defs/orphans-found"
+        },
+        {
+          "$ref": "#/$defs/orphans-resolved"
+        },
+        {
+          "$ref": "#/$defs/policy-blocked"
+        }
+      ]
+    },
+    "eventBase": {
+      "type": "object",
+      "description": "What every event's data carries.",
+      "required": [
+        "id",
+        "at",
+        "type",
+        "repository",
+        "environment"
+      ],
+      "properties": {
+        "id": {
+          "type": "string",
+          "description": "The event's id: the same on every retry; receivers drop ids they have seen."
+        },
+        "at": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When it happened."
+        },
+        "type": {
+          "type": "string",
+          "description": "The event type, as in routes."
+        },
+        "repository": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
+          "description": "The environments repository, owner/name."
+        },
+        "environment": {
+          "type": "string",
+          "description": "The environment's name."
+        },
+        "actor": {
+          "type": "string",
+          "description": "Who caused it, as run records name actors: a GitHub login, cli:<user>, api:<login>, amqp:<broker user>, reconciler."
+        },
+        "commit": {
+          "type": "string",
+          "description": "The commit a run's event is about (a pull request's head, a merge)."
+        }
+      },
+      "title": "EventBase"
+    },
+    "runId": {
+      "type": "integer",
+      "minimum": 1,
+      "description": "The run's id (the dashboard's and the API's run pages).",
+      "title": "RunId"
+    },
+    "changeCounts": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "add",
+        "change",
+        "destroy"
+      ],
+      "properties": {
+        "add": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "change": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "destroy": {
+          "type": "integer",
+          "minimum": 0
+        }
+      },
+      "description": "Resources added, changed and destroyed.",
+      "title": "ChangeCounts"
+    },
+    "planned": {
+      "type": "object",
+      "description": "A plan ended: what applying it would change.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "runId",
+        "changes"
+      ],
+      "properties": {
+        "type": {
+          "const": "planned"
+        },
+        "runId": {
+          "$ref": "#/$defs/runId"
+        },
+        "changes": {
+          "$ref": "#/$defs/changeCounts"
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "PlannedEvent"
+    },
+    "plan-failed": {
+      "type": "object",
+      "description": "A plan failed.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "runId",
+        "reason"
+      ],
+      "properties": {
+        "type": {
+          "const": "plan-failed"
+        },
+        "runId": {
+          "$ref": "#/$defs/runId"
+        },
+        "reason": {
+          "type": "string",
+          "description": "Why, in envbot's words (redacted like every text envbot sends)."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "PlanFailedEvent"
+    },
+    "applied": {
+      "type": "object",
+      "description": "An apply ended: what it changed.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "runId",
+        "changes"
+      ],
+      "properties": {
+        "type": {
+          "const": "applied"
+        },
+        "runId": {
+          "$ref": "#/$defs/runId"
+        },
+        "changes": {
+          "$ref": "#/$defs/changeCounts"
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "AppliedEvent"
+    },
+    "destroyed": {
+      "type": "object",
+      "description": "A destroy ended: the environment is gone.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "runId",
+        "changes"
+      ],
+      "properties": {
+        "type": {
+          "const": "destroyed"
+        },
+        "runId": {
+          "$ref": "#/$defs/runId"
+        },
+        "changes": {
+          "$ref": "#/$defs/changeCounts"
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "DestroyedEvent"
+    },
+    "apply-failed": {
+      "type": "object",
+      "description": "An apply or a destroy failed part-way or before it began.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "runId",
+        "effect",
+        "reason"
+      ],
+      "properties": {
+        "type": {
+          "const": "apply-failed"
+        },
+        "runId": {
+          "$ref": "#/$defs/runId"
+        },
+        "effect": {
+          "enum": [
+            "apply",
+            "destroy"
+          ],
+          "description": "What the failed run was doing."
+        },
+        "reason": {
+          "type": "string",
+          "description": "Why, in envbot's words (redacted like every text envbot sends)."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "ApplyFailedEvent"
+    },
+    "run-interrupted": {
+      "type": "object",
+      "description": "A run whose process died was closed by the next envbot.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "runId",
+        "kind",
+        "reason"
+      ],
+      "properties": {
+        "type": {
+          "const": "run-interrupted"
+        },
+        "runId": {
+          "$ref": "#/$defs/runId"
+        },
+        "kind": {
+          "enum": [
+            "plan",
+            "apply",
+            "destroy",
+            "drift"
+          ],
+          "description": "The run's kind."
+        },
+        "reason": {
+          "type": "string",
+          "description": "Why, in envbot's words (redacted like every text envbot sends)."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "RunInterruptedEvent"
+    },
+    "expiry-warned": {
+      "type": "object",
+      "description": "The environment expires soon; its owner was warned.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "expiresAt"
+      ],
+      "properties": {
+        "type": {
+          "const": "expiry-warned"
+        },
+        "expiresAt": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the environment expires."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "ExpiryWarnedEvent"
+    },
+    "drift-found": {
+      "type": "object",
+      "description": "The drift sweep found a change made outside Terraform.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "fingerprint",
+        "drifted",
+        "pendingInGit"
+      ],
+      "properties": {
+        "type": {
+          "const": "drift-found"
+        },
+        "fingerprint": {
+          "type": "string",
+          "description": "Stable for the same drift: a receiver groups repeats by it."
+        },
+        "drifted": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Resources changed outside Terraform."
+        },
+        "pendingInGit": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Changes merged in Git and not applied yet."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "DriftFoundEvent"
+    },
+    "expired": {
+      "type": "object",
+      "description": "The reconciler destroyed the expired environment.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "expiresAt"
+      ],
+      "properties": {
+        "type": {
+          "const": "expired"
+        },
+        "expiresAt": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When it expired."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "ExpiredEvent"
+    },
+    "drift-resolved": {
+      "type": "object",
+      "description": "The drift reported before is gone.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "const": "drift-resolved"
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "DriftResolvedEvent"
+    },
+    "orphans-found": {
+      "type": "object",
+      "description": "The orphan sweep found resources tagged for the environment in no state, or a different set than before.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "region",
+        "count",
+        "arns"
+      ],
+      "properties": {
+        "type": {
+          "const": "orphans-found"
+        },
+        "region": {
+          "type": "string",
+          "description": "The AWS region swept."
+        },
+        "count": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "How many resources are tagged for the environment and in no state."
+        },
+        "arns": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "The first 20 of them (sorted)."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "OrphansFoundEvent"
+    },
+    "orphans-resolved": {
+      "type": "object",
+      "description": "What the orphan sweep reported is gone.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "const": "orphans-resolved"
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "OrphansResolvedEvent"
+    },
+    "policy-blocked": {
+      "type": "object",
+      "description": "The repository's policy keeps a change back.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "stage",
+        "reasons"
+      ],
+      "properties": {
+        "type": {
+          "const": "policy-blocked"
+        },
+        "stage": {
+          "enum": [
+            "pull-request",
+            "merge"
+          ],
+          "description": "pull-request: the check holds a change back; merge: a merge that bypassed it was not applied."
+        },
+        "reasons": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "What blocks it, in plain words."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "PolicyBlockedEvent"
+    }
+  }
+} as const;
+
+/**
+ * An event envbot sends to its notification targets (signed webhooks, AMQP subscribers, the answer to a bus command): a CloudEvents 1.0 event in structured mode whose data is the domain event. Its data carries exactly the fields listed for its type; nothing else leaves envbot (docs/notifications.md#what-goes-out).
+ */
+export type EnvbotEvent = {
+  specversion: "1.0";
+  /**
+   * The domain event's id: stable across retries.
+   */
+  id: string;
+  /**
+   * envbot:<owner>/<repository>.
+   */
+  source: string;
+  /**
+   * dev.envbot.<event type>.
+   */
+  type: string;
+  /**
+   * The environment.
+   */
+  subject: string;
+  time: string;
+  datacontenttype: "application/json";
+  data: DomainEventData;
+} & (
+  | {
+      type: "dev.envbot.planned";
+      data: PlannedEvent;
+    }
+  | {
+      type: "dev.envbot.plan-failed";
+      data: PlanFailedEvent;
+    }
+  | {
+      type: "dev.envbot.applied";
+      data: AppliedEvent;
+    }
+  | {
+      type: "dev.envbot.destroyed";
+      data: DestroyedEvent;
+    }
+  | {
+      type: "dev.envbot.apply-failed";
+      data: ApplyFailedEvent;
+    }
+  | {
+      type: "dev.envbot.run-interrupted";
+      data: RunInterruptedEvent;
+    }
+  | {
+      type: "dev.envbot.expiry-warned";
+      data: ExpiryWarnedEvent;
+    }
+  | {
+      type: "dev.envbot.drift-found";
+      data: DriftFoundEvent;
+    }
+  | {
+      type: "dev.envbot.expired";
+      data: ExpiredEvent;
+    }
+  | {
+      type: "dev.envbot.drift-resolved";
+      data: DriftResolvedEvent;
+    }
+  | {
+      type: "dev.envbot.orphans-found";
+      data: OrphansFoundEvent;
+    }
+  | {
+      type: "dev.envbot.orphans-resolved";
+      data: OrphansResolvedEvent;
+    }
+  | {
+      type: "dev.envbot.policy-blocked";
+      data: PolicyBlockedEvent;
+    }
+);
+/**
+ * An event's data: one of the event types below.
+ */
+export type DomainEventData =
+  | PlannedEvent
+  | PlanFailedEvent
+  | AppliedEvent
+  | DestroyedEvent
+  | ApplyFailedEvent
+  | RunInterruptedEvent
+  | ExpiryWarnedEvent
+  | DriftFoundEvent
+  | ExpiredEvent
+  | DriftResolvedEvent
+  | OrphansFoundEvent
+  | OrphansResolvedEvent
+  | PolicyBlockedEvent;
+/**
+ * A plan ended: what applying it would change.
+ */
+export type PlannedEvent = EventBase & Planned;
+/**
+ * The run's id (the dashboard's and the API's run pages).
+ */
+export type RunId = number;
+/**
+ * A plan failed.
+ */
+export type PlanFailedEvent = EventBase & PlanFailed;
+/**
+ * An apply ended: what it changed.
+ */
+export type AppliedEvent = EventBase & Applied;
+/**
+ * A destroy ended: the environment is gone.
+ */
+export type DestroyedEvent = EventBase & Destroyed;
+/**
+ * An apply or a destroy failed part-way or before it began.
+ */
+export type ApplyFailedEvent = EventBase & ApplyFailed;
+/**
+ * A run whose process died was closed by the next envbot.
+ */
+export type RunInterruptedEvent = EventBase & RunInterrupted;
+/**
+ * The environment expires soon; its owner was warned.
+ */
+export type ExpiryWarnedEvent = EventBase & ExpiryWarned;
+/**
+ * The drift sweep found a change made outside Terraform.
+ */
+export type DriftFoundEvent = EventBase & DriftFound;
+/**
+ * The reconciler destroyed the expired environment.
+ */
+export type ExpiredEvent = EventBase & Expired;
+/**
+ * The drift reported before is gone.
+ */
+export type DriftResolvedEvent = EventBase & DriftResolved;
+/**
+ * The orphan sweep found resources tagged for the environment in no state, or a different set than before.
+ */
+export type OrphansFoundEvent = EventBase & OrphansFound;
+/**
+ * What the orphan sweep reported is gone.
+ */
+export type OrphansResolvedEvent = EventBase & OrphansResolved;
+/**
+ * The repository's policy keeps a change back.
+ */
+export type PolicyBlockedEvent = EventBase & PolicyBlocked;
+
+/**
+ * What every event's data carries.
+ */
+export interface EventBase {
+  /**
+   * The event's id: the same on every retry; receivers drop ids they have seen.
+   */
+  id: string;
+  /**
+   * When it happened.
+   */
+  at: string;
+  /**
+   * The event type, as in routes.
+   */
+  type: string;
+  /**
+   * The environments repository, owner/name.
+   */
+  repository: string;
+  /**
+   * The environment's name.
+   */
+  environment: string;
+  /**
+   * Who caused it, as run records name actors: a GitHub login, cli:<user>, api:<login>, amqp:<broker user>, reconciler.
+   */
+  actor?: string;
+  /**
+   * The commit a run's event is about (a pull request's head, a merge).
+   */
+  commit?: string;
+}
+export interface Planned {
+  type: "planned";
+  runId: RunId;
+  changes: ChangeCounts;
+}
+/**
+ * Resources added, changed and destroyed.
+ */
+export interface ChangeCounts {
+  add: number;
+  change: number;
+  destroy: number;
+}
+export interface PlanFailed {
+  type: "plan-failed";
+  runId: RunId;
+  /**
+   * Why, in envbot's words (redacted like every text envbot sends).
+   */
+  reason: string;
+}
+export interface Applied {
+  type: "applied";
+  runId: RunId;
+  changes: ChangeCounts;
+}
+export interface Destroyed {
+  type: "destroyed";
+  runId: RunId;
+  changes: ChangeCounts;
+}
+export interface ApplyFailed {
+  type: "apply-failed";
+  runId: RunId;
+  /**
+   * What the failed run was doing.
+   */
+  effect: "apply" | "destroy";
+  /**
+   * Why, in envbot's words (redacted like every text envbot sends).
+   */
+  reason: string;
+}
+export interface RunInterrupted {
+  type: "run-interrupted";
+  runId: RunId;
+  /**
+   * The run's kind.
+   */
+  kind: "plan" | "apply" | "destroy" | "drift";
+  /**
+   * Why, in envbot's words (redacted like every text envbot sends).
+   */
+  reason: string;
+}
+export interface ExpiryWarned {
+  type: "expiry-warned";
+  /**
+   * When the environment expires.
+   */
+  expiresAt: string;
+}
+export interface DriftFound {
+  type: "drift-found";
+  /**
+   * Stable for the same drift: a receiver groups repeats by it.
+   */
+  fingerprint: string;
+  /**
+   * Resources changed outside Terraform.
+   */
+  drifted: number;
+  /**
+   * Changes merged in Git and not applied yet.
+   */
+  pendingInGit: number;
+}
+export interface Expired {
+  type: "expired";
+  /**
+   * When it expired.
+   */
+  expiresAt: string;
+}
+export interface DriftResolved {
+  type: "drift-resolved";
+}
+export interface OrphansFound {
+  type: "orphans-found";
+  /**
+   * The AWS region swept.
+   */
+  region: string;
+  /**
+   * How many resources are tagged for the environment and in no state.
+   */
+  count: number;
+  /**
+   * The first 20 of them (sorted).
+   */
+  arns: string[];
+}
+export interface OrphansResolved {
+  type: "orphans-resolved";
+}
+export interface PolicyBlocked {
+  type: "policy-blocked";
+  /**
+   * pull-request: the check holds a change back; merge: a merge that bypassed it was not applied.
+   */
+  stage: "pull-request" | "merge";
+  /**
+   * What blocks it, in plain words.
+   */
+  reasons: string[];
+}

@@ -8,6 +8,8 @@ import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { sha, starterRepository } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { startAppProcess, type AppProcess } from "../helpers/envbot-app-process.js";
+import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../helpers/notify/webhook-receiver.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { serveGitHubOverHttp, type GitHubOverHttp } from "../helpers/github/github-over-http.js";
@@ -34,6 +36,7 @@ let githubHttp: GitHubOverHttp;
 let app: AppProcess;
 let events: string;
 let replies: string;
+let hook: WebhookReceiver;
 
 beforeAll(async () => {
   broker = await startRabbitMq();
@@ -56,7 +59,7 @@ beforeEach(async () => {
   githubHttp = await serveGitHubOverHttp();
   const main = {
     ...(await starterRepository()),
-    ".github/envbot.yml": "notifications:\n  routes:\n    - to: [bus]\n",
+    ".github/envbot.yml": "notifications:\n  routes:\n    - to: [bus, hook]\n",
     "environments/preview.yaml": definitionYaml("preview", "sandbox", "  ttl: 24h\n"),
   };
   github.commit(sha("main0"), main);
@@ -67,12 +70,16 @@ beforeEach(async () => {
   events = (await channel.assertQueue("", { exclusive: true })).queue;
   await channel.bindQueue(events, "envbot.events", `envbot.${github.fullName}.#`);
   replies = (await channel.assertQueue(`${REPLY_PREFIX}${randomUUID()}`, { exclusive: true })).queue;
+  // A signed-webhook target beside the bus: another subscriber of the same events.
+  hook = await startWebhookReceiver();
 
   app = await startAppProcess({
     ENVBOT_DATA_DIR: path.join(root, "data"),
     TF_CLI_CONFIG_FILE: await writeTerraformCliConfig(root, { mirror: PROVIDER_MIRROR }),
     GHE_HOST: githubHttp.host,
     ENVBOT_NOTIFY_BUS_URL: broker.url,
+    ENVBOT_NOTIFY_HOOK_URL: `${hook.url}/envbot`,
+    ENVBOT_NOTIFY_HOOK_SECRET: "whsec-4f7c1e9a2b8d6e3f",
     ENVBOT_AMQP_URL: broker.url,
     ENVBOT_AMQP_USERS: SENDER,
     ENVBOT_AMQP_REPLY_PREFIX: REPLY_PREFIX,
@@ -82,6 +89,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await app?.killAll();
+  await hook.close();
   await githubHttp.close();
   github.uninstall();
   await rm(root, { recursive: true, force: true });
@@ -119,6 +127,54 @@ test("a plan command plans the environment; its outcome comes back on the reply 
   const published = await next(events);
   expect(published.fields.routingKey).toBe(`envbot.${github.fullName}.preview.planned`);
   expect(published.properties).toMatchObject({ messageId: body(reply).event.id, contentType: "application/cloudevents+json" });
+});
+
+test("the event of a run a command started tells its subscribers (an AMQP subscriber, a webhook) the documented fields only: not the command's reply queue or correlation id", async () => {
+  await expectEventually(async () => (await channel.assertQueue("envbot.commands", { durable: true })).consumerCount === 1);
+  const correlationId = `cmd-${randomUUID()}`;
+  send({ command: "plan", repository: github.fullName, environment: "preview" }, correlationId);
+
+  // The requester's answer carries them (it is the requester's own) ...
+  const reply = await next(replies);
+  expect(reply.properties.correlationId).toBe(correlationId);
+  expect(body(reply)).toMatchObject({ id: correlationId, ok: true, event: { type: "dev.envbot.planned" } });
+  // ... the subscribers' copies of the same event do not.
+  const published = (await next(events)).content.toString("utf8");
+  await hook.waitFor(1, 60_000);
+  for (const text of [published, hook.requests[0]!.body]) {
+    expect(text).not.toContain(correlationId);
+    expect(text).not.toContain(replies);
+    expect(expectDocumentedEvent(text)).toMatchObject({ id: body(reply).event.id, type: "dev.envbot.planned", data: { actor: "amqp:release-bot", changes: { add: 1, change: 0, destroy: 0 } } });
+  }
+  expectDocumentedEvent(body(reply).event);
+});
+
+test("a command that is not exactly one JSON object (YAML, an array, a key twice, too large) is answered invalid and runs nothing; the consumer goes on", async () => {
+  await expectEventually(async () => (await channel.assertQueue("envbot.commands", { durable: true })).consumerCount === 1);
+  send(`command: plan\nrepository: ${github.fullName}\nenvironment: preview\n`, "yaml");
+  send([{ command: "plan", repository: github.fullName, environment: "preview" }], "array");
+  // JSON.parse would keep the last "command"; another reader may keep the first.
+  const twice = `{"command": "extend", "repository": "${github.fullName}", "environment": "preview", "by": "24h", "command": "plan"}`;
+  send(twice, "duplicate-key");
+  send({ command: "plan", repository: github.fullName, environment: "preview", padding: "x".repeat(70 * 1024) }, "oversized");
+  send({ command: "plan", repository: github.fullName, environment: "preview" }, "still-alive");
+
+  const answers = new Map<string, Record<string, any>>();
+  while (answers.size < 5) {
+    const message = await next(replies);
+    answers.set(message.properties.correlationId as string, body(message));
+  }
+  expect(answers.get("yaml")).toMatchObject({ ok: false, reason: "invalid", detail: expect.stringMatching(/^not an envbot command \(a JSON object\): message:1:1: not JSON: Unexpected token/) });
+  expect(answers.get("array")).toMatchObject({ ok: false, reason: "invalid", detail: expect.stringContaining("message:1:1: not a JSON object but an array") });
+  expect(answers.get("duplicate-key")).toMatchObject({ ok: false, reason: "invalid", detail: expect.stringContaining(`message:1:${twice.lastIndexOf('"command"') + 1}: the key "command" appears twice in one object`) });
+  expect(answers.get("oversized")).toMatchObject({ ok: false, reason: "invalid", detail: expect.stringMatching(/^the command is \d+ bytes; at most 65536$/) });
+  expect(answers.get("still-alive")).toMatchObject({ ok: true, event: { type: "dev.envbot.planned" } });
+  // Only the last one ran: one plan queued and done, no pull request (the duplicate's extend) opened.
+  expect((await auditTrail()).map((e) => [e.action, e.outcome])).toEqual([
+    ["plan", "succeeded"],
+    ["plan", "queued"],
+  ]);
+  expect(github.createdPullRequests).toEqual([]);
 });
 
 test("malformed and unauthorized commands are answered with the reason, and the consumer goes on taking commands", async () => {

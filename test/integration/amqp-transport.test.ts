@@ -6,6 +6,7 @@ import { amqpEventTarget, amqpReplyTarget, eventRoutingKey } from "../../src/ada
 import type { DeliveryContext } from "../../src/adapters/notify/notification-target.js";
 import { domainEvent, type DomainEvent } from "../../src/core/events/domain-event.js";
 import { freePort } from "../helpers/free-port.js";
+import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";
 import { startRabbitMq, type RabbitMqServer } from "../helpers/rabbitmq-server.js";
 
 let broker: RabbitMqServer;
@@ -99,6 +100,8 @@ describe("amqpEventTarget", () => {
         datacontenttype: "application/json",
         data: applied,
       });
+
+      for (const message of all) expectDocumentedEvent(message.content.toString("utf8"));
 
       const drifts = await drain(drift);
       expect(drifts.map((message) => message.properties.messageId)).toEqual([driftFound.id]);
@@ -257,7 +260,12 @@ describe("startCommandConsumer", () => {
       }
       expect(direct[0]!.properties.correlationId).toBe("good");
       expect(JSON.parse(direct[0]!.content.toString("utf8"))).toEqual({ ok: true, echo: "direct" });
-      // The two before it were refused unread, in order, and answered nowhere.
+      // The two before it were refused unread, in order, and answered nowhere. They came on another
+      // channel, which the broker may take after the requester's: wait for both refusals.
+      while (refused.length < 2) {
+        if (Date.now() > deadline) throw new Error(`refused: ${JSON.stringify(refused)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       expect(handled).toEqual(["direct"]);
       expect(refused.map((r) => r.replyTo)).toEqual([victim, queue]);
       expect(refused[0]!.reason).toContain("neither RabbitMQ's direct reply-to nor a queue under ENVBOT_AMQP_REPLY_PREFIX");
@@ -291,7 +299,10 @@ describe("amqpReplyTarget", () => {
       const replies = await drain(replyQueue);
       expect(replies.map((message) => message.properties.correlationId)).toEqual(["cmd-1", "cmd-2"]);
       expect(replies[0]!.properties).toMatchObject({ contentType: "application/json", deliveryMode: 2, appId: "envbot" });
-      expect(json(replies[0]!)).toEqual({ id: "cmd-1", ok: true, event: expect.objectContaining({ id: applied.id, type: "dev.envbot.applied", data: applied }) });
+      // The event in the answer is the documented one: the request it answers is not part of it.
+      const { request: _answered, ...appliedData } = applied;
+      expect(json(replies[0]!)).toEqual({ id: "cmd-1", ok: true, event: expect.objectContaining({ id: applied.id, type: "dev.envbot.applied", data: appliedData }) });
+      for (const reply of replies) expectDocumentedEvent(json(reply).event as object);
       expect(json(replies[1]!)).toEqual({ id: "cmd-2", ok: false, event: expect.objectContaining({ id: failed.id, type: "dev.envbot.plan-failed" }) });
     } finally {
       await target.close?.();

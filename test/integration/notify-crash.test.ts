@@ -5,6 +5,7 @@ import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "../../src/adapters/notify/webhook/webhook-signature.js";
 import type { CloudEvent } from "../../src/adapters/notify/webhook/cloud-event.js";
+import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";
 import { COMMENT_MARKER } from "../../src/render/pull-request-comment.js";
 import { sha, starterRepository } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
@@ -119,6 +120,7 @@ test("killed after the state change and again after the receiver took the delive
     expect(ids(receiver.requests.filter((r) => r.answer === "hung"))).toEqual([ids(receiver.requests)[0]]);
     expect((JSON.parse(receiver.requests[0]!.body) as CloudEvent).type).toBe("dev.envbot.planned");
     for (const request of receiver.requests) {
+      expectDocumentedEvent(request.body);
       expect(verifyWebhookSignature({ body: request.body, header: request.headers[SIGNATURE_HEADER] as string, secret: SECRET, now: new Date() })).toMatchObject({ valid: true });
     }
     expect(await store.pendingEvents(10)).toEqual([]);

@@ -8,6 +8,7 @@ import { domainEvent, type DomainEvent } from "../../src/core/events/domain-even
 import type { Store } from "../../src/core/ports.js";
 import { notificationsFromSettings } from "../../src/notifications.js";
 import { readNotificationSettings } from "../../src/notification-settings.js";
+import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/notify/webhook-receiver.js";
 
 const REPO = "acme/environments";
@@ -65,7 +66,7 @@ function processAsDocumented(now: Date) {
   for (const request of receiver.requests.filter((r) => r.answer === 200)) {
     const check = verifyWebhookSignature({ body: request.body, header: request.headers[SIGNATURE_HEADER] as string, secret: SECRET, now });
     expect(check).toMatchObject({ valid: true });
-    const event = JSON.parse(request.body) as CloudEvent;
+    const event = expectDocumentedEvent(request.body) as CloudEvent;
     if (seen.has(event.id)) continue;
     seen.add(event.id);
     processed.push(event);

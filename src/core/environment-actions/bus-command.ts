@@ -5,15 +5,20 @@ import { authorize, type Action } from "../authorization/authorize.js";
 import { formatDiagnosticLine } from "../diagnostics/index.js";
 import type { BusRequest } from "../events/domain-event.js";
 import type { JobQueue } from "../ports.js";
+import { parseJsonObject } from "../json/parse-json-object.js";
 import { builtinCheckers } from "../validation/builtin-checkers.js";
-import { checkYamlFile } from "../validation/check-yaml-file.js";
 import { refusalText, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
 import { extendEnvironment } from "./extend-environment.js";
 import { requestPlan } from "./plan-environment-now.js";
 import { proposeDestroy } from "./propose-destroy.js";
 
-/** A command larger than this is refused unread. */
+/**
+ * A command larger than this is refused unread (docs/notifications.md#commands): a command is a
+ * few hundred bytes, so this only bounds what a broken or hostile client makes envbot parse.
+ */
 export const MAX_COMMAND_BYTES = 64 * 1024;
+/** Where a command's problems are said to be (`message:1:12: command: ...`). */
+const COMMAND_FILE = "message";
 
 /** An answer sent back at once; a queued run is answered by its end instead (see BusRequest). */
 export type BusAnswer =
@@ -32,7 +37,8 @@ export interface BusCommandDeps extends EnvironmentActionDeps {
 const ACTION_OF: Record<BusCommand["command"], Action> = { plan: "plan", apply: "apply", destroy: "destroy", extend: "extend" };
 
 /**
- * One command from the message bus (docs/notifications.md#commands): read and checked against
+ * One command from the message bus (docs/notifications.md#commands): read as exactly one JSON
+ * object (at most MAX_COMMAND_BYTES, no key twice; never YAML) and checked against
  * schemas/command.schema.json, authorized as the `amqp` actor of its broker user (user_id) with the
  * rights the server grants that user,
  * then carried out by the same core actions as the API. A plan, an apply or an immediate destroy
@@ -42,8 +48,13 @@ const ACTION_OF: Record<BusCommand["command"], Action> = { plan: "plan", apply: 
 export async function handleBusCommand(deps: BusCommandDeps, input: { body: string; user?: string; reply?: { id: string; replyTo: string } }): Promise<BusAnswer | undefined> {
   const bytes = new TextEncoder().encode(input.body);
   if (bytes.length > MAX_COMMAND_BYTES) return { ok: false, reason: "invalid", detail: `the command is ${bytes.length} bytes; at most ${MAX_COMMAND_BYTES}`, problems: [] };
-  const checked = checkYamlFile({ file: "message", content: { bytes, size: bytes.length }, expected: "an envbot command (a JSON object)", checker: builtinCheckers().command });
-  if (!checked.ok) {
+  const parsed = parseJsonObject(input.body);
+  if (!parsed.ok) {
+    const problem = formatDiagnosticLine({ file: COMMAND_FILE, ...parsed.position, path: "", message: parsed.message });
+    return { ok: false, reason: "invalid", detail: `not an envbot command (a JSON object): ${problem}`, problems: [problem] };
+  }
+  const checked = builtinCheckers().command.check(parsed.value, { file: COMMAND_FILE, locator: parsed.locator });
+  if (!checked.valid) {
     const problems = checked.diagnostics.map(formatDiagnosticLine);
     return { ok: false, reason: "invalid", detail: `not an envbot command: ${problems.join("; ")}`, problems };
   }

@@ -1,57 +1,28 @@
+import type { ChangeCounts, DomainEventData } from "../../generated/schemas.js";
+
+export type { ChangeCounts };
+
 /**
  * What happened to an environment, as the core says it: written to the outbox with the state
- * change it describes (one transaction), then delivered to every subscriber (the server log
- * today; Slack, signed webhooks and AMQP as they come). Never GitHub-shaped: no issue, comment
- * or check run numbers. Texts in an event are already redacted.
+ * change it describes (one transaction), then delivered to every subscriber (the server log,
+ * Slack, signed webhooks, AMQP). Never GitHub-shaped: no issue, comment or check run numbers.
+ * Texts in an event are already redacted.
+ *
+ * Its fields are schemas/event.schema.json's (docs/notifications.md lists each type's): the
+ * documented event format is the one source of the type. Besides them an event may carry
+ * `request`, which stays inside envbot: it is kept in the outbox row and read by the reply target,
+ * and never sent to a subscriber (publicEventData).
  */
-export type DomainEvent = EventBase &
-  (
-    | { type: "planned"; runId: number; changes: ChangeCounts }
-    | { type: "plan-failed"; runId: number; reason: string }
-    | { type: "applied"; runId: number; changes: ChangeCounts }
-    | { type: "destroyed"; runId: number; changes: ChangeCounts }
-    | { type: "apply-failed"; runId: number; effect: "apply" | "destroy"; reason: string }
-    | { type: "run-interrupted"; runId: number; kind: string; reason: string }
-    | { type: "expiry-warned"; expiresAt: string }
-    | { type: "drift-found"; fingerprint: string; drifted: number; pendingInGit: number }
-    | { type: "expired"; expiresAt: string }
-    | { type: "drift-resolved" }
-    /**
-     * The orphan sweep found resources tagged for the environment in no state, or a different set
-     * than before: `count` of them, the first ARNs (sorted) in `arns`.
-     */
-    | { type: "orphans-found"; region: string; count: number; arns: string[] }
-    /** What the orphan sweep reported for the environment is gone. */
-    | { type: "orphans-resolved" }
-    /** The repository's policy keeps a change back: at the pull request's check, or its merge was not applied. */
-    | { type: "policy-blocked"; stage: "pull-request" | "merge"; reasons: string[] }
-  );
-
-export type DomainEventType = DomainEvent["type"];
-
-interface EventBase {
-  /** Stable across redeliveries: subscribers use it to drop duplicates. */
-  id: string;
-  /** ISO-8601. */
-  at: string;
-  repository: string;
-  environment: string;
-  /** Who caused it, as run records name actors ("octocat", "cli:alice", "reconciler"). */
-  actor?: string;
-  /** The commit a run's event is about (a pull request's head, a merge): receivers find the pull request by it. */
-  commit?: string;
+export type DomainEvent = DomainEventData & {
   /**
    * The command from the message bus this event answers (a run's end): the outcome goes back
-   * to `replyTo` with `id` as the correlation id.
+   * to `replyTo` with `id` as the correlation id. Another client's reply queue and correlation id
+   * are not a subscriber's business: never part of the outgoing event.
    */
   request?: BusRequest;
-}
+};
 
-export interface ChangeCounts {
-  add: number;
-  change: number;
-  destroy: number;
-}
+export type DomainEventType = DomainEvent["type"];
 
 type EventBody = DomainEvent extends infer E ? (E extends DomainEvent ? Omit<E, "id" | "at"> : never) : never;
 

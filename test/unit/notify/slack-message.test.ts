@@ -275,7 +275,7 @@ test("a merge the policy kept back says nothing was applied and how to go on", (
 });
 
 test("an interrupted apply or destroy may have changed the environment, and says how to finish", () => {
-  const interrupted = (kind: string) => slackMessage(domainEvent({ type: "run-interrupted", ...base, runId: 11, kind, reason: "interrupted" }, NOW), context);
+  const interrupted = (kind: "plan" | "apply" | "destroy" | "drift") => slackMessage(domainEvent({ type: "run-interrupted", ...base, runId: 11, kind, reason: "interrupted" }, NOW), context);
   expect(body(interrupted("apply"))).toContain("the environment may be partly changed");
   expect(nextStep(interrupted("apply"))).toContain("merging it applies again");
   expect(nextStep(interrupted("destroy"))).toContain("retry the destroy");
