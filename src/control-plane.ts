@@ -9,7 +9,7 @@ import { createDashboardHandler } from "./access/web/serve-dashboard.js";
 import { githubAppAccess } from "./adapters/github/github-app-access.js";
 import { githubRepositoryChanges } from "./adapters/github/github-repository-changes.js";
 import type { Octokit } from "./adapters/github/octokit-types.js";
-import type { JobQueue, Store } from "./core/ports.js";
+import type { JobQueue, Store } from "./core/ports/index.js";
 import type { GitHubAppSettings } from "./github-app-settings.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { NotificationRoute } from "./generated/schemas.js";
 import type { DomainEvent } from "./core/events/domain-event.js";
 import { targetsFor } from "./core/notifications/route-event.js";
-import type { NotificationThreads, Store } from "./core/ports.js";
+import type { NotificationThreads, Store } from "./core/ports/index.js";
 import type { EventRouting } from "./adapters/outbox/outbox-relay.js";
 import type { DeliveryContext, NotificationTarget } from "./adapters/notify/notification-target.js";
 import { slackApiTarget } from "./adapters/notify/slack/slack-api-target.js";

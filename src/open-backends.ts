@@ -4,7 +4,7 @@ import { describeConnection, isConnectionError } from "./adapters/store/postgres
 import type { PostgresStore } from "./adapters/store/postgres/postgres-store.js";
 import { ProviderUnreachableError } from "./core/terraform/index.js";
 import { openSqliteStore } from "./adapters/store/sqlite/index.js";
-import type { JobQueue, QueuedJob, Store } from "./core/ports.js";
+import type { JobQueue, QueuedJob, Store } from "./core/ports/index.js";
 import type { Settings } from "./settings.js";
 
 /** The store and the queue: SQLite and the in-process queue embedded; PostgreSQL and pg-boss in scale-out. */

@@ -1,4 +1,4 @@
-import type { AuditEntry } from "../core/ports.js";
+import type { AuditEntry } from "../core/ports/index.js";
 import { firstLine } from "./run-history-text.js";
 import { columns, printable } from "./terminal-text.js";
 

@@ -1,4 +1,4 @@
-import type { LockHolder } from "../core/ports.js";
+import type { LockHolder } from "../core/ports/index.js";
 // The paragraphs that describe one environment, shared by the pull request comments and the
 // check runs so both say the same thing in the same words.
 import type { LifetimeReport, MergeEffect, PullRequestRef } from "../core/pull-requests/pull-request-report.js";

@@ -1,4 +1,4 @@
-import type { LockHolder } from "../core/ports.js";
+import type { LockHolder } from "../core/ports/index.js";
 // Small GitHub-markdown building blocks shared by the comment and check run renderers. Text that
 // comes from users or Terraform (plans, logs, addresses, names) must never change the structure
 // around it, so it goes into fences and code spans that it cannot close.

@@ -1,4 +1,4 @@
-import type { EventDelivery, TargetDeliveryStatus } from "../core/ports.js";
+import type { EventDelivery, TargetDeliveryStatus } from "../core/ports/index.js";
 import { firstLine } from "./run-history-text.js";
 import { columns, printable } from "./terminal-text.js";
 

@@ -1,5 +1,5 @@
 import type { Orphan } from "../core/inventory/index.js";
-import type { OrphanReport, OrphanSweepRecord } from "../core/ports.js";
+import type { OrphanReport, OrphanSweepRecord } from "../core/ports/index.js";
 import { ISSUE_BODY_LIMIT } from "./github-limits.js";
 import { codeSpan, fitItems, formatCount, formatTimestamp } from "./markdown.js";
 import { OWNER_PATTERN, type IssueText } from "./reconcile-texts.js";

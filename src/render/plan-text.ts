@@ -1,5 +1,5 @@
 import type { AttributeChange, PlanSummary, ResourceAction, ResourceChange } from "../core/planning/index.js";
-import type { EnvironmentRecord, RunRecord } from "../core/ports.js";
+import type { EnvironmentRecord, RunRecord } from "../core/ports/index.js";
 import { columns } from "./terminal-text.js";
 
 /** Terraform's symbol for each action; "+" and "-" lead a line so GitHub colours it in a diff block. */

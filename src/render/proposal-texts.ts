@@ -1,4 +1,4 @@
-import type { ChangeReason } from "../core/ports.js";
+import type { ChangeReason } from "../core/ports/index.js";
 
 /** The title, description and commit message of a pull request the control plane opens. */
 export function renderProposal(reason: ChangeReason): { title: string; body: string; commitMessage: string } {

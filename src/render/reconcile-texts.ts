@@ -2,7 +2,7 @@
 // cleanup pull request. Titles are stable per environment (and expiry): the GitHub adapter finds
 // its open issues again by title and label, so a retry or a restart never opens a duplicate.
 import type { AttributeChange, ResourceAction, ResourceChange } from "../core/planning/plan-summary.js";
-import type { DriftReport, EnvironmentNotice } from "../core/ports.js";
+import type { DriftReport, EnvironmentNotice } from "../core/ports/index.js";
 import { describeFailureBlocks } from "./environment-markdown.js";
 import { formatAttributeChange } from "./plan-text.js";
 import { ISSUE_BODY_LIMIT } from "./github-limits.js";

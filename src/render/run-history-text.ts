@@ -1,4 +1,4 @@
-import type { RunRecord } from "../core/ports.js";
+import type { RunRecord } from "../core/ports/index.js";
 import { columns } from "./terminal-text.js";
 
 /** An error in the history is its first line, cut here: the whole of it is in `envbot logs RUN`. */

@@ -8,7 +8,7 @@ import { toCloudEvent } from "../../src/adapters/notify/webhook/cloud-event.js";
 import { webhookTarget } from "../../src/adapters/notify/webhook/webhook-target.js";
 import { signWebhookBody } from "../../src/adapters/notify/webhook/webhook-signature.js";
 import { domainEvent, type DomainEvent } from "../../src/core/events/domain-event.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { startWebhookReceiver } from "../helpers/notify/webhook-receiver.js";
 import type { Benchmark } from "./bench-harness.js";
 

@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import type { RepoFiles } from "../../src/core/ports.js";
+import type { RepoFiles } from "../../src/core/ports/index.js";
 import { createAjv } from "../../src/core/validation/create-ajv.js";
 import { validateEnvironments, type DefinitionDocument } from "../../src/core/validation/index.js";
 import { environmentSchema } from "../../src/generated/schemas.js";

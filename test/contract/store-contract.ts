@@ -1,5 +1,5 @@
 import { domainEvent } from "../../src/core/events/domain-event.js";
-import type { EnvironmentRecord, Store } from "../../src/core/ports.js";
+import type { EnvironmentRecord, Store } from "../../src/core/ports/index.js";
 
 const REPO = "acme/environments";
 const PR12 = { kind: "pull-request", number: 12 } as const;

@@ -1,6 +1,6 @@
 import { jest } from "@jest/globals";
 import type { InventoryResource } from "../../src/core/inventory/index.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { formatResourceGraph } from "../../src/render/resource-graph.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";

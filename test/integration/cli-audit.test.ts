@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { starterRepository } from "../helpers/fixtures.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { displayRepository } from "../../src/access/cli/local-repository.js";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import type { InventoryResource } from "../../src/core/inventory/index.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { formatResourceGraph } from "../../src/render/resource-graph.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { environmentKey } from "../../src/core/engine/index.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // `envbot history` and `envbot logs` on this machine: the runs and log lines the data directory's

@@ -6,7 +6,7 @@ import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { remoteParkedNotice } from "../../src/access/cli/commands/remote-notifications.js";
 import { envbotApi, type EnvbotApi } from "../../src/access/cli/remote/envbot-api-client.js";
 import { domainEvent } from "../../src/core/events/domain-event.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { NOW, starterRepository } from "../helpers/fixtures.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";

@@ -2,7 +2,7 @@ import { jest } from "@jest/globals";
 import { chmod, mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { QueuedJob } from "../../src/core/ports.js";
+import type { QueuedJob } from "../../src/core/ports/index.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { starterRepository } from "../helpers/fixtures.js";
 import { freePort } from "../helpers/free-port.js";

@@ -3,7 +3,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { locations } from "../../src/adapters/terraform/cli-terraform-runner.js";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
-import type { RunRecord } from "../../src/core/ports.js";
+import type { RunRecord } from "../../src/core/ports/index.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
 import { freePort } from "../helpers/free-port.js";
 import { runEnvbot } from "../helpers/run-cli.js";

@@ -1,6 +1,6 @@
 import { githubReconcileReporter } from "../../src/adapters/github/github-reconcile-reporter.js";
 import type { Octokit } from "../../src/adapters/github/octokit-types.js";
-import type { DriftReport, EnvironmentNotice, ReconcileReporter } from "../../src/core/ports.js";
+import type { DriftReport, EnvironmentNotice, ReconcileReporter } from "../../src/core/ports/index.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { githubApi, recordedGitHubRequests, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { createTestProbot } from "../helpers/github/test-probot.js";

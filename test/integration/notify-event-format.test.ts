@@ -3,7 +3,7 @@ import { connect, type Channel, type ChannelModel, type GetMessage } from "amqpl
 import { startOutboxRelay, type OutboxRelay } from "../../src/adapters/outbox/outbox-relay.js";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { domainEvent, type BusRequest, type DomainEvent, type DomainEventType } from "../../src/core/events/domain-event.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { notificationsFromSettings } from "../../src/notifications.js";
 import { readNotificationSettings } from "../../src/notification-settings.js";
 import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";

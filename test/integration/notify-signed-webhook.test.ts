@@ -5,7 +5,7 @@ import { verifyWebhookSignature, SIGNATURE_HEADER } from "../../src/adapters/not
 import type { CloudEvent } from "../../src/adapters/notify/webhook/cloud-event.js";
 import { resolveConfig } from "../../src/core/config/repository-config.js";
 import { domainEvent, type DomainEvent } from "../../src/core/events/domain-event.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { notificationsFromSettings } from "../../src/notifications.js";
 import { readNotificationSettings } from "../../src/notification-settings.js";
 import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";

@@ -4,7 +4,7 @@ import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { SLACK_LIMITS, type SlackMessage } from "../../src/adapters/notify/slack/slack-message.js";
 import { resolveConfig } from "../../src/core/config/repository-config.js";
 import { domainEvent } from "../../src/core/events/domain-event.js";
-import type { Store } from "../../src/core/ports.js";
+import type { Store } from "../../src/core/ports/index.js";
 import { notificationsFromSettings } from "../../src/notifications.js";
 import { readNotificationSettings } from "../../src/notification-settings.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/notify/webhook-receiver.js";

@@ -1,6 +1,6 @@
 import { pgBossQueue, type PgBossQueue } from "../../src/adapters/queue/pg-boss-queue.js";
 import { openPostgresStore, type PostgresStore } from "../../src/adapters/store/postgres/index.js";
-import { JobHandedOnError, type JobRunContext } from "../../src/core/ports.js";
+import { JobHandedOnError, type JobRunContext } from "../../src/core/ports/index.js";
 import { startPostgres, type PostgresServer } from "../helpers/postgres-server.js";
 
 let server: PostgresServer;

@@ -1,5 +1,5 @@
 import { openPostgresDatabase, openPostgresStore, PostgresSchemaTooNewError, postgresMigrations } from "../../src/adapters/store/postgres/index.js";
-import { StoreUnavailableError } from "../../src/core/ports.js";
+import { StoreUnavailableError } from "../../src/core/ports/index.js";
 import { describeStoreContract } from "../contract/store-contract.js";
 import { queryPostgres, startPostgres, type PostgresServer } from "../helpers/postgres-server.js";
 

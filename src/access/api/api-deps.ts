@@ -1,6 +1,6 @@
 import { authorize, type AccessPolicy, type Action } from "../../core/authorization/authorize.js";
 import { recordedRepository } from "../../core/environment/index.js";
-import type { JobQueue, RepositoryChanges, Store } from "../../core/ports.js";
+import type { JobQueue, RepositoryChanges, Store } from "../../core/ports/index.js";
 import { ApiProblem, badRequest, forbidden, notFound } from "./api-problem.js";
 import type { LookupGate } from "./lookup-gate.js";
 import { apiActor, queryValue, REPOSITORY_PATTERN, type Principal } from "./api-request.js";

@@ -1,7 +1,7 @@
 import type { PlanSummary } from "../../core/planning/plan-summary.js";
 import { auditJson } from "../../render/audit-text.js";
 import { runJson } from "../../render/run-history-text.js";
-import type { ApiTokenRecord, EnvironmentRecord, LockRecord, RunRecord } from "../../core/ports.js";
+import type { ApiTokenRecord, EnvironmentRecord, LockRecord, RunRecord } from "../../core/ports/index.js";
 
 // The JSON the API answers with, described by openapi-document.ts: times as ISO-8601 text, absent
 // values as null, so every field is always there.

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { Store } from "../../core/ports.js";
+import type { Store } from "../../core/ports/index.js";
 import { unauthorized } from "./api-problem.js";
 import type { Principal } from "./api-request.js";
 import { API_TOKEN_PREFIX, hashApiToken } from "./api-tokens.js";

@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { PermissionUnavailableError } from "../../core/authorization/authorize.js";
-import { StoreUnavailableError } from "../../core/ports.js";
+import { StoreUnavailableError } from "../../core/ports/index.js";
 import { respondJson } from "../http/respond-json.js";
 import type { ApiDeps } from "./api-deps.js";
 import { ApiProblem, forbidden, respondProblem, unauthorized } from "./api-problem.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { respondJson } from "../http/respond-json.js";
-import type { Store } from "../../core/ports.js";
+import type { Store } from "../../core/ports/index.js";
 import type { Revocations } from "./revocations.js";
 import { findSession, startSession } from "./server-sessions.js";
 import { cookie, OAUTH_STATE_COOKIE, readCookies, seal, SESSION_COOKIE, SESSION_TTL_MS, unseal } from "./session-cookie.js";

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { JobQueue, Store } from "../../core/ports.js";
+import type { JobQueue, Store } from "../../core/ports/index.js";
 import { respondJson } from "../http/respond-json.js";
 
 type Health = { ok: true } | { ok: false; reason: string };

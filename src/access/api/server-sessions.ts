@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SessionRecord, Store } from "../../core/ports.js";
+import type { SessionRecord, Store } from "../../core/ports/index.js";
 import { newSession, openSession, seal, type Session } from "./session-cookie.js";
 
 /** The id the store keeps for a session: the SHA-256 of its cookie's id, so the store alone cannot make a cookie. */

@@ -1,4 +1,4 @@
-import type { ReconcileReporter } from "../../core/ports.js";
+import type { ReconcileReporter } from "../../core/ports/index.js";
 import { withoutTagBookkeeping } from "../../render/reconcile-texts.js";
 
 /**

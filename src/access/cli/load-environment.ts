@@ -4,7 +4,7 @@ import { localRepoFiles } from "../../adapters/local/local-repo-files.js";
 import type { ResolvedConfig } from "../../core/config/repository-config.js";
 import type { Diagnostic } from "../../core/diagnostics/index.js";
 import { describeUnreadable, environmentFile, findDefinitionFiles, NAME_PATTERN, type Environment } from "../../core/environment/index.js";
-import type { RepoFiles, SecretProvider } from "../../core/ports.js";
+import type { RepoFiles, SecretProvider } from "../../core/ports/index.js";
 import { validateEnvironments, type DefinitionDocument } from "../../core/validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../../core/yaml/index.js";
 import { UsageError } from "./cli-io.js";

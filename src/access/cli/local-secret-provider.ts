@@ -1,5 +1,5 @@
 import { envSecretProvider } from "../../adapters/secrets/env-secret-provider.js";
-import type { SecretProvider } from "../../core/ports.js";
+import type { SecretProvider } from "../../core/ports/index.js";
 import { readSecretsAllow } from "../../settings.js";
 
 /** The secrets this machine's envbot would read: what `validate` checks a fromEnv against. */

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { CommandFailure, EXIT, UsageError, type CliIO } from "./cli-io.js";
-import { StoreUnavailableError } from "../../core/ports.js";
+import { StoreUnavailableError } from "../../core/ports/index.js";
 import { SettingsError } from "../../settings.js";
 
 export { wantsColor } from "./cli-io.js";

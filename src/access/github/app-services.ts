@@ -1,6 +1,6 @@
 import type { OutboxRelay } from "../../adapters/outbox/outbox-relay.js";
 import type { EngineDeps } from "../../core/engine/index.js";
-import type { JobQueue, TaggedResourceSource } from "../../core/ports.js";
+import type { JobQueue, TaggedResourceSource } from "../../core/ports/index.js";
 
 /** What the handlers work with, wired once in app.ts. */
 export interface AppServices {

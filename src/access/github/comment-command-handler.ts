@@ -7,7 +7,7 @@ import { authorize, canWrite, type Action } from "../../core/authorization/autho
 import { extendEnvironment, proposeDestroy, refusalText, unlockPullRequestLocks, type ActionOutcome } from "../../core/environment-actions/index.js";
 import { queuedJob } from "../../core/jobs/envbot-job.js";
 import { policyTargetOf } from "../../core/policy/index.js";
-import type { CodeHost } from "../../core/ports.js";
+import type { CodeHost } from "../../core/ports/index.js";
 import { environmentChanges, parseCommentCommand, type CommentCommand } from "../../core/pull-requests/index.js";
 import { readRepositoryConfig } from "../../core/validation/index.js";
 import {

@@ -1,4 +1,4 @@
-import type { Store } from "../../core/ports.js";
+import type { Store } from "../../core/ports/index.js";
 
 /**
  * How long a delivery id is kept to recognize a redelivery. GitHub offers redelivery of the

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { StoreUnavailableError } from "../../core/ports.js";
+import { StoreUnavailableError } from "../../core/ports/index.js";
 import { respondJson } from "../http/respond-json.js";
 
 /**

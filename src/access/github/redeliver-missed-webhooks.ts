@@ -1,5 +1,5 @@
 import type { Octokit } from "../../adapters/github/octokit-types.js";
-import type { Store } from "../../core/ports.js";
+import type { Store } from "../../core/ports/index.js";
 
 /** How far back a server looks when it starts: deliveries it may have missed while it was down. */
 export const STARTUP_REDELIVERY_WINDOW_MS = 60 * 60_000;

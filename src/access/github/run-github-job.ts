@@ -6,7 +6,7 @@ import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-re
 import { actorText } from "../../core/authorization/actor.js";
 import { applyDefinedEnvironment, planDefinedEnvironment } from "../../core/environment-actions/index.js";
 import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
-import { JobHandedOnError, type JobRunner } from "../../core/ports.js";
+import { JobHandedOnError, type JobRunner } from "../../core/ports/index.js";
 import { applyMergedPullRequest, planPullRequest, recheckPullRequestPolicy, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderUnexpectedError } from "../../render/command-replies.js";
 import type { AppServices } from "./app-services.js";

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Probot } from "probot";
-import type { JobQueue, Store } from "../../core/ports.js";
+import type { JobQueue, Store } from "../../core/ports/index.js";
 import { respondLiveness, respondReadiness } from "../api/health-endpoints.js";
 import { createWebhookReceiver } from "../github/receive-webhook.js";
 import { respondJson } from "./respond-json.js";

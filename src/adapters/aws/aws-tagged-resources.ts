@@ -1,5 +1,5 @@
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
-import type { TaggedResourceSource } from "../../core/ports.js";
+import type { TaggedResourceSource } from "../../core/ports/index.js";
 
 /**
  * The resources of one AWS region that carry a repository's `envbot:repository` tag, through the

@@ -1,5 +1,5 @@
 import { PermissionUnavailableError, type AccessPolicy } from "../../core/authorization/authorize.js";
-import type { Permission } from "../../core/ports.js";
+import type { Permission } from "../../core/ports/index.js";
 import { isActiveTeamMember } from "./team-membership.js";
 import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
 

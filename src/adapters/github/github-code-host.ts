@@ -1,4 +1,4 @@
-import type { ChangedFile, CodeHost, Permission, RepoFile, RepoFiles } from "../../core/ports.js";
+import type { ChangedFile, CodeHost, Permission, RepoFile, RepoFiles } from "../../core/ports/index.js";
 import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
 import { isActiveTeamMember } from "./team-membership.js";
 

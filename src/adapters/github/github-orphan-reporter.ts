@@ -1,4 +1,4 @@
-import type { OrphanReporter } from "../../core/ports.js";
+import type { OrphanReporter } from "../../core/ports/index.js";
 import { environmentOfOrphanIssue, orphanIssueTitle, ORPHANS_LABEL, renderOrphanIssue, renderOrphansResolvedComment } from "../../render/orphan-text.js";
 import { findOpenIssues } from "./find-open-issues.js";
 import type { Octokit } from "./octokit-types.js";

@@ -1,4 +1,4 @@
-import type { PullRequestReporter } from "../../core/ports.js";
+import type { PullRequestReporter } from "../../core/ports/index.js";
 import type { PullRequestRef } from "../../core/pull-requests/index.js";
 import {
   annotationBatches,

@@ -1,4 +1,4 @@
-import type { EnvironmentNotice, ReconcileReporter } from "../../core/ports.js";
+import type { EnvironmentNotice, ReconcileReporter } from "../../core/ports/index.js";
 import {
   DRIFT_LABEL,
   EXPIRY_LABEL,

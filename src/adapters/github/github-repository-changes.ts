@@ -1,4 +1,4 @@
-import type { RepoFiles, RepositoryChanges } from "../../core/ports.js";
+import type { RepoFiles, RepositoryChanges } from "../../core/ports/index.js";
 import { renderProposal } from "../../render/proposal-texts.js";
 import { defaultBranchOf, openFileChangePullRequest, updateOpenPullRequest } from "./git-branch-files.js";
 import { githubCodeHost } from "./github-code-host.js";

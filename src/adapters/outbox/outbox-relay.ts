@@ -1,7 +1,7 @@
 import type { DomainEvent } from "../../core/events/domain-event.js";
 import { redactStrings } from "../../core/secrets/redact-strings.js";
 import { randomUUID } from "node:crypto";
-import type { EventDelivery, LeaseRecord, Outbox, Store } from "../../core/ports.js";
+import type { EventDelivery, LeaseRecord, Outbox, Store } from "../../core/ports/index.js";
 import { PermanentDeliveryError, type DeliveryContext, type NotificationTarget } from "../notify/notification-target.js";
 
 /** How the relay learns where an event goes and what its deliveries show. */

@@ -1,4 +1,4 @@
-import type { JobQueue, JobRunner, JobStore, QueuedJob } from "../../core/ports.js";
+import type { JobQueue, JobRunner, JobStore, QueuedJob } from "../../core/ports/index.js";
 import { terraformSlots } from "./terraform-slots.js";
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import { EnvironmentBusyError, withLease } from "../../core/engine/environment-lease.js";
-import { JobHandedOnError, type JobQueue, type JobRunner, type QueuedJob, type Store } from "../../core/ports.js";
+import { JobHandedOnError, type JobQueue, type JobRunner, type QueuedJob, type Store } from "../../core/ports/index.js";
 import { isConnectionError } from "../store/postgres/connection-errors.js";
 import type { PostgresDatabase, Query } from "../store/postgres/postgres-database.js";
 import { terraformSlots } from "./terraform-slots.js";

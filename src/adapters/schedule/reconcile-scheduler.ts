@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
-import type { Store } from "../../core/ports.js";
+import type { Store } from "../../core/ports/index.js";
 import type { SweepKind } from "../../core/reconciling/index.js";
 
 export interface ScheduledRepository {

@@ -1,4 +1,4 @@
-import { SecretUnavailableError, type SecretProvider } from "../../core/ports.js";
+import { SecretUnavailableError, type SecretProvider } from "../../core/ports/index.js";
 import type { SecretReference } from "../../generated/schemas.js";
 import { isServerVariable } from "../server-env/server-variables.js";
 

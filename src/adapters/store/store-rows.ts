@@ -1,6 +1,6 @@
 import type { DomainEvent } from "../../core/events/domain-event.js";
 import { matchResource, type FoundResource, type InventoryResource, type Orphan } from "../../core/inventory/index.js";
-import type { ApiTokenRecord, AuditEntry, SessionRecord, EnvironmentRecord, EnvironmentStatus, EventDelivery, LeaseRecord, LockHolder, LockRecord, OrphanSweepRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports.js";
+import type { ApiTokenRecord, AuditEntry, SessionRecord, EnvironmentRecord, EnvironmentStatus, EventDelivery, LeaseRecord, LockHolder, LockRecord, OrphanSweepRecord, RunKind, RunOutcome, RunRecord, StoredJob } from "../../core/ports/index.js";
 
 // Rows as the SQL stores return them: snake_case columns, NULL for absent values, times as
 // ISO-8601 text (SQLite) or Date (PostgreSQL's timestamptz). The records of the port leave absent

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { AppliedPlan, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports.js";
+import type { AppliedPlan, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports/index.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
 import type { PlanMode } from "../../core/planning/index.js";
 import type { HourlyPrice } from "../../core/cost/index.js";

@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { RepoFiles } from "../../core/ports.js";
+import type { RepoFiles } from "../../core/ports/index.js";
 
 /** A template is a small Terraform module: more than this is refused, not copied. */
 export const MAX_TEMPLATE_FILES = 200;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { RootModuleRequest } from "../../core/ports.js";
+import type { RootModuleRequest } from "../../core/ports/index.js";
 import { codeFingerprint } from "../code-fingerprint.js";
 import { readTemplate, writeTemplate } from "./materialize-template.js";
 import { TAGS_VARIABLE, TEMPLATE_DIR } from "./root-module-names.js";

@@ -1,5 +1,5 @@
 import type { AttributeChange, OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "../../core/planning/index.js";
-import type { DriftDetail } from "../../core/ports.js";
+import type { DriftDetail } from "../../core/ports/index.js";
 
 /** The parts of `terraform show -json PLANFILE` we read (format_version 1.x). */
 interface PlanJson {

@@ -1,5 +1,5 @@
 import type { OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "../../core/planning/index.js";
-import type { DriftDetail } from "../../core/ports.js";
+import type { DriftDetail } from "../../core/ports/index.js";
 
 /**
  * What `terraform plan -json` streams (Terraform's machine-readable UI, version 1.x): enough for

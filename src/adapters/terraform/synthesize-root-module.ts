@@ -14,7 +14,7 @@ import {
   type TerraformRemoteState,
 } from "cdktf";
 import type { Construct } from "constructs";
-import type { RootModuleRequest } from "../../core/ports.js";
+import type { RootModuleRequest } from "../../core/ports/index.js";
 import { MODULE_NAME, TAGS_VARIABLE } from "./root-module-names.js";
 
 /** Server-side provider settings: never from a pull request. */

@@ -1,4 +1,4 @@
-import type { Permission } from "../ports.js";
+import type { Permission } from "../ports/index.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { decideByPolicy, type GovernedAction, type PolicyTarget, type TeamMembership } from "../policy/index.js";
 import type { Actor } from "./actor.js";

@@ -1,4 +1,4 @@
-import type { Store } from "../ports.js";
+import type { Store } from "../ports/index.js";
 import type { LifeRun } from "./environment-hours.js";
 import type { CostedEnvironment } from "./monthly-report.js";
 

@@ -1,4 +1,4 @@
-import { handedOn, SecretUnavailableError } from "../ports.js";
+import { handedOn, SecretUnavailableError } from "../ports/index.js";
 import type { Redact } from "../secrets/redactor.js";
 import { TerraformCancelledError, TerraformError } from "../terraform/index.js";
 

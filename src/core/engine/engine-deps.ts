@@ -1,6 +1,6 @@
 import type { Actor } from "../authorization/actor.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
-import type { RepoFiles, SecretProvider, Store, TerraformRunner } from "../ports.js";
+import type { RepoFiles, SecretProvider, Store, TerraformRunner } from "../ports/index.js";
 import type { KnownSecrets } from "../secrets/known-secrets.js";
 
 /** The agents the engine works through. */

@@ -1,7 +1,7 @@
 import { actorText } from "../authorization/actor.js";
 import type { Environment } from "../environment/index.js";
 import { runStart } from "./operation-records.js";
-import { handedOn, type LeaseRecord, type RunKind, type RunRecord, type Store } from "../ports.js";
+import { handedOn, type LeaseRecord, type RunKind, type RunRecord, type Store } from "../ports/index.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 
 /** The key of the one-Terraform-operation-at-a-time rule. */

@@ -1,7 +1,7 @@
 import { actorSource, actorText } from "../authorization/actor.js";
 import type { Environment } from "../environment/index.js";
 import type { BusRequest } from "../events/domain-event.js";
-import type { RunKind } from "../ports.js";
+import type { RunKind } from "../ports/index.js";
 import type { OperationContext } from "./engine-deps.js";
 
 /** Whom an operation's events are about. */

@@ -1,4 +1,4 @@
-import type { RunRecord, SavedPlan, AppliedPlan } from "../ports.js";
+import type { RunRecord, SavedPlan, AppliedPlan } from "../ports/index.js";
 
 /**
  * The three outcomes of an operation: it succeeded; it failed for a reason the user can act on

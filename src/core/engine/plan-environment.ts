@@ -1,6 +1,6 @@
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
-import type { EnvironmentChange, EnvironmentRecord, RunKind } from "../ports.js";
+import type { EnvironmentChange, EnvironmentRecord, RunKind } from "../ports/index.js";
 import type { Redact } from "../secrets/redactor.js";
 import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
 import { hourlyPrice } from "../cost/index.js";

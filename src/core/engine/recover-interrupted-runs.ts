@@ -1,4 +1,4 @@
-import type { RunRecord, StateLockCleanup, Store, TerraformRunner } from "../ports.js";
+import type { RunRecord, StateLockCleanup, Store, TerraformRunner } from "../ports/index.js";
 import { DEFAULT_LEASE_TTL_MS, environmentKey } from "./environment-lease.js";
 import { wholeSeconds } from "./standard-tags.js";
 import { domainEvent } from "../events/domain-event.js";

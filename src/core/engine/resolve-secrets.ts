@@ -1,5 +1,5 @@
 import type { Environment } from "../environment/index.js";
-import type { SecretProvider } from "../ports.js";
+import type { SecretProvider } from "../ports/index.js";
 import type { KnownSecrets } from "../secrets/known-secrets.js";
 import { createRedactor, type Redact } from "../secrets/redactor.js";
 

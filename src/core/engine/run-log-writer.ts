@@ -1,4 +1,4 @@
-import type { RunLogs } from "../ports.js";
+import type { RunLogs } from "../ports/index.js";
 
 /** How often a running run's new lines are written: a live log is at most this far behind. */
 export const RUN_LOG_FLUSH_MS = 250;

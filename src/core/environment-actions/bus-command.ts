@@ -4,7 +4,7 @@ import { actorSource, actorText } from "../authorization/actor.js";
 import { authorize, type Action } from "../authorization/authorize.js";
 import { formatDiagnosticLine } from "../diagnostics/index.js";
 import type { BusRequest } from "../events/domain-event.js";
-import type { JobQueue } from "../ports.js";
+import type { JobQueue } from "../ports/index.js";
 import { parseJsonObject } from "../json/parse-json-object.js";
 import { builtinCheckers } from "../validation/builtin-checkers.js";
 import { refusalText, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";

@@ -3,7 +3,7 @@ import { actorSource, actorText } from "../authorization/actor.js";
 import { authorize, type AccessPolicy, type Action, type Decision } from "../authorization/authorize.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { policyTargetOf, type PolicyTarget } from "../policy/index.js";
-import type { RepoFiles, RepositoryChanges, Store } from "../ports.js";
+import type { RepoFiles, RepositoryChanges, Store } from "../ports/index.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import type { SchemaCompiler } from "../validation/index.js";
 

@@ -2,7 +2,7 @@ import type { Actor } from "../authorization/actor.js";
 import { applyPlan, planEnvironment, type ApplyOutcome, type EngineDeps, type PlanOutcome } from "../engine/index.js";
 import { findDefinitionFiles, type Environment } from "../environment/index.js";
 import { queuedJob, type EnvbotJob } from "../jobs/envbot-job.js";
-import type { JobQueue, RepoFiles } from "../ports.js";
+import type { JobQueue, RepoFiles } from "../ports/index.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { formatDiagnosticLine } from "../diagnostics/index.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";

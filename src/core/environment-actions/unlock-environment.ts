@@ -3,7 +3,7 @@ import { authorize } from "../authorization/authorize.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { sameLockHolder } from "../locking/lock-holder.js";
 import { policyTargetOf } from "../policy/index.js";
-import type { LockRecord } from "../ports.js";
+import type { LockRecord } from "../ports/index.js";
 import { auditDone, authorizeAndAudit, refusalText, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
 
 /**

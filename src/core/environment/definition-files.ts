@@ -1,4 +1,4 @@
-import type { RepoFiles } from "../ports.js";
+import type { RepoFiles } from "../ports/index.js";
 import { baseName, ENVIRONMENTS_DIR } from "./environment.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Store } from "../ports.js";
+import type { Store } from "../ports/index.js";
 
 /**
  * A GitHub repository written in any case, as envbot's records spell it, or undefined when

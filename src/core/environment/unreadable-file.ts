@@ -1,4 +1,4 @@
-import type { RepoFiles } from "../ports.js";
+import type { RepoFiles } from "../ports/index.js";
 
 /** Why a path that is listed, or was asked for, reads as missing. */
 export type UnreadableReason = "missing" | "outside" | "not-a-file" | "unopenable";

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from "../config/repository-config.js";
 import { CONFIG_PATH } from "../config/repository-config.js";
 import { listDefinitionFiles, parseDuration } from "../environment/index.js";
 import { hoursAhead, ownerEstimate } from "./cost-cap.js";
-import type { Approval, RepoFiles } from "../ports.js";
+import type { Approval, RepoFiles } from "../ports/index.js";
 import { START_OF_FILE } from "../diagnostics/index.js";
 import { MAX_YAML_FILE_BYTES, parseYamlFile, type PathSegment } from "../yaml/index.js";
 import { matchesNamePattern } from "./action-rules.js";

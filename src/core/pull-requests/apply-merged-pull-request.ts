@@ -1,6 +1,6 @@
 import { applyPlan, closeInterruptedRun, DEFAULT_LEASE_WAIT_MS, planEnvironment, withEnvironmentLease } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
-import { handedOn, JobHandedOnError, sameLockHolder, type RepoFiles, type RunRecord } from "../ports.js";
+import { handedOn, JobHandedOnError, sameLockHolder, type RepoFiles, type RunRecord } from "../ports/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, policiesBeforeMerge, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";

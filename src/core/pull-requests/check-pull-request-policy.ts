@@ -2,7 +2,7 @@ import { CONFIG_PATH, type ResolvedConfig } from "../config/repository-config.js
 import { domainEvent } from "../events/domain-event.js";
 import { recordedHourly } from "../cost/costed-environments.js";
 import { evaluatePullRequestPolicy, type PolicyCosts, type PullRequestPolicyReport } from "../policy/index.js";
-import type { ChangedFile, CodeHost, RepoFiles, Store } from "../ports.js";
+import type { ChangedFile, CodeHost, RepoFiles, Store } from "../ports/index.js";
 import { resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import type { PullRequestDeps, PullRequestJob } from "./pull-request-deps.js";
 import { readRepositoryConfig } from "../validation/index.js";

@@ -1,5 +1,5 @@
 import { baseName, isDefinitionFile, listDefinitionFiles } from "../environment/index.js";
-import type { ChangedFile, LockHolder, RepoFiles } from "../ports.js";
+import type { ChangedFile, LockHolder, RepoFiles } from "../ports/index.js";
 
 /** A definition file a pull request touches, and what merging does to its environment. */
 export interface DefinitionChange {

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { Environment } from "../environment/index.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
-import type { RepoFiles, SecretProvider } from "../ports.js";
+import type { RepoFiles, SecretProvider } from "../ports/index.js";
 import { validateEnvironments, type DefinitionDocument } from "../validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import type { DefinitionChange } from "./environment-changes.js";

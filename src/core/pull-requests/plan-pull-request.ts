@@ -3,7 +3,7 @@ import { planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
 import { authorize } from "../authorization/authorize.js";
-import { handedOn, sameLockHolder, type RepoFiles } from "../ports.js";
+import { handedOn, sameLockHolder, type RepoFiles } from "../ports/index.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";

@@ -1,5 +1,5 @@
 import type { EngineDeps } from "../engine/index.js";
-import type { CodeHost, JobQueue, PullRequestReporter } from "../ports.js";
+import type { CodeHost, JobQueue, PullRequestReporter } from "../ports/index.js";
 
 /** What the pull request workflows work through: the engine, the code host, the queue. */
 export interface PullRequestDeps extends EngineDeps {

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { environmentFile, explainUnreadable, listDefinitionFiles, type Environment } from "../environment/index.js";
-import type { EnvironmentRecord, RepoFiles, Store } from "../ports.js";
+import type { EnvironmentRecord, RepoFiles, Store } from "../ports/index.js";
 import { validateEnvironments, type DefinitionDocument } from "../validation/index.js";
 import { formatDiagnosticLine } from "../diagnostics/index.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";

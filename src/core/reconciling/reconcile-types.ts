@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
 import type { EngineDeps } from "../engine/index.js";
-import type { JobQueue, ReconcileReporter, RepoFiles } from "../ports.js";
+import type { JobQueue, ReconcileReporter, RepoFiles } from "../ports/index.js";
 
 export type SweepKind = "expiry" | "drift" | "orphans";
 

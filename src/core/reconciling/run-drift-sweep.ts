@@ -1,7 +1,7 @@
 import { domainEvent } from "../events/domain-event.js";
 import { planEnvironment, type OperationContext } from "../engine/index.js";
 import type { ResourceChange } from "../planning/index.js";
-import type { DriftReport } from "../ports.js";
+import type { DriftReport } from "../ports/index.js";
 import { environmentKey } from "../pull-requests/pull-request-deps.js";
 import { loadAppliedEnvironments, type AppliedEnvironment } from "./load-applied-environments.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";

@@ -1,6 +1,6 @@
 import { domainEvent, type DomainEvent } from "../events/domain-event.js";
 import { findOrphans, type Orphan } from "../inventory/index.js";
-import type { EnvironmentRecord, OrphanReporter, Store, TaggedResourceSource } from "../ports.js";
+import type { EnvironmentRecord, OrphanReporter, Store, TaggedResourceSource } from "../ports/index.js";
 import { readRepositoryConfig } from "../validation/read-repository-config.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
 

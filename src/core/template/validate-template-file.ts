@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics/index.js";
-import type { RepoFile } from "../ports.js";
+import type { RepoFile } from "../ports/index.js";
 import { builtinCheckers } from "../validation/builtin-checkers.js";
 import { checkYamlFile } from "../validation/check-yaml-file.js";
 import { describeValue } from "../validation/describe-value.js";

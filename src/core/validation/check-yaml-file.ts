@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics/index.js";
-import type { RepoFile } from "../ports.js";
+import type { RepoFile } from "../ports/index.js";
 import { parseYamlFile, type PathSegment, type YamlLocator } from "../yaml/index.js";
 import type { SchemaChecker } from "./schema-checker.js";
 

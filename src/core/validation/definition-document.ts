@@ -1,4 +1,4 @@
-import type { RepoFile } from "../ports.js";
+import type { RepoFile } from "../ports/index.js";
 
 export interface DefinitionDocument {
   /** Path shown in diagnostics; repository-relative for files in the repository. */

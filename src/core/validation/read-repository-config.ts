@@ -1,6 +1,6 @@
 import { CONFIG_PATH, resolveConfig, type ResolvedConfig } from "../config/repository-config.js";
 import type { Diagnostic } from "../diagnostics/index.js";
-import type { RepoFiles } from "../ports.js";
+import type { RepoFiles } from "../ports/index.js";
 import { formatPath, MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import { builtinCheckers } from "./builtin-checkers.js";
 import { checkYamlFile } from "./check-yaml-file.js";

@@ -10,7 +10,7 @@ import {
   type Lifetime,
 } from "../environment/index.js";
 import { environmentSchema, type EnvironmentDefinition } from "../../generated/schemas.js";
-import type { RepoFile, RepoFiles, SecretProvider } from "../ports.js";
+import type { RepoFile, RepoFiles, SecretProvider } from "../ports/index.js";
 import { templateFile, TEMPLATES_DIR, validateTemplateFile, type Template, type ValidatedTemplate } from "../template/index.js";
 import { formatPath, MAX_YAML_FILE_BYTES, type PathSegment, type YamlLocator } from "../yaml/index.js";
 import { builtinCheckers } from "./builtin-checkers.js";

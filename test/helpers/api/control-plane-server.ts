@@ -8,7 +8,7 @@ import type { SignInSettings } from "../../../src/access/api/github-sign-in.js";
 import { createHttpServer } from "../../../src/access/http/create-http-server.js";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { controlPlaneHandlers } from "../../../src/control-plane.js";
-import type { JobQueue, QueuedJob, Store } from "../../../src/core/ports.js";
+import type { JobQueue, QueuedJob, Store } from "../../../src/core/ports/index.js";
 import { createTestProbot, TEST_WEBHOOK_SECRET } from "../github/test-probot.js";
 import { checkApiResponse } from "./openapi-response-checker.js";
 

@@ -1,4 +1,4 @@
-import type { Approval, ChangedFile, CodeHost, Permission, RepoFiles } from "../../../src/core/ports.js";
+import type { Approval, ChangedFile, CodeHost, Permission, RepoFiles } from "../../../src/core/ports/index.js";
 
 /**
  * A CodeHost without GitHub, for orchestration tests: commits (and branches) as file maps, the

@@ -1,4 +1,4 @@
-import type { AppliedPlan, PlanRequest as Request, RootModuleRequest, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../../src/core/ports.js";
+import type { AppliedPlan, PlanRequest as Request, RootModuleRequest, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../../src/core/ports/index.js";
 import type { PlanSummary, ResourceChange } from "../../../src/core/planning/index.js";
 import type { TerraformError } from "../../../src/core/terraform/index.js";
 

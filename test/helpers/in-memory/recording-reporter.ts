@@ -1,4 +1,4 @@
-import type { PullRequestReporter } from "../../../src/core/ports.js";
+import type { PullRequestReporter } from "../../../src/core/ports/index.js";
 
 /** A PullRequestReporter that keeps what it was told, in order, for orchestration tests. */
 export function recordingReporter(): PullRequestReporter & { told: { call: keyof PullRequestReporter; value: unknown }[]; reports(call: keyof PullRequestReporter): unknown[] } {

@@ -1,5 +1,5 @@
 import { authorize, type AccessPolicy } from "../../../src/core/authorization/authorize.js";
-import type { Permission } from "../../../src/core/ports.js";
+import type { Permission } from "../../../src/core/ports/index.js";
 
 const REPO = "acme/environments";
 

@@ -1,6 +1,6 @@
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { runLogWriter } from "../../../src/core/engine/run-log-writer.js";
-import type { Store } from "../../../src/core/ports.js";
+import type { Store } from "../../../src/core/ports/index.js";
 
 describe("a run's kept log", () => {
   let store: Store;

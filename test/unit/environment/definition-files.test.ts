@@ -1,4 +1,4 @@
-import type { RepoFiles } from "../../../src/core/ports.js";
+import type { RepoFiles } from "../../../src/core/ports/index.js";
 import { DEFINITION_EXTENSIONS, findDefinitionFiles, isDefinitionFile, listDefinitionFiles } from "../../../src/core/environment/index.js";
 import { resolveEnvironmentChanges } from "../../../src/core/pull-requests/index.js";
 

@@ -2,7 +2,7 @@ import { startOutboxRelay, MAX_DELIVERY_ATTEMPTS, MAX_ROUTING_ATTEMPTS, type Eve
 import { PermanentDeliveryError, type NotificationTarget } from "../../../src/adapters/notify/notification-target.js";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { domainEvent, type DomainEvent } from "../../../src/core/events/domain-event.js";
-import type { Store } from "../../../src/core/ports.js";
+import type { Store } from "../../../src/core/ports/index.js";
 
 const AT = new Date("2026-12-01T12:00:00Z");
 const event = (environment: string, extra: Partial<DomainEvent> = {}): DomainEvent => ({ ...domainEvent({ type: "drift-resolved", repository: "acme/environments", environment, actor: "reconciler" }, AT), ...extra }) as DomainEvent;

@@ -1,5 +1,5 @@
 import { resolveConfig } from "../../../src/core/config/repository-config.js";
-import type { RepoFiles } from "../../../src/core/ports.js";
+import type { RepoFiles } from "../../../src/core/ports/index.js";
 import { evaluatePullRequestPolicy } from "../../../src/core/policy/index.js";
 
 function files(tree: Record<string, string>): RepoFiles {

@@ -2,7 +2,7 @@ import { inProcessQueue } from "../../../src/adapters/queue/in-process-queue.js"
 import { envSecretProvider } from "../../../src/adapters/secrets/env-secret-provider.js";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { environmentKey } from "../../../src/core/engine/index.js";
-import { JobHandedOnError, type Store } from "../../../src/core/ports.js";
+import { JobHandedOnError, type Store } from "../../../src/core/ports/index.js";
 import { applyMergedPullRequest, planPullRequest, type PullRequestRef } from "../../../src/core/pull-requests/index.js";
 import { StateLockedError } from "../../../src/core/terraform/index.js";
 import { definitionYaml } from "../../helpers/engine-sandbox.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { inProcessQueue } from "../../../src/adapters/queue/in-process-queue.js";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
-import type { JobQueue, QueuedJob, Store } from "../../../src/core/ports.js";
+import type { JobQueue, QueuedJob, Store } from "../../../src/core/ports/index.js";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 

@@ -1,5 +1,5 @@
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
-import type { OrphanReporter, Store, TaggedResourceSource } from "../../../src/core/ports.js";
+import type { OrphanReporter, Store, TaggedResourceSource } from "../../../src/core/ports/index.js";
 import { runOrphanSweep } from "../../../src/core/reconciling/index.js";
 import { starterRepository } from "../../helpers/fixtures.js";
 import { InMemoryCodeHost } from "../../helpers/in-memory/in-memory-code-host.js";

@@ -1,6 +1,6 @@
 import { resolveConfig } from "../../../src/core/config/repository-config.js";
 import type { Environment } from "../../../src/core/environment/index.js";
-import type { EnvironmentRecord } from "../../../src/core/ports.js";
+import type { EnvironmentRecord } from "../../../src/core/ports/index.js";
 import { planExpiryActions } from "../../../src/core/reconciling/plan-expiry-actions.js";
 
 const NOW = new Date("2026-12-02T12:00:00Z");

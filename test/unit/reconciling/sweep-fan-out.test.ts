@@ -1,7 +1,7 @@
 import { envSecretProvider } from "../../../src/adapters/secrets/env-secret-provider.js";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import type { EngineDeps } from "../../../src/core/engine/index.js";
-import type { ReconcileReporter, Store } from "../../../src/core/ports.js";
+import type { ReconcileReporter, Store } from "../../../src/core/ports/index.js";
 import { runDriftSweep, runExpirySweep, type SweepInput } from "../../../src/core/reconciling/index.js";
 import { definitionYaml } from "../../helpers/engine-sandbox.js";
 import { starterRepository } from "../../helpers/fixtures.js";

@@ -1,5 +1,5 @@
 import type { ResourceChange } from "../../../src/core/planning/index.js";
-import type { DriftReport, EnvironmentNotice } from "../../../src/core/ports.js";
+import type { DriftReport, EnvironmentNotice } from "../../../src/core/ports/index.js";
 import { ISSUE_BODY_LIMIT } from "../../../src/render/github-limits.js";
 import {
   driftIssueTitle,

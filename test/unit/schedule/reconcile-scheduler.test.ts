@@ -1,6 +1,6 @@
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { reconcileScheduler, type ScheduledRepository } from "../../../src/adapters/schedule/reconcile-scheduler.js";
-import type { Store } from "../../../src/core/ports.js";
+import type { Store } from "../../../src/core/ports/index.js";
 
 const shop: ScheduledRepository = { repository: "acme/shop", installationId: 1, defaultBranch: "main" };
 const blog: ScheduledRepository = { repository: "acme/blog", installationId: 1, defaultBranch: "main" };

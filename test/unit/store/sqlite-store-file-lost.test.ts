@@ -2,7 +2,7 @@ import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
-import { StoreUnavailableError, type Store } from "../../../src/core/ports.js";
+import { StoreUnavailableError, type Store } from "../../../src/core/ports/index.js";
 
 // Issue 9: with envbot.db deleted under a running App, SQLite kept writing to the unlinked file
 // and a restart found an empty database. The store must notice and refuse to write.

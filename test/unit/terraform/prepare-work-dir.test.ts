@@ -4,7 +4,7 @@ import path from "node:path";
 import { localRepoFiles } from "../../../src/adapters/local/local-repo-files.js";
 import { prepareWorkDir } from "../../../src/adapters/terraform/prepare-work-dir.js";
 import type { Environment } from "../../../src/core/environment/index.js";
-import type { RootModuleRequest } from "../../../src/core/ports.js";
+import type { RootModuleRequest } from "../../../src/core/ports/index.js";
 import { validateEnvironments } from "../../../src/core/validation/index.js";
 
 // A re-plan of an unchanged environment must not synthesize again (cdktf costs more than the

@@ -1,5 +1,5 @@
 import { cliTerraformRunner, initRetryingBackendRace, LOCAL_STATE_REFUSED } from "../../../src/adapters/terraform/cli-terraform-runner.js";
-import type { PlanRequest } from "../../../src/core/ports.js";
+import type { PlanRequest } from "../../../src/core/ports/index.js";
 import { ConfigurationError, TerraformError } from "../../../src/core/terraform/index.js";
 
 const runner = cliTerraformRunner({

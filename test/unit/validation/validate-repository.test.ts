@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { localRepoFiles } from "../../../src/adapters/local/local-repo-files.js";
-import type { RepoFiles } from "../../../src/core/ports.js";
+import type { RepoFiles } from "../../../src/core/ports/index.js";
 import { readRepositoryConfig, validateEnvironments } from "../../../src/core/validation/index.js";
 import { fixturePath, NOW, projectRoot, textDocument } from "../../helpers/fixtures.js";
 

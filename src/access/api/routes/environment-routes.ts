@@ -1,5 +1,5 @@
 import { NAME_PATTERN } from "../../../core/environment/index.js";
-import type { EnvironmentRecord, EnvironmentStatus, LockRecord } from "../../../core/ports.js";
+import type { EnvironmentRecord, EnvironmentStatus, LockRecord } from "../../../core/ports/index.js";
 import { respondJson } from "../../http/respond-json.js";
 import { queryRepository, readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
 import { badRequest, notFound } from "../api-problem.js";

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { NAME_PATTERN } from "../../../core/environment/index.js";
-import type { RunRecord } from "../../../core/ports.js";
+import type { RunRecord } from "../../../core/ports/index.js";
 import { respondJson } from "../../http/respond-json.js";
 import { queryRepository, readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
 import { badRequest, notFound } from "../api-problem.js";

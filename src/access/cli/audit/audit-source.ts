@@ -1,4 +1,4 @@
-import type { AuditEntry } from "../../../core/ports.js";
+import type { AuditEntry } from "../../../core/ports/index.js";
 
 /**
  * Where `envbot audit` reads the audit trail: this machine's store, or a remote envbot's API.

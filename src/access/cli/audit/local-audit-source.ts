@@ -1,4 +1,4 @@
-import type { Store } from "../../../core/ports.js";
+import type { Store } from "../../../core/ports/index.js";
 import type { AuditSource } from "./audit-source.js";
 
 /** The audit trail of this machine's data directory. */

@@ -1,4 +1,4 @@
-import type { AuditEntry } from "../../../core/ports.js";
+import type { AuditEntry } from "../../../core/ports/index.js";
 import type { ApiPage } from "../remote/api-records.js";
 import type { EnvbotApi } from "../remote/envbot-api-client.js";
 import type { AuditSource } from "./audit-source.js";

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { NAME_PATTERN } from "../../../core/environment/index.js";
-import type { RunRecord } from "../../../core/ports.js";
+import type { RunRecord } from "../../../core/ports/index.js";
 import { formatRunEnd, formatRunHeading } from "../../../render/run-history-text.js";
 import { CommandFailure, EXIT, UsageError, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { openRunSource } from "../runs/open-run-source.js";

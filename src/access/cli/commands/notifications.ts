@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { Store } from "../../../core/ports.js";
+import type { Store } from "../../../core/ports/index.js";
 import { formatNotifications, formatRetried, parkedView, targetView, type NotificationsView } from "../../../render/notification-text.js";
 import { EXIT, UsageError, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { localEngine } from "../local-engine.js";

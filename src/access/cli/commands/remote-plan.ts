@@ -1,5 +1,5 @@
 import { NAME_PATTERN } from "../../../core/environment/index.js";
-import type { RunRecord } from "../../../core/ports.js";
+import type { RunRecord } from "../../../core/ports/index.js";
 import { formatRunEnd, formatRunHeading } from "../../../render/run-history-text.js";
 import { CommandFailure, EXIT, UsageError, type CliIO } from "../cli-io.js";
 import { remoteRepository, type RemoteTarget } from "../remote/remote-target.js";

@@ -1,5 +1,5 @@
 import { costedEnvironments, monthlyCostReport } from "../../../core/cost/index.js";
-import type { Store } from "../../../core/ports.js";
+import type { Store } from "../../../core/ports/index.js";
 import { commandRecordsRepository } from "../local-repository.js";
 import type { CostSource } from "./cost-source.js";
 

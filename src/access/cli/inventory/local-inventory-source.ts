@@ -1,4 +1,4 @@
-import type { Store } from "../../../core/ports.js";
+import type { Store } from "../../../core/ports/index.js";
 import { foundResourceView, inventoryView, unknownEnvironmentText } from "../../../render/inventory-text.js";
 import { CommandFailure } from "../cli-io.js";
 import { displayRepository } from "../local-repository.js";

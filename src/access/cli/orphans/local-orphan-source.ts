@@ -1,5 +1,5 @@
 import { repositoryOrphans } from "../../../core/reconciling/index.js";
-import type { Store, TaggedResourceSource } from "../../../core/ports.js";
+import type { Store, TaggedResourceSource } from "../../../core/ports/index.js";
 import type { OrphanSource } from "./orphan-source.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { OrphanSweepRecord } from "../../../core/ports.js";
+import type { OrphanSweepRecord } from "../../../core/ports/index.js";
 
 /**
  * Where `envbot orphans` learns what is left behind: this machine asking the cloud now, or a

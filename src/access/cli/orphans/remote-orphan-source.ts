@@ -1,5 +1,5 @@
 import type { Orphan } from "../../../core/inventory/index.js";
-import type { OrphanSweepRecord } from "../../../core/ports.js";
+import type { OrphanSweepRecord } from "../../../core/ports/index.js";
 import type { EnvbotApi } from "../remote/envbot-api-client.js";
 import type { OrphanSource } from "./orphan-source.js";
 

@@ -1,4 +1,4 @@
-import type { EnvironmentRecord, EnvironmentStatus, RunKind, RunOutcome, RunRecord } from "../../../core/ports.js";
+import type { EnvironmentRecord, EnvironmentStatus, RunKind, RunOutcome, RunRecord } from "../../../core/ports/index.js";
 
 // The API's JSON (src/access/api/openapi-document.ts: Run, RunDetail, EnvironmentSummary), as far
 // as the command line reads it, and the records it stands for: renderers take records, whichever

@@ -1,4 +1,4 @@
-import type { RunRecord } from "../../../core/ports.js";
+import type { RunRecord } from "../../../core/ports/index.js";
 import type { RunSource } from "./run-source.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { RunLogLine } from "../../../core/ports.js";
+import type { RunLogLine } from "../../../core/ports/index.js";
 import { runFromApi, type ApiLogPage, type ApiPage, type ApiRun } from "../remote/api-records.js";
 import type { EnvbotApi } from "../remote/envbot-api-client.js";
 import { RemoteApiError } from "../remote/remote-api-error.js";

@@ -1,4 +1,4 @@
-import type { RunLogLine, RunRecord } from "../../../core/ports.js";
+import type { RunLogLine, RunRecord } from "../../../core/ports/index.js";
 
 /**
  * Where `history`, `logs` and a remote `plan` read runs and their logs: this machine's store, or

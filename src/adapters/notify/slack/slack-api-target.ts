@@ -1,5 +1,5 @@
 import type { DomainEventType } from "../../../core/events/domain-event.js";
-import type { NotificationThreads } from "../../../core/ports.js";
+import type { NotificationThreads } from "../../../core/ports/index.js";
 import { postDelivery } from "../http-post.js";
 import { PermanentDeliveryError, type NotificationTarget } from "../notification-target.js";
 import { slackMessage } from "./slack-message.js";

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from "../../../core/ports.js";
+import { StoreUnavailableError } from "../../../core/ports/index.js";
 
 // What tells an unreachable database from a bad statement, without loading the pg driver: the
 // embedded default uses these too (retries, messages), and never loads PostgreSQL's code.

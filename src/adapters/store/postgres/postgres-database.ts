@@ -1,5 +1,5 @@
 import pg from "pg";
-import { StoreUnavailableError } from "../../../core/ports.js";
+import { StoreUnavailableError } from "../../../core/ports/index.js";
 import { describeConnection, isConnectionError } from "./connection-errors.js";
 import { postgresMigrations, type PostgresMigration } from "./postgres-migrations.js";
 

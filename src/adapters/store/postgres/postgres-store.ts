@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
-import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports.js";
+import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports/index.js";
 import { apiTokenFromRow, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
 import type { ApiTokenRow, AuditRow, SessionRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
 import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
