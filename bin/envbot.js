@@ -14,7 +14,7 @@ try {
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     color: wantsColor(Boolean(process.stdout.isTTY), process.env),
     // The scale-out roles run the server's composition root, loaded only for them.
-    serve: async (role) => (await import("../dist/server.js")).main(role),
+    serve: async (role) => (await import("../dist/composition/server.js")).main(role),
     ask: async (question) => {
       const prompt = createInterface({ input: process.stdin, output: process.stderr });
       try {

@@ -10,8 +10,8 @@ import { consoleReconcileReporter } from "../../src/access/cli/console-reconcile
 import { applyPlan, planEnvironment, type OperationContext } from "../../src/core/engine/index.js";
 import { runDriftSweep } from "../../src/core/reconciling/index.js";
 import { validateEnvironments } from "../../src/core/validation/index.js";
-import { engineFromSettings } from "../../src/engine-from-settings.js";
-import { readSettings } from "../../src/settings.js";
+import { engineFromSettings } from "../../src/composition/engine-from-settings.js";
+import { readSettings } from "../../src/composition/settings.js";
 import { writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
 import type { Benchmark } from "./bench-harness.js";
 

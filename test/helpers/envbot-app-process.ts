@@ -26,13 +26,13 @@ export interface AppProcess {
 }
 
 /**
- * The envbot App as `npm start` runs it (node dist/server.js, built by `npm test`), as a process
+ * The envbot App as `npm start` runs it (node dist/composition/server.js, built by `npm test`), as a process
  * of its own with its own settings: `env` adds to the GitHub App's test identity, the data
  * directory and the GitHub it talks to (GHE_HOST, see serveGitHubOverHttp). With a `role`, one
  * role of scale-out as its command runs it: `envbot server` or `envbot worker`.
  */
 export async function startAppProcess(env: NodeJS.ProcessEnv, options: { role?: "server" | "worker" } = {}): Promise<AppProcess> {
-  const command = options.role ? [path.join(projectRoot, "bin", "envbot.js"), options.role] : [path.join(projectRoot, "dist", "server.js")];
+  const command = options.role ? [path.join(projectRoot, "bin", "envbot.js"), options.role] : [path.join(projectRoot, "dist", "composition", "server.js")];
   const child = spawn(process.execPath, command, {
     cwd: projectRoot,
     env: {

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Probot } from "probot";
 import { createHttpServer } from "../../src/access/http/create-http-server.js";
-import { createEnvbotApp } from "../../src/app.js";
+import { createEnvbotApp } from "../../src/composition/app.js";
 import type { AppServices } from "../../src/access/github/app-services.js";
 import { createTestProbot, TEST_WEBHOOK_SECRET } from "./github/test-probot.js";
 
@@ -16,7 +16,7 @@ export interface RunningHttpServer {
 }
 
 /**
- * The App's HTTP server as src/server.ts builds it (createHttpServer), on 127.0.0.1 in this
+ * The App's HTTP server as src/composition/server.ts builds it (createHttpServer), on 127.0.0.1 in this
  * process, with `services` (an AppHarness's) behind a fresh test Probot.
  */
 export async function startEnvbotHttpServer(services: AppServices): Promise<RunningHttpServer> {

@@ -4,8 +4,8 @@ import { startOutboxRelay, type OutboxRelay } from "../../src/adapters/outbox/ou
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { domainEvent, type BusRequest, type DomainEvent, type DomainEventType } from "../../src/core/events/domain-event.js";
 import type { Store } from "../../src/core/ports/index.js";
-import { notificationsFromSettings } from "../../src/notifications.js";
-import { readNotificationSettings } from "../../src/notification-settings.js";
+import { notificationsFromSettings } from "../../src/composition/notifications.js";
+import { readNotificationSettings } from "../../src/composition/notification-settings.js";
 import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/notify/webhook-receiver.js";
 import { startRabbitMq, type RabbitMqServer } from "../helpers/rabbitmq-server.js";

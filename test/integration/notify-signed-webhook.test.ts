@@ -6,8 +6,8 @@ import type { CloudEvent } from "../../src/adapters/notify/webhook/cloud-event.j
 import { resolveConfig } from "../../src/core/config/repository-config.js";
 import { domainEvent, type DomainEvent } from "../../src/core/events/domain-event.js";
 import type { Store } from "../../src/core/ports/index.js";
-import { notificationsFromSettings } from "../../src/notifications.js";
-import { readNotificationSettings } from "../../src/notification-settings.js";
+import { notificationsFromSettings } from "../../src/composition/notifications.js";
+import { readNotificationSettings } from "../../src/composition/notification-settings.js";
 import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/notify/webhook-receiver.js";
 

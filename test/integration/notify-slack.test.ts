@@ -5,8 +5,8 @@ import { SLACK_LIMITS, type SlackMessage } from "../../src/adapters/notify/slack
 import { resolveConfig } from "../../src/core/config/repository-config.js";
 import { domainEvent } from "../../src/core/events/domain-event.js";
 import type { Store } from "../../src/core/ports/index.js";
-import { notificationsFromSettings } from "../../src/notifications.js";
-import { readNotificationSettings } from "../../src/notification-settings.js";
+import { notificationsFromSettings } from "../../src/composition/notifications.js";
+import { readNotificationSettings } from "../../src/composition/notification-settings.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/notify/webhook-receiver.js";
 
 const REPO = "acme/environments";

@@ -1,16 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SettingsError } from "../../src/settings.js";
-import { startServer } from "../../src/server.js";
-import { createEnvbotApp } from "../../src/app.js";
+import { SettingsError } from "../../src/composition/settings.js";
+import { startServer } from "../../src/composition/server.js";
+import { createEnvbotApp } from "../../src/composition/app.js";
 import { createTestProbot } from "../helpers/github/test-probot.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { deliverWebhook } from "../helpers/github/signed-delivery.js";
 import { TEST_PRIVATE_KEY } from "../helpers/github/test-probot.js";
 import { pullRequestEvent, pushEvent } from "../helpers/github/webhook-payloads.js";
 
-// `npm start` runs src/server.ts: Probot's settings from the environment, our own HTTP server.
+// `npm start` runs src/composition/server.ts: Probot's settings from the environment, our own HTTP server.
 
 const mock = setupGitHubMock();
 let dataDir: string;

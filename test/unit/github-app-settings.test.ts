@@ -1,4 +1,4 @@
-import { readGitHubAppSettings } from "../../src/github-app-settings.js";
+import { readGitHubAppSettings } from "../../src/composition/github-app-settings.js";
 
 const base = { APP_ID: "123", PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----", WEBHOOK_SECRET: "hook-secret" };
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
-import { keepSessionSecret, SESSION_SECRET_FILE } from "../../src/keep-session-secret.js";
+import { keepSessionSecret, SESSION_SECRET_FILE } from "../../src/composition/keep-session-secret.js";
 
 let dataDir: string;
 const warnings: string[] = [];

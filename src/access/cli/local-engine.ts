@@ -2,10 +2,10 @@ import type { Actor } from "../../core/authorization/actor.js";
 import os from "node:os";
 import { recoverInterruptedRuns, type EngineDeps } from "../../core/engine/index.js";
 import { OUTBOX_RETENTION_MS } from "../../adapters/outbox/outbox-relay.js";
-import { engineFromSettings } from "../../engine-from-settings.js";
-import { openStore } from "../../open-backends.js";
+import { engineFromSettings } from "../../composition/engine-from-settings.js";
+import { openStore } from "../../composition/open-backends.js";
 import { formatInterruptedRun } from "../../render/plan-text.js";
-import { readSettings, type Settings } from "../../settings.js";
+import { readSettings, type Settings } from "../../composition/settings.js";
 
 /**
  * What envbot before repository identities recorded every local checkout as: such records are

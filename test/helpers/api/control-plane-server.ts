@@ -7,7 +7,7 @@ import { newApiToken } from "../../../src/access/api/api-tokens.js";
 import type { SignInSettings } from "../../../src/access/api/github-sign-in.js";
 import { createHttpServer } from "../../../src/access/http/create-http-server.js";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
-import { controlPlaneHandlers } from "../../../src/control-plane.js";
+import { controlPlaneHandlers } from "../../../src/composition/control-plane.js";
 import type { JobQueue, QueuedJob, Store } from "../../../src/core/ports/index.js";
 import { createTestProbot, TEST_WEBHOOK_SECRET } from "../github/test-probot.js";
 import { checkApiResponse } from "./openapi-response-checker.js";
@@ -46,7 +46,7 @@ export interface ControlPlaneServer {
 }
 
 /**
- * envbot's HTTP server with the control plane (as src/server.ts builds it) on 127.0.0.1, over a
+ * envbot's HTTP server with the control plane (as src/composition/server.ts builds it) on 127.0.0.1, over a
  * SQLite store a test fills directly. GitHub is the test's FakeGitHub (nock).
  */
 export async function startControlPlaneServer(

@@ -1,5 +1,5 @@
 import { domainEvent } from "../../../src/core/events/domain-event.js";
-import { eventLinks } from "../../../src/notifications.js";
+import { eventLinks } from "../../../src/composition/notifications.js";
 
 // Where a message's buttons lead: GitHub searches (events keep no GitHub numbers) and the dashboard.
 const AT = new Date("2026-12-02T10:00:00Z");

@@ -1,5 +1,5 @@
 import type { NotificationRoute } from "../../../src/generated/schemas.js";
-import { readNotificationSettings } from "../../../src/notification-settings.js";
+import { readNotificationSettings } from "../../../src/composition/notification-settings.js";
 import { targetsFor } from "../../../src/core/notifications/route-event.js";
 import { domainEvent } from "../../../src/core/events/domain-event.js";
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
-import { watchStoreHealth } from "../../../src/watch-store-health.js";
+import { watchStoreHealth } from "../../../src/composition/watch-store-health.js";
 
 test("an idle App logs once, with the reason, that its database file was deleted", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "envbot-watch-"));

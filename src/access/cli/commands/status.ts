@@ -7,7 +7,7 @@ import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
 import { commandRepository, displayRepository, commandRecordsRepository } from "../local-repository.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import { remoteStatus } from "./remote-status.js";
-import { describeStore } from "../../../open-backends.js";
+import { describeStore } from "../../../composition/open-backends.js";
 
 export const statusUsage = `Usage: envbot status [--repo DIR] [--github OWNER/NAME] [--json]
        envbot status --context CONTEXT [--github OWNER/NAME] [--json]

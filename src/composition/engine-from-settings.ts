@@ -1,10 +1,10 @@
 import path from "node:path";
-import { infracostPlanPricer } from "./adapters/cost/infracost-plan-pricer.js";
-import { envSecretProvider } from "./adapters/secrets/env-secret-provider.js";
-import { openSqliteStore } from "./adapters/store/sqlite/index.js";
-import { cliTerraformRunner } from "./adapters/terraform/cli-terraform-runner.js";
-import type { EngineDeps } from "./core/engine/index.js";
-import type { Store } from "./core/ports/index.js";
+import { infracostPlanPricer } from "../adapters/cost/infracost-plan-pricer.js";
+import { envSecretProvider } from "../adapters/secrets/env-secret-provider.js";
+import { openSqliteStore } from "../adapters/store/sqlite/index.js";
+import { cliTerraformRunner } from "../adapters/terraform/cli-terraform-runner.js";
+import type { EngineDeps } from "../core/engine/index.js";
+import type { Store } from "../core/ports/index.js";
 import type { Settings } from "./settings.js";
 
 /**

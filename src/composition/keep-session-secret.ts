@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Store } from "./core/ports/index.js";
+import type { Store } from "../core/ports/index.js";
 import { MIN_SESSION_SECRET_BYTES } from "./github-app-settings.js";
 import { SettingsError } from "./settings.js";
 

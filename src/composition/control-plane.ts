@@ -1,15 +1,15 @@
 import type { Probot } from "probot";
-import { STREAM_REAUTHORIZE_MS } from "./access/api/api-deps.js";
-import { createApiHandler } from "./access/api/create-api-handler.js";
-import { createSignInHandler } from "./access/api/github-sign-in.js";
-import { oneNamePerWindow } from "./access/api/lookup-gate.js";
-import { createRevocations } from "./access/api/revocations.js";
-import type { HttpHandler } from "./access/http/create-http-server.js";
-import { createDashboardHandler } from "./access/web/serve-dashboard.js";
-import { githubAppAccess } from "./adapters/github/github-app-access.js";
-import { githubRepositoryChanges } from "./adapters/github/github-repository-changes.js";
-import type { Octokit } from "./adapters/github/octokit-types.js";
-import type { JobQueue, Store } from "./core/ports/index.js";
+import { STREAM_REAUTHORIZE_MS } from "../access/api/api-deps.js";
+import { createApiHandler } from "../access/api/create-api-handler.js";
+import { createSignInHandler } from "../access/api/github-sign-in.js";
+import { oneNamePerWindow } from "../access/api/lookup-gate.js";
+import { createRevocations } from "../access/api/revocations.js";
+import type { HttpHandler } from "../access/http/create-http-server.js";
+import { createDashboardHandler } from "../access/web/serve-dashboard.js";
+import { githubAppAccess } from "../adapters/github/github-app-access.js";
+import { githubRepositoryChanges } from "../adapters/github/github-repository-changes.js";
+import type { Octokit } from "../adapters/github/octokit-types.js";
+import type { JobQueue, Store } from "../core/ports/index.js";
 import type { GitHubAppSettings } from "./github-app-settings.js";
 
 /**

@@ -1,13 +1,13 @@
-import type { NotificationRoute } from "./generated/schemas.js";
-import type { DomainEvent } from "./core/events/domain-event.js";
-import { targetsFor } from "./core/notifications/route-event.js";
-import type { NotificationThreads, Store } from "./core/ports/index.js";
-import type { EventRouting } from "./adapters/outbox/outbox-relay.js";
-import type { DeliveryContext, NotificationTarget } from "./adapters/notify/notification-target.js";
-import { slackApiTarget } from "./adapters/notify/slack/slack-api-target.js";
-import { slackTarget } from "./adapters/notify/slack/slack-target.js";
-import { webhookTarget } from "./adapters/notify/webhook/webhook-target.js";
-import { amqpEventTarget, amqpReplyTarget } from "./adapters/notify/amqp/amqp-event-target.js";
+import type { NotificationRoute } from "../generated/schemas.js";
+import type { DomainEvent } from "../core/events/domain-event.js";
+import { targetsFor } from "../core/notifications/route-event.js";
+import type { NotificationThreads, Store } from "../core/ports/index.js";
+import type { EventRouting } from "../adapters/outbox/outbox-relay.js";
+import type { DeliveryContext, NotificationTarget } from "../adapters/notify/notification-target.js";
+import { slackApiTarget } from "../adapters/notify/slack/slack-api-target.js";
+import { slackTarget } from "../adapters/notify/slack/slack-target.js";
+import { webhookTarget } from "../adapters/notify/webhook/webhook-target.js";
+import { amqpEventTarget, amqpReplyTarget } from "../adapters/notify/amqp/amqp-event-target.js";
 import type { NotificationSettings, TargetSetting } from "./notification-settings.js";
 
 /** The targets the server's settings define, and how events find theirs. */

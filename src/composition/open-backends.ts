@@ -1,10 +1,10 @@
 import path from "node:path";
-import { inProcessQueue } from "./adapters/queue/in-process-queue.js";
-import { describeConnection, isConnectionError } from "./adapters/store/postgres/connection-errors.js";
-import type { PostgresStore } from "./adapters/store/postgres/postgres-store.js";
-import { ProviderUnreachableError } from "./core/terraform/index.js";
-import { openSqliteStore } from "./adapters/store/sqlite/index.js";
-import type { JobQueue, QueuedJob, Store } from "./core/ports/index.js";
+import { inProcessQueue } from "../adapters/queue/in-process-queue.js";
+import { describeConnection, isConnectionError } from "../adapters/store/postgres/connection-errors.js";
+import type { PostgresStore } from "../adapters/store/postgres/postgres-store.js";
+import { ProviderUnreachableError } from "../core/terraform/index.js";
+import { openSqliteStore } from "../adapters/store/sqlite/index.js";
+import type { JobQueue, QueuedJob, Store } from "../core/ports/index.js";
 import type { Settings } from "./settings.js";
 
 /** The store and the queue: SQLite and the in-process queue embedded; PostgreSQL and pg-boss in scale-out. */
@@ -39,7 +39,7 @@ export type OpenedStore = { mode: "embedded"; store: Store } | { mode: "scale-ou
 export async function openStore(settings: Settings): Promise<OpenedStore> {
   if (settings.databaseUrl === undefined) return { mode: "embedded", store: openSqliteStore({ file: sqliteFile(settings) }) };
   // Loaded only for scale-out: the embedded default never loads pg.
-  const { openPostgresStore } = await import("./adapters/store/postgres/postgres-store.js");
+  const { openPostgresStore } = await import("../adapters/store/postgres/postgres-store.js");
   return { mode: "scale-out", store: await openPostgresStore({ connectionString: settings.databaseUrl }) };
 }
 
@@ -60,7 +60,7 @@ export async function openBackends(settings: Settings, log: { onJobError: (error
     return { store, queue: inProcessQueue({ concurrency: settings.concurrency, store, onError }), mode: "embedded" };
   }
   // Loaded only for scale-out: the embedded default never loads pg-boss.
-  const { pgBossQueue } = await import("./adapters/queue/pg-boss-queue.js");
+  const { pgBossQueue } = await import("../adapters/queue/pg-boss-queue.js");
   const { store } = opened;
   const queue = await pgBossQueue({
     database: store.database,

@@ -1,4 +1,4 @@
-import type { Action } from "./core/authorization/authorize.js";
+import type { Action } from "../core/authorization/authorize.js";
 import { readPublicUrl, SettingsError } from "./settings.js";
 
 /** A place events can go, as the server's settings define it; repositories route to it by name. */

@@ -1,4 +1,4 @@
-import type { Store } from "./core/ports/index.js";
+import type { Store } from "../core/ports/index.js";
 
 /** How often the store is checked when nothing is written: a lost database shows in the log. */
 export const STORE_CHECK_INTERVAL_MS = 60_000;

@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
-import { locateInfracost } from "./adapters/cost/locate-infracost.js";
-import { parseDuration } from "./core/environment/duration.js";
+import { locateInfracost } from "../adapters/cost/locate-infracost.js";
+import { parseDuration } from "../core/environment/duration.js";
 
 /** Server and CLI settings, read once from the environment and validated. */
 export interface Settings {

@@ -1,10 +1,10 @@
 import type { Probot } from "probot";
-import { busCommandHandler } from "./access/amqp/bus-command-handler.js";
-import type { AppServices } from "./access/github/app-services.js";
-import { startCommandConsumer } from "./adapters/notify/amqp/amqp-command-consumer.js";
-import { githubAppAccess } from "./adapters/github/github-app-access.js";
-import { githubRepositoryChanges } from "./adapters/github/github-repository-changes.js";
-import type { Octokit } from "./adapters/github/octokit-types.js";
+import { busCommandHandler } from "../access/amqp/bus-command-handler.js";
+import type { AppServices } from "../access/github/app-services.js";
+import { startCommandConsumer } from "../adapters/notify/amqp/amqp-command-consumer.js";
+import { githubAppAccess } from "../adapters/github/github-app-access.js";
+import { githubRepositoryChanges } from "../adapters/github/github-repository-changes.js";
+import type { Octokit } from "../adapters/github/octokit-types.js";
 import type { AmqpCommandSettings } from "./notification-settings.js";
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { SignInSettings } from "./access/api/github-sign-in.js";
+import type { SignInSettings } from "../access/api/github-sign-in.js";
 import { readPublicUrl, SettingsError } from "./settings.js";
 
 /** Probot's own settings, with the names Probot reads, checked once before anything starts. */
