@@ -8,7 +8,6 @@ import { startBusCommands } from "./bus-commands.js";
 import { startOutboxRelay } from "../adapters/outbox/outbox-relay.js";
 import { formatInterruptedRun } from "../render/plan-text.js";
 import type { Probot } from "probot";
-import { inProcessQueue } from "../adapters/queue/in-process-queue.js";
 import { KnownSecrets } from "../core/secrets/known-secrets.js";
 import { engineFromSettings } from "./engine-from-settings.js";
 import { awsTaggedResources } from "../adapters/aws/aws-tagged-resources.js";
@@ -16,7 +15,7 @@ import type { AppServices } from "../access/github/app-services.js";
 import { registerCommentCommandHandler } from "../access/github/comment-command-handler.js";
 import { registerPullRequestHandlers } from "../access/github/pull-request-handlers.js";
 import { startScheduledSweeps } from "../access/github/scheduled-sweeps.js";
-import type { Backends } from "./open-backends.js";
+import { openBackends, type Backends } from "./open-backends.js";
 import { readSettings, SettingsError, type Settings } from "./settings.js";
 
 /**
@@ -24,7 +23,7 @@ import { readSettings, SettingsError, type Settings } from "./settings.js";
  * here. `services` is for tests; the server builds them from its environment.
  */
 export function createEnvbotApp(services?: AppServices) {
-  return (app: Probot): void => {
+  return async (app: Probot): Promise<void> => {
     if (services) {
       registerHandlers(app, services);
       return;
@@ -35,7 +34,15 @@ export function createEnvbotApp(services?: AppServices) {
     if (settings.databaseUrl !== undefined) {
       throw new SettingsError("ENVBOT_DATABASE_URL (scale-out) needs envbot's own server: run `npm start`, `envbot server` or `envbot worker`");
     }
-    startEnvbotApp(app, settings, process.env);
+    startEnvbotApp(app, settings, process.env, await openBackends(settings, backendLog(app)));
+  };
+}
+
+/** Where the store and queue report a job's or the queue's failure: the app's log. */
+export function backendLog(app: Pick<Probot, "log">): Parameters<typeof openBackends>[1] {
+  return {
+    onJobError: (error, job) => app.log.error({ err: error, job: job.key }, "envbot job failed"),
+    onQueueError: (error) => app.log.error({ err: error }, "the job queue (pg-boss) reported an error"),
   };
 }
 
@@ -47,8 +54,8 @@ export function createEnvbotApp(services?: AppServices) {
 export type Role = "all" | "server" | "worker";
 
 /** The app on the adapters its settings name, with the reconcile schedules; server.ts runs it. */
-export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.ProcessEnv, backends?: Backends, role: Role = "all"): AppServices {
-  const services = servicesFromSettings(app, settings, env, backends);
+export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.ProcessEnv, backends: Backends, role: Role = "all"): AppServices {
+  const services = servicesFromSettings(settings, env, backends);
   const notificationSettings = readNotificationSettings(env);
   if (role !== "worker") {
     registerPullRequestHandlers(app, services);
@@ -111,11 +118,12 @@ function startJobs(app: Probot, services: AppServices): void {
   services.queue.start(githubJobRunner(app, services)).catch((error: unknown) => app.log.error({ err: error }, "could not resume the jobs a previous process left"));
 }
 
-export function servicesFromSettings(app: Probot, settings: Settings, env: NodeJS.ProcessEnv, backends?: Backends): AppServices {
-  const engine = { ...engineFromSettings(settings, env, backends?.store), knownSecrets: new KnownSecrets() };
+/** The app's services on the store and queue openBackends opened: built here, once, for every process. */
+export function servicesFromSettings(settings: Settings, env: NodeJS.ProcessEnv, backends: Backends): AppServices {
+  const engine = { ...engineFromSettings(settings, env, backends.store), knownSecrets: new KnownSecrets() };
   return {
     engine,
-    queue: backends?.queue ?? inProcessQueue({ concurrency: settings.concurrency, store: engine.store, onError: (error) => app.log.error({ err: error }, "envbot job failed") }),
+    queue: backends.queue,
     // The orphan sweep asks the region envbot's environments are made in, with the server's AWS credentials.
     taggedResources: awsTaggedResources(settings.aws, env),
   };

@@ -6,7 +6,7 @@ import { createProbot, type Probot } from "probot";
 import { createHttpServer } from "../access/http/create-http-server.js";
 import { controlPlaneHandlers } from "./control-plane.js";
 import { terraformBinaryHealth } from "../adapters/terraform/terraform-binary-health.js";
-import { startEnvbotApp, type Role } from "./app.js";
+import { backendLog, startEnvbotApp, type Role } from "./app.js";
 import type { Octokit } from "../adapters/github/octokit-types.js";
 import { watchMissedWebhooks } from "../access/github/redeliver-missed-webhooks.js";
 import { describeConnection } from "../adapters/store/postgres/connection-errors.js";
@@ -39,10 +39,7 @@ export async function startServer(
     // The ID and the secret are checked already; Probot drops a key it cannot read and then fails.
     throw new SettingsError(`PRIVATE_KEY or PRIVATE_KEY_PATH: not a PEM private key (the App's .pem file, its text or the text in base64): ${(error as Error).message}`);
   }
-  const backends = await openBackends(settings, {
-    onJobError: (error, job) => probot.log.error({ err: error, job: job.key }, "envbot job failed"),
-    onQueueError: (error) => probot.log.error({ err: error }, "the job queue (pg-boss) reported an error"),
-  });
+  const backends = await openBackends(settings, backendLog(probot));
   let services: AppServices | undefined;
   await probot.load((app: Probot) => {
     services = startEnvbotApp(app, settings, env, backends, role);

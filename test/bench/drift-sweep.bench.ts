@@ -11,6 +11,7 @@ import { applyPlan, planEnvironment, type OperationContext } from "../../src/cor
 import { runDriftSweep } from "../../src/core/reconciling/index.js";
 import { validateEnvironments } from "../../src/core/validation/index.js";
 import { engineFromSettings } from "../../src/composition/engine-from-settings.js";
+import { openStore } from "../../src/composition/open-backends.js";
 import { readSettings } from "../../src/composition/settings.js";
 import { writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
 import type { Benchmark } from "./bench-harness.js";
@@ -36,7 +37,8 @@ export const driftSweepBenchmark: Benchmark = {
         await writeFile(path.join(repo, "environments", `env-${i}.yaml`), `apiVersion: envbot.dev/v1\nkind: Environment\nmetadata:\n  name: env-${i}\n  owner: "@acme/bench"\nspec:\n  template: sandbox\n  variables:\n    replicas: 3\n`);
       }
       const env = { ...process.env, ENVBOT_DATA_DIR: path.join(root, "data"), TF_CLI_CONFIG_FILE: await writeTerraformCliConfig(root, {}), TF_IN_AUTOMATION: "1" };
-      const deps = engineFromSettings(readSettings(env, root), env);
+      const settings = readSettings(env, root);
+      const deps = engineFromSettings(settings, env, (await openStore(settings)).store);
       const files = localRepoFiles(repo);
       const report = await validateEnvironments({ repo: files, now: new Date() });
       const context: OperationContext = { repository: repo, actor: { kind: "cli", user: "bench" }, templateFiles: files, config: report.config };

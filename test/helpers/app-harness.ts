@@ -6,6 +6,7 @@ import { inProcessQueue } from "../../src/adapters/queue/in-process-queue.js";
 import { createEnvbotApp } from "../../src/composition/app.js";
 import { KnownSecrets } from "../../src/core/secrets/known-secrets.js";
 import { engineFromSettings } from "../../src/composition/engine-from-settings.js";
+import { openStore } from "../../src/composition/open-backends.js";
 import { awsTaggedResources } from "../../src/adapters/aws/aws-tagged-resources.js";
 import type { AppServices } from "../../src/access/github/app-services.js";
 import { readSettings } from "../../src/composition/settings.js";
@@ -45,7 +46,7 @@ export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enter
   };
   const errors: unknown[] = [];
   const settings = readSettings(env, root);
-  const engine = { ...engineFromSettings(settings, env), knownSecrets: new KnownSecrets() };
+  const engine = { ...engineFromSettings(settings, env, (await openStore(settings)).store), knownSecrets: new KnownSecrets() };
   const services: AppServices = {
     engine,
     taggedResources: awsTaggedResources(settings.aws, env),
