@@ -2,10 +2,10 @@
 // The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script).
 import { createInterface } from "node:readline/promises";
 import { Writable } from "node:stream";
-import { runCli, wantsColor } from "../dist/access/cli/main.js";
+import { runEnvbotCli, wantsColor } from "../dist/composition/cli.js";
 
 try {
-  process.exitCode = await runCli(process.argv.slice(2), {
+  process.exitCode = await runEnvbotCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),

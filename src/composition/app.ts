@@ -16,7 +16,7 @@ import { registerCommentCommandHandler } from "../access/github/comment-command-
 import { registerPullRequestHandlers } from "../access/github/pull-request-handlers.js";
 import { startScheduledSweeps } from "../access/github/scheduled-sweeps.js";
 import { openBackends, type Backends } from "./open-backends.js";
-import { readSettings, SettingsError, type Settings } from "./settings.js";
+import { readSettings, SettingsError, type Settings } from "../adapters/server-env/settings.js";
 
 /**
  * The envbot GitHub App: wires the adapters and registers the handlers. Nothing else happens

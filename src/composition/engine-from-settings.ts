@@ -3,7 +3,7 @@ import { envSecretProvider } from "../adapters/secrets/env-secret-provider.js";
 import { cliTerraformRunner } from "../adapters/terraform/cli-terraform-runner.js";
 import type { EngineDeps } from "../core/engine/index.js";
 import type { Store } from "../core/ports/index.js";
-import type { Settings } from "./settings.js";
+import type { Settings } from "../adapters/server-env/settings.js";
 
 /**
  * The engine on the settings' adapters: the store openStore (open-backends) opened for these

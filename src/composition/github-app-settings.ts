@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { SignInSettings } from "../access/api/github-sign-in.js";
-import { readPublicUrl, SettingsError } from "./settings.js";
+import { readPublicUrl, SettingsError } from "../adapters/server-env/settings.js";
 
 /** Probot's own settings, with the names Probot reads, checked once before anything starts. */
 export interface GitHubAppSettings {

@@ -3,7 +3,7 @@ import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, wri
 import path from "node:path";
 import type { Store } from "../core/ports/index.js";
 import { MIN_SESSION_SECRET_BYTES } from "./github-app-settings.js";
-import { SettingsError } from "./settings.js";
+import { SettingsError } from "../adapters/server-env/settings.js";
 
 /** The file in the data directory that keeps the session secret envbot generated (embedded). */
 export const SESSION_SECRET_FILE = "session-secret";

@@ -1,5 +1,5 @@
 import type { Action } from "../core/authorization/authorize.js";
-import { readPublicUrl, SettingsError } from "./settings.js";
+import { readPublicUrl, SettingsError } from "../adapters/server-env/settings.js";
 
 /** A place events can go, as the server's settings define it; repositories route to it by name. */
 export type TargetSetting =

@@ -1,11 +1,10 @@
-import path from "node:path";
 import { inProcessQueue } from "../adapters/queue/in-process-queue.js";
-import { describeConnection, isConnectionError } from "../adapters/store/postgres/connection-errors.js";
+import { isConnectionError } from "../adapters/store/postgres/connection-errors.js";
 import type { PostgresStore } from "../adapters/store/postgres/postgres-store.js";
 import { ProviderUnreachableError } from "../core/terraform/index.js";
 import { openSqliteStore } from "../adapters/store/sqlite/index.js";
 import type { JobQueue, QueuedJob, Store } from "../core/ports/index.js";
-import type { Settings } from "./settings.js";
+import { sqliteFile, type Settings } from "../adapters/server-env/settings.js";
 
 /** The store and the queue: SQLite and the in-process queue embedded; PostgreSQL and pg-boss in scale-out. */
 export interface Backends {
@@ -43,14 +42,6 @@ export async function openStore(settings: Settings): Promise<OpenedStore> {
   return { mode: "scale-out", store: await openPostgresStore({ connectionString: settings.databaseUrl }) };
 }
 
-/** Where the records are, as people read it, never with the database's user or password. */
-export function describeStore(settings: Settings): string {
-  return settings.databaseUrl === undefined ? `SQLite ${sqliteFile(settings)}` : `PostgreSQL ${describeConnection(settings.databaseUrl)}`;
-}
-
-function sqliteFile(settings: Settings): string {
-  return path.join(settings.dataDir, "envbot.db");
-}
 
 export async function openBackends(settings: Settings, log: { onJobError: (error: unknown, job: QueuedJob) => void; onQueueError: (error: unknown) => void }): Promise<Backends> {
   const onError = log.onJobError;

@@ -14,7 +14,7 @@ import { openBackends, type Backends } from "./open-backends.js";
 import { readGitHubAppSettings } from "./github-app-settings.js";
 import { keepSessionSecret } from "./keep-session-secret.js";
 import type { AppServices } from "../access/github/app-services.js";
-import { readSettings, SettingsError, type Settings } from "./settings.js";
+import { readSettings, SettingsError, type Settings } from "../adapters/server-env/settings.js";
 import { watchStoreHealth } from "./watch-store-health.js";
 
 /**

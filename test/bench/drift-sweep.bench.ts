@@ -12,7 +12,7 @@ import { runDriftSweep } from "../../src/core/reconciling/index.js";
 import { validateEnvironments } from "../../src/core/validation/index.js";
 import { engineFromSettings } from "../../src/composition/engine-from-settings.js";
 import { openStore } from "../../src/composition/open-backends.js";
-import { readSettings } from "../../src/composition/settings.js";
+import { readSettings } from "../../src/adapters/server-env/settings.js";
 import { writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
 import type { Benchmark } from "./bench-harness.js";
 

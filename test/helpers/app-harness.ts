@@ -9,7 +9,7 @@ import { engineFromSettings } from "../../src/composition/engine-from-settings.j
 import { openStore } from "../../src/composition/open-backends.js";
 import { awsTaggedResources } from "../../src/adapters/aws/aws-tagged-resources.js";
 import type { AppServices } from "../../src/access/github/app-services.js";
-import { readSettings } from "../../src/composition/settings.js";
+import { readSettings } from "../../src/adapters/server-env/settings.js";
 import { FakeGitHub } from "./github/fake-github.js";
 import { enterpriseServer } from "./github/github-mock.js";
 import { createTestProbot } from "./github/test-probot.js";

@@ -1,4 +1,4 @@
-import { runCli } from "../../src/access/cli/main.js";
+import { runEnvbotCli } from "../../src/composition/cli.js";
 import { NOW } from "./fixtures.js";
 
 export interface CliResult {
@@ -7,7 +7,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the envbot command in-process, as a user at `cwd` would. */
+/** Runs the envbot command in-process, as a user at `cwd` would (through its composition root, as bin/envbot.js does). */
 export async function runEnvbot(
   argv: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; answers?: string[]; now?: Date; /** Sees stderr as it is written (a test acting on a progress line). */ onStderr?: (text: string) => void },
@@ -16,7 +16,7 @@ export async function runEnvbot(
   const questions: string[] = [];
   let stdout = "";
   let stderr = "";
-  const code = await runCli(argv, {
+  const code = await runEnvbotCli(argv, {
     stdout: (text) => void (stdout += text),
     stderr: (text) => {
       stderr += text;

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SettingsError } from "../../src/composition/settings.js";
+import { SettingsError } from "../../src/adapters/server-env/settings.js";
 import { startServer } from "../../src/composition/server.js";
 import { createEnvbotApp } from "../../src/composition/app.js";
 import { createTestProbot } from "../helpers/github/test-probot.js";

@@ -1,3 +1,6 @@
+import type { Settings } from "../../adapters/server-env/settings.js";
+import type { Actor } from "../../core/authorization/actor.js";
+import type { EngineDeps } from "../../core/engine/index.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
 
 /** What a command may touch of its process: injected so tests run commands in-process. */
@@ -21,7 +24,19 @@ export interface CliIO {
    * errors for bad settings.
    */
   serve?: (role: "server" | "worker") => Promise<void>;
+  /** The engine builder the composition root (composition/cli.ts) gives the commands. */
+  openEngine?: OpenEngine;
 }
+
+/** The engine a command works with, the settings it was built from, and who runs the command. */
+export interface LocalEngine {
+  deps: EngineDeps;
+  settings: Settings;
+  actor: Actor;
+}
+
+/** Builds the engine on the store the settings name (the composition root provides it: composition/cli.ts). */
+export type OpenEngine = (env: NodeJS.ProcessEnv, cwd: string, tell: (line: string) => void) => Promise<LocalEngine>;
 
 /** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org) or TERM is dumb. */
 export function wantsColor(stdoutIsTerminal: boolean, env: NodeJS.ProcessEnv): boolean {

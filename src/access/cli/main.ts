@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { CommandFailure, EXIT, UsageError, type CliIO } from "./cli-io.js";
 import { StoreUnavailableError } from "../../core/ports/index.js";
-import { SettingsError } from "../../composition/settings.js";
+import { SettingsError } from "../../adapters/server-env/settings.js";
 
 export { wantsColor } from "./cli-io.js";
 

@@ -7,7 +7,7 @@ import { locateInfracost } from "../../../src/adapters/cost/locate-infracost.js"
 import { hourlyPrice, type HourlyPrice } from "../../../src/core/cost/index.js";
 import { createRedactor } from "../../../src/core/secrets/redactor.js";
 import { TerraformCancelledError } from "../../../src/core/terraform/index.js";
-import { readSettings, SettingsError } from "../../../src/composition/settings.js";
+import { readSettings, SettingsError } from "../../../src/adapters/server-env/settings.js";
 import { fixturePath } from "../../helpers/fixtures.js";
 
 // The fake infracost (a node script) stands in for the real CLI; see its header.

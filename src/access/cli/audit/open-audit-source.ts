@@ -17,7 +17,7 @@ export async function openAuditSource(options: { context?: string; github?: stri
   const target = await remoteTarget(options.context, io);
   if (target) return { source: remoteAuditSource(target.api), repository: remoteRepository(target, options) };
   const written = await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github });
-  const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const { deps } = await localEngine(io);
   const repository = await commandRecordsRepository(deps.store, written);
   return { source: localAuditSource(deps.store), repository };
 }

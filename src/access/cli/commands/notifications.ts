@@ -95,6 +95,6 @@ export async function notificationsCommand(args: string[], io: CliIO): Promise<n
 async function openNotificationsSource(context: string | undefined, io: CliIO): Promise<NotificationsSource> {
   const remote = await remoteTarget(context, io);
   if (remote) return remoteNotificationsSource(remote);
-  const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const { deps } = await localEngine(io);
   return localNotificationsSource(deps.store, io.now);
 }

@@ -45,7 +45,7 @@ export async function reconcileCommand(args: string[], io: CliIO): Promise<numbe
 
   const repoDir = path.resolve(io.cwd, values.repo ?? ".");
   const repository = await localRepository(repoDir, values.repo ?? "the current directory");
-  const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const { deps, settings } = await localEngine(io);
   // Each sweep's notices (how to extend, what drifted), kept to print under its environment's line.
   const notices = new Map<string, string[]>();
   const reporterFor = (kind: SweepResult["kind"]) =>

@@ -84,7 +84,7 @@ export function operationCommand(verb: Verb) {
       return EXIT.failed;
     }
     const { environment } = loaded;
-    const { deps, actor } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+    const { deps, actor } = await localEngine(io);
     const repository = await commandRecordsRepository(deps.store, written);
     const started = Date.now();
     try {

@@ -1,3 +1,4 @@
+import { describeStore } from "../../../adapters/server-env/settings.js";
 import { parseArgs } from "node:util";
 import { formatParkedNotice } from "../../../render/notification-text.js";
 import { formatStatusTable } from "../../../render/plan-text.js";
@@ -7,7 +8,6 @@ import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
 import { commandRepository, displayRepository, commandRecordsRepository } from "../local-repository.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import { remoteStatus } from "./remote-status.js";
-import { describeStore } from "../../../composition/open-backends.js";
 
 export const statusUsage = `Usage: envbot status [--repo DIR] [--github OWNER/NAME] [--json]
        envbot status --context CONTEXT [--github OWNER/NAME] [--json]
@@ -34,7 +34,7 @@ export async function statusCommand(args: string[], io: CliIO): Promise<number> 
   const target = await remoteTarget(values.context, io);
   if (target) return remoteStatus(target, remoteRepository(target, values), values.json, io);
   const written = await commandRepository({ repoDir: path.resolve(io.cwd, values.repo ?? "."), shownAs: values.repo ?? "the current directory", github: values.github });
-  const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const { deps, settings } = await localEngine(io);
   try {
     const repository = await commandRecordsRepository(deps.store, written);
     const records = await deps.store.listEnvironments(repository);

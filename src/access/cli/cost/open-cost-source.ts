@@ -13,6 +13,6 @@ import { remoteCostSource } from "./remote-cost-source.js";
 export async function openCostSource(options: { context?: string }, io: CliIO): Promise<CostSource> {
   const target = await remoteTarget(options.context, io);
   if (target) return remoteCostSource(target.api);
-  const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const { deps } = await localEngine(io);
   return localCostSource(deps.store, io.now);
 }

@@ -26,7 +26,7 @@ export async function openInventorySource(
     return { source: remoteInventorySource(target.api), repository };
   }
   const written = await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github });
-  const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const { deps } = await localEngine(io);
   const repository = await commandRecordsRepository(deps.store, written);
   return { source: localInventorySource(deps.store), repository };
 }

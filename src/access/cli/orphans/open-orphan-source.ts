@@ -19,7 +19,7 @@ export async function openOrphanSource(options: { context?: string; github?: str
   const written = await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github });
   // The AWS SDK is loaded only where AWS is asked: a remote envbot's answer needs none of it.
   const { awsTaggedResources } = await import("../../../adapters/aws/aws-tagged-resources.js");
-  const { deps, settings } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const { deps, settings } = await localEngine(io);
   const repository = await commandRecordsRepository(deps.store, written);
   return localOrphanSource({ store: deps.store, tagged: awsTaggedResources(settings.aws, io.env), repository, now: io.now });
 }

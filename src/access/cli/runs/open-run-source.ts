@@ -27,7 +27,7 @@ export async function openRunSource(options: { context?: string; github?: string
   const written = options.needsRepository
     ? await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github })
     : undefined;
-  const { deps } = await localEngine(io.env, io.cwd, (line) => io.stderr(`${line}\n`));
+  const { deps } = await localEngine(io);
   const repository = written === undefined ? undefined : await commandRecordsRepository(deps.store, written);
   return { source: localRunSource(deps, (line) => io.stderr(`${line}\n`)), repository };
 }

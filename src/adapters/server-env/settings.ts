@@ -1,7 +1,8 @@
 import os from "node:os";
 import path from "node:path";
-import { locateInfracost } from "../adapters/cost/locate-infracost.js";
-import { parseDuration } from "../core/environment/duration.js";
+import { locateInfracost } from "../cost/locate-infracost.js";
+import { describeConnection } from "../store/postgres/connection-errors.js";
+import { parseDuration } from "../../core/environment/duration.js";
 
 /** Server and CLI settings, read once from the environment and validated. */
 export interface Settings {
@@ -122,4 +123,14 @@ export function readPublicUrl(env: NodeJS.ProcessEnv): string | undefined {
   const publicUrl = env.ENVBOT_PUBLIC_URL || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(publicUrl)) throw new SettingsError(`ENVBOT_PUBLIC_URL: '${publicUrl}' is not an address like https://envbot.example.com`);
   return publicUrl?.replace(/\/$/, "");
+}
+
+/** The embedded store's SQLite file in the data directory. */
+export function sqliteFile(settings: Settings): string {
+  return path.join(settings.dataDir, "envbot.db");
+}
+
+/** Where the records are, as people read it, never with the database's user or password. */
+export function describeStore(settings: Settings): string {
+  return settings.databaseUrl === undefined ? `SQLite ${sqliteFile(settings)}` : `PostgreSQL ${describeConnection(settings.databaseUrl)}`;
 }
