@@ -1,6 +1,6 @@
 // Check runs: one for validation (with line annotations), one per environment and phase. Each
 // renderer returns the `output` GitHub takes, already within GitHub's limits.
-import type { EnvironmentApplyReport, EnvironmentReport, ValidationReport } from "../core/pull-requests/pull-request-report.js";
+import type { EnvironmentApplyReport, EnvironmentReport, ValidationReport } from "../core/ports/pull-request-report.js";
 import { compareDiagnostics, type Diagnostic } from "../core/diagnostics/index.js";
 import { environmentCheckName, VALIDATION_CHECK_NAME } from "./check-names.js";
 import { formatDiagnostic, formatValidationSummary } from "./diagnostics-text.js";

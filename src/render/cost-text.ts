@@ -1,6 +1,6 @@
 import type { CostGrouping, HourlyPrice, MonthlyCostReport } from "../core/cost/index.js";
 import { parseDuration } from "../core/environment/duration.js";
-import type { LifetimeReport } from "../core/pull-requests/pull-request-report.js";
+import type { LifetimeReport } from "../core/ports/pull-request-report.js";
 import { codeSpan, escapeMarkdown } from "./markdown.js";
 
 /** "$0.05", "$1,234.50"; small prices keep a third decimal ("$0.004"). */

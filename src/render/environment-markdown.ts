@@ -1,7 +1,7 @@
 import type { LockHolder } from "../core/ports/index.js";
 // The paragraphs that describe one environment, shared by the pull request comments and the
 // check runs so both say the same thing in the same words.
-import type { LifetimeReport, MergeEffect, PullRequestRef } from "../core/pull-requests/pull-request-report.js";
+import type { LifetimeReport, MergeEffect, PullRequestRef } from "../core/ports/pull-request-report.js";
 import type { OutputChange, PlanSummary, ResourceChange } from "../core/planning/index.js";
 import { VALIDATION_CHECK_NAME } from "./check-names.js";
 import { codeSpan, escapeMarkdown, fenceText, foldDetails, formatCount, formatHumanDate, formatLockHolder, formatTimestamp, shortenLines } from "./markdown.js";

@@ -7,7 +7,7 @@ import type {
   PullRequestPlanReport,
   PullRequestRef,
   ValidationReport,
-} from "../core/pull-requests/pull-request-report.js";
+} from "../core/ports/pull-request-report.js";
 import { formatResourceGraph } from "./resource-graph.js";
 import { formatCostEstimate } from "./cost-text.js";
 import { compareDiagnostics } from "../core/diagnostics/index.js";

@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import { queuedJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
-import type { PullRequestRef } from "../../core/pull-requests/index.js";
+import type { PullRequestRef } from "../../core/ports/index.js";
 import type { AppServices } from "./app-services.js";
 import { newDelivery } from "./job-support.js";
 import { pullRequestRef } from "./pull-request-ref.js";

@@ -1,4 +1,4 @@
-import type { PullRequestRef } from "../../core/pull-requests/index.js";
+import type { PullRequestRef } from "../../core/ports/index.js";
 
 /** The parts of a pull_request payload (or a pulls.get answer) the workflows need. */
 interface PullRequestPayload {

@@ -1,5 +1,5 @@
 import type { PullRequestReporter } from "../../core/ports/index.js";
-import type { PullRequestRef } from "../../core/pull-requests/index.js";
+import type { PullRequestRef } from "../../core/ports/index.js";
 import {
   annotationBatches,
   environmentCheckName,

@@ -1,5 +1,5 @@
 import type { Actor } from "../authorization/actor.js";
-import type { PullRequestRef } from "../pull-requests/pull-request-report.js";
+import type { PullRequestRef } from "../ports/pull-request-report.js";
 import type { SweepKind } from "../reconciling/reconcile-types.js";
 
 /**

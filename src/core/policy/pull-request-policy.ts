@@ -7,7 +7,7 @@ import { START_OF_FILE } from "../diagnostics/index.js";
 import { MAX_YAML_FILE_BYTES, parseYamlFile, type PathSegment } from "../yaml/index.js";
 import { matchesNamePattern } from "./action-rules.js";
 import { describePeople, isOneOf, type TeamMembership } from "./people.js";
-import type { PolicyFinding, PullRequestPolicyReport } from "./policy-report.js";
+import type { PolicyFinding, PullRequestPolicyReport } from "../ports/policy-report.js";
 
 export type { PolicyFinding, PullRequestPolicyReport };
 

@@ -10,6 +10,8 @@ export * from "./job-store.js";
 export * from "./notification-threads.js";
 export * from "./orphans.js";
 export * from "./outbox.js";
+export * from "./policy-report.js";
+export * from "./pull-request-report.js";
 export * from "./pull-request-reporter.js";
 export * from "./reconcile-reporter.js";
 export * from "./repo-files.js";

@@ -1,4 +1,4 @@
-import type { PullRequestPolicyReport } from "../policy/policy-report.js";
+import type { PullRequestPolicyReport } from "./policy-report.js";
 import type {
   EnvironmentApplyReport,
   EnvironmentReport,
@@ -6,7 +6,7 @@ import type {
   PullRequestApplyReport,
   PullRequestPlanReport,
   ValidationReport,
-} from "../pull-requests/pull-request-report.js";
+} from "./pull-request-report.js";
 
 /** Where a pull request's progress and results are published (check runs, the comment, deployments). */
 export interface PullRequestReporter {

@@ -6,7 +6,7 @@ import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, policiesB
 import { loadDefinitions } from "./load-definitions.js";
 import { tooManyEnvironments } from "./plan-pull-request.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
-import type { EnvironmentApplyReport, PullRequestApplyReport, PullRequestRef } from "./pull-request-report.js";
+import type { EnvironmentApplyReport, PullRequestApplyReport, PullRequestRef } from "../ports/pull-request-report.js";
 
 /**
  * A pull request was merged: plan each changed environment again at the merge commit (what is on

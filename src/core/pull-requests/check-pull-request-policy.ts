@@ -6,7 +6,7 @@ import type { ChangedFile, CodeHost, RepoFiles, Store } from "../ports/index.js"
 import { resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import type { PullRequestDeps, PullRequestJob } from "./pull-request-deps.js";
 import { readRepositoryConfig } from "../validation/index.js";
-import type { PullRequestRef } from "./pull-request-report.js";
+import type { PullRequestRef } from "../ports/pull-request-report.js";
 
 /** Whether the repository has a policy to enforce on pull requests (or a policy file with mistakes, which blocks). */
 export function hasPullRequestPolicy(config: ResolvedConfig): boolean {

@@ -9,7 +9,7 @@ import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } f
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
-import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "./pull-request-report.js";
+import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "../ports/pull-request-report.js";
 
 /**
  * A pull request was opened or pushed to (or someone asked to re-plan): validate the definitions

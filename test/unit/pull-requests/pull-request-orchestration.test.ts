@@ -3,7 +3,8 @@ import { envSecretProvider } from "../../../src/adapters/secrets/env-secret-prov
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { environmentKey } from "../../../src/core/engine/index.js";
 import { JobHandedOnError, type Store } from "../../../src/core/ports/index.js";
-import { applyMergedPullRequest, planPullRequest, type PullRequestRef } from "../../../src/core/pull-requests/index.js";
+import { applyMergedPullRequest, planPullRequest } from "../../../src/core/pull-requests/index.js";
+import type { PullRequestRef } from "../../../src/core/ports/index.js";
 import { StateLockedError } from "../../../src/core/terraform/index.js";
 import { definitionYaml } from "../../helpers/engine-sandbox.js";
 import { sha, starterRepository } from "../../helpers/fixtures.js";

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../../src/core/diagnostics/index.js";
-import type { EnvironmentApplyReport } from "../../../src/core/pull-requests/pull-request-report.js";
+import type { EnvironmentApplyReport } from "../../../src/core/ports/pull-request-report.js";
 import {
   annotationBatches,
   environmentCheckName,

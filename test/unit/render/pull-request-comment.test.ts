@@ -1,4 +1,4 @@
-import type { EnvironmentReport, PullRequestPlanReport } from "../../../src/core/pull-requests/pull-request-report.js";
+import type { EnvironmentReport, PullRequestPlanReport } from "../../../src/core/ports/pull-request-report.js";
 import { COMMENT_BODY_LIMIT } from "../../../src/render/github-limits.js";
 import {
   APPLY_COMMENT_MARKER,

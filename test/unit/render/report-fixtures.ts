@@ -5,7 +5,7 @@ import type {
   PullRequestApplyReport,
   PullRequestPlanReport,
   PullRequestRef,
-} from "../../../src/core/pull-requests/pull-request-report.js";
+} from "../../../src/core/ports/pull-request-report.js";
 
 export const pullRequest: PullRequestRef = {
   repository: "acme/environments",

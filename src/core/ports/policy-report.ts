@@ -1,5 +1,5 @@
-// The policy's verdict on a pull request as data: what the reporters (check run, comment) and
-// the audit trail are given. Imports nothing, so the ports can name it.
+// The policy's verdict on a pull request as data: what the PullRequestReporter port carries to the
+// reporters (check run, comment) and what the audit trail is given.
 
 /** One thing the policy says about a pull request: a rule it breaks, an approval it needs (or got). */
 export interface PolicyFinding {
