@@ -30,17 +30,14 @@ export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest
   const deployments = new Map<string, number>();
 
   async function startCheck(name: string, output: { title: string; summary: string }) {
+    // The attempt before may have got as far as completing it (a worker killed after its plan
+    // was reported): the same job on the same commit goes on with that check, never a second one.
     if (resumed) {
-      const started = await findStartedCheck(name);
-      if (started !== undefined) return void checks.set(name, started);
+      const earlier = await findCheck(name);
+      if (earlier !== undefined) return void checks.set(name, earlier.id);
     }
     const { data } = await octokit.rest.checks.create({ owner, repo, name, head_sha: headSha, status: "in_progress", started_at: new Date().toISOString(), output });
     checks.set(name, data.id);
-  }
-
-  async function findStartedCheck(name: string): Promise<number | undefined> {
-    const run = await findCheck(name);
-    return run && run.status !== "completed" ? run.id : undefined;
   }
 
   async function findCheck(name: string) {
