@@ -32,7 +32,7 @@ export async function applyMergedPullRequest(
     const configChanged = changesPolicyFile(changedFiles);
     const [parent = pr.baseSha] = await host.parentsOf(pr.repository, mergeSha);
     const policy = host.filesAt(pr.repository, parent);
-    const judges = await policiesBeforeMerge(host, pr, parent, configChanged);
+    const judges = await policiesBeforeMerge(host, pr, { sha: parent, files: policy }, configChanged);
     const config = judges[0]!;
     const tooMany = tooManyEnvironments(changes, config);
     if (tooMany) return await reportNotApplied({ kind: "too-many-environments", ...tooMany });

@@ -49,9 +49,10 @@ export function changesPolicyFile(files: readonly ChangedFile[]): boolean {
  * policy file, also the one of its base: a rebase merge's first parent is one of the pull
  * request's own commits, which may already carry its change. Every one of them must be met.
  */
-export async function policiesBeforeMerge(host: Pick<CodeHost, "filesAt">, pr: PullRequestRef, firstParent: string, configChanged: boolean): Promise<ResolvedConfig[]> {
-  const commits = [...new Set([firstParent, ...(configChanged ? [pr.baseSha] : [])])];
-  return Promise.all(commits.map(async (commit) => (await readRepositoryConfig(host.filesAt(pr.repository, commit))).config));
+export async function policiesBeforeMerge(host: Pick<CodeHost, "filesAt">, pr: PullRequestRef, firstParent: { sha: string; files: RepoFiles }, configChanged: boolean): Promise<ResolvedConfig[]> {
+  // The first parent's files are the caller's (it loads the definitions with them): read once.
+  const judges = [firstParent.files, ...(configChanged && pr.baseSha !== firstParent.sha ? [host.filesAt(pr.repository, pr.baseSha)] : [])];
+  return Promise.all(judges.map(async (files) => (await readRepositoryConfig(files)).config));
 }
 
 /**
