@@ -1,9 +1,9 @@
 import { authorize, type AccessPolicy, type Action } from "../../core/authorization/authorize.js";
 import { recordedRepository } from "../../core/environment/index.js";
 import type { JobQueue, RepositoryChanges, Store } from "../../core/ports/index.js";
-import { ApiProblem, badRequest, forbidden, notFound } from "./api-problem.js";
+import { ApiProblem, forbidden, notFound } from "./api-problem.js";
 import type { LookupGate } from "./lookup-gate.js";
-import { apiActor, queryValue, REPOSITORY_PATTERN, type Principal } from "./api-request.js";
+import { apiActor, REPOSITORY_PATTERN, type Principal } from "./api-request.js";
 import type { Revocations } from "./revocations.js";
 
 /**
@@ -54,23 +54,21 @@ export async function readableRepositories(deps: ApiDeps, principal: Principal, 
 }
 
 /**
- * The `repository` query parameter as the records spell it (they keep GitHub's spelling, and
- * GitHub's names are case-insensitive), or as written when envbot records no such repository;
- * undefined when absent, a 400 when it is no OWNER/NAME. A filter asks GitHub nothing more.
+ * The `repository` query parameter (an OWNER/NAME, as the document requires) as the records
+ * spell it (they keep GitHub's spelling, and GitHub's names are case-insensitive), or as written
+ * when envbot records no such repository; undefined when absent. A filter asks GitHub nothing more.
  */
-export async function queryRepository(deps: ApiDeps, query: URLSearchParams): Promise<string | undefined> {
-  const written = queryValue(query, "repository");
+export async function queryRepository(deps: ApiDeps, written: string | undefined): Promise<string | undefined> {
   if (written === undefined) return undefined;
-  if (!REPOSITORY_PATTERN.test(written)) throw badRequest("query.repository", "not a GitHub repository (OWNER/NAME)");
   return (await recordedRepository(deps.store, written)) ?? written;
 }
 
 /**
  * The repositories envbot keeps environments of that the caller may read (the query's
- * `repository` alone when given: a 400 when it is no OWNER/NAME, nothing when the caller cannot read it).
+ * `repository` alone when given: nothing when the caller cannot read it).
  */
-export async function knownReadableRepositories(deps: ApiDeps, principal: Principal, query: URLSearchParams): Promise<string[]> {
-  const only = await queryRepository(deps, query);
+export async function knownReadableRepositories(deps: ApiDeps, principal: Principal, repository: string | undefined): Promise<string[]> {
+  const only = await queryRepository(deps, repository);
   const candidates = only !== undefined ? [only] : [...new Set((await deps.store.listEnvironments()).map((record) => record.repository))];
   return readableRepositories(deps, principal, candidates);
 }

@@ -15,12 +15,23 @@ export function apiActor(principal: Principal): Extract<Actor, { kind: "api" }> 
     : { kind: "api", login: principal.login, via: "session" };
 }
 
-/** A request as the API's handlers see it. */
-export interface ApiRequest {
+/** A query parameter's value once validated against the OpenAPI document: integers and booleans as such, lists as arrays. */
+export type QueryValue = string | number | boolean | readonly string[];
+
+/**
+ * A request as the API's handlers see it: its path parameters, query and body already valid
+ * against the operation's schemas in openapi-document.ts (see request-validation.ts); a handler
+ * names the shapes its operation's schemas give them as `Query` and `Body`.
+ */
+export interface ApiRequest<Query extends object = object, Body extends object = object> {
   method: string;
   path: string;
-  params: Readonly<Record<string, string>>;
-  query: URLSearchParams;
+  /** The path's parameters; those the document types as integers are numbers. */
+  params: Readonly<Record<string, string | number>>;
+  /** The query's parameters that were given or have a default. */
+  query: Query;
+  /** The JSON body; {} when the operation takes none or an optional one was not sent. */
+  body: Body;
   raw: IncomingMessage;
   /** Set on every route but health and sign-in. */
   principal: Principal;
@@ -28,6 +39,12 @@ export interface ApiRequest {
 
 /** The largest JSON body the API reads: a request for an environment is far smaller. */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Whether the request carries a body at all (an empty one is none). */
+export function sentBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
+}
 
 /** Reads a JSON object body; 415 for another content type, 413 when too large, 400 when not a JSON object. */
 export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -50,38 +67,17 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   return body as Record<string, unknown>;
 }
 
-/** Refuses query parameters a route does not know: a misspelt filter must not silently match everything. */
-export function onlyKnownQuery(query: URLSearchParams, known: readonly string[]): void {
-  for (const name of new Set(query.keys())) {
-    if (!known.includes(name)) throw badRequest(`query.${name}`, `unknown parameter; this route takes ${known.length > 0 ? known.join(", ") : "none"}`);
-  }
-}
-
-/** An optional single-valued query parameter. */
-export function queryValue(query: URLSearchParams, name: string): string | undefined {
-  const values = query.getAll(name);
-  if (values.length > 1) throw badRequest(`query.${name}`, "give it once");
-  return values[0];
-}
-
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
-
-export function pageSize(query: URLSearchParams): number {
-  const text = queryValue(query, "limit");
-  if (text === undefined) return DEFAULT_PAGE_SIZE;
-  const limit = Number(text);
-  if (!/^[0-9]+$/.test(text) || limit < 1 || limit > MAX_PAGE_SIZE) throw badRequest("query.limit", `a whole number from 1 to ${MAX_PAGE_SIZE}`);
-  return limit;
-}
+/** A paged list's query: `limit` has its default. */
+export type Paged = { limit: number; cursor?: string };
 
 /** A cursor is opaque to callers: the position after which the next page starts. */
 export function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position)).toString("base64url");
 }
 
-export function decodeCursor<T>(query: URLSearchParams, check: (value: unknown) => value is T): T | undefined {
-  const text = queryValue(query, "cursor");
+export function decodeCursor<T>(text: string | undefined, check: (value: unknown) => value is T): T | undefined {
   if (text === undefined) return undefined;
   let value: unknown;
   try {
@@ -93,5 +89,7 @@ export function decodeCursor<T>(query: URLSearchParams, check: (value: unknown) 
   return value;
 }
 
+/** One part of GitHub's owner/name: an owner, or a repository's name. */
+export const REPOSITORY_PART = "[A-Za-z0-9_.-]{1,100}";
 /** GitHub's owner/name. */
-export const REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+export const REPOSITORY_PATTERN = new RegExp(`^${REPOSITORY_PART}/${REPOSITORY_PART}$`);

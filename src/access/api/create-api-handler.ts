@@ -10,6 +10,7 @@ import type { ApiRoute } from "./api-route.js";
 import { matchRoute } from "./api-route.js";
 import { authenticateRequest } from "./authenticate-request.js";
 import { openApiDocument } from "./openapi-document.js";
+import { compileRequestValidators } from "./request-validation.js";
 import { accessRoutes } from "./routes/access-routes.js";
 import { costRoutes } from "./routes/cost-routes.js";
 import { notificationRoutes } from "./routes/notification-routes.js";
@@ -37,6 +38,11 @@ export interface ApiHandlerOptions<Deps extends ApiDeps> {
 export function createApiHandler<Deps extends ApiDeps>(options: ApiHandlerOptions<Deps>): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const { deps, log } = options;
   const routes = (options.routes ?? apiRoutes) as readonly ApiRoute<Deps>[];
+  // Requests are checked against the schemas the document publishes: one source for their shapes.
+  const validators = compileRequestValidators(openApiDocument);
+  for (const route of routes) {
+    if (!validators.has(`${route.method} ${route.path}`)) throw new Error(`${route.method} ${route.path} is not in the OpenAPI document (openapi-document.ts)`);
+  }
   return async (req, res) => {
     const url = new URL(req.url ?? "/", "http://envbot.invalid");
     if (!url.pathname.startsWith(API_PREFIX)) return false;
@@ -57,7 +63,8 @@ export function createApiHandler<Deps extends ApiDeps>(options: ApiHandlerOption
       if (method !== "GET" && principal.via === "session" && !sameSecret(req.headers["x-csrf-token"], principal.csrf)) {
         throw forbidden("a change made with a session needs the X-CSRF-Token header (csrfToken of GET /api/v1/session)");
       }
-      await match.route.handle({ method, path: url.pathname, params: match.params, query: url.searchParams, raw: req, principal }, res, deps);
+      const valid = await validators.get(`${method} ${match.route.path}`)!({ params: match.params, query: url.searchParams, raw: req });
+      await match.route.handle({ method, path: url.pathname, ...valid, raw: req, principal }, res, deps);
     } catch (error) {
       answerFailure(res, error, url.pathname, log);
     }

@@ -1,13 +1,24 @@
+import { COST_GROUPINGS, MONTH_PATTERN } from "../../core/cost/index.js";
+import { REQUEST_FIELDS } from "../../core/environment-actions/index.js";
+import { NAME_PATTERN } from "../../core/environment/index.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, REPOSITORY_PART, REPOSITORY_PATTERN } from "./api-request.js";
+import { ENVIRONMENT_STATUSES } from "./routes/environment-routes.js";
+import { MAX_RESOURCE_QUERY } from "./routes/inventory-routes.js";
+import { TARGET_PATTERN } from "./routes/notification-routes.js";
+
 /**
  * envbot's REST API, as OpenAPI 3.1 (JSON Schema 2020-12), served at /api/v1/openapi.json. The
- * API tests check every answer against it, so it cannot drift from the code.
+ * API tests check every answer against it, so it cannot drift from the code; and every request
+ * is validated against its parameters and request bodies (request-validation.ts), so the shapes
+ * of requests are said here only. A schema's `description` is also what a 400 tells a caller
+ * who broke it (a pattern says little to a person); limits the code needs too are imported.
  */
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 /** A schema that is extended elsewhere (allOf) leaves its properties open; where it is used as is, it is closed here. */
 const closed = (name: string) => ({ allOf: [ref(name)], unevaluatedProperties: false });
 const nullable = (type: string, extra: object = {}) => ({ type: [type, "null"], ...extra });
-const dateTime = { type: "string", format: "date-time" };
+const dateTime = { type: "string", format: "date-time", examples: ["2026-12-24T00:00:00Z"] };
 const nullableDateTime = { type: ["string", "null"], format: "date-time" };
 
 const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -29,12 +40,35 @@ const forbidden = { "403": problem("The caller may see this but not do it (or an
 
 const pathParam = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "path", required: true, description, schema });
 const queryParam = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
+const repositoryPart = (what: string) => ({ type: "string", pattern: `^${REPOSITORY_PART}$`, description: `a GitHub repository's ${what}: letters, digits, '_', '.' and '-'`, examples: [what === "owner" ? "octo-org" : "environments"] });
+const environmentName = { type: "string", pattern: NAME_PATTERN.source, description: "an environment name: 2 to 40 lowercase letters, digits and '-', starting with a letter", examples: ["sandbox"] };
+const repositoryName = { type: "string", pattern: REPOSITORY_PATTERN.source, description: "a GitHub repository (OWNER/NAME)", examples: ["octo-org/environments"] };
 const environmentPath = [
-  pathParam("owner", "The repository's owner, in any case (answers name the repository as GitHub spells it).", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
-  pathParam("repo", "The repository's name, in any case.", { type: "string", pattern: "^[A-Za-z0-9_.-]{1,100}$" }),
-  pathParam("name", "The environment's name.", { type: "string", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }),
+  pathParam("owner", "The repository's owner, in any case (answers name the repository as GitHub spells it).", repositoryPart("owner")),
+  pathParam("repo", "The repository's name, in any case.", repositoryPart("name")),
+  pathParam("name", "The environment's name.", environmentName),
 ];
-const paging = [queryParam("limit", "Page size, 1 to 100 (default 50).", { type: "integer", minimum: 1, maximum: 100 }), queryParam("cursor", "nextCursor of the previous page.")];
+const pageLimit = (description: string) => queryParam("limit", description, { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE });
+const paging = [pageLimit(`Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`), queryParam("cursor", "nextCursor of the previous page.")];
+const repositoryFilter = (description: string) => queryParam("repository", description, repositoryName);
+const environmentFilter = queryParam("environment", "An environment name.", environmentName);
+const runId = pathParam("id", "The run's id.", { type: "integer", minimum: 1 });
+/**
+ * What a request for a new environment may give, one schema per field of REQUEST_FIELDS: their
+ * types only. The definition they make is validated as a pull request's would be (the
+ * environment schema, the template's variables, the repository's limits), after the caller is
+ * known to see the repository.
+ */
+const requestFields: Record<(typeof REQUEST_FIELDS)[number], object> = {
+  name: { type: "string", description: "the new environment's name" },
+  template: { type: "string", description: "the template's name" },
+  owner: { type: "string", description: "@user or @org/team; default: the requester." },
+  description: { type: "string" },
+  labels: { type: "object", additionalProperties: { type: "string" } },
+  ttl: { type: "string" },
+  expiresAt: dateTime,
+  variables: { type: "object" },
+};
 
 const resourceChange = { type: "object", required: ["address", "action"], properties: { address: { type: "string" }, action: { type: "string", enum: ["create", "update", "delete", "replace", "read", "forget"] } }, additionalProperties: false };
 
@@ -95,14 +129,25 @@ export const openApiDocument = {
         operationId: "listEnvironments",
         summary: "Environments, sorted by repository and name, filtered and paged.",
         parameters: [
-          queryParam("repository", "OWNER/NAME."),
-          queryParam("owner", "The definition's owner (a user, or @org/team); case and a leading @ do not matter."),
-          queryParam("template", "A template name."),
-          queryParam("status", "One or more statuses, comma-separated."),
-          { ...queryParam("label", "KEY or KEY=VALUE; repeat for all of several.", { type: "array", items: { type: "string" } }), explode: true },
+          repositoryFilter("OWNER/NAME."),
+          queryParam("owner", "The definition's owner (a user, or @org/team); case and a leading @ do not matter.", {
+            type: "string",
+            pattern: "^(?!@$)@?.{1,100}$",
+            description: "a GitHub user or team, like octocat or @acme/payments",
+            examples: ["@acme/payments"],
+          }),
+          queryParam("template", "A template name.", { ...environmentName, description: "a template name: 2 to 40 lowercase letters, digits and '-', starting with a letter" }),
+          { ...queryParam("status", "One or more statuses, comma-separated.", { type: "array", items: { type: "string", enum: ENVIRONMENT_STATUSES } }), explode: false },
+          {
+            ...queryParam("label", "KEY or KEY=VALUE; repeat for all of several.", {
+              type: "array",
+              items: { type: "string", pattern: "^[A-Za-z0-9_./-]{1,63}(=.*)?$", description: "KEY or KEY=VALUE, like cost-center=4711", examples: ["cost-center=4711"] },
+            }),
+            explode: true,
+          },
           queryParam("expiringBefore", "Only those that expire before this time (and are not destroyed).", dateTime),
           queryParam("drifted", "true: only those with drift reported; false: only those without.", { type: "boolean" }),
-          queryParam("q", "Words that must all appear in the name, repository, owner, template, status or description."),
+          queryParam("q", "Words that must all appear in the name, repository, owner, template, status or description.", { type: "string", maxLength: 100 }),
           ...paging,
         ],
         responses: { "200": json(ref("EnvironmentPage"), "A page of environments."), ...errors },
@@ -129,9 +174,17 @@ export const openApiDocument = {
         operationId: "findResources",
         summary: "Resources of the environments the caller can see that answer a query: an ARN, a cloud id, a type, an address, an attribute's value, or KEY=VALUE.",
         parameters: [
-          { ...queryParam("q", "What to look for: an ARN, a cloud id (a bucket's name, an instance id), a resource type, an address, an attribute's value, or KEY=VALUE for that attribute only.", { type: "string", minLength: 1, maxLength: 512 }), required: true },
-          queryParam("repository", "OWNER/NAME: only its environments."),
-          queryParam("limit", "At most this many, 1 to 100 (default 50).", { type: "integer", minimum: 1, maximum: 100 }),
+          {
+            ...queryParam("q", "What to look for: an ARN, a cloud id (a bucket's name, an instance id), a resource type, an address, an attribute's value, or KEY=VALUE for that attribute only.", {
+              type: "string",
+              minLength: 1,
+              maxLength: MAX_RESOURCE_QUERY,
+              description: `what to look for, 1 to ${MAX_RESOURCE_QUERY} characters: an ARN, a cloud id, a type, an address, an attribute's value, or KEY=VALUE`,
+            }),
+            required: true,
+          },
+          repositoryFilter("OWNER/NAME: only its environments."),
+          pageLimit(`At most this many, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`),
         ],
         responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("FoundResource") } }, additionalProperties: false }, "The resources found, by repository, environment and address."), ...errors },
       },
@@ -140,7 +193,7 @@ export const openApiDocument = {
       get: {
         operationId: "listOrphans",
         summary: "What the latest orphan sweep (schedules.orphans, opt-in) of each repository the caller can see found: cloud resources tagged for its environments that no environment's state holds. Never deleted.",
-        parameters: [queryParam("repository", "OWNER/NAME: only this repository.")],
+        parameters: [repositoryFilter("OWNER/NAME: only this repository.")],
         responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("OrphanSweep") } }, additionalProperties: false }, "One entry per repository swept, by repository."), ...errors },
       },
     },
@@ -151,9 +204,9 @@ export const openApiDocument = {
           "A month's chargeback (UTC) over the environments of the repositories the caller can see: each one's hours within the month, from its first apply to its destroy " +
           "(one still running counts up to now), times the hourly price its plan recorded, grouped and summed, the most expensive first. The same report as `envbot cost --json`.",
         parameters: [
-          queryParam("month", "YYYY-MM (default: the server's current month, UTC).", { type: "string", pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$" }),
-          queryParam("by", "What to group by (default owner); cost-center is the environment's cost-center label.", { type: "string", enum: ["owner", "cost-center", "template", "environment"] }),
-          queryParam("repository", "OWNER/NAME: only its environments."),
+          queryParam("month", "YYYY-MM (default: the server's current month, UTC).", { type: "string", pattern: MONTH_PATTERN.source, description: "a month like 2026-11 (YYYY-MM, UTC)", examples: ["2026-11"] }),
+          queryParam("by", "What to group by (default owner); cost-center is the environment's cost-center label.", { type: "string", enum: COST_GROUPINGS, default: "owner" }),
+          repositoryFilter("OWNER/NAME: only its environments."),
         ],
         responses: { "200": json(ref("CostReport"), "The month's report."), ...errors },
       },
@@ -225,21 +278,7 @@ export const openApiDocument = {
           required: true,
           content: {
             "application/json": {
-              schema: {
-                type: "object",
-                required: ["name", "template"],
-                properties: {
-                  name: { type: "string" },
-                  template: { type: "string" },
-                  owner: { type: "string", description: "@user or @org/team; default: the requester." },
-                  description: { type: "string" },
-                  labels: { type: "object", additionalProperties: { type: "string" } },
-                  ttl: { type: "string" },
-                  expiresAt: { type: "string", format: "date-time" },
-                  variables: { type: "object" },
-                },
-                additionalProperties: false,
-              },
+              schema: { type: "object", required: ["name", "template"], properties: Object.fromEntries(REQUEST_FIELDS.map((field) => [field, requestFields[field]])), additionalProperties: false },
             },
           },
         },
@@ -250,7 +289,7 @@ export const openApiDocument = {
       get: {
         operationId: "listRuns",
         summary: "Runs, newest first.",
-        parameters: [queryParam("repository", "OWNER/NAME."), queryParam("environment", "An environment name."), ...paging],
+        parameters: [repositoryFilter("OWNER/NAME."), environmentFilter, ...paging],
         responses: { "200": json(ref("RunPage"), "A page of runs."), ...errors },
       },
     },
@@ -258,7 +297,7 @@ export const openApiDocument = {
       get: {
         operationId: "getRun",
         summary: "One run, with the redacted end of its log.",
-        parameters: [pathParam("id", "The run's id.", { type: "integer", minimum: 1 })],
+        parameters: [runId],
         responses: { "200": json(ref("RunDetail"), "The run."), ...errors, ...notFound },
       },
     },
@@ -266,7 +305,7 @@ export const openApiDocument = {
       get: {
         operationId: "getRunLog",
         summary: "The run's redacted log lines after `after`.",
-        parameters: [pathParam("id", "The run's id.", { type: "integer", minimum: 1 }), queryParam("after", "The last line number already read (0: from the start).", { type: "integer", minimum: 0 })],
+        parameters: [runId, queryParam("after", "The last line number already read (0: from the start).", { type: "integer", minimum: 0, maximum: 999_999_999, default: 0 })],
         responses: { "200": json(ref("LogPage"), "Lines of the log."), ...errors, ...notFound },
       },
     },
@@ -276,7 +315,7 @@ export const openApiDocument = {
         summary:
           "The run's log as Server-Sent Events while Terraform writes it: `line` events ({seq, line}, id = seq), then one `end` event ({outcome, error}). " +
           "The caller's access is checked again at least every 30 s and at once when a token or session is revoked; when it ends, a `revoked` event ({detail}) says why and the stream closes.",
-        parameters: [pathParam("id", "The run's id.", { type: "integer", minimum: 1 })],
+        parameters: [runId],
         responses: { "200": { description: "An event stream.", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors, ...notFound },
       },
     },
@@ -284,7 +323,7 @@ export const openApiDocument = {
       get: {
         operationId: "listLocks",
         summary: "Environments held by a pull request (or the CLI).",
-        parameters: [queryParam("repository", "OWNER/NAME.")],
+        parameters: [repositoryFilter("OWNER/NAME.")],
         responses: { "200": json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("Lock") } }, additionalProperties: false }, "The locks."), ...errors },
       },
     },
@@ -292,7 +331,7 @@ export const openApiDocument = {
       get: {
         operationId: "listAudit",
         summary: "Who did what through envbot, newest first.",
-        parameters: [queryParam("repository", "OWNER/NAME."), queryParam("environment", "An environment name."), ...paging],
+        parameters: [repositoryFilter("OWNER/NAME."), environmentFilter, ...paging],
         responses: { "200": json(ref("AuditPage"), "A page of the audit trail."), ...errors },
       },
     },
@@ -309,7 +348,7 @@ export const openApiDocument = {
         summary: "Parked deliveries (of one target, or all) of the repositories the caller may write to are tried again now.",
         requestBody: {
           required: true,
-          content: { "application/json": { schema: { type: "object", properties: { target: { type: "string", pattern: "^[a-z][a-z0-9.-]{0,62}$" } }, additionalProperties: false } } },
+          content: { "application/json": { schema: { type: "object", properties: { target: { type: "string", pattern: TARGET_PATTERN.source, description: "a target name, like team-slack", examples: ["team-slack"] } }, additionalProperties: false } } },
         },
         responses: {
           "200": json(
@@ -337,7 +376,16 @@ export const openApiDocument = {
               schema: {
                 type: "object",
                 required: ["name", "repositories"],
-                properties: { name: { type: "string", minLength: 1, maxLength: 100 }, repositories: { type: "array", minItems: 1, maxItems: 100, items: { type: "string" } } },
+                properties: {
+                  name: { type: "string", minLength: 1, maxLength: 100, pattern: "\\S", description: "what the token is for, 1 to 100 characters", examples: ["deploy from CI"] },
+                  repositories: {
+                    type: "array",
+                    minItems: 1,
+                    maxItems: 100,
+                    items: repositoryName,
+                    description: "a list of 1 to 100 repositories (OWNER/NAME) the token may use",
+                  },
+                },
                 additionalProperties: false,
               },
             },
@@ -480,7 +528,7 @@ export const openApiDocument = {
           name: { type: "string" },
           template: { type: "string" },
           owner: { type: "string" },
-          status: { enum: ["planned", "applying", "active", "expiring", "destroying", "destroyed", "failed"] },
+          status: { enum: ENVIRONMENT_STATUSES },
           description: nullable("string"),
           labels: { type: "object", additionalProperties: { type: "string" } },
           createdAt: dateTime,
@@ -627,8 +675,8 @@ export const openApiDocument = {
         description: "A month's chargeback; hours and dollars (US) rounded to cents and hundredths of an hour.",
         required: ["month", "by", "rows", "total"],
         properties: {
-          month: { type: "string", pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$" },
-          by: { type: "string", enum: ["owner", "cost-center", "template", "environment"] },
+          month: { type: "string", pattern: MONTH_PATTERN.source },
+          by: { type: "string", enum: COST_GROUPINGS },
           rows: {
             type: "array",
             description: "One per group with hours in the month, the most expensive first (then by group).",

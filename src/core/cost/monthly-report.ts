@@ -40,9 +40,12 @@ export interface MonthlyCostReport {
   total: { environments: number; hours: number; cost: number };
 }
 
+/** A month as YYYY-MM. */
+export const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
 /** "2026-11" → [2026-11-01T00:00Z, 2026-12-01T00:00Z). Throws on anything else. */
 export function monthRange(month: string): { start: Date; end: Date } {
-  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  const match = MONTH_PATTERN.exec(month);
   if (!match) throw new Error(`'${month}' is not a month like 2026-11`);
   const year = Number(match[1]);
   const index = Number(match[2]) - 1;

@@ -1,20 +1,18 @@
 import type { ServerResponse } from "node:http";
-import { NAME_PATTERN } from "../../../core/environment/index.js";
 import { respondJson } from "../../http/respond-json.js";
 import { knownReadableRepositories, queryRepository, requireAllowed, type ApiDeps } from "../api-deps.js";
 import { ApiProblem, badRequest, notFound } from "../api-problem.js";
-import { decodeCursor, encodeCursor, onlyKnownQuery, pageSize, queryValue, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
+import { decodeCursor, encodeCursor, type ApiRequest, type Paged } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 import { newApiToken } from "../api-tokens.js";
 import { auditView, lockView, tokenView } from "../api-views.js";
 
 /** Every repository envbot keeps environments of that the caller can see (the query's `repository` alone when given). */
-function knownRepositories(request: ApiRequest, deps: ApiDeps): Promise<string[]> {
-  return knownReadableRepositories(deps, request.principal, request.query);
+function knownRepositories(request: ApiRequest<{ repository?: string }>, deps: ApiDeps): Promise<string[]> {
+  return knownReadableRepositories(deps, request.principal, request.query.repository);
 }
 
 async function getSession(request: ApiRequest, res: ServerResponse): Promise<void> {
-  onlyKnownQuery(request.query, []);
   const { principal } = request;
   respondJson(res, 200, principal.via === "session" ? { login: principal.login, via: "session", csrfToken: principal.csrf } : { login: principal.login, via: "token", csrfToken: null }, {
     headers: { "cache-control": "no-store" },
@@ -22,26 +20,21 @@ async function getSession(request: ApiRequest, res: ServerResponse): Promise<voi
 }
 
 async function listRepositories(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
-  const repositories = await knownRepositories(request, deps);
+  const repositories = await knownReadableRepositories(deps, request.principal, undefined);
   const items = await Promise.all(repositories.map(async (repository) => ({ repository, permission: await deps.access.permissionOf(repository, request.principal.login) })));
   respondJson(res, 200, { items });
 }
 
-async function listLocks(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, ["repository"]);
-  const only = await queryRepository(deps, request.query);
+async function listLocks(request: ApiRequest<{ repository?: string }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const only = await queryRepository(deps, request.query.repository);
   const readable = new Set(await knownRepositories(request, deps));
   const locks = (await deps.store.listLocks(only)).filter((lock) => readable.has(lock.repository));
   respondJson(res, 200, { items: locks.map(lockView) });
 }
 
-async function listAudit(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, ["repository", "environment", "limit", "cursor"]);
-  const environment = queryValue(request.query, "environment");
-  if (environment !== undefined && !NAME_PATTERN.test(environment)) throw badRequest("query.environment", "not an environment name");
-  const limit = pageSize(request.query);
-  const beforeId = decodeCursor(request.query, (value): value is number => Number.isInteger(value) && (value as number) > 0);
+async function listAudit(request: ApiRequest<Paged & { repository?: string; environment?: string }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const { environment, limit, cursor } = request.query;
+  const beforeId = decodeCursor(cursor, (value): value is number => Number.isInteger(value) && (value as number) > 0);
   const repositories = await knownRepositories(request, deps);
   const entries = await deps.store.listAudit({ repositories, environment, beforeId, limit: limit + 1 });
   const page = entries.slice(0, limit);
@@ -49,21 +42,14 @@ async function listAudit(request: ApiRequest, res: ServerResponse, deps: ApiDeps
 }
 
 async function listTokens(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
   respondJson(res, 200, { items: (await deps.store.listApiTokens(request.principal.login)).map(tokenView) });
 }
 
 /** POST /api/v1/tokens {name, repositories}: the token is in this answer only; envbot keeps its hash. */
-async function createToken(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
-  const body = await readJsonBody(request.raw);
-  for (const key of Object.keys(body)) if (key !== "name" && key !== "repositories") throw badRequest(`body.${key}`, "unknown field; give name and repositories");
-  const { name, repositories } = body;
-  if (typeof name !== "string" || name.trim() === "" || name.length > 100) throw badRequest("body.name", "what the token is for, 1 to 100 characters");
-  if (!Array.isArray(repositories) || repositories.length === 0 || repositories.length > 100) throw badRequest("body.repositories", "a list of 1 to 100 repositories (OWNER/NAME) the token may use");
+async function createToken(request: ApiRequest<object, { name: string; repositories: string[] }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const { name, repositories } = request.body;
   const canonical: string[] = [];
   for (const [i, repository] of repositories.entries()) {
-    if (typeof repository !== "string" || !REPOSITORY_PATTERN.test(repository)) throw badRequest(`body.repositories[${i}]`, "not a GitHub repository (OWNER/NAME)");
     // A token never reaches further than its creator does now (and authorize checks again on use).
     const visible = await requireAllowed(deps, request.principal, "read", { repository }).catch((error: unknown) => {
       if (error instanceof ApiProblem && error.status === 404) throw badRequest(`body.repositories[${i}]`, `you cannot see ${repository}`);
@@ -80,11 +66,9 @@ async function createToken(request: ApiRequest, res: ServerResponse, deps: ApiDe
 }
 
 async function revokeToken(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
-  const text = request.params.id!;
-  if (!/^[1-9][0-9]{0,15}$/.test(text)) throw badRequest("path.id", "a token id (a whole number)");
-  const token = (await deps.store.listApiTokens(request.principal.login)).find((t) => t.id === Number(text));
-  if (!token || !(await deps.store.revokeApiToken(token.id, request.principal.login))) throw notFound(`you have no token ${text}`);
+  const id = request.params.id as number;
+  const token = (await deps.store.listApiTokens(request.principal.login)).find((t) => t.id === id);
+  if (!token || !(await deps.store.revokeApiToken(token.id, request.principal.login))) throw notFound(`you have no token ${id}`);
   deps.revocations.announce();
   for (const repository of token.repositories) {
     await deps.store.recordAudit({ actor: token.login, source: "dashboard", action: "token.revoke", repository, outcome: "accepted", detail: `token ${token.id} (${token.name})` });
@@ -97,7 +81,6 @@ async function revokeToken(request: ApiRequest, res: ServerResponse, deps: ApiDe
  * their cookies are (another browser, a copied cookie); open streams of those sessions end at once.
  */
 async function endAllSessions(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
   const ended = await deps.store.endSessionsOf(request.principal.login);
   deps.revocations.announce();
   respondJson(res, 200, { ended }, { headers: { "cache-control": "no-store" } });

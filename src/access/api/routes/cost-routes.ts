@@ -1,9 +1,8 @@
 import type { ServerResponse } from "node:http";
-import { COST_GROUPINGS, costedEnvironments, isCostGrouping, monthlyCostReport, monthRange } from "../../../core/cost/index.js";
+import { costedEnvironments, monthlyCostReport, type CostGrouping } from "../../../core/cost/index.js";
 import { respondJson } from "../../http/respond-json.js";
 import { knownReadableRepositories, type ApiDeps } from "../api-deps.js";
-import { badRequest } from "../api-problem.js";
-import { onlyKnownQuery, queryValue, type ApiRequest } from "../api-request.js";
+import type { ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 
 /**
@@ -12,18 +11,11 @@ import type { ApiRoute } from "../api-route.js";
  * repositories the caller can read, or of one of them. `month` defaults to the server's
  * current month (UTC), `by` to owner; an environment still running counts up to now.
  */
-async function getCostReport(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, ["month", "by", "repository"]);
+async function getCostReport(request: ApiRequest<{ month?: string; by: CostGrouping; repository?: string }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const now = deps.now();
-  const month = queryValue(request.query, "month") ?? now.toISOString().slice(0, 7);
-  try {
-    monthRange(month);
-  } catch {
-    throw badRequest("query.month", `a month like 2026-11 (YYYY-MM, UTC), not '${month}'`);
-  }
-  const by = queryValue(request.query, "by") ?? "owner";
-  if (!isCostGrouping(by)) throw badRequest("query.by", `one of ${COST_GROUPINGS.join(", ")}, not '${by}'`);
-  const repositories = await knownReadableRepositories(deps, request.principal, request.query);
+  const { by, repository } = request.query;
+  const month = request.query.month ?? now.toISOString().slice(0, 7);
+  const repositories = await knownReadableRepositories(deps, request.principal, repository);
   const environments = repositories.length === 0 ? [] : await costedEnvironments(deps.store, repositories);
   respondJson(res, 200, monthlyCostReport({ month, by, environments, now }));
 }

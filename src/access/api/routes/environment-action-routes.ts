@@ -1,10 +1,10 @@
 import type { ServerResponse } from "node:http";
-import { extendEnvironment, listTemplates, proposeDestroy, requestEnvironment, requestPlan, REQUEST_FIELDS, unlockEnvironment, type ActionOutcome } from "../../../core/environment-actions/index.js";
+import { extendEnvironment, listTemplates, proposeDestroy, requestEnvironment, requestPlan, unlockEnvironment, type ActionOutcome, type EnvironmentRequest } from "../../../core/environment-actions/index.js";
 import { respondJson } from "../../http/respond-json.js";
 import { visibleRepository, type ApiDeps } from "../api-deps.js";
 import type { Action } from "../../../core/authorization/authorize.js";
-import { ApiProblem, badRequest, forbidden, notFound } from "../api-problem.js";
-import { apiActor, onlyKnownQuery, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
+import { ApiProblem, forbidden, notFound } from "../api-problem.js";
+import { apiActor, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 import { lockView } from "../api-views.js";
 import { environmentOfPath } from "./environment-routes.js";
@@ -27,14 +27,6 @@ function answer<T>(res: ServerResponse, outcome: ActionOutcome<T>, status: numbe
   }
 }
 
-/** A JSON body with only these fields (an empty body is an empty object). */
-async function bodyWith(request: ApiRequest, fields: readonly string[]): Promise<Record<string, unknown>> {
-  const hasBody = request.raw.headers["content-length"] !== undefined && request.raw.headers["content-length"] !== "0";
-  const body = hasBody || request.raw.headers["transfer-encoding"] !== undefined ? await readJsonBody(request.raw) : {};
-  for (const key of Object.keys(body)) if (!fields.includes(key)) throw badRequest(`body.${key}`, fields.length > 0 ? `unknown field; this takes ${fields.join(", ")}` : "this takes no body");
-  return body;
-}
-
 /**
  * The repository a path names, in GitHub's spelling, when the caller may see it: one it cannot
  * see is a 404 like one that does not exist, and its refusal is no entry of that repository's
@@ -42,7 +34,6 @@ async function bodyWith(request: ApiRequest, fields: readonly string[]): Promise
  */
 async function repositoryOfPath(request: ApiRequest, deps: ApiDeps, action: Action): Promise<string> {
   const repository = `${request.params.owner}/${request.params.repo}`;
-  if (!REPOSITORY_PATTERN.test(repository)) throw badRequest("path.repository", "not a GitHub repository (OWNER/NAME)");
   return visibleRepository(deps, request.principal, { repository }, action);
 }
 
@@ -53,8 +44,6 @@ async function environmentOfActionPath(request: ApiRequest, deps: ApiDeps, actio
 }
 
 async function planNow(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
-  await bodyWith(request, []);
   const { repository, name } = await environmentOfActionPath(request, deps, "plan");
   const installation = await deps.installationOf(repository);
   if (installation === undefined) throw notFound(`there is no repository ${repository} that you can see`);
@@ -63,25 +52,19 @@ async function planNow(request: ApiRequest, res: ServerResponse, deps: ApiDeps):
 }
 
 async function unlock(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
-  await bodyWith(request, []);
   const { repository, name } = await environmentOfActionPath(request, deps, "unlock");
   const outcome = await unlockEnvironment({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal) });
   answer(res, outcome, 200, (value) => ({ repository, environment: name, released: value.released ? lockView(value.released) : null }));
 }
 
 async function extend(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
-  const body = await bodyWith(request, ["ttl", "expiresAt", "by"]);
   const { repository, name } = await environmentOfActionPath(request, deps, "extend");
-  const outcome = await extendEnvironment({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), extension: body });
+  const outcome = await extendEnvironment({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), extension: request.body });
   answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, from: value.from, to: value.to }));
 }
 
-async function destroy(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
-  const { immediate = false } = await bodyWith(request, ["immediate"]);
-  if (typeof immediate !== "boolean") throw badRequest("body.immediate", "true or false");
+async function destroy(request: ApiRequest<object, { immediate: boolean }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const { immediate } = request.body;
   const { repository, name } = await environmentOfActionPath(request, deps, immediate ? "destroy-now" : "destroy");
   const installation = immediate ? await deps.installationOf(repository) : undefined;
   if (immediate && installation === undefined) throw notFound(`there is no repository ${repository} that you can see`);
@@ -89,16 +72,13 @@ async function destroy(request: ApiRequest, res: ServerResponse, deps: ApiDeps):
   answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, files: value.files, destroying: value.destroying }));
 }
 
-async function requestNew(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
-  const body = await bodyWith(request, REQUEST_FIELDS);
+async function requestNew(request: ApiRequest<object, EnvironmentRequest>, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const repository = await repositoryOfPath(request, deps, "request");
-  const outcome = await requestEnvironment({ ...deps, policy: deps.access }, { repository, actor: apiActor(request.principal), request: { name: body.name, template: body.template, ...body } });
+  const outcome = await requestEnvironment({ ...deps, policy: deps.access }, { repository, actor: apiActor(request.principal), request: request.body });
   answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, file: value.file, definition: value.definition }));
 }
 
 async function templates(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
   const repository = await repositoryOfPath(request, deps, "read");
   const outcome = await listTemplates({ ...deps, policy: deps.access }, { repository, actor: apiActor(request.principal) });
   answer(res, outcome, 200, (value) => ({

@@ -3,11 +3,11 @@ import { canWrite } from "../../../core/authorization/authorize.js";
 import { parkedView, targetView } from "../../../render/notification-text.js";
 import { respondJson } from "../../http/respond-json.js";
 import { readableRepositories, type ApiDeps } from "../api-deps.js";
-import { badRequest } from "../api-problem.js";
-import { apiActor, onlyKnownQuery, readJsonBody, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
+import { apiActor, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 
-const TARGET_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
+/** A notification target's name. */
+export const TARGET_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
 /** Parked deliveries looked at per answer: the newest. */
 const PARKED_SCAN = 500;
 const PARKED_SHOWN = 50;
@@ -19,7 +19,6 @@ const PARKED_SHOWN = 50;
  * are secrets); a target with nothing of theirs is not listed.
  */
 async function getNotifications(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
   const parked = await deps.store.listParkedDeliveries({ limit: PARKED_SCAN });
   const readable = await readableRepositories(deps, request.principal, await deps.store.deliveryRepositories());
   const targets = readable.length === 0 ? [] : await deps.store.deliveryStatus({ repositories: readable });
@@ -35,12 +34,8 @@ async function getNotifications(request: ApiRequest, res: ServerResponse, deps: 
  * repository the caller may write to wait again, tried at once; they arrive after the events
  * delivered meanwhile, each with its own time and id.
  */
-async function retryNotifications(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
-  const body = await readJsonBody(request.raw);
-  for (const key of Object.keys(body)) if (key !== "target") throw badRequest(`body.${key}`, "unknown field; give target, or nothing for every target");
-  const target = body.target;
-  if (target !== undefined && (typeof target !== "string" || !TARGET_PATTERN.test(target))) throw badRequest("body.target", "a target name, like team-slack");
+async function retryNotifications(request: ApiRequest<object, { target?: string }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const { target } = request.body;
   const parked = await deps.store.listParkedDeliveries({ limit: PARKED_SCAN * 10, ...(target !== undefined && { target }) });
   // An API token reaches only its repositories, and never beyond what its creator may do now.
   const scope = apiActor(request.principal).repositories;

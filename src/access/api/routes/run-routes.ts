@@ -1,10 +1,9 @@
 import type { ServerResponse } from "node:http";
-import { NAME_PATTERN } from "../../../core/environment/index.js";
 import type { RunRecord } from "../../../core/ports/index.js";
 import { respondJson } from "../../http/respond-json.js";
 import { queryRepository, readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
-import { badRequest, notFound } from "../api-problem.js";
-import { decodeCursor, encodeCursor, onlyKnownQuery, pageSize, queryValue, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
+import { notFound } from "../api-problem.js";
+import { decodeCursor, encodeCursor, REPOSITORY_PATTERN, type ApiRequest, type Paged } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 import { runView } from "../api-views.js";
 import { watchStreamAccess } from "../watch-stream-access.js";
@@ -14,13 +13,10 @@ export const LOG_POLL_MS = 250;
 /** Lines one log request or one stream message batch carries at most. */
 const LOG_PAGE = 1000;
 
-async function listRuns(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, ["repository", "environment", "limit", "cursor"]);
-  const repository = await queryRepository(deps, request.query);
-  const environment = queryValue(request.query, "environment");
-  if (environment !== undefined && !NAME_PATTERN.test(environment)) throw badRequest("query.environment", "not an environment name");
-  const limit = pageSize(request.query);
-  const beforeId = decodeCursor(request.query, (value): value is number => Number.isInteger(value) && (value as number) > 0);
+async function listRuns(request: ApiRequest<Paged & { repository?: string; environment?: string }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const { environment, limit, cursor } = request.query;
+  const repository = await queryRepository(deps, request.query.repository);
+  const beforeId = decodeCursor(cursor, (value): value is number => Number.isInteger(value) && (value as number) > 0);
   const candidates = repository !== undefined ? [repository] : [...new Set((await deps.store.listEnvironments()).map((record) => record.repository))];
   const repositories = await readableRepositories(deps, request.principal, candidates);
   const runs = await deps.store.listRecentRuns({ repositories, environment, beforeId, limit: limit + 1 });
@@ -30,31 +26,27 @@ async function listRuns(request: ApiRequest, res: ServerResponse, deps: ApiDeps)
 
 /** The run a path names, when the caller may see its repository; else 404 either way. */
 async function runOfPath(request: ApiRequest, deps: ApiDeps): Promise<RunRecord> {
-  const text = request.params.id!;
-  if (!/^[1-9][0-9]{0,15}$/.test(text)) throw badRequest("path.id", "a run id (a whole number)");
-  const run = await deps.store.getRun(Number(text));
-  if (!run) throw notFound(`there is no run ${text}`);
-  if (!REPOSITORY_PATTERN.test(run.repository)) throw notFound(`there is no run ${text}`); // a CLI checkout's run: not the API's
+  const id = request.params.id as number;
+  const run = await deps.store.getRun(id);
+  if (!run) throw notFound(`there is no run ${id}`);
+  if (!REPOSITORY_PATTERN.test(run.repository)) throw notFound(`there is no run ${id}`); // a CLI checkout's run: not the API's
   await requireAllowed(deps, request.principal, "read", { repository: run.repository, name: run.environment }).catch(() => {
-    throw notFound(`there is no run ${text}`);
+    throw notFound(`there is no run ${id}`);
   });
   return run;
 }
 
 async function getRun(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
   const run = await runOfPath(request, deps);
   respondJson(res, 200, { ...runView(run), logExcerpt: run.logExcerpt ?? null });
 }
 
 /** GET .../log?after=SEQ: the kept lines after SEQ; `complete` once the run ended and every line was read. */
-async function getRunLog(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, ["after"]);
+async function getRunLog(request: ApiRequest<{ after: number }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const run = await runOfPath(request, deps);
-  const afterText = queryValue(request.query, "after") ?? "0";
-  if (!/^[0-9]{1,9}$/.test(afterText)) throw badRequest("query.after", "a line number (0 for the start)");
-  const lines = await deps.store.readRunLog(run.id, Number(afterText), LOG_PAGE);
-  const next = lines.at(-1)?.seq ?? Number(afterText);
+  const { after } = request.query;
+  const lines = await deps.store.readRunLog(run.id, after, LOG_PAGE);
+  const next = lines.at(-1)?.seq ?? after;
   respondJson(res, 200, { runId: run.id, outcome: run.outcome, lines, next, complete: run.outcome !== "running" && lines.length < LOG_PAGE });
 }
 
@@ -66,7 +58,6 @@ async function getRunLog(request: ApiRequest, res: ServerResponse, deps: ApiDeps
  * watchStreamAccess): when it ends, a `revoked` event says why and the stream closes.
  */
 async function streamRunLog(request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  onlyKnownQuery(request.query, []);
   const run = await runOfPath(request, deps);
   const resumeFrom = request.raw.headers["last-event-id"];
   let after = typeof resumeFrom === "string" && /^[0-9]{1,9}$/.test(resumeFrom) ? Number(resumeFrom) : 0;
