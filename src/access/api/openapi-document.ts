@@ -1,10 +1,10 @@
 import { COST_GROUPINGS, MONTH_PATTERN } from "../../core/cost/index.js";
 import { REQUEST_FIELDS } from "../../core/environment-actions/index.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
+import { TARGET_PATTERN } from "../../core/notifications/target-name.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, REPOSITORY_PART, REPOSITORY_PATTERN } from "./api-request.js";
 import { ENVIRONMENT_STATUSES } from "./routes/environment-routes.js";
 import { MAX_RESOURCE_QUERY } from "./routes/inventory-routes.js";
-import { TARGET_PATTERN } from "./routes/notification-routes.js";
 
 /**
  * envbot's REST API, as OpenAPI 3.1 (JSON Schema 2020-12), served at /api/v1/openapi.json. The

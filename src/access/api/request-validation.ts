@@ -54,13 +54,18 @@ export interface ValidRequestParts {
 
 export type RequestValidator = (request: RawRequestParts) => Promise<ValidRequestParts>;
 
+const compiledFor = new WeakMap<RequestShapes, Map<string, RequestValidator>>();
+
 /**
  * One validator per operation of the document ("GET /api/v1/runs/{id}"), compiled once: the
  * operation's path and query parameters and its JSON body are checked against the document's
  * own schemas, so what the API publishes is what it takes. A failure is a 400 naming the one
  * field at fault (`query.limit`, `path.name`, `body.repositories[0]`) in words for a person.
  */
-export function compileRequestValidators(document: RequestShapes): Map<string, RequestValidator> {
+export function compileRequestValidators(document: RequestShapes): ReadonlyMap<string, RequestValidator> {
+  // Compiling takes over 100 ms; every API handler of the process (a test starts many) shares the result.
+  const compiled = compiledFor.get(document);
+  if (compiled) return compiled;
   // One error is enough for an answer, and it stops at the first: no work for a hostile request.
   const ajv = createAjv({ allErrors: false, useDefaults: true });
   const validators = new Map<string, RequestValidator>();
@@ -69,6 +74,7 @@ export function compileRequestValidators(document: RequestShapes): Map<string, R
       validators.set(`${method.toUpperCase()} ${path}`, operationValidator(ajv, operation));
     }
   }
+  compiledFor.set(document, validators);
   return validators;
 }
 

@@ -6,8 +6,6 @@ import { readableRepositories, type ApiDeps } from "../api-deps.js";
 import { apiActor, REPOSITORY_PATTERN, type ApiRequest } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 
-/** A notification target's name. */
-export const TARGET_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
 /** Parked deliveries looked at per answer: the newest. */
 const PARKED_SCAN = 500;
 const PARKED_SHOWN = 50;

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { TARGET_PATTERN } from "../../../core/notifications/target-name.js";
 import type { Store } from "../../../core/ports/index.js";
 import { formatNotifications, formatRetried, parkedView, targetView, type NotificationsView } from "../../../render/notification-text.js";
 import { EXIT, UsageError, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
@@ -7,8 +8,6 @@ import { remoteTarget } from "../remote/remote-target.js";
 import { remoteNotificationsSource } from "./remote-notifications.js";
 import type { NotificationsSource } from "./notifications-source.js";
 
-/** As the API names targets (src/access/api/routes/notification-routes.ts). */
-export const TARGET_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
 /** Parked deliveries listed: the newest, as many as the API shows. */
 export const PARKED_SHOWN = 50;
 
