@@ -15,11 +15,11 @@ const mock = setupGitHubMock();
 const hours = (n: number) => n * 3600_000;
 let app: AppHarness;
 
-afterEach(async () => {
+async function closeApp() {
   app.github.uninstall();
   await app.cleanup();
   mock.after();
-});
+}
 
 /** Merges pull request `number` that adds `files` to main, so the app applies them. */
 async function mergeAdding(number: number, files: Record<string, string>) {
@@ -37,6 +37,7 @@ async function sweep(kind: SweepKind, now: Date) {
 }
 
 describe("expiry", () => {
+  afterEach(closeApp);
   beforeEach(async () => {
     mock.before();
     app = await createAppHarness();
@@ -77,17 +78,12 @@ describe("expiry", () => {
   });
 });
 
+// One environment, applied once through a merge (the aws provider makes each Terraform run take
+// seconds), serves the scenarios in order: each leaves the cloud and Git as the next expects.
 describe("drift against moto", () => {
   let moto: MotoServer;
   beforeAll(async () => {
     moto = await startMoto();
-  });
-  afterAll(async () => {
-    await moto.stop();
-  });
-  beforeEach(async () => {
-    // Each test's cloud starts empty: what an earlier test left would be another environment's (or an orphan).
-    await moto.reset();
     mock.before();
     app = await createAppHarness({ env: { ...awsTestEnv(moto.endpoint), ENVBOT_AWS_ENDPOINT: moto.endpoint } });
     app.github.install();
@@ -95,12 +91,16 @@ describe("drift against moto", () => {
     const main = await starterRepository();
     app.github.commit(sha("main-0"), main);
     app.github.commit("main", main);
+    await mergeAdding(1, { "environments/site.yaml": definitionYaml("site", "static-site") });
+  });
+  afterAll(async () => {
+    await closeApp();
+    await moto.stop();
   });
 
   const s3 = (method: string, resource: string, body?: string) => motoS3(moto.endpoint)(method, resource, body);
 
   test("a tag changed through the AWS API opens one drift issue with the attribute; reverting it closes the issue", async () => {
-    await mergeAdding(2, { "environments/site.yaml": definitionYaml("site", "static-site") });
     const bucket = (await s3("GET", "")).match(/<Name>(envbot-site-[^<]+)<\/Name>/)![1]!;
     expect((await sweep("drift", new Date())).entries).toMatchObject([{ environment: "site", action: "in-sync" }]);
 
@@ -122,7 +122,6 @@ describe("drift against moto", () => {
   });
 
   test("the orphan sweep: a bucket tagged for an environment but in no state opens one issue, another application's bucket does not; once it is gone the issue closes", async () => {
-    await mergeAdding(4, { "environments/site.yaml": definitionYaml("site", "static-site") });
     const tagging = (tags: Record<string, string>) => `<Tagging><TagSet>${Object.entries(tags).map(([Key, Value]) => `<Tag><Key>${Key}</Key><Value>${Value}</Value></Tag>`).join("")}</TagSet></Tagging>`;
     // Left behind by a destroy that failed half-way (it carries the environment's tags), and another application's bucket.
     await s3("PUT", "envbot-site-left-behind");
@@ -157,7 +156,6 @@ describe("drift against moto", () => {
   });
 
   test("a change in Git that was never applied is reported as pending in Git, not as cloud drift", async () => {
-    await mergeAdding(3, { "environments/site.yaml": definitionYaml("site", "static-site") });
     // Someone pushed straight to main: no pull request, so nothing applied it.
     const main = app.github.filesOf("main");
     app.github.commit("main", { ...main, "environments/site.yaml": definitionYaml("site", "static-site", "  variables:\n    index_html: <h1>pushed</h1>\n") });

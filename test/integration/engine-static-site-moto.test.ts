@@ -1,13 +1,16 @@
 import { jest } from "@jest/globals";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { repositoryStorageKey } from "../../src/adapters/terraform/repository-storage-key.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
 import { awsTestEnv, motoS3, startMoto, type MotoServer } from "../helpers/moto-server.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // The static-site template with the real hashicorp/aws provider against moto, its state in the
-// s3 backend on moto. ~30 s of Terraform work.
+// s3 backend on moto, through the CLI: apply, inventory, orphans, plan, the drift sweep
+// (`envbot reconcile --once --only drift`) and destroy. One environment serves the tests in order
+// (each leaves the cloud as the next expects): every run of the aws provider costs seconds.
 jest.setTimeout(240_000);
 
 const STATE_BUCKET = "envbot-state";
@@ -16,6 +19,11 @@ let sandbox: EngineSandbox;
 const envbot = (argv: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, now: new Date() });
 
 const s3 = (method: string, resource: string, body?: string) => motoS3(moto.endpoint)(method, resource, body);
+const driftSweep = async () => {
+  const result = await envbot(["reconcile", "--once", "--only", "drift", "--json"]);
+  expect(result.stderr).not.toContain("Error:");
+  return JSON.parse(result.stdout) as { name: string; action: string; outcome?: string; detail?: string }[];
+};
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -81,12 +89,13 @@ test("a bucket tagged for the environment but in no state is reported as left be
   expect((await envbot(["orphans"])).code).toBe(0);
 });
 
-test("a re-plan is empty", async () => {
+test("right after apply a re-plan is empty and the drift sweep finds it in sync (no provider bookkeeping reads as drift)", async () => {
   const summary = JSON.parse((await envbot(["plan", "site", "--json"])).stdout);
   expect(summary).toMatchObject({ hasChanges: false, changes: { add: 0, change: 0, destroy: 0 }, drift: [] });
+  expect(await driftSweep()).toEqual([{ sweep: "drift", name: "site", action: "in-sync" }]);
 });
 
-test("a tag changed through the AWS API shows up as drift, with the attribute and both values", async () => {
+test("a tag changed through the AWS API shows up as drift, with the attribute and both values, in a plan and in the drift sweep; put back, it is resolved", async () => {
   const tagging = await s3("GET", `${bucket}?tagging`);
   await s3("PUT", `${bucket}?tagging`, tagging.replace("<Value>@acme/qa</Value>", "<Value>@someone-else</Value>"));
   const summary = JSON.parse((await envbot(["plan", "site", "--json"])).stdout);
@@ -95,6 +104,30 @@ test("a tag changed through the AWS API shows up as drift, with the attribute an
   expect(drifted.attributes).toContainEqual({ path: "tags_all.envbot:owner", before: '"@acme/qa"', after: '"@someone-else"' });
   // And the plan puts it back.
   expect(summary.changes.change).toBeGreaterThanOrEqual(1);
+
+  const result = await envbot(["reconcile", "--once", "--only", "drift"]);
+  expect(result.stdout).toContain("drift: site: module.environment.aws_s3_bucket.site changed outside Terraform: tags.envbot:owner");
+  expect(result.stdout).not.toContain("pending:");
+  // Put back as it was: the drift it reported is resolved, and after that it is simply in sync.
+  await s3("PUT", `${bucket}?tagging`, tagging);
+  expect(await driftSweep()).toMatchObject([{ name: "site", action: "drift-resolved", outcome: "done" }]);
+  expect(await driftSweep()).toMatchObject([{ name: "site", action: "in-sync" }]);
+  // Events out: found once, resolved once (an unchanged drift is not announced again).
+  const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
+  const drift = (await store.pendingEvents(100)).map((e) => e.event).filter((e) => e.type.startsWith("drift-"));
+  // Each sweep so far (four) checked the environment with one Terraform plan, not two.
+  const checks = (await store.listRuns(sandbox.repository, "site", 50)).filter((r) => r.kind === "drift");
+  await store.close();
+  expect(drift).toMatchObject([{ type: "drift-found", environment: "site", drifted: 1, pendingInGit: 0 }, { type: "drift-resolved", environment: "site" }]);
+  expect(checks).toHaveLength(4);
+});
+
+test("a change in Git that was not applied is reported by the drift sweep as such, not as cloud drift", async () => {
+  const file = path.join(sandbox.repoDir, "environments", "site.yaml");
+  await sandbox.writeDefinition("site", (await readFile(file, "utf8")).replace("<h1>hi</h1>", "<h1>changed in git</h1>"));
+  const result = await envbot(["reconcile", "--once", "--only", "drift"]);
+  expect(result.stdout).toContain("pending: site: module.environment.aws_s3_object.index would update");
+  expect(result.stdout).not.toContain("changed outside Terraform");
 });
 
 test("destroy removes the bucket", async () => {
