@@ -2,7 +2,7 @@
 // The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script).
 import { createInterface } from "node:readline/promises";
 import { Writable } from "node:stream";
-import { runEnvbotCli, wantsColor } from "../dist/composition/cli.js";
+import { runEnvbotCli, wantsColor } from "../dist/composition/main-cli.js";
 
 try {
   process.exitCode = await runEnvbotCli(process.argv.slice(2), {
@@ -13,8 +13,8 @@ try {
     now: () => new Date(),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     color: wantsColor(Boolean(process.stdout.isTTY), process.env),
-    // The scale-out roles run the server's composition root, loaded only for them.
-    serve: async (role) => (await import("../dist/composition/server.js")).main(role),
+    // The scale-out roles start from their own entry files, loaded only for them.
+    serve: async (role) => (await import(`../dist/composition/main-${role}.js`)).start(),
     ask: async (question) => {
       const prompt = createInterface({ input: process.stdin, output: process.stderr });
       try {

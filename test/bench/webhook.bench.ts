@@ -39,7 +39,7 @@ export const webhookBenchmark: Benchmark = {
       app.github.commit(sha(`head-${n}`), { ...main, [`environments/${name}.yaml`]: definitionYaml(name, "static-site") });
       app.github.pullRequests.set(n, { number: n, headSha: sha(`head-${n}`), baseSha: sha("main"), author: "octocat", files: [{ filename: `environments/${name}.yaml`, status: "added" }] });
     }
-    // The server `npm start` runs (src/composition/server.ts builds the same createHttpServer).
+    // The server `npm start` runs (src/composition/start-process.ts builds the same createHttpServer).
     const server = await startEnvbotHttpServer(app.services);
     const url = server.webhookUrl;
     const deliver = (n: number, action: "opened" | "synchronize") =>

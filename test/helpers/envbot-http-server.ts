@@ -16,7 +16,7 @@ export interface RunningHttpServer {
 }
 
 /**
- * The App's HTTP server as src/composition/server.ts builds it (createHttpServer), on 127.0.0.1 in this
+ * The App's HTTP server as src/composition/start-process.ts builds it (createHttpServer), on 127.0.0.1 in this
  * process, with `services` (an AppHarness's) behind a fresh test Probot.
  */
 export async function startEnvbotHttpServer(services: AppServices): Promise<RunningHttpServer> {

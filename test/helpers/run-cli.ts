@@ -1,4 +1,4 @@
-import { runEnvbotCli } from "../../src/composition/cli.js";
+import { runEnvbotCli } from "../../src/composition/main-cli.js";
 import { NOW } from "./fixtures.js";
 
 export interface CliResult {

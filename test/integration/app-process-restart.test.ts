@@ -16,7 +16,7 @@ import { TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
 import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 import { PROVIDER_MIRROR, writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
 
-// The App as a process of its own (node dist/composition/server.js), stopped for real: its jobs are data kept
+// The App as a process of its own (node dist/composition/main-embedded.js), stopped for real: its jobs are data kept
 // in the SQLite file, and the next process finishes or reports what the stopped one was doing.
 // GitHub is the FakeGitHub of this test process, reached over HTTP (GHE_HOST).
 jest.setTimeout(240_000);

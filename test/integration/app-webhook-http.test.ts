@@ -7,7 +7,7 @@ import { deliverWebhook } from "../helpers/github/signed-delivery.js";
 import { TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
 import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 
-// Webhooks over real HTTP through the App's own server (src/composition/server.ts), as GitHub delivers them.
+// Webhooks over real HTTP through the App's own server (src/composition/start-process.ts), as GitHub delivers them.
 jest.setTimeout(60_000);
 
 const mock = setupGitHubMock();

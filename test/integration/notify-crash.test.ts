@@ -19,7 +19,7 @@ import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO, pullRequestEvent 
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/notify/webhook-receiver.js";
 import { PROVIDER_MIRROR, writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
 
-// The App as its own process (node dist/composition/server.js), killed (SIGKILL) at the two moments that
+// The App as its own process (node dist/composition/main-embedded.js), killed (SIGKILL) at the two moments that
 // could lose or double an event: after the state change was committed but before the event was
 // routed, and after the receiver took the delivery but before the App marked it done.
 jest.setTimeout(240_000);

@@ -16,7 +16,7 @@ import { TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
 import { startPostgres } from "../helpers/postgres-server.js";
 import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO } from "../helpers/github/webhook-payloads.js";
 
-// The server as `npm start` runs it (node dist/composition/server.js), with sign-in and no ENVBOT_SESSION_SECRET:
+// The server as `npm start` runs it (node dist/composition/main-embedded.js), with sign-in and no ENVBOT_SESSION_SECRET:
 // the key of its session cookies is its own, generated once and kept, never taken from WEBHOOK_SECRET.
 jest.setTimeout(120_000);
 

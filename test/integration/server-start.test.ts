@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SettingsError } from "../../src/adapters/server-env/settings.js";
-import { startServer } from "../../src/composition/server.js";
+import { startServer } from "../../src/composition/start-process.js";
 import { createEnvbotApp } from "../../src/composition/app.js";
 import { createTestProbot } from "../helpers/github/test-probot.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
@@ -10,7 +10,7 @@ import { deliverWebhook } from "../helpers/github/signed-delivery.js";
 import { TEST_PRIVATE_KEY } from "../helpers/github/test-probot.js";
 import { pullRequestEvent, pushEvent } from "../helpers/github/webhook-payloads.js";
 
-// `npm start` runs src/composition/server.ts: Probot's settings from the environment, our own HTTP server.
+// `npm start` runs src/composition/main-embedded.ts (start-process.ts): Probot's settings from the environment, our own HTTP server.
 
 const mock = setupGitHubMock();
 let dataDir: string;

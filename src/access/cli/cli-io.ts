@@ -24,7 +24,7 @@ export interface CliIO {
    * errors for bad settings.
    */
   serve?: (role: "server" | "worker") => Promise<void>;
-  /** The engine builder the composition root (composition/cli.ts) gives the commands. */
+  /** The engine builder the composition root (composition/main-cli.ts) gives the commands. */
   openEngine?: OpenEngine;
 }
 
@@ -35,7 +35,7 @@ export interface LocalEngine {
   actor: Actor;
 }
 
-/** Builds the engine on the store the settings name (the composition root provides it: composition/cli.ts). */
+/** Builds the engine on the store the settings name (the composition root provides it: composition/main-cli.ts). */
 export type OpenEngine = (env: NodeJS.ProcessEnv, cwd: string, tell: (line: string) => void) => Promise<LocalEngine>;
 
 /** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org) or TERM is dumb. */

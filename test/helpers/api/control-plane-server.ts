@@ -46,7 +46,7 @@ export interface ControlPlaneServer {
 }
 
 /**
- * envbot's HTTP server with the control plane (as src/composition/server.ts builds it) on 127.0.0.1, over a
+ * envbot's HTTP server with the control plane (as src/composition/start-process.ts builds it) on 127.0.0.1, over a
  * SQLite store a test fills directly. GitHub is the test's FakeGitHub (nock).
  */
 export async function startControlPlaneServer(

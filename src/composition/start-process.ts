@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
 import { createProbot, type Probot } from "probot";
 import { createHttpServer } from "../access/http/create-http-server.js";
 import { controlPlaneHandlers } from "./control-plane.js";
@@ -95,8 +94,11 @@ function startupLine(settings: Settings, backends: Backends, role: Role, url: st
   return `envbot ${role === "all" ? "" : `${role} `}started: ${records}; ${work}; health ${url}/api/v1/health, readiness ${url}/api/v1/health/ready`;
 }
 
-/** Runs a server, a worker or both until SIGINT or SIGTERM; then lets running jobs finish within the grace period. */
-export async function main(role: Role = "all"): Promise<void> {
+/**
+ * Runs a process of one role (the App embedded, a scale-out server or worker: the main-*.ts entry
+ * files) until SIGINT or SIGTERM; then lets running jobs finish within the grace period.
+ */
+export async function runProcess(role: Role): Promise<void> {
   // As `probot run` did: settings may come from a .env file in the working directory.
   if (existsSync(".env")) process.loadEnvFile(".env");
   const { server, probot, services, backends, missed } = await startServer(process.env, role);
@@ -118,11 +120,4 @@ export async function main(role: Role = "all"): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof SettingsError ? error.message : error);
-    process.exit(1);
-  });
 }

@@ -11,7 +11,7 @@ import { openStore } from "./open-backends.js";
 export { wantsColor } from "../access/cli/cli-io.js";
 
 /**
- * The command line's composition root (bin/envbot.js runs it): the commands get the engine
+ * Entry of the command line (bin/envbot.js runs it), its composition root: the commands get the engine
  * from here, built on the same openStore and engineFromSettings as the server's, so the
  * command line never reaches up into the composition root.
  */
