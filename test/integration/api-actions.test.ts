@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { parse } from "yaml";
 import { startControlPlaneServer, type ControlPlaneServer, type Credentials } from "../helpers/api/control-plane-server.js";
 import { starterRepository } from "../helpers/fixtures.js";
@@ -7,7 +6,6 @@ import { setupGitHubMock } from "../helpers/github/github-mock.js";
 
 // The API's actions: the same core operations and authorization as comment commands, Git the
 // truth (extend, destroy and request open pull requests). GitHub is a FakeGitHub (nock).
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const mock = setupGitHubMock();

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,7 +13,6 @@ import { setupGitHubMock } from "../helpers/github/github-mock.js";
 // set in the store as test/integration/cli-cost.test.ts sets them); each answer checked against
 // /api/v1/openapi.json. Every stretch of the story has ended, so the server's clock (after it) does
 // not change the figures.
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const PRIVATE = "octo-org/payments-envs";

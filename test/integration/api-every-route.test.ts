@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { apiRoutes } from "../../src/access/api/create-api-handler.js";
 import { openApiDocument } from "../../src/access/api/openapi-document.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
@@ -6,7 +5,6 @@ import { setupGitHubMock } from "../helpers/github/github-mock.js";
 
 // The OpenAPI document and the code describe the same routes, and none but health and the
 // document answers without credentials.
-jest.setTimeout(30_000);
 
 const mock = setupGitHubMock();
 let api: ControlPlaneServer;

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import type { InventoryResource } from "../../src/core/inventory/index.js";
 import type { Store } from "../../src/core/ports/index.js";
 import { formatResourceGraph } from "../../src/render/resource-graph.js";
@@ -9,7 +8,6 @@ import { setupGitHubMock } from "../helpers/github/github-mock.js";
 // The resources environments hold, as the API shows them (one environment's inventory) and
 // searches them (GET /api/v1/resources), only where the caller can read; each answer checked
 // against /api/v1/openapi.json.
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const PRIVATE = "octo-org/payments-envs";

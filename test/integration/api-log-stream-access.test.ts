@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { ACCESS_CACHE_MS } from "../../src/adapters/github/github-app-access.js";
 import { eventually } from "../helpers/envbot-app-process.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
@@ -6,7 +5,6 @@ import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { recordedGitHubRequests, setupGitHubMock } from "../helpers/github/github-mock.js";
 
 // A live log stream (Server-Sent Events) lasts only as long as the access that opened it, over real HTTP.
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const mock = setupGitHubMock();

@@ -1,11 +1,9 @@
-import { jest } from "@jest/globals";
 import { domainEvent } from "../../src/core/events/domain-event.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
 
 // Parked deliveries as the API shows them and retries them, each answer checked against /api/v1/openapi.json.
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const PRIVATE = "octo-org/payments-envs";

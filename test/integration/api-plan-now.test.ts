@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
@@ -6,7 +5,6 @@ import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 
 // "Plan now" from the API end to end: the job is queued as data, the App's queue runs it with
 // the real terraform, and the run (with its whole log) is what the API then shows.
-jest.setTimeout(120_000);
 
 const mock = setupGitHubMock();
 let app: AppHarness;

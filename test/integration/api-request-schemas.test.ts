@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { openApiDocument } from "../../src/access/api/openapi-document.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
@@ -6,7 +5,6 @@ import { setupGitHubMock } from "../helpers/github/github-mock.js";
 // Every request that breaks a schema of the OpenAPI document is refused by that schema: a 400
 // naming the field, in words for a person. The cases are derived from the document itself, so
 // an operation added to it is covered without a line here.
-jest.setTimeout(60_000);
 
 interface Schema {
   type?: string;

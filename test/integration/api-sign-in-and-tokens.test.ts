@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import nock from "nock";
 import { newSession, seal } from "../../src/access/api/session-cookie.js";
 import { startControlPlaneServer, TEST_SESSION_SECRET, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
@@ -6,7 +5,6 @@ import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
 
 // Signing in with GitHub (the OAuth web flow, GitHub stubbed) and API tokens, over real HTTP.
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const mock = setupGitHubMock();

@@ -8,7 +8,6 @@ import { createTestProbot } from "../helpers/github/test-probot.js";
 // Who sees what through the API, and what finding it out costs GitHub: a repository the caller
 // cannot read does not exist for them, a login costs no GitHub requests per repository, and a
 // repository written in another case is the same repository. GitHub is FakeGitHub (nock).
-jest.setTimeout(60_000);
 
 const mock = setupGitHubMock();
 const MINUTE = 60_000;

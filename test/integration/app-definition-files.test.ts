@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
@@ -6,7 +5,6 @@ import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 
 // .yaml and .yml are both definitions, and one environment has one file: through the real App,
 // GitHub a FakeGitHub checked against its OpenAPI description, the real terraform binary.
-jest.setTimeout(120_000);
 
 const mock = setupGitHubMock();
 let app: AppHarness;

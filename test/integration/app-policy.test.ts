@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
@@ -6,7 +5,6 @@ import { pullRequestEvent, pullRequestReviewEvent } from "../helpers/github/webh
 
 // The repository's policy enforced before the merge (the `envbot policy` check, green once the
 // right approval arrives) and again at the merge, with a stubbed GitHub and the real terraform.
-jest.setTimeout(120_000);
 
 const mock = setupGitHubMock();
 let app: AppHarness;

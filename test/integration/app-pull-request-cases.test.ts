@@ -1,11 +1,9 @@
-import { jest } from "@jest/globals";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { recordedGitHubRequests, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { issueCommentEvent, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 
 // The app's answers to the cases around the main loop, with the real terraform binary.
-jest.setTimeout(120_000);
 
 const SECRET = "pr-s3cr3t-value-91c2";
 const mock = setupGitHubMock();

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
 import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
@@ -6,7 +5,6 @@ import { definitionYaml } from "../helpers/engine-sandbox.js";
 
 // The product's main loop with the real terraform binary on the sandbox template; GitHub is a
 // FakeGitHub repository behind nock, every request checked against GitHub's OpenAPI description.
-jest.setTimeout(120_000);
 
 const mock = setupGitHubMock();
 let app: AppHarness;

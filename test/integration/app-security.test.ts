@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { recordedGitHubRequests, setupGitHubMock } from "../helpers/github/github-mock.js";
@@ -6,7 +5,6 @@ import { issueCommentEvent, pullRequestEvent } from "../helpers/github/webhook-p
 
 // Holes an adversarial review found (issue 9), each replayed through the real App as it was
 // found: fork pull requests, read-only authors, hostile definitions. Real terraform, SQLite.
-jest.setTimeout(120_000);
 
 const SERVER_CREDENTIAL = "postgres://envbot:server-password-5d1e@db.internal/state";
 const PASSPHRASE = "one two three four five six seven eight staple number nine ten eleven";

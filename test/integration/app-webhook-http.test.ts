@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { startEnvbotHttpServer, type RunningHttpServer } from "../helpers/envbot-http-server.js";
@@ -8,7 +7,6 @@ import { TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
 import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 
 // Webhooks over real HTTP through the App's own server (src/composition/start-process.ts), as GitHub delivers them.
-jest.setTimeout(60_000);
 
 const mock = setupGitHubMock();
 let app: AppHarness;

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +11,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 
 // `envbot audit`: who did what to a repository's environments, as the store's audit trail keeps
 // it, read from this machine's data directory or from a remote envbot's REST API.
-jest.setTimeout(30_000);
 
 const MINUTE = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ";
 const OTHER = "octo-org/other";

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,7 +12,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 // `envbot cost`: a month's chargeback from the run history in the data directory, with a fixed
 // clock and fixed prices (the hourly price each apply's plan recorded); and the same report from a
 // remote envbot's GET /api/v1/cost (--context), here a server over the same store.
-jest.setTimeout(30_000);
 const NOW = new Date("2026-12-02T10:00:00Z");
 let root: string;
 let dataDir: string;

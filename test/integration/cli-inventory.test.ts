@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,7 +13,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 
 // `envbot inventory` (the resources an environment holds) and `envbot find` (which environment
 // holds a resource), read from this machine's data directory or from a remote envbot's REST API.
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const PRIVATE = "octo-org/payments-envs";

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,7 +8,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 
 // `envbot history` and `envbot logs` on this machine: the runs and log lines the data directory's
 // SQLite store keeps, as another envbot process (the App, another command) wrote them.
-jest.setTimeout(30_000);
 
 let root: string;
 let repoDir: string;

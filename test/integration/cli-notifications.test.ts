@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,7 +15,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 // `envbot notifications`: how events reached the notification targets, and the parked deliveries
 // put back, from this machine's data directory or a remote envbot's REST API; and the line
 // `envbot status` adds while deliveries are parked.
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const PRIVATE = "octo-org/payments-envs";

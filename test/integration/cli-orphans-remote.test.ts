@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +9,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 // `envbot orphans --context`: what a remote envbot's latest orphan sweeps found (GET
 // /api/v1/orphans), per repository the token may read, as of when each ran; no AWS credentials
 // on this machine. A repository never swept says so.
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const PRIVATE = "octo-org/payments-envs";

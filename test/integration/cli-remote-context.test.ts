@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { chmod, mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +11,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 
 // The command line against a remote envbot: contexts keep the server and its API token, and
 // status, history, logs and plan read and act through the real REST API over HTTP.
-jest.setTimeout(30_000);
 
 const REPO = "octo-org/environments";
 const mock = setupGitHubMock();

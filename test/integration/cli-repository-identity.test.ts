@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,7 +8,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 
 // A local checkout is identified by its path: two repositories on one data directory never
 // share an environment, even with the same name. Real terraform on the sandbox template.
-jest.setTimeout(120_000);
 
 let first: EngineSandbox;
 let second: EngineSandbox;

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { locations } from "../../src/adapters/terraform/cli-terraform-runner.js";
@@ -9,7 +8,6 @@ import { freePort } from "../helpers/free-port.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // Failure paths with the real terraform binary: each ends as a failed run with a readable reason.
-jest.setTimeout(120_000);
 
 const SECRET = "s3cr3t-planted-value-7f3a";
 let sandbox: EngineSandbox;

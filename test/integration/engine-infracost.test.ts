@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { locations } from "../../src/adapters/terraform/cli-terraform-runner.js";
@@ -9,7 +8,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 // The real terraform binary on the starter sandbox template (terraform_data: no provider, no
 // cloud), with the fake infracost on the PATH (test/fixtures/infracost: it prices each
 // terraform_data at $0.0123/hour, and fails like the real one without INFRACOST_API_KEY).
-jest.setTimeout(120_000);
 
 const FAKE_INFRACOST_DIR = fixturePath("infracost");
 const THREE_REPLICAS = "  ttl: 72h\n  variables:\n    replicas: 3\n";

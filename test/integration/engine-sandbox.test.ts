@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { locations } from "../../src/adapters/terraform/cli-terraform-runner.js";
@@ -7,7 +6,6 @@ import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../help
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // The real terraform binary on the starter sandbox template (terraform_data: no provider, no cloud).
-jest.setTimeout(120_000);
 
 let sandbox: EngineSandbox;
 const envbot = (argv: string[], answers?: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, answers, now: new Date() });

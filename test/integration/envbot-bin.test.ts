@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -7,7 +6,6 @@ import { fixturePath, projectRoot } from "../helpers/fixtures.js";
 
 const run = promisify(execFile);
 // npx resolves the package first: seconds on a busy machine. This checks behaviour, not speed.
-jest.setTimeout(30_000);
 
 // `npm test` builds dist/ first; these run the real installed entry point, as a user would.
 describe("the envbot executable", () => {

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
@@ -8,7 +7,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 
 // Two envbot processes on one environment at once (the built bin/envbot.js, as users run it):
 // the lease in the store makes the second wait its turn instead of colliding on Terraform's state.
-jest.setTimeout(120_000);
 
 let sandbox: EngineSandbox;
 

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
@@ -6,7 +5,6 @@ import { runEnvbot } from "../helpers/run-cli.js";
 
 // The reconciler finds definitions by the same rule as validate and the App: .yaml or .yml,
 // with the real terraform binary on the sandbox template.
-jest.setTimeout(120_000);
 
 let sandbox: EngineSandbox;
 const envbot = (argv: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, now: new Date() });

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
@@ -6,7 +5,6 @@ import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../help
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // Expiry with a fake clock (--now) and the real terraform binary on the sandbox template.
-jest.setTimeout(120_000);
 
 let sandbox: EngineSandbox;
 const envbot = (argv: string[]) => runEnvbot(argv, { cwd: sandbox.repoDir, env: sandbox.env, now: new Date() });

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { createHmac } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -18,7 +17,6 @@ import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO } from "../helpers
 
 // The server as `npm start` runs it (node dist/composition/main-embedded.js), with sign-in and no ENVBOT_SESSION_SECRET:
 // the key of its session cookies is its own, generated once and kept, never taken from WEBHOOK_SECRET.
-jest.setTimeout(120_000);
 
 const mock = setupGitHubMock();
 let root: string;

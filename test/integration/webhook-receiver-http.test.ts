@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import path from "node:path";
@@ -12,7 +11,6 @@ import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 
 // Issue 9, items 7 and 9: the App's HTTP server refuses oversized and unsigned webhook bodies
 // without reading them, and its readiness endpoint reports a deleted database.
-jest.setTimeout(60_000);
 
 const MiB = 1024 * 1024;
 const mock = setupGitHubMock();

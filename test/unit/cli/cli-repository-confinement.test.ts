@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { execFileSync } from "node:child_process";
 import { constants } from "node:fs";
 import { cp, mkdtemp, open, readFile, rm, symlink, writeFile } from "node:fs/promises";
@@ -9,7 +8,6 @@ import { runEnvbot } from "../../helpers/run-cli.js";
 
 // A cloned repository can hold links to anything on the machine: the CLI reads definitions only
 // inside the repository, like the App, and never prints what lies behind such a link.
-jest.setTimeout(20_000);
 
 const MARKER = "leaked-marker-5c1e9a";
 let root: string;

@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,7 +6,6 @@ import { projectRoot } from "../../helpers/fixtures.js";
 import { runEnvbot } from "../../helpers/run-cli.js";
 
 // One rule for which files are definitions (.yaml and .yml), and one environment per name.
-jest.setTimeout(60_000);
 
 let root: string;
 let repo: string;
