@@ -143,12 +143,6 @@ function descendantsOf(root: number): number[] {
   return found;
 }
 
-/** Polls `check` until it holds (or throws after `timeoutMs`, saying what was awaited). */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`still waiting after ${timeoutMs / 1000} s: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
+// The App-process tests wait with the one shared poll (test/helpers/eventually.ts).
+export { eventually } from "./eventually.js";
