@@ -119,7 +119,7 @@ function residentBytes(pid: number): number {
 }
 
 /** Every process under `root`, from /proc (Linux). */
-function descendantsOf(root: number): number[] {
+export function descendantsOf(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -143,6 +143,16 @@ function descendantsOf(root: number): number[] {
   return found;
 }
 
+
+/** Whether `pid` still runs (a zombie nobody reaped has finished). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
 
 // The App-process tests wait with the one shared poll (test/helpers/eventually.ts).
 export { eventually } from "./eventually.js";
