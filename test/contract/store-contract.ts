@@ -1,5 +1,6 @@
 import { domainEvent } from "../../src/core/events/domain-event.js";
 import type { EnvironmentRecord, Store } from "../../src/core/ports/index.js";
+import { eventually } from "../helpers/eventually.js";
 
 const REPO = "acme/environments";
 const PR12 = { kind: "pull-request", number: 12 } as const;
@@ -13,8 +14,15 @@ function checkout(changes: Partial<Omit<EnvironmentRecord, "createdAt" | "update
 
 /** Waits until the clock has moved on, so that "a later write has a later time" can be seen. */
 async function clockTick(): Promise<void> {
-  const start = Date.now();
-  while (Date.now() <= start + 1) await new Promise((resolve) => setTimeout(resolve, 1));
+  await clockPasses(Date.now() + 1);
+}
+
+/**
+ * Waits until the clock is past `time` (the stores keep their own time: PostgreSQL's clock, not
+ * one a test could drive). However slow the machine, this waits as long as it takes, no less.
+ */
+async function clockPasses(time: number): Promise<void> {
+  await eventually(`the clock past ${new Date(time).toISOString()}`, () => Date.now() > time);
 }
 
 /**
@@ -302,8 +310,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       test("a lease its holder stopped renewing expires and is taken over; the old holder can no longer renew it", async () => {
         const crashed = await store.acquireLease(KEY, "crashed", 1);
         if (!crashed.acquired) throw new Error("not acquired");
-        await clockTick();
-        await clockTick();
+        await clockPasses(Date.now() + 2);
         const next = await store.acquireLease(KEY, "next", 60_000);
         expect(next).toMatchObject({ acquired: true, lease: { holder: "next" } });
         expect(await store.renewLease(crashed.lease, 60_000)).toBe(false);
@@ -313,8 +320,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       test("a renewed lease does not expire", async () => {
         const held = await store.acquireLease(KEY, "long", 30);
         if (!held.acquired) throw new Error("not acquired");
+        const firstExpiry = Date.now() + 30;
         expect(await store.renewLease(held.lease, 60_000)).toBe(true);
-        await new Promise((resolve) => setTimeout(resolve, 60));
+        await clockPasses(firstExpiry + 1);
         expect(await store.acquireLease(KEY, "other", 60_000)).toMatchObject({ acquired: false, heldBy: { holder: "long" } });
       });
 

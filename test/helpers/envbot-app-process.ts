@@ -124,7 +124,7 @@ function residentBytes(pid: number): number {
 }
 
 /** Every process under `root`, from /proc (Linux). */
-function descendantsOf(root: number): number[] {
+export function descendantsOf(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -148,12 +148,16 @@ function descendantsOf(root: number): number[] {
   return found;
 }
 
-/** Polls `check` until it holds (or throws after `timeoutMs`, saying what was awaited). */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`still waiting after ${timeoutMs / 1000} s: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+
+/** Whether `pid` still runs (a zombie nobody reaped has finished). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
   }
 }
 
+// The App-process tests wait with the one shared poll (test/helpers/eventually.ts).
+export { eventually } from "./eventually.js";

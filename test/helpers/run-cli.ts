@@ -10,14 +10,17 @@ export interface CliResult {
 /** Runs the envbot command in-process, as a user at `cwd` would (through its composition root, as bin/envbot.js does). */
 export async function runEnvbot(
   argv: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; answers?: string[]; now?: Date; /** Sees stderr as it is written (a test acting on a progress line). */ onStderr?: (text: string) => void },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; answers?: string[]; now?: Date; /** Sees stderr as it is written (a test acting on a progress line). */ onStderr?: (text: string) => void; /** Sees stdout as it is written. */ onStdout?: (text: string) => void },
 ): Promise<CliResult & { questions: string[] }> {
   const answers = [...(options.answers ?? [])];
   const questions: string[] = [];
   let stdout = "";
   let stderr = "";
   const code = await runEnvbotCli(argv, {
-    stdout: (text) => void (stdout += text),
+    stdout: (text) => {
+      stdout += text;
+      options.onStdout?.(text);
+    },
     stderr: (text) => {
       stderr += text;
       options.onStderr?.(text);

@@ -5,6 +5,7 @@ import { startCommandConsumer, type CommandMessage } from "../../src/adapters/no
 import { amqpEventTarget, amqpReplyTarget, eventRoutingKey } from "../../src/adapters/notify/amqp/amqp-event-target.js";
 import type { DeliveryContext } from "../../src/adapters/notify/notification-target.js";
 import { domainEvent, type DomainEvent } from "../../src/core/events/domain-event.js";
+import { eventually } from "../helpers/eventually.js";
 import { freePort } from "../helpers/free-port.js";
 import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";
 import { startRabbitMq, type RabbitMqServer } from "../helpers/rabbitmq-server.js";
@@ -37,15 +38,11 @@ async function privateQueue(): Promise<string> {
   return (await channel.assertQueue(`${REPLY_PREFIX}${randomUUID()}`, { exclusive: true })).queue;
 }
 
-/** The next message on `queue`, polled (basic.get) until `timeoutMs`. */
-async function nextMessage(queue: string, timeoutMs = 10_000): Promise<GetMessage> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const message = await channel.get(queue, { noAck: true });
-    if (message !== false) return message;
-    if (Date.now() > deadline) throw new Error(`no message on ${queue} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** The next message on `queue`, polled (basic.get) until one comes. */
+async function nextMessage(queue: string): Promise<GetMessage> {
+  let message = false as GetMessage | false;
+  await eventually(`a message on ${queue}`, async () => (message = await channel.get(queue, { noAck: true })) !== false);
+  return message as GetMessage;
 }
 
 /** Everything on `queue` now: a confirmed publish is already routed and enqueued. */
@@ -212,11 +209,7 @@ describe("startCommandConsumer", () => {
     try {
       await channel.deleteQueue(queue);
       // The consumer re-declares the queue after its backoff; wait for it, then it must answer.
-      const deadline = Date.now() + 10_000;
-      while ((await channel.assertQueue(queue, { durable: true })).consumerCount === 0) {
-        if (Date.now() > deadline) throw new Error("the consumer did not subscribe again");
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await eventually("the consumer subscribed again", async () => (await channel.assertQueue(queue, { durable: true })).consumerCount > 0);
       channel.sendToQueue(queue, Buffer.from("again"), { replyTo: replyQueue, correlationId: "c9" });
       const reply = await nextMessage(replyQueue);
       expect(reply.properties.correlationId).toBe("c9");
@@ -253,19 +246,12 @@ describe("startCommandConsumer", () => {
       channel.sendToQueue(queue, Buffer.from("to the victim"), { replyTo: victim, correlationId: "bad" });
       channel.sendToQueue(queue, Buffer.from("to itself"), { replyTo: queue, correlationId: "loop" });
       requester.sendToQueue(queue, Buffer.from("direct"), { replyTo: "amq.rabbitmq.reply-to", correlationId: "good" });
-      const deadline = Date.now() + 10_000;
-      while (direct.length === 0) {
-        if (Date.now() > deadline) throw new Error("no direct reply");
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await eventually("the direct reply", () => direct.length > 0);
       expect(direct[0]!.properties.correlationId).toBe("good");
       expect(JSON.parse(direct[0]!.content.toString("utf8"))).toEqual({ ok: true, echo: "direct" });
       // The two before it were refused unread, in order, and answered nowhere. They came on another
       // channel, which the broker may take after the requester's: wait for both refusals.
-      while (refused.length < 2) {
-        if (Date.now() > deadline) throw new Error(`refused: ${JSON.stringify(refused)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await eventually("both refusals", () => refused.length >= 2);
       expect(handled).toEqual(["direct"]);
       expect(refused.map((r) => r.replyTo)).toEqual([victim, queue]);
       expect(refused[0]!.reason).toContain("neither RabbitMQ's direct reply-to nor a queue under ENVBOT_AMQP_REPLY_PREFIX");

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
+import { eventually } from "../helpers/eventually.js";
 import { projectRoot } from "../helpers/fixtures.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
 import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
@@ -61,11 +62,10 @@ test("the CLI planning an environment the App is applying waits for the App, the
   // The merge: the App applies; its template's provisioner keeps Terraform busy for seconds.
   const applying = app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: sha("main1"), number: 1, headSha: sha("head1"), baseSha: sha("main0") }));
   const store = app.services.engine.store;
-  for (;;) {
+  await eventually("the App's apply running", async () => {
     const [latest] = await store.listRuns(github.fullName, "brief", 1);
-    if (latest?.kind === "apply" && latest.outcome === "running") break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return latest?.kind === "apply" && latest.outcome === "running";
+  });
   const planned = envbotProcess(["plan", "brief", "--github", github.fullName, "--json"]);
   const [, cli] = await Promise.all([applying, planned]);
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { environmentKey } from "../../src/core/engine/index.js";
 import type { Store } from "../../src/core/ports/index.js";
+import { eventually } from "../helpers/eventually.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
 // `envbot history` and `envbot logs` on this machine: the runs and log lines the data directory's
@@ -30,7 +31,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const envbot = (argv: string[]) => runEnvbot(argv, { cwd: repoDir, env: { PATH: process.env.PATH, HOME: root, USER: "tester", ENVBOT_DATA_DIR: dataDir } });
+const envbot = (argv: string[], onStdout?: (text: string) => void) => runEnvbot(argv, { cwd: repoDir, env: { PATH: process.env.PATH, HOME: root, USER: "tester", ENVBOT_DATA_DIR: dataDir }, onStdout });
 
 /** A succeeded plan with its whole log kept, then a failed apply that kept only an excerpt. */
 async function seed(): Promise<{ plan: number; apply: number }> {
@@ -82,10 +83,12 @@ test("logs --follow prints what a running run writes until it ends, then exits w
   const run = await store.startRun({ repository, environment: "sandbox", kind: "plan", actor: "cli:tester" });
   await store.appendRunLog(run.id, ["Initializing the backend..."]);
   let exited = false;
-  const following = envbot(["logs", "sandbox", "--follow"]).finally(() => (exited = true));
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  let printed = "";
+  const following = envbot(["logs", "sandbox", "--follow"], (text) => void (printed += text)).finally(() => (exited = true));
+  // Each line is written once the follower has printed the one before: it reads while the run goes on.
+  await eventually("the kept line printed", () => printed.includes("Initializing the backend...\n"));
   await store.appendRunLog(run.id, ["terraform_data.sandbox: Refreshing state..."]);
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await eventually("the line written while following printed", () => printed.includes("Refreshing state...\n"));
   expect(exited).toBe(false);
   await store.appendRunLog(run.id, ["Plan: 1 to add, 0 to change, 0 to destroy."]);
   await store.finishRun(run.id, { outcome: "succeeded" });

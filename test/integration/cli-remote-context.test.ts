@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { QueuedJob } from "../../src/core/ports/index.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
+import { eventually } from "../helpers/eventually.js";
 import { starterRepository } from "../helpers/fixtures.js";
 import { freePort } from "../helpers/free-port.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";
@@ -21,6 +22,8 @@ let configDir: string;
 let token: string;
 /** What a worker of the server does with a queued plan, done by the test: a run that writes its log. */
 let workerPlans: Promise<void>[];
+/** What the test's envbot commands printed so far, as they print it (the worker above acts on it). */
+let printed: { stdout: string; stderr: string };
 
 beforeEach(async () => {
   mock.before();
@@ -29,6 +32,7 @@ beforeEach(async () => {
   github.permissions.set("alice", "write");
   github.commit("main", await starterRepository());
   workerPlans = [];
+  printed = { stdout: "", stderr: "" };
   api = await startControlPlaneServer({ queue: { enqueue: async (job: QueuedJob) => (workerPlans.push(runPlanLater(job)), true) } });
   root = await mkdtemp(path.join(tmpdir(), "envbot-cli-remote-"));
   // A directory the command makes: its mode is the command's doing.
@@ -45,7 +49,8 @@ afterEach(async () => {
   expect(api.violations).toEqual([]);
 });
 
-const envbot = (argv: string[], env: NodeJS.ProcessEnv = {}) => runEnvbot(argv, { cwd: root, env: { ENVBOT_CONFIG_DIR: configDir, ENVBOT_TOKEN: token, ...env } });
+const envbot = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  runEnvbot(argv, { cwd: root, env: { ENVBOT_CONFIG_DIR: configDir, ENVBOT_TOKEN: token, ...env }, onStdout: (text) => void (printed.stdout += text), onStderr: (text) => void (printed.stderr += text) });
 const addProd = async () => expect((await envbot(["context", "add", "prod", api.origin, "--repository", REPO])).code).toBe(0);
 const contextsFile = () => path.join(configDir, "contexts.json");
 
@@ -62,12 +67,15 @@ async function seed(): Promise<{ plan: number; apply: number }> {
   return { plan: plan.id, apply: apply.id };
 }
 
-/** A plan job run as a worker would: a moment later, a plan run whose log is written, then its end. */
+/**
+ * A plan job run as a worker would, later than the command asked: its run starts once the command
+ * waits for it to start, and its log is written once the command follows that run.
+ */
 async function runPlanLater(job: QueuedJob): Promise<void> {
   const payload = job.payload as { repository: string; environment: string; actor: { login: string } };
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await eventually("the command waiting for the plan to start", () => printed.stderr.includes("waiting for it to start...\n"));
   const run = await api.store.startRun({ repository: payload.repository, environment: payload.environment, kind: "plan", commit: github.headOf("main"), actor: payload.actor.login });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await eventually("the command following the plan's run", () => printed.stderr.includes(`Run ${run.id}: plan of`));
   await api.store.appendRunLog(run.id, ["Initializing the backend...", "Plan: 1 to add, 0 to change, 0 to destroy."]);
   await api.store.finishRun(run.id, { outcome: "succeeded" });
 }
@@ -184,9 +192,10 @@ describe("status, history and logs through a context", () => {
     await api.store.appendRunLog(run.id, ["Initializing the backend..."]);
     let exited = false;
     const following = envbot(["logs", "sandbox", "--context", "prod", "--follow"]).finally(() => (exited = true));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Lines are written once the command has printed the ones before: it reads while the run goes on.
+    await eventually("the kept line printed", () => printed.stdout.includes("Initializing the backend...\n"));
     await api.store.appendRunLog(run.id, ["aws_s3_bucket.site: Creating...", "aws_s3_bucket.site: Creation complete after 2s"]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await eventually("the lines written while following printed", () => printed.stdout.includes("Creation complete after 2s\n"));
     expect(exited).toBe(false);
     await api.store.finishRun(run.id, { outcome: "failed", error: "terraform apply failed: Error: creating bucket policy" });
     const result = await following;

@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
+import { descendantsOf, isRunning } from "../helpers/envbot-app-process.js";
+import { eventually } from "../helpers/eventually.js";
 import { projectRoot } from "../helpers/fixtures.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
@@ -31,7 +33,7 @@ function envbotProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 test("a plan started while another process applies the same environment waits for it, then plans against the applied state", async () => {
   const apply = envbotProcess(["apply", "brief", "--yes"]);
-  while (!apply.stderr().includes("Creating...")) await new Promise((resolve) => setTimeout(resolve, 50));
+  await eventually("the apply creating", () => apply.stderr().includes("Creating..."));
   // Terraform's own state lock would make the plan fail after 1 s: the lease must keep it waiting before that.
   const plan = envbotProcess(["plan", "brief", "--json"], { ENVBOT_STATE_LOCK_TIMEOUT: "1s" });
   const [applied, planned] = await Promise.all([apply.output, plan.output]);
@@ -58,14 +60,18 @@ test("an envbot killed (SIGKILL) while Terraform applies: the next command close
   const env = { ENVBOT_LEASE_TTL: "2s" };
   await sandbox.writeDefinition("crashy", definitionYaml("crashy", "brief-apply", "  ttl: 1h\n"));
   const apply = envbotProcess(["apply", "crashy", "--yes"], env);
-  while (!apply.stderr().includes("Creating...")) await new Promise((resolve) => setTimeout(resolve, 50));
+  await eventually("the apply creating", () => apply.stderr().includes("Creating..."));
+  const terraform = descendantsOf(apply.child.pid!);
+  expect(terraform.length).toBeGreaterThan(0);
   apply.child.kill("SIGKILL");
   await apply.output;
-  // The dead process's lease expires (2 s), and its orphaned terraform (sleep 4) finishes.
-  await new Promise((resolve) => setTimeout(resolve, 5000));
+  // Its terraform (sleep 4) lives on, orphaned, and finishes on its own.
+  await eventually("the orphaned terraform finished", () => !terraform.some(isRunning));
 
   const cli = (argv: string[], now = new Date()) => runEnvbot(argv, { cwd: sandbox.repoDir, env: { ...sandbox.env, ...env }, now });
-  const status = await cli(["status", "--json"]);
+  // Until the dead process's lease expires (2 s), a command takes the apply for running; the first one after that recovers it.
+  let status!: Awaited<ReturnType<typeof cli>>;
+  await eventually("a command that finds the apply interrupted", async () => (status = await cli(["status", "--json"])).stderr.includes("was interrupted"));
   expect(status.stderr).toMatch(/envbot: the apply of crashy \(run \d+, started .*\) was interrupted: the envbot process running this apply stopped before Terraform finished; the environment may be partly changed/);
   const listed = JSON.parse(status.stdout) as { name: string; status: string; firstAppliedAt: string | null; lastRun: { outcome: string } }[];
   expect(listed.find((e) => e.name === "crashy")).toMatchObject({ status: "failed", firstAppliedAt: expect.any(String), lastRun: { outcome: "interrupted" } });

@@ -6,6 +6,7 @@ import { domainEvent, type BusRequest, type DomainEvent, type DomainEventType } 
 import type { Store } from "../../src/core/ports/index.js";
 import { notificationsFromSettings } from "../../src/composition/notifications.js";
 import { readNotificationSettings } from "../../src/composition/notification-settings.js";
+import { eventually } from "../helpers/eventually.js";
 import { expectDocumentedEvent } from "../helpers/notify/documented-event.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/notify/webhook-receiver.js";
 import { startRabbitMq, type RabbitMqServer } from "../helpers/rabbitmq-server.js";
@@ -71,11 +72,10 @@ function oneOfEachType(request: (command: BusRequest["command"]) => BusRequest):
 
 async function nextMessages(queue: string, count: number): Promise<GetMessage[]> {
   const messages: GetMessage[] = [];
-  while (messages.length < count) {
-    const message = await channel.get(queue, { noAck: true });
-    if (message !== false) messages.push(message);
-    else await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(`${count} messages on ${queue}`, async () => {
+    for (let message = await channel.get(queue, { noAck: true }); message !== false && messages.length < count; message = await channel.get(queue, { noAck: true })) messages.push(message);
+    return messages.length >= count;
+  });
   return messages;
 }
 

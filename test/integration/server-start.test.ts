@@ -4,6 +4,7 @@ import path from "node:path";
 import { SettingsError } from "../../src/adapters/server-env/settings.js";
 import { startServer } from "../../src/composition/start-process.js";
 import { createEnvbotApp } from "../../src/composition/app.js";
+import { eventually } from "../helpers/eventually.js";
 import { createTestProbot } from "../helpers/github/test-probot.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { deliverWebhook } from "../helpers/github/signed-delivery.js";
@@ -153,11 +154,8 @@ test("a push that changes .github/envbot.yml on the default branch re-reads the 
   githubApi().get("/app/installations").query({ per_page: 100 }).times(2).reply(200, () => (listed++, []));
   noMissedDeliveries();
   const { server, services, url, missed } = await startServer(env);
-  const until = async (check: () => boolean) => {
-    for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  };
   try {
-    await until(() => listed === 1);
+    await eventually("the installations listed at start", () => listed === 1);
     expect(listed).toBe(1);
     for (const push of [
       pushEvent({ ref: "refs/heads/feature", modified: [".github/envbot.yml"] }),
@@ -166,7 +164,7 @@ test("a push that changes .github/envbot.yml on the default branch re-reads the 
     ]) {
       expect((await deliverWebhook({ url: `${url}/api/github/webhooks`, secret: "s3cret", ...push })).status).toBe(200);
     }
-    await until(() => listed === 2);
+    await eventually("the installations listed again", () => listed === 2);
     expect(listed).toBe(2);
   } finally {
     // The start-up look at GitHub's delivery log ends inside the test that started it.

@@ -24,11 +24,6 @@ function envbot(argv: string[]) {
   return runEnvbot(argv, { cwd: repo, env: { PATH: process.env.PATH, HOME: root, ENVBOT_DATA_DIR: path.join(root, "data") } });
 }
 
-/** Fails instead of hanging when a command blocks (on a pipe). */
-function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms).unref())]);
-}
-
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), "envbot-confine-"));
   repo = path.join(root, "repo");
@@ -92,19 +87,20 @@ describe("a named pipe in environments/", () => {
     execFileSync("mkfifo", [fifo]);
   });
   afterEach(async () => {
-    // Releases a reader that blocked on the pipe (the behaviour this guards against), if any.
+    // A command that blocks on the pipe (the behaviour this guards against) fails its test by the
+    // test's timeout, not by a budget of ours that a loaded machine could miss; this releases it.
     const writer = await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => undefined);
     await writer?.close();
   });
 
   test("does not hang `envbot validate`: it is reported as not a regular file", async () => {
-    const result = await within(5_000, envbot(["validate"]));
+    const result = await envbot(["validate"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("environments/pipe.yaml:1:1: cannot be read: it is not a regular file\n");
   });
 
   test("as a FILE argument it is a usage error, at once", async () => {
-    const result = await within(5_000, envbot(["validate", "environments/pipe.yaml"]));
+    const result = await envbot(["validate", "environments/pipe.yaml"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("envbot validate: cannot read environments/pipe.yaml: it is not a regular file");
   });

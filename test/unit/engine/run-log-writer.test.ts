@@ -1,6 +1,7 @@
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { runLogWriter } from "../../../src/core/engine/run-log-writer.js";
 import type { Store } from "../../../src/core/ports/index.js";
+import { eventually } from "../../helpers/eventually.js";
 
 describe("a run's kept log", () => {
   let store: Store;
@@ -15,7 +16,8 @@ describe("a run's kept log", () => {
     log.push("Initializing the backend...");
     log.push("Terraform has been successfully initialized!");
     expect(await store.readRunLog(run.id, 0, 10)).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Not closed: the batch's own timer writes them.
+    await eventually("the first batch in the store", async () => (await store.readRunLog(run.id, 0, 10)).length > 0);
     expect((await store.readRunLog(run.id, 0, 10)).map((l) => l.line)).toEqual(["Initializing the backend...", "Terraform has been successfully initialized!"]);
     log.push("Plan: 1 to add, 0 to change, 0 to destroy.");
     await log.close();

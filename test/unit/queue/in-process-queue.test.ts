@@ -5,7 +5,18 @@ import { inProcessQueue } from "../../../src/adapters/queue/in-process-queue.js"
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import type { JobQueue, QueuedJob, Store } from "../../../src/core/ports/index.js";
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** One turn of the event loop: work that yields, so that others may start meanwhile (no wall-clock wait). */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A promise with its resolve at hand: "the job has started", "the test has enqueued its next job". */
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Resolves when `abort` has aborted. */
+const aborted = (abort: AbortSignal) => new Promise<void>((resolve) => (abort.aborted ? resolve() : abort.addEventListener("abort", () => resolve(), { once: true })));
 
 /**
  * Jobs are data; these tests give each a name and keep what it does here, so the queue's
@@ -66,15 +77,17 @@ describe("the in-process job queue", () => {
   test("a newer job with the same key cancels the running one and runs after it", async () => {
     const queue = testQueue({ concurrency: 2 });
     const events: string[] = [];
+    const firstStarted = deferred();
     void queue.enqueue({
       key: "pr#1",
-      run: async (signal) => {
+      run: async (abort) => {
         events.push("first started");
-        while (!signal.aborted) await tick();
+        firstStarted.resolve();
+        await aborted(abort);
         events.push("first cancelled");
       },
     });
-    await tick();
+    await firstStarted.promise;
     void queue.enqueue({ key: "pr#1", run: async () => void events.push("second ran") });
     await queue.idle();
     expect(events).toEqual(["first started", "first cancelled", "second ran"]);
@@ -119,18 +132,21 @@ describe("final jobs (the apply of a merge)", () => {
   test("a later job of the same key neither cancels nor replaces a final job; it runs after it", async () => {
     const queue = testQueue({ concurrency: 1 });
     const events: string[] = [];
+    const applyStarted = deferred();
+    const planQueued = deferred();
     void queue.enqueue({
       key: "pr#1",
       final: true,
-      run: async (signal) => {
+      run: async (abort) => {
         events.push("apply started");
-        await tick();
-        await tick();
-        events.push(signal.aborted ? "apply cancelled" : "apply finished");
+        applyStarted.resolve();
+        await planQueued.promise;
+        events.push(abort.aborted ? "apply cancelled" : "apply finished");
       },
     });
-    await tick();
-    void queue.enqueue({ key: "pr#1", run: async () => void events.push("plan ran") });
+    await applyStarted.promise;
+    await queue.enqueue({ key: "pr#1", run: async () => void events.push("plan ran") });
+    planQueued.resolve();
     await queue.idle();
     expect(events).toEqual(["apply started", "apply finished", "plan ran"]);
   });

@@ -1,3 +1,4 @@
+import { jest } from "@jest/globals";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
 import { reconcileScheduler, type ScheduledRepository } from "../../../src/adapters/schedule/reconcile-scheduler.js";
 import type { Store } from "../../../src/core/ports/index.js";
@@ -57,11 +58,23 @@ test("an invalid cron expression is reported and that sweep is not scheduled", a
   await s.stop();
 });
 
-test("a sweep never overlaps itself in one process", async () => {
+/** A sweep that holds until released, and says when it has begun (so holds its lock). */
+function heldSweep() {
   let release!: () => void;
-  const s = scheduler({ sweep: () => new Promise<void>((resolve) => (release = resolve)) });
+  let begun!: () => void;
+  const started = new Promise<void>((resolve) => (begun = resolve));
+  const sweep = () => {
+    begun();
+    return new Promise<void>((resolve) => (release = resolve));
+  };
+  return { sweep, started, release: () => release() };
+}
+
+test("a sweep never overlaps itself in one process", async () => {
+  const { sweep, started, release } = heldSweep();
+  const s = scheduler({ sweep });
   const first = s.runNow(shop, "drift");
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await started;
   expect(await s.runNow(shop, "drift")).toBe("skipped");
   release();
   expect(await first).toBe("done");
@@ -69,22 +82,28 @@ test("a sweep never overlaps itself in one process", async () => {
 });
 
 test("nor across replicas sharing the store, until a dead replica's lock goes stale", async () => {
-  let release!: () => void;
-  const replicaA = scheduler({ sweep: () => new Promise<void>((resolve) => (release = resolve)) });
+  const { sweep, started, release } = heldSweep();
+  const replicaA = scheduler({ sweep });
   const replicaB = scheduler();
   const running = replicaA.runNow(shop, "expiry");
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await started;
   expect(await replicaB.runNow(shop, "expiry")).toBe("skipped");
   release();
   await running;
   expect(await replicaB.runNow(shop, "expiry")).toBe("done");
 
   // A replica that died mid-sweep left its lease behind: once it expires, it is taken over.
-  await store.acquireLease("acme/shop:sweep:expiry", "scheduler:dead", 50);
-  expect(await replicaB.runNow(shop, "expiry")).toBe("skipped");
-  await new Promise((resolve) => setTimeout(resolve, 60));
-  expect(await replicaB.runNow(shop, "expiry")).toBe("done");
-  expect(await sweepLeaseIsFree("expiry")).toBe(true);
+  // The clock is the test's (only Date is faked), so the lease's age does not depend on load.
+  jest.useFakeTimers({ now: Date.now(), doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "hrtime", "performance"] });
+  try {
+    await store.acquireLease("acme/shop:sweep:expiry", "scheduler:dead", 50);
+    expect(await replicaB.runNow(shop, "expiry")).toBe("skipped");
+    jest.setSystemTime(Date.now() + 60);
+    expect(await replicaB.runNow(shop, "expiry")).toBe("done");
+    expect(await sweepLeaseIsFree("expiry")).toBe(true);
+  } finally {
+    jest.useRealTimers();
+  }
 });
 
 test("a schedule firing in every replica sweeps once, even when the first replica is done before the others look", async () => {
