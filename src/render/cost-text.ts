@@ -1,5 +1,6 @@
-import type { CostGrouping, HourlyPrice, MonthlyCostReport } from "../core/cost/index.js";
-import { parseDuration } from "../core/environment/duration.js";
+import type { CostGrouping, MonthlyCostReport } from "../core/cost/index.js";
+import type { HourlyPrice } from "../core/planning/index.js";
+import { parseDuration } from "../core/duration/duration.js";
 import type { LifetimeReport } from "../core/ports/pull-request-report.js";
 import { codeSpan, escapeMarkdown } from "./markdown.js";
 

@@ -1,5 +1,5 @@
 import { authorize, type AccessPolicy, type Action } from "../../core/authorization/authorize.js";
-import { recordedRepository } from "../../core/environment/index.js";
+import { recordedRepository } from "../../core/repository/index.js";
 import type { JobQueue, RepositoryChanges, Store } from "../../core/ports/index.js";
 import { ApiProblem, forbidden, notFound } from "./api-problem.js";
 import type { LookupGate } from "./lookup-gate.js";

@@ -1,7 +1,8 @@
 import { realpath, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { ENVIRONMENTS_DIR, recordedRepository } from "../../core/environment/index.js";
+import { ENVIRONMENTS_DIR } from "../../core/environment/index.js";
+import { recordedRepository } from "../../core/repository/index.js";
 import type { Store } from "../../core/ports/index.js";
 import { UsageError } from "./cli-io.js";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { resolveInRepository } from "../../adapters/local/resolve-in-repository.js";
-import { describeUnreadable } from "../../core/environment/index.js";
+import { describeUnreadable } from "../../core/repository/index.js";
 import type { RepoFiles } from "../../core/ports/index.js";
 import type { DefinitionDocument } from "../../core/validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../../core/yaml/index.js";

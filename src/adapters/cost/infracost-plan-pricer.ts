@@ -1,4 +1,4 @@
-import { BREAKDOWN_RESOURCES_KEPT, round, tableEstimate, type HourlyPrice } from "../../core/cost/index.js";
+import { BREAKDOWN_RESOURCES_KEPT, round, tableEstimate, type HourlyPrice } from "../../core/planning/index.js";
 import type { PlanPricer } from "../terraform/cli-terraform-runner.js";
 import { infracostBreakdown } from "./infracost-breakdown.js";
 

@@ -1,4 +1,4 @@
-import type { PricedResource } from "../../core/cost/index.js";
+import type { PricedResource } from "../../core/planning/index.js";
 
 /** What envbot takes from `infracost breakdown --format json`. */
 export interface InfracostBreakdown {

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { open, readdir } from "node:fs/promises";
 import path from "node:path";
-import type { ExplainsUnreadable } from "../../core/environment/index.js";
+import type { ExplainsUnreadable } from "../../core/repository/index.js";
 import type { RepoFile, RepoFiles } from "../../core/ports/index.js";
 import { resolveInRepository, type RepositoryPath } from "./resolve-in-repository.js";
 

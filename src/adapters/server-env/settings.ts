@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { locateInfracost } from "../cost/locate-infracost.js";
 import { describeConnection } from "../store/postgres/connection-errors.js";
-import { parseDuration } from "../../core/environment/duration.js";
+import { parseDuration } from "../../core/duration/duration.js";
 
 /** Server and CLI settings, read once from the environment and validated. */
 export interface Settings {

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { AppliedPlan, SavedPlan, StateLockCleanup, TerraformRunner, TerraformRunOptions } from "../../core/ports/index.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
 import type { PlanMode } from "../../core/planning/index.js";
-import type { HourlyPrice } from "../../core/cost/index.js";
+import type { HourlyPrice } from "../../core/planning/index.js";
 import type { Redact } from "../../core/secrets/redactor.js";
 import { planDependencies } from "./plan-dependencies.js";
 import { summarizeStateJson } from "./summarize-state-json.js";

@@ -1,5 +1,5 @@
 import { configSchema, type NotificationRoute, type PolicyConfig, type RepositoryConfig } from "../../generated/schemas.js";
-import { parseDuration } from "../environment/duration.js";
+import { parseDuration } from "../duration/duration.js";
 
 /** Where the repository policy lives; always read from the default branch (docs/trust-model). */
 export const CONFIG_PATH = ".github/envbot.yml";

@@ -1,4 +1,3 @@
-export * from "./hourly-price.js";
 export * from "./environment-hours.js";
 export * from "./monthly-report.js";
 export * from "./costed-environments.js";

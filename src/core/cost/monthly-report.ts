@@ -1,5 +1,5 @@
 import { costIntervals, costWithin, type LifeRun } from "./environment-hours.js";
-import { round } from "./hourly-price.js";
+import { round } from "../planning/hourly-price.js";
 
 export type CostGrouping = "owner" | "cost-center" | "template" | "environment";
 

@@ -3,7 +3,7 @@ import type { PlanMode } from "../planning/index.js";
 import type { EnvironmentChange, EnvironmentRecord, RunKind } from "../ports/index.js";
 import type { Redact } from "../secrets/redactor.js";
 import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
-import { hourlyPrice } from "../cost/index.js";
+import { hourlyPrice } from "../planning/index.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";

@@ -1,8 +1,8 @@
 import { parseDocument } from "yaml";
 import type { Actor } from "../authorization/actor.js";
 import { actorText } from "../authorization/actor.js";
-import { findDefinitionFiles } from "../environment/index.js";
-import { parseDuration } from "../environment/duration.js";
+import { findDefinitionFiles } from "../repository/index.js";
+import { parseDuration } from "../duration/duration.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import { validateEnvironments } from "../validation/index.js";
 import { auditDone, authorizeAndAudit, proposalBranch, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";

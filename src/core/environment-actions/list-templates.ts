@@ -1,6 +1,7 @@
 import type { Actor } from "../authorization/actor.js";
 import { authorize } from "../authorization/authorize.js";
-import { TEMPLATES_DIR, templateFile, validateTemplateFile, type Template } from "../template/index.js";
+import { TEMPLATES_DIR, templateFile, type Template } from "../template/index.js";
+import { validateTemplateFile } from "../validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import { refusalText, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
 

@@ -1,6 +1,7 @@
 import type { Actor } from "../authorization/actor.js";
 import { applyPlan, planEnvironment, type ApplyOutcome, type EngineDeps, type PlanOutcome } from "../engine/index.js";
-import { findDefinitionFiles, type Environment } from "../environment/index.js";
+import { findDefinitionFiles } from "../repository/index.js";
+import type { Environment } from "../environment/index.js";
 import { queuedJob, type EnvbotJob } from "../jobs/envbot-job.js";
 import type { JobQueue, RepoFiles } from "../ports/index.js";
 import type { ResolvedConfig } from "../config/repository-config.js";

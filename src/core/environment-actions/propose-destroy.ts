@@ -1,6 +1,6 @@
 import type { Actor } from "../authorization/actor.js";
 import { actorText } from "../authorization/actor.js";
-import { findDefinitionFiles } from "../environment/index.js";
+import { findDefinitionFiles } from "../repository/index.js";
 import { queuedJob } from "../jobs/envbot-job.js";
 import type { JobQueue } from "../ports/index.js";
 import { auditDone, authorizeAndAudit, proposalBranch, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";

@@ -1,7 +1,8 @@
 import { Document } from "yaml";
 import type { Actor } from "../authorization/actor.js";
 import { actorText } from "../authorization/actor.js";
-import { environmentFile, findDefinitionFiles, NAME_PATTERN } from "../environment/index.js";
+import { environmentFile, NAME_PATTERN } from "../environment/index.js";
+import { findDefinitionFiles } from "../repository/index.js";
 import { validateEnvironments } from "../validation/index.js";
 import { requestProblems } from "./definition-problems.js";
 import { auditDone, authorizeAndAudit, proposalBranch, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";

@@ -30,7 +30,7 @@ export interface Environment {
   definition: EnvironmentDefinition;
 }
 
-/** Where a new definition of `name` goes; an existing one may be .yml (see definition-files.ts). */
+/** Where a new definition of `name` goes; an existing one may be .yml (see core/repository/definition-files.ts). */
 export function environmentFile(name: string): string {
   return `${ENVIRONMENTS_DIR}/${name}.yaml`;
 }

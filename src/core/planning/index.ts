@@ -1,1 +1,2 @@
 export * from "./plan-summary.js";
+export * from "./hourly-price.js";

@@ -1,4 +1,4 @@
-import type { HourlyPrice } from "../cost/hourly-price.js";
+import type { HourlyPrice } from "./hourly-price.js";
 /** What a plan would do, in the one shape every renderer (CLI, PR comment, issue) reads. */
 export interface PlanSummary {
   environment: string;
@@ -14,7 +14,7 @@ export interface PlanSummary {
   terraformVersion?: string;
   /** Each resource of the planned configuration and what it depends on (configuration addresses). */
   dependencies?: Record<string, string[]>;
-  /** What the environment costs per hour as planned (set by the engine; see core/cost). */
+  /** What the environment costs per hour as planned (set by the engine; see hourly-price.ts). */
   cost?: HourlyPrice;
 }
 

@@ -1,4 +1,4 @@
-import { round } from "../cost/hourly-price.js";
+import { round } from "../planning/hourly-price.js";
 
 /** The hours of the month an owner's estimate covers: 30 days and a bit, as Infracost's monthly figures count (730). */
 export const ESTIMATE_HOURS = 730;

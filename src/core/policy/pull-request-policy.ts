@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { CONFIG_PATH } from "../config/repository-config.js";
-import { listDefinitionFiles, parseDuration } from "../environment/index.js";
+import { listDefinitionFiles } from "../repository/index.js";
+import { parseDuration } from "../duration/duration.js";
 import { hoursAhead, ownerEstimate } from "./cost-cap.js";
 import type { Approval, RepoFiles } from "../ports/index.js";
 import { START_OF_FILE } from "../diagnostics/index.js";

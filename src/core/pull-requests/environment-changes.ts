@@ -1,4 +1,5 @@
-import { baseName, isDefinitionFile, listDefinitionFiles } from "../environment/index.js";
+import { baseName } from "../environment/index.js";
+import { isDefinitionFile, listDefinitionFiles } from "../repository/index.js";
 import type { ChangedFile, LockHolder, RepoFiles } from "../ports/index.js";
 
 /** A definition file a pull request touches, and what merging does to its environment. */

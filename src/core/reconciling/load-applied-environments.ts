@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
-import { environmentFile, explainUnreadable, listDefinitionFiles, type Environment } from "../environment/index.js";
+import { environmentFile, type Environment } from "../environment/index.js";
+import { explainUnreadable, listDefinitionFiles } from "../repository/index.js";
 import type { EnvironmentRecord, RepoFiles, Store } from "../ports/index.js";
 import { validateEnvironments, type DefinitionDocument } from "../validation/index.js";
 import { formatDiagnosticLine } from "../diagnostics/index.js";

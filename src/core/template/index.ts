@@ -1,2 +1,1 @@
 export * from "./template.js";
-export * from "./validate-template-file.js";

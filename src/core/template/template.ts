@@ -1,5 +1,5 @@
 import type { TemplateOutputDeclaration } from "../../generated/schemas.js";
-import type { SchemaChecker } from "../validation/schema-checker.js";
+import type { SchemaChecker } from "../checker/schema-checker.js";
 
 /** A template that passed validation: everything later stages need, nothing raw. */
 export interface Template {

@@ -1,7 +1,8 @@
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import type { BusCommand, EnvironmentDefinition, RepositoryConfig, TemplateDefinition } from "../../generated/schemas.js";
 import * as validators from "../../generated/validators.js";
-import { schemaChecker, type SchemaChecker } from "./schema-checker.js";
+import type { SchemaChecker } from "../checker/schema-checker.js";
+import { schemaChecker } from "./schema-checker.js";
 
 interface BuiltinCheckers {
   environment: SchemaChecker<EnvironmentDefinition>;

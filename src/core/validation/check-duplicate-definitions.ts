@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../diagnostics/index.js";
 import { START_OF_FILE, type Position } from "../diagnostics/index.js";
-import { baseName, definedTwiceMessage, isDefinitionFile, listDefinitionFiles } from "../environment/index.js";
+import { baseName } from "../environment/index.js";
+import { definedTwiceMessage, isDefinitionFile, listDefinitionFiles } from "../repository/index.js";
 import type { RepoFile, RepoFiles } from "../ports/index.js";
 import { MAX_YAML_FILE_BYTES, parseYamlFile } from "../yaml/index.js";
 import type { DefinitionDocument } from "./definition-document.js";

@@ -1,7 +1,7 @@
+import type { SchemaChecker } from "../checker/schema-checker.js";
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { RepoFile } from "../ports/index.js";
 import { parseYamlFile, type PathSegment, type YamlLocator } from "../yaml/index.js";
-import type { SchemaChecker } from "./schema-checker.js";
 
 export type CheckedYamlFile<T> =
   | { ok: true; value: T; locator: YamlLocator }

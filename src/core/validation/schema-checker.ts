@@ -1,25 +1,10 @@
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import type { CheckContext, SchemaChecker } from "../checker/schema-checker.js";
 import type { Diagnostic } from "../diagnostics/index.js";
-import { formatPath, parseJsonPointer, type PathSegment, type YamlLocator } from "../yaml/index.js";
+import { formatPath, parseJsonPointer, type PathSegment } from "../yaml/index.js";
 import { MESSAGE_KEYWORD, POSITION_KEYWORD } from "./create-ajv.js";
 import { describeType, describeValue, quoteText } from "./describe-value.js";
 import { suggestName } from "./suggest-name.js";
-
-export interface CheckContext {
-  file: string;
-  locator: YamlLocator;
-  /** Prefix of every path, when the checked value sits inside a file (spec.variables). */
-  basePath?: readonly PathSegment[];
-  /** Values at or below these paths are never shown in a message (secret references). */
-  hiddenPaths?: readonly (readonly PathSegment[])[];
-  /** What an unknown property is called in messages: "key" (default) or "variable". */
-  propertyNoun?: string;
-}
-
-/** A compiled schema that reports every violation as a positioned diagnostic. */
-export interface SchemaChecker<T> {
-  check(value: unknown, context: CheckContext): { valid: true; value: T } | { valid: false; diagnostics: Diagnostic[] };
-}
 
 export function schemaChecker<T>(validate: ValidateFunction): SchemaChecker<T> {
   return {

@@ -1,17 +1,12 @@
 import { CONFIG_PATH, type ResolvedConfig } from "../config/repository-config.js";
 import { compareDiagnostics, type Diagnostic } from "../diagnostics/index.js";
-import {
-  baseName,
-  explainUnreadable,
-  listDefinitionFiles,
-  NAME_PATTERN,
-  parseDuration,
-  type Environment,
-  type Lifetime,
-} from "../environment/index.js";
+import { baseName, NAME_PATTERN, type Environment, type Lifetime } from "../environment/index.js";
+import { explainUnreadable, listDefinitionFiles } from "../repository/index.js";
+import { parseDuration } from "../duration/duration.js";
 import { environmentSchema, type EnvironmentDefinition } from "../../generated/schemas.js";
 import type { RepoFile, RepoFiles, SecretProvider } from "../ports/index.js";
-import { templateFile, TEMPLATES_DIR, validateTemplateFile, type Template, type ValidatedTemplate } from "../template/index.js";
+import { templateFile, TEMPLATES_DIR, type Template } from "../template/index.js";
+import { validateTemplateFile, type ValidatedTemplate } from "./validate-template-file.js";
 import { formatPath, MAX_YAML_FILE_BYTES, type PathSegment, type YamlLocator } from "../yaml/index.js";
 import { builtinCheckers } from "./builtin-checkers.js";
 import { checkDuplicateDefinitions } from "./check-duplicate-definitions.js";

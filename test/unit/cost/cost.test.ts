@@ -1,4 +1,5 @@
-import { costIntervals, costWithin, hourlyPrice, monthlyCostReport, type CostedEnvironment } from "../../../src/core/cost/index.js";
+import { costIntervals, costWithin, monthlyCostReport, type CostedEnvironment } from "../../../src/core/cost/index.js";
+import { hourlyPrice } from "../../../src/core/planning/index.js";
 import { costReportCsv, formatCostEstimate, formatCostReport } from "../../../src/render/cost-text.js";
 
 const at = (iso: string) => new Date(iso);

@@ -1,4 +1,4 @@
-import type { HourlyPrice } from "../../../src/core/cost/index.js";
+import type { HourlyPrice } from "../../../src/core/planning/index.js";
 import { formatCostEstimate } from "../../../src/render/cost-text.js";
 import { renderPlanComment } from "../../../src/render/pull-request-comment.js";
 import { planned, pullRequest, summaryOf } from "../render/report-fixtures.js";

@@ -4,7 +4,7 @@ import path from "node:path";
 import { infracostBreakdown, infracostChildEnv } from "../../../src/adapters/cost/infracost-breakdown.js";
 import { infracostPlanPricer } from "../../../src/adapters/cost/infracost-plan-pricer.js";
 import { locateInfracost } from "../../../src/adapters/cost/locate-infracost.js";
-import { hourlyPrice, type HourlyPrice } from "../../../src/core/cost/index.js";
+import { hourlyPrice, type HourlyPrice } from "../../../src/core/planning/index.js";
 import { createRedactor } from "../../../src/core/secrets/redactor.js";
 import { TerraformCancelledError } from "../../../src/core/terraform/index.js";
 import { readSettings, SettingsError } from "../../../src/adapters/server-env/settings.js";

@@ -1,5 +1,5 @@
 import type { RepoFiles } from "../../../src/core/ports/index.js";
-import { DEFINITION_EXTENSIONS, findDefinitionFiles, isDefinitionFile, listDefinitionFiles } from "../../../src/core/environment/index.js";
+import { DEFINITION_EXTENSIONS, findDefinitionFiles, isDefinitionFile, listDefinitionFiles } from "../../../src/core/repository/index.js";
 import { resolveEnvironmentChanges } from "../../../src/core/pull-requests/index.js";
 
 /** A revision holding just these paths; counts directory listings (a request each on GitHub). */

@@ -1,12 +1,12 @@
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { RepoFile } from "../ports/index.js";
-import { builtinCheckers } from "../validation/builtin-checkers.js";
-import { checkYamlFile } from "../validation/check-yaml-file.js";
-import { describeValue } from "../validation/describe-value.js";
-import { schemaChecker } from "../validation/schema-checker.js";
-import { compileSchemas, type SchemaCompiler } from "../validation/schema-compiler.js";
+import { builtinCheckers } from "./builtin-checkers.js";
+import { checkYamlFile } from "./check-yaml-file.js";
+import { describeValue } from "./describe-value.js";
+import { schemaChecker } from "./schema-checker.js";
+import { compileSchemas, type SchemaCompiler } from "./schema-compiler.js";
 import { formatPath } from "../yaml/index.js";
-import { templateFile, type Template } from "./template.js";
+import { templateFile, type Template } from "../template/template.js";
 
 export type ValidatedTemplate = { ok: true; template: Template } | { ok: false; diagnostics: Diagnostic[] };
 

@@ -1,5 +1,5 @@
 import type { RepoFiles } from "../ports/index.js";
-import { baseName, ENVIRONMENTS_DIR } from "./environment.js";
+import { baseName, ENVIRONMENTS_DIR } from "../environment/environment.js";
 
 /**
  * The one rule for which files are environment definitions, used by validation, pull requests,

@@ -1,0 +1,3 @@
+export * from "./definition-files.js";
+export * from "./unreadable-file.js";
+export * from "./recorded-repository.js";
