@@ -6,7 +6,6 @@ import { eventually } from "../helpers/eventually.js";
 import { startPostgres, type PostgresServer } from "../helpers/postgres-server.js";
 
 // Each test waits for what the workers do, however long a loaded machine takes, up to this.
-jest.setTimeout(60_000);
 
 let server: PostgresServer;
 let schemas = 0;

@@ -1,3 +1,4 @@
+import { eventually } from "../../helpers/eventually.js";
 import { startOutboxRelay, MAX_DELIVERY_ATTEMPTS, MAX_ROUTING_ATTEMPTS, type EventRouting } from "../../../src/adapters/outbox/outbox-relay.js";
 import { PermanentDeliveryError, type NotificationTarget } from "../../../src/adapters/notify/notification-target.js";
 import { openSqliteStore } from "../../../src/adapters/store/sqlite/index.js";
@@ -193,8 +194,11 @@ test("processes sharing one outbox (scale-out) relay one at a time: each event o
   await second.drain();
   expect(got.got).toEqual(["a", "b", "c"]); // the first relays while it holds the lease
   first.stop();
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  await second.drain();
+  // stop() lets the lease go without waiting: the second relays once it can take it.
+  await eventually("the second relay took over", async () => {
+    await second.drain();
+    return got.got.length === 4;
+  });
   second.stop();
   expect(got.got).toEqual(["a", "b", "c", "d"]);
 });

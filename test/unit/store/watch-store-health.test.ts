@@ -1,3 +1,4 @@
+import { eventually } from "../../helpers/eventually.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +14,8 @@ test("an idle App logs once, with the reason, that its database file was deleted
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(errors).toEqual([]);
     await rm(path.join(dir, "envbot.db"));
+    await eventually("the deleted file logged", () => errors.length > 0);
+    // Checks go on every 5 ms; the loss is said once, not at every check.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(errors).toEqual([expect.stringMatching(/store is unavailable: the database file was deleted or replaced/)]);
   } finally {
