@@ -9,6 +9,8 @@ export default {
   testMatch: ["**/*.test.ts"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   transform: { "^.+\\.ts$": ["ts-jest", { useESM: true }] },
+  // The longest files first, also on a fresh clone that has no durations of an earlier run.
+  testSequencer: "<rootDir>/test/heavy-first-sequencer.js",
   // Most integration tests wait on other processes (terraform, PostgreSQL, RabbitMQ, Chromium, the
   // App): one more worker than cores keeps the cores busy while they wait (jest's default is one
   // fewer, which on two cores runs every file in turn). ENVBOT_TEST_WORKERS or --maxWorkers override.

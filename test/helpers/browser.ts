@@ -33,7 +33,7 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
 }
 
 /** Runs `assertion` until it passes (the page updates by itself), or throws its last failure after `timeout`. */
-export async function eventually(assertion: () => Promise<void>, { timeout = 10_000, every = 100 } = {}): Promise<void> {
+export async function eventually(assertion: () => Promise<void>, { timeout = 60_000, every = 100 } = {}): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
     try {

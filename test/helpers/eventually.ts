@@ -11,4 +11,5 @@ export async function eventually(what: string, check: () => boolean | Promise<bo
   }
 }
 
-const POLL_INTERVAL_MS = 25;
+// Checks such as "is a worker running terraform" read all of /proc: often enough, not more.
+const POLL_INTERVAL_MS = 100;

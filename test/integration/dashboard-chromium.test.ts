@@ -245,7 +245,7 @@ test("the list updates by itself when an environment changes", async () => {
   const status = page.locator('tr[data-environment$="/ledger-demo"] .badge');
   await eventually(async () => expect(await status.innerText()).toBe("failed"));
   await api.store.upsertEnvironment({ repository, name: "ledger-demo", status: "active" });
-  await eventually(async () => expect(await status.innerText()).toBe("active"), { timeout: 15_000 });
+  await eventually(async () => expect(await status.innerText()).toBe("active"));
 });
 
 test("a running plan's log appears line by line while it runs, then its outcome", async () => {
@@ -282,7 +282,7 @@ test("Plan now asks first, then queues a real plan whose run joins the timeline"
   await page.getByRole("dialog").getByRole("button", { name: "Plan now" }).click();
   await page.getByText("The plan is queued").waitFor();
   await app.services.queue.idle();
-  await eventually(async () => expect(await page.locator("#timeline").innerText()).toMatch(/plan[\s\S]*succeeded[\s\S]*by alice[\s\S]*\+1 ~0 -0/), { timeout: 15_000 });
+  await eventually(async () => expect(await page.locator("#timeline").innerText()).toMatch(/plan[\s\S]*succeeded[\s\S]*by alice[\s\S]*\+1 ~0 -0/));
 });
 
 test("a new environment is requested through the form made from the template's schema, and the pull request it opened is shown", async () => {
