@@ -47,7 +47,7 @@ export async function validateCommand(args: string[], io: CliIO): Promise<number
     documents,
     definitions: repo,
     allTemplates: documents === undefined,
-    secrets: localSecretProvider(io.env),
+    secrets: localSecretProvider(io.env, io.cwd),
     now: io.now(),
     compileSchemas: cliSchemaCompiler(io.env, io.cwd),
   });
