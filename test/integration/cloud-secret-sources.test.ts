@@ -14,7 +14,7 @@ const DB_PASSWORD = "pw-from-secrets-manager-4c1e9";
 const FLAG_TOKEN = "token-from-ssm-securestring-77d0";
 const REPOSITORY = "acme/shop";
 const secrets = `  secrets:
-    db_password: { fromAwsSecret: shop/db, key: password }
+    db_password: { fromAwsSecret: shop/db, key: password, version: AWSCURRENT }
     flag_token: { fromSsm: /shop/flag-token }
 `;
 
@@ -96,6 +96,9 @@ test("a source the server refuses for a repository is an error at its line in va
   expect(validated.stdout).toContain(
     "environments/other.yaml:10:29: spec.secrets.flag_token.fromFile: the envbot server will not read this secrets file: this envbot server mounts no secrets directory (ENVBOT_SECRETS_DIR is not set)",
   );
+  // Judged for the repository they are allowed to, the same references pass but for the file.
+  const forShop = await envbot(["validate", "--github", REPOSITORY, "environments/other.yaml"]);
+  expect(forShop.stdout.trim().split("\n").filter((line) => line.includes("other.yaml:"))).toEqual([expect.stringContaining("spec.secrets.flag_token.fromFile")]);
   const planned = await envbot(["plan", "other", "--github", "acme/blog"]);
   expect(planned.code).toBe(1);
   expect(planned.stderr).toContain("spec.secrets.db_password.fromAwsSecret: the envbot server will not read this Secrets Manager secret: the server's ENVBOT_SECRETS_ALLOW lets acme/blog read no Secrets Manager secret");
