@@ -12,6 +12,7 @@ import { runEnvbot } from "../helpers/run-cli.js";
 
 const DB_PASSWORD = "pw-from-secrets-manager-4c1e9";
 const FLAG_TOKEN = "token-from-ssm-securestring-77d0";
+const PLAIN_SECRET = "plain-text-secret-9b2a";
 const REPOSITORY = "acme/shop";
 const secrets = `  secrets:
     db_password: { fromAwsSecret: shop/db, key: password, version: AWSCURRENT }
@@ -27,6 +28,7 @@ beforeAll(async () => {
   const aws = awsTestEnv(moto.endpoint);
   const config = { region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
   await new SecretsManagerClient(config).send(new CreateSecretCommand({ Name: "shop/db", SecretString: JSON.stringify({ username: "app", password: DB_PASSWORD }) }));
+  await new SecretsManagerClient(config).send(new CreateSecretCommand({ Name: "shop/plain", SecretString: `{not json ${PLAIN_SECRET}` }));
   await new SSMClient(config).send(new PutParameterCommand({ Name: "/shop/flag-token", Type: "SecureString", Value: FLAG_TOKEN }));
   sandbox = await createEngineSandbox({
     templates: ["cloud-secrets"],
@@ -108,4 +110,22 @@ test("a source the server refuses for a repository is an error at its line in va
   } finally {
     await store.close();
   }
+});
+
+test("a JSON key a secret lacks, or a secret that is no JSON, fails the plan readably without quoting the secret", async () => {
+  const withKey = (secret: string, key: string) => `  secrets:
+    db_password: { fromAwsSecret: ${secret}, key: ${key} }
+    flag_token: { fromSsm: /shop/flag-token }
+`;
+  await sandbox.writeDefinition("missing-key", definitionYaml("missing-key", "cloud-secrets", withKey("shop/db", "nope")));
+  await sandbox.writeDefinition("not-json", definitionYaml("not-json", "cloud-secrets", withKey("shop/plain", "password")));
+  await sandbox.writeDefinition("absent", definitionYaml("absent", "cloud-secrets", withKey("shop/absent", "password")));
+  const missingKey = await envbot(["plan", "missing-key", "--github", REPOSITORY]);
+  const notJson = await envbot(["plan", "not-json", "--github", REPOSITORY]);
+  const absent = await envbot(["plan", "absent", "--github", REPOSITORY]);
+  expect(missingKey).toMatchObject({ code: 1, stderr: expect.stringContaining("secret db_password: the Secrets Manager secret shop/db is not a JSON object with a text or number at the key 'nope'") });
+  expect(notJson).toMatchObject({ code: 1, stderr: expect.stringContaining("secret db_password: the Secrets Manager secret shop/plain is not a JSON object with a text or number at the key 'password'") });
+  expect(absent).toMatchObject({ code: 1, stderr: expect.stringContaining("secret db_password: the Secrets Manager secret shop/absent does not exist (or not in that version) in the server's AWS account and region") });
+  const everything = [missingKey, notJson, absent].map((r) => r.stdout + r.stderr).join("\n");
+  for (const value of [DB_PASSWORD, PLAIN_SECRET, "username"]) expect(everything).not.toContain(value);
 });
