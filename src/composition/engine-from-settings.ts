@@ -1,5 +1,5 @@
 import { infracostPlanPricer } from "../adapters/cost/infracost-plan-pricer.js";
-import { envSecretProvider } from "../adapters/secrets/env-secret-provider.js";
+import { serverSecretProvider } from "../adapters/secrets/server-secret-provider.js";
 import { cliTerraformRunner } from "../adapters/terraform/cli-terraform-runner.js";
 import type { EngineDeps } from "../core/engine/index.js";
 import type { Store } from "../core/ports/index.js";
@@ -26,7 +26,7 @@ export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv, s
       sharedStateOnly: scaleOut,
       pricePlan: settings.infracost && infracostPlanPricer({ ...settings.infracost, serverEnv: env }),
     }),
-    secrets: envSecretProvider(env, settings.secretsAllow),
+    secrets: serverSecretProvider(settings, env),
     // A waiting operation waits at most as long as one Terraform command may run.
     leaseWaitMs: settings.terraformTimeoutMs,
     leaseTtlMs: settings.leaseTtlMs,

@@ -133,22 +133,122 @@ export const environmentSchema = {
     },
     "secretReference": {
       "title": "SecretReference",
-      "description": "Where the server finds a secret value. Secrets never live in Git.",
+      "description": "Where the server finds a secret value: exactly one source. Secrets never live in Git.",
       "type": "object",
       "additionalProperties": false,
-      "required": [
-        "fromEnv"
-      ],
       "properties": {
         "fromEnv": {
           "description": "The name of an environment variable of the envbot server.",
           "type": "string",
           "pattern": "^[A-Z_][A-Z0-9_]{0,127}$",
           "x-envbot-message": "{value} is not an environment variable name like CHECKOUT_API_TOKEN"
+        },
+        "fromAwsSecret": {
+          "description": "The name or ARN of an AWS Secrets Manager secret, in the server's account and region.",
+          "type": "string",
+          "pattern": "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$",
+          "x-envbot-message": "{value} is not a Secrets Manager secret name (letters, digits and /_+=.@-) or ARN"
+        },
+        "key": {
+          "description": "With fromAwsSecret: the key whose value to take from a secret stored as a JSON object.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 256
+        },
+        "version": {
+          "description": "With fromAwsSecret: a version stage (AWSCURRENT, AWSPREVIOUS, a label) or a version id (a UUID); default AWSCURRENT.",
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_+=.@-]{1,256}$",
+          "x-envbot-message": "{value} is not a version stage or version id"
+        },
+        "fromSsm": {
+          "description": "The name of an SSM Parameter Store parameter (a SecureString is decrypted).",
+          "type": "string",
+          "pattern": "^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",
+          "maxLength": 2048,
+          "x-envbot-message": "{value} is not a parameter name like /app/db/password"
+        },
+        "fromFile": {
+          "description": "A file in the directory the envbot server mounts for secrets (ENVBOT_SECRETS_DIR), relative to it.",
+          "type": "string",
+          "pattern": "^(?!/)(?!.*(^|/)\\.\\.?(/|$))[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",
+          "maxLength": 1024,
+          "x-envbot-message": "{value} is not a relative path inside the secrets directory like db/password: no '..', no leading '/'"
+        }
+      },
+      "minProperties": 1,
+      "dependentSchemas": {
+        "fromEnv": {
+          "not": {
+            "anyOf": [
+              {
+                "required": [
+                  "fromAwsSecret"
+                ]
+              },
+              {
+                "required": [
+                  "fromSsm"
+                ]
+              },
+              {
+                "required": [
+                  "fromFile"
+                ]
+              }
+            ]
+          },
+          "x-envbot-message": "a secret comes from one source: write one of fromEnv, fromAwsSecret, fromSsm or fromFile"
+        },
+        "fromAwsSecret": {
+          "not": {
+            "anyOf": [
+              {
+                "required": [
+                  "fromSsm"
+                ]
+              },
+              {
+                "required": [
+                  "fromFile"
+                ]
+              }
+            ]
+          },
+          "x-envbot-message": "a secret comes from one source: write one of fromEnv, fromAwsSecret, fromSsm or fromFile"
+        },
+        "fromSsm": {
+          "not": {
+            "anyOf": [
+              {
+                "required": [
+                  "fromFile"
+                ]
+              }
+            ]
+          },
+          "x-envbot-message": "a secret comes from one source: write one of fromEnv, fromAwsSecret, fromSsm or fromFile"
+        },
+        "key": {
+          "required": [
+            "fromAwsSecret"
+          ],
+          "x-envbot-message": {
+            "required": "key and version belong to a secret fromAwsSecret"
+          }
+        },
+        "version": {
+          "required": [
+            "fromAwsSecret"
+          ],
+          "x-envbot-message": {
+            "required": "key and version belong to a secret fromAwsSecret"
+          }
         }
       },
       "x-envbot-message": {
-        "type": "a secret is never written in Git: refer to it as { fromEnv: VARIABLE_NAME } and set that variable on the envbot server"
+        "type": "a secret is never written in Git: refer to it as { fromEnv: VARIABLE_NAME } and set that variable on the envbot server",
+        "minProperties": "a secret comes from one source: write one of fromEnv, fromAwsSecret, fromSsm or fromFile"
       }
     }
   }
@@ -208,13 +308,33 @@ export interface EnvironmentSpec {
   };
 }
 /**
- * Where the server finds a secret value. Secrets never live in Git.
+ * Where the server finds a secret value: exactly one source. Secrets never live in Git.
  */
 export interface SecretReference {
   /**
    * The name of an environment variable of the envbot server.
    */
-  fromEnv: string;
+  fromEnv?: string;
+  /**
+   * The name or ARN of an AWS Secrets Manager secret, in the server's account and region.
+   */
+  fromAwsSecret?: string;
+  /**
+   * With fromAwsSecret: the key whose value to take from a secret stored as a JSON object.
+   */
+  key?: string;
+  /**
+   * With fromAwsSecret: a version stage (AWSCURRENT, AWSPREVIOUS, a label) or a version id (a UUID); default AWSCURRENT.
+   */
+  version?: string;
+  /**
+   * The name of an SSM Parameter Store parameter (a SecureString is decrypted).
+   */
+  fromSsm?: string;
+  /**
+   * A file in the directory the envbot server mounts for secrets (ENVBOT_SECRETS_DIR), relative to it.
+   */
+  fromFile?: string;
 }
 
 export const templateSchema = {

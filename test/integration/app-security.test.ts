@@ -15,7 +15,7 @@ let main: Record<string, string>;
 
 async function startApp(options: { concurrency?: number } = {}) {
   app = await createAppHarness({
-    env: { PG_CONN_STR: SERVER_CREDENTIAL, TEAM_PASSPHRASE: PASSPHRASE, ENVBOT_SECRETS_ALLOW: "TEAM_*" },
+    env: { PG_CONN_STR: SERVER_CREDENTIAL, TEAM_PASSPHRASE: PASSPHRASE, ENVBOT_SECRETS_ALLOW: "TEAM_*; acme/other=awssecret:*" },
     concurrency: options.concurrency,
   });
   app.github.install();
@@ -94,6 +94,18 @@ describe("1. fromEnv cannot read the server's credentials", () => {
     const [validate] = app.github.checks("envbot validate");
     expect(validate!.annotations).toEqual([
       expect.objectContaining({ start_line: 9, message: expect.stringContaining("it matches none of the server's ENVBOT_SECRETS_ALLOW patterns (TEAM_*)") }),
+    ]);
+    expect(app.github.checks(/^envbot plan/)).toEqual([]);
+  });
+
+  test("a source allowed only to another repository is refused at its line in the check run, before any plan", async () => {
+    await open(24, { "environments/cloud.yaml": definitionYaml("cloud", "leaky-secret", "  secrets:\n    api_token: { fromAwsSecret: prod/db, key: password }\n") });
+    const [validate] = app.github.checks("envbot validate");
+    expect(validate!.annotations).toEqual([
+      expect.objectContaining({
+        start_line: 9,
+        message: expect.stringContaining(`the envbot server will not read this Secrets Manager secret: the server's ENVBOT_SECRETS_ALLOW lets ${app.github.fullName} read no Secrets Manager secret`),
+      }),
     ]);
     expect(app.github.checks(/^envbot plan/)).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import type { TaggedResourceSource } from "../../core/ports/index.js";
+import { awsClientConfig } from "./aws-client-config.js";
 
 /**
  * The resources of one AWS region that carry a repository's `envbot:repository` tag, through the
@@ -7,9 +8,7 @@ import type { TaggedResourceSource } from "../../core/ports/index.js";
  * the AWS SDK's usual chain (AWS_* variables, profiles, instance roles), as Terraform's do.
  */
 export function awsTaggedResources(settings: { region: string; endpoint?: string }, env: NodeJS.ProcessEnv = process.env): TaggedResourceSource {
-  // Keys in the environment the command was given (the CLI's, which tests set apart from this process's); else the SDK's chain.
-  const credentials = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }) } : undefined;
-  const client = new ResourceGroupsTaggingAPIClient({ region: settings.region, ...(settings.endpoint && { endpoint: settings.endpoint }), ...(credentials && { credentials }) });
+  const client = new ResourceGroupsTaggingAPIClient(awsClientConfig(settings, env));
   return {
     region: settings.region,
     async listTagged(repository) {

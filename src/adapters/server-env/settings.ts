@@ -3,6 +3,7 @@ import path from "node:path";
 import { locateInfracost } from "../cost/locate-infracost.js";
 import { describeConnection } from "../store/postgres/connection-errors.js";
 import { parseDuration } from "../../core/duration/duration.js";
+import { parseSecretAllowRules, SecretAllowSyntaxError, type SecretAllowRules } from "../../core/secrets/secret-allow-rules.js";
 
 /** Server and CLI settings, read once from the environment and validated. */
 export interface Settings {
@@ -22,8 +23,13 @@ export interface Settings {
     /** ENVBOT_AWS_ENDPOINT: an AWS API emulator for every service (tests, local trials). */
     endpoint?: string;
   };
-  /** ENVBOT_SECRETS_ALLOW: comma-separated globs of variable names fromEnv may read; none by default. */
-  secretsAllow: string[];
+  /**
+   * ENVBOT_SECRETS_ALLOW: which sources and names each repository's definitions may read
+   * (`DB_*,owner/repo=ssm:/app/*,awssecret:prod/*;owner/*=file:*`); none by default.
+   */
+  secretsAllow: SecretAllowRules;
+  /** ENVBOT_SECRETS_DIR: the one directory fromFile reads from (mounted Kubernetes or Docker secrets); none by default. */
+  secretsDir?: string;
   /** ENVBOT_LEASE_TTL: how long an environment stays held by a process that died running Terraform (2m). */
   leaseTtlMs: number;
   /** ENVBOT_CONCURRENCY: Terraform operations the app (each worker) runs at once (default 2). */
@@ -55,10 +61,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     if (!DURATION.test(text)) throw new SettingsError(`${name}: '${text}' is not a duration like 30m (s, m, h or d)`);
     return text.endsWith("s") ? Number(text.slice(0, -1)) * 1000 : parseDuration(text);
   };
-  const endpoint = env.ENVBOT_AWS_ENDPOINT || undefined;
-  if (endpoint && !/^https?:\/\/[^\s/]+(\/.*)?$/.test(endpoint)) {
-    throw new SettingsError(`ENVBOT_AWS_ENDPOINT: '${endpoint}' is not an http(s) URL`);
-  }
   const infracost = locateInfracost(env, cwd);
   if (infracost.kind === "refused") throw new SettingsError(infracost.reason);
   const infracostTimeoutMs = duration("ENVBOT_INFRACOST_TIMEOUT", "60s");
@@ -73,8 +75,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     terraformKillGraceMs: duration("ENVBOT_TERRAFORM_KILL_GRACE", "10s"),
     stateLockTimeoutMs: duration("ENVBOT_STATE_LOCK_TIMEOUT", "1m"),
     leaseTtlMs: duration("ENVBOT_LEASE_TTL", "2m"),
-    aws: { region: env.ENVBOT_AWS_REGION || env.AWS_REGION || "us-east-1", endpoint },
-    secretsAllow: readSecretsAllow(env),
+    ...readSecretSettings(env, cwd),
     concurrency: positiveInteger(env, "ENVBOT_CONCURRENCY", 2),
     ...(databaseUrl ? { databaseUrl } : {}),
     shutdownGraceMs: duration("ENVBOT_SHUTDOWN_GRACE", "30s"),
@@ -92,9 +93,27 @@ export function defaultDataDir(env: NodeJS.ProcessEnv): string {
   return path.join(state, "envbot");
 }
 
-/** ENVBOT_SECRETS_ALLOW: the globs of variables definitions may read; none when unset. */
-export function readSecretsAllow(env: NodeJS.ProcessEnv): string[] {
-  return (env.ENVBOT_SECRETS_ALLOW ?? "").split(",").map((glob) => glob.trim()).filter(Boolean);
+/**
+ * What secrets are read with: the AWS settings, ENVBOT_SECRETS_ALLOW and ENVBOT_SECRETS_DIR. The
+ * CLI's `validate` reads these alone, so it judges references as this machine's envbot would.
+ */
+export function readSecretSettings(env: NodeJS.ProcessEnv, cwd = process.cwd()): Pick<Settings, "aws" | "secretsAllow" | "secretsDir"> {
+  const endpoint = env.ENVBOT_AWS_ENDPOINT || undefined;
+  if (endpoint && !/^https?:\/\/[^\s/]+(\/.*)?$/.test(endpoint)) {
+    throw new SettingsError(`ENVBOT_AWS_ENDPOINT: '${endpoint}' is not an http(s) URL`);
+  }
+  let secretsAllow: SecretAllowRules;
+  try {
+    secretsAllow = parseSecretAllowRules(env.ENVBOT_SECRETS_ALLOW);
+  } catch (error) {
+    if (error instanceof SecretAllowSyntaxError) throw new SettingsError(`ENVBOT_SECRETS_ALLOW: ${error.message}`);
+    throw error;
+  }
+  return {
+    aws: { region: env.ENVBOT_AWS_REGION || env.AWS_REGION || "us-east-1", endpoint },
+    secretsAllow,
+    ...(env.ENVBOT_SECRETS_DIR && { secretsDir: path.resolve(cwd, env.ENVBOT_SECRETS_DIR) }),
+  };
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -36,7 +36,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
 
   let redact = (text: string) => text;
   try {
-    const secrets = await resolveSecrets(environment, deps.secrets, deps.knownSecrets);
+    const secrets = await resolveSecrets(environment, deps.secrets, context.repository, deps.knownSecrets);
     redact = secrets.redact;
     const applied = await deps.terraform.apply(planned.plan, { secrets: secrets.values, redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) });
     await log.close();

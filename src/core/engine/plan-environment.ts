@@ -35,7 +35,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
 
   let redact: Redact = (text) => text;
   try {
-    const secrets = await resolveSecrets(environment, deps.secrets, deps.knownSecrets);
+    const secrets = await resolveSecrets(environment, deps.secrets, context.repository, deps.knownSecrets);
     redact = secrets.redact;
     // ttl counts from the first apply: an environment never applied counts from now, and the
     // first apply records this same moment, so later plans compute the same expires-at tag.

@@ -2,12 +2,14 @@ import type { SecretReference } from "../../generated/schemas.js";
 
 export interface SecretProvider {
   /**
-   * Why the server would refuse to read this reference (not allowed, or one of its own
-   * credentials), or undefined when it may. Never names the value; validation reports it early.
+   * Why the server would refuse to read this reference for `repository` (a source or name not
+   * allowed, one of its own credentials, a path out of its secrets directory), or undefined when
+   * it may. Never names the value; validation reports it early. Without a repository only the
+   * rules for every repository apply.
    */
-  refusal(reference: SecretReference): string | undefined;
+  refusal(reference: SecretReference, repository?: string): string | undefined;
   /** The secret's value; throws SecretUnavailableError with a readable reason when it has none. */
-  resolve(name: string, reference: SecretReference): Promise<string>;
+  resolve(name: string, reference: SecretReference, repository?: string): Promise<string>;
 }
 
 export class SecretUnavailableError extends Error {

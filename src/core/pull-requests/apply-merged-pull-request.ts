@@ -47,7 +47,7 @@ export async function applyMergedPullRequest(
     }
 
     const base = host.filesAt(pr.repository, pr.baseSha);
-    const applied = await loadDefinitions({ changes: changes.filter((c) => c.effect === "apply"), definitions: merged, templates: merged, policy, secrets: deps.secrets, now: deps.now() });
+    const applied = await loadDefinitions({ changes: changes.filter((c) => c.effect === "apply"), definitions: merged, templates: merged, policy, secrets: deps.secrets, repository: pr.repository, now: deps.now() });
     // A removed definition (and perhaps its template) is gone from the merge commit: destroy with the base's.
     const removed = await loadDefinitions({ changes: changes.filter((c) => c.effect === "destroy"), definitions: base, templates: base, policy, now: deps.now() });
 

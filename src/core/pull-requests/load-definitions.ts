@@ -23,8 +23,10 @@ export async function loadDefinitions(input: {
   definitions: RepoFiles;
   templates: RepoFiles;
   policy: RepoFiles;
-  /** The server's secret provider, to report a fromEnv it will refuse before any plan. */
+  /** The server's secret provider, to report a reference it will refuse before any plan. */
   secrets?: Pick<SecretProvider, "refusal">;
+  /** Whose allow rules apply to the secret references. */
+  repository?: string;
   now: Date;
 }): Promise<LoadedDefinitions> {
   const documents: DefinitionDocument[] = [];
@@ -35,7 +37,7 @@ export async function loadDefinitions(input: {
     else diagnostics.push({ file: change.file, line: 1, column: 1, path: "", message: "the definition could not be read at this commit" });
   }
   // `definitions` is the whole revision: a file added beside another of the same name fails here.
-  const report = await validateEnvironments({ repo: input.templates, policy: input.policy, documents, definitions: input.definitions, secrets: input.secrets, now: input.now });
+  const report = await validateEnvironments({ repo: input.templates, policy: input.policy, documents, definitions: input.definitions, secrets: input.secrets, repository: input.repository, now: input.now });
   diagnostics.push(...report.diagnostics);
   const problems = new Map<string, number>();
   for (const change of input.changes) {

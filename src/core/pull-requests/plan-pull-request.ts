@@ -70,7 +70,7 @@ export async function planPullRequest(
   const templates = trusted ? head : defaultBranch;
 
   const applied = changes.filter((c) => c.effect === "apply");
-  const loaded = await loadDefinitions({ changes: applied, definitions: head, templates, policy: defaultBranch, secrets: deps.secrets, now: deps.now() });
+  const loaded = await loadDefinitions({ changes: applied, definitions: head, templates, policy: defaultBranch, secrets: deps.secrets, repository: pr.repository, now: deps.now() });
   const validation = { files: applied.map((c) => c.file), diagnostics: loaded.diagnostics };
   await reporter.validationChecked(validation);
 

@@ -3,7 +3,8 @@ import { compareDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { baseName, NAME_PATTERN, type Environment, type Lifetime } from "../environment/index.js";
 import { explainUnreadable, listDefinitionFiles } from "../repository/index.js";
 import { parseDuration } from "../duration/duration.js";
-import { environmentSchema, type EnvironmentDefinition } from "../../generated/schemas.js";
+import { environmentSchema, type EnvironmentDefinition, type SecretReference } from "../../generated/schemas.js";
+import { SECRET_SOURCE_FIELDS, SECRET_SOURCE_NOUNS, secretLocation } from "../secrets/secret-location.js";
 import type { RepoFile, RepoFiles, SecretProvider } from "../ports/index.js";
 import { templateFile, TEMPLATES_DIR, type Template } from "../template/index.js";
 import { validateTemplateFile, type ValidatedTemplate } from "./validate-template-file.js";
@@ -33,8 +34,10 @@ export interface ValidateEnvironmentsInput {
   definitions?: RepoFiles;
   /** Check every template under templates/, not only those the definitions use. */
   allTemplates?: boolean;
-  /** The server's secret provider: a fromEnv it will refuse is reported here, before any plan. */
+  /** The server's secret provider: a reference it will refuse is reported here, before any plan. */
   secrets?: Pick<SecretProvider, "refusal">;
+  /** The repository the definitions belong to, whose allow rules the secret provider applies. */
+  repository?: string;
   /** The moment expiresAt is measured against. */
   now: Date;
   /** Compiles templates' variable schemas; default: in this process, every time (compileSchemas). */
@@ -53,7 +56,7 @@ export interface ValidationReport {
 
 const SECRETS_PATH = ["spec", "secrets"] as const;
 const DURATION_PATTERN = /^[1-9][0-9]{0,5}[mhd]$/;
-const FROM_ENV_PATTERN = new RegExp(environmentSchema.$defs.secretReference.properties.fromEnv.pattern);
+const REFERENCE_FIELDS = environmentSchema.$defs.secretReference.properties;
 
 /**
  * Validates environment definitions against the schemas, their templates and the repository
@@ -120,7 +123,7 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
     }
 
     checkLifetimeLimits(value, config, now, report);
-    if (input.secrets) checkSecretReferences(value, input.secrets, report);
+    if (input.secrets) checkSecretReferences(value, input.secrets, input.repository, report);
 
     // A value the schema already rejected gets no second, derived complaint.
     const rejected = new Set(checked.ok ? [] : checked.diagnostics.map((d) => d.path));
@@ -176,15 +179,23 @@ function checkAgainstTemplate(
   }
 }
 
-/** Each fromEnv the server would refuse, at its value; the message never repeats the name. */
-function checkSecretReferences(value: unknown, provider: Pick<SecretProvider, "refusal">, report: (path: PathSegment[], message: string) => void): void {
+/** Each reference the server would refuse (source or name not allowed here), at its value; the message never repeats the name. */
+function checkSecretReferences(
+  value: unknown,
+  provider: Pick<SecretProvider, "refusal">,
+  repository: string | undefined,
+  report: (path: PathSegment[], message: string) => void,
+): void {
   const secrets = valueAt(value, ["spec", "secrets"]);
   if (!isPlainObject(secrets)) return;
   for (const [secret, reference] of Object.entries(secrets)) {
-    const variable = isPlainObject(reference) ? reference.fromEnv : undefined;
-    if (typeof variable !== "string" || !FROM_ENV_PATTERN.test(variable)) continue; // the schema reports it
-    const refusal = provider.refusal({ fromEnv: variable });
-    if (refusal) report(["spec", "secrets", secret, "fromEnv"], `the envbot server will not read this variable: ${refusal}`);
+    const location = isPlainObject(reference) ? secretLocation(reference as SecretReference) : undefined;
+    if (!location) continue; // the schema reports it
+    const field = SECRET_SOURCE_FIELDS[location.kind];
+    const schema = REFERENCE_FIELDS[field];
+    if (!new RegExp(schema.pattern, "u").test(location.name) || location.name.length > ("maxLength" in schema ? schema.maxLength : Infinity)) continue;
+    const refusal = provider.refusal(reference as SecretReference, repository);
+    if (refusal) report(["spec", "secrets", secret, field], `the envbot server will not read this ${SECRET_SOURCE_NOUNS[location.kind]}: ${refusal}`);
   }
 }
 

@@ -73,6 +73,18 @@ const expectations: Record<string, string[]> = {
   "secret-bad-env-name.yaml": [
     "11:27 spec.secrets.api_token.fromEnv: this value is not an environment variable name like CHECKOUT_API_TOKEN",
   ],
+  "secret-file-out.yaml": [
+    "11:28 spec.secrets.api_token.fromFile: this value is not a relative path inside the secrets directory like db/password: no '..', no leading '/'",
+  ],
+  "secret-key-without-aws.yaml": [
+    "11:5 spec.secrets.api_token.fromAwsSecret: key and version belong to a secret fromAwsSecret",
+  ],
+  "secret-no-source.yaml": [
+    "11:16 spec.secrets.api_token: a secret comes from one source: write one of fromEnv, fromAwsSecret, fromSsm or fromFile",
+  ],
+  "secret-two-sources.yaml": [
+    "11:16 spec.secrets.api_token: a secret comes from one source: write one of fromEnv, fromAwsSecret, fromSsm or fromFile",
+  ],
   "secret-plain-value.yaml": [
     "11:16 spec.secrets.api_token: a secret is never written in Git: refer to it as { fromEnv: VARIABLE_NAME } and set that variable on the envbot server",
   ],

@@ -78,7 +78,9 @@ export function operationCommand(verb: Verb) {
 
     const repoDir = path.resolve(io.cwd, values.repo ?? ".");
     const written = await commandRepository({ repoDir, shownAs: values.repo ?? "the current directory", github: values.github });
-    const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now(), localSecretProvider(io.env), io.env);
+    const secrets = localSecretProvider(io.env, io.cwd);
+    // The references are judged for the repository the run is for, as the engine will read them.
+    const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now(), { refusal: (reference) => secrets.refusal(reference, written) }, io.env);
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d, loaded.display(d.file))}\n`);
       return EXIT.failed;

@@ -7,6 +7,7 @@ import { validateEnvironments, type DefinitionDocument } from "../../../core/val
 import { formatDiagnostic, formatValidationSummary } from "../../../render/diagnostics-text.js";
 import { EXIT, UsageError, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { cliSchemaCompiler } from "../cli-schema-compiler.js";
+import { parseGitHubRepository } from "../local-repository.js";
 import { localSecretProvider } from "../local-secret-provider.js";
 import { readDefinitionArgument } from "../read-definition-argument.js";
 
@@ -18,6 +19,9 @@ at DIR. Each FILE must be inside the repository.
 
 Options:
   --repo DIR   the environments repository (default: the current directory)
+  --github OWNER/NAME
+               judge secret references by ENVBOT_SECRETS_ALLOW's rules for this GitHub
+               repository (default: only the rules for every repository)
   --json       print the problems as a JSON array of {file, line, column, path, message}
   -h, --help   show this help
 
@@ -27,9 +31,10 @@ export async function validateCommand(args: string[], io: CliIO): Promise<number
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { repo: { type: "string" }, json: { type: "boolean" }, ...HELP_OPTION },
+    options: { repo: { type: "string" }, github: { type: "string" }, json: { type: "boolean" }, ...HELP_OPTION },
   });
   if (values.help) return printUsage(io, validateUsage);
+  const repository = values.github === undefined ? undefined : parseGitHubRepository(values.github, "--github");
   const repoDir = path.resolve(io.cwd, values.repo ?? ".");
   if (!(await isDirectory(repoDir))) throw new UsageError(`no such directory: ${values.repo ?? repoDir}`);
 
@@ -47,7 +52,8 @@ export async function validateCommand(args: string[], io: CliIO): Promise<number
     documents,
     definitions: repo,
     allTemplates: documents === undefined,
-    secrets: localSecretProvider(io.env),
+    secrets: localSecretProvider(io.env, io.cwd),
+    repository,
     now: io.now(),
     compileSchemas: cliSchemaCompiler(io.env, io.cwd),
   });
