@@ -1,39 +1,11 @@
 import { openApiDocument } from "../../src/access/api/openapi-document.js";
+import type { Operation, Parameter, Schema } from "../../src/access/api/request-validation.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
 
 // Every request that breaks a schema of the OpenAPI document is refused by that schema: a 400
 // naming the field, in words for a person. The cases are derived from the document itself, so
 // an operation added to it is covered without a line here.
-
-interface Schema {
-  type?: string;
-  pattern?: string;
-  format?: string;
-  enum?: readonly unknown[];
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  items?: Schema;
-  properties?: Record<string, Schema>;
-  required?: readonly string[];
-  additionalProperties?: unknown;
-  examples?: readonly unknown[];
-  default?: unknown;
-}
-interface Parameter {
-  name: string;
-  in: string;
-  required?: boolean;
-  schema: Schema;
-}
-interface Operation {
-  security?: unknown[];
-  parameters?: Parameter[];
-  requestBody?: { required?: boolean; content: { "application/json": { schema: Schema } } };
-}
 
 const operations = Object.entries(openApiDocument.paths as unknown as Record<string, Record<string, Operation>>).flatMap(([path, methods]) =>
   Object.entries(methods).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),

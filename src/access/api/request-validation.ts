@@ -5,22 +5,27 @@ import { parseJsonPointer } from "../../core/yaml/index.js";
 import { badRequest } from "./api-problem.js";
 import { readJsonBody, sentBody, type QueryValue } from "./api-request.js";
 
-/** The part of a JSON Schema the messages and the coercion read. */
-interface Schema {
+/** The part of a JSON Schema of the document that the messages, the coercion and the tests read. */
+export interface Schema {
   type?: string;
   description?: string;
+  pattern?: string;
   format?: string;
   enum?: readonly unknown[];
   minimum?: number;
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
   items?: Schema;
   properties?: Record<string, Schema>;
   required?: readonly string[];
+  additionalProperties?: unknown;
+  examples?: readonly unknown[];
+  default?: unknown;
 }
 
-interface Parameter {
+export interface Parameter {
   name: string;
   in: string;
   required?: boolean;
@@ -28,7 +33,8 @@ interface Parameter {
   schema: Schema;
 }
 
-interface Operation {
+export interface Operation {
+  security?: unknown[];
   parameters?: readonly Parameter[];
   requestBody?: { required?: boolean; content: { "application/json": { schema: Schema } } };
 }
