@@ -34,7 +34,7 @@ describe("secrets from the server's environment", () => {
   });
 
   test("whatever envbot passes to Terraform's environment is never readable", () => {
-    const server = { PATH: "/bin", HOME: "/root", PG_CONN_STR: "postgres://x", AWS_ACCESS_KEY_ID: "a", GOOGLE_CREDENTIALS: "g", ARM_CLIENT_SECRET: "c", TF_CLI_CONFIG_FILE: "f", SSL_CERT_FILE: "s", HTTPS_PROXY: "p" };
+    const server = { PATH: "/bin", HOME: "/root", PG_CONN_STR: "postgres://x", AWS_ACCESS_KEY_ID: "a", GOOGLE_CREDENTIALS: "g", ARM_CLIENT_SECRET: "c", TF_CLI_CONFIG_FILE: "f", SSL_CERT_FILE: "s", HTTPS_PROXY: "p", GOGC: "400", GOMEMLIMIT: "2GiB" };
     const passed = Object.keys(terraformChildEnv(server, {})).filter((name) => name in server);
     expect(passed.sort()).toEqual(Object.keys(server).sort());
     for (const name of passed) expect(isServerVariable(name)).toBe(true);
