@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SecretUnavailableError } from "../../core/ports/index.js";
 import { describeSecretLocation } from "../../core/secrets/secret-location.js";
 import { awsClientConfig, type AwsSettings } from "../aws/aws-client-config.js";
@@ -13,14 +13,18 @@ const VERSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * the secret is a JSON object and the value is that key's; with `version`, that stage or id.
  */
 export function awsSecretsManagerSource(settings: AwsSettings, env: NodeJS.ProcessEnv = process.env): SecretSource {
-  const client = new SecretsManagerClient(awsClientConfig(settings, env));
+  // Loaded at the first read, as the SSM source is: most processes never read from Secrets Manager.
+  let client: Promise<{ sm: typeof import("@aws-sdk/client-secrets-manager"); client: SecretsManagerClient }> | undefined;
+  const connect = () =>
+    (client ??= import("@aws-sdk/client-secrets-manager").then((sm) => ({ sm, client: new sm.SecretsManagerClient(awsClientConfig(settings, env)) })));
   return {
     async read(location, secret) {
       const what = describeSecretLocation(location);
       const version = location.version === undefined ? {} : VERSION_ID.test(location.version) ? { VersionId: location.version } : { VersionStage: location.version };
       let text: string | undefined;
       try {
-        const answer = await client.send(new GetSecretValueCommand({ SecretId: location.name, ...version }));
+        const { sm, client } = await connect();
+        const answer = await client.send(new sm.GetSecretValueCommand({ SecretId: location.name, ...version }));
         text = answer.SecretString ?? (answer.SecretBinary && Buffer.from(answer.SecretBinary).toString("utf8"));
       } catch (error) {
         throw awsSecretError(error, secret, what);
