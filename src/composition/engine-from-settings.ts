@@ -1,5 +1,7 @@
 import { infracostPlanPricer } from "../adapters/cost/infracost-plan-pricer.js";
 import { serverSecretProvider } from "../adapters/secrets/server-secret-provider.js";
+import { stsCloudCredentials } from "../adapters/aws/sts-cloud-credentials.js";
+import { oidcIssuer, type OidcIssuer } from "../adapters/oidc/oidc-issuer.js";
 import { cliTerraformRunner } from "../adapters/terraform/cli-terraform-runner.js";
 import type { EngineDeps } from "../core/engine/index.js";
 import type { Store } from "../core/ports/index.js";
@@ -27,9 +29,24 @@ export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv, s
       pricePlan: settings.infracost && infracostPlanPricer({ ...settings.infracost, serverEnv: env }),
     }),
     secrets: serverSecretProvider(settings, env),
+    cloudCredentials: stsCloudCredentials(
+      {
+        ...settings.cloudCredentials,
+        aws: settings.aws,
+        terraformTimeoutMs: settings.terraformTimeoutMs,
+        oidc: oidcIssuerFromSettings(settings, store),
+      },
+      env,
+    ),
     // A waiting operation waits at most as long as one Terraform command may run.
     leaseWaitMs: settings.terraformTimeoutMs,
     leaseTtlMs: settings.leaseTtlMs,
     now: () => new Date(),
   };
+}
+
+/** envbot's OIDC issuer when ENVBOT_AWS_CREDENTIALS=oidc: its keys in the store, so every process signs and serves the same. */
+export function oidcIssuerFromSettings(settings: Settings, store: Store): OidcIssuer | undefined {
+  const oidc = settings.cloudCredentials.oidc;
+  return oidc && oidcIssuer({ ...oidc, now: () => new Date() }, store);
 }

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { createProbot, type Probot } from "probot";
 import { createHttpServer } from "../access/http/create-http-server.js";
 import { controlPlaneHandlers } from "./control-plane.js";
+import { oidcIssuerFromSettings } from "./engine-from-settings.js";
+import { oidcDiscoveryHandler } from "../access/http/oidc-discovery-handler.js";
 import { terraformBinaryHealth } from "../adapters/terraform/terraform-binary-health.js";
 import { backendLog, startEnvbotApp, type Role } from "./app.js";
 import type { Octokit } from "../adapters/github/octokit-types.js";
@@ -55,8 +57,10 @@ export async function startServer(
     role === "worker"
       ? undefined
       : await keepSessionSecret({ configured: appSettings.sessionSecret, signIn: appSettings.signIn !== undefined, mode: backends.mode, dataDir: settings.dataDir, store: services.engine.store, log: probot.log });
+  const issuer = oidcIssuerFromSettings(settings, services.engine.store);
+  const oidcHandlers = issuer ? [oidcDiscoveryHandler(issuer)] : [];
   const server = createHttpServer({
-    handlers: role === "worker" ? [] : controlPlaneHandlers({ probot, store: services.engine.store, queue: services.queue, appSettings: { signIn: appSettings.signIn, sessionSecret } }),
+    handlers: role === "worker" ? [] : [...oidcHandlers, ...controlPlaneHandlers({ probot, store: services.engine.store, queue: services.queue, appSettings: { signIn: appSettings.signIn, sessionSecret } })],
     // A server of scale-out runs no Terraform: its readiness does not hang on the binary.
     terraform: role === "server" ? undefined : terraformBinaryHealth(settings.terraformBin),
     log: probot.log,

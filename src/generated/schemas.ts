@@ -401,6 +401,36 @@ export const templateSchema = {
         "$ref": "#/$defs/outputDeclaration"
       }
     },
+    "credentials": {
+      "title": "TemplateCredentials",
+      "description": "The roles this template's runs assume, over the repository's credentials (a template knows what its resources need).",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "aws": {
+          "title": "TemplateCredentialsAws",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "role"
+          ],
+          "properties": {
+            "role": {
+              "description": "The IAM role every Terraform run assumes, for at most the run's timeout, with the run's session tags.",
+              "type": "string",
+              "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$",
+              "x-envbot-message": "{value} is not an IAM role ARN like arn:aws:iam::123456789012:role/envbot-apply"
+            },
+            "planRole": {
+              "description": "A role plans and drift checks assume instead (read-only); unset: role.",
+              "type": "string",
+              "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$",
+              "x-envbot-message": "{value} is not an IAM role ARN like arn:aws:iam::123456789012:role/envbot-apply"
+            }
+          }
+        }
+      }
+    },
     "cost": {
       "title": "TemplateCost",
       "description": "What an environment of this template costs while it exists, for envbot's estimates and chargeback reports. Unset: estimated from the resource types the plan holds.",
@@ -523,6 +553,7 @@ export interface TemplateDefinition {
   outputs?: {
     [k: string]: TemplateOutputDeclaration;
   };
+  credentials?: TemplateCredentials;
   cost?: TemplateCost;
 }
 /**
@@ -547,6 +578,22 @@ export interface TemplateSecretDeclaration {
 export interface TemplateOutputDeclaration {
   description?: string;
   sensitive?: boolean;
+}
+/**
+ * The roles this template's runs assume, over the repository's credentials (a template knows what its resources need).
+ */
+export interface TemplateCredentials {
+  aws?: TemplateCredentialsAws;
+}
+export interface TemplateCredentialsAws {
+  /**
+   * The IAM role every Terraform run assumes, for at most the run's timeout, with the run's session tags.
+   */
+  role: string;
+  /**
+   * A role plans and drift checks assume instead (read-only); unset: role.
+   */
+  planRole?: string;
 }
 /**
  * What an environment of this template costs while it exists, for envbot's estimates and chargeback reports. Unset: estimated from the resource types the plan holds.
@@ -831,6 +878,36 @@ export const configSchema = {
         }
       }
     },
+    "credentials": {
+      "title": "CredentialsConfig",
+      "description": "Short-lived cloud credentials per run: the roles Terraform runs assume. The envbot server decides which roles a repository may name (ENVBOT_AWS_ROLES_ALLOW).",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "aws": {
+          "title": "CredentialsConfigAws",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "role"
+          ],
+          "properties": {
+            "role": {
+              "description": "The IAM role every Terraform run assumes, for at most the run's timeout, with the run's session tags.",
+              "type": "string",
+              "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$",
+              "x-envbot-message": "{value} is not an IAM role ARN like arn:aws:iam::123456789012:role/envbot-apply"
+            },
+            "planRole": {
+              "description": "A role plans and drift checks assume instead (read-only); unset: role.",
+              "type": "string",
+              "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$",
+              "x-envbot-message": "{value} is not an IAM role ARN like arn:aws:iam::123456789012:role/envbot-apply"
+            }
+          }
+        }
+      }
+    },
     "notifications": {
       "title": "NotificationsConfig",
       "description": "Where envbot's events about this repository's environments go. Targets are named here; their addresses and secrets are server settings (ENVBOT_NOTIFY_<NAME>_URL, ...), never in Git.",
@@ -997,6 +1074,7 @@ export interface RepositoryConfig {
   limits?: LimitsConfig;
   expiry?: ExpiryConfig;
   policy?: PolicyConfig;
+  credentials?: CredentialsConfig;
   notifications?: NotificationsConfig;
 }
 /**
@@ -1125,6 +1203,22 @@ export interface Quotas {
    * US dollars: the most an owner's environments may cost in the next 30 days, estimated from each one's price per hour (its latest plan: template.yaml's cost.hourly, Infracost or the price table) until it expires. A pull request that would take its owner over is refused by the policy check.
    */
   monthlyCostPerOwner?: number;
+}
+/**
+ * Short-lived cloud credentials per run: the roles Terraform runs assume. The envbot server decides which roles a repository may name (ENVBOT_AWS_ROLES_ALLOW).
+ */
+export interface CredentialsConfig {
+  aws?: CredentialsConfigAws;
+}
+export interface CredentialsConfigAws {
+  /**
+   * The IAM role every Terraform run assumes, for at most the run's timeout, with the run's session tags.
+   */
+  role: string;
+  /**
+   * A role plans and drift checks assume instead (read-only); unset: role.
+   */
+  planRole?: string;
 }
 /**
  * Where envbot's events about this repository's environments go. Targets are named here; their addresses and secrets are server settings (ENVBOT_NOTIFY_<NAME>_URL, ...), never in Git.

@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { freePort } from "./free-port.js";
 
 /** How long moto may take to answer HTTP after spawning (python start-up on a busy CI machine). */
@@ -14,17 +17,30 @@ export interface MotoServer {
   port: number;
   /** Forgets every resource (moto's own reset): a test sharing the server starts from an empty cloud. */
   reset(): Promise<void>;
+  /** Every request moto received since it started, when started with `record` (moto's recorder). */
+  recording(): Promise<MotoRequest[]>;
   stop(): Promise<void>;
+}
+
+/** A request as moto's recorder kept it; the body decoded as text. */
+export interface MotoRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
 }
 
 /**
  * Starts moto's standalone server (the AWS emulator) on a free loopback port and waits until it
  * answers HTTP. Throws when moto_server is not installed: integration tests must fail, not skip.
  */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: { record?: boolean } = {}): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
+  // The recorder writes to a file of moto's working directory: a scratch one, never the checkout.
+  const cwd = await mkdtemp(path.join(tmpdir(), "envbot-moto-"));
+  const env = { ...process.env, ...(options.record && { MOTO_ENABLE_RECORDING: "true", MOTO_RECORDER_FILEPATH: path.join(cwd, "recording.jsonl") }) };
+  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
 
   let stderr = "";
   child.stderr.setEncoding("utf8");
@@ -42,6 +58,20 @@ export async function startMoto(): Promise<MotoServer> {
     const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
     await exited;
     clearTimeout(timer);
+    await rm(cwd, { recursive: true, force: true });
+  };
+  const recording = async (): Promise<MotoRequest[]> => {
+    if (!options.record) throw new Error("moto was started without record: true");
+    const answer = await fetch(`${endpoint}/moto-api/recorder/download-recording`);
+    const text = await answer.text();
+    return text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        const entry = JSON.parse(line) as { method: string; url: string; headers: Record<string, string>; body?: string | null; body_encoded?: boolean };
+        const body = entry.body ? (entry.body_encoded ? Buffer.from(entry.body, "base64").toString("utf8") : entry.body) : "";
+        return { method: entry.method, url: entry.url, headers: entry.headers, body };
+      });
   };
 
   const deadline = Date.now() + STARTUP_DEADLINE_MS;
@@ -57,7 +87,7 @@ export async function startMoto(): Promise<MotoServer> {
       const answer = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
       if (!answer.ok) throw new Error(`moto did not reset: ${answer.status}`);
     };
-    if (await answersHttp(endpoint)) return { endpoint, port, reset, stop };
+    if (await answersHttp(endpoint)) return { endpoint, port, reset, recording, stop };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`moto_server did not answer on ${endpoint} within ${STARTUP_DEADLINE_MS} ms:\n${stderr}`);

@@ -17,6 +17,21 @@ export const TERRAFORM_PASSED_NAMES: ReadonlySet<string> = new Set([
 /** Provider credentials and settings, by each provider's convention: passed to Terraform too. */
 export const TERRAFORM_PASSED_PREFIXES: readonly string[] = ["AWS_", "GOOGLE_", "CLOUDSDK_", "ARM_", "AZURE_"];
 
+/**
+ * AWS_ variables that set where and how the SDKs call AWS, not who they are: a run with its own
+ * short-lived credentials keeps these and loses every other AWS_ variable of the server (keys,
+ * profiles and config files, web identity and container credentials).
+ */
+const AWS_SETTINGS_WITHOUT_IDENTITY: ReadonlySet<string> = new Set([
+  "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CA_BUNDLE", "AWS_STS_REGIONAL_ENDPOINTS", "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
+  "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_EC2_METADATA_DISABLED", "AWS_ENDPOINT_URL",
+]);
+
+/** Whether `name` can give an AWS identity (a key, a profile, a token file): withheld from a run with credentials of its own. */
+export function carriesAwsIdentity(name: string): boolean {
+  return name.startsWith("AWS_") && !AWS_SETTINGS_WITHOUT_IDENTITY.has(name) && !name.startsWith("AWS_ENDPOINT_URL_");
+}
+
 export function passesToTerraform(name: string): boolean {
   return TERRAFORM_PASSED_NAMES.has(name) || TERRAFORM_PASSED_PREFIXES.some((prefix) => name.startsWith(prefix));
 }

@@ -3,6 +3,8 @@ import path from "node:path";
 import { locateInfracost } from "../cost/locate-infracost.js";
 import { describeConnection } from "../store/postgres/connection-errors.js";
 import { parseDuration } from "../../core/duration/duration.js";
+import type { CloudCredentialsMode } from "../aws/sts-cloud-credentials.js";
+import { parseRoleAllowRules, RoleAllowSyntaxError, type RoleAllowRules } from "../../core/credentials/role-allow-rules.js";
 import { parseSecretAllowRules, SecretAllowSyntaxError, type SecretAllowRules } from "../../core/secrets/secret-allow-rules.js";
 
 /** Server and CLI settings, read once from the environment and validated. */
@@ -47,6 +49,19 @@ export interface Settings {
    * plans are priced by Infracost. ENVBOT_INFRACOST_TIMEOUT: one breakdown at most this long (60s).
    */
   infracost?: { binary: string; timeoutMs: number };
+  /** Cloud credentials per run (docs/credentials.md). */
+  cloudCredentials: CloudCredentialSettings;
+}
+
+export interface CloudCredentialSettings {
+  /** ENVBOT_AWS_CREDENTIALS: pass (default), assume-role or oidc. */
+  mode: CloudCredentialsMode;
+  /** ENVBOT_AWS_ROLES_ALLOW: the roles each repository may name; none by default. */
+  rolesAllow: RoleAllowRules;
+  /** ENVBOT_AWS_SESSION_MAX: the longest session asked of STS (default 1h, a role's default MaxSessionDuration). */
+  sessionMaxMs: number;
+  /** oidc mode: ENVBOT_PUBLIC_URL as the issuer, ENVBOT_OIDC_AUDIENCE (sts.amazonaws.com), ENVBOT_OIDC_KEY_ROTATION (30d). */
+  oidc?: { issuer: string; audience: string; rotationMs: number };
 }
 
 export class SettingsError extends Error {
@@ -80,7 +95,27 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     ...(databaseUrl ? { databaseUrl } : {}),
     shutdownGraceMs: duration("ENVBOT_SHUTDOWN_GRACE", "30s"),
     ...(infracost.kind === "found" && { infracost: { binary: infracost.binary, timeoutMs: infracostTimeoutMs } }),
+    cloudCredentials: readCloudCredentialSettings(env, duration),
   };
+}
+
+const CLOUD_CREDENTIALS_MODES: readonly CloudCredentialsMode[] = ["pass", "assume-role", "oidc"];
+
+function readCloudCredentialSettings(env: NodeJS.ProcessEnv, duration: (name: string, fallback: string) => number): CloudCredentialSettings {
+  const mode = (env.ENVBOT_AWS_CREDENTIALS || "pass") as CloudCredentialsMode;
+  if (!CLOUD_CREDENTIALS_MODES.includes(mode)) throw new SettingsError(`ENVBOT_AWS_CREDENTIALS: '${mode}' is not one of ${CLOUD_CREDENTIALS_MODES.join(", ")}`);
+  let rolesAllow: RoleAllowRules;
+  try {
+    rolesAllow = parseRoleAllowRules(env.ENVBOT_AWS_ROLES_ALLOW);
+  } catch (error) {
+    if (error instanceof RoleAllowSyntaxError) throw new SettingsError(`ENVBOT_AWS_ROLES_ALLOW: ${error.message}`);
+    throw error;
+  }
+  const settings: CloudCredentialSettings = { mode, rolesAllow, sessionMaxMs: duration("ENVBOT_AWS_SESSION_MAX", "1h") };
+  if (mode !== "oidc") return settings;
+  const issuer = readPublicUrl(env);
+  if (!issuer) throw new SettingsError("ENVBOT_AWS_CREDENTIALS=oidc: set ENVBOT_PUBLIC_URL, the address AWS reads envbot's signing keys from (https)");
+  return { ...settings, oidc: { issuer, audience: env.ENVBOT_OIDC_AUDIENCE || "sts.amazonaws.com", rotationMs: duration("ENVBOT_OIDC_KEY_ROTATION", "30d") } };
 }
 
 /**

@@ -76,7 +76,7 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       binary: settings.binary,
       args,
       cwd,
-      env: terraformChildEnv(serverEnv, { TF_PLUGIN_CACHE_DIR: pluginCache, ...secretVars }),
+      env: terraformChildEnv(serverEnv, { TF_PLUGIN_CACHE_DIR: pluginCache, ...secretVars }, options.cloudEnv),
       timeoutMs: settings.timeoutMs,
       killGraceMs: settings.killGraceMs,
       redact: options.redact,

@@ -1,4 +1,5 @@
 import { configSchema, type NotificationRoute, type PolicyConfig, type RepositoryConfig } from "../../generated/schemas.js";
+import type { AwsRoleChoice } from "../credentials/cloud-roles.js";
 import { parseDuration } from "../duration/duration.js";
 
 /** Where the repository policy lives; always read from the default branch (docs/trust-model). */
@@ -25,6 +26,8 @@ export interface ResolvedConfig {
   policy: PolicyConfig;
   /** Where events about the repository's environments go (see core/notifications); none by default. */
   notifications: { routes: NotificationRoute[] };
+  /** The cloud roles runs assume (core/credentials); none by default. */
+  credentials: { aws?: AwsRoleChoice };
   /**
    * The file is there but has mistakes: the rest is the defaults, and every decision the policy
    * governs is refused until it is fixed (never decided as if there were no rules).
@@ -56,5 +59,6 @@ export function resolveConfig(raw: RepositoryConfig = {}): ResolvedConfig {
     expiry: { cleanupPullRequest: raw.expiry?.cleanupPullRequest ?? props.expiry.properties.cleanupPullRequest.default },
     policy: raw.policy ?? {},
     notifications: { routes: raw.notifications?.routes ?? [] },
+    credentials: { ...(raw.credentials?.aws && { aws: raw.credentials.aws }) },
   };
 }

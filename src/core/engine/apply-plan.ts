@@ -8,7 +8,7 @@ import { runLogWriter } from "./run-log-writer.js";
 import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
 import { redactStrings } from "../secrets/redact-strings.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
-import { resolveSecrets } from "./resolve-secrets.js";
+import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { TerraformError } from "../terraform/index.js";
 
 /**
@@ -35,10 +35,17 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
   const log = runLogWriter(store, run.id);
 
   let redact = (text: string) => text;
+  let inputs: RunInputs | undefined;
   try {
-    const secrets = await resolveSecrets(environment, deps.secrets, context.repository, deps.knownSecrets);
-    redact = secrets.redact;
-    const applied = await deps.terraform.apply(planned.plan, { secrets: secrets.values, redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) });
+    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: destroying ? "destroy" : "apply" });
+    redact = inputs.redact;
+    const applied = await deps.terraform.apply(planned.plan, {
+      secrets: inputs.secrets,
+      ...(inputs.cloud && { cloudEnv: inputs.cloud.env }),
+      redact,
+      signal: context.signal,
+      onOutput: withRunLog(log, context.onOutput),
+    });
     await log.close();
     const event = domainEvent({ type: destroying ? "destroyed" : "applied", ...eventAbout(context, environment), runId: run.id, changes: changeCounts(planned.plan.summary) }, deps.now());
     const finished = await store.finishRun(
@@ -47,7 +54,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
         outcome: "succeeded",
         summary: JSON.stringify({ ...planned.plan.summary, outputs: applied.outputs }),
         logExcerpt: applied.log,
-        audit: auditOf(context),
+        audit: auditOf(context, inputs?.auditDetail),
         // A template may put a secret into an attribute it did not mark sensitive.
         inventory: redactStrings(applied.inventory, redact),
       },
@@ -74,7 +81,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     const event = domainEvent({ type: "apply-failed", ...eventAbout(context, environment), runId: run.id, effect: destroying ? "destroy" : "apply", reason: failure.reason }, deps.now());
     // What a part-way apply or destroy left in the state stays on record (not known: kept as it was).
     const inventory = error instanceof TerraformError && error.inventory ? redactStrings(error.inventory, redact) : undefined;
-    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log, audit: auditOf(context), ...(inventory && { inventory }) }, [event]);
+    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log, audit: auditOf(context, inputs?.auditDetail), ...(inventory && { inventory }) }, [event]);
     await store.upsertEnvironment({ ...base, status: "failed", lastRunId: finished.id });
     if (failure.unexpected) throw error;
     return { ok: false, run: finished, reason: failure.reason, details: failure.details };

@@ -24,6 +24,7 @@ export function runStart(context: OperationContext, environment: Environment, ki
 }
 
 /** Who asked for an operation, as the audit trail records it with the run's end (Store.finishRun). */
-export function auditOf(context: OperationContext): { actor: string; source: string; detail?: string } {
-  return { actor: actorText(context.actor), source: actorSource(context.actor), ...(context.actor.kind === "pull-request" ? { detail: `pull request #${context.actor.number}` } : {}) };
+export function auditOf(context: OperationContext, runDetail?: string): { actor: string; source: string; detail?: string } {
+  const detail = [...(context.actor.kind === "pull-request" ? [`pull request #${context.actor.number}`] : []), ...(runDetail ? [runDetail] : [])].join("; ");
+  return { actor: actorText(context.actor), source: actorSource(context.actor), ...(detail && { detail }) };
 }

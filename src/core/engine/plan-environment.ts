@@ -9,7 +9,7 @@ import type { EngineDeps, OperationContext } from "./engine-deps.js";
 import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
 import type { PlanOutcome } from "./operation-result.js";
-import { resolveSecrets } from "./resolve-secrets.js";
+import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { runLogWriter, type RunLogWriter } from "./run-log-writer.js";
 import { expiryOf, standardTags, wholeSeconds } from "./standard-tags.js";
 
@@ -34,9 +34,10 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
   const log = runLogWriter(store, run.id);
 
   let redact: Redact = (text) => text;
+  let inputs: RunInputs | undefined;
   try {
-    const secrets = await resolveSecrets(environment, deps.secrets, context.repository, deps.knownSecrets);
-    redact = secrets.redact;
+    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: runKind === "drift" ? "drift" : "plan" });
+    redact = inputs.redact;
     // ttl counts from the first apply: an environment never applied counts from now, and the
     // first apply records this same moment, so later plans compute the same expires-at tag.
     const basis = lifetimeBasis(environment, existing) ?? wholeSeconds(now());
@@ -54,7 +55,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
         // output, only those that matter to what it changes.
         driftDetail: runKind === "drift" ? "all" : "relevant",
       },
-      { secrets: secrets.values, redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) },
+      { secrets: inputs.secrets, ...(inputs.cloud && { cloudEnv: inputs.cloud.env }), redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) },
     );
     // What it costs while it exists: the template's declared price, else the runner's (Infracost's), else an estimate over what the plan holds.
     const plan = { ...planOnly, summary: { ...planOnly.summary, cost: hourlyPrice(environment.template, Object.keys(planOnly.summary.dependencies ?? {}), planOnly.summary.cost) } };
@@ -64,7 +65,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
       await store.upsertEnvironment({ ...recordOf(context.repository, environment, existing), status: "planned" });
     }
     const planned = runKind === "plan" ? [domainEvent({ type: "planned", ...eventAbout(context, environment), runId: run.id, changes: changeCounts(plan.summary) }, now())] : [];
-    const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log, audit: auditOf(context) }, planned);
+    const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log, audit: auditOf(context, inputs?.auditDetail) }, planned);
     return { ok: true, run: finished, plan, expiresAt, basis };
   } catch (error) {
     await log.close();
@@ -72,7 +73,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     const failed = runKind === "plan" && failure.outcome === "failed" ? [domainEvent({ type: "plan-failed", ...eventAbout(context, environment), runId: run.id, reason: failure.reason }, now())] : [];
     // A failure the caller runs again is no news yet: no event, and thrown rather than reported.
     const retried = failure.outcome === "failed" && context.mayRetry?.(error) === true;
-    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log, audit: auditOf(context) }, retried ? [] : failed);
+    const finished = await store.finishRun(run.id, { outcome: failure.outcome, error: failure.message, logExcerpt: failure.log, audit: auditOf(context, inputs?.auditDetail) }, retried ? [] : failed);
     if (failure.unexpected || retried) throw error;
     return { ok: false, run: finished, reason: failure.reason, details: failure.details };
   }

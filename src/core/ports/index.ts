@@ -3,6 +3,7 @@
  * (src/adapters/...), tests pass in-memory ones; the core itself imports no I/O.
  */
 
+export * from "./cloud-credentials.js";
 export * from "./code-host.js";
 export * from "./control-plane-records.js";
 export * from "./job-queue.js";

@@ -23,6 +23,8 @@ export interface RootModuleRequest {
 export interface TerraformRunOptions {
   /** Values of the template's secrets: given to Terraform as TF_VAR_ variables, never in a file. */
   secrets: Readonly<Record<string, string>>;
+  /** The run's own cloud credentials (core/credentials): given, the server's are withheld from Terraform. */
+  cloudEnv?: Readonly<Record<string, string>>;
   redact: Redact;
   signal?: AbortSignal;
   /** Each line of Terraform's output as it comes, redacted: progress for long runs. */

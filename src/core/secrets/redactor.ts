@@ -1,3 +1,5 @@
+import { escapeRegExp } from "../patterns/glob.js";
+
 /** Replaces every resolved secret value in a text. Every text that leaves the server passes here. */
 export interface Redact {
   (text: string): string;
@@ -63,8 +65,4 @@ function wrappablePattern(form: string): string {
   if (words.length <= 1) return escapeRegExp(form);
   const [lead, trail] = [/^\s/.test(form) ? WORD_BREAK : "", /\s$/.test(form) ? WORD_BREAK : ""];
   return lead + words.map(escapeRegExp).join(WORD_BREAK) + trail;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

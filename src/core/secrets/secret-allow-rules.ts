@@ -1,3 +1,4 @@
+import { globMatches } from "../patterns/glob.js";
 import { SECRET_SOURCE_KINDS, type SecretSourceKind } from "./secret-location.js";
 
 /**
@@ -60,12 +61,4 @@ export function isSecretAllowed(allow: SecretAllowRules, repository: string | un
 /** A rule as the operator would write it: env patterns bare, as ENVBOT_SECRETS_ALLOW always took them. */
 export function formatSecretAllowRule(rule: SecretAllowRule): string {
   return rule.source === "env" ? rule.pattern : `${rule.source}:${rule.pattern}`;
-}
-
-function globMatches(glob: string, text: string, flags = ""): boolean {
-  return new RegExp(`^${glob.split("*").map(escapeRegExp).join(".*")}$`, flags).test(text);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,4 +1,5 @@
 import type { TemplateOutputDeclaration } from "../../generated/schemas.js";
+import type { AwsRoleChoice } from "../credentials/cloud-roles.js";
 import type { SchemaChecker } from "../checker/schema-checker.js";
 
 /** A template that passed validation: everything later stages need, nothing raw. */
@@ -23,6 +24,8 @@ export interface Template {
   outputs: Readonly<Record<string, TemplateOutputDeclaration>>;
   /** template.yaml's `cost.hourly`: dollars per hour while an environment of it exists. */
   hourlyCost?: number;
+  /** template.yaml's `credentials`: the roles its runs assume, over the repository's. */
+  credentials?: { aws?: AwsRoleChoice };
 }
 
 export const TEMPLATES_DIR = "templates";

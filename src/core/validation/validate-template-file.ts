@@ -76,6 +76,7 @@ export async function validateTemplateFile(name: string, content: RepoFile, comp
       secrets,
       outputs: definition.outputs ?? {},
       ...(definition.cost && { hourlyCost: definition.cost.hourly }),
+      ...(definition.credentials?.aws && { credentials: { aws: definition.credentials.aws } }),
     },
   };
 }
