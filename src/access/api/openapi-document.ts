@@ -637,6 +637,23 @@ export const openApiDocument = {
         properties: {
           items: { type: "array", items: ref("InventoryResource") },
           graph: nullable("string", { description: "The resources and their dependencies as a Mermaid flowchart; null when there are none." }),
+          certificates: { type: "array", items: ref("Certificate"), description: "The certificates envbot issued for it from the server's CA; absent when it has none." },
+        },
+        additionalProperties: false,
+      },
+      Certificate: {
+        type: "object",
+        description: "A certificate envbot issued for an environment (its template's certificates.NAME). Never its private key.",
+        required: ["name", "serial", "commonName", "dnsNames", "notBefore", "notAfter", "renewsAt", "issuer"],
+        properties: {
+          name: { type: "string", examples: ["web"] },
+          serial: { type: "string", description: "Hexadecimal, lowercase.", examples: ["5f3a09c1d2e4b7a8"] },
+          commonName: { type: "string", examples: ["checkout.preview.example.com"] },
+          dnsNames: { type: "array", items: { type: "string" }, description: "Every DNS name of the certificate, the common name first." },
+          notBefore: dateTime,
+          notAfter: dateTime,
+          renewsAt: { ...dateTime, description: "When the next plan or drift check issues a new one: two thirds into its life." },
+          issuer: { type: "string", enum: ["operator-ca", "aws-private-ca"] },
         },
         additionalProperties: false,
       },

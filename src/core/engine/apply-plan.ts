@@ -9,6 +9,7 @@ import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
 import { redactStrings } from "../secrets/redact-strings.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import { resolveSecrets } from "./resolve-secrets.js";
+import { provideCertificates } from "../certificates/provide-certificates.js";
 import { TerraformError } from "../terraform/index.js";
 
 /**
@@ -36,7 +37,8 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
 
   let redact = (text: string) => text;
   try {
-    const secrets = await resolveSecrets(environment, deps.secrets, context.repository, deps.knownSecrets);
+    const certificates = await provideCertificates({ store: deps.store, now: deps.now, repository: context.repository, environment, issue: "never" });
+    const secrets = await resolveSecrets(environment, deps.secrets, context.repository, deps.knownSecrets, certificates);
     redact = secrets.redact;
     const applied = await deps.terraform.apply(planned.plan, { secrets: secrets.values, redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) });
     await log.close();

@@ -10,6 +10,7 @@ import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
 import type { PlanOutcome } from "./operation-result.js";
 import { resolveSecrets } from "./resolve-secrets.js";
+import { provideCertificates } from "../certificates/provide-certificates.js";
 import { runLogWriter, type RunLogWriter } from "./run-log-writer.js";
 import { expiryOf, standardTags, wholeSeconds } from "./standard-tags.js";
 
@@ -35,7 +36,8 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
 
   let redact: Redact = (text) => text;
   try {
-    const secrets = await resolveSecrets(environment, deps.secrets, context.repository, deps.knownSecrets);
+    const certificates = await provideCertificates({ store, issuer: deps.certificates, now, repository: context.repository, environment, issue: mode === "destroy" ? "when-missing" : "when-due", onOutput: withRunLog(log, context.onOutput) });
+    const secrets = await resolveSecrets(environment, deps.secrets, context.repository, deps.knownSecrets, certificates);
     redact = secrets.redact;
     // ttl counts from the first apply: an environment never applied counts from now, and the
     // first apply records this same moment, so later plans compute the same expires-at tag.

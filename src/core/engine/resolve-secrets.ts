@@ -12,11 +12,15 @@ export async function resolveSecrets(
   provider: SecretProvider,
   repository: string,
   known?: KnownSecrets,
+  /** More sensitive inputs of the run (its certificates): their variables join the values, their secrets the redactor. */
+  more: { variables: Record<string, string>; secrets: string[] } = { variables: {}, secrets: [] },
 ): Promise<{ values: Record<string, string>; redact: Redact }> {
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = { ...more.variables };
+  const hidden = [...more.secrets];
   for (const [name, reference] of Object.entries(environment.secrets)) {
     values[name] = await provider.resolve(name, reference, repository);
+    hidden.push(values[name]);
   }
-  known?.add(Object.values(values));
-  return { values, redact: createRedactor(Object.values(values)) };
+  known?.add(hidden);
+  return { values, redact: createRedactor(hidden) };
 }
