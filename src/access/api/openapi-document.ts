@@ -549,11 +549,12 @@ export const openApiDocument = {
       EnvironmentDetail: {
         allOf: [ref("EnvironmentSummary")],
         type: "object",
-        required: ["definition", "outputs", "runs", "deployments"],
+        required: ["definition", "outputs", "runs", "certificates", "deployments"],
         properties: {
           definition: { type: ["object", "null"], description: "The definition as last planned (data only; secrets are references)." },
           outputs: { type: "object", description: "Outputs of the last apply that are not sensitive." },
           runs: { type: "array", items: closed("Run") },
+          certificates: { type: "array", items: ref("Certificate"), description: "The certificates envbot issued for it (its template's certificates), never their keys." },
           deployments: {
             type: "array",
             items: {
