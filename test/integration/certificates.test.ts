@@ -138,6 +138,7 @@ test("a drift check once two thirds of its life have passed renews it; before th
 
   const early = await envbot(["reconcile", "--once", "--only", "drift", "--json", "--now", new Date(renewsAt.getTime() - 60_000).toISOString()]);
   expect(early).toMatchObject({ code: 0 });
+  expect(JSON.parse(early.stdout)).toEqual([expect.objectContaining({ sweep: "drift", name: "shop", action: "in-sync" })]);
   const [kept] = (JSON.parse((await envbot(["inventory", "shop", "--json"])).stdout) as { certificates: ListedCertificate[] }).certificates;
   expect(kept!.serial).toBe(before!.serial);
 
@@ -147,7 +148,7 @@ test("a drift check once two thirds of its life have passed renews it; before th
   expect(renewed!.serial).not.toBe(before!.serial);
   expect(new Date(renewed!.notAfter).getTime()).toBe(Math.floor((renewsAt.getTime() + 60_000) / 1000) * 1000 + 30 * DAY_MS);
   // The drift check saw the new certificate as a change to apply.
-  expect(JSON.parse(due.stdout)).toEqual([expect.objectContaining({ sweep: "drift", name: "shop" })]);
+  expect(JSON.parse(due.stdout)).toEqual([expect.objectContaining({ sweep: "drift", name: "shop", action: "drift", detail: "1 change(s) in Git not applied" })]);
   const key = await storedKey(sandbox.repository, "shop");
   expect(`${early.stdout}${early.stderr}${due.stdout}${due.stderr}${await recorded(sandbox.repository, "shop")}`).not.toContain(key.trim().split("\n")[1]);
 }, 120_000);
@@ -157,6 +158,18 @@ test("without a CA, a template that declares certificates fails its plan naming 
   const planned = await envbot(["plan", "no-ca"], {});
   expect(planned.code).toBe(1);
   expect(planned.stderr).toContain("template 'tls-site' declares certificates (web), but this envbot server has no CA: set ENVBOT_CA_CERT_FILE and ENVBOT_CA_KEY_FILE (the operator's CA), or ENVBOT_CA_PCA_ARN (AWS Private CA)");
+}, 60_000);
+
+test("a CA key that is not the CA certificate's fails the plan readably, without showing either key", async () => {
+  const otherKey = path.join(caDir, "other.key");
+  await run("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", otherKey]);
+  await sandbox.writeDefinition("wrong-key", definitionYaml("wrong-key", "tls-site"));
+  const planned = await envbot(["plan", "wrong-key"], { ...operatorCa, ENVBOT_CA_KEY_FILE: otherKey });
+  expect(planned.code).toBe(1);
+  expect(planned.stderr).toContain(`ENVBOT_CA_KEY_FILE: ${otherKey} is not the key of the certificate in ENVBOT_CA_CERT_FILE (${operatorCa.ENVBOT_CA_CERT_FILE})`);
+  for (const key of [await readFile(otherKey, "utf8"), await readFile(operatorCa.ENVBOT_CA_KEY_FILE, "utf8")]) {
+    expect(planned.stdout + planned.stderr).not.toContain(key.split("\n")[1]);
+  }
 }, 60_000);
 
 test("a name that is no DNS name once the environment's variables are put in is an error at the variable, before any plan", async () => {
