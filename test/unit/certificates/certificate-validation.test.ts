@@ -1,5 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { validateEnvironments } from "../../../src/core/validation/index.js";
-import { NOW, textDocument } from "../../helpers/fixtures.js";
+import { NOW, projectRoot, textDocument } from "../../helpers/fixtures.js";
 import { memoryRepo } from "../../helpers/memory-repo.js";
 
 const template = (certificates: string) => `apiVersion: envbot.dev/v1
@@ -99,4 +100,17 @@ describe("a certificate's names for one environment", () => {
     ].sort());
     expect(await problems(web, definition("shop", "  variables:\n    host: api\n"))).toEqual([]);
   });
+});
+
+test("the starter's commented certificate, uncommented, is a valid declaration of static-site", async () => {
+  const text = await readFile(`${projectRoot}/environments-template/templates/static-site/template.yaml`, "utf8");
+  const uncommented = text.replace(/^# (certificates:|  .*)$/gm, "$1");
+  expect(uncommented).toContain("\ncertificates:\n  web:\n");
+  const report = await validateEnvironments({
+    repo: memoryRepo({ "templates/static-site/template.yaml": uncommented }),
+    documents: [textDocument("shop.yaml", definition("shop").replace("template: site", "template: static-site"))],
+    now: NOW,
+  });
+  expect(report.diagnostics).toEqual([]);
+  expect(Object.keys(report.environments[0]!.template.certificates ?? {})).toEqual(["web"]);
 });
