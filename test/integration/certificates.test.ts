@@ -118,7 +118,9 @@ test("a certificate from the operator's CA reaches Terraform for the environment
 
   const everything = [planned, applied, inventory, text].map((r) => `${r.stdout}\n${r.stderr}`).join("\n") + (await recorded(sandbox.repository, "shop"));
   const body = key.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
-  for (const form of [key.trim(), body, ...key.trim().split("\n").slice(1, -1), Buffer.from(key).toString("base64")]) expect(everything).not.toContain(form);
+  // The first two lines of an EC key's body hold its private scalar (the rest is its public key, which the certificate has too).
+  const [line1, line2] = key.trim().split("\n").slice(1, 3);
+  for (const form of [key.trim(), body, line1!, line2!, Buffer.from(key).toString("base64")]) expect(everything).not.toContain(form);
   expect(everything).not.toContain("PRIVATE KEY");
 }, 120_000);
 

@@ -89,8 +89,12 @@ async function currentCertificate(input: ProvideCertificatesInput, issuer: Certi
   return certificate;
 }
 
-/** A PEM key as Terraform or a log may show it: whole, and its base64 body in one piece. */
-function privateKeyForms(pem: string): string[] {
-  const body = pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
+/**
+ * A PEM key as Terraform or a log may show it: whole, and its base64 body in one piece. Never a
+ * line of it alone: a private key holds its public key (an EC key's point, an RSA key's modulus),
+ * which the certificate carries too, so one of its lines can stand, by chance, in the certificate.
+ */
+export function privateKeyForms(pem: string): string[] {
+  const body = pem.split(/\r?\n/).filter((line) => !line.startsWith("-----")).join("").replace(/\s+/g, "");
   return [pem, pem.trim(), body];
 }

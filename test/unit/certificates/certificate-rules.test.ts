@@ -1,5 +1,7 @@
 import { certificateNames, fillNameTemplate, isDnsName } from "../../../src/core/certificates/certificate-names.js";
+import { privateKeyForms } from "../../../src/core/certificates/provide-certificates.js";
 import { reasonToIssue, renewalDue } from "../../../src/core/certificates/renewal.js";
+import { createRedactor } from "../../../src/core/secrets/redactor.js";
 
 const DAY = 86_400_000;
 const issued = { dnsNames: ["shop.preview.example.com"], notBefore: new Date("2026-12-01T00:00:00Z"), notAfter: new Date("2026-12-31T00:00:00Z") };
@@ -66,5 +68,22 @@ describe("a certificate's names from its template", () => {
     ["", false],
   ])("%s is a DNS name: %s", (name, valid) => {
     expect(isDnsName(name)).toBe(valid);
+  });
+});
+
+describe("a private key in a text", () => {
+  const key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgm0d2Kp1Xz6v0q6Bn\nQ3rN1u5Yc8tHkLr9JmWvUo2gXy2hRANCAAT1cQ2v8Ho7o9xyK4aJ3s0Xf4b2nQ7p\nPq==\n-----END PRIVATE KEY-----\n";
+  const redact = createRedactor(privateKeyForms(key));
+
+  test.each([
+    ["whole", key],
+    ["as JSON", JSON.stringify({ key })],
+    ["in base64", Buffer.from(key).toString("base64")],
+    ["in one piece", key.split("\n").slice(1, -2).join("")],
+  ])("is redacted %s", (_, text) => {
+    const shown = redact(text);
+    expect(shown).not.toContain(key.split("\n").slice(1, -2).join(""));
+    expect(shown).not.toContain(key.split("\n")[1]);
+    expect(shown).not.toContain(Buffer.from(key).toString("base64"));
   });
 });
