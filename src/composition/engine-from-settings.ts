@@ -1,3 +1,4 @@
+import { certificateIssuerFromSettings } from "../adapters/certificates/certificate-issuer-from-settings.js";
 import { infracostPlanPricer } from "../adapters/cost/infracost-plan-pricer.js";
 import { serverSecretProvider } from "../adapters/secrets/server-secret-provider.js";
 import { stsCloudCredentials } from "../adapters/aws/sts-cloud-credentials.js";
@@ -38,6 +39,7 @@ export function engineFromSettings(settings: Settings, env: NodeJS.ProcessEnv, s
       },
       env,
     ),
+    certificates: certificateIssuerFromSettings(settings, env),
     // A waiting operation waits at most as long as one Terraform command may run.
     leaseWaitMs: settings.terraformTimeoutMs,
     leaseTtlMs: settings.leaseTtlMs,

@@ -391,6 +391,16 @@ export const templateSchema = {
         "$ref": "#/$defs/secretDeclaration"
       }
     },
+    "certificates": {
+      "description": "TLS certificates envbot issues for each environment of this template from the server's CA (ENVBOT_CA_*). The module receives two variables per certificate: <name>_certificate_pem (the chain, leaf first) and <name>_private_key_pem (sensitive).",
+      "type": "object",
+      "propertyNames": {
+        "$ref": "#/$defs/certificateName"
+      },
+      "additionalProperties": {
+        "$ref": "#/$defs/certificateDeclaration"
+      }
+    },
     "outputs": {
       "description": "Outputs of the module that envbot passes on (an output named url becomes the deployment's URL).",
       "type": "object",
@@ -494,6 +504,57 @@ export const templateSchema = {
         }
       }
     },
+    "certificateName": {
+      "type": "string",
+      "pattern": "^[a-z_][a-z0-9_]{0,39}$",
+      "x-envbot-message": "{value} is not a certificate name: use up to 40 lowercase letters, digits and '_' (it prefixes Terraform variable names)"
+    },
+    "certificateDomainName": {
+      "description": "A DNS name; {name} stands for the environment's name, {variables.X} for the value of its variable X.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 253,
+      "pattern": "^(\\*\\.)?([a-z0-9.-]|\\{(name|variables\\.[a-z_][a-z0-9_]{0,63})\\})+$",
+      "x-envbot-message": "{value} is not a DNS name template: lowercase letters, digits, '.', '-', a leading '*.', {name} and {variables.NAME}"
+    },
+    "certificateDeclaration": {
+      "title": "TemplateCertificateDeclaration",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "commonName"
+      ],
+      "properties": {
+        "description": {
+          "type": "string"
+        },
+        "commonName": {
+          "$ref": "#/$defs/certificateDomainName"
+        },
+        "subjectAlternativeNames": {
+          "description": "Further DNS names; the common name is always one of the certificate's names too.",
+          "type": "array",
+          "maxItems": 50,
+          "uniqueItems": true,
+          "items": {
+            "$ref": "#/$defs/certificateDomainName"
+          }
+        },
+        "lifetime": {
+          "description": "How long each certificate is valid; envbot renews it once two thirds of it have passed. Default 30d.",
+          "type": "string",
+          "pattern": "^[1-9][0-9]{0,5}[mhd]$",
+          "x-envbot-message": "{value} is not a lifetime like 30d (m, h or d)"
+        },
+        "keyAlgorithm": {
+          "description": "The private key envbot generates for it. Default ecdsa-p256.",
+          "enum": [
+            "ecdsa-p256",
+            "rsa-2048"
+          ]
+        }
+      }
+    },
     "secretDeclaration": {
       "title": "TemplateSecretDeclaration",
       "type": "object",
@@ -526,6 +587,11 @@ export const templateSchema = {
 } as const;
 
 /**
+ * A DNS name; {name} stands for the environment's name, {variables.X} for the value of its variable X.
+ */
+export type CertificateDomainName = string;
+
+/**
  * templates/<name>/template.yaml: what a template is, the inputs it takes and the outputs it gives. The Terraform module beside it does the work.
  */
 export interface TemplateDefinition {
@@ -546,6 +612,12 @@ export interface TemplateDefinition {
    */
   secrets?: {
     [k: string]: TemplateSecretDeclaration;
+  };
+  /**
+   * TLS certificates envbot issues for each environment of this template from the server's CA (ENVBOT_CA_*). The module receives two variables per certificate: <name>_certificate_pem (the chain, leaf first) and <name>_private_key_pem (sensitive).
+   */
+  certificates?: {
+    [k: string]: TemplateCertificateDeclaration;
   };
   /**
    * Outputs of the module that envbot passes on (an output named url becomes the deployment's URL).
@@ -574,6 +646,24 @@ export interface TemplateSecretDeclaration {
    * Whether every environment must supply it.
    */
   required?: boolean;
+}
+export interface TemplateCertificateDeclaration {
+  description?: string;
+  commonName: CertificateDomainName;
+  /**
+   * Further DNS names; the common name is always one of the certificate's names too.
+   *
+   * @maxItems 50
+   */
+  subjectAlternativeNames?: CertificateDomainName[];
+  /**
+   * How long each certificate is valid; envbot renews it once two thirds of it have passed. Default 30d.
+   */
+  lifetime?: string;
+  /**
+   * The private key envbot generates for it. Default ecdsa-p256.
+   */
+  keyAlgorithm?: "ecdsa-p256" | "rsa-2048";
 }
 export interface TemplateOutputDeclaration {
   description?: string;

@@ -1,4 +1,5 @@
 import type { FoundResource, InventoryResource } from "../core/inventory/index.js";
+import { formatCertificates, type CertificateView } from "./certificate-view.js";
 import { formatResourceGraph } from "./resource-graph.js";
 import { columns, printable } from "./terminal-text.js";
 
@@ -22,6 +23,8 @@ export interface InventoryResourceView {
 export interface InventoryView {
   items: InventoryResourceView[];
   graph: string | null;
+  /** The certificates envbot issued for it (never a key); absent when it has none. */
+  certificates?: CertificateView[];
 }
 
 /** A resource `find` found (src/access/api/openapi-document.ts: FoundResource). */
@@ -50,9 +53,10 @@ export function inventoryResourceView(resource: InventoryResource): InventoryRes
 }
 
 /** The answer of the inventory route, and what `inventory --json` prints, locally and remotely alike. */
-export function inventoryView(resources: readonly InventoryResource[]): InventoryView {
+export function inventoryView(resources: readonly InventoryResource[], certificates: readonly CertificateView[] = []): InventoryView {
   const graph = formatResourceGraph(Object.fromEntries(resources.map((resource) => [resource.address, resource.dependsOn])));
-  return { items: resources.map(inventoryResourceView), graph: graph ?? null };
+  // Only an environment with certificates has the field: the view's shape stays as it was for all others.
+  return { items: resources.map(inventoryResourceView), graph: graph ?? null, ...(certificates.length > 0 && { certificates: [...certificates] }) };
 }
 
 export function foundResourceView(found: FoundResource): FoundResourceView {
@@ -75,12 +79,14 @@ function relativeTo(module: string | null, address: string): string {
  * id, the ARN, what it depends on), or a sentence when the environment holds none.
  * `repository` is as people read it (see displayRepository).
  */
-export function formatInventory(input: { name: string; repository: string; items: readonly InventoryResourceView[] }): string {
-  if (input.items.length === 0) return `${input.name} holds no resources (never applied, or destroyed).`;
+export function formatInventory(input: { name: string; repository: string; items: readonly InventoryResourceView[]; certificates?: readonly CertificateView[] }): string {
+  const certificates = formatCertificates(input.certificates ?? []);
+  const after = certificates.length > 0 ? ["", ...certificates] : [];
+  if (input.items.length === 0) return [`${input.name} holds no resources (never applied, or destroyed).`, ...after].join("\n");
   const rows = input.items.map((r) =>
     [r.address, r.type, r.cloudId ?? NONE, r.arn ?? NONE, r.dependsOn.length > 0 ? r.dependsOn.map((d) => relativeTo(r.module, d)).join(", ") : NONE].map(printable),
   );
-  return [`Resources of ${input.name} in ${input.repository} (${input.items.length}):`, ...columns([["ADDRESS", "TYPE", "ID", "ARN", "DEPENDS ON"], ...rows])].join("\n");
+  return [`Resources of ${input.name} in ${input.repository} (${input.items.length}):`, ...columns([["ADDRESS", "TYPE", "ID", "ARN", "DEPENDS ON"], ...rows]), ...after].join("\n");
 }
 
 /**

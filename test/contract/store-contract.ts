@@ -520,6 +520,51 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe("certificates", () => {
+      const web = {
+        repository: REPO,
+        environment: "checkout",
+        name: "web",
+        serial: "0a1b2c",
+        commonName: "checkout.preview.example.com",
+        dnsNames: ["checkout.preview.example.com", "checkout.example.com"],
+        notBefore: new Date("2026-12-01T00:00:00Z"),
+        notAfter: new Date("2026-12-31T00:00:00Z"),
+        issuer: "operator-ca" as const,
+        issuedAt: new Date("2026-12-01T00:00:05Z"),
+        certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        privateKeyPem: "-----BEGIN PRIVATE KEY-----\nMIGHAgEA-the-key\n-----END PRIVATE KEY-----\n",
+      };
+
+      test("an environment's certificate reads back with its PEMs for the engine; a listing never holds a PEM or key", async () => {
+        expect(await store.getCertificate(REPO, "checkout", "web")).toBeUndefined();
+        await store.putCertificate(web);
+        await store.putCertificate({ ...web, name: "api", serial: "0d0e" });
+        await store.putCertificate({ ...web, environment: "search", serial: "0f" });
+        expect(await store.getCertificate(REPO, "checkout", "web")).toEqual(web);
+        const listed = await store.listCertificates(REPO, "checkout");
+        expect(listed.map((c) => [c.name, c.serial])).toEqual([["api", "0d0e"], ["web", "0a1b2c"]]);
+        const { certificatePem: _pem, privateKeyPem: _key, ...record } = web;
+        expect(listed[1]).toEqual(record);
+        expect(JSON.stringify(listed)).not.toContain("PRIVATE KEY");
+        expect(JSON.stringify(listed)).not.toContain("BEGIN CERTIFICATE");
+      });
+
+      test("a new certificate replaces the one of its name; those no longer declared are forgotten, in that environment only", async () => {
+        await store.putCertificate(web);
+        await store.putCertificate({ ...web, name: "api" });
+        await store.putCertificate({ ...web, environment: "search" });
+        const renewed = { ...web, serial: "0b", notBefore: new Date("2026-12-21T00:00:00Z"), notAfter: new Date("2027-01-20T00:00:00Z"), privateKeyPem: "another key" };
+        await store.putCertificate(renewed);
+        expect(await store.getCertificate(REPO, "checkout", "web")).toEqual(renewed);
+        await store.removeCertificates(REPO, "checkout", ["web"]);
+        expect((await store.listCertificates(REPO, "checkout")).map((c) => c.name)).toEqual(["web"]);
+        await store.removeCertificates(REPO, "checkout", []);
+        expect(await store.listCertificates(REPO, "checkout")).toEqual([]);
+        expect((await store.listCertificates(REPO, "search")).map((c) => c.name)).toEqual(["web"]);
+      });
+    });
+
     describe("what the control plane reads", () => {
       test("an environment's description, labels, definition and outputs read back as written, and can be cleared", async () => {
         const definition = { apiVersion: "envbot.dev/v1", kind: "Environment", metadata: { name: "checkout" }, spec: { template: "sandbox", variables: { replicas: 2 } } };

@@ -240,6 +240,38 @@ test("the environment page lists the resources of the last apply and draws their
   expect(refusedOrFailed).toEqual([]);
 });
 
+test("the environment page lists its certificates (serial, names, expiry, renewal, CA), never a key", async () => {
+  const now = Date.now();
+  await api.store.putCertificate({
+    repository,
+    environment: "checkout-preview",
+    name: "web",
+    serial: "5f3a09c1d2e4b7a8",
+    commonName: "checkout-preview.preview.example.com",
+    dnsNames: ["checkout-preview.preview.example.com", "www.checkout-preview.example.com"],
+    notBefore: new Date(now - 3 * 86_400_000),
+    notAfter: new Date(now + 27 * 86_400_000),
+    issuer: "aws-private-ca",
+    issuedAt: new Date(now - 3 * 86_400_000),
+    certificatePem: "-----BEGIN CERTIFICATE-----\nMIIB-the-certificate\n-----END CERTIFICATE-----\n",
+    privateKeyPem: "-----BEGIN PRIVATE KEY-----\nMIGH-the-key\n-----END PRIVATE KEY-----\n",
+  });
+  await signInAs();
+  await page.goto(`${api.origin}/environments/${repository}/checkout-preview`);
+  const table = page.getByRole("table", { name: /Certificates envbot issued for it/ });
+  await table.waitFor();
+  const text = await table.innerText();
+  expect(text).toContain("5f3a09c1d2e4b7a8");
+  expect(text).toContain("checkout-preview.preview.example.com, www.checkout-preview.example.com");
+  expect(text).toContain("AWS Private CA");
+  expect(await page.content()).not.toMatch(/the-key|PRIVATE KEY|the-certificate/);
+  await expectNoStrayValues(page);
+  // An environment without certificates has no such section.
+  await page.goto(`${api.origin}/environments/${repository}/search-load-test`);
+  await page.getByRole("heading", { name: "Runs" }).waitFor();
+  expect(await page.getByRole("heading", { name: "Certificates" }).count()).toBe(0);
+});
+
 test("the list updates by itself when an environment changes", async () => {
   await signInAs();
   const status = page.locator('tr[data-environment$="/ledger-demo"] .badge');

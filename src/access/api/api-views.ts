@@ -2,6 +2,7 @@ import type { PlanSummary } from "../../core/planning/plan-summary.js";
 import { auditJson } from "../../render/audit-text.js";
 import { runJson } from "../../render/run-history-text.js";
 import type { ApiTokenRecord, EnvironmentRecord, LockRecord, RunRecord } from "../../core/ports/index.js";
+import type { CertificateView } from "../../render/certificate-view.js";
 
 // The JSON the API answers with, described by openapi-document.ts: times as ISO-8601 text, absent
 // values as null, so every field is always there.
@@ -58,12 +59,13 @@ export function environmentSummaryView(record: EnvironmentRecord, extra: { lock?
   };
 }
 
-export function environmentDetailView(record: EnvironmentRecord, extra: { lock?: LockRecord; runs: RunRecord[] }) {
+export function environmentDetailView(record: EnvironmentRecord, extra: { lock?: LockRecord; runs: RunRecord[]; certificates?: readonly CertificateView[] }) {
   return {
     ...environmentSummaryView(record, { lock: extra.lock, lastRun: extra.runs[0] }),
     definition: record.definition ?? null,
     outputs: record.outputs ?? {},
     runs: extra.runs.map(runView),
+    certificates: [...(extra.certificates ?? [])],
     // What is deployed: the successful applies and destroys, newest first.
     deployments: extra.runs
       .filter((run) => (run.kind === "apply" || run.kind === "destroy") && run.outcome === "succeeded")

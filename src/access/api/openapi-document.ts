@@ -549,11 +549,12 @@ export const openApiDocument = {
       EnvironmentDetail: {
         allOf: [ref("EnvironmentSummary")],
         type: "object",
-        required: ["definition", "outputs", "runs", "deployments"],
+        required: ["definition", "outputs", "runs", "certificates", "deployments"],
         properties: {
           definition: { type: ["object", "null"], description: "The definition as last planned (data only; secrets are references)." },
           outputs: { type: "object", description: "Outputs of the last apply that are not sensitive." },
           runs: { type: "array", items: closed("Run") },
+          certificates: { type: "array", items: ref("Certificate"), description: "The certificates envbot issued for it (its template's certificates), never their keys." },
           deployments: {
             type: "array",
             items: {
@@ -637,6 +638,23 @@ export const openApiDocument = {
         properties: {
           items: { type: "array", items: ref("InventoryResource") },
           graph: nullable("string", { description: "The resources and their dependencies as a Mermaid flowchart; null when there are none." }),
+          certificates: { type: "array", items: ref("Certificate"), description: "The certificates envbot issued for it from the server's CA; absent when it has none." },
+        },
+        additionalProperties: false,
+      },
+      Certificate: {
+        type: "object",
+        description: "A certificate envbot issued for an environment (its template's certificates.NAME). Never its private key.",
+        required: ["name", "serial", "commonName", "dnsNames", "notBefore", "notAfter", "renewsAt", "issuer"],
+        properties: {
+          name: { type: "string", examples: ["web"] },
+          serial: { type: "string", description: "Hexadecimal, lowercase.", examples: ["5f3a09c1d2e4b7a8"] },
+          commonName: { type: "string", examples: ["checkout.preview.example.com"] },
+          dnsNames: { type: "array", items: { type: "string" }, description: "Every DNS name of the certificate, the common name first." },
+          notBefore: dateTime,
+          notAfter: dateTime,
+          renewsAt: { ...dateTime, description: "When the next plan or drift check issues a new one: two thirds into its life." },
+          issuer: { type: "string", enum: ["operator-ca", "aws-private-ca"] },
         },
         additionalProperties: false,
       },

@@ -1,5 +1,6 @@
 import os from "node:os";
 import path from "node:path";
+import type { CaSettings } from "../certificates/certificate-issuer-from-settings.js";
 import { locateInfracost } from "../cost/locate-infracost.js";
 import { describeConnection } from "../store/postgres/connection-errors.js";
 import { parseDuration } from "../../core/duration/duration.js";
@@ -49,8 +50,10 @@ export interface Settings {
    * plans are priced by Infracost. ENVBOT_INFRACOST_TIMEOUT: one breakdown at most this long (60s).
    */
   infracost?: { binary: string; timeoutMs: number };
-  /** Cloud credentials per run (docs/credentials.md). */
+  /** Cloud credentials per run (docs/secrets-and-credentials.md). */
   cloudCredentials: CloudCredentialSettings;
+  /** ENVBOT_CA_CERT_FILE + ENVBOT_CA_KEY_FILE, or ENVBOT_CA_PCA_ARN: the CA environments' certificates come from; none by default. */
+  ca?: CaSettings;
 }
 
 export interface CloudCredentialSettings {
@@ -96,7 +99,21 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     shutdownGraceMs: duration("ENVBOT_SHUTDOWN_GRACE", "30s"),
     ...(infracost.kind === "found" && { infracost: { binary: infracost.binary, timeoutMs: infracostTimeoutMs } }),
     cloudCredentials: readCloudCredentialSettings(env, duration),
+    ...readCaSettings(env, cwd),
   };
+}
+
+/** ENVBOT_CA_*: the operator's CA as two PEM files, or an AWS Private CA, never both. */
+function readCaSettings(env: NodeJS.ProcessEnv, cwd: string): { ca?: CaSettings } {
+  const { ENVBOT_CA_CERT_FILE: certFile, ENVBOT_CA_KEY_FILE: keyFile, ENVBOT_CA_PCA_ARN: arn } = env;
+  if ((certFile || keyFile) && arn) throw new SettingsError("ENVBOT_CA_PCA_ARN and ENVBOT_CA_CERT_FILE/ENVBOT_CA_KEY_FILE name two CAs: set one of them");
+  if (arn) {
+    if (!/^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[A-Za-z0-9-]+$/.test(arn)) throw new SettingsError(`ENVBOT_CA_PCA_ARN: '${arn}' is not the ARN of an AWS Private CA (arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)`);
+    return { ca: { kind: "aws-private-ca", arn } };
+  }
+  if (!certFile && !keyFile) return {};
+  if (!certFile || !keyFile) throw new SettingsError(`${certFile ? "ENVBOT_CA_KEY_FILE" : "ENVBOT_CA_CERT_FILE"} is not set: the operator's CA needs both its certificate (ENVBOT_CA_CERT_FILE) and its key (ENVBOT_CA_KEY_FILE)`);
+  return { ca: { kind: "operator-ca", certFile: path.resolve(cwd, certFile), keyFile: path.resolve(cwd, keyFile) } };
 }
 
 const CLOUD_CREDENTIALS_MODES: readonly CloudCredentialsMode[] = ["pass", "assume-role", "oidc"];

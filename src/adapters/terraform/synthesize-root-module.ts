@@ -16,6 +16,7 @@ import {
 import type { Construct } from "constructs";
 import type { RootModuleRequest } from "../../core/ports/index.js";
 import { MODULE_NAME, TAGS_VARIABLE } from "./root-module-names.js";
+import { certificateVariables } from "../../core/certificates/certificate-declaration.js";
 
 /** Server-side provider settings: never from a pull request. */
 export interface AwsProviderSettings {
@@ -58,6 +59,11 @@ export async function synthesizeRootModule(input: SynthesisInput): Promise<strin
     const secretVariables = Object.fromEntries(
       Object.keys(template.secrets).map((name) => [name, new TerraformVariable(stack, name, { type: "string", sensitive: true }).value]),
     );
+    // Each certificate as two variables, its key sensitive; their values come as TF_VAR_ like secrets.
+    for (const variables of Object.keys(template.certificates ?? {}).map(certificateVariables)) {
+      secretVariables[variables.certificate] = new TerraformVariable(stack, variables.certificate, { type: "string" }).value;
+      secretVariables[variables.privateKey] = new TerraformVariable(stack, variables.privateKey, { type: "string", sensitive: true }).value;
+    }
     const module = new TerraformHclModule(stack, MODULE_NAME, {
       source: `./${input.moduleDir}`,
       skipAssetCreationFromLocalModules: true,

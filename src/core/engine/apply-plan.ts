@@ -9,6 +9,7 @@ import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
 import { redactStrings } from "../secrets/redact-strings.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
+import { provideCertificates } from "../certificates/provide-certificates.js";
 import { TerraformError } from "../terraform/index.js";
 
 /**
@@ -37,7 +38,8 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
   let redact = (text: string) => text;
   let inputs: RunInputs | undefined;
   try {
-    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: destroying ? "destroy" : "apply" });
+    const certificates = await provideCertificates({ store: deps.store, now: deps.now, repository: context.repository, environment, issue: "never" });
+    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: destroying ? "destroy" : "apply" }, certificates);
     redact = inputs.redact;
     const applied = await deps.terraform.apply(planned.plan, {
       secrets: inputs.secrets,

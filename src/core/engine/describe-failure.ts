@@ -1,4 +1,4 @@
-import { handedOn, SecretUnavailableError } from "../ports/index.js";
+import { CertificateUnavailableError, handedOn, SecretUnavailableError } from "../ports/index.js";
 import type { Redact } from "../secrets/redactor.js";
 import { TerraformCancelledError, TerraformError } from "../terraform/index.js";
 
@@ -27,7 +27,7 @@ export function describeFailure(error: unknown, redact: Redact): DescribedFailur
       unexpected: false,
     };
   }
-  if (error instanceof SecretUnavailableError) {
+  if (error instanceof SecretUnavailableError || error instanceof CertificateUnavailableError) {
     const reason = redact(error.message);
     return { outcome: "failed", reason, details: "", message: reason, unexpected: false };
   }

@@ -1,6 +1,6 @@
 import type { Actor } from "../authorization/actor.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
-import type { CloudCredentials, RepoFiles, SecretProvider, Store, TerraformRunner } from "../ports/index.js";
+import type { CertificateIssuer, CloudCredentials, RepoFiles, SecretProvider, Store, TerraformRunner } from "../ports/index.js";
 import type { KnownSecrets } from "../secrets/known-secrets.js";
 
 /** The agents the engine works through. */
@@ -10,6 +10,8 @@ export interface EngineDeps {
   secrets: SecretProvider;
   /** Short-lived cloud credentials per run; unset: every run has the server's environment. */
   cloudCredentials?: CloudCredentials;
+  /** The CA environments' certificates are issued from; none when the server has none. */
+  certificates?: CertificateIssuer;
   now: () => Date;
   /** How long an operation waits for another one on the same environment (default 30 minutes). */
   leaseWaitMs?: number;

@@ -10,6 +10,7 @@ import { describeFailure, interruptedIfHandedOn } from "./describe-failure.js";
 import { leasedOperation } from "./environment-lease.js";
 import type { PlanOutcome } from "./operation-result.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
+import { provideCertificates } from "../certificates/provide-certificates.js";
 import { runLogWriter, type RunLogWriter } from "./run-log-writer.js";
 import { expiryOf, standardTags, wholeSeconds } from "./standard-tags.js";
 
@@ -36,7 +37,8 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
   let redact: Redact = (text) => text;
   let inputs: RunInputs | undefined;
   try {
-    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: runKind === "drift" ? "drift" : "plan" });
+    const certificates = await provideCertificates({ store, issuer: deps.certificates, now, repository: context.repository, environment, issue: mode === "destroy" ? "when-missing" : "when-due", onOutput: withRunLog(log, context.onOutput) });
+    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: runKind === "drift" ? "drift" : "plan" }, certificates);
     redact = inputs.redact;
     // ttl counts from the first apply: an environment never applied counts from now, and the
     // first apply records this same moment, so later plans compute the same expires-at tag.

@@ -26,10 +26,14 @@ export async function prepareRunInputs(
   context: Pick<OperationContext, "repository" | "config">,
   environment: Environment,
   run: { id: number; phase: RunPhase },
+  /** More sensitive inputs of the run (its certificates): their variables join the secrets, their secret forms the redactor. */
+  more: { variables: Record<string, string>; secrets: string[] } = { variables: {}, secrets: [] },
 ): Promise<RunInputs> {
-  const secrets: Record<string, string> = {};
+  const secrets: Record<string, string> = { ...more.variables };
+  const fromSources: string[] = [];
   for (const [name, reference] of Object.entries(environment.secrets)) {
     secrets[name] = await deps.secrets.resolve(name, reference, context.repository);
+    fromSources.push(secrets[name]);
   }
   const role = roleForRun(environment.template.credentials?.aws, context.config.credentials.aws, run.phase);
   const cloud = await deps.cloudCredentials?.forRun(
@@ -37,7 +41,8 @@ export async function prepareRunInputs(
     role,
     { aws: environment.template.providers.includes("aws") },
   );
-  const hidden = [...Object.values(secrets), ...(cloud?.secretValues ?? [])];
+  // A certificate's PEM is public; only its key's forms (more.secrets) are hidden.
+  const hidden = [...more.secrets, ...fromSources, ...(cloud?.secretValues ?? [])];
   deps.knownSecrets?.add(hidden);
   return { secrets, ...(cloud && { cloud }), redact: createRedactor(hidden), auditDetail: auditDetail(environment, cloud) };
 }

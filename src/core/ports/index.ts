@@ -3,6 +3,8 @@
  * (src/adapters/...), tests pass in-memory ones; the core itself imports no I/O.
  */
 
+export * from "./certificate-issuer.js";
+export * from "./certificate-records.js";
 export * from "./cloud-credentials.js";
 export * from "./code-host.js";
 export * from "./control-plane-records.js";

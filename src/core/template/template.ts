@@ -1,6 +1,7 @@
 import type { TemplateOutputDeclaration } from "../../generated/schemas.js";
 import type { AwsRoleChoice } from "../credentials/cloud-roles.js";
 import type { SchemaChecker } from "../checker/schema-checker.js";
+import type { CertificateDeclaration } from "../certificates/certificate-declaration.js";
 
 /** A template that passed validation: everything later stages need, nothing raw. */
 export interface Template {
@@ -22,6 +23,8 @@ export interface Template {
   };
   secrets: Readonly<Record<string, { description?: string; required: boolean }>>;
   outputs: Readonly<Record<string, TemplateOutputDeclaration>>;
+  /** template.yaml's `certificates`, each issued per environment (none when absent). */
+  certificates?: Readonly<Record<string, CertificateDeclaration>>;
   /** template.yaml's `cost.hourly`: dollars per hour while an environment of it exists. */
   hourlyCost?: number;
   /** template.yaml's `credentials`: the roles its runs assume, over the repository's. */

@@ -10,6 +10,7 @@ import { templateFile, TEMPLATES_DIR, type Template } from "../template/index.js
 import { validateTemplateFile, type ValidatedTemplate } from "./validate-template-file.js";
 import { formatPath, MAX_YAML_FILE_BYTES, type PathSegment, type YamlLocator } from "../yaml/index.js";
 import { builtinCheckers } from "./builtin-checkers.js";
+import { checkCertificateNames } from "./check-certificate-names.js";
 import { checkDuplicateDefinitions } from "./check-duplicate-definitions.js";
 import { checkYamlFile } from "./check-yaml-file.js";
 import { readRepositoryConfig } from "./read-repository-config.js";
@@ -158,6 +159,8 @@ function checkAgainstTemplate(
     });
     if (!result.valid) problems.push(...result.diagnostics);
   }
+
+  if (isPlainObject(variables)) checkCertificateNames(template, { name: stringAt(value, ["metadata", "name"]), variables }, report);
 
   const secrets = valueAt(value, ["spec", "secrets"]) ?? {};
   if (isPlainObject(secrets)) {

@@ -7,6 +7,8 @@ import { schemaChecker } from "./schema-checker.js";
 import { compileSchemas, type SchemaCompiler } from "./schema-compiler.js";
 import { formatPath } from "../yaml/index.js";
 import { templateFile, type Template } from "../template/template.js";
+import { certificateDeclarations, certificateVariables } from "../certificates/certificate-declaration.js";
+import { fillNameTemplate, isDnsName, referencedVariables } from "../certificates/certificate-names.js";
 
 export type ValidatedTemplate = { ok: true; template: Template } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -32,6 +34,20 @@ export async function validateTemplateFile(name: string, content: RepoFile, comp
   }
   for (const secret of Object.keys(definition.secrets ?? {})) {
     if (secret in properties) report(["secrets", secret], `'${secret}' is declared both as a variable and as a secret`, "key");
+  }
+
+  for (const [certificate, declared] of Object.entries(definition.certificates ?? {})) {
+    for (const variable of Object.values(certificateVariables(certificate))) {
+      if (variable in properties || variable in (definition.secrets ?? {})) report(["certificates", certificate], `certificate '${certificate}' gives the module the variable '${variable}', which is also declared as a variable or secret`, "key");
+    }
+    const names: [(string | number)[], string][] = [[["commonName"], declared.commonName], ...(declared.subjectAlternativeNames ?? []).map((n, i): [(string | number)[], string] => [["subjectAlternativeNames", i], n])];
+    for (const [where, nameTemplate] of names) {
+      const path = ["certificates", certificate, ...where];
+      const unknown = referencedVariables(nameTemplate).filter((variable) => !(variable in properties));
+      if (unknown.length > 0) report(path, `{variables.${unknown[0]}} names no variable of this template`);
+      // A name without placeholders is the same for every environment: wrong for all of them.
+      else if (!nameTemplate.includes("{") && !isDnsName(fillNameTemplate(nameTemplate, { name: "", variables: {} })!)) report(path, `'${nameTemplate}' is not a DNS name`);
+    }
   }
 
   // The template's own JSON Schema is compiled strictly, so a misspelt keyword is an error here
@@ -75,6 +91,7 @@ export async function validateTemplateFile(name: string, content: RepoFile, comp
       variables: { names: Object.keys(properties), required, defaults, checker, schema: variableSchema as unknown as Record<string, unknown> },
       secrets,
       outputs: definition.outputs ?? {},
+      ...(definition.certificates && { certificates: certificateDeclarations(definition.certificates) }),
       ...(definition.cost && { hourlyCost: definition.cost.hourly }),
       ...(definition.credentials?.aws && { credentials: { aws: definition.credentials.aws } }),
     },

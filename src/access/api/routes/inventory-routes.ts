@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { certificateView } from "../../../render/certificate-view.js";
 import { foundResourceView, inventoryView, unknownEnvironmentText } from "../../../render/inventory-text.js";
 import { respondJson } from "../../http/respond-json.js";
 import { knownReadableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
@@ -19,7 +20,8 @@ async function getInventory(request: ApiRequest, res: ServerResponse, deps: ApiD
   const environment = await requireAllowed(deps, request.principal, "read", environmentOfPath(request));
   const record = await deps.store.getEnvironment(environment.repository, environment.name);
   if (!record) throw notFound(unknownEnvironmentText(environment.name, environment.repository));
-  respondJson(res, 200, inventoryView(await deps.store.listInventory(environment.repository, environment.name)));
+  const certificates = await deps.store.listCertificates(environment.repository, environment.name);
+  respondJson(res, 200, inventoryView(await deps.store.listInventory(environment.repository, environment.name), certificates.map(certificateView)));
 }
 
 /**

@@ -37,7 +37,7 @@ export async function inventoryCommand(args: string[], io: CliIO): Promise<numbe
   try {
     const view = await source.inventory(repository!, name);
     if (values.json) io.stdout(`${JSON.stringify(view, null, 2)}\n`);
-    else io.stdout(`${formatInventory({ name, repository: displayRepository(repository!), items: view.items })}\n`);
+    else io.stdout(`${formatInventory({ name, repository: displayRepository(repository!), items: view.items, certificates: view.certificates })}\n`);
     return EXIT.ok;
   } finally {
     await source.close();

@@ -17,7 +17,8 @@ reports drift between the definitions, the state and the real resources.
 Options:
   --once        run one expiry sweep and one drift sweep, then exit
   --dry-run     only say what would be done
-  --now TIME    evaluate expiry as of this RFC 3339 time (default: now)
+  --now TIME    run the sweeps as of this RFC 3339 time: expiry, and certificates' renewal
+                (default: now)
   --only KIND   run only the expiry or only the drift sweep
   --json        print one entry per environment and sweep: {sweep, name, action, ...}
   --repo DIR    the environments repository (default: the current directory)`;
@@ -45,7 +46,10 @@ export async function reconcileCommand(args: string[], io: CliIO): Promise<numbe
 
   const repoDir = path.resolve(io.cwd, values.repo ?? ".");
   const repository = await localRepository(repoDir, values.repo ?? "the current directory");
-  const { deps, settings } = await localEngine(io);
+  const engine = await localEngine(io);
+  const { settings } = engine;
+  // --now is the sweeps' clock throughout: the drift checks' plans renew certificates as of then too.
+  const deps = values.now === undefined ? engine.deps : { ...engine.deps, now: () => now };
   // Each sweep's notices (how to extend, what drifted), kept to print under its environment's line.
   const notices = new Map<string, string[]>();
   const reporterFor = (kind: SweepResult["kind"]) =>

@@ -6,7 +6,7 @@ import { liveLog, planView, runSummary } from "./run-view.js";
 
 const REFRESH_MS = 5000;
 
-/** One environment: facts, outputs, resources, actions, and its timeline of runs (the running one's log live). */
+/** One environment: facts, outputs, certificates, resources, actions, and its timeline of runs (the running one's log live). */
 export async function environmentPage(main, { signal }, repository, name) {
   const base = `/api/v1/environments/${repository}/${name}`;
   const message = h("div", { id: "action-result", role: "status" });
@@ -46,6 +46,7 @@ export async function environmentPage(main, { signal }, repository, name) {
   const heading = h("h1");
   const facts = h("dl", { class: "facts panel" });
   const outputs = h("div");
+  const certificates = h("section", { "aria-labelledby": "certificates-heading" });
   const timeline = h("ol", { class: "timeline", id: "timeline", "aria-label": "Runs, newest first" });
   const latestPlan = h("div");
   const live = h("section", { "aria-labelledby": "live-heading" });
@@ -76,6 +77,22 @@ export async function environmentPage(main, { signal }, repository, name) {
         ? h("p", { class: "muted" }, "No outputs (yet).")
         : h("table", {}, h("caption", {}, "Outputs of the last apply (sensitive ones are not shown)"), h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Value"))), h("tbody", {}, entries.map(([k, v]) => h("tr", {}, h("th", { scope: "row" }, k), h("td", {}, typeof v === "string" ? v : JSON.stringify(v)))))),
     );
+    // Only an environment whose template declares certificates has a section for them; never a key.
+    fill(certificates, ...(e.certificates.length === 0 ? [] : [
+      h("h2", { id: "certificates-heading" }, "Certificates"),
+      h("table", {},
+        h("caption", {}, "Certificates envbot issued for it; each is renewed at the first plan or drift check after its renewal time"),
+        h("thead", {}, h("tr", {}, ["Name", "Serial", "Names", "Expires", "Renews", "Issued by"].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, e.certificates.map((c) => h("tr", {},
+          h("th", { scope: "row" }, c.name),
+          h("td", {}, h("code", {}, c.serial)),
+          h("td", {}, c.dnsNames.join(", ")),
+          h("td", { title: when(c.notAfter) }, expiry(c.notAfter)),
+          h("td", {}, when(c.renewsAt)),
+          h("td", {}, c.issuer === "aws-private-ca" ? "AWS Private CA" : "the operator's CA"),
+        ))),
+      ),
+    ]));
     fill(timeline, ...(e.runs.length ? e.runs.map(runSummary) : [h("li", {}, "No runs yet.")]));
     const lastPlan = e.runs.find((r) => r.plan);
     fill(latestPlan, lastPlan ? h("p", { class: "muted" }, `From run #${lastPlan.id} (${lastPlan.kind}, ${when(lastPlan.startedAt)}):`) : null, planView(lastPlan?.plan ?? null));
@@ -121,6 +138,7 @@ export async function environmentPage(main, { signal }, repository, name) {
     latestPlan,
     h("h2", {}, "Outputs"),
     outputs,
+    certificates,
     h("h2", {}, "Resources"),
     resources,
     h("h2", {}, "Runs"),

@@ -250,4 +250,25 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    description: "certificates: the certificate envbot issued per environment and declared name (with its private key, read only to hand Terraform)",
+    sql: `
+      CREATE TABLE certificates (
+        repository      text NOT NULL,
+        environment     text NOT NULL,
+        name            text NOT NULL,
+        serial          text NOT NULL,
+        common_name     text NOT NULL,
+        dns_names       text NOT NULL,
+        not_before      timestamptz NOT NULL,
+        not_after       timestamptz NOT NULL,
+        issuer          text NOT NULL,
+        issued_at       timestamptz NOT NULL,
+        certificate_pem text NOT NULL,
+        private_key_pem text NOT NULL,
+        PRIMARY KEY (repository, environment, name)
+      );
+    `,
+  },
 ];

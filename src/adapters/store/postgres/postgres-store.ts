@@ -3,6 +3,7 @@ import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports/index.js";
 import { apiTokenFromRow, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
 import type { ApiTokenRow, AuditRow, SessionRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
+import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
 import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
 
 /** The store and the database under it, which the pg-boss queue shares (one transaction for a job and its delivery). */
@@ -140,6 +141,27 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
     async setNotificationThread(target, repository, environment, thread) {
       if (thread === undefined) await query("DELETE FROM notification_threads WHERE target = $1 AND repository = $2 AND environment = $3", [target, repository, environment]);
       else await query("INSERT INTO notification_threads (target, repository, environment, thread) VALUES ($1, $2, $3, $4) ON CONFLICT (target, repository, environment) DO UPDATE SET thread = EXCLUDED.thread", [target, repository, environment, thread]);
+    },
+
+    async putCertificate(certificate) {
+      await query(
+        `INSERT INTO certificates VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (repository, environment, name) DO UPDATE SET ${CERTIFICATE_UPSERT_SET}`,
+        certificateValues(certificate),
+      );
+    },
+
+    async getCertificate(repository, environment, name) {
+      const { rows } = await query<CertificateRow>("SELECT * FROM certificates WHERE repository = $1 AND environment = $2 AND name = $3", [repository, environment, name]);
+      return rows[0] && storedCertificateFromRow(rows[0]);
+    },
+
+    async listCertificates(repository, environment) {
+      const { rows } = await query<CertificateRow>(`SELECT ${LISTED_CERTIFICATE_COLUMNS} FROM certificates WHERE repository = $1 AND environment = $2 ORDER BY name COLLATE "C"`, [repository, environment]);
+      return rows.map(certificateFromRow);
+    },
+
+    async removeCertificates(repository, environment, keep) {
+      await query("DELETE FROM certificates WHERE repository = $1 AND environment = $2 AND NOT (name = ANY($3))", [repository, environment, [...keep]]);
     },
 
     async findResources(text, { repositories, limit }) {

@@ -298,4 +298,25 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 16,
+    description: "certificates: the certificate envbot issued per environment and declared name (with its private key, read only to hand Terraform)",
+    sql: `
+      CREATE TABLE certificates (
+        repository      TEXT NOT NULL,
+        environment     TEXT NOT NULL,
+        name            TEXT NOT NULL,
+        serial          TEXT NOT NULL,
+        common_name     TEXT NOT NULL,
+        dns_names       TEXT NOT NULL,
+        not_before      TEXT NOT NULL,
+        not_after       TEXT NOT NULL,
+        issuer          TEXT NOT NULL,
+        issued_at       TEXT NOT NULL,
+        certificate_pem TEXT NOT NULL,
+        private_key_pem TEXT NOT NULL,
+        PRIMARY KEY (repository, environment, name)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports/index.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
+import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
 import { apiTokenFromRow, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
 import type { ApiTokenRow, AuditRow, SessionRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
 
@@ -145,6 +146,10 @@ export function openSqliteStore(options: { file: string }): Store {
     getThread: db.prepare("SELECT thread FROM notification_threads WHERE target = ? AND repository = ? AND environment = ?"),
     setThread: db.prepare("INSERT INTO notification_threads (target, repository, environment, thread) VALUES (?, ?, ?, ?) ON CONFLICT (target, repository, environment) DO UPDATE SET thread = excluded.thread"),
     deleteThread: db.prepare("DELETE FROM notification_threads WHERE target = ? AND repository = ? AND environment = ?"),
+    putCertificate: db.prepare(`INSERT INTO certificates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repository, environment, name) DO UPDATE SET ${CERTIFICATE_UPSERT_SET}`),
+    getCertificate: db.prepare("SELECT * FROM certificates WHERE repository = ? AND environment = ? AND name = ?"),
+    listCertificates: db.prepare(`SELECT ${LISTED_CERTIFICATE_COLUMNS} FROM certificates WHERE repository = ? AND environment = ? ORDER BY name`),
+    removeCertificates: db.prepare("DELETE FROM certificates WHERE repository = ? AND environment = ? AND name NOT IN (SELECT value FROM json_each(?))"),
     findInventory: db.prepare(`
       SELECT * FROM inventory
       WHERE (arn = @exact OR cloud_id = @exact OR type = @exact OR address = @exact OR attributes LIKE @like ESCAPE '\\')
@@ -481,6 +486,25 @@ export function openSqliteStore(options: { file: string }): Store {
       assertWritable();
       if (thread === undefined) sql.deleteThread.run(target, repository, environment);
       else sql.setThread.run(target, repository, environment, thread);
+    },
+
+    async putCertificate(certificate) {
+      assertWritable();
+      sql.putCertificate.run(...certificateValues(certificate));
+    },
+
+    async getCertificate(repository, environment, name) {
+      const row = sql.getCertificate.get(repository, environment, name) as CertificateRow | undefined;
+      return row && storedCertificateFromRow(row);
+    },
+
+    async listCertificates(repository, environment) {
+      return (sql.listCertificates.all(repository, environment) as CertificateRow[]).map(certificateFromRow);
+    },
+
+    async removeCertificates(repository, environment, keep) {
+      assertWritable();
+      sql.removeCertificates.run(repository, environment, JSON.stringify(keep));
     },
 
     async findResources(query, { repositories, limit }) {
