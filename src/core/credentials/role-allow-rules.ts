@@ -1,3 +1,4 @@
+import { parseAllowGroups } from "../patterns/allow-groups.js";
 import { globMatches } from "../patterns/glob.js";
 
 /**
@@ -16,16 +17,8 @@ export class RoleAllowSyntaxError extends Error {
 
 export function parseRoleAllowRules(text: string | undefined): RoleAllowRules {
   const rules: { repository?: string; pattern: string }[] = [];
-  for (const group of (text ?? "").split(/[;\n]/)) {
-    // An ARN holds ':' before any '=' it may hold: a repository is what stands before '=' without one.
-    const equals = /^[^,:=]*=/.test(group) ? group.indexOf("=") : -1;
-    const repository = equals >= 0 ? group.slice(0, equals).trim() : undefined;
-    if (repository !== undefined && !/^[A-Za-z0-9*][A-Za-z0-9_.*-]*\/[A-Za-z0-9_.*-]+$/.test(repository)) {
-      throw new RoleAllowSyntaxError(`'${repository}' is not a repository like OWNER/NAME (or a glob like OWNER/*) before '='`);
-    }
-    for (const raw of group.slice(equals + 1).split(",")) {
-      const pattern = raw.trim();
-      if (pattern === "") continue;
+  for (const { repository, items } of parseAllowGroups(text, (message) => new RoleAllowSyntaxError(message))) {
+    for (const pattern of items) {
       if (!pattern.startsWith("arn:")) throw new RoleAllowSyntaxError(`'${pattern}' is not a role ARN (or a glob of one, like arn:aws:iam::123456789012:role/envbot-*)`);
       rules.push({ ...(repository !== undefined && { repository }), pattern });
     }

@@ -1,3 +1,4 @@
+import { parseAllowGroups } from "../patterns/allow-groups.js";
 import { globMatches } from "../patterns/glob.js";
 import { SECRET_SOURCE_KINDS, type SecretSourceKind } from "./secret-location.js";
 
@@ -24,16 +25,8 @@ export class SecretAllowSyntaxError extends Error {
 
 export function parseSecretAllowRules(text: string | undefined): SecretAllowRules {
   const rules: SecretAllowRule[] = [];
-  for (const group of (text ?? "").split(/[;\n]/)) {
-    // A repository stands before the first ',' or ':' (a secret's name may itself hold '=').
-    const equals = /^[^,:=]*=/.test(group) ? group.indexOf("=") : -1;
-    const repository = equals >= 0 ? group.slice(0, equals).trim() : undefined;
-    if (repository !== undefined && !/^[A-Za-z0-9*][A-Za-z0-9_.*-]*\/[A-Za-z0-9_.*-]+$/.test(repository)) {
-      throw new SecretAllowSyntaxError(`'${repository}' is not a repository like OWNER/NAME (or a glob like OWNER/*) before '='`);
-    }
-    for (const raw of group.slice(equals + 1).split(",")) {
-      const item = raw.trim();
-      if (item === "") continue;
+  for (const { repository, items } of parseAllowGroups(text, (message) => new SecretAllowSyntaxError(message))) {
+    for (const item of items) {
       const colon = item.indexOf(":");
       const source = colon >= 0 ? item.slice(0, colon).trim() : "env";
       const pattern = colon >= 0 ? item.slice(colon + 1).trim() : item;

@@ -1,29 +1,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { localRepoFiles } from "../../../src/adapters/local/local-repo-files.js";
-import type { RepoFiles } from "../../../src/core/ports/index.js";
 import { readRepositoryConfig, validateEnvironments } from "../../../src/core/validation/index.js";
 import { fixturePath, NOW, projectRoot, textDocument } from "../../helpers/fixtures.js";
+import { memoryRepo } from "../../helpers/memory-repo.js";
+import type { RepoFiles } from "../../../src/core/ports/index.js";
 
-/** An in-memory repository: path -> text. */
-function memoryRepo(files: Record<string, string>): RepoFiles {
-  const encoder = new TextEncoder();
-  return {
-    async readFile(file) {
-      const text = files[file];
-      if (text === undefined) return undefined;
-      const bytes = encoder.encode(text);
-      return { size: bytes.length, bytes };
-    },
-    async listDirectory(dir) {
-      const prefix = `${dir}/`;
-      const names = Object.keys(files)
-        .filter((f) => f.startsWith(prefix))
-        .map((f) => f.slice(prefix.length).split("/")[0]!);
-      return names.length > 0 ? [...new Set(names)] : undefined;
-    },
-  };
-}
 
 const sandboxTemplate = `apiVersion: envbot.dev/v1
 kind: Template
