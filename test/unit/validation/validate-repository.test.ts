@@ -209,6 +209,22 @@ describe("validating a repository", () => {
     expect(config.notifications.routes).toEqual([{ to: ["team-slack"], events: ["failed", "expiry-warned", "drift-found", "policy-blocked"] }, { to: ["audit-hook"] }]);
   });
 
+  test("the starter's commented credentials, uncommented, name a role and a plan role", async () => {
+    const text = await readFile(path.join(projectRoot, "environments-template", ".github", "envbot.yml"), "utf8");
+    const start = text.indexOf("# credentials:");
+    const end = text.indexOf("\n\n", start);
+    expect(start).toBeGreaterThan(0);
+    const uncommented = text.slice(0, start) + text.slice(start, end).split("\n").map((line) => line.replace(/^# ?/, "")).join("\n") + text.slice(end);
+    const { config, diagnostics } = await readRepositoryConfig(memoryRepo({ ".github/envbot.yml": uncommented }));
+    expect(diagnostics).toEqual([]);
+    expect(config.credentials.aws).toEqual({ role: "arn:aws:iam::123456789012:role/envbot-apply", planRole: "arn:aws:iam::123456789012:role/envbot-plan" });
+  });
+
+  test("a role that is no IAM role ARN is reported at its line", async () => {
+    const { diagnostics } = await readRepositoryConfig(memoryRepo({ ".github/envbot.yml": "credentials:\n  aws:\n    role: envbot-apply\n" }));
+    expect(diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(["3: 'envbot-apply' is not an IAM role ARN like arn:aws:iam::123456789012:role/envbot-apply"]);
+  });
+
   test("a route with a mistake is reported at its line", async () => {
     const { diagnostics } = await readRepositoryConfig(memoryRepo({ ".github/envbot.yml": "notifications:\n  routes:\n    - to: [Team_Slack]\n      events: [deployed]\n" }));
     expect(diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(["3: 'Team_Slack' is not a target name (lowercase letters, digits and -, like team-slack)", expect.stringMatching(/^4: 'deployed' is not an envbot event/)]);
