@@ -66,5 +66,5 @@ test("six environments planned for the first time at once, on a database the pg 
   const names = ["first-a", "first-b", "first-c", "first-d", "first-e", "first-f"];
   for (const name of names) await sandbox.writeDefinition(name, definitionYaml(name, "sandbox"));
   const results = await Promise.all(names.map((name) => runEnvbot(["plan", name], { cwd: sandbox.repoDir, env: { ...sandbox.env, PG_CONN_STR: fresh }, now: new Date() })));
-  expect(results.map((r) => [r.code, r.stderr.match(/duplicate key|Error/)?.[0]])).toEqual(names.map(() => [0, undefined]));
+  expect(results.map((r) => [r.code, r.stderr.match(/duplicate key|Error/) ? r.stderr : undefined])).toEqual(names.map(() => [0, undefined]));
 });

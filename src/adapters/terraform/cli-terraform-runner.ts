@@ -113,7 +113,14 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       const { initFingerprint } = await prepareWorkDir(request, workDir, statePath, settings.aws);
       if (!(await initDone(workDir, initFingerprint))) {
         await rm(path.join(workDir, INIT_STAMP), { force: true });
-        await initRetryingBackendRace(() => terraform("init", ["init", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`], workDir, options, log));
+        const shown = (line: string) => {
+          log.push(line);
+          options.onOutput?.(line);
+        };
+        await initRetryingBackendRace(
+          (hold) => terraform("init", ["init", "-input=false", "-no-color", `-lock-timeout=${settings.lockTimeoutMs}ms`], workDir, { ...options, onOutput: hold }, new LogTail()),
+          shown,
+        );
         await writeFile(path.join(workDir, INIT_STAMP), initFingerprint);
       }
 
@@ -211,18 +218,27 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
  * Terraform's pg backend creates its shared sequence and each environment's table with "IF NOT
  * EXISTS", which PostgreSQL does not make safe between sessions: two first inits at the same
  * moment (two workers, two new environments) can fail with a duplicate key in the catalog. The
- * loser's init is simply run again; init is idempotent.
+ * loser's init is simply run again; init is idempotent. Each attempt's output is held until it
+ * ends, so a lost race shows as one line saying so, not as Terraform's error before a success.
  */
 const PG_CATALOG_RACE = /duplicate key value violates unique constraint "pg_(class|type|namespace)_\w+"/;
 const INIT_ATTEMPTS = 4;
+export const PG_RACE_RETRY_NOTE = "Another run was creating Terraform's pg backend tables at the same moment; running init again.";
 
-export async function initRetryingBackendRace(init: () => Promise<unknown>): Promise<void> {
+export async function initRetryingBackendRace(init: (hold: (line: string) => void) => Promise<unknown>, output: (line: string) => void = () => {}): Promise<void> {
   for (let attempt = 1; ; attempt++) {
+    const held: string[] = [];
     try {
-      await init();
+      await init((line) => held.push(line));
+      held.forEach((line) => output(line));
       return;
     } catch (error) {
-      if (attempt >= INIT_ATTEMPTS || !(error instanceof TerraformError) || !PG_CATALOG_RACE.test(error.details)) throw error;
+      const lostRace = error instanceof TerraformError && PG_CATALOG_RACE.test(error.details);
+      if (attempt >= INIT_ATTEMPTS || !lostRace) {
+        held.forEach((line) => output(line));
+        throw error;
+      }
+      output(PG_RACE_RETRY_NOTE);
       await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400 * attempt));
     }
   }

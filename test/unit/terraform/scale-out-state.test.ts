@@ -1,4 +1,4 @@
-import { cliTerraformRunner, initRetryingBackendRace, LOCAL_STATE_REFUSED } from "../../../src/adapters/terraform/cli-terraform-runner.js";
+import { cliTerraformRunner, initRetryingBackendRace, LOCAL_STATE_REFUSED, PG_RACE_RETRY_NOTE } from "../../../src/adapters/terraform/cli-terraform-runner.js";
 import type { PlanRequest } from "../../../src/core/ports/index.js";
 import { ConfigurationError, TerraformError } from "../../../src/core/terraform/index.js";
 
@@ -24,12 +24,30 @@ test("in scale-out a plan of an environment whose state would stay on one machin
 describe("the pg backend's first init racing another session's", () => {
   const race = () => new TerraformError("terraform init failed", 'Error: pq: duplicate key value violates unique constraint "pg_class_relname_nsp_index"');
 
-  test("an init that lost the catalog race is run again until it succeeds", async () => {
+  test("an init that lost the catalog race is run again until it succeeds, and the lost attempts' errors are not shown", async () => {
     let attempts = 0;
-    await initRetryingBackendRace(async () => {
-      if (++attempts < 3) throw race();
-    });
+    const shown: string[] = [];
+    await initRetryingBackendRace(async (hold) => {
+      hold(`Initializing the backend (attempt ${++attempts})...`);
+      if (attempts < 3) {
+        hold('Error: pq: duplicate key value violates unique constraint "pg_class_relname_nsp_index"');
+        throw race();
+      }
+      hold("Terraform has been successfully initialized!");
+    }, (line) => shown.push(line));
     expect(attempts).toBe(3);
+    expect(shown).toEqual([PG_RACE_RETRY_NOTE, PG_RACE_RETRY_NOTE, "Initializing the backend (attempt 3)...", "Terraform has been successfully initialized!"]);
+  });
+
+  test("a failure that is not retried shows the output of its attempt", async () => {
+    const shown: string[] = [];
+    const other = new TerraformError("terraform init failed", "Error: Invalid backend configuration");
+    const failing = initRetryingBackendRace(async (hold) => {
+      hold("Error: Invalid backend configuration");
+      throw other;
+    }, (line) => shown.push(line));
+    await expect(failing).rejects.toBe(other);
+    expect(shown).toEqual(["Error: Invalid backend configuration"]);
   });
 
   test("any other init failure, or the race lost four times, is the caller's", async () => {
