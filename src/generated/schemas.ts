@@ -117,6 +117,17 @@ export const environmentSchema = {
           "additionalProperties": {
             "$ref": "#/$defs/secretReference"
           }
+        },
+        "config": {
+          "description": "Variables of the template whose values the server reads at run time from SSM Parameter Store: configuration, not secrets (plans show them).",
+          "type": "object",
+          "propertyNames": {
+            "pattern": "^[a-z_][a-z0-9_]{0,63}$",
+            "x-envbot-message": "variable name {value} is not valid: use lowercase letters, digits and '_', as the template's variable is named"
+          },
+          "additionalProperties": {
+            "$ref": "#/$defs/configReference"
+          }
         }
       },
       "dependentSchemas": {
@@ -129,6 +140,28 @@ export const environmentSchema = {
           "x-envbot-message": "set either ttl or expiresAt, not both",
           "x-envbot-at": "expiresAt"
         }
+      }
+    },
+    "configReference": {
+      "title": "ConfigReference",
+      "description": "Where the server reads a configuration value: an SSM parameter (String or StringList; a SecureString belongs under secrets).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "fromSsm"
+      ],
+      "properties": {
+        "fromSsm": {
+          "description": "The name of an SSM Parameter Store parameter.",
+          "type": "string",
+          "pattern": "^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",
+          "maxLength": 2048,
+          "x-envbot-message": "{value} is not a parameter name like /app/feature-flags"
+        }
+      },
+      "x-envbot-message": {
+        "type": "a configuration value comes from SSM: write { fromSsm: /parameter/name }, or set the value under spec.variables",
+        "required": "a configuration value comes from SSM: write { fromSsm: /parameter/name }"
       }
     },
     "secretReference": {
@@ -306,6 +339,12 @@ export interface EnvironmentSpec {
   secrets?: {
     [k: string]: SecretReference;
   };
+  /**
+   * Variables of the template whose values the server reads at run time from SSM Parameter Store: configuration, not secrets (plans show them).
+   */
+  config?: {
+    [k: string]: ConfigReference;
+  };
 }
 /**
  * Where the server finds a secret value: exactly one source. Secrets never live in Git.
@@ -335,6 +374,15 @@ export interface SecretReference {
    * A file in the directory the envbot server mounts for secrets (ENVBOT_SECRETS_DIR), relative to it.
    */
   fromFile?: string;
+}
+/**
+ * Where the server reads a configuration value: an SSM parameter (String or StringList; a SecureString belongs under secrets).
+ */
+export interface ConfigReference {
+  /**
+   * The name of an SSM Parameter Store parameter.
+   */
+  fromSsm: string;
 }
 
 export const templateSchema = {

@@ -14,6 +14,7 @@ const DB_PASSWORD = "pw-from-secrets-manager-4c1e9";
 const FLAG_TOKEN = "token-from-ssm-securestring-77d0";
 const PLAIN_SECRET = "plain-text-secret-9b2a";
 const REPOSITORY = "acme/shop";
+const GREETING = "hello from parameter store";
 const secrets = `  secrets:
     db_password: { fromAwsSecret: shop/db, key: password, version: AWSCURRENT }
     flag_token: { fromSsm: /shop/flag-token }
@@ -30,6 +31,7 @@ beforeAll(async () => {
   await new SecretsManagerClient(config).send(new CreateSecretCommand({ Name: "shop/db", SecretString: JSON.stringify({ username: "app", password: DB_PASSWORD }) }));
   await new SecretsManagerClient(config).send(new CreateSecretCommand({ Name: "shop/plain", SecretString: `{not json ${PLAIN_SECRET}` }));
   await new SSMClient(config).send(new PutParameterCommand({ Name: "/shop/flag-token", Type: "SecureString", Value: FLAG_TOKEN }));
+  await new SSMClient(config).send(new PutParameterCommand({ Name: "/shop/greeting", Type: "String", Value: GREETING }));
   sandbox = await createEngineSandbox({
     templates: ["cloud-secrets"],
     env: {
@@ -128,4 +130,46 @@ test("a JSON key a secret lacks, or a secret that is no JSON, fails the plan rea
   expect(absent).toMatchObject({ code: 1, stderr: expect.stringContaining("secret db_password: the Secrets Manager secret shop/absent does not exist (or not in that version) in the server's AWS account and region") });
   const everything = [missingKey, notJson, absent].map((r) => r.stdout + r.stderr).join("\n");
   for (const value of [DB_PASSWORD, PLAIN_SECRET, "username"]) expect(everything).not.toContain(value);
+});
+
+test("spec.config takes a variable's value from an SSM String parameter at plan time: the plan shows it, the apply uses it, the audit names where it came from", async () => {
+  await sandbox.writeDefinition("configured", definitionYaml("configured", "sandbox", "  config:\n    greeting: { fromSsm: /shop/greeting }\n"));
+  expect((await envbot(["validate", "--github", REPOSITORY, "environments/configured.yaml"])).code).toBe(0);
+  const planned = await envbot(["plan", "configured", "--github", REPOSITORY]);
+  expect(planned.code).toBe(0);
+  expect(planned.stdout + planned.stderr).toContain(GREETING);
+  const applied = await envbot(["apply", "configured", "--yes", "--json", "--github", REPOSITORY]);
+  expect(applied.code).toBe(0);
+  expect(JSON.parse(applied.stdout)).toMatchObject({ outcome: "applied", outputs: { greeting: GREETING } });
+  const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
+  try {
+    const audit = await store.listAudit({ repositories: [REPOSITORY], limit: 100 });
+    expect(audit.find((entry) => entry.environment === "configured" && entry.action === "plan")).toMatchObject({ detail: "config: greeting from the SSM parameter /shop/greeting" });
+  } finally {
+    await store.close();
+  }
+});
+
+test("spec.config refuses a SecureString at plan time, and validate reports a variable the template lacks, one set twice and a parameter not allowed at their lines", async () => {
+  await sandbox.writeDefinition("secure-config", definitionYaml("secure-config", "sandbox", "  config:\n    greeting: { fromSsm: /shop/flag-token }\n"));
+  const secure = await envbot(["plan", "secure-config", "--github", REPOSITORY]);
+  expect(secure.code).toBe(1);
+  expect(secure.stderr).toContain("config greeting: the SSM parameter /shop/flag-token is a SecureString; plans show configuration, so take it under spec.secrets");
+  expect(secure.stdout + secure.stderr).not.toContain(FLAG_TOKEN);
+
+  await sandbox.writeDefinition("bad-config", definitionYaml("bad-config", "sandbox", `  variables:
+    greeting: hi
+  config:
+    greeting: { fromSsm: /shop/greeting }
+    colour: { fromSsm: /shop/colour }
+    replicas: { fromSsm: /billing/replicas }
+`));
+  const validated = await envbot(["validate", "--github", REPOSITORY, "environments/bad-config.yaml"]);
+  expect(validated.code).toBe(1);
+  const lines = validated.stdout.split("\n").filter((line) => line.includes("bad-config.yaml:"));
+  expect(lines).toEqual([
+    expect.stringMatching(/bad-config\.yaml:11:5: spec\.config\.greeting: 'greeting' is set under spec\.variables too: give it one value, there or here$/),
+    expect.stringMatching(/bad-config\.yaml:12:5: spec\.config\.colour: template 'sandbox' takes no variable named 'colour'; it takes: greeting, replicas$/),
+    expect.stringMatching(/bad-config\.yaml:13:26: spec\.config\.replicas\.fromSsm: the envbot server will not read this SSM parameter: .*ENVBOT_SECRETS_ALLOW/),
+  ]);
 });

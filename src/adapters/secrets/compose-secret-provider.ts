@@ -44,5 +44,16 @@ export function composeSecretProvider(input: {
       }
       return sources[location.kind]!.read(location, name);
     },
+    async resolveConfig(name, reference, repository) {
+      const location = secretLocation(reference);
+      const refused = refusal(location, repository);
+      if (refused || !location) {
+        const what = location ? describeSecretLocation(location) : "this reference";
+        throw new SecretUnavailableError(`config ${name}: the envbot server does not let definitions read ${what}: ${refused}`);
+      }
+      const source = sources[location.kind]!;
+      if (!source.readConfig) throw new SecretUnavailableError(`config ${name}: ${describeSecretLocation(location)} holds no configuration`);
+      return source.readConfig(location, name);
+    },
   };
 }

@@ -6,4 +6,6 @@ export interface SecretSource {
   refusal?(location: SecretLocation): string | undefined;
   /** The value; throws SecretUnavailableError with a reason that never holds the value. */
   read(location: SecretLocation, secret: string): Promise<string>;
+  /** A configuration value (plans show it): refused when the source keeps it as a secret. Only sources that hold configuration have it. */
+  readConfig?(location: SecretLocation, variable: string): Promise<string>;
 }

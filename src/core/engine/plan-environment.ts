@@ -48,7 +48,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
       {
         repository: context.repository,
         environment,
-        variables: { ...environment.template.variables.defaults, ...environment.variables },
+        variables: { ...environment.template.variables.defaults, ...environment.variables, ...inputs.config },
         tags: standardTags({ environment, repository: context.repository, expiresAt }),
         state: context.config.state,
         templateFiles: context.templateFiles,

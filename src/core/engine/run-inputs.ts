@@ -9,6 +9,8 @@ import type { EngineDeps, OperationContext } from "./engine-deps.js";
 export interface RunInputs {
   /** The template's secrets by name: TF_VAR_ variables. */
   secrets: Record<string, string>;
+  /** spec.config's values by variable, read for a plan (an apply applies what its plan saved): shown like any variable. */
+  config: Record<string, string>;
   /** Short-lived cloud credentials in place of the server's own; undefined: the server's environment as before. */
   cloud?: RunCloudCredentials;
   /** Hides every secret value and the session's keys from every text. */
@@ -35,6 +37,12 @@ export async function prepareRunInputs(
     secrets[name] = await deps.secrets.resolve(name, reference, context.repository);
     fromSources.push(secrets[name]);
   }
+  const config: Record<string, string> = {};
+  if (run.phase === "plan" || run.phase === "drift") {
+    for (const [variable, reference] of Object.entries(environment.config)) {
+      config[variable] = await deps.secrets.resolveConfig(variable, reference, context.repository);
+    }
+  }
   const role = roleForRun(environment.template.credentials?.aws, context.config.credentials.aws, run.phase);
   const cloud = await deps.cloudCredentials?.forRun(
     { repository: context.repository, environment: environment.name, owner: environment.owner, phase: run.phase, runId: run.id },
@@ -44,7 +52,7 @@ export async function prepareRunInputs(
   // A certificate's PEM is public; only its key's forms (more.secrets) are hidden.
   const hidden = [...more.secrets, ...fromSources, ...(cloud?.secretValues ?? [])];
   deps.knownSecrets?.add(hidden);
-  return { secrets, ...(cloud && { cloud }), redact: createRedactor(hidden), auditDetail: auditDetail(environment, cloud) };
+  return { secrets, config, ...(cloud && { cloud }), redact: createRedactor(hidden), auditDetail: auditDetail(environment, cloud) };
 }
 
 function auditDetail(environment: Environment, cloud: RunCloudCredentials | undefined): string | undefined {
@@ -52,6 +60,11 @@ function auditDetail(environment: Environment, cloud: RunCloudCredentials | unde
     const location = secretLocation(reference);
     return location ? `${name} from ${location.kind === "env" ? `the ${SECRET_SOURCE_NOUNS.env} ` : ""}${describeSecretLocation(location)}` : name;
   });
-  const parts = [...(cloud ? [cloud.description] : []), ...(references.length > 0 ? [`secrets: ${references.join(", ")}`] : [])];
+  const config = Object.entries(environment.config).map(([variable, reference]) => `${variable} from ${describeSecretLocation({ kind: "ssm", name: reference.fromSsm })}`);
+  const parts = [
+    ...(cloud ? [cloud.description] : []),
+    ...(references.length > 0 ? [`secrets: ${references.join(", ")}`] : []),
+    ...(config.length > 0 ? [`config: ${config.join(", ")}`] : []),
+  ];
   return parts.length > 0 ? parts.join("; ") : undefined;
 }

@@ -1,4 +1,4 @@
-import { environmentSchema, type EnvironmentDefinition, type SecretReference } from "../../generated/schemas.js";
+import { environmentSchema, type ConfigReference, type EnvironmentDefinition, type SecretReference } from "../../generated/schemas.js";
 import type { Template } from "../template/template.js";
 
 export const ENVIRONMENTS_DIR = "environments";
@@ -27,6 +27,8 @@ export interface Environment {
   /** spec.variables as written; the template's defaults are not merged in. */
   variables: Readonly<Record<string, unknown>>;
   secrets: Readonly<Record<string, SecretReference>>;
+  /** spec.config: variables whose values the server reads at plan time (SSM), shown like any variable. */
+  config: Readonly<Record<string, ConfigReference>>;
   definition: EnvironmentDefinition;
 }
 

@@ -1,4 +1,4 @@
-import type { SecretReference } from "../../generated/schemas.js";
+import type { ConfigReference, SecretReference } from "../../generated/schemas.js";
 
 export interface SecretProvider {
   /**
@@ -10,6 +10,11 @@ export interface SecretProvider {
   refusal(reference: SecretReference, repository?: string): string | undefined;
   /** The secret's value; throws SecretUnavailableError with a readable reason when it has none. */
   resolve(name: string, reference: SecretReference, repository?: string): Promise<string>;
+  /**
+   * A configuration value (spec.config) for variable `name`: allowed by the same rules as a secret
+   * from its source, refused when the source keeps it as a secret (an SSM SecureString).
+   */
+  resolveConfig(name: string, reference: ConfigReference, repository?: string): Promise<string>;
 }
 
 export class SecretUnavailableError extends Error {

@@ -150,6 +150,8 @@ function checkAgainstTemplate(
   report: (path: PathSegment[], message: string, part?: "key" | "value") => void,
 ): void {
   const variables = valueAt(value, ["spec", "variables"]) ?? {};
+  const config = valueAt(value, ["spec", "config"]);
+  const fromConfig = new Set(isPlainObject(config) ? Object.keys(config) : []);
   if (isPlainObject(variables)) {
     const result = template.variables.checker.check(variables, {
       file,
@@ -157,7 +159,16 @@ function checkAgainstTemplate(
       basePath: ["spec", "variables"],
       propertyNoun: `variable of template '${template.name}'`,
     });
-    if (!result.valid) problems.push(...result.diagnostics);
+    // A required variable spec.config supplies is there at plan time.
+    const suppliedByConfig = (d: Diagnostic) => [...fromConfig].some((name) => d.path === formatPath(["spec", "variables", name]) && d.message === "required, but missing");
+    if (!result.valid) problems.push(...result.diagnostics.filter((d) => !suppliedByConfig(d)));
+  }
+  for (const name of fromConfig) {
+    if (!template.variables.names.includes(name)) {
+      report(["spec", "config", name], `template '${template.name}' takes no variable named '${name}'; it takes: ${template.variables.names.join(", ") || "none"}`, "key");
+    } else if (isPlainObject(variables) && name in variables) {
+      report(["spec", "config", name], `'${name}' is set under spec.variables too: give it one value, there or here`, "key");
+    }
   }
 
   if (isPlainObject(variables)) checkCertificateNames(template, { name: stringAt(value, ["metadata", "name"]), variables }, report);
@@ -190,8 +201,7 @@ function checkSecretReferences(
   report: (path: PathSegment[], message: string) => void,
 ): void {
   const secrets = valueAt(value, ["spec", "secrets"]);
-  if (!isPlainObject(secrets)) return;
-  for (const [secret, reference] of Object.entries(secrets)) {
+  for (const [secret, reference] of Object.entries(isPlainObject(secrets) ? secrets : {})) {
     const location = isPlainObject(reference) ? secretLocation(reference as SecretReference) : undefined;
     if (!location) continue; // the schema reports it
     const field = SECRET_SOURCE_FIELDS[location.kind];
@@ -199,6 +209,14 @@ function checkSecretReferences(
     if (!new RegExp(schema.pattern, "u").test(location.name) || location.name.length > ("maxLength" in schema ? schema.maxLength : Infinity)) continue;
     const refusal = provider.refusal(reference as SecretReference, repository);
     if (refusal) report(["spec", "secrets", secret, field], `the envbot server will not read this ${SECRET_SOURCE_NOUNS[location.kind]}: ${refusal}`);
+  }
+  const config = valueAt(value, ["spec", "config"]);
+  if (!isPlainObject(config)) return;
+  for (const [variable, reference] of Object.entries(config)) {
+    const name = isPlainObject(reference) ? reference.fromSsm : undefined;
+    if (typeof name !== "string" || !new RegExp(REFERENCE_FIELDS.fromSsm.pattern, "u").test(name)) continue; // the schema reports it
+    const refusal = provider.refusal({ fromSsm: name }, repository);
+    if (refusal) report(["spec", "config", variable, "fromSsm"], `the envbot server will not read this ${SECRET_SOURCE_NOUNS.ssm}: ${refusal}`);
   }
 }
 
@@ -247,6 +265,7 @@ function toEnvironment(file: string, definition: EnvironmentDefinition, template
     protected: spec.protected ?? false,
     variables: (spec.variables ?? {}) as Record<string, unknown>,
     secrets: spec.secrets ?? {},
+    config: spec.config ?? {},
     definition,
   };
 }
