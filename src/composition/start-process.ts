@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createProbot, type Probot } from "probot";
+import { createProbot, ProbotOctokit, type Probot } from "probot";
+import { githubRequestBudget, recordRequestBudget } from "../adapters/github/request-budget.js";
 import { createHttpServer } from "../access/http/create-http-server.js";
 import { controlPlaneHandlers } from "./control-plane.js";
 import { oidcIssuerFromSettings } from "./engine-from-settings.js";
@@ -35,7 +36,8 @@ export async function startServer(
   }
   let probot: Probot;
   try {
-    probot = createProbot({ env: appSettings.probotEnv, overrides: { secret: appSettings.webhookSecret } });
+    // Every installation's client records GitHub's budget headers (readiness, metrics, sweeps' deferral).
+    probot = createProbot({ env: appSettings.probotEnv, overrides: { secret: appSettings.webhookSecret, Octokit: ProbotOctokit.plugin(recordRequestBudget() as never) } });
   } catch (error) {
     // The ID and the secret are checked already; Probot drops a key it cannot read and then fails.
     throw new SettingsError(`PRIVATE_KEY or PRIVATE_KEY_PATH: not a PEM private key (the App's .pem file, its text or the text in base64): ${(error as Error).message}`);
@@ -63,6 +65,7 @@ export async function startServer(
     handlers: role === "worker" ? [] : [...oidcHandlers, ...controlPlaneHandlers({ probot, store: services.engine.store, queue: services.queue, appSettings: { signIn: appSettings.signIn, sessionSecret } })],
     // A server of scale-out runs no Terraform: its readiness does not hang on the binary.
     terraform: role === "server" ? undefined : terraformBinaryHealth(settings.terraformBin),
+    githubBudget: () => githubRequestBudget.list(),
     log: probot.log,
     onUnavailable: missed?.refused,
     probot,

@@ -9,6 +9,7 @@ import { engineFromSettings } from "../../src/composition/engine-from-settings.j
 import { openStore } from "../../src/composition/open-backends.js";
 import { awsTaggedResources } from "../../src/adapters/aws/aws-tagged-resources.js";
 import type { AppServices } from "../../src/access/github/app-services.js";
+import type { TerraformRunner } from "../../src/core/ports/index.js";
 import { readSettings } from "../../src/adapters/server-env/settings.js";
 import { FakeGitHub } from "./github/fake-github.js";
 import { enterpriseServer } from "./github/github-mock.js";
@@ -32,7 +33,15 @@ export interface AppHarness {
   cleanup(): Promise<void>;
 }
 
-export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enterpriseHost?: string; concurrency?: number } = {}): Promise<AppHarness> {
+export async function createAppHarness(
+  options: {
+    env?: NodeJS.ProcessEnv;
+    enterpriseHost?: string;
+    concurrency?: number;
+    /** In place of the terraform binary, where Terraform is not what a test is about (see InMemoryTerraform). */
+    terraform?: TerraformRunner;
+  } = {},
+): Promise<AppHarness> {
   const root = await mkdtemp(path.join(tmpdir(), "envbot-app-"));
   const dataDir = path.join(root, "data");
   const env: NodeJS.ProcessEnv = {
@@ -46,7 +55,8 @@ export async function createAppHarness(options: { env?: NodeJS.ProcessEnv; enter
   };
   const errors: unknown[] = [];
   const settings = readSettings(env, root);
-  const engine = { ...engineFromSettings(settings, env, (await openStore(settings)).store), knownSecrets: new KnownSecrets() };
+  const built = engineFromSettings(settings, env, (await openStore(settings)).store);
+  const engine = { ...built, terraform: options.terraform ?? built.terraform, knownSecrets: new KnownSecrets() };
   const services: AppServices = {
     engine,
     taggedResources: awsTaggedResources(settings.aws, env),

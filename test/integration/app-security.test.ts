@@ -1,3 +1,4 @@
+import { blobSha } from "../helpers/github/fake-github.js";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { recordedGitHubRequests, setupGitHubMock } from "../helpers/github/github-mock.js";
@@ -178,8 +179,10 @@ describe("6. one pull request cannot take all the workers", () => {
     expect(app.github.checks("envbot validate")[0]).toMatchObject({ conclusion: "failure", output: { title: "11 environments: at most 10 per pull request" } });
     expect(app.github.botComments(27)[0]!.body).toContain("Split it into smaller pull requests");
     expect(app.github.checks(/^envbot plan/)).toEqual([]);
-    // Only the policy was read: none of the 11 definitions was fetched.
-    expect(recordedGitHubRequests().filter((r) => r.path.includes("/contents/environments"))).toEqual([]);
+    // Only the policy was read: neither the head commit's files nor any of the 11 definitions was fetched.
+    const definitionBlobs = Object.values(definitions("many", 11)).map((content) => `/git/blobs/${blobSha(content)}`);
+    const headReads = recordedGitHubRequests().filter((r) => r.path.includes(sha("head-27")) || definitionBlobs.some((blob) => r.path.endsWith(blob)));
+    expect(headReads).toEqual([]);
 
     await merge(27, head);
     expect(app.github.checks(/^envbot apply/)).toEqual([]);

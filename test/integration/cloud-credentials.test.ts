@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createRemoteJWKSet, jwtVerify } from "jose";
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
 import { startAppProcess, type AppProcess } from "../helpers/envbot-app-process.js";
@@ -208,7 +208,9 @@ describe("oidc: envbot holds no AWS key; STS trusts the tokens it signs", () => 
 
     const discovery = (await (await fetch(`${publicUrl}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string; id_token_signing_alg_values_supported: string[] };
     expect(discovery).toMatchObject({ issuer: publicUrl, jwks_uri: `${publicUrl}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ["RS256"] });
-    const keys = createRemoteJWKSet(new URL(discovery.jwks_uri));
+    // The key set as the server serves it, fetched once without a deadline (jose's remote set gives
+    // up after 5 s, which a loaded machine can exceed).
+    const keys = createLocalJWKSet((await (await fetch(discovery.jwks_uri)).json()) as JSONWebKeySet);
 
     const calls = stsCalls(await moto.recording(), "AssumeRoleWithWebIdentity");
     expect(calls.map((call) => call.get("RoleArn"))).toEqual([PLAN_ROLE, APPLY_ROLE]);

@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import { repositorySnapshots } from "../../adapters/github/repository-snapshots.js";
 import { githubCodeHost } from "../../adapters/github/github-code-host.js";
 import { githubPullRequestReporter } from "../../adapters/github/github-pull-request-reporter.js";
 import { splitRepository, type Octokit } from "../../adapters/github/octokit-types.js";
@@ -50,6 +51,7 @@ async function runSweepJob(app: Probot, services: AppServices, job: Extract<Envb
       services,
       repository: job.repository,
       defaultBranch: job.defaultBranch,
+      commit: job.commit,
       kind: job.sweep,
       now: new Date(),
       concurrency: 1,
@@ -76,12 +78,12 @@ async function runEnvironmentJob(
   run: { octokit: Octokit; signal: AbortSignal; mayRetry?: (error: unknown) => boolean },
 ): Promise<void> {
   const log = app.log.child({ repository: job.repository, environment: job.environment });
-  const { owner, repo } = splitRepository(job.repository);
-  const { data: head } = await run.octokit.rest.git.getRef({ owner, repo, ref: `heads/${job.defaultBranch}` });
+  const commit = await repositorySnapshots.headOf(run.octokit, job.repository, job.defaultBranch);
+  if (commit === undefined) throw new Error(`the default branch ${job.defaultBranch} of ${job.repository} was not found`);
   const input = {
     repository: job.repository,
-    files: githubCodeHost(run.octokit).filesAt(job.repository, head.object.sha),
-    commit: head.object.sha,
+    files: githubCodeHost(run.octokit).filesAt(job.repository, commit),
+    commit,
     name: job.environment,
     actor: job.actor,
     signal: run.signal,

@@ -1,5 +1,7 @@
 import type { Probot } from "probot";
 import { githubRepoFiles } from "../../adapters/github/github-code-host.js";
+import { repositorySnapshots } from "../../adapters/github/repository-snapshots.js";
+import { githubRequestBudget } from "../../adapters/github/request-budget.js";
 import type { Octokit } from "../../adapters/github/octokit-types.js";
 import { githubReconcileReporter } from "../../adapters/github/github-reconcile-reporter.js";
 import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
@@ -23,13 +25,19 @@ export async function sweepRepository(input: {
   log?: (message: string) => void;
   /** Only these environments (one job's part of a fanned-out sweep). */
   only?: readonly string[];
-  /** Scale-out: each environment's Terraform work becomes a job of its own (see SweepInput.dispatch). */
-  dispatch?: (environment: string) => Promise<void>;
+  /** The default branch's commit, when the caller knows it (a fanned-out job carries its sweep's). */
+  commit?: string;
+  /** Scale-out: each environment's Terraform work becomes a job of its own, reading this commit (see SweepInput.dispatch). */
+  dispatch?: (environment: string, commit: string) => Promise<void>;
 }): Promise<SweepResult> {
   const { octokit, services } = input;
   if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
-  // The default branch: what was merged is what the reconciler enforces.
-  const files = githubRepoFiles(octokit, input.repository, input.defaultBranch);
+  // The default branch: what was merged is what the reconciler enforces. Its head is asked for
+  // once (304 when it has not moved), and the files of that commit are read once per process.
+  const commit = input.commit ?? (await repositorySnapshots.headOf(octokit, input.repository, input.defaultBranch));
+  if (commit === undefined) throw new Error(`the default branch ${input.defaultBranch} of ${input.repository} was not found; nothing was swept`);
+  const files = githubRepoFiles(octokit, input.repository, commit);
+  const dispatch = input.dispatch && ((environment: string) => input.dispatch!(environment, commit));
   if (input.kind === "orphans") {
     if (!services.taggedResources) throw new Error("the orphan sweep needs the cloud's tag index, which this App was started without");
     return runOrphanSweep({ store: services.engine.store, tagged: services.taggedResources, reporter: githubOrphanReporter({ octokit, repository: input.repository }), repository: input.repository, files, now: input.now, dryRun: false, onProgress: input.log });
@@ -45,7 +53,7 @@ export async function sweepRepository(input: {
     concurrency: input.concurrency,
     onProgress: input.log,
     only: input.only,
-    dispatch: input.dispatch,
+    dispatch,
   });
 }
 
@@ -66,6 +74,35 @@ function registerScheduleRefresh(app: Probot, scheduler: { refresh(): Promise<vo
     if (touched) refresh(`${CONFIG_PATH} changed on ${repository.full_name}'s default branch`);
   });
   app.on(["installation", "installation_repositories"], async (context) => refresh(`installation ${context.payload.installation.id} changed`));
+}
+
+/**
+ * One firing of a repository's schedule. It waits while the installation's GitHub budget is under
+ * the reserve (logged and counted; pull-request work is never held back); otherwise it sweeps,
+ * and with `fanOut` (scale-out) queues one job per environment that needs Terraform.
+ */
+export async function runScheduledSweep(
+  app: Probot,
+  services: AppServices,
+  repository: ScheduledRepository,
+  kind: SweepKind,
+  options: { concurrency: number; fanOut: boolean },
+): Promise<"deferred" | "swept"> {
+  const deferred = githubRequestBudget.deferSweep(repository.installationId, `the ${kind} sweep of ${repository.repository}`);
+  if (deferred) {
+    app.log.warn(deferred);
+    return "deferred";
+  }
+  const octokit = await app.auth(repository.installationId);
+  // The orphan sweep runs no Terraform: nothing to fan out.
+  const dispatch = options.fanOut && kind !== "orphans"
+    ? async (environment: string, commit: string) => {
+        const job = { kind: "sweep-environment" as const, installation: repository.installationId, repository: repository.repository, defaultBranch: repository.defaultBranch, commit, sweep: kind, environment };
+        await services.queue.enqueue(queuedJob(job));
+      }
+    : undefined;
+  await sweepRepository({ octokit, services, repository: repository.repository, defaultBranch: repository.defaultBranch, kind, now: new Date(), concurrency: options.concurrency, log: (m) => app.log.info(m), dispatch });
+  return "swept";
 }
 
 /**
@@ -94,17 +131,7 @@ export function startScheduledSweeps(app: Probot, services: AppServices, concurr
       const { config } = await validateEnvironments({ repo: githubRepoFiles(octokit, repository.repository, repository.defaultBranch), documents: [], now: new Date() });
       return config.schedules;
     },
-    async sweep(repository, kind) {
-      const octokit = await app.auth(repository.installationId);
-      // The orphan sweep runs no Terraform: nothing to fan out.
-      const dispatch = fanOut && kind !== "orphans"
-        ? async (environment: string) => {
-            const job = { kind: "sweep-environment" as const, installation: repository.installationId, repository: repository.repository, defaultBranch: repository.defaultBranch, sweep: kind, environment };
-            await services.queue.enqueue(queuedJob(job));
-          }
-        : undefined;
-      await sweepRepository({ octokit, services, repository: repository.repository, defaultBranch: repository.defaultBranch, kind, now: new Date(), concurrency, log: (m) => app.log.info(m), dispatch });
-    },
+    sweep: (repository, kind) => runScheduledSweep(app, services, repository, kind, { concurrency, fanOut }).then(() => undefined),
     log: { info: (message) => app.log.info(message), error: (message, error) => app.log.error({ err: error }, message) },
   });
   void scheduler.start().catch((error: unknown) => app.log.error({ err: error }, "could not start the reconcile schedules"));

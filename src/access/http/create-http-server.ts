@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Probot } from "probot";
 import type { JobQueue, Store } from "../../core/ports/index.js";
-import { respondLiveness, respondReadiness } from "../api/health-endpoints.js";
+import { respondLiveness, respondReadiness, type GitHubBudgetReport } from "../api/health-endpoints.js";
 import { createWebhookReceiver } from "../github/receive-webhook.js";
 import { respondJson } from "./respond-json.js";
 
@@ -25,6 +25,8 @@ export interface HttpServerOptions {
   queue?: Pick<JobQueue, "depth" | "health">;
   /** In a process that runs Terraform: whether its binary runs (part of readiness). */
   terraform?: () => Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Each installation's GitHub request budget, for the readiness details. */
+  githubBudget?: () => readonly GitHubBudgetReport[];
   /** A worker of scale-out takes no webhooks: it serves health only. */
   webhooks?: boolean;
   /** A delivery was answered 503: the store could not keep it (see watchMissedWebhooks). */
@@ -56,7 +58,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return respondJson(res, 405, { error: "webhooks are POSTed" }, { close: true });
     }
     if (req.method === "GET" && path === "/api/v1/health") return respondLiveness(res);
-    if (req.method === "GET" && path === "/api/v1/health/ready") return void respondReadiness(res, store, queue, options.terraform);
+    if (req.method === "GET" && path === "/api/v1/health/ready") return void respondReadiness(res, store, queue, options.terraform, options.githubBudget);
     void handleRest(req, res).catch((error: unknown) => {
       options.log?.error({ err: error, path }, "could not answer a request");
       if (!res.headersSent) respondJson(res, 500, { error: "envbot could not answer this request" }, { close: true });

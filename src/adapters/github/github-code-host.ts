@@ -1,4 +1,5 @@
-import type { ChangedFile, CodeHost, Permission, RepoFile, RepoFiles } from "../../core/ports/index.js";
+import type { ChangedFile, CodeHost, Permission, RepoFiles } from "../../core/ports/index.js";
+import { repositorySnapshots } from "./repository-snapshots.js";
 import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
 import { isActiveTeamMember } from "./team-membership.js";
 
@@ -63,43 +64,9 @@ export function githubCodeHost(octokit: Octokit): CodeHost {
 }
 
 /**
- * A repository at one commit through the contents API. Answers are cached for the life of the
- * object (a commit does not change), so a template read twice costs one request.
+ * A repository at one commit (or a branch's head), read through the process's snapshots: a
+ * constant number of requests per commit, shared by every job that reads it (see repository-snapshots).
  */
 export function githubRepoFiles(octokit: Octokit, repository: string, ref: string): RepoFiles {
-  const { owner, repo } = splitRepository(repository);
-  const cache = new Map<string, Promise<unknown>>();
-  const contents = (path: string): Promise<unknown> => {
-    let pending = cache.get(path);
-    if (!pending) {
-      pending = octokit.rest.repos
-        .getContent({ owner, repo, path, ref })
-        .then((r) => r.data as unknown)
-        .catch((error: unknown) => {
-          if (statusOf(error) === 404) return undefined;
-          throw error;
-        });
-      cache.set(path, pending);
-    }
-    return pending;
-  };
-
-  return {
-    async readFile(path, maxBytes): Promise<RepoFile | undefined> {
-      const data = (await contents(path)) as { type?: string; size?: number; content?: string; encoding?: string } | unknown[] | undefined;
-      if (!data || Array.isArray(data) || data.type !== "file") return undefined;
-      const size = data.size ?? 0;
-      if (size > maxBytes) return { size, bytes: new Uint8Array() };
-      if (data.encoding === "base64" && data.content !== undefined) return { size, bytes: new Uint8Array(Buffer.from(data.content, "base64")) };
-      // Files over 1 MB come without content: ask for the raw bytes.
-      const raw = await octokit.rest.repos.getContent({ owner, repo, path, ref, mediaType: { format: "raw" } });
-      const bytes = typeof raw.data === "string" ? new TextEncoder().encode(raw.data) : new Uint8Array(raw.data as unknown as ArrayBuffer);
-      return { size, bytes };
-    },
-
-    async listDirectory(path) {
-      const data = await contents(path);
-      return Array.isArray(data) ? data.map((entry: { name: string }) => entry.name) : undefined;
-    },
-  };
+  return repositorySnapshots.filesAt(octokit, repository, ref);
 }

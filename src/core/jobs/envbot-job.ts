@@ -21,7 +21,16 @@ export type EnvbotJob =
   /** An apply of the environment as defined on the default branch, which the server grants the bus (ENVBOT_AMQP_ALLOW). */
   | { kind: "apply-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
   /** One environment's part of a scheduled sweep, fanned out across workers (scale-out). */
-  | { kind: "sweep-environment"; installation: number; repository: string; defaultBranch: string; sweep: SweepKind; environment: string };
+  | {
+      kind: "sweep-environment";
+      installation: number;
+      repository: string;
+      defaultBranch: string;
+      /** The default branch's commit the sweep read: its jobs read the same files, once per worker. Absent from jobs queued before it was added: the branch's head then. */
+      commit?: string;
+      sweep: SweepKind;
+      environment: string;
+    };
 
 /** Jobs of one pull request share a key: a newer one supersedes a queued or running plan. */
 export function pullRequestJobKey(repository: string, number: number): string {
@@ -70,7 +79,8 @@ function isSweepJob(job: Record<string, unknown>): boolean {
     typeof job.repository === "string" &&
     typeof job.defaultBranch === "string" &&
     (job.sweep === "expiry" || job.sweep === "drift") &&
-    typeof job.environment === "string"
+    typeof job.environment === "string" &&
+    (job.commit === undefined || (typeof job.commit === "string" && /^[0-9a-f]{40}$/.test(job.commit)))
   );
 }
 

@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
 import nock from "nock";
 import { GITHUB_COM, githubApi, mockInstallationToken, type GitHubServer } from "./github-mock.js";
+import { gzippedTar } from "./gzipped-tar.js";
+
+/** GitHub's archive host, where the API's tarball redirect leads. */
+const CODELOAD = "https://codeload.github.com";
 
 /**
  * A small, stateful stand-in for one GitHub repository behind nock: commits (file trees), pull
@@ -108,6 +112,18 @@ export class FakeGitHub {
   readonly branchHeads = new Map<string, string>();
   /** A public repository: everyone may read it, collaborator or not. */
   public = false;
+  /** Conditional requests answered 304 Not Modified: GitHub does not count them against the budget. */
+  notModified = 0;
+  /** The installation's budget as GitHub's x-ratelimit-* headers report it; each request spends one, a 304 none. */
+  readonly rateLimit = { limit: 5000, remaining: 5000, resetAt: new Date(Date.now() + 3600_000) };
+  /** Archives served by the archive host (codeload), after the API's redirect. */
+  archivesServed = 0;
+  /** GitHub cuts a recursive tree short past 100,000 entries (7 MB): answer `truncated: true` with what fits. */
+  truncateTrees = false;
+  /** Files the archive holds otherwise than the commit (export-subst, LFS pointers): path -> content. */
+  readonly archiveDifferences = new Map<string, string>();
+  /** Commits whose files envbot has read: their content may not change any more. */
+  private readonly served = new Set<string>();
   private nextId = 1000;
   private scope: nock.Scope | undefined;
   private readonly server: GitHubServer;
@@ -124,6 +140,12 @@ export class FakeGitHub {
   }
 
   commit(sha: string, files: Record<string, string>): void {
+    // A commit id names its content for good once envbot has read it (it keeps trees by id); a
+    // branch name may move, and a test may still change a commit nobody has read.
+    const earlier = this.served.has(sha) ? this.commits.get(sha) : undefined;
+    if (earlier && JSON.stringify([...earlier].sort()) !== JSON.stringify(Object.entries(files).sort())) {
+      throw new Error(`FakeGitHub: commit ${sha} already holds other files; a commit's content never changes, give the new one its own id`);
+    }
     this.commits.set(sha, new Map(Object.entries(files)));
   }
 
@@ -183,6 +205,13 @@ export class FakeGitHub {
     // GitHub's owner and repository names are case-insensitive: Octo-Org/Alpha reaches octo-org/alpha.
     const spelled = new RegExp(`^${escapeRegExp(this.server.pathPrefix)}/(repos|orgs)/${escapeRegExp(this.owner)}(/${escapeRegExp(this.repo)})?(?=/|\\?|$)`, "i");
     scope.filteringPath((path) => path.replace(spelled, (_all, kind: string, repo?: string) => `${this.server.pathPrefix}/${kind}/${this.owner}${repo === undefined ? "" : `/${this.repo}`}`));
+    scope.defaultReplyHeaders({
+      "x-ratelimit-limit": () => String(this.rateLimit.limit),
+      "x-ratelimit-remaining": () => String(Math.max(0, this.rateLimit.remaining)),
+      "x-ratelimit-reset": () => String(Math.floor(this.rateLimit.resetAt.getTime() / 1000)),
+      "x-ratelimit-resource": "core",
+    });
+    scope.on("request", () => void this.rateLimit.remaining--);
     mockInstallationToken(scope, this.installationId, this.server.pathPrefix).persist();
     scope.persist();
 
@@ -213,8 +242,10 @@ export class FakeGitHub {
     scope.get(new RegExp(`^${base}/contents/([^?]*)(\\?.*)?$`)).reply((uri) => {
       const url = new URL(uri, this.server.origin);
       const path = decodeURIComponent(url.pathname.slice(`${base}/contents/`.length)).replace(/\/$/, "");
-      const tree = this.commits.get(url.searchParams.get("ref") ?? "main");
+      const ref = url.searchParams.get("ref") ?? "main";
+      const tree = this.commits.get(ref);
       if (!tree) return [404, { message: "No commit found for the ref" }];
+      this.served.add(ref);
       const file = tree.get(path);
       if (file !== undefined) {
         const bytes = Buffer.from(file, "utf8");
@@ -449,11 +480,62 @@ export class FakeGitHub {
    * its name (see `commit`); its head commit id comes from `headOf`.
    */
   private installGit(scope: nock.Scope, base: string): void {
-    scope.get(new RegExp(`^${base}/git/ref/(.+)$`)).reply((uri) => {
+    const fake = this;
+    // As GitHub does: an ETag on the answer, and 304 (not counted against the budget) when it still holds.
+    scope.get(new RegExp(`^${base}/git/ref/(.+)$`)).reply(function (uri) {
       const ref = decodeURIComponent(/git\/ref\/(.+)$/.exec(uri)![1]!);
-      const head = ref.startsWith("heads/") ? this.headOf(ref.slice("heads/".length)) : undefined;
-      return head ? [200, this.refPayload(ref, head)] : [404, { message: "Not Found" }];
+      const head = ref.startsWith("heads/") ? fake.headOf(ref.slice("heads/".length)) : undefined;
+      if (!head) return [404, { message: "Not Found" }];
+      const etag = `"${head}"`;
+      if (this.req.headers["if-none-match"] === etag) {
+        fake.notModified++;
+        fake.rateLimit.remaining++;
+        return [304, "", { etag }];
+      }
+      return [200, fake.refPayload(ref, head), { etag }];
     });
+
+    // A commit's whole tree (the fake's commits hold files only; folders are implied by paths).
+    scope.get(new RegExp(`^${base}/git/trees/([^/?]+)(\\?.*)?$`)).reply((uri) => {
+      const id = decodeURIComponent(/git\/trees\/([^/?]+)/.exec(uri)![1]!);
+      const tree = this.commits.get(id);
+      if (!tree) return [404, { message: "Not Found" }];
+      this.served.add(id);
+      const folders = new Set([...tree.keys()].flatMap((path) => path.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+      const entries = [
+        ...[...folders].map((path) => ({ path, mode: "040000", type: "tree", sha: blobSha(`tree ${path}`), url: "" })),
+        ...[...tree].map(([path, content]) => ({ path, mode: "100644", type: "blob", sha: blobSha(content), size: Buffer.byteLength(content), url: "" })),
+      ];
+      return [200, { sha: "0".repeat(40), url: "", tree: this.truncateTrees ? entries.slice(0, 1) : entries, truncated: this.truncateTrees }];
+    });
+
+    scope.get(new RegExp(`^${base}/git/blobs/([0-9a-f]{40})$`)).reply((uri) => {
+      const id = /git\/blobs\/([0-9a-f]{40})/.exec(uri)![1]!;
+      for (const tree of this.commits.values()) {
+        for (const content of tree.values()) {
+          if (blobSha(content) === id) return [200, { sha: id, node_id: `B_${id}`, size: Buffer.byteLength(content), url: "", content: Buffer.from(content).toString("base64"), encoding: "base64" }];
+        }
+      }
+      return [404, { message: "Not Found" }];
+    });
+
+    // The archive: a redirect to GitHub's archive host, which serves the gzipped tar.
+    scope.get(new RegExp(`^${base}/tarball/(.+)$`)).reply((uri) => {
+      const ref = decodeURIComponent(/tarball\/(.+)$/.exec(uri)![1]!);
+      if (!this.commits.has(ref)) return [404, { message: "Not Found" }];
+      return [302, "", { location: `${CODELOAD}/${this.fullName}/legacy.tar.gz/${encodeURIComponent(ref)}` }];
+    });
+    nock(CODELOAD)
+      .persist()
+      .get(new RegExp(`^/${this.owner}/${this.repo}/legacy\\.tar\\.gz/(.+)$`))
+      .reply((uri) => {
+        const ref = decodeURIComponent(/legacy\.tar\.gz\/(.+)$/.exec(uri)![1]!);
+        const tree = this.commits.get(ref);
+        if (!tree) return [404, "Not Found"];
+        this.archivesServed++;
+        const files = { ...Object.fromEntries(tree), ...Object.fromEntries(this.archiveDifferences) };
+        return [200, gzippedTar(`${this.owner}-${this.repo}-${ref.slice(0, 7)}`, files), { "content-type": "application/x-gzip" }];
+      });
 
     scope.post(`${base}/git/refs`).reply((_uri, body) => {
       const { ref, sha } = body as { ref: string; sha: string };

@@ -1,4 +1,6 @@
 import nock from "nock";
+import { repositorySnapshots } from "../../../src/adapters/github/repository-snapshots.js";
+import { githubRequestBudget } from "../../../src/adapters/github/request-budget.js";
 import { checkGitHubRequest } from "./openapi-request-checker.js";
 
 export const GITHUB_API = "https://api.github.com";
@@ -71,6 +73,9 @@ export function setupGitHubMock(): { before(): void; after(): void } {
   return {
     before() {
       reset();
+      // The fake's commit ids repeat across tests with other files: nothing read before may count.
+      repositorySnapshots.clear();
+      githubRequestBudget.clear();
       nock.disableNetConnect();
       nock.enableNetConnect((host: string) => /^127\.0\.0\.1(:\d+)?$/.test(host));
       nock.emitter.on("no match", onNoMatch);

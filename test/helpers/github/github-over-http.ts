@@ -5,6 +5,9 @@ import { GITHUB_API } from "./github-mock.js";
 
 /** GitHub Enterprise Server's API prefix, which Probot adds for GHE_HOST. */
 const API_PREFIX = "/api/v3";
+/** GitHub's archive host, which the API's tarball answers redirect to; here under /_codeload as on GitHub Enterprise Server. */
+const CODELOAD = "https://codeload.github.com";
+const CODELOAD_PREFIX = "/_codeload";
 
 export interface GitHubOverHttp {
   /** For GHE_HOST (with GHE_PROTOCOL=http): "127.0.0.1:PORT". */
@@ -73,19 +76,21 @@ export async function serveGitHubOverHttp(): Promise<GitHubOverHttp> {
 
 function forward(req: IncomingMessage, path: string, body: Buffer, res: ServerResponse): void {
   const headers: Record<string, string> = {};
-  for (const name of ["accept", "authorization", "content-type", "user-agent", "x-github-api-version"]) {
+  for (const name of ["accept", "authorization", "content-type", "if-none-match", "user-agent", "x-github-api-version"]) {
     const value = req.headers[name];
     if (typeof value === "string") headers[name] = value;
   }
   if (body.length > 0) headers["content-length"] = String(body.length);
   // https.request read at call time: nock replaces it when a test activates its mocks.
-  const upstream = https.request(`${GITHUB_API}${path}`, { method: req.method, headers }, (answer) => {
+  const target = path.startsWith(`${CODELOAD_PREFIX}/`) ? `${CODELOAD}${path.slice(CODELOAD_PREFIX.length)}` : `${GITHUB_API}${path}`;
+  const upstream = https.request(target, { method: req.method, headers }, (answer) => {
     const answerHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(answer.headers)) {
       if (typeof value === "string" && name !== "transfer-encoding" && name !== "content-length") answerHeaders[name] = value;
     }
     // A Link header names api.github.com: point the next page back here.
     if (answerHeaders.link) answerHeaders.link = answerHeaders.link.replaceAll(GITHUB_API, `http://${req.headers.host}${API_PREFIX}`);
+    if (answerHeaders.location?.startsWith(CODELOAD)) answerHeaders.location = answerHeaders.location.replace(CODELOAD, `http://${req.headers.host}${CODELOAD_PREFIX}`);
     const chunks: Buffer[] = [];
     answer.on("data", (chunk: Buffer) => chunks.push(chunk));
     answer.on("end", () => res.writeHead(answer.statusCode ?? 502, answerHeaders).end(Buffer.concat(chunks)));

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit, type ApplicationFunction, type Options } from "probot";
+import { recordRequestBudget } from "../../../src/adapters/github/request-budget.js";
 
 export const TEST_APP_ID = 123456;
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
@@ -18,7 +19,7 @@ export const TEST_PRIVATE_KEY = generateKeyPairSync("rsa", {
  * issue-comment POST after the first in a test file waits ~3 s (plugin-throttling's notifications
  * bucket, shared by all instances of the process).
  */
-const TestOctokit = ProbotOctokit.defaults((options: { retry?: object; throttle?: object }) => ({
+const TestOctokit = ProbotOctokit.plugin(recordRequestBudget() as never).defaults((options: { retry?: object; throttle?: object }) => ({
   ...options,
   retry: { ...options.retry, enabled: false },
   throttle: { ...options.throttle, enabled: false },
