@@ -11,6 +11,8 @@ import type { Probot } from "probot";
 import { KnownSecrets } from "../core/secrets/known-secrets.js";
 import { engineFromSettings } from "./engine-from-settings.js";
 import { awsTaggedResources } from "../adapters/aws/aws-tagged-resources.js";
+import { githubRequestBudget } from "../adapters/github/request-budget.js";
+import { PrometheusMetrics } from "../adapters/metrics/envbot-metrics.js";
 import type { AppServices } from "../access/github/app-services.js";
 import { registerCommentCommandHandler } from "../access/github/comment-command-handler.js";
 import { registerPullRequestHandlers } from "../access/github/pull-request-handlers.js";
@@ -115,14 +117,18 @@ function registerHandlers(app: Probot, services: AppServices): void {
 }
 
 function startJobs(app: Probot, services: AppServices): void {
-  services.queue.start(githubJobRunner(app, services)).catch((error: unknown) => app.log.error({ err: error }, "could not resume the jobs a previous process left"));
+  const runner = githubJobRunner(app, services);
+  services.queue.start(services.metrics ? services.metrics.measuredJobs(runner) : runner).catch((error: unknown) => app.log.error({ err: error }, "could not resume the jobs a previous process left"));
 }
 
 /** The app's services on the store and queue openBackends opened: built here, once, for every process. */
 export function servicesFromSettings(settings: Settings, env: NodeJS.ProcessEnv, backends: Backends): AppServices {
-  const engine = { ...engineFromSettings(settings, env, backends.store), knownSecrets: new KnownSecrets() };
+  const metrics = new PrometheusMetrics({ queue: backends.queue, store: backends.store, outbox: backends.store, githubBudget: () => githubRequestBudget.list() });
+  const built = engineFromSettings(settings, env, backends.store);
+  const engine = { ...built, terraform: metrics.measuredTerraform(built.terraform), knownSecrets: new KnownSecrets() };
   return {
     engine,
+    metrics,
     queue: backends.queue,
     // The orphan sweep asks the region envbot's environments are made in, with the server's AWS credentials.
     taggedResources: awsTaggedResources(settings.aws, env),

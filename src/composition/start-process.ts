@@ -66,6 +66,7 @@ export async function startServer(
     // A server of scale-out runs no Terraform: its readiness does not hang on the binary.
     terraform: role === "server" ? undefined : terraformBinaryHealth(settings.terraformBin),
     githubBudget: () => githubRequestBudget.list(),
+    metrics: services.metrics,
     log: probot.log,
     onUnavailable: missed?.refused,
     probot,

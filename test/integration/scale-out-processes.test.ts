@@ -204,3 +204,52 @@ test("a webhook refused (503) while the database is down is fetched again from G
   ]);
   expect(server.output()).toContain(`asked GitHub to redeliver 1 webhook(s) missed while the database was unavailable: ${event.id}`);
 });
+
+/** The value of one series of a Prometheus text exposition, or undefined when it is not there. */
+function metric(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  for (const line of text.split("\n")) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const present = (match[2] ?? "").split(",").filter(Boolean);
+    if (wanted.every((label) => present.includes(label))) return Number(match[3]);
+  }
+  return undefined;
+}
+
+const scrape = async (app: AppProcess) => {
+  const response = await fetch(`${app.url}/metrics`);
+  expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  return response.text();
+};
+
+test("/metrics on a server and a worker: deliveries, jobs, Terraform, the queue, the outbox, GitHub's budget and the parts' health move as a pull request is planned", async () => {
+  const server = await start("server", "server-m");
+  const worker = await start("worker", "worker-m");
+  const before = { server: await scrape(server), worker: await scrape(worker) };
+  expect(metric(before.server, "envbot_up", { part: "store" })).toBe(1);
+  expect(metric(before.worker, "envbot_up", { part: "queue" })).toBe(1);
+  expect(metric(before.server, "envbot_webhook_deliveries_total", { outcome: "accepted" }) ?? 0).toBe(0);
+  expect(metric(before.worker, "envbot_jobs_total", { kind: "plan-pull-request", outcome: "succeeded" }) ?? 0).toBe(0);
+
+  expect(await deliver(server, openPullRequest(41))).toBe(200);
+  expect((await deliverWebhook({ url: server.webhookUrl, secret: "not-the-secret", ...openPullRequest(41) })).status).toBe(400);
+  await eventually("the pull request planned", () => planned(41), 120_000);
+  // The job is marked done just after its last report: wait for the counter, not for a time.
+  let workerText = "";
+  await eventually("the worker counted the job", async () => (metric((workerText = await scrape(worker)), "envbot_jobs_total", { kind: "plan-pull-request", outcome: "succeeded" }) ?? 0) === 1, 60_000);
+
+  const serverText = await scrape(server);
+  expect(metric(serverText, "envbot_webhook_deliveries_total", { outcome: "accepted" })).toBe(1);
+  expect(metric(serverText, "envbot_webhook_deliveries_total", { outcome: "refused" })).toBe(1);
+  expect(metric(serverText, "envbot_jobs_in_queue", { state: "queued" })).toBe(0);
+  expect(metric(workerText, "envbot_job_duration_seconds_count", { kind: "plan-pull-request" })).toBe(1);
+  expect(metric(workerText, "envbot_terraform_duration_seconds_count", { operation: "apply", template: "sandbox", outcome: "succeeded" })).toBeUndefined();
+  expect(metric(workerText, "envbot_terraform_duration_seconds_count", { template: "sandbox", outcome: "succeeded" })).toBe(1);
+  expect(metric(workerText, "envbot_github_requests", { installation: String(DEFAULT_INSTALLATION_ID) })).toBeGreaterThan(0);
+  expect(metric(workerText, "envbot_github_rate_limit", { installation: String(DEFAULT_INSTALLATION_ID) })).toBe(5000);
+  expect(metric(workerText, "envbot_github_rate_remaining", { installation: String(DEFAULT_INSTALLATION_ID) })).toBeLessThan(5000);
+  // The plan's domain event went into the outbox; the worker relays it (to the log here).
+  expect(metric(workerText, "envbot_outbox_backlog")).toEqual(expect.any(Number));
+  expect(metric(workerText, "process_resident_memory_bytes")).toBeGreaterThan(0);
+});

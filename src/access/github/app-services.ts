@@ -1,3 +1,4 @@
+import type { PrometheusMetrics } from "../../adapters/metrics/envbot-metrics.js";
 import type { OutboxRelay } from "../../adapters/outbox/outbox-relay.js";
 import type { EngineDeps } from "../../core/engine/index.js";
 import type { JobQueue, TaggedResourceSource } from "../../core/ports/index.js";
@@ -12,4 +13,6 @@ export interface AppServices {
   busCommands?: Promise<{ stop(): Promise<void> }>;
   /** The cloud's index of tagged resources, for the opt-in orphan sweep (schedules.orphans). */
   taggedResources?: TaggedResourceSource;
+  /** Prometheus metrics of this process (GET /metrics); jobs are counted when set. */
+  metrics?: PrometheusMetrics;
 }

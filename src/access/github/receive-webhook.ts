@@ -23,6 +23,8 @@ export interface WebhookReceiverOptions {
   maxBodyBytes?: number;
   /** A delivery was answered 503 because the store could not keep it. */
   onUnavailable?: (delivery: string) => void;
+  /** How each delivery was answered (metrics). */
+  onOutcome?: (outcome: "accepted" | "refused" | "unavailable" | "failed") => void;
 }
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
@@ -40,6 +42,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): (req: In
   const { secret, receive, log, maxBodyBytes = MAX_WEBHOOK_BODY_BYTES } = options;
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, error: string) => {
     log.warn({ status, delivery: req.headers["x-github-delivery"] }, `webhook refused: ${error}`);
+    options.onOutcome?.("refused");
     // Closing the connection: the unread rest of the body is never read.
     respondJson(res, status, { error }, { close: true });
   };
@@ -78,17 +81,20 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): (req: In
       try {
         await receive({ id, name, payload });
         res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+        options.onOutcome?.("accepted");
       } catch (error) {
         if (storeUnavailable(error)) {
           // Nothing was kept: GitHub records the failure, and the delivery is fetched again from
           // GitHub's delivery log once the store is back (see redeliver-missed-webhooks).
           log.error({ delivery: id, event: name, reason: storeUnavailable(error)!.message }, "webhook refused while the store is unavailable");
           options.onUnavailable?.(id);
+          options.onOutcome?.("unavailable");
           respondJson(res, 503, { error: `envbot cannot keep this delivery now (its database is unavailable); it is fetched again when the database is back (delivery ${id})` }, { headers: { "retry-after": "60" } });
           return;
         }
         // The details stay in the log: an error message can carry paths, URLs or worse.
         log.error({ err: error, delivery: id, event: name }, "webhook handler failed");
+        options.onOutcome?.("failed");
         respondJson(res, 500, { error: `the delivery could not be handled; the server log has the details (delivery ${id})` });
       }
     }).catch((error: unknown) => {

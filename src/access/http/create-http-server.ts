@@ -25,6 +25,8 @@ export interface HttpServerOptions {
   queue?: Pick<JobQueue, "depth" | "health">;
   /** In a process that runs Terraform: whether its binary runs (part of readiness). */
   terraform?: () => Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Prometheus metrics, served at GET /metrics; webhook deliveries are counted into them. */
+  metrics?: { contentType: string; text(): Promise<string>; webhookDelivery(outcome: "accepted" | "refused" | "unavailable" | "failed"): void };
   /** Each installation's GitHub request budget, for the readiness details. */
   githubBudget?: () => readonly GitHubBudgetReport[];
   /** A worker of scale-out takes no webhooks: it serves health only. */
@@ -50,6 +52,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     receive: (event) => probot.receive(event as Parameters<Probot["receive"]>[0]),
     log: probot.log,
     onUnavailable: options.onUnavailable,
+    onOutcome: (outcome) => options.metrics?.webhookDelivery(outcome),
   });
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -58,6 +61,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return respondJson(res, 405, { error: "webhooks are POSTed" }, { close: true });
     }
     if (req.method === "GET" && path === "/api/v1/health") return respondLiveness(res);
+    if (req.method === "GET" && path === "/metrics" && options.metrics) return void respondMetrics(res, options.metrics);
     if (req.method === "GET" && path === "/api/v1/health/ready") return void respondReadiness(res, store, queue, options.terraform, options.githubBudget);
     void handleRest(req, res).catch((error: unknown) => {
       options.log?.error({ err: error, path }, "could not answer a request");
@@ -71,4 +75,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
   };
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   return server;
+}
+
+/** GET /metrics: Prometheus's text format. Like health, unauthenticated: keep it inside the cluster. */
+async function respondMetrics(res: ServerResponse, metrics: { contentType: string; text(): Promise<string> }): Promise<void> {
+  try {
+    const text = await metrics.text();
+    res.writeHead(200, { "content-type": metrics.contentType }).end(text);
+  } catch {
+    respondJson(res, 500, { error: "the metrics could not be read" });
+  }
 }
