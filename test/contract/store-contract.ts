@@ -127,6 +127,44 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         ]);
         expect((await store.listEnvironments(REPO)).map((e) => e.name)).toEqual(["checkout", "search"]);
         expect(await store.listEnvironments("acme/nothing-here")).toEqual([]);
+        expect(await store.listRepositories()).toEqual(["acme/alpha", "acme/environments", "acme/zeta"]);
+      });
+
+      test("the list query filters, sorts and pages in the store: each filter, words, labels with and without a value, and a cursor; total counts every match", async () => {
+        const soon = new Date(Date.now() + 3600_000);
+        await store.upsertEnvironment(checkout({ name: "checkout", owner: "@Acme/Payments", status: "active", labels: { "cost-center": "4711", tier: "gold" }, expiresAt: soon, driftFingerprint: "f1", description: "The preview of checkout" }));
+        await store.upsertEnvironment(checkout({ name: "search", owner: "@acme/search", template: "static-site", status: "failed", labels: { "cost-center": "17" } }));
+        await store.upsertEnvironment(checkout({ name: "old-demo", owner: "@acme/web", status: "destroyed", expiresAt: soon }));
+        await store.upsertEnvironment(checkout({ repository: "acme/zeta", name: "api", owner: "@acme/api", status: "active" }));
+        await store.upsertEnvironment(checkout({ repository: "acme/hidden", name: "secret", status: "active" }));
+        const names = async (filters: Partial<Parameters<Store["queryEnvironments"]>[0]> = {}) => {
+          const { items, total } = await store.queryEnvironments({ repositories: [REPO, "acme/zeta"], limit: 10, ...filters });
+          expect(total).toBe(items.length);
+          return items.map((e) => e.name);
+        };
+        expect(await names()).toEqual(["checkout", "old-demo", "search", "api"]);
+        expect(await names({ repositories: [] })).toEqual([]);
+        expect(await names({ owner: "acme/payments" })).toEqual(["checkout"]);
+        expect(await names({ template: "static-site" })).toEqual(["search"]);
+        expect(await names({ statuses: ["active", "failed"] })).toEqual(["checkout", "search", "api"]);
+        expect(await names({ labels: [{ key: "cost-center", value: "4711" }] })).toEqual(["checkout"]);
+        expect(await names({ labels: [{ key: "cost-center" }] })).toEqual(["checkout", "search"]);
+        expect(await names({ labels: [{ key: "cost-center" }, { key: "tier", value: "gold" }] })).toEqual(["checkout"]);
+        expect(await names({ labels: [{ key: "cost-center", value: "47" }] })).toEqual([]);
+        expect(await names({ expiringBefore: new Date(soon.getTime() + 1000) })).toEqual(["checkout"]);
+        expect(await names({ drifted: true })).toEqual(["checkout"]);
+        expect(await names({ drifted: false })).toEqual(["old-demo", "search", "api"]);
+        expect(await names({ words: ["PREVIEW", "payments"] })).toEqual(["checkout"]);
+        expect(await names({ words: ["zeta"] })).toEqual(["api"]);
+        expect(await names({ words: ["%"] })).toEqual([]);
+
+        const first = await store.queryEnvironments({ repositories: [REPO, "acme/zeta"], limit: 2 });
+        expect([first.items.map((e) => e.name), first.total]).toEqual([["checkout", "old-demo"], 4]);
+        const second = await store.queryEnvironments({ repositories: [REPO, "acme/zeta"], limit: 2, after: [REPO, "old-demo"] });
+        expect([second.items.map((e) => e.name), second.total]).toEqual([["search", "api"], 4]);
+        expect((await store.queryEnvironments({ repositories: [REPO, "acme/zeta"], limit: 2, after: ["acme/zeta", "api"] })).items).toEqual([]);
+        // The page reads back whole records.
+        expect(first.items[0]).toMatchObject({ labels: { "cost-center": "4711", tier: "gold" }, expiresAt: soon, owner: "@Acme/Payments" });
       });
     });
 

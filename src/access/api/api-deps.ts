@@ -69,7 +69,7 @@ export async function queryRepository(deps: ApiDeps, written: string | undefined
  */
 export async function knownReadableRepositories(deps: ApiDeps, principal: Principal, repository: string | undefined): Promise<string[]> {
   const only = await queryRepository(deps, repository);
-  const candidates = only !== undefined ? [only] : [...new Set((await deps.store.listEnvironments()).map((record) => record.repository))];
+  const candidates = only !== undefined ? [only] : await deps.store.listRepositories();
   return readableRepositories(deps, principal, candidates);
 }
 

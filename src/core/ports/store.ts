@@ -103,6 +103,26 @@ export interface LeaseRecord {
   expiresAt: Date;
 }
 
+/** The environments list's filters (the REST API's query), each one an AND. */
+export interface EnvironmentListQuery {
+  /** Only these (the caller's readable repositories). */
+  repositories: readonly string[];
+  /** Compared without a leading "@" and case. */
+  owner?: string;
+  template?: string;
+  statuses?: readonly EnvironmentStatus[];
+  /** Each: the key is set (and, with a value, to that value). */
+  labels?: readonly { key: string; value?: string }[];
+  /** Expires before this and not destroyed. */
+  expiringBefore?: Date;
+  drifted?: boolean;
+  /** Each word appears (case aside) in the repository, name, owner, template, status or description. */
+  words?: readonly string[];
+  /** The last (repository, name) of the previous page. */
+  after?: readonly [string, string];
+  limit: number;
+}
+
 export type LeaseResult = { acquired: true; lease: LeaseRecord } | { acquired: false; heldBy: LeaseRecord };
 
 /**
@@ -121,6 +141,13 @@ export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords, N
   getEnvironment(repository: string, name: string): Promise<EnvironmentRecord | undefined>;
   /** Sorted by repository, then name. */
   listEnvironments(repository?: string): Promise<EnvironmentRecord[]>;
+  /**
+   * One page of the environments of `repositories` that match every filter, sorted by repository
+   * then name, after `after`; `total` counts every match. Filtered in the store: only the page is read.
+   */
+  queryEnvironments(query: EnvironmentListQuery): Promise<{ items: EnvironmentRecord[]; total: number }>;
+  /** The repositories envbot keeps environment records of, sorted. */
+  listRepositories(): Promise<string[]>;
 
   startRun(run: { repository: string; environment: string; kind: RunKind; commit?: string; actor: string }): Promise<RunRecord>;
   /**

@@ -1,4 +1,4 @@
-import type { EnvironmentRecord, EnvironmentStatus, LockRecord } from "../../../core/ports/index.js";
+import type { EnvironmentListQuery, EnvironmentStatus, LockRecord } from "../../../core/ports/index.js";
 import { respondJson } from "../../http/respond-json.js";
 import { queryRepository, readableRepositories, requireAllowed, type ApiDeps } from "../api-deps.js";
 import { notFound } from "../api-problem.js";
@@ -15,55 +15,40 @@ export function environmentOfPath(request: ApiRequest): { repository: string; na
   return { repository: `${owner}/${repo}`, name };
 }
 
-type Filter = (record: EnvironmentRecord) => boolean;
-
 /** The list's filters, as the document's schemas give them. */
 type EnvironmentQuery = { owner?: string; template?: string; status?: EnvironmentStatus[]; label?: string[]; expiringBefore?: string; drifted?: boolean; q?: string };
 
-function filtersOf(query: EnvironmentQuery): Filter[] {
-  const filters: Filter[] = [];
+/** The query's filters as the store takes them (it filters, sorts and pages in SQL). */
+function filtersOf(query: EnvironmentQuery): Omit<EnvironmentListQuery, "repositories" | "after" | "limit"> {
   const { owner, template, status, expiringBefore, drifted, q } = query;
-  if (owner !== undefined) {
-    const wanted = owner.replace(/^@/, "").toLowerCase();
-    filters.push((record) => record.owner.replace(/^@/, "").toLowerCase() === wanted);
-  }
-  if (template !== undefined) filters.push((record) => record.template === template);
-  if (status !== undefined) filters.push((record) => status.includes(record.status));
-  for (const label of query.label ?? []) {
-    const [key = "", ...value] = label.split("=");
-    const wanted = value.length > 0 ? value.join("=") : undefined;
-    filters.push((record) => record.labels !== undefined && Object.hasOwn(record.labels, key) && (wanted === undefined || record.labels[key] === wanted));
-  }
-  if (expiringBefore !== undefined) {
-    const at = new Date(expiringBefore);
-    filters.push((record) => record.expiresAt !== undefined && record.expiresAt < at && record.status !== "destroyed");
-  }
-  if (drifted !== undefined) filters.push((record) => (record.driftFingerprint !== undefined) === drifted);
-  if (q !== undefined) {
-    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-    filters.push((record) => {
-      const haystack = `${record.repository} ${record.name} ${record.owner} ${record.template} ${record.status} ${record.description ?? ""}`.toLowerCase();
-      return words.every((word) => haystack.includes(word));
-    });
-  }
-  return filters;
+  return {
+    ...(owner !== undefined && { owner }),
+    ...(template !== undefined && { template }),
+    ...(status !== undefined && { statuses: status }),
+    ...(query.label !== undefined && {
+      labels: query.label.map((label) => {
+        const [key = "", ...value] = label.split("=");
+        return value.length > 0 ? { key, value: value.join("=") } : { key };
+      }),
+    }),
+    ...(expiringBefore !== undefined && { expiringBefore: new Date(expiringBefore) }),
+    ...(drifted !== undefined && { drifted }),
+    ...(q !== undefined && { words: q.split(/\s+/).filter(Boolean) }),
+  };
 }
 
 const isPosition = (value: unknown): value is [string, string] => Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string");
 
 async function listEnvironments(request: ApiRequest<EnvironmentQuery & Paged & { repository?: string }>, res: Parameters<ApiRoute["handle"]>[1], deps: ApiDeps): Promise<void> {
   const { query } = request;
-  const filters = filtersOf(query);
   const repository = await queryRepository(deps, query.repository);
   const { limit } = query;
   const after = decodeCursor(query.cursor, isPosition);
-  const records = await deps.store.listEnvironments(repository);
-  const readable = new Set(await readableRepositories(deps, request.principal, [...new Set(records.map((r) => r.repository))]));
-  const matching = records.filter((record) => readable.has(record.repository) && filters.every((keep) => keep(record)));
-  // Sorted by repository, then name (the store's order): a cursor is the last of a page.
-  const start = after === undefined ? 0 : matching.findIndex((r) => r.repository > after[0] || (r.repository === after[0] && r.name > after[1]));
-  const page = start < 0 ? [] : matching.slice(start, start + limit);
-  const more = start >= 0 && start + limit < matching.length;
+  const readable = await readableRepositories(deps, request.principal, repository !== undefined ? [repository] : await deps.store.listRepositories());
+  // One more than the page: whether there is a next one. Sorted by repository, then name; a cursor is the last of a page.
+  const { items: found, total } = await deps.store.queryEnvironments({ repositories: readable, ...filtersOf(query), ...(after && { after }), limit: limit + 1 });
+  const page = found.slice(0, limit);
+  const more = found.length > limit;
   const locks = new Map((await deps.store.listLocks(repository)).map((lock): [string, LockRecord] => [`${lock.repository}\0${lock.environment}`, lock]));
   const items = await Promise.all(
     page.map(async (record) =>
@@ -74,7 +59,7 @@ async function listEnvironments(request: ApiRequest<EnvironmentQuery & Paged & {
     ),
   );
   const last = page.at(-1);
-  respondJson(res, 200, { items, total: matching.length, nextCursor: more && last ? encodeCursor([last.repository, last.name]) : null });
+  respondJson(res, 200, { items, total, nextCursor: more && last ? encodeCursor([last.repository, last.name]) : null });
 }
 
 async function getEnvironment(request: ApiRequest, res: Parameters<ApiRoute["handle"]>[1], deps: ApiDeps): Promise<void> {

@@ -17,7 +17,7 @@ async function listRuns(request: ApiRequest<Paged & { repository?: string; envir
   const { environment, limit, cursor } = request.query;
   const repository = await queryRepository(deps, request.query.repository);
   const beforeId = decodeCursor(cursor, (value): value is number => Number.isInteger(value) && (value as number) > 0);
-  const candidates = repository !== undefined ? [repository] : [...new Set((await deps.store.listEnvironments()).map((record) => record.repository))];
+  const candidates = repository !== undefined ? [repository] : await deps.store.listRepositories();
   const repositories = await readableRepositories(deps, request.principal, candidates);
   const runs = await deps.store.listRecentRuns({ repositories, environment, beforeId, limit: limit + 1 });
   const page = runs.slice(0, limit);

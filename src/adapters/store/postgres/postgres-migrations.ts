@@ -271,4 +271,13 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    description: "the environments list filters in SQL (owner, template, expiry): indexes for them",
+    sql: `
+      CREATE INDEX environments_by_owner ON environments (lower(ltrim(owner, '@')));
+      CREATE INDEX environments_by_template ON environments (template);
+      CREATE INDEX environments_by_expiry ON environments (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import { environmentListSql } from "../environment-list-query.js";
 import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports/index.js";
@@ -63,6 +64,20 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
     async getEnvironment(repository, name) {
       const { rows } = await query<EnvironmentRow>("SELECT * FROM environments WHERE repository = $1 AND name = $2", [repository, name]);
       return rows[0] && environmentFromRow(rows[0]);
+    },
+
+    async queryEnvironments(environments) {
+      const { where, params, after, afterParams } = environmentListSql(environments, "postgres");
+      const [counted, page] = await Promise.all([
+        query<{ total: string }>(`SELECT count(*) AS total FROM environments WHERE ${where}`, params),
+        query<EnvironmentRow>(`SELECT * FROM environments WHERE ${where}${after} ORDER BY repository COLLATE "C", name COLLATE "C" LIMIT $${params.length + afterParams.length + 1}`, [...params, ...afterParams, environments.limit]),
+      ]);
+      return { items: page.rows.map(environmentFromRow), total: Number(counted.rows[0]!.total) };
+    },
+
+    async listRepositories() {
+      const { rows } = await query<{ repository: string }>('SELECT DISTINCT repository COLLATE "C" AS repository FROM environments ORDER BY 1');
+      return rows.map((row) => row.repository);
     },
 
     async listEnvironments(repository) {

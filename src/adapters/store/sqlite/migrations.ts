@@ -319,4 +319,13 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 17,
+    description: "the environments list filters in SQL (owner, template, expiry): indexes for them",
+    sql: `
+      CREATE INDEX environments_by_owner ON environments (lower(ltrim(owner, '@')));
+      CREATE INDEX environments_by_template ON environments (template);
+      CREATE INDEX environments_by_expiry ON environments (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];

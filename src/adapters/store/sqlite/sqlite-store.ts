@@ -7,6 +7,7 @@ import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type Lea
 import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
 import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
+import { environmentListSql } from "../environment-list-query.js";
 import { apiTokenFromRow, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
 import type { ApiTokenRow, AuditRow, SessionRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
 
@@ -60,6 +61,7 @@ export function openSqliteStore(options: { file: string }): Store {
     getEnvironment: db.prepare("SELECT * FROM environments WHERE repository = ? AND name = ?"),
     listEnvironments: db.prepare("SELECT * FROM environments ORDER BY repository, name"),
     listEnvironmentsOf: db.prepare("SELECT * FROM environments WHERE repository = ? ORDER BY name"),
+    listRepositories: db.prepare("SELECT DISTINCT repository FROM environments ORDER BY repository"),
     setLastRun: db.prepare("UPDATE environments SET last_run_id = ? WHERE repository = ? AND name = ?"),
 
     startRun: db.prepare(`
@@ -266,6 +268,17 @@ export function openSqliteStore(options: { file: string }): Store {
     async listEnvironments(repository) {
       const rows = (repository === undefined ? sql.listEnvironments.all() : sql.listEnvironmentsOf.all(repository)) as EnvironmentRow[];
       return rows.map(environmentFromRow);
+    },
+
+    async queryEnvironments(query) {
+      const { where, params, after, afterParams } = environmentListSql(query, "sqlite");
+      const total = (db.prepare(`SELECT count(*) AS total FROM environments WHERE ${where}`).get(...params) as { total: number }).total;
+      const rows = db.prepare(`SELECT * FROM environments WHERE ${where}${after} ORDER BY repository, name LIMIT ?`).all(...params, ...afterParams, query.limit) as EnvironmentRow[];
+      return { items: rows.map(environmentFromRow), total };
+    },
+
+    async listRepositories() {
+      return (sql.listRepositories.all() as { repository: string }[]).map((row) => row.repository);
     },
 
     async startRun(run) {
