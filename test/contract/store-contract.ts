@@ -527,6 +527,20 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.findResources("acme", { limit: 10 })).toEqual([]); // a part of a value is not a match
       });
 
+      test("a search by value follows the latest apply: a value the resources no longer hold finds nothing, a new one finds them; deep and boolean values are found", async () => {
+        const apply = async (attributes: Record<string, unknown>) => {
+          const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "apply", actor: "alice" });
+          await store.finishRun(run.id, { outcome: "succeeded", inventory: [{ ...bucket, attributes }] });
+        };
+        await apply({ bucket: "old-name", versioning: [{ enabled: true, mfa: { serial: "mfa-1" } }] });
+        expect((await store.findResources("old-name", { limit: 10 })).map((f) => f.matched)).toEqual(["bucket"]);
+        expect(await store.findResources("versioning.0.mfa.serial=mfa-1", { limit: 10 })).toHaveLength(1);
+        await apply({ bucket: "new-name" });
+        expect(await store.findResources("old-name", { limit: 10 })).toEqual([]);
+        expect((await store.findResources("new-name", { limit: 10 })).map((f) => f.environment)).toEqual(["checkout"]);
+        expect(await store.findResources("versioning.0.mfa.serial=mfa-1", { limit: 10 })).toEqual([]);
+      });
+
       test("each repository's latest orphan sweep replaces the one before; only the repositories asked are read", async () => {
         const orphan = { environment: "checkout", arn: "arn:aws:s3:::acme-left-behind", tags: { "envbot:repository": REPO, "envbot:environment": "checkout" } };
         expect(await store.listOrphanSweeps([REPO])).toEqual([]);

@@ -308,13 +308,36 @@ export function inventoryValues(repository: string, environment: string, r: Inve
 
 /**
  * The rows worth checking for a search: those whose ARN, cloud id, type or address is the query,
- * or whose attributes hold it as a JSON string or number (checked exactly by matchResource).
+ * or with an attribute whose value is the query (or, for KEY=VALUE, VALUE), found through the
+ * inventory_values index; matchResource then checks each exactly.
  */
-export function inventoryCandidates(query: string): { exact: string; like: string } {
+export function inventoryCandidates(query: string): { exact: string; value: string } {
   const pair = /^[A-Za-z0-9_.]+=(.*)$/.exec(query);
-  const needle = pair ? pair[1]! : query;
-  const escaped = JSON.stringify(needle).slice(1, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
-  return { exact: query, like: `%${escaped}%` };
+  return { exact: query, value: pair ? pair[1]! : query };
+}
+
+/** Values longer than this are not indexed (nobody searches for a policy document). */
+const INDEXED_VALUE_MAX = 256;
+/** At most this many values of one resource are indexed. */
+const INDEXED_VALUES_PER_RESOURCE = 500;
+
+/**
+ * The scalar values anywhere in a resource's attributes, as matchResource compares them
+ * (String(value)), once each: the rows of inventory_values, the index a search by value uses.
+ */
+export function attributeValues(attributes: Record<string, unknown>): string[] {
+  const values = new Set<string>();
+  const visit = (value: unknown) => {
+    if (values.size >= INDEXED_VALUES_PER_RESOURCE) return;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      const text = String(value);
+      if (text.length <= INDEXED_VALUE_MAX) values.add(text);
+    } else if (value !== null && typeof value === "object") {
+      for (const item of Object.values(value)) visit(item);
+    }
+  };
+  visit(attributes);
+  return [...values];
 }
 
 /** The rows that really match (matchResource), at most `limit`, with what matched. */

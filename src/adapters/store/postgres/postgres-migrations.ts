@@ -280,4 +280,24 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX environments_by_expiry ON environments (expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    description: "inventory_values: every scalar attribute value of each recorded resource, so a search by value reads an index, not every resource",
+    sql: `
+      CREATE TABLE inventory_values (
+        value       text NOT NULL,
+        repository  text NOT NULL,
+        environment text NOT NULL,
+        address     text NOT NULL,
+        PRIMARY KEY (value, repository, environment, address)
+      );
+      CREATE INDEX inventory_values_by_environment ON inventory_values (repository, environment);
+      CREATE INDEX inventory_by_address ON inventory (address);
+      INSERT INTO inventory_values (value, repository, environment, address)
+        SELECT DISTINCT v #>> '{}', i.repository, i.environment, i.address
+        FROM inventory i, LATERAL jsonb_path_query(i.attributes::jsonb, 'strict $.**') AS v
+        WHERE jsonb_typeof(v) IN ('string', 'number', 'boolean') AND length(v #>> '{}') <= 256
+        ON CONFLICT DO NOTHING;
+    `,
+  },
 ];

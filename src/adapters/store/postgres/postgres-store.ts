@@ -2,7 +2,7 @@ import { environmentListSql } from "../environment-list-query.js";
 import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports/index.js";
-import { apiTokenFromRow, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
+import { apiTokenFromRow, attributeValues, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
 import type { ApiTokenRow, AuditRow, SessionRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
 import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
 import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
@@ -120,11 +120,19 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
         }
         if (result.inventory) {
           await q("DELETE FROM inventory WHERE repository = $1 AND environment = $2", [row.repository, row.environment]);
+          await q("DELETE FROM inventory_values WHERE repository = $1 AND environment = $2", [row.repository, row.environment]);
           for (const resource of result.inventory) {
             await q(
               "INSERT INTO inventory (repository, environment, address, type, provider, module, cloud_id, arn, depends_on, attributes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
               inventoryValues(row.repository, row.environment, resource),
             );
+            const values = attributeValues(resource.attributes);
+            if (values.length > 0) {
+              await q(
+                "INSERT INTO inventory_values (value, repository, environment, address) SELECT v, $2, $3, $4 FROM unnest($1::text[]) AS v ON CONFLICT DO NOTHING",
+                [values, row.repository, row.environment, resource.address],
+              );
+            }
           }
         }
         return runFromRow(row);
@@ -180,13 +188,14 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
     },
 
     async findResources(text, { repositories, limit }) {
-      const { exact, like } = inventoryCandidates(text);
+      const { exact, value } = inventoryCandidates(text);
       const { rows } = await query<InventoryRow>(
         `SELECT * FROM inventory
-         WHERE (arn = $1 OR cloud_id = $1 OR type = $1 OR address = $1 OR attributes LIKE $2 ESCAPE '\\')
+         WHERE (arn = $1 OR cloud_id = $1 OR type = $1 OR address = $1
+                OR (repository, environment, address) IN (SELECT repository, environment, address FROM inventory_values WHERE value = $2))
            AND ($3::text[] IS NULL OR repository = ANY($3))
          ORDER BY repository COLLATE "C", environment COLLATE "C", address COLLATE "C" LIMIT $4`,
-        [exact, like, repositories ? [...repositories] : null, limit * 20],
+        [exact, value, repositories ? [...repositories] : null, limit * 20],
       );
       return foundResources(rows, text, limit);
     },

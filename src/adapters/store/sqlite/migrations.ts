@@ -328,4 +328,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX environments_by_expiry ON environments (expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 18,
+    description: "inventory_values: every scalar attribute value of each recorded resource, so a search by value reads an index, not every resource",
+    sql: `
+      CREATE TABLE inventory_values (
+        value       TEXT NOT NULL,
+        repository  TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        address     TEXT NOT NULL,
+        PRIMARY KEY (value, repository, environment, address)
+      ) WITHOUT ROWID;
+      CREATE INDEX inventory_values_by_environment ON inventory_values (repository, environment);
+      CREATE INDEX inventory_by_address ON inventory (address);
+      INSERT OR IGNORE INTO inventory_values (value, repository, environment, address)
+        SELECT CASE t.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(t.atom AS TEXT) END, i.repository, i.environment, i.address
+        FROM inventory i, json_tree(i.attributes) t
+        WHERE t.type IN ('text', 'integer', 'real', 'true', 'false') AND length(CAST(t.atom AS TEXT)) <= 256;
+    `,
+  },
 ];

@@ -8,7 +8,7 @@ import { applyMigrations } from "./apply-migrations.js";
 import { migrations } from "./migrations.js";
 import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
 import { environmentListSql } from "../environment-list-query.js";
-import { apiTokenFromRow, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
+import { apiTokenFromRow, attributeValues, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
 import type { ApiTokenRow, AuditRow, SessionRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
 
 /**
@@ -139,6 +139,8 @@ export function openSqliteStore(options: { file: string }): Store {
     pruneEvents: db.prepare("DELETE FROM outbox WHERE created_at < ?"),
 
     deleteInventory: db.prepare("DELETE FROM inventory WHERE repository = ? AND environment = ?"),
+    deleteInventoryValues: db.prepare("DELETE FROM inventory_values WHERE repository = ? AND environment = ?"),
+    insertInventoryValue: db.prepare("INSERT OR IGNORE INTO inventory_values (value, repository, environment, address) VALUES (?, ?, ?, ?)"),
     insertInventory: db.prepare("INSERT INTO inventory (repository, environment, address, type, provider, module, cloud_id, arn, depends_on, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
     listInventory: db.prepare("SELECT * FROM inventory WHERE repository = ? AND environment = ? ORDER BY address"),
     upsertOrphanSweep: db.prepare(
@@ -154,7 +156,8 @@ export function openSqliteStore(options: { file: string }): Store {
     removeCertificates: db.prepare("DELETE FROM certificates WHERE repository = ? AND environment = ? AND name NOT IN (SELECT value FROM json_each(?))"),
     findInventory: db.prepare(`
       SELECT * FROM inventory
-      WHERE (arn = @exact OR cloud_id = @exact OR type = @exact OR address = @exact OR attributes LIKE @like ESCAPE '\\')
+      WHERE (arn = @exact OR cloud_id = @exact OR type = @exact OR address = @exact
+             OR (repository, environment, address) IN (SELECT repository, environment, address FROM inventory_values WHERE value = @value))
         AND (@repositories IS NULL OR repository IN (SELECT value FROM json_each(@repositories)))
       ORDER BY repository, environment, address LIMIT @scan`),
 
@@ -217,7 +220,11 @@ export function openSqliteStore(options: { file: string }): Store {
     }
     if (result.inventory) {
       sql.deleteInventory.run(row.repository, row.environment);
-      for (const resource of result.inventory) sql.insertInventory.run(...inventoryValues(row.repository, row.environment, resource));
+      sql.deleteInventoryValues.run(row.repository, row.environment);
+      for (const resource of result.inventory) {
+        sql.insertInventory.run(...inventoryValues(row.repository, row.environment, resource));
+        for (const value of attributeValues(resource.attributes)) sql.insertInventoryValue.run(value, row.repository, row.environment, resource.address);
+      }
     }
     return row;
   });
