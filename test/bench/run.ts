@@ -4,6 +4,7 @@ import { printFigures, type Benchmark } from "./bench-harness.js";
 import { controlPlaneBenchmark } from "./control-plane.bench.js";
 import { driftSweepBenchmark } from "./drift-sweep.bench.js";
 import { inventoryBenchmark } from "./inventory.bench.js";
+import { listAtScaleBenchmark } from "./list-at-scale.bench.js";
 import { notificationsBenchmark } from "./notifications.bench.js";
 import { planBenchmark } from "./plan.bench.js";
 import { scaleOutBenchmark, scaleOutSweepBenchmark } from "./scale-out.bench.js";
@@ -11,7 +12,7 @@ import { startupBenchmark } from "./startup.bench.js";
 import { validateBenchmark } from "./validate.bench.js";
 import { webhookBenchmark } from "./webhook.bench.js";
 
-const benchmarks: Benchmark[] = [startupBenchmark, validateBenchmark, planBenchmark, webhookBenchmark, driftSweepBenchmark, scaleOutBenchmark, scaleOutSweepBenchmark, controlPlaneBenchmark, notificationsBenchmark, inventoryBenchmark];
+const benchmarks: Benchmark[] = [startupBenchmark, validateBenchmark, planBenchmark, webhookBenchmark, driftSweepBenchmark, scaleOutBenchmark, scaleOutSweepBenchmark, controlPlaneBenchmark, listAtScaleBenchmark, notificationsBenchmark, inventoryBenchmark];
 const only = process.argv[2];
 
 for (const benchmark of benchmarks) {

@@ -185,6 +185,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getRun(run.id)).toStrictEqual(run);
       });
 
+      test("runs are read by their ids at once: those that exist, none for none", async () => {
+        await store.upsertEnvironment(checkout());
+        const first = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "alice" });
+        const second = await store.startRun({ repository: REPO, environment: "checkout", kind: "apply", actor: "alice" });
+        expect((await store.getRuns([second.id, first.id, 999_999])).map((run) => run.id).sort((a, b) => a - b)).toEqual([first.id, second.id]);
+        expect(await store.getRuns([])).toEqual([]);
+      });
+
       test("a run without a commit has no commit field", async () => {
         const run = await store.startRun({ repository: REPO, environment: "checkout", kind: "drift", actor: "reconciler" });
         expect(run).not.toHaveProperty("commit");

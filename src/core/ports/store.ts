@@ -180,6 +180,8 @@ export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords, N
   /** The latest orphan sweep of each of `repositories` that had one. */
   listOrphanSweeps(repositories: readonly string[]): Promise<OrphanSweepRecord[]>;
   getRun(id: number): Promise<RunRecord | undefined>;
+  /** The runs of these ids that exist, in one read (a page of environments' last runs). */
+  getRuns(ids: readonly number[]): Promise<RunRecord[]>;
   /** Newest first. */
   listRuns(repository: string, environment: string, limit?: number): Promise<RunRecord[]>;
   /** Every run still marked running, in any repository, oldest first. */

@@ -49,14 +49,11 @@ async function listEnvironments(request: ApiRequest<EnvironmentQuery & Paged & {
   const { items: found, total } = await deps.store.queryEnvironments({ repositories: readable, ...filtersOf(query), ...(after && { after }), limit: limit + 1 });
   const page = found.slice(0, limit);
   const more = found.length > limit;
-  const locks = new Map((await deps.store.listLocks(repository)).map((lock): [string, LockRecord] => [`${lock.repository}\0${lock.environment}`, lock]));
-  const items = await Promise.all(
-    page.map(async (record) =>
-      environmentSummaryView(record, {
-        lock: locks.get(`${record.repository}\0${record.name}`),
-        lastRun: record.lastRunId === undefined ? undefined : await deps.store.getRun(record.lastRunId),
-      }),
-    ),
+  const [allLocks, lastRuns] = await Promise.all([deps.store.listLocks(repository), deps.store.getRuns(page.flatMap((record) => (record.lastRunId === undefined ? [] : [record.lastRunId])))]);
+  const locks = new Map(allLocks.map((lock): [string, LockRecord] => [`${lock.repository}\0${lock.environment}`, lock]));
+  const runs = new Map(lastRuns.map((run) => [run.id, run]));
+  const items = page.map((record) =>
+    environmentSummaryView(record, { lock: locks.get(`${record.repository}\0${record.name}`), lastRun: record.lastRunId === undefined ? undefined : runs.get(record.lastRunId) }),
   );
   const last = page.at(-1);
   respondJson(res, 200, { items, total, nextCursor: more && last ? encodeCursor([last.repository, last.name]) : null });

@@ -205,6 +205,12 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
       return rows[0] && runFromRow(rows[0]);
     },
 
+    async getRuns(ids) {
+      if (ids.length === 0) return [];
+      const { rows } = await query<RunRow>("SELECT * FROM runs WHERE id = ANY($1::bigint[])", [[...ids]]);
+      return rows.map(runFromRow);
+    },
+
     async listRuns(repository, environment, limit) {
       if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
         throw new RangeError(`listRuns: limit must be a whole number of at least 0, not ${limit}`);

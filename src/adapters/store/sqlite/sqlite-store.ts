@@ -73,6 +73,7 @@ export function openSqliteStore(options: { file: string }): Store {
       WHERE id = @id
       RETURNING *`),
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
+    getRuns: db.prepare("SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?))"),
     // LIMIT -1 is SQLite for "no limit".
     listUnfinishedRuns: db.prepare("SELECT * FROM runs WHERE outcome = 'running' ORDER BY id"),
     listRuns: db.prepare("SELECT * FROM runs WHERE repository = ? AND environment = ? ORDER BY id DESC LIMIT ?"),
@@ -309,6 +310,11 @@ export function openSqliteStore(options: { file: string }): Store {
     async getRun(id) {
       const row = sql.getRun.get(id) as RunRow | undefined;
       return row === undefined ? undefined : runFromRow(row);
+    },
+
+    async getRuns(ids) {
+      if (ids.length === 0) return [];
+      return (sql.getRuns.all(JSON.stringify(ids)) as RunRow[]).map(runFromRow);
     },
 
     async listRuns(repository, environment, limit) {
