@@ -185,6 +185,27 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getRun(run.id)).toStrictEqual(run);
       });
 
+      test("priced runs: succeeded plans and applies whose summary has cost.hourly, newest first, at most N per environment, of the environments asked", async () => {
+        const price = (hourly: unknown) => JSON.stringify({ changes: {}, cost: { hourly } });
+        const finished = async (environment: string, kind: "plan" | "apply" | "drift", summary: string | undefined, outcome: "succeeded" | "failed" = "succeeded") => {
+          const run = await store.startRun({ repository: REPO, environment, kind, actor: "alice" });
+          await store.finishRun(run.id, outcome === "succeeded" ? { outcome, summary } as never : { outcome, error: "boom" });
+          return run.id;
+        };
+        const a1 = await finished("checkout", "plan", price(0.5));
+        await finished("checkout", "drift", price(0.7));
+        await finished("checkout", "plan", JSON.stringify({ changes: {} }));
+        await finished("checkout", "plan", price(0.9), "failed");
+        const a2 = await finished("checkout", "apply", price(0.6));
+        const a3 = await finished("checkout", "plan", price(0.8));
+        const s1 = await finished("search", "plan", price(1));
+        await finished("other", "plan", price(2));
+        const ids = (runs: { id: number }[]) => runs.map((run) => run.id);
+        expect(ids(await store.listPricedRuns(REPO, ["checkout", "search"], 50))).toEqual([s1, a3, a2, a1]);
+        expect(ids(await store.listPricedRuns(REPO, ["checkout", "search"], 2))).toEqual([s1, a3, a2]);
+        expect(await store.listPricedRuns(REPO, [], 50)).toEqual([]);
+      });
+
       test("runs are read by their ids at once: those that exist, none for none", async () => {
         await store.upsertEnvironment(checkout());
         const first = await store.startRun({ repository: REPO, environment: "checkout", kind: "plan", actor: "alice" });

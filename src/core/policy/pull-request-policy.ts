@@ -14,8 +14,11 @@ export type { PolicyFinding, PullRequestPolicyReport };
 
 /** Prices for the cost cap: an environment's price per hour as its latest plan recorded it. */
 export interface PolicyCosts {
-  /** `changed`: the pull request changes it, so only a plan of the pull request's own head counts. */
-  priceOf(environment: string, changed: boolean): Promise<number | undefined>;
+  /**
+   * Each environment's price per hour, read at once for all of them; `changed`: the pull request
+   * changes it, so only a plan of the pull request's own head counts. Unpriced ones are absent.
+   */
+  pricesOf(environments: readonly { environment: string; changed: boolean }[]): Promise<ReadonlyMap<string, number>>;
   now: Date;
 }
 
@@ -219,10 +222,11 @@ async function costCapFinding(
   changes: readonly PolicyChange[],
 ): Promise<PolicyFinding | undefined> {
   const changed = new Set(changes.map((c) => c.environment));
+  const prices = await costs.pricesOf(environments.map(({ environment }) => ({ environment, changed: changed.has(environment) })));
   const priced = await Promise.all(
     environments.map(async ({ environment, facts: f }) => ({
       environment,
-      hourly: await costs.priceOf(environment, changed.has(environment)),
+      hourly: prices.get(environment),
       // Without ttl or expiresAt an unprotected environment gets the repository's defaultTtl.
       hours: hoursAhead({ ttlMs: f.ttlMs ?? (f.protected || f.expiresAt ? undefined : config.limits.defaultTtlMs), expiresAt: f.expiresAt }, costs.now),
     })),

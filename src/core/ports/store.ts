@@ -180,6 +180,11 @@ export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords, N
   /** The latest orphan sweep of each of `repositories` that had one. */
   listOrphanSweeps(repositories: readonly string[]): Promise<OrphanSweepRecord[]>;
   getRun(id: number): Promise<RunRecord | undefined>;
+  /**
+   * Succeeded plans and applies of these environments whose summary records a price (cost.hourly),
+   * newest first, at most `perEnvironment` of each: the cost cap's one read per check.
+   */
+  listPricedRuns(repository: string, environments: readonly string[], perEnvironment: number): Promise<RunRecord[]>;
   /** The runs of these ids that exist, in one read (a page of environments' last runs). */
   getRuns(ids: readonly number[]): Promise<RunRecord[]>;
   /** Newest first. */

@@ -56,24 +56,29 @@ export async function policiesBeforeMerge(host: Pick<CodeHost, "filesAt">, pr: P
 }
 
 /**
- * Prices for the cost cap, from the run history: an environment the pull request changes at the
- * price its plan of the pull request's head recorded; any other at its latest recorded price.
+ * Prices for the cost cap, from the run history in one read: an environment the pull request
+ * changes at the price its plan of the pull request's head recorded; any other at its latest
+ * recorded price (a plan's or an apply's).
  */
-function recordedPrices(store: Pick<Store, "listRuns">, pr: PullRequestRef, now: Date): PolicyCosts {
+function recordedPrices(store: Pick<Store, "listPricedRuns">, pr: PullRequestRef, now: Date): PolicyCosts {
   return {
     now,
-    async priceOf(environment, changed) {
-      for (const run of await store.listRuns(pr.repository, environment, PRICE_RUNS_READ)) {
-        if (run.outcome !== "succeeded" || (changed ? run.kind !== "plan" || run.commit !== pr.headSha : run.kind !== "plan" && run.kind !== "apply")) continue;
+    async pricesOf(environments) {
+      const changed = new Set(environments.filter((e) => e.changed).map((e) => e.environment));
+      const prices = new Map<string, number>();
+      // Newest first: the first run that counts is each environment's price.
+      for (const run of await store.listPricedRuns(pr.repository, environments.map((e) => e.environment), PRICE_RUNS_READ)) {
+        if (prices.has(run.environment)) continue;
+        if (changed.has(run.environment) ? run.kind !== "plan" || run.commit !== pr.headSha : run.kind !== "plan" && run.kind !== "apply") continue;
         const hourly = recordedHourly(run.summary);
-        if (hourly !== undefined) return hourly;
+        if (hourly !== undefined) prices.set(run.environment, hourly);
       }
-      return undefined;
+      return prices;
     },
   };
 }
 
-/** Runs looked at for an environment's latest price: drift checks come between plans. */
+/** Priced runs looked at per environment: a pull request's plans of older heads come between. */
 const PRICE_RUNS_READ = 50;
 
 /** A review arrived or was dismissed: the policy check is decided again for the pull request's head. */

@@ -96,7 +96,7 @@ describe("policy.quotas.monthlyCostPerOwner", () => {
   });
   const adding = { environment: "defaulted", file: "environments/defaulted.yaml", effect: "apply" as const };
   const evaluate = (prices: Record<string, number>) =>
-    evaluatePullRequestPolicy({ changes: [adding], head, base: files({}), config: capped, author: "paula", ...approvedAtHead(), membership, costs: { now, priceOf: async (name) => prices[name] } });
+    evaluatePullRequestPolicy({ changes: [adding], head, base: files({}), config: capped, author: "paula", ...approvedAtHead(), membership, costs: { now, pricesOf: async (list) => new Map(list.flatMap(({ environment }) => (prices[environment] === undefined ? [] : [[environment, prices[environment]!] as const]))) } });
 
   test("each of the owner's environments counts at its price until it ends, at most 730 hours; other owners' never", async () => {
     // 730 × 0.05 + 240 × 0.05 + 72 × 0.05 = 52.10 > 50.

@@ -205,6 +205,19 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
       return rows[0] && runFromRow(rows[0]);
     },
 
+    async listPricedRuns(repository, environments, perEnvironment) {
+      if (environments.length === 0) return [];
+      const { rows } = await query<RunRow>(
+        `SELECT * FROM (
+           SELECT *, row_number() OVER (PARTITION BY environment ORDER BY id DESC) AS nth FROM runs
+           WHERE repository = $1 AND environment = ANY($2::text[]) AND outcome = 'succeeded' AND kind IN ('plan', 'apply')
+             AND summary IS NOT NULL AND summary LIKE '{%' AND jsonb_typeof(summary::jsonb -> 'cost' -> 'hourly') = 'number'
+         ) priced WHERE nth <= $3 ORDER BY id DESC`,
+        [repository, [...environments], perEnvironment],
+      );
+      return rows.map(runFromRow);
+    },
+
     async getRuns(ids) {
       if (ids.length === 0) return [];
       const { rows } = await query<RunRow>("SELECT * FROM runs WHERE id = ANY($1::bigint[])", [[...ids]]);

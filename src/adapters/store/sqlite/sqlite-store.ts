@@ -74,6 +74,12 @@ export function openSqliteStore(options: { file: string }): Store {
       RETURNING *`),
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
     getRuns: db.prepare("SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?))"),
+    listPricedRuns: db.prepare(`
+      SELECT * FROM (
+        SELECT *, row_number() OVER (PARTITION BY environment ORDER BY id DESC) AS nth FROM runs
+        WHERE repository = ? AND environment IN (SELECT value FROM json_each(?)) AND outcome = 'succeeded' AND kind IN ('plan', 'apply')
+          AND json_valid(summary) AND json_type(summary, '$.cost.hourly') IN ('integer', 'real')
+      ) WHERE nth <= ? ORDER BY id DESC`),
     // LIMIT -1 is SQLite for "no limit".
     listUnfinishedRuns: db.prepare("SELECT * FROM runs WHERE outcome = 'running' ORDER BY id"),
     listRuns: db.prepare("SELECT * FROM runs WHERE repository = ? AND environment = ? ORDER BY id DESC LIMIT ?"),
@@ -310,6 +316,11 @@ export function openSqliteStore(options: { file: string }): Store {
     async getRun(id) {
       const row = sql.getRun.get(id) as RunRow | undefined;
       return row === undefined ? undefined : runFromRow(row);
+    },
+
+    async listPricedRuns(repository, environments, perEnvironment) {
+      if (environments.length === 0) return [];
+      return (sql.listPricedRuns.all(repository, JSON.stringify(environments), perEnvironment) as RunRow[]).map(runFromRow);
     },
 
     async getRuns(ids) {
