@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { JobQueue, Store } from "../../core/ports/index.js";
+import type { InstallationBudget, JobQueue, Store } from "../../core/ports/index.js";
 import { respondJson } from "../http/respond-json.js";
 
 type Health = { ok: true } | { ok: false; reason: string };
@@ -15,23 +15,12 @@ export function respondLiveness(res: ServerResponse): void {
  * that runs Terraform, its binary does not run; the job queue's depth (jobs waiting, jobs running)
  * either way, and each installation's GitHub request budget this process has heard of.
  */
-/** GitHub's request budget of an installation, as this process last heard it (see adapters/github/request-budget). */
-export interface GitHubBudgetReport {
-  installation: number;
-  limit: number;
-  remaining: number;
-  resetAt: Date;
-  requests: number;
-  notModified: number;
-  sweepsDeferred: number;
-}
-
 export async function respondReadiness(
   res: ServerResponse,
   store: Store,
   queue?: Pick<JobQueue, "depth" | "health">,
   terraform?: () => Promise<Health>,
-  githubBudget?: () => readonly GitHubBudgetReport[],
+  githubBudget?: () => readonly InstallationBudget[],
 ): Promise<void> {
   const failed = (what: string) => (error: unknown) => ({ ok: false as const, reason: `the ${what} cannot be checked: ${(error as Error).name}` });
   const ok = { ok: true as const };

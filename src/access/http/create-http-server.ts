@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Probot } from "probot";
 import type { JobQueue, Store } from "../../core/ports/index.js";
-import { respondLiveness, respondReadiness, type GitHubBudgetReport } from "../api/health-endpoints.js";
+import type { InstallationBudget } from "../../core/ports/index.js";
+import { respondLiveness, respondReadiness } from "../api/health-endpoints.js";
 import { createWebhookReceiver } from "../github/receive-webhook.js";
 import { respondJson } from "./respond-json.js";
 
@@ -28,7 +29,7 @@ export interface HttpServerOptions {
   /** Prometheus metrics, served at GET /metrics; webhook deliveries are counted into them. */
   metrics?: { contentType: string; text(): Promise<string>; webhookDelivery(outcome: "accepted" | "refused" | "unavailable" | "failed"): void };
   /** Each installation's GitHub request budget, for the readiness details. */
-  githubBudget?: () => readonly GitHubBudgetReport[];
+  githubBudget?: () => readonly InstallationBudget[];
   /** A worker of scale-out takes no webhooks: it serves health only. */
   webhooks?: boolean;
   /** A delivery was answered 503: the store could not keep it (see watchMissedWebhooks). */

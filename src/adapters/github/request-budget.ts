@@ -1,26 +1,13 @@
-/**
- * GitHub's request budget per installation (5,000 an hour, up to 12,500 for large organizations),
- * as GitHub reports it on every answer (x-ratelimit-limit, -remaining, -reset, -resource). An
- * Octokit plugin records it; readiness and metrics show it; the scheduler asks `isLow` before a
- * sweep, so pull-request work keeps what is left.
- */
-export interface InstallationBudget {
-  installation: number;
-  /** Requests an hour (the core REST resource). */
-  limit: number;
-  remaining: number;
-  resetAt: Date;
-  /** Requests this process sent for the installation (answered, whatever the status). */
-  requests: number;
-  /** Of those, conditional ones GitHub answered 304 Not Modified: they do not count against the budget. */
-  notModified: number;
-  /** Scheduled sweeps that waited because the budget was under the reserve. */
-  sweepsDeferred: number;
-}
+import type { InstallationBudget } from "../../core/ports/index.js";
 
 /** Sweeps wait while less than this share of the hour's budget is left. */
 export const SWEEP_RESERVE = 0.2;
 
+/**
+ * GitHub's request budget per installation, as GitHub reports it on every answer
+ * (x-ratelimit-limit, -remaining, -reset, -resource). An Octokit plugin records it; readiness and
+ * metrics show it; the scheduler asks `deferSweep` before a sweep, so pull-request work keeps what is left.
+ */
 export class GitHubRequestBudget {
   private readonly installations = new Map<number, InstallationBudget>();
 

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { JobQueue, JobRunner, Outbox, SavedPlan, Store, TerraformRunner } from "../../core/ports/index.js";
+import type { InstallationBudget, JobQueue, JobRunner, Outbox, SavedPlan, Store, TerraformRunner } from "../../core/ports/index.js";
 
 /**
  * envbot's Prometheus metrics (served at GET /metrics by every process): jobs, Terraform,
@@ -14,20 +14,11 @@ export interface EnvbotMetrics {
 
 export type WebhookOutcome = "accepted" | "refused" | "unavailable" | "failed";
 
-export interface GitHubBudgetSource {
-  installation: number;
-  limit: number;
-  remaining: number;
-  requests: number;
-  notModified: number;
-  sweepsDeferred: number;
-}
-
 export interface MetricsSources {
   queue?: Pick<JobQueue, "depth" | "health">;
   store: Pick<Store, "health">;
   outbox?: Pick<Outbox, "pendingEvents">;
-  githubBudget?: () => readonly GitHubBudgetSource[];
+  githubBudget?: () => readonly InstallationBudget[];
 }
 
 /** The backlog is counted up to this many events: past it, the number says "at least". */
@@ -94,7 +85,7 @@ export class PrometheusMetrics implements EnvbotMetrics {
       });
     }
     if (githubBudget) {
-      const perInstallation = (name: string, help: string, value: (b: GitHubBudgetSource) => number) =>
+      const perInstallation = (name: string, help: string, value: (b: InstallationBudget) => number) =>
         new Gauge({
           name,
           help,

@@ -7,6 +7,7 @@ export * from "./certificate-issuer.js";
 export * from "./certificate-records.js";
 export * from "./cloud-credentials.js";
 export * from "./code-host.js";
+export * from "./github-budget.js";
 export * from "./control-plane-records.js";
 export * from "./job-queue.js";
 export * from "./job-store.js";
