@@ -293,6 +293,9 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
       CREATE INDEX inventory_values_by_environment ON inventory_values (repository, environment);
       CREATE INDEX inventory_by_address ON inventory (address);
+      -- A search by type reads its first page in order, not every resource of the type sorted.
+      CREATE INDEX inventory_by_type_in_order ON inventory (type, repository COLLATE "C", environment COLLATE "C", address COLLATE "C");
+      DROP INDEX inventory_by_type;
       INSERT INTO inventory_values (value, repository, environment, address)
         SELECT DISTINCT v #>> '{}', i.repository, i.environment, i.address
         FROM inventory i, LATERAL jsonb_path_query(i.attributes::jsonb, 'strict $.**') AS v

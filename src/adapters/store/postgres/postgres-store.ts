@@ -189,12 +189,18 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
 
     async findResources(text, { repositories, limit }) {
       const { exact, value } = inventoryCandidates(text);
+      // One index lookup per way of matching: an OR across them (with the values' subquery) makes
+      // PostgreSQL scan every resource. Each way is cut to the rows a page can need; the values'
+      // rows are looked up one by one (LIMIT 1 keeps the planner from a hash join over all).
+      const order = 'ORDER BY repository COLLATE "C", environment COLLATE "C", address COLLATE "C"';
+      const within = "($3::text[] IS NULL OR repository = ANY($3))";
+      const way = (where: string) => `(SELECT * FROM inventory WHERE ${where} AND ${within} ${order} LIMIT $4)`;
       const { rows } = await query<InventoryRow>(
-        `SELECT * FROM inventory
-         WHERE (arn = $1 OR cloud_id = $1 OR type = $1 OR address = $1
-                OR (repository, environment, address) IN (SELECT repository, environment, address FROM inventory_values WHERE value = $2))
-           AND ($3::text[] IS NULL OR repository = ANY($3))
-         ORDER BY repository COLLATE "C", environment COLLATE "C", address COLLATE "C" LIMIT $4`,
+        `SELECT * FROM (
+           ${way("arn = $1")} UNION ${way("cloud_id = $1")} UNION ${way("type = $1")} UNION ${way("address = $1")}
+           UNION (SELECT i.* FROM (SELECT repository, environment, address FROM inventory_values WHERE value = $2 AND ${within} ${order} LIMIT $4) v
+                  CROSS JOIN LATERAL (SELECT * FROM inventory i WHERE i.repository = v.repository AND i.environment = v.environment AND i.address = v.address LIMIT 1) i)
+         ) found ${order} LIMIT $4`,
         [exact, value, repositories ? [...repositories] : null, limit * 20],
       );
       return foundResources(rows, text, limit);
