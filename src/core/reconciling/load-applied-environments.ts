@@ -32,8 +32,11 @@ export async function loadAppliedEnvironments(input: {
   /** Only these environments (a slice of a sweep). */
   only?: readonly string[];
 }): Promise<{ applied: AppliedEnvironment[]; config: ResolvedConfig }> {
-  const only = input.only && new Set(input.only);
-  const records = (await input.store.listEnvironments(input.repository)).filter((r) => r.firstAppliedAt !== undefined && LIVE.has(r.status) && (!only || only.has(r.name)));
+  // A slice (one fanned-out job) reads its own records, not the repository's every one.
+  const candidates = input.only
+    ? (await Promise.all(input.only.map((name) => input.store.getEnvironment(input.repository, name)))).flatMap((r) => (r ? [r] : []))
+    : await input.store.listEnvironments(input.repository);
+  const records = candidates.filter((r) => r.firstAppliedAt !== undefined && LIVE.has(r.status));
   const definitionFiles = await listDefinitionFiles(input.files);
   const documents: DefinitionDocument[] = [];
   const unreadable = new Map<string, string>();
