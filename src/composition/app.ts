@@ -17,6 +17,7 @@ import type { AppServices } from "../access/github/app-services.js";
 import { registerCommentCommandHandler } from "../access/github/comment-command-handler.js";
 import { registerPullRequestHandlers } from "../access/github/pull-request-handlers.js";
 import { startScheduledSweeps } from "../access/github/scheduled-sweeps.js";
+import { schedulePruning } from "../access/github/prune-old-deliveries.js";
 import { openBackends, type Backends } from "./open-backends.js";
 import { readSettings, SettingsError, type Settings } from "../adapters/server-env/settings.js";
 
@@ -87,6 +88,7 @@ export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.Proc
       app.log.error({ err: error, event: event.id, target }, target ? `could not deliver an envbot event to ${target}; it is tried again later` : "could not read where an envbot event goes; it is tried again later"),
   });
   startJobs(app, services);
+  schedulePruning(services.engine.store, { now: services.engine.now, onError: (error) => app.log.warn({ err: error }, "could not prune old webhook deliveries and run logs") });
   // Scale-out: a sweep's environments are checked by every worker at once.
   startScheduledSweeps(app, services, settings.concurrency, settings.databaseUrl !== undefined);
   watchInterruptedRuns(app, services);

@@ -1,5 +1,6 @@
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
-import { DELIVERY_PRUNE_INTERVAL_MS, pruneOldDeliveries } from "../../src/access/github/prune-old-deliveries.js";
+import { DELIVERY_PRUNE_INTERVAL_MS, pruneOldDeliveries, schedulePruning } from "../../src/access/github/prune-old-deliveries.js";
+import { eventually } from "../helpers/eventually.js";
 import { createAppHarness, sha, type AppHarness } from "../helpers/app-harness.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
 import { pullRequestEvent } from "../helpers/github/webhook-payloads.js";
@@ -47,4 +48,21 @@ test("deliveries are pruned at most once an hour, not on every webhook", async (
   await pruneOldDeliveries(store, new Date(start.getTime() + DELIVERY_PRUNE_INTERVAL_MS));
   expect(await store.recordDelivery("old")).toBe(true);
   await store.close();
+});
+
+test("pruning also runs on its own schedule: with no webhook arriving, an old delivery is forgotten", async () => {
+  const store = openSqliteStore({ file: ":memory:" });
+  await store.recordDelivery("delivered-8-days-ago", new Date(Date.now() - 8 * DAY));
+  await store.recordDelivery("delivered-yesterday", new Date(Date.now() - DAY));
+  const errors: unknown[] = [];
+  // A short period stands in for the hour; the test waits for the record, not for a time.
+  const stop = schedulePruning(store, { now: () => new Date(), onError: (error) => errors.push(error), everyMs: 20 });
+  try {
+    await eventually("the 8-day-old delivery forgotten", async () => !(await store.hasDelivery("delivered-8-days-ago")));
+    expect(await store.hasDelivery("delivered-yesterday")).toBe(true);
+    expect(errors).toEqual([]);
+  } finally {
+    stop();
+    await store.close();
+  }
 });

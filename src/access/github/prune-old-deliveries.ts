@@ -25,3 +25,13 @@ export async function pruneOldDeliveries(store: Store, now: Date): Promise<void>
   await store.pruneDeliveries(new Date(now.getTime() - DELIVERY_RETENTION_MS));
   await store.pruneRunLogs(new Date(now.getTime() - RUN_LOG_RETENTION_MS));
 }
+
+/**
+ * Prunes on its own schedule as well, every `everyMs` (an hour by default): an installation that
+ * only sweeps, and sends no webhooks, still forgets old deliveries and logs. Returns the stop.
+ */
+export function schedulePruning(store: Store, options: { now: () => Date; onError: (error: unknown) => void; everyMs?: number }): () => void {
+  const timer = setInterval(() => void pruneOldDeliveries(store, options.now()).catch(options.onError), options.everyMs ?? DELIVERY_PRUNE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
