@@ -1,6 +1,6 @@
 import type { TemplateCertificateDeclaration } from "../../generated/schemas.js";
 import { parseDuration } from "../duration/duration.js";
-import type { CertificateKeyAlgorithm } from "../ports/index.js";
+import type { CertificateKeyAlgorithm } from "../ports/certificate-issuer.js";
 
 /** A certificate a template declares, parsed: its names still hold their {placeholders}. */
 export interface CertificateDeclaration {
