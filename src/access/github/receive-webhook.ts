@@ -15,6 +15,9 @@ export interface WebhookEvent {
   payload: object;
 }
 
+/** How a delivery was answered: kept (200), refused (4xx), unavailable (503: the store could not keep it), failed (500). */
+export type WebhookOutcome = "accepted" | "refused" | "unavailable" | "failed";
+
 export interface WebhookReceiverOptions {
   secret: string;
   /** Runs the app's handlers for a verified delivery (Probot's `receive`); they only enqueue. */
@@ -24,7 +27,7 @@ export interface WebhookReceiverOptions {
   /** A delivery was answered 503 because the store could not keep it. */
   onUnavailable?: (delivery: string) => void;
   /** How each delivery was answered (metrics). */
-  onOutcome?: (outcome: "accepted" | "refused" | "unavailable" | "failed") => void;
+  onOutcome?: (outcome: WebhookOutcome) => void;
 }
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;

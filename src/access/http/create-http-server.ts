@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Probot } from "probot";
-import type { JobQueue, Store } from "../../core/ports/index.js";
-import type { InstallationBudget } from "../../core/ports/index.js";
+import type { InstallationBudget, JobQueue, Store } from "../../core/ports/index.js";
 import { respondLiveness, respondReadiness } from "../api/health-endpoints.js";
-import { createWebhookReceiver } from "../github/receive-webhook.js";
+import { createWebhookReceiver, type WebhookOutcome } from "../github/receive-webhook.js";
 import { respondJson } from "./respond-json.js";
 
 /** Where GitHub delivers webhooks; Probot's default, so existing App settings keep working. */
@@ -27,7 +26,7 @@ export interface HttpServerOptions {
   /** In a process that runs Terraform: whether its binary runs (part of readiness). */
   terraform?: () => Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Prometheus metrics, served at GET /metrics; webhook deliveries are counted into them. */
-  metrics?: { contentType: string; text(): Promise<string>; webhookDelivery(outcome: "accepted" | "refused" | "unavailable" | "failed"): void };
+  metrics?: { contentType: string; text(): Promise<string>; webhookDelivery(outcome: WebhookOutcome): void };
   /** Each installation's GitHub request budget, for the readiness details. */
   githubBudget?: () => readonly InstallationBudget[];
   /** A worker of scale-out takes no webhooks: it serves health only. */

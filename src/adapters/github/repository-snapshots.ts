@@ -67,7 +67,7 @@ export class RepositorySnapshots {
   private blobBytes = 0;
   private readonly heads = new Map<string, { etag: string; sha: string }>();
   private readonly pendingHeads = new Map<string, Promise<string | undefined>>();
-  /** What this process asked GitHub for, by kind (metrics and the budget tests read it). */
+  /** What this process asked GitHub for, by kind (the tests read it). */
   readonly counts: RepositoryReadCounts = { refs: 0, refsNotModified: 0, trees: 0, blobs: 0, archives: 0 };
 
   constructor(private readonly limits: RepositorySnapshotLimits = DEFAULT_SNAPSHOT_LIMITS) {}
@@ -87,7 +87,9 @@ export class RepositorySnapshots {
       (snapshot ??= (COMMIT_SHA.test(ref) ? Promise.resolve(ref) : this.headOf(octokit, repository, ref)).then(async (commit) =>
         commit === undefined ? undefined : { snapshot: await this.snapshotOf(octokit, repository, commit), commit },
       ));
-    const fallback = (commit: string) => contentsApiRepoFiles(octokit, repository, commit);
+    // One contents-API reader per commit read here, so its answers stay cached between reads.
+    let contents: RepoFiles | undefined;
+    const fallback = (commit: string) => (contents ??= contentsApiRepoFiles(octokit, repository, commit));
     return {
       readFile: async (path, maxBytes) => {
         const open = await opened();

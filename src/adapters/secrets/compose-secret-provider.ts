@@ -1,3 +1,4 @@
+import type { SecretReference } from "../../generated/schemas.js";
 import { SecretUnavailableError, type SecretProvider } from "../../core/ports/index.js";
 import { allowedPatterns, formatSecretAllowRule, isSecretAllowed, type SecretAllowRules } from "../../core/secrets/secret-allow-rules.js";
 import { describeSecretLocation, SECRET_SOURCE_NOUNS, secretLocation, type SecretLocation, type SecretSourceKind } from "../../core/secrets/secret-location.js";
@@ -33,24 +34,25 @@ export function composeSecretProvider(input: {
     return `it matches none of the server's ENVBOT_SECRETS_ALLOW patterns (${patterns.map(formatSecretAllowRule).join(", ")}); whoever runs envbot can allow it there`;
   }
 
+  /** Where `reference` points, when this server lets the repository read it; otherwise a SecretUnavailableError saying why, for `what` ("secret NAME", "config NAME"). */
+  function allowedLocation(what: string, reference: SecretReference, repository: string | undefined): SecretLocation {
+    const location = secretLocation(reference);
+    const refused = refusal(location, repository);
+    if (refused || !location) {
+      const where = location ? describeSecretLocation(location) : "this reference";
+      throw new SecretUnavailableError(`${what}: the envbot server does not let definitions read ${where}: ${refused}`);
+    }
+    return location;
+  }
+
   return {
     refusal: (reference, repository) => refusal(secretLocation(reference), repository),
     async resolve(name, reference, repository) {
-      const location = secretLocation(reference);
-      const refused = refusal(location, repository);
-      if (refused || !location) {
-        const what = location ? describeSecretLocation(location) : "this reference";
-        throw new SecretUnavailableError(`secret ${name}: the envbot server does not let definitions read ${what}: ${refused}`);
-      }
+      const location = allowedLocation(`secret ${name}`, reference, repository);
       return sources[location.kind]!.read(location, name);
     },
     async resolveConfig(name, reference, repository) {
-      const location = secretLocation(reference);
-      const refused = refusal(location, repository);
-      if (refused || !location) {
-        const what = location ? describeSecretLocation(location) : "this reference";
-        throw new SecretUnavailableError(`config ${name}: the envbot server does not let definitions read ${what}: ${refused}`);
-      }
+      const location = allowedLocation(`config ${name}`, reference, repository);
       const source = sources[location.kind]!;
       if (!source.readConfig) throw new SecretUnavailableError(`config ${name}: ${describeSecretLocation(location)} holds no configuration`);
       return source.readConfig(location, name);

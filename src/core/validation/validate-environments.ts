@@ -200,23 +200,18 @@ function checkSecretReferences(
   repository: string | undefined,
   report: (path: PathSegment[], message: string) => void,
 ): void {
-  const secrets = valueAt(value, ["spec", "secrets"]);
-  for (const [secret, reference] of Object.entries(isPlainObject(secrets) ? secrets : {})) {
-    const location = isPlainObject(reference) ? secretLocation(reference as SecretReference) : undefined;
-    if (!location) continue; // the schema reports it
-    const field = SECRET_SOURCE_FIELDS[location.kind];
-    const schema = REFERENCE_FIELDS[field];
-    if (!new RegExp(schema.pattern, "u").test(location.name) || location.name.length > ("maxLength" in schema ? schema.maxLength : Infinity)) continue;
-    const refusal = provider.refusal(reference as SecretReference, repository);
-    if (refusal) report(["spec", "secrets", secret, field], `the envbot server will not read this ${SECRET_SOURCE_NOUNS[location.kind]}: ${refusal}`);
-  }
-  const config = valueAt(value, ["spec", "config"]);
-  if (!isPlainObject(config)) return;
-  for (const [variable, reference] of Object.entries(config)) {
-    const name = isPlainObject(reference) ? reference.fromSsm : undefined;
-    if (typeof name !== "string" || !new RegExp(REFERENCE_FIELDS.fromSsm.pattern, "u").test(name)) continue; // the schema reports it
-    const refusal = provider.refusal({ fromSsm: name }, repository);
-    if (refusal) report(["spec", "config", variable, "fromSsm"], `the envbot server will not read this ${SECRET_SOURCE_NOUNS.ssm}: ${refusal}`);
+  // spec.config takes SSM parameters only (the schema reports any other source there).
+  for (const section of ["secrets", "config"] as const) {
+    const references = valueAt(value, ["spec", section]);
+    for (const [key, reference] of Object.entries(isPlainObject(references) ? references : {})) {
+      const location = isPlainObject(reference) ? secretLocation(reference as SecretReference) : undefined;
+      if (!location || (section === "config" && location.kind !== "ssm")) continue; // the schema reports it
+      const field = SECRET_SOURCE_FIELDS[location.kind];
+      const schema = REFERENCE_FIELDS[field];
+      if (!new RegExp(schema.pattern, "u").test(location.name) || location.name.length > ("maxLength" in schema ? schema.maxLength : Infinity)) continue;
+      const refusal = provider.refusal(reference as SecretReference, repository);
+      if (refusal) report(["spec", section, key, field], `the envbot server will not read this ${SECRET_SOURCE_NOUNS[location.kind]}: ${refusal}`);
+    }
   }
 }
 

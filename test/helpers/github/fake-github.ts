@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import nock from "nock";
+import { gitBlobId } from "../../../src/adapters/github/repository-snapshots.js";
 import { GITHUB_COM, githubApi, mockInstallationToken, type GitHubServer } from "./github-mock.js";
 import { gzippedTar } from "./gzipped-tar.js";
 
@@ -63,8 +64,7 @@ export interface FakeCreatedPullRequest {
 
 /** Git's blob id of a file, as the contents API reports it and expects it back on a delete. */
 export function blobSha(content: string): string {
-  const bytes = Buffer.from(content, "utf8");
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+  return gitBlobId(Buffer.from(content, "utf8"));
 }
 
 export interface FakeHookDelivery {
