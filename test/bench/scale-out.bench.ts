@@ -202,19 +202,22 @@ export const scaleOutSweepBenchmark: Benchmark = {
       const oneStart = performance.now();
       const swept = await runDriftSweep({ deps: single, repository: github.fullName, files, reporter: consoleReconcileReporter(() => undefined), now: new Date(), dryRun: false, concurrency: 2 });
       const oneProcess = performance.now() - oneStart;
+      const oneBusy = Number(await queryPostgres(postgres.connectionString, `SELECT round(sum(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE kind = 'drift'`));
       if (swept.entries.some((e) => e.action !== "in-sync")) throw new Error(`the one-process sweep should find every environment in sync: ${JSON.stringify(swept.entries.find((e) => e.action !== "in-sync"))}`);
 
       // Fanned out: one job per environment, on one worker and then on two, each from fresh working directories.
       const env: NodeJS.ProcessEnv = { ENVBOT_DATABASE_URL: postgres.connectionString, PG_CONN_STR: postgres.connectionString, TF_CLI_CONFIG_FILE: cliConfig, GHE_HOST: githubHttp.host, ENVBOT_CONCURRENCY: "2" };
       const queue = await pgBossQueue({ database: store.database, store, concurrency: 1, leaseTtlMs: 60_000, retry: { limit: 0, delaySeconds: 1, isRetryable: () => false }, onError: () => undefined });
-      const drifted = async () => Number(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM envbot.runs WHERE kind = 'drift' AND outcome = 'succeeded'"));
+      // Counted through the bench's own pool: a psql process per poll would take CPU from the workers it measures.
+      const drifted = async () => Number((await store.database.query<{ n: string }>("SELECT count(*) AS n FROM envbot.runs WHERE kind = 'drift' AND outcome = 'succeeded'")).rows[0]!.n);
       const fanOut = async (count: number) => {
         const workers: AppProcess[] = [];
         for (let i = 1; i <= count; i++) workers.push(await startAppProcess({ ...env, ENVBOT_DATA_DIR: path.join(root, `fan-${count}-worker-${i}`) }, { role: "worker" }));
         processes.push(...workers);
         const before = await drifted();
         const peaks = workers.map(() => 0);
-        const sampler = setInterval(() => workers.forEach((w, i) => (peaks[i] = Math.max(peaks[i]!, w.memory().withChildren))), 100);
+        const sampler = setInterval(() => workers.forEach((w, i) => (peaks[i] = Math.max(peaks[i]!, w.memory().withChildren))), 500);
+        const since = String(await queryPostgres(postgres.connectionString, "SELECT now()::text"));
         const started = performance.now();
         for (const environment of report.environments) {
           await queue.enqueue(queuedJob({ kind: "sweep-environment", installation: DEFAULT_INSTALLATION_ID, repository: github.fullName, defaultBranch: "main", sweep: "drift", environment: environment.name }));
@@ -223,10 +226,13 @@ export const scaleOutSweepBenchmark: Benchmark = {
         const ms = performance.now() - started;
         clearInterval(sampler);
         // Where the time goes: each check's own run time (Terraform slows as more run at once).
-        const run = Number(await queryPostgres(postgres.connectionString, `SELECT round(avg(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE kind = 'drift' AND started_at > now() - ${Math.ceil(ms / 1000)} * interval '1 second'`));
+        const window = `kind = 'drift' AND started_at >= '${since}'::timestamptz`;
+        const run = Number(await queryPostgres(postgres.connectionString, `SELECT round(avg(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE ${window}`));
+        // How much of the wall the checks filled: their summed run time over (wall x Terraforms at once).
+        const busy = Number(await queryPostgres(postgres.connectionString, `SELECT round(sum(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE ${window}`));
         for (const worker of workers) await worker.stop();
         processes.splice(0, processes.length, ...processes.filter((p) => !workers.includes(p)));
-        return { ms, peaks, run };
+        return { ms, peaks, run, filled: busy / (ms * 2 * count) };
       };
       const one = await fanOut(1);
       const two = await fanOut(2);
@@ -238,6 +244,7 @@ export const scaleOutSweepBenchmark: Benchmark = {
         { name: "ratio 2 workers / 1 worker (throughput)", value: one.ms / two.ms, unit: "x", note: "on this machine's 2 cores" },
         { name: "ratio one process / 2 workers", value: oneProcess / two.ms, unit: "x" },
         { name: "one drift check's run, fanned out, 1 worker", value: one.run, unit: "ms", note: `${two.run} ms with 2 workers: Terraform slows as more run at once` },
+        { name: "Terraform slots filled by checks: one process", value: oneBusy / (oneProcess * 2), unit: "x", note: `fanned out: ${one.filled.toFixed(2)} with 1 worker, ${two.filled.toFixed(2)} with 2 (the rest is jobs' bookkeeping)` },
         ...two.peaks.map((peak, i) => ({ name: `peak memory, worker ${i + 1} of 2 with Terraform`, value: peak / MiB, unit: "MiB" })),
       ];
     } finally {

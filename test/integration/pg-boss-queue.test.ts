@@ -56,9 +56,20 @@ async function deployment(workers: number, options: { leaseTtlMs?: number } = {}
     stores.push(store);
     queues.push(queue);
   }
+  const inSlot = new Set<string>();
+  let mostInSlots = 0;
   const runner = (worker: string) => async (payload: unknown, context: JobRunContext) => {
     const text = payload as string;
     ran.push({ worker, payload: text, resumed: context.resumed });
+    if (text.startsWith("terraform:")) {
+      // As a plan does: its Terraform in one of the worker's slots, until released.
+      await queues[Number(worker.slice(1))]!.exclusive(text, async () => {
+        inSlot.add(text);
+        mostInSlots = Math.max(mostInSlots, inSlot.size);
+        await new Promise<void>((resolve) => releases.set(text, resolve));
+        inSlot.delete(text);
+      });
+    }
     if (text.startsWith("slow:")) {
       await new Promise<void>((resolve) => {
         releases.set(text, resolve);
@@ -78,6 +89,8 @@ async function deployment(workers: number, options: { leaseTtlMs?: number } = {}
   };
   return {
     ran,
+    inSlot,
+    mostInSlots: () => mostInSlots,
     aborted,
     errors,
     stores,
@@ -106,6 +119,28 @@ describe("pg-boss job queue", () => {
       expect(d.ran.map((r) => r.payload).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `plan #${i + 1}`).sort());
       expect(new Set(d.ran.map((r) => r.worker))).toEqual(new Set(["w0", "w1"]));
       expect(await d.stores[0]!.hasDelivery("delivery-7")).toBe(true);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("a worker holds twice its concurrency in jobs, while Terraform runs in `concurrency` slots: the next job waits for a slot with its bookkeeping done", async () => {
+    const d = await deployment(1);
+    try {
+      await d.start();
+      for (const name of ["a", "b", "c", "d", "e"]) await d.queues[0]!.enqueue({ key: `acme/envs:${name}`, payload: `terraform:${name}` });
+      // Concurrency 2: four jobs taken (two in slots, two waiting for one), the fifth left queued.
+      await eventually("the worker holds four jobs and leaves one queued", () => d.queues[0]!.depth().running === 4 && d.queues[0]!.depth().queued === 1 && d.inSlot.size === 2);
+      expect(d.ran).toHaveLength(4);
+      d.release([...d.inSlot][0]!);
+      await eventually("a waiting job takes the freed slot and the fifth job is taken", () => d.ran.length === 5 && d.inSlot.size === 2);
+      await eventually("every job runs to its end, each released as it takes a slot", () => {
+        for (const name of d.inSlot) d.release(name);
+        return d.inSlot.size === 0 && d.queues[0]!.depth().running === 0;
+      });
+      await d.queues[0]!.idle();
+      expect(d.mostInSlots()).toBe(2);
+      expect(d.ran.map((r) => r.payload).sort()).toEqual(["terraform:a", "terraform:b", "terraform:c", "terraform:d", "terraform:e"]);
     } finally {
       await d.close();
     }

@@ -157,7 +157,10 @@ test("PostgreSQL restarted while plans run: servers and workers reconnect, and e
   const numbers = Array.from({ length: 8 }, (_, i) => i + 1);
   for (const number of numbers) expect(await deliver(server, openPullRequest(number))).toBe(200);
 
-  await eventually("a plan done, and another running", () => numbers.some(planned) && workers.some((w) => w.runs(/terraform.* plan /)), 120_000);
+  // A plan recorded (its pull request may not be told yet: workers take the next jobs while
+  // reporting) while another runs.
+  const plansDone = async () => Number(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM envbot.runs WHERE kind = 'plan' AND outcome = 'succeeded'"));
+  await eventually("a plan done, and another running", async () => workers.some((w) => w.runs(/terraform.* plan /)) && (await plansDone()) >= 1 && workers.some((w) => w.runs(/terraform.* plan /)), 120_000);
   await postgres.restart({ downMs: 2000 });
 
   await eventually("every pull request planned", () => numbers.every(planned), 300_000);

@@ -5,6 +5,7 @@ import { githubPullRequestReporter } from "../../adapters/github/github-pull-req
 import { splitRepository, type Octokit } from "../../adapters/github/octokit-types.js";
 import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
 import { actorText } from "../../core/authorization/actor.js";
+import { environmentKey } from "../../core/engine/index.js";
 import { applyDefinedEnvironment, planDefinedEnvironment } from "../../core/environment-actions/index.js";
 import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
 import { JobHandedOnError, type JobRunner } from "../../core/ports/index.js";
@@ -90,10 +91,10 @@ async function runEnvironmentJob(
     onOutput: (line: string) => log.debug(line),
     mayRetry: run.mayRetry,
   };
-  const outcome =
-    job.kind === "plan-environment"
-      ? await planDefinedEnvironment(services.engine, input)
-      : await applyDefinedEnvironment(services.engine, input, job.kind === "apply-environment" ? "apply" : "destroy");
+  // In a Terraform slot like every other operation: ENVBOT_CONCURRENCY bounds these too.
+  const outcome = await services.queue.exclusive(environmentKey(job.repository, job.environment), () =>
+    job.kind === "plan-environment" ? planDefinedEnvironment(services.engine, input) : applyDefinedEnvironment(services.engine, input, job.kind === "apply-environment" ? "apply" : "destroy"),
+  );
   if (!outcome.ok) log.warn(`${job.kind.replace("-environment", "")} of ${job.environment} requested by ${actorText(job.actor)}: ${"detail" in outcome ? outcome.detail : outcome.reason}`);
 }
 

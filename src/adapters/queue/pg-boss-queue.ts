@@ -35,8 +35,15 @@ export interface PgBossQueueOptions {
   database: PostgresDatabase;
   /** The store on the same database: the lease that runs one job per key at a time. */
   store: Pick<Store, "acquireLease" | "renewLease" | "releaseLease">;
-  /** Terraform operations at once in this process, and jobs it takes at once. */
+  /** Terraform operations at once in this process (its slots: see `exclusive`). */
   concurrency: number;
+  /**
+   * Jobs this worker holds at once (default twice `concurrency`). One waiting behind each
+   * Terraform slot has fetched its job, taken its lease and read its files and records by the time
+   * the slot frees, so Terraform never waits on that bookkeeping; more would keep jobs from idle
+   * workers.
+   */
+  jobsAtOnce?: number;
   /** How long a job stays with a worker that stopped renewing it (killed, cut off) before it runs elsewhere. */
   leaseTtlMs: number;
   retry: RetryPolicy;
@@ -109,6 +116,7 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
   await boss.createQueue(JOB_QUEUE, { name: JOB_QUEUE, policy: "standard" });
 
   const slots = terraformSlots(options.concurrency);
+  const jobsAtOnce = options.jobsAtOnce ?? 2 * options.concurrency;
   const running = new Map<string, Running>();
   let runner: JobRunner | undefined;
   let stopping = false;
@@ -200,7 +208,7 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
   };
 
   const take = async () => {
-    const free = options.concurrency - running.size;
+    const free = jobsAtOnce - running.size;
     if (!runner || stopping || free <= 0) return;
     const jobs = await boss.fetch<BossJobData>(JOB_QUEUE, { batchSize: free, includeMetadata: true });
     for (const job of jobs) {
@@ -225,7 +233,7 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
       const taken = await take().catch(() => 0);
       if (stopping) break;
       // Full, or nothing to take: wait for a slot or the next poll.
-      if (!taken || running.size >= options.concurrency) await new Promise<void>((resolve) => {
+      if (!taken || running.size >= jobsAtOnce) await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
           clearTimeout(timer);

@@ -19,6 +19,14 @@ export class InMemoryTerraform implements TerraformRunner {
   readonly abandonedLocks = new Map<string, string>();
   /** Called as each operation finishes, before it returns: where a test stops a worker at that moment. */
   onFinished?: (step: "plan" | "apply", key: string) => void;
+  /** The most operations that ran at once, on any states (the process's Terraform slots bound it). */
+  mostAtOnce = 0;
+  /** While set, every operation waits for it once started: how a test keeps Terraform busy. */
+  hold?: Promise<void>;
+  /** States with an operation running now. */
+  get running(): number {
+    return this.active.size;
+  }
   private readonly active = new Set<string>();
 
   async plan(request: Request, _options: TerraformRunOptions): Promise<SavedPlan> {
@@ -65,8 +73,10 @@ export class InMemoryTerraform implements TerraformRunner {
     this.commands.push(command);
     if (this.active.has(key)) this.overlaps.push(key);
     this.active.add(key);
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.active.size);
     try {
       await new Promise((resolve) => setImmediate(resolve));
+      await this.hold;
       const failure = this.failures.get(key);
       if (failure?.step === step) {
         this.failures.delete(key);
