@@ -28,7 +28,7 @@ import { watchStoreHealth } from "./watch-store-health.js";
 export async function startServer(
   env: NodeJS.ProcessEnv = process.env,
   role: Role = "all",
-): Promise<{ server: Server; probot: Probot; services: AppServices; url: string; backends: Backends; missed?: ReturnType<typeof watchMissedWebhooks> }> {
+): Promise<{ server: Server; probot: Probot; services: AppServices; url: string; backends: Backends; missed?: ReturnType<typeof watchMissedWebhooks>; stop(graceMs: number): Promise<void> }> {
   const appSettings = readGitHubAppSettings(env);
   const settings = readSettings(env);
   if (role !== "all" && settings.databaseUrl === undefined) {
@@ -76,7 +76,7 @@ export async function startServer(
     queue: services.queue,
     webhooks: role !== "worker",
   });
-  watchStoreHealth(services.engine.store, probot.log);
+  const stopHealthWatch = watchStoreHealth(services.engine.store, probot.log);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(appSettings.port, appSettings.host, resolve);
@@ -85,7 +85,18 @@ export async function startServer(
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
   probot.log.info(`envbot listening on ${url}`);
   probot.log.info(startupLine(settings, backends, role, url));
-  return { server, probot, services, url, backends, missed };
+  const started = services;
+  /** No new webhooks or jobs; running jobs have `graceMs` to finish; then the store is closed. */
+  const stop = async (graceMs: number) => {
+    started.events?.stop();
+    void started.busCommands?.then((consumer) => consumer.stop()).catch(() => undefined);
+    missed?.stop();
+    stopHealthWatch();
+    server.close();
+    await backends.queue.stop?.(graceMs).catch((error: unknown) => probot.log.error({ err: error }, "stopping the job queue failed"));
+    await started.engine.store.close().catch(() => undefined);
+  };
+  return { server, probot, services, url, backends, missed, stop };
 }
 
 /** What this process is, in one line, for whoever reads the log after a (re)start. */
@@ -109,22 +120,14 @@ function startupLine(settings: Settings, backends: Backends, role: Role, url: st
 export async function runProcess(role: Role): Promise<void> {
   // As `probot run` did: settings may come from a .env file in the working directory.
   if (existsSync(".env")) process.loadEnvFile(".env");
-  const { server, probot, services, backends, missed } = await startServer(process.env, role);
+  const { probot, stop: stopServer } = await startServer(process.env, role);
   const graceMs = readSettings(process.env).shutdownGraceMs;
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     probot.log.info(`envbot stopping: no new jobs; running ones have ${Math.round(graceMs / 1000)} s to finish`);
-    services.events?.stop();
-    void services.busCommands?.then((consumer) => consumer.stop()).catch(() => undefined);
-    missed?.stop();
-    server.close();
-    void (async () => {
-      await backends.queue.stop?.(graceMs).catch((error: unknown) => probot.log.error({ err: error }, "stopping the job queue failed"));
-      await services.engine.store.close().catch(() => undefined);
-      process.exit(0);
-    })();
+    void stopServer(graceMs).then(() => process.exit(0));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

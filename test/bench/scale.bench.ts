@@ -141,11 +141,7 @@ export const scaleBenchmark: Benchmark = {
       return figures;
     } finally {
       for (const p of processes) await p.stop();
-      if (dispatcher) {
-        dispatcher.server.close();
-        await dispatcher.backends.queue.stop?.(0).catch(() => undefined);
-        await dispatcher.services.engine.store.close().catch(() => undefined);
-      }
+      await dispatcher?.stop(0);
       await store.close();
       await githubHttp.close();
       for (const github of repositories) github.uninstall();

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { respondReadiness } from "../../src/access/api/health-endpoints.js";
 import { runScheduledSweep, sweepRepository } from "../../src/access/github/scheduled-sweeps.js";
 import { githubRequestBudget } from "../../src/adapters/github/request-budget.js";
+import { PrometheusMetrics } from "../../src/adapters/metrics/envbot-metrics.js";
 import { queuedJob } from "../../src/core/jobs/envbot-job.js";
 import type { SweepKind } from "../../src/core/reconciling/index.js";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
@@ -172,6 +173,10 @@ test("while an installation has under a fifth of its budget left, scheduled swee
     const ready = await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/health/ready`)).json();
     expect(ready).toMatchObject({ status: "ready", github: [{ installation: DEFAULT_INSTALLATION_ID, limit: 5000, remaining: expect.any(Number), sweepsDeferred: 1 }] });
     expect((ready as { github: { remaining: number }[] }).github[0]!.remaining).toBeLessThan(1000);
+    // And on /metrics, for an alert.
+    const scraped = await new PrometheusMetrics({ store: app.services.engine.store, githubBudget: () => githubRequestBudget.list() }).text();
+    expect(scraped).toContain(`envbot_github_sweeps_deferred{installation="${DEFAULT_INSTALLATION_ID}"} 1\n`);
+    expect(scraped).toMatch(new RegExp(`envbot_github_rate_remaining\\{installation="${DEFAULT_INSTALLATION_ID}"\\} [0-9]{1,3}\\n`));
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }

@@ -155,13 +155,14 @@ test("PostgreSQL restarted while plans run: servers and workers reconnect, and e
   const server = await start("server", "server-a");
   const workers = [await start("worker", "worker-1"), await start("worker", "worker-2")];
   const numbers = Array.from({ length: 8 }, (_, i) => i + 1);
+  // Pull request 8's job is kept under way (its changed files' answer held) while the others plan.
+  const underWay = githubHttp.hold(/^GET \/repos\/[^/]+\/[^/]+\/pulls\/8\/files/);
   for (const number of numbers) expect(await deliver(server, openPullRequest(number))).toBe(200);
 
-  // A plan recorded (its pull request may not be told yet: workers take the next jobs while
-  // reporting) while another runs.
-  const plansDone = async () => Number(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM envbot.runs WHERE kind = 'plan' AND outcome = 'succeeded'"));
-  await eventually("a plan done, and another running", async () => workers.some((w) => w.runs(/terraform.* plan /)) && (await plansDone()) >= 1 && workers.some((w) => w.runs(/terraform.* plan /)), 120_000);
+  await underWay.arrived;
+  await eventually("a plan done while another job is under way", async () => Number(await queryPostgres(postgres.connectionString, "SELECT count(*) FROM envbot.runs WHERE kind = 'plan' AND outcome = 'succeeded'")) >= 1, 120_000);
   await postgres.restart({ downMs: 2000 });
+  underWay.release();
 
   await eventually("every pull request planned", () => numbers.every(planned), 300_000);
   for (const number of numbers) {
@@ -235,6 +236,9 @@ test("/metrics on a server and a worker: deliveries, jobs, Terraform, the queue,
   expect(metric(before.server, "envbot_webhook_deliveries_total", { outcome: "accepted" }) ?? 0).toBe(0);
   expect(metric(before.worker, "envbot_jobs_total", { kind: "plan-pull-request", outcome: "succeeded" }) ?? 0).toBe(0);
 
+  // The outbox relay reads where a repository's events go (the App's installation on it first):
+  // held, so the plan's events wait in the outbox.
+  const routing = githubHttp.hold(/^GET \/repos\/[^/]+\/[^/]+\/installation$/);
   expect(await deliver(server, openPullRequest(41))).toBe(200);
   expect((await deliverWebhook({ url: server.webhookUrl, secret: "not-the-secret", ...openPullRequest(41) })).status).toBe(400);
   await eventually("the pull request planned", () => planned(41), 120_000);
@@ -252,7 +256,10 @@ test("/metrics on a server and a worker: deliveries, jobs, Terraform, the queue,
   expect(metric(workerText, "envbot_github_requests", { installation: String(DEFAULT_INSTALLATION_ID) })).toBeGreaterThan(0);
   expect(metric(workerText, "envbot_github_rate_limit", { installation: String(DEFAULT_INSTALLATION_ID) })).toBe(5000);
   expect(metric(workerText, "envbot_github_rate_remaining", { installation: String(DEFAULT_INSTALLATION_ID) })).toBeLessThan(5000);
-  // The plan's domain event went into the outbox; the worker relays it (to the log here).
-  expect(metric(workerText, "envbot_outbox_backlog")).toEqual(expect.any(Number));
+  // The plan's domain events wait in the outbox while routing is held; released, they are relayed.
+  await routing.arrived;
+  await eventually("the plan's events in the outbox", async () => (metric(await scrape(worker), "envbot_outbox_backlog") ?? 0) >= 1, 60_000);
+  routing.release();
+  await eventually("the outbox relayed", async () => metric(await scrape(worker), "envbot_outbox_backlog") === 0, 60_000);
   expect(metric(workerText, "process_resident_memory_bytes")).toBeGreaterThan(0);
 });

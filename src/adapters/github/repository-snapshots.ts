@@ -16,8 +16,13 @@ import { splitRepository, statusOf, type Octokit } from "./octokit-types.js";
  * One instance serves the whole process, so every job of a commit shares what one of them read.
  */
 export interface RepositorySnapshotLimits {
-  /** Commits whose trees are kept (each is a list of paths and blob ids). */
+  /** Commits whose trees are kept (each is a list of paths and blob ids)... */
   trees: number;
+  /**
+   * ...and their entries (paths) in all, about 300 bytes each: an installation's hundred small
+   * repositories all stay held, a monorepo's tree pushes out the oldest.
+   */
+  treeEntries: number;
   /** Bytes of file content kept, across commits. */
   blobBytes: number;
   /** At most this many missing blobs are fetched one by one; more, and the commit's archive is read. */
@@ -26,7 +31,7 @@ export interface RepositorySnapshotLimits {
   archiveBytes: number;
 }
 
-export const DEFAULT_SNAPSHOT_LIMITS: RepositorySnapshotLimits = { trees: 64, blobBytes: 64 * 1024 * 1024, singleBlobReads: 3, archiveBytes: 64 * 1024 * 1024 };
+export const DEFAULT_SNAPSHOT_LIMITS: RepositorySnapshotLimits = { trees: 1024, treeEntries: 200_000, blobBytes: 64 * 1024 * 1024, singleBlobReads: 3, archiveBytes: 64 * 1024 * 1024 };
 
 /** What envbot reads of a repository: worth taking from the archive when it is read anyway. */
 function envbotReads(path: string): boolean {
@@ -63,6 +68,9 @@ export interface RepositoryReadCounts {
 
 export class RepositorySnapshots {
   private readonly trees = new Map<string, Promise<Snapshot>>();
+  /** Entries of each tree kept, once read. */
+  private readonly treeSizes = new Map<string, number>();
+  private treeEntries = 0;
   private readonly blobs = new Map<string, Uint8Array>();
   private blobBytes = 0;
   private readonly heads = new Map<string, { etag: string; sha: string }>();
@@ -75,6 +83,8 @@ export class RepositorySnapshots {
   /** Forgets everything read (a test's GitHub starts anew; commit ids there are not unique across tests). */
   clear(): void {
     this.trees.clear();
+    this.treeSizes.clear();
+    this.treeEntries = 0;
     this.blobs.clear();
     this.blobBytes = 0;
     this.heads.clear();
@@ -143,16 +153,39 @@ export class RepositorySnapshots {
     if (snapshot) {
       // Most recently used last: the oldest is dropped first.
       this.trees.delete(key);
-    } else {
-      snapshot = this.readTree(octokit, repository, commit);
-      snapshot.catch(() => this.trees.delete(key));
+      this.trees.set(key, snapshot);
+      return snapshot;
     }
-    this.trees.set(key, snapshot);
+    const reading = this.readTree(octokit, repository, commit);
+    this.trees.set(key, reading);
+    reading.then(
+      (read) => {
+        if (this.trees.get(key) !== reading) return;
+        const entries = read.entries?.size ?? 0;
+        this.treeSizes.set(key, entries);
+        this.treeEntries += entries;
+        this.dropOldestTrees();
+      },
+      () => {
+        if (this.trees.get(key) === reading) this.dropTree(key);
+      },
+    );
+    this.dropOldestTrees();
+    return reading;
+  }
+
+  /** Within the limits, the most recent tree always kept. */
+  private dropOldestTrees(): void {
     for (const oldest of this.trees.keys()) {
-      if (this.trees.size <= this.limits.trees) break;
-      this.trees.delete(oldest);
+      if (this.trees.size <= 1 || (this.trees.size <= this.limits.trees && this.treeEntries <= this.limits.treeEntries)) break;
+      this.dropTree(oldest);
     }
-    return snapshot;
+  }
+
+  private dropTree(key: string): void {
+    this.trees.delete(key);
+    this.treeEntries -= this.treeSizes.get(key) ?? 0;
+    this.treeSizes.delete(key);
   }
 
   private async readTree(octokit: Octokit, repository: string, commit: string): Promise<Snapshot> {

@@ -1,4 +1,4 @@
-import { RepositorySnapshots } from "../../../src/adapters/github/repository-snapshots.js";
+import { DEFAULT_SNAPSHOT_LIMITS, RepositorySnapshots } from "../../../src/adapters/github/repository-snapshots.js";
 import type { Octokit } from "../../../src/adapters/github/octokit-types.js";
 import { sha } from "../../helpers/fixtures.js";
 import { FakeGitHub } from "../../helpers/github/fake-github.js";
@@ -102,4 +102,22 @@ test("a commit that does not exist reads as no files, without an error", async (
   const repo = snapshots.filesAt(octokit, github.fullName, sha("never"));
   expect(await repo.readFile(".github/envbot.yml", 65536)).toBeUndefined();
   expect(await repo.listDirectory("environments")).toBeUndefined();
+});
+
+test("trees are kept by their entries: a hundred small commits all stay held; past the limit the least recently read goes first", async () => {
+  for (let i = 0; i < 100; i++) github.commit(sha(`small-${i}`), files(2));
+  for (const round of [1, 2]) for (let i = 0; i < 100; i++) await snapshots.filesAt(octokit, github.fullName, sha(`small-${i}`)).listDirectory("environments");
+  expect(snapshots.counts.trees).toBe(100);
+
+  // 20 definitions make 27 entries (files and folders): three trees fit in 100 entries, not four.
+  const small = new RepositorySnapshots({ ...DEFAULT_SNAPSHOT_LIMITS, treeEntries: 100 });
+  for (const c of ["c1", "c2", "c3", "c4"]) github.commit(sha(c), { ...files(20), "README.md": c });
+  const read = (c: string) => small.filesAt(octokit, github.fullName, sha(c)).listDirectory("environments");
+  for (const c of ["c1", "c2", "c3", "c1", "c4"]) await read(c);
+  expect(small.counts.trees).toBe(4);
+  // c2 was the least recently read when c4 came: it is read again; c1, c3 and c4 are held.
+  for (const c of ["c1", "c3", "c4"]) await read(c);
+  expect(small.counts.trees).toBe(4);
+  await read("c2");
+  expect(small.counts.trees).toBe(5);
 });
