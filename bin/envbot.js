@@ -36,6 +36,9 @@ try {
       }
     },
   });
+  // `envbot server` and `envbot worker` return only when they could not start: whatever they had
+  // opened must not keep the process running half started.
+  if (["server", "worker"].includes(process.argv[2] ?? "")) process.exit();
 } catch (error) {
   // Unexpected: one line for the user, the stack only when asked for.
   process.stderr.write(`envbot: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

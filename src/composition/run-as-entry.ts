@@ -9,7 +9,9 @@ import { SettingsError } from "../adapters/server-env/settings.js";
 export function runAsEntry(moduleUrl: string, start: () => Promise<void>): void {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
   start().catch((error: unknown) => {
-    console.error(error instanceof SettingsError ? error.message : error);
-    process.exit(1);
+    // A setting is named and exits 2, as the command line's usage errors do; anything else is
+    // one line too (the stack with ENVBOT_DEBUG) and exits 1.
+    console.error(error instanceof SettingsError || !process.env.ENVBOT_DEBUG ? `envbot: ${(error as Error).message}` : error);
+    process.exit(error instanceof SettingsError ? 2 : 1);
   });
 }

@@ -12,7 +12,8 @@ import { backendLog, startEnvbotApp, type Role } from "./app.js";
 import type { Octokit } from "../adapters/github/octokit-types.js";
 import { watchMissedWebhooks } from "../access/github/redeliver-missed-webhooks.js";
 import { describeConnection } from "../adapters/store/postgres/connection-errors.js";
-import { openBackends, type Backends } from "./open-backends.js";
+import { openBackendsWhenReachable, type Backends } from "./open-backends.js";
+import { claimPort } from "./claim-port.js";
 import { readGitHubAppSettings } from "./github-app-settings.js";
 import { keepSessionSecret } from "./keep-session-secret.js";
 import type { AppServices } from "../access/github/app-services.js";
@@ -32,7 +33,7 @@ export async function startServer(
   const appSettings = readGitHubAppSettings(env);
   const settings = readSettings(env);
   if (role !== "all" && settings.databaseUrl === undefined) {
-    throw new SettingsError(`envbot ${role}: separate servers and workers share their work through PostgreSQL: set ENVBOT_DATABASE_URL (or run both in one process with npm start)`);
+    throw new SettingsError(`separate servers and workers share their work through PostgreSQL: set ENVBOT_DATABASE_URL (or run both in one process with npm start)`);
   }
   let probot: Probot;
   try {
@@ -42,7 +43,13 @@ export async function startServer(
     // The ID and the secret are checked already; Probot drops a key it cannot read and then fails.
     throw new SettingsError(`PRIVATE_KEY or PRIVATE_KEY_PATH: not a PEM private key (the App's .pem file, its text or the text in base64): ${(error as Error).message}`);
   }
-  const backends = await openBackends(settings, backendLog(probot));
+  const backends = await openBackendsWhenReachable(settings, { ...backendLog(probot), waiting: (message) => probot.log.warn(message) });
+  // The port before any job is taken: a process that cannot serve stops here, never half started.
+  const claimedPort = await claimPort(appSettings.port, appSettings.host).catch(async (error: unknown) => {
+    await backends.queue.stop?.(0).catch(() => undefined);
+    await backends.store.close().catch(() => undefined);
+    throw error;
+  });
   let services: AppServices | undefined;
   await probot.load((app: Probot) => {
     services = startEnvbotApp(app, settings, env, backends, role);
@@ -55,6 +62,9 @@ export async function startServer(
       ? undefined
       : watchMissedWebhooks({ appOctokit: async () => (await probot.auth()) as Octokit, store: services.engine.store, log: { info: (m) => probot.log.info(m), error: (d, m) => probot.log.error(d, m) } });
   for (const warning of appSettings.warnings) probot.log.warn(warning);
+  if (role !== "worker" && !appSettings.signIn) {
+    probot.log.warn("sign-in is not set up: the dashboard and the API need GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the App's OAuth client); pull requests are planned without them");
+  }
   const sessionSecret =
     role === "worker"
       ? undefined
@@ -79,7 +89,7 @@ export async function startServer(
   const stopHealthWatch = watchStoreHealth(services.engine.store, probot.log);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(appSettings.port, appSettings.host, resolve);
+    server.listen(claimedPort, resolve);
   });
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
@@ -93,6 +103,7 @@ export async function startServer(
     missed?.stop();
     stopHealthWatch();
     server.close();
+    claimedPort.close(() => undefined);
     await backends.queue.stop?.(graceMs).catch((error: unknown) => probot.log.error({ err: error }, "stopping the job queue failed"));
     await started.engine.store.close().catch(() => undefined);
   };

@@ -384,3 +384,19 @@ test("the accessibility check itself finds serious violations where there are so
   await page.setContent('<html><body><img src="/x.png"><button></button></body></html>');
   expect((await seriousAccessibilityViolations(page)).map((violation) => violation.split(":")[0])).toEqual(["button-name (critical)", "document-title (serious)", "html-has-lang (serious)", "image-alt (critical)"]);
 });
+
+test("without the App's OAuth client, signing in leads to a styled page that says which two settings to set", async () => {
+  const unconfigured = await startControlPlaneServer({ store: app.services.engine.store, queue: app.services.queue, probot: app.probot });
+  try {
+    await page.goto(unconfigured.origin);
+    await page.getByRole("link", { name: "Sign in with GitHub" }).click();
+    await page.getByRole("heading", { name: "Sign-in is not set up" }).waitFor();
+    expect(await page.locator("main").innerText()).toMatch(/GITHUB_CLIENT_ID.*GITHUB_CLIENT_SECRET.*restart envbot/s);
+    // The dashboard's stylesheet applies (its header is the accent colour, not the browser's default).
+    expect(await page.evaluate('getComputedStyle(document.querySelector("header.top")).backgroundColor')).not.toBe("rgba(0, 0, 0, 0)");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  } finally {
+    await unconfigured.close();
+  }
+  expect(unconfigured.violations).toEqual([]);
+});

@@ -32,7 +32,7 @@ interface Ran {
  * store (pool) and queue, as separate processes would. Jobs are strings; "slow:NAME" runs until its
  * signal aborts (or `release` is called), "flaky:NAME" fails as retryable on its first attempt.
  */
-async function deployment(workers: number, options: { leaseTtlMs?: number } = {}) {
+async function deployment(workers: number, options: { leaseTtlMs?: number; retryDelaySeconds?: number } = {}) {
   const schema = `queue_${++schemas}`;
   const ran: Ran[] = [];
   const aborted: string[] = [];
@@ -50,7 +50,7 @@ async function deployment(workers: number, options: { leaseTtlMs?: number } = {}
       leaseTtlMs: options.leaseTtlMs ?? 60_000,
       pollMs: 100,
       worker: `w${i}`,
-      retry: { limit: 2, delaySeconds: 1, isRetryable: (error) => error instanceof ProviderUnreachable },
+      retry: { limit: 2, delaySeconds: options.retryDelaySeconds ?? 1, isRetryable: (error) => error instanceof ProviderUnreachable },
       onError: (error) => errors.push(error),
     });
     stores.push(store);
@@ -202,8 +202,9 @@ describe("pg-boss job queue", () => {
     }
   });
 
-  test("a worker cut off from the database loses its jobs to another worker once its lease expires, and stops them", async () => {
-    const d = await deployment(2, { leaseTtlMs: 1500 });
+  test("a worker cut off from the database loses its jobs to another worker once its lease expires, at once (no retry backoff: the job did not fail), and stops them", async () => {
+    // Failures wait an hour before their retry here: the handed-back job must not.
+    const d = await deployment(2, { leaseTtlMs: 1500, retryDelaySeconds: 3600 });
     try {
       await d.start([0]);
       await d.queues[0]!.enqueue({ key: "pr#9", payload: "slow:plan" });
@@ -220,8 +221,8 @@ describe("pg-boss job queue", () => {
     }
   }, 60_000);
 
-  test("a stopping worker lets its job finish within the grace period, or interrupts it and another worker runs it", async () => {
-    const d = await deployment(2);
+  test("a stopping worker lets its job finish within the grace period, or interrupts it and another worker runs it at once", async () => {
+    const d = await deployment(2, { retryDelaySeconds: 3600 });
     try {
       await d.start([0]);
       await d.queues[0]!.enqueue({ key: "pr#10", payload: "slow:long plan" });

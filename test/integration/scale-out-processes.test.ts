@@ -231,6 +231,9 @@ test("/metrics on a server and a worker: deliveries, jobs, Terraform, the queue,
   const server = await start("server", "server-m");
   const worker = await start("worker", "worker-m");
   const before = { server: await scrape(server), worker: await scrape(worker) };
+  // Neither has the App's OAuth client: the server, which serves the dashboard, says so at start.
+  expect(server.output()).toContain("sign-in is not set up: the dashboard and the API need GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET");
+  expect(worker.output()).not.toContain("sign-in is not set up");
   expect(metric(before.server, "envbot_up", { part: "store" })).toBe(1);
   expect(metric(before.worker, "envbot_up", { part: "queue" })).toBe(1);
   expect(metric(before.server, "envbot_webhook_deliveries_total", { outcome: "accepted" }) ?? 0).toBe(0);
@@ -262,4 +265,7 @@ test("/metrics on a server and a worker: deliveries, jobs, Terraform, the queue,
   routing.release();
   await eventually("the outbox relayed", async () => metric(await scrape(worker), "envbot_outbox_backlog") === 0, 60_000);
   expect(metric(workerText, "process_resident_memory_bytes")).toBeGreaterThan(0);
+  // The job's log lines name the process that ran it and the job.
+  expect(worker.output()).toMatch(/worker: "[\w.-]+:\d+"/);
+  expect(worker.output()).toContain(`job: "plan-pull-request ${github.fullName}#41"`);
 });

@@ -65,7 +65,7 @@ test("without the App's ID, private key and webhook secret the server refuses to
 
 test("a separate server or worker needs PostgreSQL to share its work, and a database URL that is not one is refused without echoing it", async () => {
   const env = { PATH: process.env.PATH, APP_ID: "123456", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s3cret", ENVBOT_DATA_DIR: dataDir };
-  await expect(startServer(env, "worker")).rejects.toThrow("envbot worker: separate servers and workers share their work through PostgreSQL: set ENVBOT_DATABASE_URL");
+  await expect(startServer(env, "worker")).rejects.toThrow("separate servers and workers share their work through PostgreSQL: set ENVBOT_DATABASE_URL");
   const wrong = startServer({ ...env, ENVBOT_DATABASE_URL: "mysql://root:hunter2@db/envbot" }, "server");
   await expect(wrong).rejects.toThrow("ENVBOT_DATABASE_URL: not a PostgreSQL connection URL");
   await expect(wrong).rejects.not.toThrow("hunter2");

@@ -61,7 +61,14 @@ export function createSignInHandler(options: {
       return true;
     }
     if (!settings || sessionSecret === undefined) {
-      page(res, 503, "Sign-in is not set up", "Set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the GitHub App's OAuth client) on the envbot server.");
+      page(
+        res,
+        503,
+        "Sign-in is not set up",
+        "The dashboard signs people in with GitHub, through the envbot App's OAuth client. On the envbot server, set " +
+          "<code>GITHUB_CLIENT_ID</code> (the App's Client ID, on its settings page on GitHub) and <code>GITHUB_CLIENT_SECRET</code> " +
+          "(a client secret generated there), then restart envbot. Pull requests are planned meanwhile: only the dashboard and the API wait for it.",
+      );
       return true;
     }
     if (url.pathname === "/auth/login") {
@@ -146,7 +153,8 @@ function localPath(path: string | null): string {
 }
 
 function page(res: ServerResponse, status: number, title: string, html: string): void {
-  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · envbot</title></head><body><main><h1>${title}</h1><p>${html}</p></main></body></html>`;
+  // The dashboard's own stylesheet and logo (same origin: its content security policy allows them).
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · envbot</title><link rel="stylesheet" href="/assets/app.css"></head><body><header class="top"><a class="brand" href="/"><img src="/assets/logo.svg" alt="" width="24" height="24"> envbot</a></header><main><h1>${title}</h1><p>${html}</p></main></body></html>`;
   res.writeHead(status, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
   res.end(body);
 }

@@ -4,6 +4,7 @@ import { githubCodeHost } from "../../adapters/github/github-code-host.js";
 import { githubPullRequestReporter } from "../../adapters/github/github-pull-request-reporter.js";
 import { splitRepository, type Octokit } from "../../adapters/github/octokit-types.js";
 import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-requests.js";
+import { PROCESS_NAME } from "../../adapters/server-env/process-name.js";
 import { actorText } from "../../core/authorization/actor.js";
 import { environmentKey } from "../../core/engine/index.js";
 import { applyDefinedEnvironment, planDefinedEnvironment } from "../../core/environment-actions/index.js";
@@ -25,27 +26,55 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     const job = parseEnvbotJob(payload);
     const octokit = (await app.auth(job.installation)) as Octokit;
     if (services.engine.knownSecrets) redactOutgoingRequests(octokit, services.engine.knownSecrets.redact);
-    if (job.kind === "sweep-environment") return runSweepJob(app, services, job, { octokit, mayRetry });
-    if (job.kind === "plan-environment" || job.kind === "destroy-environment" || job.kind === "apply-environment") return runEnvironmentJob(app, services, job, { octokit, signal, mayRetry });
-    const log = app.log.child({ delivery: job.delivery, repository: job.pullRequest.repository, number: job.pullRequest.number });
+    // Every line a job logs names the process that ran it and the job.
+    const jobLog = app.log.child({ worker: PROCESS_NAME, job: describeJob(job) });
+    // A sweep's part says its outcome in one line of its own; one per environment is enough.
+    if (job.kind === "sweep-environment") return runSweepJob(jobLog, services, job, { octokit, mayRetry });
+    const started = Date.now();
+    jobLog.info(`${resumed ? "resumed" : "started"} ${describeJob(job)}`);
     try {
-      await runJob(services, job, { octokit, signal, resumed, mayRetry, onOutput: (line) => log.debug(line) });
-    } catch (error) {
-      // Handed on to another worker, or run again by the queue (the database or GitHub was out
-      // of reach): nothing to tell yet.
-      if (error instanceof JobHandedOnError) throw error;
-      if (mayRetry?.(error)) {
-        log.warn({ err: error }, "envbot job failed; it runs again later");
-        throw error;
-      }
-      await reportUnexpectedError(octokit, log, job, error);
+      if (job.kind === "plan-environment" || job.kind === "destroy-environment" || job.kind === "apply-environment") await runEnvironmentJob(jobLog, services, job, { octokit, signal, mayRetry });
+      else await runPullRequestJob(jobLog, services, job, { octokit, signal, resumed, mayRetry });
+    } finally {
+      jobLog.info(`ended ${describeJob(job)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
   };
 }
 
+async function runPullRequestJob(
+  jobLog: JobLog,
+  services: AppServices,
+  job: Extract<EnvbotJob, { kind: "plan-pull-request" | "close-pull-request" | "check-pull-request-policy" }>,
+  run: { octokit: Octokit; signal: AbortSignal; resumed: boolean; mayRetry?: (error: unknown) => boolean },
+): Promise<void> {
+  const { octokit, signal, resumed, mayRetry } = run;
+  const log = jobLog.child({ delivery: job.delivery, repository: job.pullRequest.repository, number: job.pullRequest.number });
+  try {
+    await runJob(services, job, { octokit, signal, resumed, mayRetry, onOutput: (line) => log.debug(line) });
+  } catch (error) {
+    // Handed on to another worker, or run again by the queue (the database or GitHub was out
+    // of reach): nothing to tell yet.
+    if (error instanceof JobHandedOnError) throw error;
+    if (mayRetry?.(error)) {
+      log.warn({ err: error }, "envbot job failed; it runs again later");
+      throw error;
+    }
+    await reportUnexpectedError(octokit, log, job, error);
+  }
+}
+
+type JobLog = Probot["log"];
+
+/** "plan-pull-request acme/envs#12", "sweep-environment drift acme/envs:web": which job, in a word or two. */
+export function describeJob(job: EnvbotJob): string {
+  if ("pullRequest" in job) return `${job.kind} ${job.pullRequest.repository}#${job.pullRequest.number}${"environment" in job && job.environment ? `:${job.environment}` : ""}`;
+  if (job.kind === "sweep-environment") return `${job.kind} ${job.sweep} ${job.repository}:${job.environment}`;
+  return `${job.kind} ${job.repository}:${job.environment}`;
+}
+
 /** One environment's part of a scheduled sweep (scale-out): the sweep itself, limited to it. */
-async function runSweepJob(app: Probot, services: AppServices, job: Extract<EnvbotJob, { kind: "sweep-environment" }>, run: { octokit: Octokit; mayRetry?: (error: unknown) => boolean }): Promise<void> {
-  const log = app.log.child({ repository: job.repository, environment: job.environment, sweep: job.sweep });
+async function runSweepJob(jobLog: JobLog, services: AppServices, job: Extract<EnvbotJob, { kind: "sweep-environment" }>, run: { octokit: Octokit; mayRetry?: (error: unknown) => boolean }): Promise<void> {
+  const log = jobLog.child({ repository: job.repository, environment: job.environment, sweep: job.sweep });
   try {
     const result = await sweepRepository({
       octokit: run.octokit,
@@ -73,12 +102,12 @@ async function runSweepJob(app: Probot, services: AppServices, job: Extract<Envb
  * definition that turned invalid since is logged.
  */
 async function runEnvironmentJob(
-  app: Probot,
+  jobLog: JobLog,
   services: AppServices,
   job: Extract<EnvbotJob, { kind: "plan-environment" | "destroy-environment" | "apply-environment" }>,
   run: { octokit: Octokit; signal: AbortSignal; mayRetry?: (error: unknown) => boolean },
 ): Promise<void> {
-  const log = app.log.child({ repository: job.repository, environment: job.environment });
+  const log = jobLog.child({ repository: job.repository, environment: job.environment });
   const commit = await repositorySnapshots.headOf(run.octokit, job.repository, job.defaultBranch);
   if (commit === undefined) throw new Error(`the default branch ${job.defaultBranch} of ${job.repository} was not found`);
   const input = {

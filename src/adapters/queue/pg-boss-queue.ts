@@ -172,6 +172,15 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
       return true;
     });
   const skipped = { skipped: "superseded by a newer job of its key" };
+  /**
+   * A job whose worker is gone runs again at once on whichever worker is free: pg-boss's retry
+   * backoff is for failures, and the job did not fail.
+   */
+  const runNow = (id: string) => database.query(`UPDATE ${bossSchema}.job SET start_after = now() WHERE name = $1 AND id = $2 AND state = 'retry'`, [JOB_QUEUE, id]);
+  const handBack = async (id: string, why: string) => {
+    await boss.fail(JOB_QUEUE, id, { error: why });
+    await runNow(id);
+  };
 
   const runJob = async (job: PgBoss.JobWithMetadata<BossJobData>, controller: AbortController) => {
     const data = job.data;
@@ -191,14 +200,16 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
     } catch (error) {
       if (error instanceof EnvironmentBusyError && signal.aborted) {
         // Aborted while waiting for the job before it: superseded, or handed on.
-        if (signal.reason instanceof JobHandedOnError) await settle(job.id, "fail", { error: (signal.reason as Error).message });
+        if (signal.reason instanceof JobHandedOnError) {
+          if (await settle(job.id, "fail", { error: (signal.reason as Error).message })) await runNow(job.id);
+        }
         else await settle(job.id, "complete", skipped);
         return;
       }
       const again = error instanceof JobHandedOnError || (retry.isRetryable(error) && job.retryCount < retry.limit);
       if (again) {
         // pg-boss runs it again after its backoff, on whichever worker fetches it.
-        await settle(job.id, "fail", { error: (error as Error).message });
+        if ((await settle(job.id, "fail", { error: (error as Error).message })) && error instanceof JobHandedOnError) await runNow(job.id);
         return;
       }
       // Reported where the job came from (the runner does); for pg-boss the job is done.
@@ -272,14 +283,14 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
     }
     // A worker that stopped renewing is gone: its jobs run again elsewhere (pg-boss's retry).
     const { rows } = await database.query<{ job_id: string }>("DELETE FROM job_runs WHERE expires_at < clock_timestamp() RETURNING job_id");
-    for (const row of rows) await boss.fail(JOB_QUEUE, row.job_id, { error: "the worker running it stopped (its lease expired)" });
+    for (const row of rows) await handBack(row.job_id, "the worker running it stopped (its lease expired)");
     // Fetched by a worker that died before it recorded the job: active, held by nobody.
     const { rows: orphans } = await database.query<{ id: string }>(
       `SELECT j.id FROM ${bossSchema}.job j WHERE j.name = $1 AND j.state = 'active' AND j.started_on < now() - $2 * interval '1 millisecond'
          AND NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.job_id = j.id)`,
       [JOB_QUEUE, 2 * ttlMs],
     );
-    for (const orphan of orphans) await boss.fail(JOB_QUEUE, orphan.id, { error: "the worker that fetched it stopped before it started" });
+    for (const orphan of orphans) await handBack(orphan.id, "the worker that fetched it stopped before it started");
     queued = await boss.getQueueSize(JOB_QUEUE);
   };
 

@@ -32,9 +32,9 @@ export function serveCommand(role: "server" | "worker") {
     try {
       await io.serve(role);
     } catch (error) {
-      if ((error as Error).name !== "SettingsError") throw error;
+      // A start that fails says why in one line: a setting (exit 2), or what it could not do (1).
       io.stderr(`envbot ${role}: ${(error as Error).message}\n`);
-      return EXIT.usage;
+      return (error as Error).name === "SettingsError" ? EXIT.usage : EXIT.failed;
     }
     // Runs until a signal stops it (main exits the process then).
     return new Promise<number>(() => undefined);
