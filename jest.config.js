@@ -1,4 +1,4 @@
-// Probot 14 is ESM-only, so the whole suite runs as ES modules (see README "Development").
+// Probot 14 is ESM-only, so the whole suite runs as ES modules (see docs/development.md).
 // ts-jest only transpiles (isolatedModules in tsconfig.json); `npm test` type-checks once with tsc first.
 import { availableParallelism } from "node:os";
 
