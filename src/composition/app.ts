@@ -7,6 +7,7 @@ import { readNotificationSettings } from "./notification-settings.js";
 import { startBusCommands } from "./bus-commands.js";
 import { startOutboxRelay } from "../adapters/outbox/outbox-relay.js";
 import { formatInterruptedRun } from "../render/plan-text.js";
+import { routedEventLine } from "../render/routed-event-line.js";
 import type { Probot } from "probot";
 import { KnownSecrets } from "../core/secrets/known-secrets.js";
 import { engineFromSettings } from "./engine-from-settings.js";
@@ -83,7 +84,8 @@ export function startEnvbotApp(app: Probot, settings: Settings, env: NodeJS.Proc
     // Several workers share one outbox in scale-out: one of them relays at a time.
     lease: settings.databaseUrl === undefined ? undefined : services.engine.store,
     redact: services.engine.knownSecrets?.redact,
-    onRouted: (event, targets) => app.log.info({ event, targets }, `envbot event ${event.type}: ${event.repository} ${event.environment}${targets.length > 0 ? ` -> ${targets.join(", ")}` : ""}`),
+    // One line per event: the event itself (its plan, its reason) is the targets' to show.
+    onRouted: (event, targets) => app.log.info(routedEventLine(event, targets)),
     onError: (error, event, target) =>
       app.log.error({ err: error, event: event.id, target }, target ? `could not deliver an envbot event to ${target}; it is tried again later` : "could not read where an envbot event goes; it is tried again later"),
   });

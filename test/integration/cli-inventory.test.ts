@@ -186,7 +186,8 @@ describe("on this machine", () => {
   });
 
   test("mistakes are usage errors, an unknown environment a failure; help and the command list name both", async () => {
-    expect(await envbot(["inventory", "nowhere"])).toMatchObject({ code: 1, stdout: "", stderr: `envbot inventory: envbot has no environment nowhere in ${shown}\n` });
+    expect(await envbot(["inventory", "nowhere"])).toMatchObject({ code: 1, stdout: "", stderr: `envbot inventory: envbot has no environment 'nowhere' in ${shown}; the environments there are: checkout, preview\n` });
+    expect(await envbot(["inventory", "chekout"])).toMatchObject({ code: 1, stdout: "", stderr: `envbot inventory: envbot has no environment 'chekout' in ${shown}; did you mean 'checkout'?\n` });
     expect(await envbot(["inventory"])).toMatchObject({ code: 2, stderr: "envbot inventory: expected one environment NAME, got 0\nRun 'envbot inventory --help' for usage.\n" });
     expect(await envbot(["inventory", "checkout", "preview"])).toMatchObject({ code: 2, stderr: expect.stringContaining("expected one environment NAME, got 2") });
     expect(await envbot(["inventory", "Not_A_Name"])).toMatchObject({ code: 2, stderr: expect.stringContaining("'Not_A_Name' is not an environment name") });
@@ -256,11 +257,15 @@ describe("through a context", () => {
     expect(json).toEqual(answer.body);
     expect(json.graph).toBe(CHECKOUT_GRAPH);
 
-    // Unknown, or of a repository the token is not for: the server's 404, exit 1.
-    expect(await envbot(["inventory", "nowhere", "--context", "prod"])).toMatchObject({ code: 1, stdout: "", stderr: `envbot inventory: envbot has no environment nowhere in ${REPO}\n` });
+    // Unknown, or of a repository the token is not for: exit 1, with the environments the token may see.
+    expect(await envbot(["inventory", "nowhere", "--context", "prod"])).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: `envbot inventory: envbot has no environment 'nowhere' in ${REPO}; the environments there are: checkout\n`,
+    });
     expect(await envbot(["inventory", "ledger", "--context", "prod", "--github", PRIVATE])).toMatchObject({
       code: 1,
-      stderr: `envbot inventory: there is no environment ledger in ${PRIVATE} that you can see\n`,
+      stderr: `envbot inventory: envbot has no environment 'ledger' in ${PRIVATE}; it has none there that you can see\n`,
     });
     expect(await envbot(["inventory", "checkout", "--context", "prod", "--repo", "."])).toMatchObject({ code: 2, stderr: expect.stringContaining("--repo is a local checkout") });
   });

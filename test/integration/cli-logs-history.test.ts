@@ -59,6 +59,8 @@ test("history lists the environment's runs of this checkout, newest first", asyn
   expect(JSON.parse((await envbot(["history", "sandbox", "--limit", "1", "--json"])).stdout)).toEqual([
     { id: apply, repository, environment: "sandbox", kind: "apply", commit: null, actor: "cli:tester", startedAt: expect.any(String), finishedAt: expect.any(String), outcome: "failed", error: expect.stringContaining("creating bucket") },
   ]);
+  expect(await envbot(["history", "other"])).toMatchObject({ code: 1, stdout: "", stderr: `envbot history: envbot has no environment 'other' in ${repository}; the environments there are: sandbox\n` });
+  await store.upsertEnvironment({ repository, name: "other", template: "sandbox", owner: "@acme/qa", status: "planned" });
   expect((await envbot(["history", "other"])).stdout).toContain("No runs of other yet.");
   expect(await envbot(["history", "sandbox", "--limit", "0"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--limit takes a whole number from 1 to 1000") });
 });
@@ -71,6 +73,8 @@ test("logs prints a run's kept lines by id, the latest run's by name, and an exc
   const latest = await envbot(["logs", "sandbox"]);
   expect(latest).toMatchObject({ code: 0, stdout: "Error: creating bucket\n", stderr: expect.stringContaining(`Run ${apply}: apply of sandbox`) });
   expect(await envbot(["logs", "999"])).toMatchObject({ code: 1, stderr: "envbot logs: there is no run 999\n" });
+  expect(await envbot(["logs", "nothing"])).toMatchObject({ code: 1, stderr: `envbot logs: envbot has no environment 'nothing' in ${repository}; the environments there are: sandbox\n` });
+  await store.upsertEnvironment({ repository, name: "nothing", template: "sandbox", owner: "@acme/qa", status: "planned" });
   expect(await envbot(["logs", "nothing"])).toMatchObject({ code: 1, stderr: "envbot logs: nothing has no runs yet\n" });
   expect(await envbot(["logs", "Not_A_Name"])).toMatchObject({ code: 2, stderr: expect.stringContaining("'Not_A_Name' is neither a run id nor an environment name") });
 });

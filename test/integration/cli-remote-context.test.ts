@@ -157,6 +157,17 @@ describe("status, history and logs through a context", () => {
     ]);
   });
 
+  test("an environment NAME the server does not have is a failure, exit 1, with the name meant", async () => {
+    await seed();
+    await addProd();
+    const status = await envbot(["status", "search", "--context", "prod"]);
+    expect(status).toMatchObject({ code: 0, stderr: "" });
+    expect(status.stdout.split("\n").slice(2)).toEqual([expect.stringMatching(/^search +planned +sandbox +- +\d{4}-/), ""]);
+    for (const command of ["status", "history", "logs"]) {
+      expect(await envbot([command, "sandbx", "--context", "prod"])).toMatchObject({ code: 1, stdout: "", stderr: `envbot ${command}: envbot has no environment 'sandbx' in ${REPO}; did you mean 'sandbox'?\n` });
+    }
+  });
+
   test("history lists an environment's runs, newest first, with outcome, actor, commit and error", async () => {
     const { plan, apply } = await seed();
     await addProd();

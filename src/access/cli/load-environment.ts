@@ -3,13 +3,14 @@ import path from "node:path";
 import { localRepoFiles } from "../../adapters/local/local-repo-files.js";
 import type { ResolvedConfig } from "../../core/config/repository-config.js";
 import type { Diagnostic } from "../../core/diagnostics/index.js";
-import { describeUnreadable, findDefinitionFiles } from "../../core/repository/index.js";
+import { describeUnreadable, listDefinitionFiles } from "../../core/repository/index.js";
 import { environmentFile, NAME_PATTERN, type Environment } from "../../core/environment/index.js";
 import type { RepoFiles, SecretProvider } from "../../core/ports/index.js";
 import { validateEnvironments, type DefinitionDocument } from "../../core/validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../../core/yaml/index.js";
-import { UsageError } from "./cli-io.js";
+import { CommandFailure, UsageError } from "./cli-io.js";
 import { cliSchemaCompiler } from "./cli-schema-compiler.js";
+import { unknownEnvironmentText } from "./environment-directory.js";
 import { readDefinitionArgument } from "./read-definition-argument.js";
 
 export type LoadedEnvironment =
@@ -19,7 +20,8 @@ export type LoadedEnvironment =
 /**
  * NAME (environments/NAME.yaml or .yml of the repository) or FILE -> a validated Environment.
  * Everything is read through the repository-confined reader; a name defined by two files is
- * reported at both, as `validate` and the App do.
+ * reported at both, as `validate` and the App do. A NAME nothing defines is a failure (exit 1)
+ * that names the environment meant, or those there are.
  */
 export async function loadEnvironment(
   target: string,
@@ -40,8 +42,9 @@ export async function loadEnvironment(
 }
 
 async function readNamedDefinitions(repo: ReturnType<typeof localRepoFiles>, name: string, display: (file: string) => string): Promise<DefinitionDocument[]> {
-  const files = await findDefinitionFiles(repo, name);
-  if (files.length === 0) throw new UsageError(`no environment '${name}': ${display(environmentFile(name))} does not exist`);
+  const definitions = await listDefinitionFiles(repo);
+  const files = definitions.get(name) ?? [];
+  if (files.length === 0) throw new CommandFailure(unknownEnvironmentText(name, `no environment '${name}': ${display(environmentFile(name))} does not exist`, [...definitions.keys()]));
   const documents: DefinitionDocument[] = [];
   for (const file of files) {
     const content = await repo.readFile(file, MAX_YAML_FILE_BYTES);

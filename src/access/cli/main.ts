@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
-import { CommandFailure, EXIT, UsageError, type CliIO } from "./cli-io.js";
+import { parseArgs } from "node:util";
+import { suggestName } from "../../core/validation/suggest-name.js";
+import { CommandFailure, EXIT, HELP_OPTION, printUsage, UsageError, type CliIO } from "./cli-io.js";
 import { StoreUnavailableError } from "../../core/ports/index.js";
 import { SettingsError } from "../../adapters/server-env/settings.js";
 
@@ -8,7 +10,7 @@ export { wantsColor } from "./cli-io.js";
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
 /**
- * Each command is loaded when it runs, with only what it needs: `--version` and `--help` load
+ * Each command is loaded when it runs, with only what it needs: `version` and `help` load
  * none, `validate` never loads the store, Terraform or cdktf (issue 12: start-up).
  */
 const commands: Record<string, () => Promise<Command>> = {
@@ -55,30 +57,79 @@ Commands:
   worker     scale-out: run the jobs, the reconcile schedules and event delivery
   version    print envbot's version (also --version, -v)
 
-Run 'envbot <command> --help' for the options of a command.`;
+Run 'envbot help COMMAND' (or 'envbot COMMAND --help') for the options of a command.`;
+
+/** The words that stand for `help` and `version`, as people type them. */
+const HELP_WORDS = new Set(["help", "-h", "--help"]);
+const VERSION_WORDS = new Set(["version", "-v", "--version"]);
 
 /** The envbot command line. Returns the exit code; never throws for a user's mistake. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+  if (name === undefined) {
     io.stdout(`${usage}\n`);
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (name === "--version" || name === "-v" || name === "version") {
-    io.stdout(`${packageVersion()}\n`);
-    return EXIT.ok;
-  }
-  // Own keys only: "toString" or "constructor" are no commands.
-  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (!load) {
-    io.stderr(`envbot: unknown command '${name}'\n\n${usage}\n`);
     return EXIT.usage;
   }
+  if (HELP_WORDS.has(name)) return runCommand("help", helpCommand, args, io);
+  if (VERSION_WORDS.has(name)) return runCommand("version", versionCommand, args, io);
+  const load = commandNamed(name);
+  if (!load) {
+    // A likely slip needs one line; a word that is nothing like a command gets the list of them.
+    const next = suggestCommand(name) === undefined ? `\n${usage}` : usageHint("help");
+    io.stderr(`envbot: ${unknownCommandText(name)}\n${next}\n`);
+    return EXIT.usage;
+  }
+  return runCommand(name, await load(), args, io);
+}
+
+/** Own keys only: "toString" or "constructor" are no commands. */
+function commandNamed(name: string): (() => Promise<Command>) | undefined {
+  return Object.hasOwn(commands, name) ? commands[name] : undefined;
+}
+
+/** Every word `envbot` takes as its first: the commands, help and version. */
+export const COMMAND_NAMES: readonly string[] = [...Object.keys(commands), "help", "version"];
+
+function suggestCommand(name: string): string | undefined {
+  return suggestName(name, COMMAND_NAMES);
+}
+
+function unknownCommandText(name: string): string {
+  const suggestion = suggestCommand(name);
+  return `unknown command '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ""}`;
+}
+
+/** `envbot help [COMMAND]`: the list of commands, or that command's own --help. */
+async function helpCommand(args: string[], io: CliIO): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: HELP_OPTION });
+  if (positionals.length === 0) return printUsage(io, usage);
+  if (positionals.length > 1) throw new UsageError(`expected one COMMAND, got ${positionals.length}`);
+  const topic = positionals[0]!;
+  if (VERSION_WORDS.has(topic)) return versionCommand(["--help"], io);
+  if (HELP_WORDS.has(topic)) return printUsage(io, usage);
+  const load = commandNamed(topic);
+  if (!load) throw new UsageError(unknownCommandText(topic));
+  return (await load())(["--help"], io);
+}
+
+const versionUsage = `Usage: envbot version
+
+Prints envbot's version (also --version, -v).`;
+
+async function versionCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({ args, options: HELP_OPTION });
+  if (values.help) return printUsage(io, versionUsage);
+  io.stdout(`${packageVersion()}\n`);
+  return EXIT.ok;
+}
+
+/** Runs one command, turning the mistakes a person can make into their messages and exit codes. */
+async function runCommand(name: string, command: Command, args: string[], io: CliIO): Promise<number> {
   try {
-    return await (await load())(args, io);
+    return await command(args, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(`envbot ${name}: ${usageMessage(error as Error)}\nRun 'envbot ${name} --help' for usage.\n`);
+      io.stderr(`envbot ${name}: ${usageMessage(error as Error)}\n${usageHint(name)}\n`);
       return EXIT.usage;
     }
     // The fleet's PostgreSQL (ENVBOT_DATABASE_URL) out of reach: its message names where, never the password.
@@ -94,6 +145,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     throw error;
   }
+}
+
+function usageHint(name: string): string {
+  return name === "help" ? "Run 'envbot help' for the list of commands." : `Run 'envbot ${name} --help' for usage.`;
 }
 
 /**

@@ -5,3 +5,4 @@ export * from "./operation-result.js";
 export * from "./plan-environment.js";
 export * from "./standard-tags.js";
 export * from "./recover-interrupted-runs.js";
+export * from "./unrecorded-store.js";

@@ -1,5 +1,5 @@
 import { domainEvent } from "../events/domain-event.js";
-import { planEnvironment, type OperationContext } from "../engine/index.js";
+import { planEnvironment, unrecordedStore, type OperationContext } from "../engine/index.js";
 import type { ResourceChange } from "../planning/index.js";
 import type { DriftReport } from "../ports/index.js";
 import { environmentKey } from "../pull-requests/pull-request-deps.js";
@@ -17,6 +17,8 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
   const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now, only: input.only });
   const candidates = applied.filter((a) => a.record.status === "active" || a.record.status === "expiring");
   const entries: SweepEntry[] = new Array(candidates.length);
+  // A dry run checks as any sweep does, and records no run, audit entry or event of it.
+  const checkDeps = input.dryRun ? { ...deps, store: unrecordedStore(deps.store) } : deps;
 
   // A small pool: at most `concurrency` environments are planned at once.
   let next = 0;
@@ -42,7 +44,7 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
     }
     input.onProgress?.(`${repository}: ${record.name}: checking for drift`);
     const context: OperationContext = { repository, actor: RECONCILER_ACTOR, templateFiles: input.files, config };
-    const check = () => planEnvironment(deps, context, environment, "normal", "drift");
+    const check = () => planEnvironment(checkDeps, context, environment, "normal", "drift");
     const planned = deps.queue ? await deps.queue.exclusive(environmentKey(repository, record.name), check) : await check();
     if (!planned.ok) return { environment: record.name, action: "none", outcome: "failed", detail: planned.reason };
 

@@ -16,14 +16,21 @@ export function suggestName(name: string, candidates: readonly string[]): string
   return best;
 }
 
+/**
+ * Edits from `a` to `b`: a letter added, removed or changed, or two neighbouring letters swapped
+ * (optimal string alignment). A swap is one slip of the fingers: "plna" is one edit from "plan".
+ */
 function editDistance(a: string, b: string): number {
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
       current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j]!, beforePrevious[j - 2]! + 1);
     }
+    beforePrevious = previous;
     previous = current;
   }
   return previous[b.length]!;

@@ -60,6 +60,26 @@ const DURATION_PATTERN = /^[1-9][0-9]{0,5}[mhd]$/;
 const REFERENCE_FIELDS = environmentSchema.$defs.secretReference.properties;
 
 /**
+ * metadata.name differs from the file's base name. A base name that cannot be a name
+ * ("Bad_Name") is never asked for: the file is to be renamed, to a valid name that reads like it.
+ */
+function fileNameMismatch(name: string, file: string): string {
+  const base = baseName(file);
+  const mismatch = `${describeValue(name)} must equal the file's base name`;
+  if (NAME_PATTERN.test(base)) return `${mismatch} '${base}'`;
+  const extension = file.slice(file.lastIndexOf(base) + base.length);
+  const like = validNameLike(base);
+  const rename = like === undefined || like === name ? `rename the file to ${name}${extension}` : `rename the file to ${like}${extension} (and the name to '${like}'), or to ${name}${extension}`;
+  return `${mismatch}, and '${base}' is not a valid name: ${rename}`;
+}
+
+/** "Bad_Name" -> "bad-name": lower case, anything else between letters and digits a hyphen; undefined when even that is no name. */
+function validNameLike(text: string): string | undefined {
+  const like = text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 40).replace(/-+$/, "");
+  return NAME_PATTERN.test(like) ? like : undefined;
+}
+
+/**
  * Validates environment definitions against the schemas, their templates and the repository
  * policy. Reports every problem of every file; never throws on bad input.
  */
@@ -96,7 +116,7 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
     const name = stringAt(value, ["metadata", "name"]);
     if (name !== undefined && NAME_PATTERN.test(name)) {
       const expected = baseName(file);
-      if (name !== expected) report(["metadata", "name"], `${describeValue(name)} must equal the file's base name '${expected}'`);
+      if (name !== expected) report(["metadata", "name"], fileNameMismatch(name, file));
       const other = names.get(name);
       // Two files of one environment are reported once, at both, by checkDuplicateDefinitions.
       if (duplicates.duplicated.has(file)) names.set(name, file);

@@ -25,7 +25,7 @@ test("an unknown option is named plainly, with where to find the options, exit 2
 
 test("an option without its value, and an argument a command does not take, are said in envbot's words", async () => {
   expect((await runEnvbot(["status", "--repo"], { cwd })).stderr).toBe("envbot status: option --repo needs a value\nRun 'envbot status --help' for usage.\n");
-  expect(await runEnvbot(["status", "extra"], { cwd })).toMatchObject({ code: 2, stderr: "envbot status: unexpected argument extra\nRun 'envbot status --help' for usage.\n" });
+  expect(await runEnvbot(["orphans", "extra"], { cwd })).toMatchObject({ code: 2, stderr: "envbot orphans: unexpected argument extra\nRun 'envbot orphans --help' for usage.\n" });
 });
 
 test("status --help names every status, expiring included", async () => {

@@ -69,6 +69,15 @@ describe("validating a repository", () => {
     ]);
   });
 
+  test("a file whose base name cannot be a name is to be renamed to a valid one, never asked for as the name", async () => {
+    const repo = memoryRepo({ "templates/sandbox/template.yaml": sandboxTemplate, "environments/Bad_Name.yaml": definition("bad-name"), "environments/Other_One.yml": definition("other") });
+    const report = await validateEnvironments({ repo, now: NOW });
+    expect(report.diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual([
+      "environments/Bad_Name.yaml: 'bad-name' must equal the file's base name, and 'Bad_Name' is not a valid name: rename the file to bad-name.yaml",
+      "environments/Other_One.yml: 'other' must equal the file's base name, and 'Other_One' is not a valid name: rename the file to other-one.yml (and the name to 'other-one'), or to other.yml",
+    ]);
+  });
+
   test("a .yml file in environments/ is a definition like a .yaml one", async () => {
     const repo = memoryRepo({
       "templates/sandbox/template.yaml": sandboxTemplate,

@@ -19,7 +19,7 @@ the detail. NAME narrows it to one environment.
 Options:
   --limit N            at most N entries (default ${DEFAULT_AUDIT}, at most ${AUDIT_LIMIT_MAX})
   --json               print the entries as JSON on stdout, as the API's GET /api/v1/audit has them
-  --repo DIR           the environments repository (default: the current directory)
+  --repo DIR           the environments repository (default: the one the current directory is in)
   --github OWNER/NAME  the audit trail the envbot App keeps for this GitHub repository
   --context CONTEXT    read it from that context's envbot server (see 'envbot context'); also
                        ENVBOT_CONTEXT. --github, else the context's repository, names the repository

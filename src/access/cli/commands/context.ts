@@ -57,7 +57,8 @@ export async function contextCommand(args: string[], io: CliIO): Promise<number>
     io.stdout(`${contextUsage}\n`);
     return EXIT.ok;
   }
-  const [name = "list", ...rest] = args;
+  // Options before any subcommand are list's (the default): an unknown one is named as an option.
+  const [name = "list", ...rest] = args[0]?.startsWith("-") ? ["list", ...args] : args;
   const subcommand = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
   if (!subcommand) throw new UsageError(`unknown subcommand '${name}': add, use, list or remove`);
   const file = contextsFilePath(io.env, io.cwd);

@@ -21,7 +21,8 @@ environment, the resource's address and what matched (arn, id, type, address or 
 Options:
   --limit N            at most N matches (default ${DEFAULT_FOUND}, at most ${FIND_LIMIT_MAX})
   --json               print {items} as the API's GET /api/v1/resources has them
-  --repo DIR           search the environments of this repository (default: the current directory)
+  --repo DIR           search the environments of this repository (default: the one the
+                       current directory is in)
   --github OWNER/NAME  search the environments the envbot App keeps for this GitHub repository
   --context CONTEXT    search on that context's envbot server (see 'envbot context'); also
                        ENVBOT_CONTEXT. It searches every repository the token may read, or only

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { formatInventory } from "../../../render/inventory-text.js";
 import { EXIT, oneEnvironmentName, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { openInventorySource } from "../inventory/open-inventory-source.js";
+import { requireEnvironment } from "../environment-directory.js";
 import { displayRepository } from "../local-repository.js";
 
 export const inventoryUsage = `Usage: envbot inventory NAME [--json] [--repo DIR] [--github OWNER/NAME] [--context CONTEXT]
@@ -14,7 +15,7 @@ Options:
                        /api/v1/environments/{owner}/{repo}/{name}/inventory has them: each
                        resource with its attributes (never the sensitive ones), and the
                        dependencies as a Mermaid flowchart
-  --repo DIR           the environments repository (default: the current directory)
+  --repo DIR           the environments repository (default: the one the current directory is in)
   --github OWNER/NAME  the environments the envbot App keeps for this GitHub repository
   --context CONTEXT    read it from that context's envbot server (see 'envbot context'); also
                        ENVBOT_CONTEXT. --github, else the context's repository, names the repository
@@ -33,8 +34,9 @@ export async function inventoryCommand(args: string[], io: CliIO): Promise<numbe
   });
   if (values.help) return printUsage(io, inventoryUsage);
   const name = oneEnvironmentName(positionals);
-  const { source, repository } = await openInventorySource({ context: values.context, github: values.github, repo: values.repo }, io);
+  const { source, repository, environments } = await openInventorySource({ context: values.context, github: values.github, repo: values.repo }, io);
   try {
+    await requireEnvironment(environments, repository!, name);
     const view = await source.inventory(repository!, name);
     if (values.json) io.stdout(`${JSON.stringify(view, null, 2)}\n`);
     else io.stdout(`${formatInventory({ name, repository: displayRepository(repository!), items: view.items, certificates: view.certificates })}\n`);

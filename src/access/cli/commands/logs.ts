@@ -3,6 +3,7 @@ import { NAME_PATTERN } from "../../../core/environment/index.js";
 import type { RunRecord } from "../../../core/ports/index.js";
 import { formatRunEnd, formatRunHeading } from "../../../render/run-history-text.js";
 import { CommandFailure, EXIT, UsageError, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
+import { requireEnvironment } from "../environment-directory.js";
 import { openRunSource } from "../runs/open-run-source.js";
 import { printRunLog } from "../runs/print-run-log.js";
 
@@ -13,13 +14,13 @@ Prints a run's log: Terraform's output as envbot kept it, secrets redacted. RUN 
 to stdout, a line about the run to stderr.
 Options:
   -f, --follow         go on printing while the run goes on; the exit status is then the run's
-  --repo DIR           the environments repository (default: the current directory)
+  --repo DIR           the environments repository (default: the one the current directory is in)
   --github OWNER/NAME  the environments the envbot App keeps for this GitHub repository
   --context CONTEXT    read them from that context's envbot server (see 'envbot context'); also
                        ENVBOT_CONTEXT. --github, else the context's repository, names the repository
   -h, --help           show this help
-Exit status: 0 shown (with --follow: the run succeeded), 1 no such run, or with --follow the run
-did not succeed, 2 usage error.`;
+Exit status: 0 shown (with --follow: the run succeeded), 1 no such run or environment, or with
+--follow the run did not succeed, 2 usage error.`;
 
 /** A run's id, as `history` shows it. */
 const RUN_ID = /^[1-9][0-9]{0,14}$/;
@@ -39,13 +40,14 @@ export async function logsCommand(args: string[], io: CliIO): Promise<number> {
   const wanted = positionals[0]!;
   const byId = RUN_ID.test(wanted);
   if (!byId && !NAME_PATTERN.test(wanted)) throw new UsageError(`'${wanted}' is neither a run id nor an environment name`);
-  const { source, repository } = await openRunSource({ context: values.context, github: values.github, repo: values.repo, needsRepository: !byId }, io);
+  const { source, repository, environments } = await openRunSource({ context: values.context, github: values.github, repo: values.repo, needsRepository: !byId }, io);
   try {
     let run: RunRecord | undefined;
     if (byId) {
       run = await source.getRun(Number(wanted));
       if (!run) throw new CommandFailure(`there is no run ${wanted}`);
     } else {
+      await requireEnvironment(environments, repository!, wanted);
       const [latest] = await source.listRuns(repository!, wanted, 1);
       if (!latest) throw new CommandFailure(`${wanted} has no runs yet`);
       run = (await source.getRun(latest.id)) ?? latest;

@@ -20,7 +20,7 @@ Options:
   --json               print the orphans as JSON on stdout ({repository, region, orphans}; with
                        a context {items} as the API's GET /api/v1/orphans has them, without the
                        repositories never swept)
-  --repo DIR           the environments repository (default: the current directory)
+  --repo DIR           the environments repository (default: the one the current directory is in)
   --github OWNER/NAME  compare with the environments the envbot App keeps for this GitHub
                        repository; with a context, only this repository's sweep
   --context CONTEXT    read the server's sweeps (see above)

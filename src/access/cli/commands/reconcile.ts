@@ -1,4 +1,3 @@
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { localRepoFiles } from "../../../adapters/local/local-repo-files.js";
 import { runDriftSweep, runExpirySweep, type SweepResult } from "../../../core/reconciling/index.js";
@@ -7,6 +6,7 @@ import { formatSweepResults } from "../../../render/sweep-lines.js";
 import { consoleReconcileReporter } from "../console-reconcile-reporter.js";
 import { localEngine } from "../local-engine.js";
 import { localRepository } from "../local-repository.js";
+import { repositoryDirectory } from "../repository-directory.js";
 
 export const reconcileUsage = `Usage: envbot reconcile --once [--repo DIR] [--dry-run] [--now RFC3339] [--only expiry|drift] [--json]
 
@@ -21,7 +21,7 @@ Options:
                 (default: now)
   --only KIND   run only the expiry or only the drift sweep
   --json        print one entry per environment and sweep: {sweep, name, action, ...}
-  --repo DIR    the environments repository (default: the current directory)`;
+  --repo DIR    the environments repository (default: the one the current directory is in)`;
 
 export async function reconcileCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -44,8 +44,8 @@ export async function reconcileCommand(args: string[], io: CliIO): Promise<numbe
   }
   if (values.only !== undefined && values.only !== "expiry" && values.only !== "drift") throw new UsageError(`--only: expected expiry or drift, got '${values.only}'`);
 
-  const repoDir = path.resolve(io.cwd, values.repo ?? ".");
-  const repository = await localRepository(repoDir, values.repo ?? "the current directory");
+  const { repoDir, shownAs } = await repositoryDirectory(io.cwd, values.repo);
+  const repository = await localRepository(repoDir, shownAs);
   const engine = await localEngine(io);
   const { settings } = engine;
   // --now is the sweeps' clock throughout: the drift checks' plans renew certificates as of then too.

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { applyPlan, planEnvironment, type OperationContext } from "../../../core/engine/index.js";
 import type { PlanMode } from "../../../core/planning/index.js";
@@ -9,6 +8,7 @@ import { loadEnvironment } from "../load-environment.js";
 import { localEngine } from "../local-engine.js";
 import { commandRepository, commandRecordsRepository } from "../local-repository.js";
 import { localSecretProvider } from "../local-secret-provider.js";
+import { repositoryDirectory } from "../repository-directory.js";
 import { remoteTarget } from "../remote/remote-target.js";
 import { remotePlan } from "./remote-plan.js";
 
@@ -34,7 +34,7 @@ Plans the destruction of the environment, asks for confirmation (or takes --yes)
 const COMMON = `
 NAME is environments/NAME.yaml (or .yml) of the repository; FILE is a path to a definition in it.
 Options:
-  --repo DIR   the environments repository (default: the current directory)
+  --repo DIR   the environments repository (default: the one the current directory is in)
   --github OWNER/NAME
                act on the environment the envbot App keeps for this GitHub repository, in the
                same data directory (DIR is a checkout of it): one operation at a time with the App
@@ -42,8 +42,9 @@ Options:
   --json       print the result as JSON on stdout
   -h, --help   show this help
 Settings come from the environment: ENVBOT_DATA_DIR, ENVBOT_DATABASE_URL, TERRAFORM_BIN,
-ENVBOT_TERRAFORM_TIMEOUT, ... (see README). With ENVBOT_DATABASE_URL the records, leases and
-audit are the fleet's PostgreSQL, and state must be in pg or s3, as on its workers. Exit status: 0 done, 1 invalid definition or failed run, 2 usage error,
+ENVBOT_TERRAFORM_TIMEOUT, ... (see docs/operating.md). With ENVBOT_DATABASE_URL the records, leases and
+audit are the fleet's PostgreSQL, and state must be in pg or s3, as on its workers.
+Exit status: 0 done, 1 no such environment, an invalid definition or a failed run, 2 usage error,
 3 not confirmed (the answer was not 'yes').`;
 
 export function operationCommand(verb: Verb) {
@@ -76,8 +77,8 @@ export function operationCommand(verb: Verb) {
       throw new UsageError(`refusing to ${verb} without confirmation: run it on a terminal or pass --yes`);
     }
 
-    const repoDir = path.resolve(io.cwd, values.repo ?? ".");
-    const written = await commandRepository({ repoDir, shownAs: values.repo ?? "the current directory", github: values.github });
+    const { repoDir, shownAs } = await repositoryDirectory(io.cwd, values.repo);
+    const written = await commandRepository({ repoDir, shownAs, github: values.github });
     const secrets = localSecretProvider(io.env, io.cwd);
     // The references are judged for the repository the run is for, as the engine will read them.
     const loaded = await loadEnvironment(positionals[0]!, repoDir, io.cwd, io.now(), { refusal: (reference) => secrets.refusal(reference, written) }, io.env);

@@ -2,20 +2,23 @@ import { describeStore } from "../../../adapters/server-env/settings.js";
 import { parseArgs } from "node:util";
 import { formatParkedNotice } from "../../../render/notification-text.js";
 import { formatStatusTable } from "../../../render/plan-text.js";
-import { EXIT, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
+import { EXIT, oneEnvironmentName, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
+import { localEnvironmentDirectory, requireEnvironment } from "../environment-directory.js";
 import path from "node:path";
 import { LEGACY_LOCAL_REPOSITORY, localEngine } from "../local-engine.js";
 import { commandRepository, displayRepository, commandRecordsRepository } from "../local-repository.js";
+import { repositoryDirectory } from "../repository-directory.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import { remoteStatus } from "./remote-status.js";
 
-export const statusUsage = `Usage: envbot status [--repo DIR] [--github OWNER/NAME] [--json]
-       envbot status --context CONTEXT [--github OWNER/NAME] [--json]
+export const statusUsage = `Usage: envbot status [NAME] [--repo DIR] [--github OWNER/NAME] [--json]
+       envbot status [NAME] --context CONTEXT [--github OWNER/NAME] [--json]
 
 Lists the environments envbot has planned or applied from this repository (--repo, default: the
-current directory), with their status (planned, applying, active, expiring, destroying, destroyed,
-failed)
-and their last run. Another checkout's environments are its own, even with the same names.
+one the current directory is in), with their status (planned, applying, active, expiring,
+destroying, destroyed, failed) and their last run; NAME shows only that environment (exit
+status 1 when there is no such environment). Another checkout's environments are its own, even
+with the same names.
 --github OWNER/NAME shows those the envbot App keeps for that GitHub repository instead.
 With ENVBOT_DATABASE_URL set (scale-out), the records are the fleet's PostgreSQL, and the first
 line names it (host, port and database; never the password).
@@ -26,18 +29,21 @@ When notifications to a target (Slack, a webhook, AMQP) are parked, a last line 
 'envbot notifications' shows and retries them.`;
 
 export async function statusCommand(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
+    allowPositionals: true,
     options: { json: { type: "boolean" }, ...WHERE_OPTIONS, ...HELP_OPTION },
   });
   if (values.help) return printUsage(io, statusUsage);
+  const name = positionals.length === 0 ? undefined : oneEnvironmentName(positionals);
   const target = await remoteTarget(values.context, io);
-  if (target) return remoteStatus(target, remoteRepository(target, values), values.json, io);
-  const written = await commandRepository({ repoDir: path.resolve(io.cwd, values.repo ?? "."), shownAs: values.repo ?? "the current directory", github: values.github });
+  if (target) return remoteStatus(target, remoteRepository(target, values), { name, json: values.json }, io);
+  const written = await commandRepository({ ...(await repositoryDirectory(io.cwd, values.repo)), github: values.github });
   const { deps, settings } = await localEngine(io);
   try {
     const repository = await commandRecordsRepository(deps.store, written);
-    const records = await deps.store.listEnvironments(repository);
+    if (name !== undefined) await requireEnvironment(localEnvironmentDirectory(deps.store), repository, name);
+    const records = (await deps.store.listEnvironments(repository)).filter((r) => name === undefined || r.name === name);
     if (!values.json) {
       // Which records these are: this machine's data directory, or the fleet's PostgreSQL (scale-out).
       const source = settings.databaseUrl === undefined ? `data directory ${displayRepository(settings.dataDir)}` : `records: ${describeStore(settings)}`;

@@ -10,6 +10,7 @@ import { cliSchemaCompiler } from "../cli-schema-compiler.js";
 import { parseGitHubRepository } from "../local-repository.js";
 import { localSecretProvider } from "../local-secret-provider.js";
 import { readDefinitionArgument } from "../read-definition-argument.js";
+import { repositoryDirectory } from "../repository-directory.js";
 
 export const validateUsage = `Usage: envbot validate [--repo DIR] [--json] [FILE...]
 
@@ -18,7 +19,7 @@ With no FILE, checks every ${ENVIRONMENTS_DIR}/*.yaml and *.yml and every templa
 at DIR. Each FILE must be inside the repository.
 
 Options:
-  --repo DIR   the environments repository (default: the current directory)
+  --repo DIR   the environments repository (default: the one the current directory is in)
   --github OWNER/NAME
                judge secret references by ENVBOT_SECRETS_ALLOW's rules for this GitHub
                repository (default: only the rules for every repository)
@@ -35,7 +36,7 @@ export async function validateCommand(args: string[], io: CliIO): Promise<number
   });
   if (values.help) return printUsage(io, validateUsage);
   const repository = values.github === undefined ? undefined : parseGitHubRepository(values.github, "--github");
-  const repoDir = path.resolve(io.cwd, values.repo ?? ".");
+  const { repoDir, shownAs } = await repositoryDirectory(io.cwd, values.repo);
   if (!(await isDirectory(repoDir))) throw new UsageError(`no such directory: ${values.repo ?? repoDir}`);
 
   const repo = localRepoFiles(repoDir);
@@ -44,7 +45,7 @@ export async function validateCommand(args: string[], io: CliIO): Promise<number
     documents = [];
     for (const argument of positionals) documents.push(await readDefinitionArgument({ argument, repoDir, cwd: io.cwd, repo }));
   } else if (!(await isDirectory(path.join(repoDir, ENVIRONMENTS_DIR)))) {
-    throw new UsageError(`${values.repo ?? "the current directory"} is not an environments repository: it has no ${ENVIRONMENTS_DIR}/ folder`);
+    throw new UsageError(`${shownAs} is not an environments repository: it has no ${ENVIRONMENTS_DIR}/ folder`);
   }
 
   const report = await validateEnvironments({

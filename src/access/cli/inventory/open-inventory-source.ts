@@ -1,7 +1,8 @@
-import path from "node:path";
 import type { CliIO } from "../cli-io.js";
+import { localEnvironmentDirectory, remoteEnvironmentDirectory, type EnvironmentDirectory } from "../environment-directory.js";
 import { localEngine } from "../local-engine.js";
 import { commandRepository, commandRecordsRepository } from "../local-repository.js";
+import { repositoryDirectory } from "../repository-directory.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import type { InventorySource } from "./inventory-source.js";
 import { localInventorySource } from "./local-inventory-source.js";
@@ -19,14 +20,14 @@ import { remoteInventorySource } from "./remote-inventory-source.js";
 export async function openInventorySource(
   options: { context?: string; github?: string; repo?: string; wholeServer?: boolean },
   io: CliIO,
-): Promise<{ source: InventorySource; repository?: string }> {
+): Promise<{ source: InventorySource; repository?: string; environments: EnvironmentDirectory }> {
   const target = await remoteTarget(options.context, io);
   if (target) {
     const repository = options.wholeServer && options.github === undefined && options.repo === undefined ? undefined : remoteRepository(target, options);
-    return { source: remoteInventorySource(target.api), repository };
+    return { source: remoteInventorySource(target.api), repository, environments: remoteEnvironmentDirectory(target.api) };
   }
-  const written = await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github });
+  const written = await commandRepository({ ...(await repositoryDirectory(io.cwd, options.repo)), github: options.github });
   const { deps } = await localEngine(io);
   const repository = await commandRecordsRepository(deps.store, written);
-  return { source: localInventorySource(deps.store), repository };
+  return { source: localInventorySource(deps.store), repository, environments: localEnvironmentDirectory(deps.store) };
 }

@@ -1,7 +1,7 @@
-import path from "node:path";
 import type { CliIO } from "../cli-io.js";
 import { localEngine } from "../local-engine.js";
 import { commandRepository, commandRecordsRepository } from "../local-repository.js";
+import { repositoryDirectory } from "../repository-directory.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import { localOrphanSource } from "./local-orphan-source.js";
 import type { OrphanSource } from "./orphan-source.js";
@@ -16,7 +16,7 @@ import { remoteOrphanSource } from "./remote-orphan-source.js";
 export async function openOrphanSource(options: { context?: string; github?: string; repo?: string }, io: CliIO): Promise<OrphanSource> {
   const target = await remoteTarget(options.context, io);
   if (target) return remoteOrphanSource(target.api, options.github === undefined && options.repo === undefined ? undefined : remoteRepository(target, options));
-  const written = await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github });
+  const written = await commandRepository({ ...(await repositoryDirectory(io.cwd, options.repo)), github: options.github });
   // The AWS SDK is loaded only where AWS is asked: a remote envbot's answer needs none of it.
   const { awsTaggedResources } = await import("../../../adapters/aws/aws-tagged-resources.js");
   const { deps, settings } = await localEngine(io);

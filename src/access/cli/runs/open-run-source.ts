@@ -1,7 +1,8 @@
-import path from "node:path";
 import type { CliIO } from "../cli-io.js";
+import { localEnvironmentDirectory, remoteEnvironmentDirectory, type EnvironmentDirectory } from "../environment-directory.js";
 import { localEngine } from "../local-engine.js";
 import { commandRepository, commandRecordsRepository } from "../local-repository.js";
+import { repositoryDirectory } from "../repository-directory.js";
 import { remoteRepository, remoteTarget } from "../remote/remote-target.js";
 import { localRunSource } from "./local-run-source.js";
 import { remoteRunSource } from "./remote-run-source.js";
@@ -11,6 +12,8 @@ export interface OpenedRunSource {
   source: RunSource;
   /** The repository the command is about; undefined when it needs none (a run id). */
   repository?: string;
+  /** Where an environment NAME of it is looked up. */
+  environments: EnvironmentDirectory;
 }
 
 /**
@@ -22,12 +25,12 @@ export async function openRunSource(options: { context?: string; github?: string
   if (target) {
     const named = options.needsRepository || options.github !== undefined || options.repo !== undefined;
     const repository = named ? remoteRepository(target, options) : undefined;
-    return { source: remoteRunSource(target.api), repository };
+    return { source: remoteRunSource(target.api), repository, environments: remoteEnvironmentDirectory(target.api) };
   }
   const written = options.needsRepository
-    ? await commandRepository({ repoDir: path.resolve(io.cwd, options.repo ?? "."), shownAs: options.repo ?? "the current directory", github: options.github })
+    ? await commandRepository({ ...(await repositoryDirectory(io.cwd, options.repo)), github: options.github })
     : undefined;
   const { deps } = await localEngine(io);
   const repository = written === undefined ? undefined : await commandRecordsRepository(deps.store, written);
-  return { source: localRunSource(deps, (line) => io.stderr(`${line}\n`)), repository };
+  return { source: localRunSource(deps, (line) => io.stderr(`${line}\n`)), repository, environments: localEnvironmentDirectory(deps.store) };
 }
