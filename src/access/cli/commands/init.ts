@@ -1,4 +1,5 @@
-import { cp, mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { copyFile, mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -93,8 +94,11 @@ export async function initCommand(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`${displayRepository(target)} already has ${taken.slice(0, 5).join(", ")}${taken.length > 5 ? ` and ${taken.length - 5} more` : ""}: envbot init never overwrites`);
   }
 
-  await mkdir(target, { recursive: true });
-  await cp(STARTER, target, { recursive: true, errorOnExist: true, force: false });
+  // File by file, never over one: fs.cp refuses an existing target folder on Node 22 and later.
+  for (const file of await starterFiles(STARTER)) {
+    await mkdir(path.dirname(path.join(target, file)), { recursive: true });
+    await copyFile(path.join(STARTER, file), path.join(target, file), constants.COPYFILE_EXCL);
+  }
   await writeFile(path.join(target, ".gitignore"), GITIGNORE, { flag: "wx" });
   await mkdir(path.join(target, ".github", "workflows"), { recursive: true });
   // A pinned spec has no quote, space or $: as a double-quoted YAML string it stays itself.
