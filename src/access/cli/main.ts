@@ -15,6 +15,7 @@ type Command = (args: string[], io: CliIO) => Promise<number>;
  */
 const commands: Record<string, () => Promise<Command>> = {
   init: async () => (await import("./commands/init.js")).initCommand,
+  setup: async () => (await import("./commands/setup.js")).setupCommand,
   validate: async () => (await import("./commands/validate.js")).validateCommand,
   plan: async () => (await import("./commands/run-operation.js")).operationCommand("plan"),
   apply: async () => (await import("./commands/run-operation.js")).operationCommand("apply"),
@@ -38,6 +39,7 @@ const usage = `Usage: envbot <command> [options]
 
 Commands:
   init       write a starter environments repository (templates, a sandbox, CI) into DIR
+  setup      create envbot's GitHub App from app.yml (GitHub's manifest flow), write its .env
   validate   check environment definitions, templates and .github/envbot.yml
   plan       show what applying an environment would change
   apply      create or update an environment (asks first, or --yes)

@@ -10,7 +10,7 @@ import { buildAppManifest, githubLocation, newAppFormUrl, ORGANIZATION_PATTERN, 
 import { appSettingsFromConversion, formatEnvFile, writeEnvFile, type AppConversion } from "../setup/env-file.js";
 import { nextSteps, startManifestFlow, type CreatedApp } from "../setup/manifest-flow.js";
 
-export const setupUsage = `Usage: envbot setup [--org ORG] [--public-url URL] [--env-file PATH] [--force] [--port N]
+export const setupUsage = `Usage: envbot setup [--org ORG] [--public-url URL] [--dotenv PATH] [--force] [--port N]
 
 Creates envbot's GitHub App from its app.yml through GitHub's App manifest flow and writes the
 settings 'npm start' reads into a .env file. Serves a page on 127.0.0.1 to open in a browser:
@@ -24,7 +24,7 @@ the App is created on that GitHub Enterprise Server.
 Options:
   --org ORG          create the App for the organization ORG (default: your own account)
   --public-url URL   envbot's public address (default: ENVBOT_PUBLIC_URL)
-  --env-file PATH    where to write the settings (default: .env in the current directory)
+  --dotenv PATH      where to write the settings (default: .env in the current directory)
   --force            replace PATH when it exists (default: refuse)
   --port N           the local page's port (default: a free one)
   -h, --help         show this help
@@ -36,21 +36,20 @@ turned into them, 2 usage error.`;
 const APP_YML = fileURLToPath(new URL("../../../../app.yml", import.meta.url));
 
 export async function setupCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
+  // Not --env-file: Node.js 20 takes that word for its own option even after a script's name (nodejs/node#54232).
+  const { values } = parseArgs({
     args,
-    allowPositionals: true,
-    options: { org: { type: "string" }, "public-url": { type: "string" }, "env-file": { type: "string" }, force: { type: "boolean" }, port: { type: "string" }, ...HELP_OPTION },
+    options: { org: { type: "string" }, "public-url": { type: "string" }, dotenv: { type: "string" }, force: { type: "boolean" }, port: { type: "string" }, ...HELP_OPTION },
   });
   if (values.help) return printUsage(io, setupUsage);
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const publicUrl = publicUrlOf(values["public-url"], io.env);
   const organization = values.org;
   if (organization !== undefined && !ORGANIZATION_PATTERN.test(organization)) throw new UsageError(`--org: '${organization}' is not an organization's login`);
   const port = portOf(values.port);
-  const envFile = path.resolve(io.cwd, values["env-file"] ?? ".env");
+  const envFile = path.resolve(io.cwd, values.dotenv ?? ".env");
   const replace = values.force === true;
-  if (!replace && existsSync(envFile)) throw new UsageError(`${envFile} exists: envbot setup never overwrites it (--force replaces it, --env-file writes elsewhere)`);
-  if (!existsSync(path.dirname(envFile))) throw new UsageError(`--env-file: there is no directory ${path.dirname(envFile)}`);
+  if (!replace && existsSync(envFile)) throw new UsageError(`${envFile} exists: envbot setup never overwrites it (--force replaces it, --dotenv PATH writes elsewhere)`);
+  if (!existsSync(path.dirname(envFile))) throw new UsageError(`--dotenv: there is no directory ${path.dirname(envFile)}`);
   const appYml = await readFile(APP_YML, "utf8");
   const github = githubLocation(io.env);
   const owner = organization === undefined ? "your account" : `the organization ${organization}`;
@@ -100,11 +99,15 @@ export async function setupCommand(args: string[], io: CliIO): Promise<number> {
 /** --public-url, else ENVBOT_PUBLIC_URL: GitHub must reach the webhook URL made from it. */
 function publicUrlOf(option: string | undefined, env: NodeJS.ProcessEnv): string {
   if (option !== undefined) {
-    try {
-      return readPublicUrl({ ENVBOT_PUBLIC_URL: option })!;
-    } catch {
-      throw new UsageError(`--public-url: '${option}' is not an address like https://envbot.example.com`);
-    }
+    const given = (() => {
+      try {
+        return readPublicUrl({ ENVBOT_PUBLIC_URL: option });
+      } catch {
+        return undefined;
+      }
+    })();
+    if (given === undefined) throw new UsageError(`--public-url: '${option}' is not an address like https://envbot.example.com`);
+    return given;
   }
   const fromEnv = readPublicUrl(env);
   if (fromEnv === undefined) {
@@ -124,7 +127,9 @@ function portOf(text: string | undefined): number {
 
 /** Trades the manifest's code for the App (no credentials: the code is one) and writes its settings. */
 async function createApp(github: GitHubLocation, code: string, options: { publicUrl: string; envFile: string; replace: boolean; env: NodeJS.ProcessEnv }): Promise<CreatedApp> {
-  const octokit = new Octokit({ baseUrl: github.apiUrl, userAgent: "envbot-setup", request: { signal: AbortSignal.timeout(30_000) } });
+  // Octokit's own log would print the failed request on the console: the command says it once, itself.
+  const quiet = () => undefined;
+  const octokit = new Octokit({ baseUrl: github.apiUrl, userAgent: "envbot-setup", log: { debug: quiet, info: quiet, warn: quiet, error: quiet }, request: { signal: AbortSignal.timeout(30_000) } });
   let conversion: AppConversion;
   try {
     conversion = (await octokit.rest.apps.createFromManifest({ code })).data as unknown as AppConversion;
