@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eventually } from "../helpers/eventually.js";
 import { projectRoot } from "../helpers/fixtures.js";
-import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
+import { githubApi, recordedGitHubRequests, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { serveGitHubOverHttp, type GitHubOverHttp } from "../helpers/github/github-over-http.js";
 import { TEST_APP_ID, TEST_PRIVATE_KEY, TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
 import { startPostgres, type PostgresServer } from "../helpers/postgres-server.js";
@@ -113,6 +113,8 @@ test("PostgreSQL down when a worker starts: it says so, waits, and starts once P
     },
   });
   await eventually("the worker listens once PostgreSQL is back", () => worker!.output().includes("envbot listening on"), 120_000);
+  // Started through and through: it asks GitHub for the installations whose schedules it keeps.
+  await eventually("the worker reads its reconcile schedules", () => recordedGitHubRequests().some((r) => r.method === "GET" && r.path.startsWith("/app/installations")), 60_000);
   expect(worker!.output().match(/envbot starts once it is reached/g)).toHaveLength(1);
   expect(worker!.output()).not.toContain("internal error");
   expect(worker!.output()).toContain("envbot worker started: scale-out on PostgreSQL");
