@@ -1,7 +1,7 @@
 import os from "node:os";
 import { OUTBOX_RETENTION_MS } from "../adapters/outbox/outbox-relay.js";
 import { readSettings } from "../adapters/server-env/settings.js";
-import type { CliIO, LocalEngine } from "../access/cli/cli-io.js";
+import type { CliIO, LocalEngine, ServeLocalDashboard } from "../access/cli/cli-io.js";
 import { runCli } from "../access/cli/main.js";
 import { recoverInterruptedRuns } from "../core/engine/index.js";
 import { formatInterruptedRun } from "../render/plan-text.js";
@@ -15,9 +15,28 @@ export { wantsColor } from "../access/cli/cli-io.js";
  * from here, built on the same openStore and engineFromSettings as the server's, so the
  * command line never reaches up into the composition root.
  */
-export function runEnvbotCli(argv: string[], io: Omit<CliIO, "openEngine">): Promise<number> {
-  return runCli(argv, { ...io, openEngine: openLocalEngine });
+export function runEnvbotCli(argv: string[], io: Omit<CliIO, "openEngine" | "serveLocalDashboard">): Promise<number> {
+  return runCli(argv, { ...io, openEngine: openLocalEngine, serveLocalDashboard: serveUntilInterrupted });
 }
+
+/**
+ * `envbot ui`'s server (local-dashboard.ts, loaded only for it: the API is no other command's
+ * start-up), until Ctrl-C or SIGTERM; a second Ctrl-C ends the process at once.
+ */
+const serveUntilInterrupted: ServeLocalDashboard = async (options) => {
+  const { serveLocalDashboard } = await import("./local-dashboard.js");
+  const dashboard = await serveLocalDashboard(options);
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      void dashboard.close().then(resolve);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  return { url: dashboard.url, shownAs: dashboard.shownAs, stopped };
+};
 
 /**
  * The engine on the store the settings name: this machine's data directory, or with

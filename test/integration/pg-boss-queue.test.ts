@@ -62,11 +62,15 @@ async function deployment(workers: number, options: { leaseTtlMs?: number; retry
     const text = payload as string;
     ran.push({ worker, payload: text, resumed: context.resumed });
     if (text.startsWith("terraform:")) {
-      // As a plan does: its Terraform in one of the worker's slots, until released.
+      // As a plan does: its Terraform in one of the worker's slots, until released (or stopped).
       await queues[Number(worker.slice(1))]!.exclusive(text, async () => {
         inSlot.add(text);
         mostInSlots = Math.max(mostInSlots, inSlot.size);
-        await new Promise<void>((resolve) => releases.set(text, resolve));
+        await new Promise<void>((resolve) => {
+          releases.set(text, resolve);
+          if (context.signal.aborted) resolve();
+          context.signal.addEventListener("abort", () => resolve());
+        });
         inSlot.delete(text);
       });
     }
@@ -89,6 +93,8 @@ async function deployment(workers: number, options: { leaseTtlMs?: number; retry
   };
   return {
     ran,
+    /** Jobs pg-boss holds for a worker to take (not yet fetched). */
+    waiting: async () => Number((await stores[0]!.database.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}_boss.job WHERE state IN ('created', 'retry')`)).rows[0]!.n),
     inSlot,
     mostInSlots: () => mostInSlots,
     aborted,
@@ -130,14 +136,14 @@ describe("pg-boss job queue", () => {
       await d.start();
       for (const name of ["a", "b", "c", "d", "e"]) await d.queues[0]!.enqueue({ key: `acme/envs:${name}`, payload: `terraform:${name}` });
       // Concurrency 2: four jobs taken (two in slots, two waiting for one), the fifth left queued.
-      await eventually("the worker holds four jobs and leaves one queued", () => d.queues[0]!.depth().running === 4 && d.queues[0]!.depth().queued === 1 && d.inSlot.size === 2);
+      await eventually("the worker holds four jobs and leaves one queued", async () => d.ran.length === 4 && d.inSlot.size === 2 && (await d.waiting()) === 1, 60_000);
       expect(d.ran).toHaveLength(4);
       d.release([...d.inSlot][0]!);
-      await eventually("a waiting job takes the freed slot and the fifth job is taken", () => d.ran.length === 5 && d.inSlot.size === 2);
+      await eventually("a waiting job takes the freed slot and the fifth job is taken", () => d.ran.length === 5 && d.inSlot.size === 2, 60_000);
       await eventually("every job runs to its end, each released as it takes a slot", () => {
         for (const name of d.inSlot) d.release(name);
         return d.inSlot.size === 0 && d.queues[0]!.depth().running === 0;
-      });
+      }, 60_000);
       await d.queues[0]!.idle();
       expect(d.mostInSlots()).toBe(2);
       expect(d.ran.map((r) => r.payload).sort()).toEqual(["terraform:a", "terraform:b", "terraform:c", "terraform:d", "terraform:e"]);

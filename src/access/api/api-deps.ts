@@ -25,6 +25,11 @@ export interface ApiDeps {
   canonicalRepository(repository: string): Promise<string | undefined>;
   /** Seals session cookies (ENVBOT_SESSION_SECRET, or the one envbot keeps); none without sign-in. */
   sessionSecret?: string;
+  /**
+   * The session cookie's name: SESSION_COOKIE unless the server names another (`envbot ui`, one
+   * per port: a browser sends a host's cookies to each of its ports).
+   */
+  sessionCookie?: string;
   now: () => Date;
   /** Revocations made in this process: open streams re-authorize at once. */
   revocations: Revocations;

@@ -12,7 +12,7 @@ import { readCookies, SESSION_COOKIE } from "./session-cookie.js";
  * when neither is there; a token or cookie that does not hold is a 401 at once, never a
  * fall-back to the other.
  */
-export async function authenticateRequest(req: IncomingMessage, deps: { store: Store; sessionSecret?: string; now: () => Date }): Promise<Principal | undefined> {
+export async function authenticateRequest(req: IncomingMessage, deps: { store: Store; sessionSecret?: string; sessionCookie?: string; now: () => Date }): Promise<Principal | undefined> {
   const authorization = req.headers.authorization;
   if (authorization !== undefined) {
     const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
@@ -23,7 +23,7 @@ export async function authenticateRequest(req: IncomingMessage, deps: { store: S
     if (!record) throw unauthorized("this API token is not known (or was revoked)");
     return { via: "token", login: record.login, tokenId: record.id, repositories: record.repositories };
   }
-  const cookie = readCookies(req.headers.cookie).get(SESSION_COOKIE);
+  const cookie = readCookies(req.headers.cookie).get(deps.sessionCookie ?? SESSION_COOKIE);
   if (cookie === undefined) return undefined;
   const session = await findSession(deps.store, cookie, deps.sessionSecret, deps.now());
   if (!session) throw unauthorized("the session has ended: sign in with GitHub again");

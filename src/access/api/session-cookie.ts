@@ -70,8 +70,10 @@ export function readCookies(header: string | undefined): Map<string, string> {
 
 /**
  * A Set-Cookie value: HttpOnly (no script reads it), SameSite=Lax (not sent with another site's
- * POST; sent when GitHub's sign-in redirects back), Secure when served over https.
+ * POST; sent when GitHub's sign-in redirects back) unless `sameSite` says Strict (never sent
+ * from another site's page at all: `envbot ui`, whose sign-in never comes from another site),
+ * Secure when served over https.
  */
-export function cookie(name: string, value: string, options: { maxAgeSeconds: number; secure: boolean }): string {
-  return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${options.maxAgeSeconds}${options.secure ? "; Secure" : ""}`;
+export function cookie(name: string, value: string, options: { maxAgeSeconds: number; secure: boolean; sameSite?: "Lax" | "Strict" }): string {
+  return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=${options.sameSite ?? "Lax"}; Max-Age=${options.maxAgeSeconds}${options.secure ? "; Secure" : ""}`;
 }

@@ -1,6 +1,7 @@
 import type { Settings } from "../../adapters/server-env/settings.js";
 import type { Actor } from "../../core/authorization/actor.js";
 import type { EngineDeps } from "../../core/engine/index.js";
+import type { Store } from "../../core/ports/index.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
 
 /** What a command may touch of its process: injected so tests run commands in-process. */
@@ -26,7 +27,22 @@ export interface CliIO {
   serve?: (role: "server" | "worker") => Promise<void>;
   /** The engine builder the composition root (composition/main-cli.ts) gives the commands. */
   openEngine?: OpenEngine;
+  /** `envbot ui`'s server, which the composition root (composition/main-cli.ts) builds. */
+  serveLocalDashboard?: ServeLocalDashboard;
 }
+
+/**
+ * Serves the dashboard and the REST API over `store`'s records of one checkout (`repository`,
+ * its absolute path) on 127.0.0.1 (`port`, 0: a free one), to whoever opens `url`, acting as
+ * `login`; `stopped` resolves once Ctrl-C (SIGINT) or SIGTERM stopped the server. Rejects with
+ * the listener's error (EADDRINUSE) when the port cannot be had.
+ */
+export type ServeLocalDashboard = (options: { store: Store; repository: string; login: string; port: number; log: (line: string) => void }) => Promise<{
+  url: string;
+  /** The checkout as the dashboard names it. */
+  shownAs: string;
+  stopped: Promise<void>;
+}>;
 
 /** The engine a command works with, the settings it was built from, and who runs the command. */
 export interface LocalEngine {
