@@ -210,9 +210,9 @@ export const scaleOutSweepBenchmark: Benchmark = {
       const queue = await pgBossQueue({ database: store.database, store, concurrency: 1, leaseTtlMs: 60_000, retry: { limit: 0, delaySeconds: 1, isRetryable: () => false }, onError: () => undefined });
       // Counted through the bench's own pool: a psql process per poll would take CPU from the workers it measures.
       const drifted = async () => Number((await store.database.query<{ n: string }>("SELECT count(*) AS n FROM envbot.runs WHERE kind = 'drift' AND outcome = 'succeeded'")).rows[0]!.n);
-      const fanOut = async (count: number) => {
+      const fanOut = async (count: number, concurrency = 2) => {
         const workers: AppProcess[] = [];
-        for (let i = 1; i <= count; i++) workers.push(await startAppProcess({ ...env, ENVBOT_DATA_DIR: path.join(root, `fan-${count}-worker-${i}`) }, { role: "worker" }));
+        for (let i = 1; i <= count; i++) workers.push(await startAppProcess({ ...env, ENVBOT_CONCURRENCY: String(concurrency), ENVBOT_DATA_DIR: path.join(root, `fan-${count}x${concurrency}-worker-${i}`) }, { role: "worker" }));
         processes.push(...workers);
         const before = await drifted();
         const peaks = workers.map(() => 0);
@@ -232,10 +232,12 @@ export const scaleOutSweepBenchmark: Benchmark = {
         const busy = Number(await queryPostgres(postgres.connectionString, `SELECT round(sum(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE ${window}`));
         for (const worker of workers) await worker.stop();
         processes.splice(0, processes.length, ...processes.filter((p) => !workers.includes(p)));
-        return { ms, peaks, run, filled: busy / (ms * 2 * count) };
+        return { ms, peaks, run, filled: busy / (ms * concurrency * count) };
       };
       const one = await fanOut(1);
       const two = await fanOut(2);
+      // As many Terraforms at once as the one process runs (2): the same work, only spread.
+      const twoByOne = await fanOut(2, 1);
       await queue.stop(0);
       return [
         { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, one process (concurrency 2)`, value: oneProcess / 1000, unit: "s", note: "the sweep before scale-out, files read locally" },
@@ -243,6 +245,7 @@ export const scaleOutSweepBenchmark: Benchmark = {
         { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, fanned out, 2 workers`, value: two.ms / 1000, unit: "s" },
         { name: "ratio 2 workers / 1 worker (throughput)", value: one.ms / two.ms, unit: "x", note: "on this machine's 2 cores" },
         { name: "ratio one process / 2 workers", value: oneProcess / two.ms, unit: "x" },
+        { name: "ratio one process / 2 workers at ENVBOT_CONCURRENCY=1", value: oneProcess / twoByOne.ms, unit: "x", note: `${(twoByOne.ms / 1000).toFixed(1)} s: 2 Terraforms at once, as in the one process` },
         { name: "one drift check's run, fanned out, 1 worker", value: one.run, unit: "ms", note: `${two.run} ms with 2 workers: Terraform slows as more run at once` },
         { name: "Terraform slots filled by checks: one process", value: oneBusy / (oneProcess * 2), unit: "x", note: `fanned out: ${one.filled.toFixed(2)} with 1 worker, ${two.filled.toFixed(2)} with 2 (the rest is jobs' bookkeeping)` },
         ...two.peaks.map((peak, i) => ({ name: `peak memory, worker ${i + 1} of 2 with Terraform`, value: peak / MiB, unit: "MiB" })),
