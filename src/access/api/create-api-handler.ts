@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../http/same-secret.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { PermissionUnavailableError } from "../../core/authorization/authorize.js";
@@ -83,13 +83,6 @@ function timeServer(res: ServerResponse): void {
     res.setHeader("server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`);
     return writeHead(...args);
   }) as typeof res.writeHead;
-}
-
-function sameSecret(given: string | string[] | undefined, expected: string): boolean {
-  if (typeof given !== "string") return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function answerFailure(res: ServerResponse, error: unknown, instance: string, log: ApiHandlerOptions<ApiDeps>["log"]): void {

@@ -1,6 +1,7 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Store } from "../../core/ports/index.js";
+import { sameSecret } from "../http/same-secret.js";
+import { respondStandalonePage } from "../http/standalone-page.js";
 import { forbidden, respondProblem, unauthorized } from "./api-problem.js";
 import type { Revocations } from "./revocations.js";
 import { findSession, startSession } from "./server-sessions.js";
@@ -84,23 +85,7 @@ export function createLocalSignIn(options: LocalSignInOptions): (req: IncomingMe
   };
 }
 
-function sameSecret(given: string | string[] | undefined | null, expected: string): boolean {
-  if (typeof given !== "string") return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** A page of plain text (no data of the request in it), readable without the dashboard's own files. */
+/** A page of plain text (no data of the request in it). */
 function page(res: ServerResponse, status: number, title: string, text: string): void {
-  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · envbot ui</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2328}</style></head><body><main><h1>${title}</h1><p>${text}</p></main></body></html>`;
-  res.writeHead(status, {
-    "content-type": "text/html; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    "referrer-policy": "no-referrer",
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-    "x-content-type-options": "nosniff",
-  });
-  res.end(body);
+  respondStandalonePage(res, status, { product: "envbot ui", title, html: `<p>${text}</p>` });
 }

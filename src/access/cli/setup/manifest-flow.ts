@@ -1,6 +1,8 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sameSecret } from "../../http/same-secret.js";
+import { escapeHtml, respondStandalonePage } from "../../http/standalone-page.js";
 
 /** What the flow shows once GitHub created the App and its settings are written: never a secret. */
 export interface CreatedApp {
@@ -78,7 +80,7 @@ export async function startManifestFlow(options: ManifestFlowOptions): Promise<M
       page(res, 404, "Not found", `<p><a href="/">Start here</a>.</p>`);
       return;
     }
-    if (!sameState(url.searchParams.get("state"), state)) {
+    if (!sameSecret(url.searchParams.get("state"), state)) {
       page(res, 400, "This is not the App envbot setup asked for", "<p>GitHub's answer did not carry the state of this setup (it was missing or wrong), so nothing was written. Start from <a href=\"/\">the setup page</a> of the running <code>envbot setup</code>.</p>");
       return;
     }
@@ -168,30 +170,7 @@ function linkify(text: string): string {
   return `${escapeHtml(text.slice(0, match.index))}<a href="${escapeHtml(match[0])}">${escapeHtml(match[0])}</a>${escapeHtml(text.slice(match.index + match[0].length))}`;
 }
 
-function sameState(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Text for HTML, in an element or in a quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
-const STYLE = "body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2328}code{font-size:.9em;background:#f6f8fa;padding:.1em .3em;border-radius:4px;overflow-wrap:anywhere}button{font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #1f883d;background:#1f883d;color:#fff;cursor:pointer}";
-
+/** A page of this flow; `html` is escaped where it holds data. */
 function page(res: ServerResponse, status: number, title: string, html: string): void {
-  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · envbot setup</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${html}</main></body></html>`;
-  res.writeHead(status, {
-    "content-type": "text/html; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    // The address GitHub sent the browser back to holds the code: no link may carry it on.
-    "referrer-policy": "no-referrer",
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-    "x-content-type-options": "nosniff",
-  });
-  res.end(body);
+  respondStandalonePage(res, status, { product: "envbot setup", title, html });
 }
