@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
+import { openKeptDatabase } from "../../src/adapters/store/sqlite/kept-database.js";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import type { Store } from "../../src/core/ports/index.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
@@ -45,7 +45,7 @@ async function tellStory(file: string): Promise<void> {
     finished.push([failed.id, "2026-11-15T00:00:00.000Z"]);
   }
   await store.close();
-  const db = new Database(file);
+  const db = openKeptDatabase(file);
   for (const [id, at] of finished) db.prepare("UPDATE runs SET finished_at = ? WHERE id = ?").run(at, id);
   db.close();
 }

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
+import { openKeptDatabase } from "../../src/adapters/store/sqlite/kept-database.js";
 import { COMMAND_NAMES } from "../../src/access/cli/main.js";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { projectRoot } from "../helpers/fixtures.js";
@@ -49,7 +49,7 @@ async function recordSandbox(): Promise<void> {
   }
   await store.close();
   // The runs ended at the times of the story, not at the test's.
-  const db = new Database(file);
+  const db = openKeptDatabase(file);
   for (const [id, at] of finished) db.prepare("UPDATE runs SET finished_at = ? WHERE id = ?").run(at, id);
   db.close();
 }

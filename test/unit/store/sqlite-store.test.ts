@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { applyMigrations, migrations, openSqliteStore, SchemaTooNewError } from "../../../src/adapters/store/sqlite/index.js";
+import { openKeptDatabase } from "../../../src/adapters/store/sqlite/kept-database.js";
 import { describeStoreContract } from "../../contract/store-contract.js";
 
 let dir: string;
@@ -25,7 +25,7 @@ describe("SQLite store files", () => {
 
   test("migration 5 (runs may end interrupted) keeps every run and each environment's last run", async () => {
     const file = newFile();
-    const old = new Database(file);
+    const old = openKeptDatabase(file);
     applyMigrations(old, migrations.slice(0, 4), file);
     old.exec(`
       INSERT INTO runs (repository, environment, kind, actor, started_at, finished_at, outcome) VALUES ('acme/e', 'web', 'apply', 'alice', '2026-11-01T00:00:00.000Z', '2026-11-01T00:01:00.000Z', 'succeeded');
@@ -47,7 +47,7 @@ describe("SQLite store files", () => {
   });
 
   function appliedMigrations(file: string): { version: number; description: string; applied_at: string }[] {
-    const db = new Database(file, { readonly: true });
+    const db = openKeptDatabase(file, { readonly: true });
     try {
       return db.prepare("SELECT version, description, applied_at FROM schema_migrations ORDER BY version").all() as never;
     } finally {
@@ -81,7 +81,7 @@ describe("SQLite store files", () => {
   test("the file is in WAL mode, so readers in other processes do not block the writer", async () => {
     const file = newFile();
     await openSqliteStore({ file }).close();
-    const db = new Database(file, { readonly: true });
+    const db = openKeptDatabase(file, { readonly: true });
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     } finally {
@@ -112,7 +112,7 @@ describe("SQLite store files", () => {
   test("a database written by a newer envbot is refused, naming both schema versions", async () => {
     const file = newFile();
     await openSqliteStore({ file }).close();
-    const db = new Database(file);
+    const db = openKeptDatabase(file);
     db.prepare("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, 'from the future', ?)").run(latest + 1, new Date().toISOString());
     db.close();
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports/index.js";
 import { applyMigrations } from "./apply-migrations.js";
+import { openKeptDatabase } from "./kept-database.js";
 import { migrations } from "./migrations.js";
 import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
 import { environmentListSql } from "../environment-list-query.js";
@@ -28,7 +28,7 @@ export function openSqliteStore(options: { file: string }): Store {
   const { file } = options;
   if (file !== IN_MEMORY) mkdirSync(path.dirname(file), { recursive: true });
 
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  const db = openKeptDatabase(file, { timeout: BUSY_TIMEOUT_MS });
   let replacedReason: () => string | undefined;
   try {
     db.pragma("journal_mode = WAL");

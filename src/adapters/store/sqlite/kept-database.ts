@@ -1,0 +1,44 @@
+import Database from "better-sqlite3";
+
+/**
+ * Every better-sqlite3 connection and statement envbot makes, kept for the life of the process.
+ *
+ * On Node >= 24.19 better-sqlite3 12 aborts the whole process when the garbage collector frees
+ * one of its statements or connections from a background task (Node's ObjectWrap now removes a
+ * cleanup hook in its destructor, which asserts a current environment; reproduced here: 2,000
+ * statements dropped, then an idle GC, exit code 134). better-sqlite3 13 fixes it but does not run
+ * on Node 20, which envbot still supports. So nothing here ever becomes garbage: a process opens
+ * one store, and its statements are cached by their SQL text, which the code fixes (the list
+ * query's shapes are finite). A closed connection costs a few hundred bytes; only test processes
+ * open many. Drop this module when envbot moves to better-sqlite3 13.
+ */
+const kept = new Set<Database.Database>();
+
+export function openKeptDatabase(file: string, options: Database.Options = {}): Database.Database {
+  const db = new Database(file, options);
+  kept.add(db);
+  const statements = new Map<string, Database.Statement>();
+  const prepare = db.prepare.bind(db);
+  db.prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  // better-sqlite3's pragma() prepares a statement of its own on each call: through the cache too.
+  db.pragma = (source: string, pragmaOptions?: { simple?: boolean }) => {
+    const statement = db.prepare(`PRAGMA ${source}`);
+    if (!(statement as { reader?: boolean }).reader) {
+      statement.run();
+      return [];
+    }
+    if (pragmaOptions?.simple) {
+      const row = statement.get() as Record<string, unknown> | undefined;
+      return row === undefined ? undefined : Object.values(row)[0];
+    }
+    return statement.all();
+  };
+  return db;
+}
