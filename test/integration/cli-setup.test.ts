@@ -1,7 +1,7 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,8 +9,14 @@ import { promisify } from "node:util";
 import { createProbot } from "probot";
 import { parse } from "yaml";
 import { readGitHubAppSettings } from "../../src/composition/github-app-settings.js";
-import { projectRoot } from "../helpers/fixtures.js";
+import { definitionYaml } from "../helpers/engine-sandbox.js";
+import { eventually } from "../helpers/eventually.js";
+import { projectRoot, sha, starterRepository } from "../helpers/fixtures.js";
+import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { enterpriseServer, githubApi, recordedGitHubRequests, setupGitHubMock } from "../helpers/github/github-mock.js";
+import { serveGitHubOverHttp } from "../helpers/github/github-over-http.js";
+import { deliverWebhook } from "../helpers/github/signed-delivery.js";
+import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 import { runEnvbot, type CliResult } from "../helpers/run-cli.js";
 
 // `envbot setup` through the command line, the test playing the browser: it opens the printed
@@ -57,12 +63,12 @@ function conversion(web = "https://github.com", api = "https://api.github.com") 
 }
 
 /** Starts `envbot setup ARGS` and waits for the page it prints. */
-async function startSetup(args: string[], env: NodeJS.ProcessEnv): Promise<{ url: string; done: Promise<CliResult> }> {
+async function startSetup(args: string[], env: NodeJS.ProcessEnv, cwd = dir): Promise<{ url: string; done: Promise<CliResult> }> {
   let stdout = "";
   let seen: (url: string) => void;
   const printed = new Promise<string>((resolve) => (seen = resolve));
   const done = runEnvbot(["setup", ...args], {
-    cwd: dir,
+    cwd,
     env: { HOME: dir, ...env },
     onStdout: (text) => {
       stdout += text;
@@ -177,6 +183,67 @@ test("the page posts app.yml's manifest to GitHub; a wrong state writes nothing;
   // The server is gone with the command.
   await expect(fetch(url)).rejects.toThrow();
 });
+
+test("from a fresh checkout: envbot setup writes .env, and npm start with nothing but that file answers a signed webhook with a plan", async () => {
+  // A checkout of its own (the project's package.json, dist and node_modules), so the .env lands
+  // where npm start reads it and nothing is written into the real one. GitHub is this test's fake,
+  // as GitHub Enterprise Server over HTTP: setup keeps GHE_HOST and GHE_PROTOCOL in the .env.
+  const checkout = path.join(dir, "checkout");
+  await mkdir(checkout);
+  await writeFile(path.join(checkout, "package.json"), await readFile(path.join(projectRoot, "package.json")));
+  for (const linked of ["dist", "node_modules"]) await symlink(path.join(projectRoot, linked), path.join(checkout, linked));
+  const github = new FakeGitHub({ owner: DEFAULT_OWNER, repo: DEFAULT_REPO, installationId: DEFAULT_INSTALLATION_ID });
+  github.install();
+  github.permissions.set("octocat", "write");
+  githubApi().get("/app/installations").query(true).reply(200, []).persist();
+  const githubHttp = await serveGitHubOverHttp();
+  try {
+    const ghe = { GHE_HOST: githubHttp.host, GHE_PROTOCOL: "http" };
+    const { url, done } = await startSetup(["--public-url", "https://envbot.example.com"], ghe, checkout);
+    const { action, manifest, state } = await readForm(url);
+    expect(`${action.origin}${action.pathname}`).toBe(`http://${githubHttp.host}/settings/apps/new`);
+    githubApi().post("/app-manifests/fresh-code/conversions").reply(201, conversion(`http://${githubHttp.host}`, `http://${githubHttp.host}/api/v3`));
+    expect((await comeBack(manifest.redirect_url, { code: "fresh-code", state })).status).toBe(200);
+    expect(await done).toMatchObject({ code: 0, stderr: "" });
+    expect(await loadEnvFile(path.join(checkout, ".env"))).toMatchObject({ APP_ID: "424242", WEBHOOK_SECRET, ...ghe });
+
+    const main = await starterRepository();
+    github.commit(sha("main0"), main);
+    github.commit("main", main);
+    github.commit(sha("head1"), { ...main, "environments/preview.yaml": definitionYaml("preview", "sandbox", "  ttl: 24h\n") });
+    github.pullRequests.set(1, { number: 1, headSha: sha("head1"), baseSha: sha("main0"), author: "octocat", files: [{ filename: "environments/preview.yaml", status: "added" }] });
+
+    // Only what a shell has, and where to listen: every App setting comes from the .env.
+    const child = spawn("npm", ["start"], { cwd: checkout, env: { PATH: process.env.PATH, HOME: dir, PORT: "0", HOST: "127.0.0.1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => void (output += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => void (output += chunk.toString("utf8")));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      await eventually("npm start listening", () => /envbot listening on http:\/\//.test(output) || child.exitCode !== null, 90_000);
+      const app = /envbot listening on (http:\/\/[^"\s]+)/.exec(output)?.[1];
+      if (!app) throw new Error(`npm start did not listen (exit ${child.exitCode}):\n${output}`);
+      const event = pullRequestEvent({ action: "opened", number: 1, headSha: sha("head1"), baseSha: sha("main0") });
+      // Signed with another secret: refused. With the secret GitHub handed over: planned.
+      expect((await deliverWebhook({ url: `${app}/api/github/webhooks`, secret: "not-the-secret", ...event })).status).toBe(400);
+      expect((await deliverWebhook({ url: `${app}/api/github/webhooks`, secret: WEBHOOK_SECRET, ...event })).status).toBe(200);
+      await eventually("the plan comment", () => github.botComments(1).some((c) => c.body.includes("1 to add, 0 to change, 0 to destroy")));
+      await eventually("the plan check", () => github.checks("envbot plan: preview").some((c) => c.status === "completed"));
+      expect(github.checks("envbot plan: preview")).toMatchObject([{ head_sha: sha("head1"), conclusion: "success" }]);
+      for (const secret of SECRETS) expect(output).not.toContain(secret);
+    } finally {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        // gone already
+      }
+      await exited;
+    }
+  } finally {
+    await githubHttp.close();
+    github.uninstall();
+  }
+}, 180_000);
 
 test("an organization on GitHub Enterprise Server, with --public-url, --dotenv and --force over a file others could read", async () => {
   await mkdir(path.join(dir, "config"));
