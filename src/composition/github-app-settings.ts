@@ -41,8 +41,9 @@ export function readGitHubAppSettings(env: NodeJS.ProcessEnv): GitHubAppSettings
   ];
   if (missing.length > 0) {
     throw new SettingsError(
-      `envbot cannot start: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set. ` +
-        "They are the GitHub App's ID, its private key (PEM text, or the path of the .pem file) and its webhook secret, from the App's settings page on GitHub.",
+      `cannot start: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set. ` +
+        "They are the GitHub App's ID, its private key (PEM text, or the path of the .pem file) and its webhook secret. " +
+        "'npx envbot setup --public-url URL' creates the App and writes them to .env; for an App that exists, they are on its settings page on GitHub.",
     );
   }
   if (!/^[1-9][0-9]*$/.test(env.APP_ID!)) throw new SettingsError(`APP_ID: '${env.APP_ID}' is not a GitHub App ID (a number)`);

@@ -57,10 +57,12 @@ test("at start the server asks GitHub to redeliver the webhooks that failed with
   }
 });
 
-test("without the App's ID, private key and webhook secret the server refuses to start, naming all three", async () => {
+test("without the App's ID, private key and webhook secret the server refuses to start, naming all three and envbot setup", async () => {
   const start = startServer({ PATH: process.env.PATH, ENVBOT_DATA_DIR: dataDir });
   await expect(start).rejects.toThrow(SettingsError);
-  await expect(start).rejects.toThrow(/APP_ID, PRIVATE_KEY \(or PRIVATE_KEY_PATH\), WEBHOOK_SECRET are not set/);
+  await expect(start).rejects.toThrow(/^cannot start: APP_ID, PRIVATE_KEY \(or PRIVATE_KEY_PATH\), WEBHOOK_SECRET are not set/);
+  // The way out: the command that creates the App and writes them.
+  await expect(start).rejects.toThrow("'npx envbot setup --public-url URL' creates the App and writes them to .env");
 });
 
 test("a separate server or worker needs PostgreSQL to share its work, and a database URL that is not one is refused without echoing it", async () => {
