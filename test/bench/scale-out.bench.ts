@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import nock from "nock";
@@ -7,7 +8,7 @@ import { sha, starterRepository } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { eventually, startAppProcess, type AppProcess } from "../helpers/envbot-app-process.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";
-import { githubApi } from "../helpers/github/github-mock.js";
+import { githubApi, recordedGitHubRequests } from "../helpers/github/github-mock.js";
 import { serveGitHubOverHttp } from "../helpers/github/github-over-http.js";
 import { deliverWebhook } from "../helpers/github/signed-delivery.js";
 import { TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
@@ -16,6 +17,7 @@ import { awsTestEnv, startMoto } from "../helpers/moto-server.js";
 import { queryPostgres, startPostgres } from "../helpers/postgres-server.js";
 import { PROVIDER_MIRROR, writeTerraformCliConfig } from "../helpers/terraform-cli-config.js";
 import type { BenchFigure, Benchmark } from "./bench-harness.js";
+import { tallyRequests } from "./scale.bench.js";
 
 const SANDBOX_PLANS = 40;
 const AWS_PLANS = 10;
@@ -199,31 +201,40 @@ export const scaleOutSweepBenchmark: Benchmark = {
 
       // One process: the sweep as it ran before scale-out.
       const single = engineIn(path.join(root, "one-process"));
+      const oneCpu = machineCpu();
       const oneStart = performance.now();
       const swept = await runDriftSweep({ deps: single, repository: github.fullName, files, reporter: consoleReconcileReporter(() => undefined), now: new Date(), dryRun: false, concurrency: 2 });
       const oneProcess = performance.now() - oneStart;
+      const oneBusyCpu = oneCpu.busy();
       const oneBusy = Number(await queryPostgres(postgres.connectionString, `SELECT round(sum(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE kind = 'drift'`));
       if (swept.entries.some((e) => e.action !== "in-sync")) throw new Error(`the one-process sweep should find every environment in sync: ${JSON.stringify(swept.entries.find((e) => e.action !== "in-sync"))}`);
 
       // Fanned out: one job per environment, on one worker and then on two, each from fresh working directories.
       const env: NodeJS.ProcessEnv = { ENVBOT_DATABASE_URL: postgres.connectionString, PG_CONN_STR: postgres.connectionString, TF_CLI_CONFIG_FILE: cliConfig, GHE_HOST: githubHttp.host, ENVBOT_CONCURRENCY: "2" };
       const queue = await pgBossQueue({ database: store.database, store, concurrency: 1, leaseTtlMs: 60_000, retry: { limit: 0, delaySeconds: 1, isRetryable: () => false }, onError: () => undefined });
-      // Counted through the bench's own pool: a psql process per poll would take CPU from the workers it measures.
-      const drifted = async () => Number((await store.database.query<{ n: string }>("SELECT count(*) AS n FROM envbot.runs WHERE kind = 'drift' AND outcome = 'succeeded'")).rows[0]!.n);
+      // Counted through the bench's own pool, over the runs since the last count by their key: a
+      // psql process or a scan of every run per poll would take CPU from the workers it measures.
+      const lastRun = async () => Number((await store.database.query<{ id: string }>("SELECT coalesce(max(id), 0) AS id FROM envbot.runs")).rows[0]!.id);
+      const driftedSince = async (id: number) => Number((await store.database.query<{ n: string }>("SELECT count(*) AS n FROM envbot.runs WHERE id > $1 AND kind = 'drift' AND outcome = 'succeeded'", [id])).rows[0]!.n);
       const fanOut = async (count: number, concurrency = 2) => {
         const workers: AppProcess[] = [];
         for (let i = 1; i <= count; i++) workers.push(await startAppProcess({ ...env, ENVBOT_CONCURRENCY: String(concurrency), ENVBOT_DATA_DIR: path.join(root, `fan-${count}x${concurrency}-worker-${i}`) }, { role: "worker" }));
         processes.push(...workers);
-        const before = await drifted();
+        const before = await lastRun();
         const peaks = workers.map(() => 0);
         const sampler = setInterval(() => workers.forEach((w, i) => (peaks[i] = Math.max(peaks[i]!, w.memory().withChildren))), 500);
         const since = String(await queryPostgres(postgres.connectionString, "SELECT now()::text"));
+        const cpu = machineCpu();
         const started = performance.now();
+        const requestsBefore = recordedGitHubRequests().length;
+        // As the server's dispatcher queues them: each job carries the commit its sweep read.
+        const commit = github.headOf("main")!;
         for (const environment of report.environments) {
-          await queue.enqueue(queuedJob({ kind: "sweep-environment", installation: DEFAULT_INSTALLATION_ID, repository: github.fullName, defaultBranch: "main", sweep: "drift", environment: environment.name }));
+          await queue.enqueue(queuedJob({ kind: "sweep-environment", installation: DEFAULT_INSTALLATION_ID, repository: github.fullName, defaultBranch: "main", commit, sweep: "drift", environment: environment.name }));
         }
-        await eventually(`every drift check of the sweep fanned out over ${count}`, async () => (await drifted()) - before >= SWEEP_ENVIRONMENTS, 60 * 60_000);
+        await eventually(`every drift check of the sweep fanned out over ${count}`, async () => (await driftedSince(before)) >= SWEEP_ENVIRONMENTS, 60 * 60_000);
         const ms = performance.now() - started;
+        const cpuBusy = cpu.busy();
         clearInterval(sampler);
         // Where the time goes: each check's own run time (Terraform slows as more run at once).
         const window = `kind = 'drift' AND started_at >= '${since}'::timestamptz`;
@@ -232,7 +243,8 @@ export const scaleOutSweepBenchmark: Benchmark = {
         const busy = Number(await queryPostgres(postgres.connectionString, `SELECT round(sum(extract(epoch from finished_at - started_at)) * 1000) FROM envbot.runs WHERE ${window}`));
         for (const worker of workers) await worker.stop();
         processes.splice(0, processes.length, ...processes.filter((p) => !workers.includes(p)));
-        return { ms, peaks, run, filled: busy / (ms * concurrency * count) };
+        const requests = tallyRequests(recordedGitHubRequests().slice(requestsBefore));
+        return { ms, peaks, run, filled: busy / (ms * concurrency * count), requests, cpuBusy };
       };
       const one = await fanOut(1);
       const two = await fanOut(2);
@@ -242,12 +254,13 @@ export const scaleOutSweepBenchmark: Benchmark = {
       return [
         { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, one process (concurrency 2)`, value: oneProcess / 1000, unit: "s", note: "the sweep before scale-out, files read locally" },
         { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, fanned out, 1 worker`, value: one.ms / 1000, unit: "s", note: "one job per environment, files read from GitHub" },
-        { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, fanned out, 2 workers`, value: two.ms / 1000, unit: "s" },
+        { name: `drift sweep of ${SWEEP_ENVIRONMENTS}, fanned out, 2 workers`, value: two.ms / 1000, unit: "s", note: `GitHub requests: ${two.requests || "none"}` },
         { name: "ratio 2 workers / 1 worker (throughput)", value: one.ms / two.ms, unit: "x", note: "on this machine's 2 cores" },
         { name: "ratio one process / 2 workers", value: oneProcess / two.ms, unit: "x" },
         { name: "ratio one process / 2 workers at ENVBOT_CONCURRENCY=1", value: oneProcess / twoByOne.ms, unit: "x", note: `${(twoByOne.ms / 1000).toFixed(1)} s: 2 Terraforms at once, as in the one process` },
         { name: "one drift check's run, fanned out, 1 worker", value: one.run, unit: "ms", note: `${two.run} ms with 2 workers: Terraform slows as more run at once` },
         { name: "Terraform slots filled by checks: one process", value: oneBusy / (oneProcess * 2), unit: "x", note: `fanned out: ${one.filled.toFixed(2)} with 1 worker, ${two.filled.toFixed(2)} with 2 (the rest is jobs' bookkeeping)` },
+        { name: "machine's CPU busy during the sweep: one process", value: oneBusyCpu, unit: "x", note: `fanned out: ${one.cpuBusy.toFixed(2)} with 1 worker, ${two.cpuBusy.toFixed(2)} with 2 (of ${cpus().length} cores)` },
         ...two.peaks.map((peak, i) => ({ name: `peak memory, worker ${i + 1} of 2 with Terraform`, value: peak / MiB, unit: "MiB" })),
       ];
     } finally {
@@ -261,3 +274,22 @@ export const scaleOutSweepBenchmark: Benchmark = {
     }
   },
 };
+
+/** The machine's CPU time from /proc/stat: busy and total jiffies of all cores. */
+function cpuJiffies(): { busy: number; total: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3]! + fields[4]!; // idle + iowait
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** How busy the whole machine's CPU was (0-1) between this call and busy(): whether work waited on it. */
+function machineCpu(): { busy(): number } {
+  const start = cpuJiffies();
+  return {
+    busy() {
+      const end = cpuJiffies();
+      return (end.busy - start.busy) / Math.max(1, end.total - start.total);
+    },
+  };
+}

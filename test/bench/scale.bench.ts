@@ -182,7 +182,7 @@ async function databaseActivity(store: PostgresStore): Promise<{ transactions: n
 }
 
 /** "GET git/trees 100, GET tarball 300, ..." */
-function tallyRequests(requests: readonly { method: string; path: string }[]): string {
+export function tallyRequests(requests: readonly { method: string; path: string }[]): string {
   const counts = new Map<string, number>();
   for (const r of requests) {
     const kind = `${r.method} ${r.path.replace(/^\/repos\/[^/]+\/[^/]+\//, "").replace(/\?.*$/, "").replace(/\/[0-9a-f]{40}$|\/heads(\/|%2F).*$|\/\d+\/access_tokens$/, "")}`;

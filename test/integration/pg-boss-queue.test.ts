@@ -32,7 +32,7 @@ interface Ran {
  * store (pool) and queue, as separate processes would. Jobs are strings; "slow:NAME" runs until its
  * signal aborts (or `release` is called), "flaky:NAME" fails as retryable on its first attempt.
  */
-async function deployment(workers: number, options: { leaseTtlMs?: number; retryDelaySeconds?: number } = {}) {
+async function deployment(workers: number, options: { leaseTtlMs?: number; retryDelaySeconds?: number; pollMs?: number } = {}) {
   const schema = `queue_${++schemas}`;
   const ran: Ran[] = [];
   const aborted: string[] = [];
@@ -48,7 +48,7 @@ async function deployment(workers: number, options: { leaseTtlMs?: number; retry
       bossSchema: `${schema}_boss`,
       concurrency: 2,
       leaseTtlMs: options.leaseTtlMs ?? 60_000,
-      pollMs: 100,
+      pollMs: options.pollMs ?? 100,
       worker: `w${i}`,
       retry: { limit: 2, delaySeconds: options.retryDelaySeconds ?? 1, isRetryable: (error) => error instanceof ProviderUnreachable },
       onError: (error) => errors.push(error),
@@ -125,6 +125,26 @@ describe("pg-boss job queue", () => {
       expect(d.ran.map((r) => r.payload).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `plan #${i + 1}`).sort());
       expect(new Set(d.ran.map((r) => r.worker))).toEqual(new Set(["w0", "w1"]));
       expect(await d.stores[0]!.hasDelivery("delivery-7")).toBe(true);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("an idle worker takes a job queued elsewhere at once, not at its next poll, also after its listening connection was cut", async () => {
+    // Ten minutes between polls: only the notification of the queued job can wake the worker.
+    const d = await deployment(2, { pollMs: 600_000 });
+    const listening = async () => Number((await d.stores[0]!.database.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'envbot listen' AND query LIKE 'LISTEN%'")).rows[0]!.n);
+    try {
+      await d.start([0]);
+      await eventually("worker 0 listening", async () => (await listening()) === 1, 60_000);
+      await d.queues[1]!.enqueue({ key: "acme/envs#1", payload: "plan #1" });
+      await eventually("worker 0 ran the job queued by the server", () => d.ran.length === 1, 60_000);
+
+      await d.stores[0]!.database.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'envbot listen'");
+      await eventually("worker 0 listening again", async () => (await listening()) === 1, 60_000);
+      await d.queues[1]!.enqueue({ key: "acme/envs#2", payload: "plan #2" });
+      await eventually("worker 0 ran the second job", () => d.ran.length === 2, 60_000);
+      expect(d.ran.map((r) => [r.worker, r.payload])).toEqual([["w0", "plan #1"], ["w0", "plan #2"]]);
     } finally {
       await d.close();
     }

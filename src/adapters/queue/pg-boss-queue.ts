@@ -123,6 +123,11 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
   let queued = 0;
   const timers: NodeJS.Timeout[] = [];
   let wake: (() => void) | undefined;
+  // A job queued anywhere wakes idle workers at once (NOTIFY on commit); polling every `pollMs`
+  // stays for what no notification announces (a retry's backoff ending, a lost notification).
+  const channel = `${bossSchema}.jobs`;
+  let nudged = false;
+  let listener: { stop(): Promise<void> } | undefined;
 
   const send = async (query: Query, job: QueuedJob, generation: number) => {
     const data: BossJobData = { key: job.key, final: job.final === true, generation, payload: job.payload };
@@ -182,21 +187,25 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
     await runNow(id);
   };
 
-  const runJob = async (job: PgBoss.JobWithMetadata<BossJobData>, controller: AbortController) => {
+  /** Runs a job and settles it in pg-boss, which deletes its job_runs row. */
+  const runJob = async (job: PgBoss.JobWithMetadata<BossJobData>, controller: AbortController): Promise<true> => {
+    await runAndSettle(job, controller);
+    return true;
+  };
+  const runAndSettle = async (job: PgBoss.JobWithMetadata<BossJobData>, controller: AbortController) => {
     const data = job.data;
     const signal = controller.signal;
-    if (superseded(data, await generations([data.key]))) {
-      await settle(job.id, "complete", skipped);
-      return;
-    }
     try {
       // Jobs of one key one after another, across workers: the one before (cancelled or not) ends first.
-      await withLease(store, { key: `job:${data.key}`, holder: `${worker} job ${job.id}`, signal, maxWaitMs: Number.POSITIVE_INFINITY, ttlMs, pollMs: Math.min(pollMs, 500) }, async () => {
-        if (superseded(data, await generations([data.key]))) return;
+      // Superseded is asked once the lease is held: the job before it may be the one that
+      // superseded it. A superseded job's signal also aborts its wait (tend checks).
+      const ran = await withLease(store, { key: `job:${data.key}`, holder: `${worker} job ${job.id}`, signal, maxWaitMs: Number.POSITIVE_INFINITY, ttlMs, pollMs: Math.min(pollMs, 500) }, async () => {
+        if (superseded(data, await generations([data.key]))) return false;
         await runner!(data.payload, { signal, resumed: job.retryCount > 0, mayRetry: (error) => retry.isRetryable(error) && job.retryCount < retry.limit });
+        return true;
       });
       // It ran to its end (even if its signal aborted after its last report): done.
-      await settle(job.id, "complete", {});
+      await settle(job.id, "complete", ran ? {} : skipped);
     } catch (error) {
       if (error instanceof EnvironmentBusyError && signal.aborted) {
         // Aborted while waiting for the job before it: superseded, or handed on.
@@ -222,16 +231,32 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
     const free = jobsAtOnce - running.size;
     if (!runner || stopping || free <= 0) return;
     const jobs = await boss.fetch<BossJobData>(JOB_QUEUE, { batchSize: free, includeMetadata: true });
+    if (jobs.length === 0) return 0;
+    // The batch's rows in one statement: held by this worker from now on.
+    await database
+      .query(
+        `INSERT INTO job_runs (job_id, key, worker, started_at, expires_at)
+           SELECT id, key, $3, clock_timestamp(), clock_timestamp() + $4 * interval '1 millisecond' FROM unnest($1::uuid[], $2::text[]) AS batch (id, key)
+           ON CONFLICT (job_id) DO UPDATE SET worker = EXCLUDED.worker, expires_at = EXCLUDED.expires_at`,
+        [jobs.map((job) => job.id), jobs.map((job) => job.data.key), worker, ttlMs],
+      )
+      .catch(() => undefined);
     for (const job of jobs) {
       const controller = new AbortController();
-      await database.query("INSERT INTO job_runs (job_id, key, worker, started_at, expires_at) VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp() + $4 * interval '1 millisecond') ON CONFLICT (job_id) DO UPDATE SET worker = EXCLUDED.worker, expires_at = EXCLUDED.expires_at", [job.id, job.data.key, worker, ttlMs]).catch(() => undefined);
       const entry: Running = { id: job.id, data: job.data, controller, done: Promise.resolve() };
       entry.done = runJob(job, controller)
-        .catch((error: unknown) => options.onError(error, { key: job.data.key, payload: job.data.payload }))
-        .finally(async () => {
+        .then(
+          (settled) => settled,
+          (error: unknown) => {
+            options.onError(error, { key: job.data.key, payload: job.data.payload });
+            return false;
+          },
+        )
+        .then(async (settled) => {
           running.delete(job.id);
-          // Only this worker's row: a job reaped from it may run elsewhere under the same id.
-          await database.query("DELETE FROM job_runs WHERE job_id = $1 AND worker = $2", [job.id, worker]).catch(() => undefined);
+          // Settling deleted the row; otherwise only this worker's row goes: a job reaped from it
+          // may run elsewhere under the same id.
+          if (!settled) await database.query("DELETE FROM job_runs WHERE job_id = $1 AND worker = $2", [job.id, worker]).catch(() => undefined);
           wake?.();
         });
       running.set(job.id, entry);
@@ -243,7 +268,11 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
     while (!stopping) {
       const taken = await take().catch(() => 0);
       if (stopping) break;
-      // Full, or nothing to take: wait for a slot or the next poll.
+      // Full, or nothing to take: wait for a slot, a job queued, or the next poll.
+      if (nudged && running.size < jobsAtOnce) {
+        nudged = false;
+        continue;
+      }
       if (!taken || running.size >= jobsAtOnce) await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
@@ -309,12 +338,17 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
               [job.key],
             );
         await send(query, job, rows[0]!.generation);
+        await query("SELECT pg_notify($1, '')", [channel]);
         return true;
       });
     },
 
     async start(run) {
       runner = run;
+      listener = await database.listen(channel, () => {
+        nudged = true;
+        wake?.();
+      });
       timers.push(setInterval(() => void tend().catch(() => undefined), Math.max(Math.min(pollMs, ttlMs / 4), 50)));
       void loop();
     },
@@ -347,6 +381,7 @@ export async function pgBossQueue(options: PgBossQueueOptions): Promise<PgBossQu
       }
       clearTimeout(timer);
       for (const t of timers) clearInterval(t);
+      await listener?.stop();
       await boss.stop({ graceful: false, close: false, wait: true, timeout: 1000 }).catch(() => undefined);
     },
 

@@ -1,9 +1,13 @@
 import { CONFIG_PATH, resolveConfig, type ResolvedConfig } from "../config/repository-config.js";
 import type { Diagnostic } from "../diagnostics/index.js";
-import type { RepoFiles } from "../ports/index.js";
+import type { RepoFile, RepoFiles } from "../ports/index.js";
 import { formatPath, MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import { builtinCheckers } from "./builtin-checkers.js";
 import { checkYamlFile } from "./check-yaml-file.js";
+import { freezeData, RecentFileChecks } from "./recent-file-checks.js";
+
+/** A few repositories' policies, each checked once per content. */
+const recent = new RecentFileChecks<{ config: ResolvedConfig; diagnostics: Diagnostic[] }>(64);
 
 /**
  * The repository policy (.github/envbot.yml) of a revision, with every default filled in. An
@@ -12,6 +16,10 @@ import { checkYamlFile } from "./check-yaml-file.js";
 export async function readRepositoryConfig(files: RepoFiles): Promise<{ config: ResolvedConfig; diagnostics: Diagnostic[] }> {
   const content = await files.readFile(CONFIG_PATH, MAX_YAML_FILE_BYTES);
   if (!content) return { config: resolveConfig(), diagnostics: [] };
+  return recent.get([CONFIG_PATH], content, () => freezeData(checkRepositoryConfig(content)));
+}
+
+function checkRepositoryConfig(content: RepoFile): { config: ResolvedConfig; diagnostics: Diagnostic[] } {
   const checked = checkYamlFile({ file: CONFIG_PATH, content, expected: "the envbot repository configuration", checker: builtinCheckers().config });
   // A policy that cannot be read decides nothing in anyone's favour: see ResolvedConfig.unreadable.
   if (!checked.ok) return { config: { ...resolveConfig(), unreadable: true }, diagnostics: checked.diagnostics };

@@ -9,11 +9,26 @@ import { formatPath } from "../yaml/index.js";
 import { templateFile, type Template } from "../template/template.js";
 import { certificateDeclarations, certificateVariables } from "../certificates/certificate-declaration.js";
 import { fillNameTemplate, isDnsName, referencedVariables } from "../certificates/certificate-names.js";
+import { freezeData, RecentFileChecks } from "./recent-file-checks.js";
 
 export type ValidatedTemplate = { ok: true; template: Template } | { ok: false; diagnostics: Diagnostic[] };
 
+/** Templates checked with the process's own compiler, each once per content. */
+const recent = new RecentFileChecks<Promise<ValidatedTemplate>>(256);
+
 /** templates/<name>/template.yaml -> a Template, checking its variable schema and defaults too. */
 export async function validateTemplateFile(name: string, content: RepoFile, compile: SchemaCompiler = compileSchemas): Promise<ValidatedTemplate> {
+  // Another compiler (a test's, the API's own) is the caller's: not shared.
+  if (compile !== compileSchemas) return checkTemplateFile(name, content, compile);
+  return recent.get([name], content, () =>
+    checkTemplateFile(name, content, compile).then(freezeData, (error: unknown) => {
+      recent.forget([name], content);
+      throw error;
+    }),
+  );
+}
+
+async function checkTemplateFile(name: string, content: RepoFile, compile: SchemaCompiler): Promise<ValidatedTemplate> {
   const file = templateFile(name);
   const checked = checkYamlFile({ file, content, expected: "a template definition (kind: Template)", checker: builtinCheckers().template });
   if (!checked.ok) return checked;

@@ -17,6 +17,12 @@ export interface PostgresDatabase {
   query: Query;
   /** Runs `work` in one transaction on one connection; rolls back when it throws. */
   transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel`, on a connection of its own (LISTEN holds one),
+   * connected again after it is lost. A notification sent while it was lost is not seen: callers
+   * also poll.
+   */
+  listen(channel: string, onNotify: () => void): Promise<{ stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -40,15 +46,16 @@ export async function openPostgresDatabase(options: { connectionString: string; 
   const schema = options.schema ?? "envbot";
   if (!SCHEMA_NAME.test(schema)) throw new Error(`'${schema}' is not a PostgreSQL schema name envbot uses (lower-case letters, digits and _)`);
   const where = describeConnection(options.connectionString);
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: options.connectionString,
-    max: options.poolSize ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // Every connection works in envbot's schema; pg-boss qualifies its own tables.
     options: `-c search_path=${schema}`,
     // bigint ids (runs, outbox) fit a JavaScript number for far longer than envbot will run.
     types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
+  const listeners = new Set<{ stop(): Promise<void> }>();
   // A connection lost while idle (the server restarted) must not crash the process: the pool
   // drops it and the next query connects again.
   pool.on("error", () => undefined);
@@ -77,7 +84,19 @@ export async function openPostgresDatabase(options: { connectionString: string; 
         client.release(broken);
       }
     },
+    async listen(channel, onNotify) {
+      const listener = await listenOn({ ...connection, application_name: "envbot listen" }, channel, onNotify);
+      const entry = {
+        stop: async () => {
+          listeners.delete(entry);
+          await listener.stop();
+        },
+      };
+      listeners.add(entry);
+      return entry;
+    },
     async close() {
+      await Promise.all([...listeners].map((listener) => listener.stop()));
       await pool.end();
     },
   };
@@ -88,6 +107,56 @@ export async function openPostgresDatabase(options: { connectionString: string; 
     throw error;
   }
   return database;
+}
+
+/** How long a lost LISTEN connection waits before it connects again, at most. */
+const RELISTEN_MAX_MS = 5000;
+
+/** LISTEN on a client of its own, connected (again, with backoff) whenever it is not, until stopped. */
+async function listenOn(config: pg.ClientConfig, channel: string, onNotify: () => void): Promise<{ stop(): Promise<void> }> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = 100;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client(config);
+    // A lost connection ends with an error, then "end": either one connects again.
+    const lost = () => {
+      if (client !== next) return;
+      client = undefined;
+      next.removeAllListeners();
+      next.on("error", () => undefined);
+      void next.end().catch(() => undefined);
+      if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), delay);
+      delay = Math.min(delay * 2, RELISTEN_MAX_MS);
+    };
+    client = next;
+    next.on("error", lost);
+    next.on("end", lost);
+    next.on("notification", (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      delay = 100;
+      // Anything sent while it was away is unknown: one wake-up, as if something were sent.
+      onNotify();
+    } catch {
+      // Unreachable now: tried again with backoff; the caller's polling carries on meanwhile.
+      lost();
+    }
+  };
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => undefined);
+    },
+  };
 }
 
 async function migrate(database: PostgresDatabase, migrations: readonly PostgresMigration[]): Promise<void> {
