@@ -30,7 +30,7 @@ export async function startServer(
   env: NodeJS.ProcessEnv = process.env,
   role: Role = "all",
 ): Promise<{ server: Server; probot: Probot; services: AppServices; url: string; backends: Backends; missed?: ReturnType<typeof watchMissedWebhooks>; stop(graceMs: number): Promise<void> }> {
-  const appSettings = readGitHubAppSettings(env);
+  const appSettings = readGitHubAppSettings(env, { terminal: process.stdout.isTTY === true });
   const settings = readSettings(env);
   if (role !== "all" && settings.databaseUrl === undefined) {
     throw new SettingsError(`separate servers and workers share their work through PostgreSQL: set ENVBOT_DATABASE_URL (or run both in one process with npm start)`);

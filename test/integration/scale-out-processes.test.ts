@@ -265,7 +265,7 @@ test("/metrics on a server and a worker: deliveries, jobs, Terraform, the queue,
   routing.release();
   await eventually("the outbox relayed", async () => metric(await scrape(worker), "envbot_outbox_backlog") === 0, 60_000);
   expect(metric(workerText, "process_resident_memory_bytes")).toBeGreaterThan(0);
-  // The job's log lines name the process that ran it and the job.
-  expect(worker.output()).toMatch(/worker: "[\w.-]+:\d+"/);
-  expect(worker.output()).toContain(`job: "plan-pull-request ${github.fullName}#41"`);
+  // The job's log lines (JSON, as a log collector reads them) name the process that ran it and the job.
+  const lines = worker.output().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { worker?: string; job?: string });
+  expect(lines.find((line) => line.job === `plan-pull-request ${github.fullName}#41`)).toMatchObject({ worker: expect.stringMatching(/^[\w.-]+:\d+$/) });
 });

@@ -10,6 +10,12 @@ describe("the server's GitHub settings for the control plane", () => {
     expect(readGitHubAppSettings({ ...base, GITHUB_CLIENT_ID: "Iv1.x", GITHUB_CLIENT_SECRET: "s" }).sessionSecret).toBeUndefined();
   });
 
+  test("logs are JSON lines unless a person reads them in a terminal; LOG_FORMAT and LOG_LEVEL choose", () => {
+    expect(readGitHubAppSettings(base, { terminal: false }).probotEnv).toMatchObject({ LOG_FORMAT: "json", LOG_LEVEL: "info" });
+    expect(readGitHubAppSettings(base, { terminal: true }).probotEnv).toMatchObject({ LOG_FORMAT: "pretty" });
+    expect(readGitHubAppSettings({ ...base, LOG_FORMAT: "pretty", LOG_LEVEL: "debug" }, { terminal: false }).probotEnv).toMatchObject({ LOG_FORMAT: "pretty", LOG_LEVEL: "debug" });
+  });
+
   test("a webhook secret shorter than 20 characters is warned about, without its value", () => {
     const weak = readGitHubAppSettings(base);
     expect(weak.warnings).toEqual([expect.stringContaining("WEBHOOK_SECRET is shorter than 20 characters")]);
