@@ -102,6 +102,9 @@ export const environmentSchema = {
           "description": "When true, the reconciler never destroys this environment.",
           "type": "boolean"
         },
+        "hibernation": {
+          "$ref": "#/$defs/hibernation"
+        },
         "variables": {
           "description": "Inputs of the template, checked against the template's variable schema.",
           "type": "object",
@@ -139,6 +142,69 @@ export const environmentSchema = {
           },
           "x-envbot-message": "set either ttl or expiresAt, not both",
           "x-envbot-at": "expiresAt"
+        }
+      }
+    },
+    "hibernation": {
+      "title": "Hibernation",
+      "description": "When the environment is awake; it sleeps the rest of the week. Fields not given come from the repository's hibernation.default.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "enabled": {
+          "type": "boolean",
+          "description": "false: never sleeps, whatever the repository's default. Default: true."
+        },
+        "timeZone": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64,
+          "description": "An IANA time zone, such as Europe/Berlin or America/New_York: the awake windows are its wall-clock times, daylight saving included."
+        },
+        "awake": {
+          "type": "array",
+          "maxItems": 28,
+          "description": "The windows of the week when the environment is awake.",
+          "items": {
+            "title": "AwakeWindow",
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "days",
+              "from",
+              "to"
+            ],
+            "properties": {
+              "days": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 7,
+                "uniqueItems": true,
+                "items": {
+                  "enum": [
+                    "mon",
+                    "tue",
+                    "wed",
+                    "thu",
+                    "fri",
+                    "sat",
+                    "sun"
+                  ],
+                  "x-envbot-message": "{value} is not a day: write mon, tue, wed, thu, fri, sat or sun"
+                }
+              },
+              "from": {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                "x-envbot-message": "{value} is not a time of day like 08:00 (00:00 to 23:59)"
+              },
+              "to": {
+                "type": "string",
+                "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+                "x-envbot-message": "{value} is not a time of day like 19:00 (00:01 to 24:00)"
+              }
+            }
+          }
         }
       }
     },
@@ -327,6 +393,7 @@ export interface EnvironmentSpec {
    * When true, the reconciler never destroys this environment.
    */
   protected?: boolean;
+  hibernation?: Hibernation;
   /**
    * Inputs of the template, checked against the template's variable schema.
    */
@@ -345,6 +412,71 @@ export interface EnvironmentSpec {
   config?: {
     [k: string]: ConfigReference;
   };
+}
+/**
+ * When the environment is awake; it sleeps the rest of the week. Fields not given come from the repository's hibernation.default.
+ */
+export interface Hibernation {
+  /**
+   * false: never sleeps, whatever the repository's default. Default: true.
+   */
+  enabled?: boolean;
+  /**
+   * An IANA time zone, such as Europe/Berlin or America/New_York: the awake windows are its wall-clock times, daylight saving included.
+   */
+  timeZone?: string;
+  /**
+   * The windows of the week when the environment is awake.
+   *
+   * @maxItems 28
+   */
+  awake?: AwakeWindow[];
+}
+export interface AwakeWindow {
+  /**
+   * @minItems 1
+   * @maxItems 7
+   */
+  days:
+    | ["mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"]
+    | ["mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun", "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ];
+  from: string;
+  to: string;
 }
 /**
  * Where the server finds a secret value: exactly one source. Secrets never live in Git.
@@ -486,6 +618,22 @@ export const templateSchema = {
               "x-envbot-message": "{value} is not an IAM role ARN like arn:aws:iam::123456789012:role/envbot-apply"
             }
           }
+        }
+      }
+    },
+    "sleep": {
+      "title": "TemplateSleep",
+      "description": "How an environment of this template sleeps (hibernation). Unset: its resources are destroyed and created again when it wakes, its state and definition kept. With variables: it is applied with these values instead (replicas: 0, a smaller instance), over the environment's own.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "variables"
+      ],
+      "properties": {
+        "variables": {
+          "type": "object",
+          "minProperties": 1,
+          "description": "Values of the template's variables while asleep, checked against its variable schema."
         }
       }
     },
@@ -674,6 +822,7 @@ export interface TemplateDefinition {
     [k: string]: TemplateOutputDeclaration;
   };
   credentials?: TemplateCredentials;
+  sleep?: TemplateSleep;
   cost?: TemplateCost;
 }
 /**
@@ -732,6 +881,15 @@ export interface TemplateCredentialsAws {
    * A role plans and drift checks assume instead (read-only); unset: role.
    */
   planRole?: string;
+}
+/**
+ * How an environment of this template sleeps (hibernation). Unset: its resources are destroyed and created again when it wakes, its state and definition kept. With variables: it is applied with these values instead (replicas: 0, a smaller instance), over the environment's own.
+ */
+export interface TemplateSleep {
+  /**
+   * Values of the template's variables while asleep, checked against its variable schema.
+   */
+  variables: {};
 }
 /**
  * What an environment of this template costs while it exists, for envbot's estimates and chargeback reports. Unset: estimated from the resource types the plan holds.
@@ -1046,6 +1204,18 @@ export const configSchema = {
         }
       }
     },
+    "hibernation": {
+      "title": "HibernationConfig",
+      "description": "Environments that sleep outside working hours.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "default": {
+          "$ref": "#/$defs/hibernation",
+          "description": "The schedule of every environment that is not protected and does not say otherwise in spec.hibernation (which may also change some of its fields)."
+        }
+      }
+    },
     "notifications": {
       "title": "NotificationsConfig",
       "description": "Where envbot's events about this repository's environments go. Targets are named here; their addresses and secrets are server settings (ENVBOT_NOTIFY_<NAME>_URL, ...), never in Git.",
@@ -1064,6 +1234,69 @@ export const configSchema = {
     }
   },
   "$defs": {
+    "hibernation": {
+      "title": "HibernationDefault",
+      "description": "When the environment is awake; it sleeps the rest of the week. Fields not given come from the repository's hibernation.default.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "enabled": {
+          "type": "boolean",
+          "description": "false: never sleeps, whatever the repository's default. Default: true."
+        },
+        "timeZone": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64,
+          "description": "An IANA time zone, such as Europe/Berlin or America/New_York: the awake windows are its wall-clock times, daylight saving included."
+        },
+        "awake": {
+          "type": "array",
+          "maxItems": 28,
+          "description": "The windows of the week when the environment is awake.",
+          "items": {
+            "title": "HibernationDefaultWindow",
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "days",
+              "from",
+              "to"
+            ],
+            "properties": {
+              "days": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 7,
+                "uniqueItems": true,
+                "items": {
+                  "enum": [
+                    "mon",
+                    "tue",
+                    "wed",
+                    "thu",
+                    "fri",
+                    "sat",
+                    "sun"
+                  ],
+                  "x-envbot-message": "{value} is not a day: write mon, tue, wed, thu, fri, sat or sun"
+                }
+              },
+              "from": {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                "x-envbot-message": "{value} is not a time of day like 08:00 (00:00 to 23:59)"
+              },
+              "to": {
+                "type": "string",
+                "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+                "x-envbot-message": "{value} is not a time of day like 19:00 (00:01 to 24:00)"
+              }
+            }
+          }
+        }
+      }
+    },
     "duration": {
       "type": "string",
       "pattern": "^[1-9][0-9]{0,5}[mhd]$",
@@ -1213,6 +1446,7 @@ export interface RepositoryConfig {
   expiry?: ExpiryConfig;
   policy?: PolicyConfig;
   credentials?: CredentialsConfig;
+  hibernation?: HibernationConfig;
   notifications?: NotificationsConfig;
 }
 /**
@@ -1357,6 +1591,77 @@ export interface CredentialsConfigAws {
    * A role plans and drift checks assume instead (read-only); unset: role.
    */
   planRole?: string;
+}
+/**
+ * Environments that sleep outside working hours.
+ */
+export interface HibernationConfig {
+  default?: HibernationDefault;
+}
+/**
+ * The schedule of every environment that is not protected and does not say otherwise in spec.hibernation (which may also change some of its fields).
+ */
+export interface HibernationDefault {
+  /**
+   * false: never sleeps, whatever the repository's default. Default: true.
+   */
+  enabled?: boolean;
+  /**
+   * An IANA time zone, such as Europe/Berlin or America/New_York: the awake windows are its wall-clock times, daylight saving included.
+   */
+  timeZone?: string;
+  /**
+   * The windows of the week when the environment is awake.
+   *
+   * @maxItems 28
+   */
+  awake?: HibernationDefaultWindow[];
+}
+export interface HibernationDefaultWindow {
+  /**
+   * @minItems 1
+   * @maxItems 7
+   */
+  days:
+    | ["mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"]
+    | ["mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun", "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ]
+    | [
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun",
+        "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+      ];
+  from: string;
+  to: string;
 }
 /**
  * Where envbot's events about this repository's environments go. Targets are named here; their addresses and secrets are server settings (ENVBOT_NOTIFY_<NAME>_URL, ...), never in Git.

@@ -1,6 +1,7 @@
 import { configSchema, type NotificationRoute, type PolicyConfig, type RepositoryConfig } from "../../generated/schemas.js";
 import type { AwsRoleChoice } from "../credentials/cloud-roles.js";
 import { parseDuration } from "../duration/duration.js";
+import type { HibernationSpec } from "../hibernation/resolve-hibernation.js";
 
 /** Where the repository policy lives; always read from the default branch (docs/trust-model). */
 export const CONFIG_PATH = ".github/envbot.yml";
@@ -28,6 +29,8 @@ export interface ResolvedConfig {
   notifications: { routes: NotificationRoute[] };
   /** The cloud roles runs assume (core/credentials); none by default. */
   credentials: { aws?: AwsRoleChoice };
+  /** The awake schedule of environments that are not protected and name none (core/hibernation); none by default. */
+  hibernation: { default?: HibernationSpec };
   /**
    * The file is there but has mistakes: the rest is the defaults, and every decision the policy
    * governs is refused until it is fixed (never decided as if there were no rules).
@@ -60,5 +63,6 @@ export function resolveConfig(raw: RepositoryConfig = {}): ResolvedConfig {
     policy: raw.policy ?? {},
     notifications: { routes: raw.notifications?.routes ?? [] },
     credentials: { ...(raw.credentials?.aws && { aws: raw.credentials.aws }) },
+    hibernation: { ...(raw.hibernation?.default && { default: raw.hibernation.default }) },
   };
 }

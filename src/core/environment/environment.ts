@@ -1,4 +1,5 @@
 import { environmentSchema, type ConfigReference, type EnvironmentDefinition, type SecretReference } from "../../generated/schemas.js";
+import type { AwakeSchedule } from "../hibernation/awake-schedule.js";
 import type { Template } from "../template/template.js";
 
 export const ENVIRONMENTS_DIR = "environments";
@@ -24,6 +25,8 @@ export interface Environment {
   template: Template;
   lifetime: Lifetime;
   protected: boolean;
+  /** When it is awake (spec.hibernation over the repository's default); always, when unset. */
+  hibernation?: AwakeSchedule;
   /** spec.variables as written; the template's defaults are not merged in. */
   variables: Readonly<Record<string, unknown>>;
   secrets: Readonly<Record<string, SecretReference>>;

@@ -29,6 +29,8 @@ export interface Template {
   hourlyCost?: number;
   /** template.yaml's `credentials`: the roles its runs assume, over the repository's. */
   credentials?: { aws?: AwsRoleChoice };
+  /** template.yaml's `sleep`: the variables' values while hibernated. Unset: it sleeps destroyed. */
+  sleep?: { variables: Readonly<Record<string, unknown>> };
 }
 
 export const TEMPLATES_DIR = "templates";

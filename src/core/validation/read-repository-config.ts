@@ -4,6 +4,7 @@ import type { RepoFile, RepoFiles } from "../ports/index.js";
 import { formatPath, MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import { builtinCheckers } from "./builtin-checkers.js";
 import { checkYamlFile } from "./check-yaml-file.js";
+import { checkHibernationSpec } from "../hibernation/resolve-hibernation.js";
 import { freezeData, RecentFileChecks } from "./recent-file-checks.js";
 
 /** A few repositories' policies, each checked once per content. */
@@ -25,6 +26,9 @@ function checkRepositoryConfig(content: RepoFile): { config: ResolvedConfig; dia
   if (!checked.ok) return { config: { ...resolveConfig(), unreadable: true }, diagnostics: checked.diagnostics };
   const config = resolveConfig(checked.value);
   const diagnostics: Diagnostic[] = [];
+  for (const problem of config.hibernation.default ? checkHibernationSpec(config.hibernation.default, ["hibernation", "default"]) : []) {
+    diagnostics.push({ file: CONFIG_PATH, ...checked.locator.locate(problem.path, "value"), path: formatPath(problem.path), message: problem.message });
+  }
   if (config.limits.defaultTtlMs !== undefined && config.limits.defaultTtlMs > config.limits.maxTtlMs) {
     const path = ["limits", "defaultTtl"];
     diagnostics.push({ file: CONFIG_PATH, ...checked.locator.locate(path, "value"), path: formatPath(path), message: `${config.limits.defaultTtl} is longer than limits.maxTtl (${config.limits.maxTtl})` });

@@ -16,6 +16,8 @@ import { checkYamlFile } from "./check-yaml-file.js";
 import { readRepositoryConfig } from "./read-repository-config.js";
 import type { SchemaCompiler } from "./schema-compiler.js";
 import { describeValue } from "./describe-value.js";
+import { resolveHibernation, type HibernationSpec } from "../hibernation/resolve-hibernation.js";
+import type { AwakeSchedule } from "../hibernation/awake-schedule.js";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 
 export type { DefinitionDocument } from "./definition-document.js";
@@ -144,13 +146,22 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
     }
 
     checkLifetimeLimits(value, config, now, report);
+    // Only a spec.hibernation of the right shape: the schema reported any other.
+    const ownHibernation = valueAt(value, ["spec", "hibernation"]);
+    const hibernationShaped = checked.ok || !checked.diagnostics.some((d) => d.path.startsWith("spec.hibernation"));
+    const hibernation = resolveHibernation({
+      own: hibernationShaped && isPlainObject(ownHibernation) ? (ownHibernation as HibernationSpec) : undefined,
+      repositoryDefault: config.hibernation.default,
+      protected: valueAt(value, ["spec", "protected"]) === true,
+    });
+    for (const problem of hibernation.problems) report(problem.path, problem.message);
     if (input.secrets) checkSecretReferences(value, input.secrets, input.repository, report);
 
     // A value the schema already rejected gets no second, derived complaint.
     const rejected = new Set(checked.ok ? [] : checked.diagnostics.map((d) => d.path));
     diagnostics.push(...fileProblems.filter((d) => !rejected.has(d.path)));
     if (checked.ok && template && fileProblems.length === 0 && !duplicates.duplicated.has(file)) {
-      environments.push(toEnvironment(file, checked.value, template, config));
+      environments.push(toEnvironment(file, checked.value, template, config, hibernation.schedule));
     }
   }
 
@@ -258,7 +269,7 @@ function checkLifetimeLimits(
   }
 }
 
-function toEnvironment(file: string, definition: EnvironmentDefinition, template: Template, config: ResolvedConfig): Environment {
+function toEnvironment(file: string, definition: EnvironmentDefinition, template: Template, config: ResolvedConfig, hibernation: AwakeSchedule | undefined): Environment {
   const { metadata, spec } = definition;
   const { defaultTtl, defaultTtlMs } = config.limits;
   // Only a protected environment stays long-lived without saying so, where the repository gives a default.
@@ -278,6 +289,7 @@ function toEnvironment(file: string, definition: EnvironmentDefinition, template
     template,
     lifetime,
     protected: spec.protected ?? false,
+    ...(hibernation && { hibernation }),
     variables: (spec.variables ?? {}) as Record<string, unknown>,
     secrets: spec.secrets ?? {},
     config: spec.config ?? {},

@@ -50,6 +50,11 @@ async function checkTemplateFile(name: string, content: RepoFile, compile: Schem
   for (const secret of Object.keys(definition.secrets ?? {})) {
     if (secret in properties) report(["secrets", secret], `'${secret}' is declared both as a variable and as a secret`, "key");
   }
+  // The values it sleeps with are variables of its own, each checked against its schema below.
+  const sleepValues = Object.entries(definition.sleep?.variables ?? {});
+  for (const [variable] of sleepValues) {
+    if (!(variable in properties)) report(["sleep", "variables", variable], `the template takes no variable named '${variable}'; it takes: ${Object.keys(properties).join(", ") || "none"}`, "key");
+  }
 
   for (const [certificate, declared] of Object.entries(definition.certificates ?? {})) {
     for (const variable of Object.values(certificateVariables(certificate))) {
@@ -73,6 +78,7 @@ async function checkTemplateFile(name: string, content: RepoFile, compile: Schem
     compiled = await compile({
       variables: { ...variableSchema, additionalProperties: false },
       ...Object.fromEntries(withDefaults.map(([variable, schema]) => [`default:${variable}`, schema])),
+      ...Object.fromEntries(sleepValues.filter(([variable]) => variable in properties).map(([variable]) => [`sleep:${variable}`, properties[variable]!])),
     });
   } catch (error) {
     const message = (error as Error).message;
@@ -89,6 +95,11 @@ async function checkTemplateFile(name: string, content: RepoFile, compile: Schem
     if (!compiled[`default:${variable}`]!(schema.default)) {
       report(["variables", "properties", variable, "default"], `the default ${describeValue(schema.default)} does not satisfy the variable's own schema`);
     }
+  }
+
+  for (const [variable, value] of sleepValues) {
+    const check = compiled[`sleep:${variable}`];
+    if (check && !check(value)) report(["sleep", "variables", variable], `${describeValue(value)} does not satisfy the variable's schema`);
   }
 
   if (diagnostics.length > 0) return { ok: false, diagnostics };
@@ -108,6 +119,7 @@ async function checkTemplateFile(name: string, content: RepoFile, compile: Schem
       outputs: definition.outputs ?? {},
       ...(definition.certificates && { certificates: certificateDeclarations(definition.certificates) }),
       ...(definition.cost && { hourlyCost: definition.cost.hourly }),
+      ...(definition.sleep && { sleep: { variables: definition.sleep.variables } }),
       ...(definition.credentials?.aws && { credentials: { aws: definition.credentials.aws } }),
     },
   };

@@ -68,7 +68,7 @@ const expectations: Record<string, string[]> = {
     "8:14 spec.protected: must be true or false, got 'yes'",
   ],
   "proto-key.yaml": [
-    "8:3 spec.__proto__: unknown key; expected one of: template, ttl, expiresAt, protected, variables, secrets, config",
+    "8:3 spec.__proto__: unknown key; expected one of: template, ttl, expiresAt, protected, hibernation, variables, secrets, config",
   ],
   "secret-bad-env-name.yaml": [
     "11:27 spec.secrets.api_token.fromEnv: this value is not an environment variable name like CHECKOUT_API_TOKEN",
