@@ -5596,6 +5596,36 @@ export const eventSchema = {
       "type": "object",
       "properties": {
         "type": {
+          "const": "dev.envbot.hibernated"
+        },
+        "data": {
+          "$ref": "#/$defs/hibernated"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
+          "const": "dev.envbot.woke"
+        },
+        "data": {
+          "$ref": "#/$defs/woke"
+        }
+      },
+      "required": [
+        "type",
+        "data"
+      ]
+    },
+    {
+      "type": "object",
+      "properties": {
+        "type": {
           "const": "dev.envbot.drift-resolved"
         },
         "data": {
@@ -5684,6 +5714,12 @@ export const eventSchema = {
         },
         {
           "$ref": "#/$defs/expired"
+        },
+        {
+          "$ref": "#/$defs/hibernated"
+        },
+        {
+          "$ref": "#/$defs/woke"
         },
         {
           "$ref": "#/$defs/drift-resolved"
@@ -6018,6 +6054,78 @@ export const eventSchema = {
       "unevaluatedProperties": false,
       "title": "DriftFoundEvent"
     },
+    "hibernated": {
+      "type": "object",
+      "description": "The environment went to sleep outside its awake hours (hibernation): its resources destroyed, or applied with its template's sleep values; its state and records kept.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "runId",
+        "changes",
+        "form"
+      ],
+      "properties": {
+        "type": {
+          "const": "hibernated"
+        },
+        "runId": {
+          "$ref": "#/$defs/runId"
+        },
+        "changes": {
+          "$ref": "#/$defs/changeCounts"
+        },
+        "form": {
+          "enum": [
+            "destroyed",
+            "sleep-values"
+          ],
+          "description": "How it sleeps: destroyed (created again at wake), or applied with the template's sleep values."
+        },
+        "until": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When its schedule wakes it next."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "HibernatedEvent"
+    },
+    "woke": {
+      "type": "object",
+      "description": "The environment woke: applied as its definition says, by its schedule or on request.",
+      "allOf": [
+        {
+          "$ref": "#/$defs/eventBase"
+        }
+      ],
+      "required": [
+        "type",
+        "runId",
+        "changes"
+      ],
+      "properties": {
+        "type": {
+          "const": "woke"
+        },
+        "runId": {
+          "$ref": "#/$defs/runId"
+        },
+        "changes": {
+          "$ref": "#/$defs/changeCounts"
+        },
+        "until": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When it goes to sleep again."
+        }
+      },
+      "unevaluatedProperties": false,
+      "title": "WokeEvent"
+    },
     "expired": {
       "type": "object",
       "description": "The reconciler destroyed the expired environment.",
@@ -6219,6 +6327,14 @@ export type EnvbotEvent = {
       data: ExpiredEvent;
     }
   | {
+      type: "dev.envbot.hibernated";
+      data: HibernatedEvent;
+    }
+  | {
+      type: "dev.envbot.woke";
+      data: WokeEvent;
+    }
+  | {
       type: "dev.envbot.drift-resolved";
       data: DriftResolvedEvent;
     }
@@ -6248,6 +6364,8 @@ export type DomainEventData =
   | ExpiryWarnedEvent
   | DriftFoundEvent
   | ExpiredEvent
+  | HibernatedEvent
+  | WokeEvent
   | DriftResolvedEvent
   | OrphansFoundEvent
   | OrphansResolvedEvent
@@ -6292,6 +6410,14 @@ export type DriftFoundEvent = EventBase & DriftFound;
  * The reconciler destroyed the expired environment.
  */
 export type ExpiredEvent = EventBase & Expired;
+/**
+ * The environment went to sleep outside its awake hours (hibernation): its resources destroyed, or applied with its template's sleep values; its state and records kept.
+ */
+export type HibernatedEvent = EventBase & Hibernated;
+/**
+ * The environment woke: applied as its definition says, by its schedule or on request.
+ */
+export type WokeEvent = EventBase & Woke;
 /**
  * The drift reported before is gone.
  */
@@ -6425,6 +6551,28 @@ export interface Expired {
    * When it expired.
    */
   expiresAt: string;
+}
+export interface Hibernated {
+  type: "hibernated";
+  runId: RunId;
+  changes: ChangeCounts;
+  /**
+   * How it sleeps: destroyed (created again at wake), or applied with the template's sleep values.
+   */
+  form: "destroyed" | "sleep-values";
+  /**
+   * When its schedule wakes it next.
+   */
+  until?: string;
+}
+export interface Woke {
+  type: "woke";
+  runId: RunId;
+  changes: ChangeCounts;
+  /**
+   * When it goes to sleep again.
+   */
+  until?: string;
 }
 export interface DriftResolved {
   type: "drift-resolved";

@@ -63,6 +63,8 @@ function oneOfEachType(request: (command: BusRequest["command"]) => BusRequest):
     "drift-found": { type: "drift-found", ...base, actor: "reconciler", fingerprint: "f1", drifted: 2, pendingInGit: 0 },
     expired: { type: "expired", ...base, actor: "reconciler", expiresAt: "2026-12-01T09:00:00.000Z" },
     "drift-resolved": { type: "drift-resolved", ...base, actor: "reconciler" },
+    hibernated: { type: "hibernated", ...base, actor: "reconciler", runId: 7, changes: { add: 0, change: 0, destroy: 3 }, form: "destroyed", until: "2026-12-03T07:00:00.000Z" },
+    woke: { type: "woke", ...base, actor: "reconciler", runId: 8, changes, until: "2026-12-03T18:00:00.000Z" },
     "orphans-found": { type: "orphans-found", ...base, actor: "reconciler", region: "eu-west-1", count: 1, arns: ["arn:aws:s3:::left-behind"] },
     "orphans-resolved": { type: "orphans-resolved", ...base, actor: "reconciler" },
     "policy-blocked": { type: "policy-blocked", ...base, actor: "octocat", stage: "pull-request", reasons: ["needs an approval from @acme/platform"] },

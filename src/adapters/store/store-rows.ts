@@ -28,6 +28,8 @@ export interface EnvironmentRow {
   definition: string | null;
   outputs: string | null;
   default_ttl_since: Time | null;
+  hibernated_at: Time | null;
+  awake_until: Time | null;
 }
 
 export interface RunLogRow {
@@ -82,6 +84,8 @@ export const ENVIRONMENT_COLUMNS = {
   definition: "definition",
   outputs: "outputs",
   defaultTtlSince: "default_ttl_since",
+  hibernatedAt: "hibernated_at",
+  awakeUntil: "awake_until",
 } as const satisfies Partial<Record<keyof EnvironmentRecord, string>>;
 
 export type EnvironmentField = keyof typeof ENVIRONMENT_COLUMNS;
@@ -205,6 +209,8 @@ export function environmentFromRow(row: EnvironmentRow): EnvironmentRecord {
     ...(row.definition !== null && { definition: JSON.parse(row.definition) as Record<string, unknown> }),
     ...(row.outputs !== null && { outputs: JSON.parse(row.outputs) as Record<string, unknown> }),
     ...(row.default_ttl_since !== null && { defaultTtlSince: new Date(row.default_ttl_since) }),
+    ...(row.hibernated_at !== null && { hibernatedAt: new Date(row.hibernated_at) }),
+    ...(row.awake_until !== null && { awakeUntil: new Date(row.awake_until) }),
     updatedAt: new Date(row.updated_at),
   };
 }

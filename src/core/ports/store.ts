@@ -50,6 +50,10 @@ export interface EnvironmentRecord {
    * is not expired at once.
    */
   defaultTtlSince?: Date;
+  /** Asleep since (hibernation, core/hibernation): its status stays what it was, shown as hibernated. */
+  hibernatedAt?: Date;
+  /** Woken on request until then, whatever its schedule says. */
+  awakeUntil?: Date;
 }
 
 /** Which environment, and the fields one writer sets (see Store.upsertEnvironment). */

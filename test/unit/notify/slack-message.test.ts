@@ -57,6 +57,18 @@ const KINDS: { [K in DomainEventType]: { event: DomainEvent; header: string; say
     says: ["was destroyed because its time to live ran out"],
     next: "request a new one",
   },
+  hibernated: {
+    event: domainEvent({ type: "hibernated", ...base, actor: "reconciler", runId: 11, changes: { add: 0, change: 0, destroy: 2 }, form: "destroyed", until: EXPIRES }, NOW),
+    header: ":zzz: checkout-preview asleep",
+    says: ["went to sleep outside its awake hours", "its state and records are kept"],
+    next: "by its schedule",
+  },
+  woke: {
+    event: domainEvent({ type: "woke", ...base, actor: "reconciler", runId: 12, changes: { add: 2, change: 0, destroy: 0 } }, NOW),
+    header: ":sunrise: checkout-preview awake",
+    says: ["woke by envbot's scheduled checks"],
+    next: "Nothing to do.",
+  },
   "drift-found": {
     event: domainEvent({ type: "drift-found", ...base, actor: "reconciler", fingerprint: "f1", drifted: 3, pendingInGit: 1 }, NOW),
     header: ":warning: checkout-preview drifted",

@@ -159,6 +159,22 @@ function story(event: DomainEvent, env: string, context: DeliveryContext): Story
         summary: `*${env}* was destroyed because its time to live ran out (${slackDate(event.expiresAt)}).`,
         next: "Nothing to do. To have it again, request a new one in a pull request.",
       };
+    case "hibernated":
+      return {
+        emoji: ":zzz:",
+        headline: "asleep",
+        runId: event.runId,
+        summary: `*${env}* went to sleep outside its awake hours: ${event.form === "destroyed" ? `its resources were destroyed (${done(event.changes)}); its state and records are kept` : `applied with its template's sleep values (${done(event.changes)})`}.`,
+        next: event.until ? `Nothing to do: it wakes ${slackDate(event.until)} by its schedule.` : "Nothing to do.",
+      };
+    case "woke":
+      return {
+        emoji: ":sunrise:",
+        headline: "awake",
+        runId: event.runId,
+        summary: `*${env}* woke${by}: ${done(event.changes)}.`,
+        next: event.until ? `Nothing to do: it sleeps again ${slackDate(event.until)}.` : "Nothing to do.",
+      };
     case "drift-found":
       return {
         emoji: ":warning:",

@@ -303,4 +303,12 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         ON CONFLICT DO NOTHING;
     `,
   },
+  {
+    version: 13,
+    description: "hibernation: when an environment went to sleep, and until when it was woken on request",
+    sql: `
+      ALTER TABLE environments ADD COLUMN hibernated_at timestamptz;
+      ALTER TABLE environments ADD COLUMN awake_until timestamptz;
+    `,
+  },
 ];

@@ -347,4 +347,12 @@ export const migrations: readonly Migration[] = [
         WHERE t.type IN ('text', 'integer', 'real', 'true', 'false') AND length(CAST(t.atom AS TEXT)) <= 256;
     `,
   },
+  {
+    version: 19,
+    description: "hibernation: when an environment went to sleep, and until when it was woken on request",
+    sql: `
+      ALTER TABLE environments ADD COLUMN hibernated_at TEXT;
+      ALTER TABLE environments ADD COLUMN awake_until TEXT;
+    `,
+  },
 ];
