@@ -49,7 +49,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
       onOutput: withRunLog(log, context.onOutput),
     });
     await log.close();
-    const event = domainEvent({ type: destroying ? "destroyed" : "applied", ...eventAbout(context, environment), runId: run.id, changes: changeCounts(planned.plan.summary) }, deps.now());
+    const event = appliedEvent(context, environment, { runId: run.id, changes: changeCounts(planned.plan.summary), destroying }, deps.now());
     const finished = await store.finishRun(
       run.id,
       {
@@ -62,9 +62,13 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
       },
       [event],
     );
+    const purpose = context.hibernation?.purpose;
     await store.upsertEnvironment(
-      destroying
-        ? { ...base, status: "destroyed", lastRunId: finished.id }
+      purpose === "sleep"
+        ? // Asleep, not gone: its lifetime, its lock and its records stay; what it left running is its outputs.
+          { ...base, status: existing?.status === "expiring" ? "expiring" : "active", hibernatedAt: deps.now(), awakeUntil: undefined, outputs: destroying ? undefined : visibleOutputs(applied.outputs, redact), lastRunId: finished.id }
+        : destroying
+        ? { ...base, status: "destroyed", lastRunId: finished.id, hibernatedAt: undefined, awakeUntil: undefined }
         : {
             ...base,
             status: "active",
@@ -74,6 +78,7 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
             expiresAt: planned.expiresAt,
             outputs: visibleOutputs(applied.outputs, redact),
             lastRunId: finished.id,
+            ...(purpose === "wake" && { hibernatedAt: undefined }),
           },
     );
     return { ok: true, run: finished, applied };
@@ -87,6 +92,20 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
     await store.upsertEnvironment({ ...base, status: "failed", lastRunId: finished.id });
     if (failure.unexpected) throw error;
     return { ok: false, run: finished, reason: failure.reason, details: failure.details };
+  }
+}
+
+/** What a successful apply or destroy tells subscribers: hibernated or woke when it put the environment to sleep or woke it. */
+function appliedEvent(context: OperationContext, environment: Environment, run: { runId: number; changes: ReturnType<typeof changeCounts>; destroying: boolean }, now: Date) {
+  const about = eventAbout(context, environment);
+  const until = context.hibernation?.until && { until: context.hibernation.until.toISOString() };
+  switch (context.hibernation?.purpose) {
+    case "sleep":
+      return domainEvent({ type: "hibernated", ...about, runId: run.runId, changes: run.changes, form: run.destroying ? "destroyed" : "sleep-values", ...until }, now);
+    case "wake":
+      return domainEvent({ type: "woke", ...about, runId: run.runId, changes: run.changes, ...until }, now);
+    default:
+      return domainEvent({ type: run.destroying ? "destroyed" : "applied", ...about, runId: run.runId, changes: run.changes }, now);
   }
 }
 

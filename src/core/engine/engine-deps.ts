@@ -39,4 +39,10 @@ export interface OperationContext {
    * error is thrown instead of returned.
    */
   mayRetry?: (error: unknown) => boolean;
+  /**
+   * Hibernation (core/hibernation): this operation puts the environment to sleep (a destroy, or an
+   * apply of its sleep values) or wakes it. Its record keeps its lifetime and says it sleeps, and
+   * the event is hibernated or woke, not destroyed or applied. `until`: the schedule's next change.
+   */
+  hibernation?: { purpose: "sleep" | "wake"; until?: Date };
 }

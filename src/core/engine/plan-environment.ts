@@ -66,7 +66,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     if (mode === "normal" && (!existing || existing.status === "destroyed")) {
       await store.upsertEnvironment({ ...recordOf(context.repository, environment, existing), status: "planned" });
     }
-    const planned = runKind === "plan" ? [domainEvent({ type: "planned", ...eventAbout(context, environment), runId: run.id, changes: changeCounts(plan.summary) }, now())] : [];
+    const planned = runKind === "plan" && !context.hibernation ? [domainEvent({ type: "planned", ...eventAbout(context, environment), runId: run.id, changes: changeCounts(plan.summary) }, now())] : [];
     const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log, audit: auditOf(context, inputs?.auditDetail) }, planned);
     return { ok: true, run: finished, plan, expiresAt, basis };
   } catch (error) {

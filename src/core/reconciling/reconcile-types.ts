@@ -25,7 +25,13 @@ export interface SweepEntry {
     /** Resources tagged for it are in no state: reported, never deleted. */
     | "orphans"
     /** What an earlier orphan sweep reported is gone. */
-    | "orphans-resolved";
+    | "orphans-resolved"
+    /** Outside its awake hours: put to sleep (hibernation). */
+    | "sleep"
+    | "wake"
+    /** Due to sleep or wake, but not now (a pull request holds its lock, an operation runs, the destroy limit): next sweep. */
+    | "sleep-deferred"
+    | "wake-deferred";
   expiresAt?: string;
   /** What happened when the action ran: omitted in a dry run; "queued" when a job of its own runs it. */
   outcome?: "done" | "failed" | "queued";

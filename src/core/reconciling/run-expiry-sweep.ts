@@ -4,6 +4,10 @@ import { domainEvent } from "../events/domain-event.js";
 import { environmentKey } from "../pull-requests/pull-request-deps.js";
 import { loadAppliedEnvironments } from "./load-applied-environments.js";
 import { planExpiryActions, type ExpiryAction } from "./plan-expiry-actions.js";
+import { planHibernationActions } from "../hibernation/plan-hibernation-actions.js";
+import { sleepingForm } from "../hibernation/sleeping-form.js";
+import { nextChange } from "../hibernation/awake-schedule.js";
+import type { Environment } from "../environment/index.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
 
 export const RECONCILER_ACTOR: Actor = { kind: "reconciler" };
@@ -12,7 +16,20 @@ export const RECONCILER_ACTOR: Actor = { kind: "reconciler" };
 export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
   const { deps, repository, reporter, now } = input;
   const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now, only: input.only });
-  const actions = planExpiryActions({ applied, config, now });
+  const expiryActions = planExpiryActions({ applied, config, now });
+  // Sleeping and waking, for the environments expiry leaves alone, within what is left of the destroy limit.
+  const leaving = new Set(expiryActions.filter((a) => a.entry.action === "destroy" || a.entry.action === "deferred" || a.entry.action === "unusable").map((a) => a.entry.environment));
+  const locks = await deps.store.listLocks(repository);
+  const hibernationActions = planHibernationActions({
+    applied: applied.filter((a) => !leaving.has(a.record.name)),
+    now,
+    lockedBy: new Map(locks.map((lock): [string, string] => [lock.environment, lock.holder.kind === "pull-request" ? `pull request #${lock.holder.number}` : `${lock.holder.user} (envbot CLI)`])),
+    busy: new Set(applied.filter((a) => a.record.status === "applying" || a.record.status === "destroying").map((a) => a.record.name)),
+    destroysLeft: config.limits.maxDestroysPerSweep - expiryActions.filter((a) => a.entry.action === "destroy").length,
+  });
+  // An environment the schedule acts on shows that entry, not expiry's "none".
+  const acted = new Set(hibernationActions.map((a) => a.entry.environment));
+  const actions = [...expiryActions.filter((a) => !(acted.has(a.entry.environment) && a.entry.action === "none")), ...hibernationActions];
   const result: SweepResult = { kind: "expiry", repository, dryRun: input.dryRun, config, entries: actions.map((a) => a.entry) };
   if (input.dryRun) return result;
 
@@ -29,6 +46,21 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
     );
   }
   return result;
+
+  /** Puts an environment to sleep (destroyed, or applied with its sleep values) or wakes it, in its Terraform slot. */
+  async function hibernate(environment: Environment, purpose: "sleep" | "wake"): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const until = environment.hibernation && nextChange(environment.hibernation, now)?.at;
+    const context: OperationContext = { repository, actor: RECONCILER_ACTOR, templateFiles: input.files, config, onOutput: undefined, hibernation: { purpose, ...(until && { until }) } };
+    const asleep = purpose === "sleep" ? sleepingForm(environment) : undefined;
+    const target = asleep ?? environment;
+    const run = async () => {
+      const planned = await planEnvironment(deps, context, target, purpose === "sleep" && !asleep ? "destroy" : "normal");
+      if (!planned.ok) return { ok: false as const, reason: planned.reason };
+      const done = await applyPlan(deps, context, target, planned);
+      return done.ok ? { ok: true as const } : { ok: false as const, reason: done.reason };
+    };
+    return deps.queue ? deps.queue.exclusive(environmentKey(repository, environment.name), run) : run();
+  }
 
   async function execute({ applied, entry }: ExpiryAction): Promise<SweepEntry> {
     const { record } = applied;
@@ -67,6 +99,15 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
         await deps.store.appendEvents([domainEvent({ type: "expired", repository, environment: record.name, actor: "reconciler", expiresAt: entry.expiresAt! }, now)]);
         const { cleanupPullRequest } = await reporter.expired({ ...notice, expiresAt: new Date(entry.expiresAt!), cleanupPullRequest: config.expiry.cleanupPullRequest });
         return { ...entry, outcome: "done", ...(cleanupPullRequest ? { detail: `cleanup pull request #${cleanupPullRequest}` } : {}) };
+      }
+      case "sleep":
+      case "wake": {
+        if (input.dispatch) {
+          await input.dispatch(record.name);
+          return { ...entry, outcome: "queued" };
+        }
+        const outcome = await hibernate(applied.environment!, entry.action);
+        return outcome.ok ? { ...entry, outcome: "done" } : { ...entry, outcome: "failed", detail: outcome.reason };
       }
       case "none": {
         // Warned, then extended (a new ttl or expiresAt): no longer expiring.
