@@ -96,6 +96,25 @@ test("a template with sleep values is applied with them at night and with the en
   expect((await recordOf("night")).record).toMatchObject({ outputs: { greeting: "good morning" } });
 });
 
+test("the drift check of a sleeping environment expects its sleeping form", async () => {
+  const templates = path.join(sandbox.repoDir, "templates");
+  await cp(path.join(templates, "sandbox"), path.join(templates, "sleepy"), { recursive: true });
+  const yaml = (await readFile(path.join(templates, "sleepy", "template.yaml"), "utf8")).replace("name: sandbox", "name: sleepy");
+  await writeFile(path.join(templates, "sleepy", "template.yaml"), `${yaml}sleep:\n  variables:\n    greeting: zzz\n`);
+  await sandbox.writeDefinition("night", definitionYaml("night", "sleepy", WEEKDAYS_IN_BERLIN));
+  await sandbox.writeDefinition("office", definitionYaml("office", "sandbox", WEEKDAYS_IN_BERLIN));
+  expect((await envbot(["apply", "night", "--yes"])).code).toBe(0);
+  expect((await envbot(["apply", "office", "--yes"])).code).toBe(0);
+  expect(await sweep(FRIDAY_EVENING)).toMatchObject([{ name: "night", action: "sleep", outcome: "done" }, { name: "office", action: "sleep", outcome: "done" }]);
+  const drift = await envbot(["reconcile", "--once", "--only", "drift", "--json", "--now", SATURDAY]);
+  expect(drift.code).toBe(0);
+  // Not "a change in Git not applied": asleep with its sleep values, or destroyed, is as it should be.
+  expect(JSON.parse(drift.stdout)).toMatchObject([
+    { sweep: "drift", name: "night", action: "in-sync" },
+    { sweep: "drift", name: "office", action: "in-sync", detail: "asleep: destroyed until it wakes" },
+  ]);
+});
+
 test("an environment a pull request holds is not put to sleep; the sweep after the lock is released does it", async () => {
   await sandbox.writeDefinition("office", definitionYaml("office", "sandbox", WEEKDAYS_IN_BERLIN));
   expect((await envbot(["apply", "office", "--yes"])).code).toBe(0);

@@ -6,6 +6,7 @@ import { environmentKey } from "../pull-requests/pull-request-deps.js";
 import { loadAppliedEnvironments, type AppliedEnvironment } from "./load-applied-environments.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
 import { RECONCILER_ACTOR } from "./run-expiry-sweep.js";
+import { sleepingForm } from "../hibernation/sleeping-form.js";
 
 /**
  * Compares each active environment with the world and with Git in one normal plan: its drift is
@@ -42,9 +43,12 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
       await input.dispatch(record.name);
       return { environment: record.name, action: "check", outcome: "queued" };
     }
+    // Asleep, it is judged against its sleeping form; destroyed until it wakes, there is nothing in its state to drift.
+    const expected = record.hibernatedAt === undefined ? environment : sleepingForm(environment);
+    if (!expected) return { environment: record.name, action: "in-sync", detail: "asleep: destroyed until it wakes" };
     input.onProgress?.(`${repository}: ${record.name}: checking for drift`);
     const context: OperationContext = { repository, actor: RECONCILER_ACTOR, templateFiles: input.files, config };
-    const check = () => planEnvironment(checkDeps, context, environment, "normal", "drift");
+    const check = () => planEnvironment(checkDeps, context, expected, "normal", "drift");
     const planned = deps.queue ? await deps.queue.exclusive(environmentKey(repository, record.name), check) : await check();
     if (!planned.ok) return { environment: record.name, action: "none", outcome: "failed", detail: planned.reason };
 
