@@ -1,6 +1,7 @@
 import type { AttributeChange, PlanSummary, ResourceAction, ResourceChange } from "../core/planning/index.js";
 import type { EnvironmentRecord, RunRecord } from "../core/ports/index.js";
 import { columns } from "./terminal-text.js";
+import { shownStatus } from "../core/hibernation/shown-status.js";
 
 /** Terraform's symbol for each action; "+" and "-" lead a line so GitHub colours it in a diff block. */
 export const ACTION_SYMBOL: Record<ResourceAction, string> = { create: "+", update: "~", delete: "-", replace: "-/+", read: "<=", forget: "forget" };
@@ -58,7 +59,7 @@ export function formatStatusTable(records: EnvironmentRecord[], options: { remot
     return options.remote ? "No environments yet: a pull request that adds a definition makes one." : "No environments yet: plan and apply one with 'envbot apply NAME'.";
   }
   // A destroyed environment expires no more: its old expiry would only mislead.
-  const rows = records.map((r) => [r.name, r.status, r.template, r.expiresAt && r.status !== "destroyed" ? r.expiresAt.toISOString() : "-", r.updatedAt.toISOString()]);
+  const rows = records.map((r) => [r.name, shownStatus(r), r.template, r.expiresAt && r.status !== "destroyed" ? r.expiresAt.toISOString() : "-", r.updatedAt.toISOString()]);
   const header = ["NAME", "STATUS", "TEMPLATE", "EXPIRES", "UPDATED"];
   return columns([header, ...rows]).join("\n");
 }

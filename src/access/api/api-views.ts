@@ -54,6 +54,7 @@ export function environmentSummaryView(record: EnvironmentRecord, extra: { lock?
     expiresAt: iso(record.expiresAt),
     updatedAt: record.updatedAt.toISOString(),
     drifted: record.driftFingerprint !== undefined,
+    hibernatedAt: iso(record.hibernatedAt),
     lock: extra.lock ? lockView(extra.lock) : null,
     lastRun: extra.lastRun ? runView(extra.lastRun) : null,
   };

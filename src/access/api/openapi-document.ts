@@ -540,7 +540,7 @@ export const openApiDocument = {
       },
       EnvironmentSummary: {
         type: "object",
-        required: ["repository", "name", "template", "owner", "status", "description", "labels", "createdAt", "firstAppliedAt", "expiresAt", "updatedAt", "drifted", "lock", "lastRun"],
+        required: ["repository", "name", "template", "owner", "status", "description", "labels", "createdAt", "firstAppliedAt", "expiresAt", "updatedAt", "drifted", "hibernatedAt", "lock", "lastRun"],
         properties: {
           repository: { type: "string" },
           name: { type: "string" },
@@ -554,6 +554,7 @@ export const openApiDocument = {
           expiresAt: nullableDateTime,
           updatedAt: dateTime,
           drifted: { type: "boolean" },
+          hibernatedAt: { ...nullableDateTime, description: "Asleep since then, outside its awake hours (hibernation); null while awake. Its status stays its lifecycle's." },
           lock: { oneOf: [ref("Lock"), { type: "null" }] },
           lastRun: { oneOf: [closed("Run"), { type: "null" }] },
         },

@@ -1,6 +1,7 @@
 import { describeStore } from "../../../adapters/server-env/settings.js";
 import { parseArgs } from "node:util";
 import { formatParkedNotice } from "../../../render/notification-text.js";
+import { shownStatus } from "../../../core/hibernation/shown-status.js";
 import { formatStatusTable } from "../../../render/plan-text.js";
 import { EXIT, oneEnvironmentName, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { localEnvironmentDirectory, requireEnvironment } from "../environment-directory.js";
@@ -65,7 +66,7 @@ export async function statusCommand(args: string[], io: CliIO): Promise<number> 
       const [lastRun] = await deps.store.listRuns(r.repository, r.name, 1);
       listed.push({
         name: r.name,
-        status: r.status,
+        status: shownStatus(r),
         template: r.template,
         owner: r.owner,
         firstAppliedAt: r.firstAppliedAt?.toISOString() ?? null,

@@ -7,6 +7,11 @@ const UNITS = [
 ];
 
 /** 3d 4h, 5h 10m, 42m, under a minute. */
+/** An environment's status as people read it: "hibernated" while it sleeps (core/hibernation/shown-status.ts). */
+export function shownStatus(environment) {
+  return environment.hibernatedAt && environment.status !== "destroyed" ? "hibernated" : environment.status;
+}
+
 export function duration(ms) {
   ms = Math.abs(ms);
   if (ms < 60_000) return "under a minute";

@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { announce, confirmDialog, fill, h, safeLink } from "./dom.js";
-import { expiry, when } from "./format.js";
+import { expiry, shownStatus, when } from "./format.js";
 import { resourcesView } from "./resources-view.js";
 import { liveLog, planView, runSummary } from "./run-view.js";
 
@@ -55,7 +55,7 @@ export async function environmentPage(main, { signal }, repository, name) {
   function render() {
     const e = environment;
     const badges = [
-      h("span", { class: `badge status-${e.status}`, id: "environment-status" }, e.status),
+      h("span", { class: `badge status-${shownStatus(e)}`, id: "environment-status" }, shownStatus(e)),
       e.drifted ? h("span", { class: "badge drift" }, "drifted") : null,
       e.lock ? h("span", { class: "badge lock" }, e.lock.holder.kind === "pull-request" ? `locked by #${e.lock.holder.pullRequest}` : `locked by ${e.lock.holder.user}`) : null,
     ].filter(Boolean);

@@ -1,6 +1,6 @@
 import { api, environmentPath } from "./api.js";
 import { announce, fill, h } from "./dom.js";
-import { expiry } from "./format.js";
+import { expiry, shownStatus, when } from "./format.js";
 
 const STATUSES = ["planned", "applying", "active", "expiring", "destroying", "destroyed", "failed"];
 /** How often the table asks for changes. */
@@ -73,7 +73,7 @@ export function environmentsPage(main, { signal }) {
           "tr",
           { "data-environment": `${e.repository}/${e.name}` },
           h("td", { "data-label": "Environment" }, h("a", { href: environmentPath(e) }, e.name), e.description ? h("div", { class: "muted" }, e.description) : null),
-          h("td", { "data-label": "Status" }, h("span", { class: `badge status-${e.status}` }, e.status)),
+          h("td", { "data-label": "Status" }, h("span", { class: `badge status-${shownStatus(e)}`, ...(e.hibernatedAt && { title: `asleep since ${when(e.hibernatedAt)}` }) }, shownStatus(e))),
           h("td", { "data-label": "Owner" }, e.owner),
           h("td", { "data-label": "Template" }, e.template),
           h("td", { "data-label": "Repository" }, e.repository),
