@@ -82,6 +82,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getEnvironment(REPO, "checkout")).toMatchObject({ status: "expiring", expiresAt });
       });
 
+      test("hibernation: when it went to sleep and until when it was woken are kept, and cleared when it wakes", async () => {
+        const hibernatedAt = new Date("2026-12-11T18:30:00Z");
+        const awakeUntil = new Date("2026-12-12T10:00:00Z");
+        await store.upsertEnvironment(checkout({ status: "active", hibernatedAt }));
+        expect(await store.getEnvironment(REPO, "checkout")).toMatchObject({ status: "active", hibernatedAt });
+        await store.upsertEnvironment({ repository: REPO, name: "checkout", hibernatedAt: undefined, awakeUntil });
+        const awake = await store.getEnvironment(REPO, "checkout");
+        expect(awake).toMatchObject({ awakeUntil });
+        expect(awake).not.toHaveProperty("hibernatedAt");
+      });
+
       test("an environment is not created without its template, owner and status", async () => {
         await expect(store.upsertEnvironment({ repository: REPO, name: "ghost", driftFingerprint: "fp" })).rejects.toThrow("without template, owner, status");
         expect(await store.getEnvironment(REPO, "ghost")).toBeUndefined();
