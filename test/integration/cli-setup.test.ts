@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
@@ -15,6 +15,7 @@ import { projectRoot, sha, starterRepository } from "../helpers/fixtures.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { enterpriseServer, githubApi, recordedGitHubRequests, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { serveGitHubOverHttp } from "../helpers/github/github-over-http.js";
+import { startNpmProcess } from "../helpers/npm-start-process.js";
 import { deliverWebhook } from "../helpers/github/signed-delivery.js";
 import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
 import { runEnvbot, type CliResult } from "../helpers/run-cli.js";
@@ -214,15 +215,9 @@ test("from a fresh checkout: envbot setup writes .env, and npm start with nothin
     github.pullRequests.set(1, { number: 1, headSha: sha("head1"), baseSha: sha("main0"), author: "octocat", files: [{ filename: "environments/preview.yaml", status: "added" }] });
 
     // Only what a shell has, and where to listen: every App setting comes from the .env.
-    const child = spawn("npm", ["start"], { cwd: checkout, env: { PATH: process.env.PATH, HOME: dir, PORT: "0", HOST: "127.0.0.1" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => void (output += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => void (output += chunk.toString("utf8")));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const npm = await startNpmProcess("npm start", { cwd: checkout, env: { PATH: process.env.PATH, HOME: dir, PORT: "0", HOST: "127.0.0.1" } });
+    const app = npm.url;
     try {
-      await eventually("npm start listening", () => /envbot listening on http:\/\//.test(output) || child.exitCode !== null, 90_000);
-      const app = /envbot listening on (http:\/\/[^"\s]+)/.exec(output)?.[1];
-      if (!app) throw new Error(`npm start did not listen (exit ${child.exitCode}):\n${output}`);
       const event = pullRequestEvent({ action: "opened", number: 1, headSha: sha("head1"), baseSha: sha("main0") });
       // Signed with another secret: refused. With the secret GitHub handed over: planned.
       expect((await deliverWebhook({ url: `${app}/api/github/webhooks`, secret: "not-the-secret", ...event })).status).toBe(400);
@@ -230,14 +225,9 @@ test("from a fresh checkout: envbot setup writes .env, and npm start with nothin
       await eventually("the plan comment", () => github.botComments(1).some((c) => c.body.includes("1 to add, 0 to change, 0 to destroy")));
       await eventually("the plan check", () => github.checks("envbot plan: preview").some((c) => c.status === "completed"));
       expect(github.checks("envbot plan: preview")).toMatchObject([{ head_sha: sha("head1"), conclusion: "success" }]);
-      for (const secret of SECRETS) expect(output).not.toContain(secret);
+      for (const secret of SECRETS) expect(npm.output()).not.toContain(secret);
     } finally {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        // gone already
-      }
-      await exited;
+      await npm.stop();
     }
   } finally {
     await githubHttp.close();

@@ -1,5 +1,5 @@
 import { jest } from "@jest/globals";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { projectRoot, sha, starterRepository } from "../helpers/fixtures.js";
 import { FakeGitHub } from "../helpers/github/fake-github.js";
 import { githubApi, setupGitHubMock } from "../helpers/github/github-mock.js";
 import { serveGitHubOverHttp, type GitHubOverHttp } from "../helpers/github/github-over-http.js";
+import { startNpmProcess } from "../helpers/npm-start-process.js";
 import { deliverWebhook } from "../helpers/github/signed-delivery.js";
 import { TEST_APP_ID, TEST_PRIVATE_KEY, TEST_WEBHOOK_SECRET } from "../helpers/github/test-probot.js";
 import { DEFAULT_INSTALLATION_ID, DEFAULT_OWNER, DEFAULT_REPO, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
@@ -184,18 +185,11 @@ describe("the App as getting-started starts it", () => {
     github.commit(sha("head1"), { ...main, [`environments/${name}.yaml`]: definition! });
     github.pullRequests.set(1, { number: 1, headSha: sha("head1"), baseSha: sha("main0"), author: "octocat", files: [{ filename: `environments/${name}.yaml`, status: "added" }] });
 
-    // Its own process group: npm, the shell and node stop together.
-    const child = spawn("bash", ["-c", lines[0]!.command], { cwd: projectRoot, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => void (output += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => void (output += chunk.toString("utf8")));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const npm = await startNpmProcess(lines[0]!.command, { cwd: projectRoot, env });
+    const { url } = npm;
     try {
-      await eventually("npm start listening", () => /envbot listening on http:\/\//.test(output) || child.exitCode !== null, 90_000);
-      const url = /envbot listening on (http:\/\/[^"\s]+)/.exec(output)?.[1];
-      if (!url) throw new Error(`npm start did not listen:\n${output}`);
       // What the page says it logs and answers.
-      expect(output).toContain(`envbot started: data directory ${path.join(appHome, ".local", "state", "envbot")} (SQLite envbot.db: records, jobs, events); up to 2 Terraform operations at once`);
+      expect(npm.output()).toContain(`envbot started: data directory ${path.join(appHome, ".local", "state", "envbot")} (SQLite envbot.db: records, jobs, events); up to 2 Terraform operations at once`);
       expect(await (await fetch(`${url}/api/v1/health`)).json()).toEqual({ status: "ok" });
 
       const answer = await deliverWebhook({ url: `${url}/api/github/webhooks`, secret: TEST_WEBHOOK_SECRET, ...pullRequestEvent({ action: "opened", number: 1, headSha: sha("head1"), baseSha: sha("main0") }) });
@@ -212,12 +206,7 @@ describe("the App as getting-started starts it", () => {
       // The page's words for the plan.
       expect(comments[0]!.body).toContain("1 to add, 0 to change, 0 to destroy");
     } finally {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        // gone already
-      }
-      await exited;
+      await npm.stop();
     }
   });
 });
