@@ -6,7 +6,7 @@ import { environmentKey } from "../pull-requests/pull-request-deps.js";
 import { loadAppliedEnvironments, type AppliedEnvironment } from "./load-applied-environments.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
 import { RECONCILER_ACTOR } from "./run-expiry-sweep.js";
-import { sleepingForm } from "../hibernation/sleeping-form.js";
+import { sleepingForm } from "../environment/sleeping-form.js";
 
 /**
  * Compares each active environment with the world and with Git in one normal plan: its drift is

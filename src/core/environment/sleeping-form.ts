@@ -1,4 +1,4 @@
-import type { Environment } from "../environment/index.js";
+import type { Environment } from "./environment.js";
 
 /**
  * The environment as it is while asleep: with its template's sleep values over its own variables,

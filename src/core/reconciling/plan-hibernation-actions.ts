@@ -1,6 +1,6 @@
-import type { AppliedEnvironment } from "../reconciling/load-applied-environments.js";
-import type { SweepEntry } from "../reconciling/reconcile-types.js";
-import { isAwakeAt, nextChange } from "./awake-schedule.js";
+import type { AppliedEnvironment } from "./load-applied-environments.js";
+import type { SweepEntry } from "./reconcile-types.js";
+import { isAwakeAt, nextChange } from "../hibernation/awake-schedule.js";
 
 export interface HibernationAction {
   applied: AppliedEnvironment;
