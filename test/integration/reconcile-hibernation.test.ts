@@ -130,6 +130,39 @@ test("an environment a pull request holds is not put to sleep; the sweep after t
   expect(await sweep("2026-12-11T19:00:00Z")).toMatchObject([{ name: "office", action: "sleep", outcome: "done" }]);
 });
 
+test("envbot wake NAME 2h wakes a sleeping environment at once and keeps it awake that long; then it sleeps again", async () => {
+  await sandbox.writeDefinition("office", definitionYaml("office", "sandbox", WEEKDAYS_IN_BERLIN));
+  expect((await envbot(["apply", "office", "--yes"])).code).toBe(0);
+  expect(await sweep(FRIDAY_EVENING)).toMatchObject([{ action: "sleep", outcome: "done" }]);
+
+  const woke = await runEnvbot(["wake", "office", "2h", "--json"], { cwd: sandbox.repoDir, env: sandbox.env, now: new Date(SATURDAY) });
+  expect(woke.code).toBe(0);
+  expect(JSON.parse(woke.stdout)).toEqual({ environment: "office", woke: true, awakeUntil: "2026-12-12T14:00:00.000Z" });
+  const awake = await recordOf("office");
+  expect(awake.record).toMatchObject({ awakeUntil: new Date("2026-12-12T14:00:00.000Z"), outputs: { greeting: "hello" } });
+  expect(awake.record.hibernatedAt).toBeUndefined();
+  expect(awake.runs[0]).toMatchObject({ kind: "apply", outcome: "succeeded", actor: "cli:tester" });
+  expect(awake.events.at(-1)).toMatchObject({ type: "woke", actor: "cli:tester", until: "2026-12-12T14:00:00.000Z" });
+
+  // Within the two hours the schedule leaves it awake; after them it sleeps again.
+  expect(await sweep("2026-12-12T13:00:00Z")).toMatchObject([{ name: "office", action: "none" }]);
+  expect(await sweep("2026-12-12T14:05:00Z")).toMatchObject([{ name: "office", action: "sleep", outcome: "done" }]);
+
+  // Without a duration: until the end of the next awake window (Monday 19:00 in Berlin).
+  const untilWindowEnd = await runEnvbot(["wake", "office", "--json"], { cwd: sandbox.repoDir, env: sandbox.env, now: new Date(SATURDAY) });
+  expect(JSON.parse(untilWindowEnd.stdout)).toMatchObject({ woke: true, awakeUntil: "2026-12-14T18:00:00.000Z" });
+});
+
+test("envbot wake refuses what it cannot wake, saying why", async () => {
+  await sandbox.writeDefinition("plain", definitionYaml("plain", "sandbox"));
+  await sandbox.writeDefinition("office", definitionYaml("office", "sandbox", WEEKDAYS_IN_BERLIN));
+  const noSchedule = await envbot(["wake", "plain"]);
+  expect(noSchedule).toMatchObject({ code: 1, stderr: "envbot wake: plain has no awake hours (spec.hibernation, or the repository's hibernation.default): it never sleeps\n" });
+  const notApplied = await envbot(["wake", "office"]);
+  expect(notApplied).toMatchObject({ code: 1, stderr: "envbot wake: office has not been applied from here: 'envbot apply office' creates it\n" });
+  expect(await envbot(["wake", "office", "soon"])).toMatchObject({ code: 2 });
+});
+
 test("a schedule removed from the definition wakes the environment at the next sweep", async () => {
   await mkdir(path.join(sandbox.repoDir, "environments"), { recursive: true });
   await sandbox.writeDefinition("office", definitionYaml("office", "sandbox", WEEKDAYS_IN_BERLIN));

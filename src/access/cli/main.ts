@@ -31,6 +31,7 @@ const commands: Record<string, () => Promise<Command>> = {
   cost: async () => (await import("./commands/cost.js")).costCommand,
   context: async () => (await import("./commands/context.js")).contextCommand,
   reconcile: async () => (await import("./commands/reconcile.js")).reconcileCommand,
+  wake: async () => (await import("./commands/wake.js")).wakeCommand,
   ui: async () => (await import("./commands/ui.js")).uiCommand,
   server: async () => (await import("./commands/serve.js")).serveCommand("server"),
   worker: async () => (await import("./commands/serve.js")).serveCommand("worker"),
@@ -56,6 +57,7 @@ Commands:
   cost       a month's chargeback by owner, cost-center or template (--csv, --json)
   context    keep the envbot servers the commands can reach (--context NAME)
   reconcile  warn before expiry, destroy expired environments, report drift (--once)
+  wake       wake an environment that sleeps outside its awake hours, for a while
   ui         the dashboard over this machine's records, on 127.0.0.1 (no GitHub)
   server     scale-out: take GitHub's webhooks, keep their jobs in PostgreSQL
   worker     scale-out: run the jobs, the reconcile schedules and event delivery

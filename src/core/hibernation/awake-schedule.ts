@@ -73,6 +73,17 @@ export function nextChange(schedule: AwakeSchedule, at: Date): { at: Date; awake
   return change && { at: change, awake: !now };
 }
 
+/**
+ * When an environment woken at `at` without a duration goes back to sleep: the end of the awake
+ * window it is in, or else of the next one. Undefined for a schedule that never sleeps or never wakes.
+ */
+export function endOfNextAwakeWindow(schedule: AwakeSchedule, at: Date): Date | undefined {
+  const next = nextChange(schedule, at);
+  if (!next) return undefined;
+  if (!next.awake) return next.at;
+  return nextChange(schedule, next.at)?.at;
+}
+
 /** Awake hours in a week as the schedule reads (wall-clock hours: a week with a clock change has one more or fewer). */
 export function awakeHoursPerWeek(schedule: AwakeSchedule): number {
   let minutes = 0;

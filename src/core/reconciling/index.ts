@@ -4,3 +4,4 @@ export * from "./reconcile-types.js";
 export * from "./run-drift-sweep.js";
 export * from "./run-expiry-sweep.js";
 export * from "./run-orphan-sweep.js";
+export * from "./hibernate-environment.js";

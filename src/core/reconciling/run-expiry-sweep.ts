@@ -5,7 +5,7 @@ import { environmentKey } from "../pull-requests/pull-request-deps.js";
 import { loadAppliedEnvironments } from "./load-applied-environments.js";
 import { planExpiryActions, type ExpiryAction } from "./plan-expiry-actions.js";
 import { planHibernationActions } from "./plan-hibernation-actions.js";
-import { sleepingForm } from "../environment/sleeping-form.js";
+import { hibernateEnvironment } from "./hibernate-environment.js";
 import { nextChange } from "../hibernation/awake-schedule.js";
 import type { Environment } from "../environment/index.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
@@ -47,19 +47,10 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
   }
   return result;
 
-  /** Puts an environment to sleep (destroyed, or applied with its sleep values) or wakes it, in its Terraform slot. */
-  async function hibernate(environment: Environment, purpose: "sleep" | "wake"): Promise<{ ok: true } | { ok: false; reason: string }> {
+  /** Puts an environment to sleep or wakes it, until the schedule's next change. */
+  function hibernate(environment: Environment, purpose: "sleep" | "wake") {
     const until = environment.hibernation && nextChange(environment.hibernation, now)?.at;
-    const context: OperationContext = { repository, actor: RECONCILER_ACTOR, templateFiles: input.files, config, onOutput: undefined, hibernation: { purpose, ...(until && { until }) } };
-    const asleep = purpose === "sleep" ? sleepingForm(environment) : undefined;
-    const target = asleep ?? environment;
-    const run = async () => {
-      const planned = await planEnvironment(deps, context, target, purpose === "sleep" && !asleep ? "destroy" : "normal");
-      if (!planned.ok) return { ok: false as const, reason: planned.reason };
-      const done = await applyPlan(deps, context, target, planned);
-      return done.ok ? { ok: true as const } : { ok: false as const, reason: done.reason };
-    };
-    return deps.queue ? deps.queue.exclusive(environmentKey(repository, environment.name), run) : run();
+    return hibernateEnvironment(deps, { repository, files: input.files, config, actor: RECONCILER_ACTOR, environment, purpose, ...(until && { until }) });
   }
 
   async function execute({ applied, entry }: ExpiryAction): Promise<SweepEntry> {
