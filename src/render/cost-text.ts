@@ -1,7 +1,7 @@
 import type { CostGrouping, MonthlyCostReport } from "../core/cost/index.js";
 import type { HourlyPrice } from "../core/planning/index.js";
 import { parseDuration } from "../core/duration/duration.js";
-import type { LifetimeReport } from "../core/ports/pull-request-report.js";
+import type { HibernationReport, LifetimeReport } from "../core/ports/pull-request-report.js";
 import { codeSpan, escapeMarkdown } from "./markdown.js";
 
 /** "$0.05", "$1,234.50"; small prices keep a third decimal ("$0.004"). */
@@ -27,6 +27,21 @@ export function formatCostEstimate(price: HourlyPrice, lifetime?: LifetimeReport
   const costliest = price.breakdown?.resources.slice(0, COMMENT_COSTLIEST_RESOURCES_SHOWN) ?? [];
   if (costliest.length === 0) return line;
   return [`${line} The most expensive resources:`, ...costliest.map((r) => `- ${codeSpan(shortenAddress(r.address))}: ${formatHourlyRate(r.hourly)}/hour`)].join("\n");
+}
+
+/** Weeks in an average month (365.25 / 12 / 7). */
+const WEEKS_PER_MONTH = 365.25 / 12 / 7;
+
+/**
+ * "Hibernation: awake mon-fri 08:00-19:00 (Europe/Berlin); asleep 113 hours a week, destroyed until
+ * it wakes: saves about $X a month." The saving is the plan's hourly price for the hours asleep;
+ * one that sleeps with sleep values still runs something, so its saving is not guessed.
+ */
+export function formatHibernation(hibernation: HibernationReport, price?: HourlyPrice): string {
+  const asleep = `asleep ${hibernation.asleepHoursPerWeek.toLocaleString("en-US", { maximumFractionDigits: 1 })} hours a week`;
+  if (hibernation.form === "sleep-values") return `Hibernation: ${hibernation.schedule}; ${asleep}, with its template's sleep values (the saving depends on them).`;
+  const saving = price ? `: saves about ${formatDollars(price.hourly * hibernation.asleepHoursPerWeek * WEEKS_PER_MONTH)} a month` : "";
+  return `Hibernation: ${hibernation.schedule}; ${asleep}, destroyed until it wakes${saving}.`;
 }
 
 function describePriceSource(price: HourlyPrice): string {

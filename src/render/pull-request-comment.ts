@@ -9,7 +9,7 @@ import type {
   ValidationReport,
 } from "../core/ports/pull-request-report.js";
 import { formatResourceGraph } from "./resource-graph.js";
-import { formatCostEstimate } from "./cost-text.js";
+import { formatCostEstimate, formatHibernation } from "./cost-text.js";
 import { compareDiagnostics } from "../core/diagnostics/index.js";
 import { environmentCheckName, VALIDATION_CHECK_NAME } from "./check-names.js";
 import { fitsCheckRunText } from "./check-runs.js";
@@ -171,6 +171,7 @@ function renderPlannedSection(report: Extract<EnvironmentReport, { kind: "planne
     `${describeMergeEffect(report.effect, report.alreadyDestroyed)} Defined in ${codeSpan(report.file)}.`,
     ...(report.lifetime ? [describeLifetime(report.lifetime)] : []),
     ...(report.effect === "apply" && report.summary.cost ? [formatCostEstimate(report.summary.cost, report.lifetime)] : []),
+    ...(report.hibernation ? [formatHibernation(report.hibernation, report.summary.cost)] : []),
     describeLockHolder(report.lockHolder, pullRequest),
   ];
   if (report.templateSource === "default-branch") blocks.push(describeTemplateSource(pullRequest));

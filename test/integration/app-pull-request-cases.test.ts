@@ -293,3 +293,12 @@ describe("/envbot extend, destroy and help", () => {
     expect(help).toContain("- ✅ `/envbot help`");
   });
 });
+
+test("a definition with awake hours: the plan comment gives its schedule, the hours it sleeps and what that saves a month", async () => {
+  const schedule = '  hibernation:\n    timeZone: Europe/Berlin\n    awake:\n      - { days: [mon, tue, wed, thu, fri], from: "08:00", to: "19:00" }\n';
+  await openPullRequest(5, { "environments/office.yaml": definitionYaml("office", "sandbox", `  ttl: 24h\n${schedule}`) });
+  const body = app.github.botComments(5)[0]!.body;
+  // The sandbox's terraform_data costs nothing: its saving is nothing too, and said so.
+  expect(body).toContain("Hibernation: awake mon-fri 08:00-19:00 (Europe/Berlin); asleep 113 hours a week, destroyed until it wakes: saves about $0.00 a month.");
+  expect(app.github.checks("envbot plan: office")).toMatchObject([{ conclusion: "success" }]);
+});

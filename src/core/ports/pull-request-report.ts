@@ -30,6 +30,15 @@ export type LifetimeReport =
   | { kind: "expiresAt"; expiresAt: Date }
   | { kind: "unlimited" };
 
+/** An environment's schedule as a plan shows it: awake when, asleep how long a week, and how it sleeps. */
+export interface HibernationReport {
+  /** "awake mon-fri 08:00-19:00 (Europe/Berlin)" */
+  schedule: string;
+  asleepHoursPerWeek: number;
+  /** destroyed: nothing runs (and costs) while asleep; sleep-values: applied with the template's sleep values. */
+  form: "destroyed" | "sleep-values";
+}
+
 /** What happens to an environment when its pull request is merged. */
 export type MergeEffect = "apply" | "destroy";
 
@@ -50,6 +59,8 @@ export type EnvironmentReport =
       alreadyDestroyed?: boolean;
       /** How long it lives once applied (for an apply): as defined, or the repository's default ttl. */
       lifetime?: LifetimeReport;
+      /** When it sleeps, once applied (for an apply with a schedule). */
+      hibernation?: HibernationReport;
     }
   | { kind: "locked"; environment: string; file: string; heldBy: LockHolder; since: Date }
   | { kind: "invalid"; environment: string; file: string; problems: number }

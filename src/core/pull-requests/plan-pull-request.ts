@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
+import { asleepHoursPerWeek, describeSchedule } from "../hibernation/awake-schedule.js";
 import { planEnvironment } from "../engine/index.js";
 import type { Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
@@ -154,6 +155,9 @@ async function planOne(
     ...(input.takesLock ? { lockHolder: holder } : {}),
     ...(alreadyDestroyed ? { alreadyDestroyed } : {}),
     ...(change.effect === "apply" ? { lifetime: lifetimeReport(environment, outcome.expiresAt) } : {}),
+    ...(change.effect === "apply" && environment.hibernation
+      ? { hibernation: { schedule: describeSchedule(environment.hibernation), asleepHoursPerWeek: asleepHoursPerWeek(environment.hibernation), form: environment.template.sleep ? ("sleep-values" as const) : ("destroyed" as const) } }
+      : {}),
   };
 }
 

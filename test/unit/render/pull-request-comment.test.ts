@@ -37,6 +37,16 @@ describe("the plan comment", () => {
     expect(parts[0]).toMatchSnapshot();
   });
 
+  test("an environment with awake hours: its schedule, hours asleep and the saving a month at the plan's price", () => {
+    const hibernation = { schedule: "awake mon-fri 08:00-19:00 (Europe/Berlin)", asleepHoursPerWeek: 113, form: "destroyed" as const };
+    const cost = { hourly: 0.1, source: "template" as const };
+    const [body] = renderPlanComment(reportWith([planned("checkout", { hibernation, summary: summaryOf("checkout", { cost }) })]));
+    // $0.10 x 113 hours x 4.348 weeks (365.25 / 12 / 7).
+    expect(body).toContain("Hibernation: awake mon-fri 08:00-19:00 (Europe/Berlin); asleep 113 hours a week, destroyed until it wakes: saves about $49.13 a month.");
+    const [values] = renderPlanComment(reportWith([planned("checkout", { hibernation: { ...hibernation, form: "sleep-values" }, summary: summaryOf("checkout", { cost }) })]));
+    expect(values).toContain("asleep 113 hours a week, with its template's sleep values (the saving depends on them).");
+  });
+
   test("a pull request from a fork is told its template changes are not planned", () => {
     const fork = { ...pullRequest, headRepository: "mallory/environments" };
     const [body] = renderPlanComment({ ...reportWith([planned("checkout", { templateSource: "default-branch" })]), pullRequest: fork });
