@@ -70,9 +70,11 @@ function shortenAddress(address: string): string {
 /** `envbot cost`: a table, the most expensive first, with the total. */
 export function formatCostReport(report: MonthlyCostReport): string {
   if (report.rows.length === 0) return `No environment existed in ${report.month}.`;
-  const header = [report.by.toUpperCase(), "ENVIRONMENTS", "HOURS", "COST"];
-  const rows = report.rows.map((row) => [row.group, String(row.environments), row.hours.toFixed(2), formatDollars(row.cost)]);
-  const total = ["total", String(report.total.environments), report.total.hours.toFixed(2), formatDollars(report.total.cost)];
+  // What sleeping saved, beside the cost, once anything slept (hibernation).
+  const saving = report.total.saved !== undefined;
+  const header = [report.by.toUpperCase(), "ENVIRONMENTS", "HOURS", "COST", ...(saving ? ["SAVED ASLEEP"] : [])];
+  const rows = report.rows.map((row) => [row.group, String(row.environments), row.hours.toFixed(2), formatDollars(row.cost), ...(saving ? [formatDollars(row.saved ?? 0)] : [])]);
+  const total = ["total", String(report.total.environments), report.total.hours.toFixed(2), formatDollars(report.total.cost), ...(saving ? [formatDollars(report.total.saved ?? 0)] : [])];
   const all = [header, ...rows, total];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
@@ -84,7 +86,11 @@ export function formatCostReport(report: MonthlyCostReport): string {
  * sums them; a text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with '.
  */
 export function costReportCsv(report: MonthlyCostReport): string {
-  const lines = [[report.by, "environments", "hours", "cost_usd"], ...report.rows.map((row) => [row.group, String(row.environments), row.hours.toFixed(2), row.cost.toFixed(2)])];
+  const saving = report.total.saved !== undefined;
+  const lines = [
+    [report.by, "environments", "hours", "cost_usd", ...(saving ? ["saved_usd"] : [])],
+    ...report.rows.map((row) => [row.group, String(row.environments), row.hours.toFixed(2), row.cost.toFixed(2), ...(saving ? [(row.saved ?? 0).toFixed(2)] : [])]),
+  ];
   return lines.map((cells) => cells.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 

@@ -1,6 +1,7 @@
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
+import { costedEnvironments } from "../../src/core/cost/index.js";
 import { createEngineSandbox, definitionYaml, type EngineSandbox } from "../helpers/engine-sandbox.js";
 import { runEnvbot } from "../helpers/run-cli.js";
 
@@ -61,7 +62,7 @@ test("outside its awake hours an environment is destroyed with its state and rec
   expect(asleep.record).toMatchObject({ status: "active", firstAppliedAt: applied.record.firstAppliedAt, hibernatedAt: new Date(FRIDAY_EVENING) });
   expect(asleep.record.outputs).toBeUndefined();
   expect(asleep.runs[0]).toMatchObject({ kind: "destroy", outcome: "succeeded", actor: "reconciler" });
-  expect(JSON.parse(asleep.runs[0]!.summary!)).toMatchObject({ mode: "destroy", changes: { destroy: resources } });
+  expect(JSON.parse(asleep.runs[0]!.summary!)).toMatchObject({ mode: "destroy", changes: { destroy: resources }, hibernation: "sleep" });
 
   // Still asleep on Saturday: nothing to do.
   expect(await sweep(SATURDAY)).toMatchObject([{ name: "office", action: "none" }]);
@@ -72,6 +73,14 @@ test("outside its awake hours an environment is destroyed with its state and rec
   expect(awake.record.hibernatedAt).toBeUndefined();
   expect(awake.runs[0]).toMatchObject({ kind: "apply", outcome: "succeeded", actor: "reconciler" });
   expect(JSON.parse(awake.runs[0]!.summary!)).toMatchObject({ changes: { add: resources } });
+  // The chargeback sees the sleep: hours asleep are saved, not spent (core/cost).
+  const store = openSqliteStore({ file: path.join(sandbox.dataDir, "envbot.db") });
+  try {
+    const [costed] = await costedEnvironments(store);
+    expect(costed!.runs.map((run) => `${run.kind}${run.sleep ? " (sleep)" : ""}`).sort()).toEqual(["apply", "apply", "destroy (sleep)"]);
+  } finally {
+    await store.close();
+  }
   // Subscribers hear it slept and woke, and not that it was destroyed or planned.
   expect(awake.events.map((e) => e.type)).toEqual(["planned", "applied", "hibernated", "woke"]);
   expect(awake.events[2]).toMatchObject({ type: "hibernated", actor: "reconciler", form: "destroyed", until: "2026-12-14T07:00:00.000Z" });

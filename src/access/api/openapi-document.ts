@@ -725,6 +725,7 @@ export const openApiDocument = {
                 environments: { type: "integer", minimum: 1 },
                 hours: { type: "number", minimum: 0 },
                 cost: { type: "number", minimum: 0 },
+                saved: { type: "number", minimum: 0, description: "Dollars not spent while its environments slept (hibernation); absent when none slept." },
               },
               additionalProperties: false,
             },
@@ -732,7 +733,7 @@ export const openApiDocument = {
           total: {
             type: "object",
             required: ["environments", "hours", "cost"],
-            properties: { environments: { type: "integer", minimum: 0 }, hours: { type: "number", minimum: 0 }, cost: { type: "number", minimum: 0 } },
+            properties: { environments: { type: "integer", minimum: 0 }, hours: { type: "number", minimum: 0 }, cost: { type: "number", minimum: 0 }, saved: { type: "number", minimum: 0 } },
             additionalProperties: false,
           },
         },

@@ -16,11 +16,20 @@ export async function costedEnvironments(store: Pick<Store, "listEnvironments" |
       const runs = await store.listRuns(record.repository, record.name, RUNS_READ);
       const life: LifeRun[] = runs.flatMap((run): LifeRun[] => {
         if (run.outcome !== "succeeded" || run.finishedAt === undefined || (run.kind !== "apply" && run.kind !== "destroy")) return [];
-        return [{ kind: run.kind, at: run.finishedAt, ...(run.kind === "apply" && { hourly: recordedHourly(run.summary) ?? 0 }) }];
+        return [{ kind: run.kind, at: run.finishedAt, ...(run.kind === "apply" && { hourly: recordedHourly(run.summary) ?? 0 }), ...(recordedSleep(run.summary) && { sleep: true as const }) }];
       });
       return { repository: record.repository, name: record.name, owner: record.owner, template: record.template, ...(record.labels && { labels: record.labels }), runs: life };
     }),
   );
+}
+
+/** Whether an apply or destroy put the environment to sleep (its summary says hibernation: sleep). */
+function recordedSleep(summary: string | undefined): boolean {
+  try {
+    return (JSON.parse(summary ?? "{}") as { hibernation?: unknown }).hibernation === "sleep";
+  } catch {
+    return false;
+  }
 }
 
 /** The price per hour a plan's (or its apply's) summary recorded (PlanSummary.cost); older runs have none. */

@@ -31,13 +31,15 @@ export interface CostRow {
   environments: number;
   hours: number;
   cost: number;
+  /** Dollars not spent while asleep (hibernation); absent when nothing was. */
+  saved?: number;
 }
 
 export interface MonthlyCostReport {
   month: string;
   by: CostGrouping;
   rows: CostRow[];
-  total: { environments: number; hours: number; cost: number };
+  total: { environments: number; hours: number; cost: number; saved?: number };
 }
 
 /** A month as YYYY-MM. */
@@ -62,17 +64,25 @@ export function monthlyCostReport(input: { month: string; by: CostGrouping; envi
   const { start, end } = monthRange(input.month);
   const groups = new Map<string, CostRow>();
   for (const environment of input.environments) {
-    const { hours, cost } = costWithin(costIntervals(environment.runs), start, end, input.now);
-    if (hours === 0) continue;
+    const { hours, cost, saved } = costWithin(costIntervals(environment.runs), start, end, input.now);
+    if (hours === 0 && saved === 0) continue;
     const group = groupOf(environment, input.by);
-    const row = groups.get(group) ?? { group, environments: 0, hours: 0, cost: 0 };
+    const row = groups.get(group) ?? { group, environments: 0, hours: 0, cost: 0, saved: 0 };
     row.environments += 1;
     row.hours += hours;
     row.cost += cost;
+    row.saved = (row.saved ?? 0) + saved;
     groups.set(group, row);
   }
-  const rows = [...groups.values()].map((row) => ({ ...row, hours: round(row.hours, 2), cost: round(row.cost, 2) })).sort((a, b) => b.cost - a.cost || a.group.localeCompare(b.group));
-  const total = rows.reduce((sum, row) => ({ environments: sum.environments + row.environments, hours: round(sum.hours + row.hours, 2), cost: round(sum.cost + row.cost, 2) }), { environments: 0, hours: 0, cost: 0 });
+  const withSaving = <T extends { saved?: number }>(row: T): T => {
+    const saved = round(row.saved ?? 0, 2);
+    const { saved: _, ...rest } = row;
+    return (saved > 0 ? { ...rest, saved } : rest) as T;
+  };
+  const rows = [...groups.values()].map((row) => withSaving({ ...row, hours: round(row.hours, 2), cost: round(row.cost, 2) })).sort((a, b) => b.cost - a.cost || a.group.localeCompare(b.group));
+  const total = withSaving(
+    rows.reduce((sum, row) => ({ environments: sum.environments + row.environments, hours: round(sum.hours + row.hours, 2), cost: round(sum.cost + row.cost, 2), saved: (sum.saved ?? 0) + (row.saved ?? 0) }), { environments: 0, hours: 0, cost: 0, saved: 0 } as MonthlyCostReport["total"]),
+  );
   return { month: input.month, by: input.by, rows, total };
 }
 

@@ -54,7 +54,8 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
       run.id,
       {
         outcome: "succeeded",
-        summary: JSON.stringify({ ...planned.plan.summary, outputs: applied.outputs }),
+        // A hibernation's runs say so: a chargeback counts the hours asleep as saved, not spent.
+        summary: JSON.stringify({ ...planned.plan.summary, outputs: applied.outputs, ...(context.hibernation && { hibernation: context.hibernation.purpose }) }),
         logExcerpt: applied.log,
         audit: auditOf(context, inputs?.auditDetail),
         // A template may put a secret into an attribute it did not mark sensitive.

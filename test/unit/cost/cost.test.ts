@@ -1,4 +1,4 @@
-import { costIntervals, costWithin, monthlyCostReport, type CostedEnvironment } from "../../../src/core/cost/index.js";
+import { costIntervals, costWithin, monthlyCostReport, type CostedEnvironment, type LifeRun } from "../../../src/core/cost/index.js";
 import { hourlyPrice } from "../../../src/core/planning/index.js";
 import { costReportCsv, formatCostEstimate, formatCostReport } from "../../../src/render/cost-text.js";
 
@@ -10,7 +10,7 @@ test("a sandbox that lived 3 hours at a declared $0.10/hour cost $0.30", () => {
     { kind: "apply", at: at("2026-11-10T09:00:00Z"), hourly: 0.1 },
     { kind: "destroy", at: at("2026-11-10T12:00:00Z") },
   ]);
-  expect(costWithin(intervals, at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), NOW)).toEqual({ hours: 3, cost: expect.closeTo(0.3, 10) });
+  expect(costWithin(intervals, at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), NOW)).toEqual({ hours: 3, cost: expect.closeTo(0.3, 10), saved: 0 });
 });
 
 test("a later apply at another price starts a new stretch; a destroy without an apply counts nothing; one still running counts up to now", () => {
@@ -27,6 +27,39 @@ test("a later apply at another price starts a new stretch; a destroy without an 
   const { hours, cost } = costWithin(intervals, at("2026-12-01T00:00:00Z"), at("2027-01-01T00:00:00Z"), NOW);
   expect(hours).toBe(34);
   expect(cost).toBeCloseTo(6 * 0.1 + 28 * 0.5, 10);
+});
+
+test("hibernation: hours asleep destroyed are not the environment's and save its awake price; asleep with sleep values, the difference", () => {
+  const sleptDestroyed: LifeRun[] = [
+    { kind: "apply", at: at("2026-11-10T08:00:00Z"), hourly: 0.5 },
+    { kind: "destroy", at: at("2026-11-10T18:00:00Z"), sleep: true },
+    { kind: "apply", at: at("2026-11-11T08:00:00Z"), hourly: 0.5 },
+    { kind: "destroy", at: at("2026-11-11T18:00:00Z") },
+  ];
+  const destroyedAtNight = costIntervals(sleptDestroyed);
+  // Awake 10 + 10 hours at $0.50; asleep 14 hours, saving $0.50 each.
+  const november = [at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z")] as const;
+  const destroyed = costWithin(destroyedAtNight, ...november, NOW);
+  expect(destroyed.hours).toBe(20);
+  expect(destroyed.cost).toBeCloseTo(10, 10);
+  expect(destroyed.saved).toBeCloseTo(7, 10);
+
+  const smallerAtNight = costIntervals([
+    { kind: "apply", at: at("2026-11-10T08:00:00Z"), hourly: 0.5 },
+    { kind: "apply", at: at("2026-11-10T18:00:00Z"), hourly: 0.1, sleep: true },
+    { kind: "apply", at: at("2026-11-11T08:00:00Z"), hourly: 0.5 },
+    { kind: "destroy", at: at("2026-11-11T18:00:00Z") },
+  ]);
+  const smaller = costWithin(smallerAtNight, ...november, NOW);
+  expect(smaller.hours).toBe(34);
+  expect(smaller.cost).toBeCloseTo(20 * 0.5 + 14 * 0.1, 10);
+  expect(smaller.saved).toBeCloseTo(14 * 0.4, 10);
+
+  const report = monthlyCostReport({ month: "2026-11", by: "owner", now: NOW, environments: [{ repository: "acme/envs", name: "office", owner: "@acme/web", template: "sandbox", runs: sleptDestroyed }] });
+  expect(report.total).toEqual({ environments: 1, hours: 20, cost: 10, saved: 7 });
+  expect(formatCostReport(report)).toContain("SAVED ASLEEP");
+  expect(formatCostReport(report).split("\n").at(-1)).toMatch(/^total\s+1\s+20\.00\s+\$10\.00\s+\$7\.00$/);
+  expect(costReportCsv(report).split("\r\n")[0]).toBe("owner,environments,hours,cost_usd,saved_usd");
 });
 
 describe("a month's chargeback", () => {
