@@ -1133,6 +1133,10 @@ export const configSchema = {
             "destroy": {
               "$ref": "#/$defs/people"
             },
+            "wake": {
+              "$ref": "#/$defs/people",
+              "description": "Who may wake an environment that sleeps outside its awake hours (hibernation), for a while."
+            },
             "destroyNow": {
               "$ref": "#/$defs/people",
               "description": "Who may destroy an environment at once, outside a merge (the API's immediate destroy). Nobody, unless named here; never a protected environment."
@@ -1426,12 +1430,19 @@ export const configSchema = {
  */
 export type People = [string, ...string[]];
 /**
- * Who may destroy an environment at once, outside a merge (the API's immediate destroy). Nobody, unless named here; never a protected environment.
+ * Who may wake an environment that sleeps outside its awake hours (hibernation), for a while.
  *
  * @minItems 1
  * @maxItems 100
  */
 export type People1 = [string, ...string[]];
+/**
+ * Who may destroy an environment at once, outside a merge (the API's immediate destroy). Nobody, unless named here; never a protected environment.
+ *
+ * @minItems 1
+ * @maxItems 100
+ */
+export type People2 = [string, ...string[]];
 export type TargetName = string;
 export type Name = string;
 
@@ -1555,7 +1566,8 @@ export interface ActionRules {
   unlock?: People;
   extend?: People;
   destroy?: People;
-  destroyNow?: People1;
+  wake?: People1;
+  destroyNow?: People2;
 }
 /**
  * How many environments may exist at once (defined on the default branch, plus those a pull request adds), and what an owner's environments may cost.

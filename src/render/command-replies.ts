@@ -8,6 +8,7 @@ export const ENVBOT_COMMANDS: ReadonlyArray<{ usage: string; meaning: string }> 
   { usage: "/envbot unlock [NAME]", meaning: "releases the locks this pull request holds, all or only NAME's" },
   { usage: "/envbot extend [NAME] DURATION", meaning: "opens (or updates) a pull request that moves NAME's end DURATION (like 48h) later, within the repository's maxTtl" },
   { usage: "/envbot destroy NAME", meaning: "opens a pull request that removes NAME's definition; merging it destroys the environment" },
+  { usage: "/envbot wake [NAME] [DURATION]", meaning: "wakes NAME if it sleeps outside its awake hours, and keeps it awake DURATION (like 2h) or until its next awake window ends" },
   { usage: "/envbot help", meaning: "lists these commands, and which of them you may use" },
 ];
 
@@ -85,6 +86,14 @@ export function renderProposalOpened(input: { kind: "extend" | "destroy"; enviro
   return input.kind === "extend"
     ? `Proposed in ${link}: ${codeSpan(input.environment)} ${input.to ?? "extended"}. It takes effect when that pull request is merged.`
     : `Proposed in ${link}: removing the definition of ${codeSpan(input.environment)}. Merging it destroys the environment.`;
+}
+
+/** `/envbot wake` was taken: waking now (a job), or kept awake already, and until when. */
+export function renderWakeTaken(input: { environment: string; until: Date; asleep: boolean }): string {
+  const until = input.until.toISOString().slice(0, 16).replace("T", " ");
+  return input.asleep
+    ? `Waking ${codeSpan(input.environment)} now; it stays awake until ${until} UTC, then sleeps on its schedule.`
+    : `${codeSpan(input.environment)} is awake; it stays awake until ${until} UTC, then sleeps on its schedule.`;
 }
 
 /** An action envbot refused or could not take, with the reason (already worded by the core). */

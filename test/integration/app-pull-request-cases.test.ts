@@ -302,3 +302,33 @@ test("a definition with awake hours: the plan comment gives its schedule, the ho
   expect(body).toContain("Hibernation: awake mon-fri 08:00-19:00 (Europe/Berlin); asleep 113 hours a week, destroyed until it wakes: saves about $0.00 a month.");
   expect(app.github.checks("envbot plan: office")).toMatchObject([{ conclusion: "success" }]);
 });
+
+test("/envbot wake NAME 2h wakes a sleeping environment at once and keeps it awake two hours; one without a schedule is told why", async () => {
+  const schedule = '  hibernation:\n    timeZone: Europe/Berlin\n    awake:\n      - { days: [mon], from: "08:00", to: "09:00" }\n';
+  main["environments/office.yaml"] = definitionYaml("office", "sandbox", schedule);
+  main["environments/plain.yaml"] = definitionYaml("plain", "sandbox");
+  app.github.commit(sha("main"), main);
+  app.github.commit("main", main);
+  const store = app.services.engine.store;
+  const repository = app.github.fullName;
+  // Applied, then put to sleep (destroyed: no state) by the schedule.
+  for (const name of ["office", "plain"]) await store.upsertEnvironment({ repository, name, template: "sandbox", owner: "@acme/qa", status: "active", firstAppliedAt: new Date("2026-12-01T08:00:00Z"), ...(name === "office" && { hibernatedAt: new Date("2026-12-01T09:00:00Z") }) });
+  await openPullRequest(12, { "environments/other.yaml": definitionYaml("other", "sandbox") });
+
+  const before = Date.now();
+  await app.receive(issueCommentEvent({ number: 12, login: "octocat", body: "/envbot wake office 2h", commentId: 601 }));
+  expect(app.github.reactions).toContainEqual({ commentId: 601, content: "+1" });
+  const awake = (await store.getEnvironment(repository, "office"))!;
+  expect(awake.hibernatedAt).toBeUndefined();
+  expect(awake.outputs).toMatchObject({ greeting: expect.any(String) });
+  expect(awake.awakeUntil!.getTime()).toBeGreaterThanOrEqual(before + 2 * 3600_000);
+  const [run] = await store.listRuns(repository, "office", 1);
+  expect(run).toMatchObject({ kind: "apply", outcome: "succeeded", actor: "octocat" });
+  expect(JSON.parse(run!.summary!)).toMatchObject({ hibernation: "wake" });
+  const reply = app.github.botComments(12).at(-1)!.body;
+  expect(reply).toMatch(/^Waking `office` now; it stays awake until \d{4}-\d\d-\d\d \d\d:\d\d UTC, then sleeps on its schedule\.$/);
+  expect((await store.listAudit({ repositories: [repository], limit: 5 })).map((entry) => `${entry.action} ${entry.outcome}`)).toContain("wake woken");
+
+  await app.receive(issueCommentEvent({ number: 12, login: "octocat", body: "/envbot wake plain", commentId: 602 }));
+  expect(app.github.botComments(12).at(-1)!.body).toBe("@octocat, `/envbot wake plain` was not done: plain has no awake hours (spec.hibernation, or the repository's hibernation.default): it never sleeps.");
+});

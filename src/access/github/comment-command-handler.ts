@@ -4,7 +4,7 @@ import { githubRepositoryChanges } from "../../adapters/github/github-repository
 import type { Octokit } from "../../adapters/github/octokit-types.js";
 import type { Actor } from "../../core/authorization/actor.js";
 import { authorize, canWrite, type Action } from "../../core/authorization/authorize.js";
-import { extendEnvironment, proposeDestroy, refusalText, unlockPullRequestLocks, type ActionOutcome } from "../../core/environment-actions/index.js";
+import { extendEnvironment, proposeDestroy, refusalText, unlockPullRequestLocks, wakeEnvironment, type ActionOutcome } from "../../core/environment-actions/index.js";
 import { queuedJob } from "../../core/jobs/envbot-job.js";
 import { policyTargetOf } from "../../core/policy/index.js";
 import type { CodeHost } from "../../core/ports/index.js";
@@ -12,6 +12,7 @@ import { environmentChanges, parseCommentCommand, type CommentCommand } from "..
 import { readRepositoryConfig } from "../../core/validation/index.js";
 import {
   renderActionNotTaken,
+  renderWakeTaken,
   renderCommandOnClosedPullRequest,
   renderCommandRefusal,
   renderHelp,
@@ -97,6 +98,24 @@ async function runCommand(context: CommentContext, services: AppServices, comman
     return reply(renderProposalOpened({ kind: command.kind, environment: name, number: outcome.value.pullRequest.number, url: outcome.value.pullRequest.url, to: outcome.value.to }));
   }
 
+  if (command.kind === "wake") {
+    const name = command.environment ?? (await onlyEnvironmentOf(host, repository.full_name, issue.number));
+    const typed = `/envbot wake${command.environment ? ` ${command.environment}` : ""}${command.duration ? ` ${command.duration}` : ""}`;
+    if (name === undefined) return reply(renderActionNotTaken({ login, command: typed, reason: "name the environment, as in `/envbot wake checkout 2h`: this pull request has none, or more than one." }));
+    const deps = { store: services.engine.store, policy: host, changes: githubRepositoryChanges(async () => context.octokit as Octokit), now: () => new Date() };
+    const outcome = await wakeEnvironment(deps, { repository: repository.full_name, name, actor, duration: command.duration });
+    if (!outcome.ok) return reply(renderActionNotTaken({ login, command: typed, reason: outcome.reason === "invalid" ? "the duration is not one like 2h." : `${outcome.detail}.` }));
+    await acknowledge();
+    if (outcome.value.asleep) {
+      const installation = context.payload.installation?.id;
+      if (installation === undefined) throw new Error("a comment webhook without its installation");
+      await services.queue.enqueue(
+        queuedJob({ kind: "wake-environment", installation, repository: repository.full_name, defaultBranch: outcome.value.defaultBranch, environment: name, actor, until: outcome.value.until.toISOString() }),
+      );
+    }
+    return reply(renderWakeTaken({ environment: name, until: outcome.value.until, asleep: outcome.value.asleep }));
+  }
+
   // unlock and plan: this pull request's own environments.
   if (command.kind === "unlock") {
     // Each lock on its own: releasing them all must not release one a named unlock would be refused.
@@ -137,7 +156,7 @@ async function onlyEnvironmentOf(host: CodeHost, repository: string, number: num
 /** Which commands this commenter may use here, asked of authorize as the commands themselves would. */
 async function helpFor(host: CodeHost, actor: Actor, repository: string, expiring: string | undefined, config: Awaited<ReturnType<typeof readRepositoryConfig>>["config"]): Promise<string> {
   const allowed = new Map<string, string | true>([["help", true]]);
-  const verbs: Action[] = expiring !== undefined ? ["extend"] : ["plan", "unlock", "extend", "destroy"];
+  const verbs: Action[] = expiring !== undefined ? ["extend"] : ["plan", "unlock", "extend", "destroy", "wake"];
   for (const verb of verbs) {
     const decision = await authorize(actor, verb, { repository, name: expiring }, host, config);
     allowed.set(verb, decision.allowed ? true : refusalText(actor, verb, repository, decision));

@@ -12,6 +12,8 @@ import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
 import { JobHandedOnError, type JobRunner } from "../../core/ports/index.js";
 import { applyMergedPullRequest, planPullRequest, recheckPullRequestPolicy, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderUnexpectedError } from "../../render/command-replies.js";
+import { hibernateEnvironment } from "../../core/reconciling/index.js";
+import { validateEnvironments } from "../../core/validation/index.js";
 import type { AppServices } from "./app-services.js";
 import { sweepRepository } from "./scheduled-sweeps.js";
 
@@ -34,6 +36,7 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     jobLog.info(`${resumed ? "resumed" : "started"} ${describeJob(job)}`);
     try {
       if (job.kind === "plan-environment" || job.kind === "destroy-environment" || job.kind === "apply-environment") await runEnvironmentJob(jobLog, services, job, { octokit, signal, mayRetry });
+      else if (job.kind === "wake-environment") await runWakeJob(jobLog, services, job, { octokit, signal, mayRetry });
       else await runPullRequestJob(jobLog, services, job, { octokit, signal, resumed, mayRetry });
     } finally {
       jobLog.info(`ended ${describeJob(job)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -125,6 +128,31 @@ async function runEnvironmentJob(
     job.kind === "plan-environment" ? planDefinedEnvironment(services.engine, input) : applyDefinedEnvironment(services.engine, input, job.kind === "apply-environment" ? "apply" : "destroy"),
   );
   if (!outcome.ok) log.warn(`${job.kind.replace("-environment", "")} of ${job.environment} requested by ${actorText(job.actor)}: ${"detail" in outcome ? outcome.detail : outcome.reason}`);
+}
+
+/**
+ * Wakes a sleeping environment on request (hibernation): its definition and templates at the
+ * default branch's head, applied as defined, its record awake until the time asked. One that
+ * the schedule woke meanwhile is applied again to no changes.
+ */
+async function runWakeJob(
+  jobLog: JobLog,
+  services: AppServices,
+  job: Extract<EnvbotJob, { kind: "wake-environment" }>,
+  run: { octokit: Octokit; signal: AbortSignal; mayRetry?: (error: unknown) => boolean },
+): Promise<void> {
+  const log = jobLog.child({ repository: job.repository, environment: job.environment });
+  const commit = await repositorySnapshots.headOf(run.octokit, job.repository, job.defaultBranch);
+  if (commit === undefined) throw new Error(`the default branch ${job.defaultBranch} of ${job.repository} was not found`);
+  const files = githubCodeHost(run.octokit).filesAt(job.repository, commit);
+  const report = await validateEnvironments({ repo: files, definitions: files, now: new Date() });
+  const environment = report.environments.find((e) => e.name === job.environment);
+  if (!environment) {
+    log.warn(`wake of ${job.environment} requested by ${actorText(job.actor)}: its definition on ${job.defaultBranch} is missing or invalid`);
+    return;
+  }
+  const woke = await hibernateEnvironment({ ...services.engine, queue: services.queue }, { repository: job.repository, files, config: report.config, actor: job.actor, environment, purpose: "wake", until: new Date(job.until) });
+  if (!woke.ok) log.warn(`wake of ${job.environment} requested by ${actorText(job.actor)}: ${woke.reason}`);
 }
 
 async function runJob(

@@ -6,3 +6,4 @@ export * from "./unlock-environment.js";
 export * from "./plan-environment-now.js";
 export * from "./list-templates.js";
 export * from "./bus-command.js";
+export * from "./wake-environment.js";

@@ -20,6 +20,8 @@ export type EnvbotJob =
   | { kind: "destroy-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
   /** An apply of the environment as defined on the default branch, which the server grants the bus (ENVBOT_AMQP_ALLOW). */
   | { kind: "apply-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
+  /** Wakes a sleeping environment as defined on the default branch (hibernation), awake until `until` (ISO 8601). */
+  | { kind: "wake-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor; until: string }
   /** One environment's part of a scheduled sweep, fanned out across workers (scale-out). */
   | {
       kind: "sweep-environment";
@@ -47,6 +49,8 @@ export function queuedJob(job: EnvbotJob): { key: string; final: boolean; payloa
   // A destroy, once granted, is never superseded.
   if (job.kind === "destroy-environment") return { key: `${job.repository}:${job.environment}:destroy`, final: true, payload: job };
   if (job.kind === "apply-environment") return { key: `${job.repository}:${job.environment}:apply`, final: true, payload: job };
+  // A newer wake of the environment supersedes an older one still waiting.
+  if (job.kind === "wake-environment") return { key: `${job.repository}:${job.environment}:wake`, final: false, payload: job };
   // Its own key: a review must not cancel the pull request's running plan.
   if (job.kind === "check-pull-request-policy") return { key: `${pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number)}:policy`, final: false, payload: job };
   return { key: pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number), final: job.kind === "close-pull-request", payload: job };
@@ -86,7 +90,7 @@ function isSweepJob(job: Record<string, unknown>): boolean {
 
 function isPlanEnvironmentJob(job: Record<string, unknown>): boolean {
   return (
-    (job.kind === "plan-environment" || job.kind === "destroy-environment" || job.kind === "apply-environment") &&
+    (job.kind === "plan-environment" || job.kind === "destroy-environment" || job.kind === "apply-environment" || (job.kind === "wake-environment" && typeof job.until === "string")) &&
     typeof job.installation === "number" &&
     typeof job.repository === "string" &&
     typeof job.defaultBranch === "string" &&

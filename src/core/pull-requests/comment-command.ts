@@ -8,6 +8,8 @@ export type CommentCommand =
   | { kind: "extend"; environment?: string; by: string }
   /** Opens a pull request that removes the environment's definition. */
   | { kind: "destroy"; environment: string }
+  /** Wakes a sleeping environment (hibernation) for `duration`, or until its next awake window ends. */
+  | { kind: "wake"; environment?: string; duration?: string }
   | { kind: "help" }
   | { kind: "unknown"; text: string };
 
@@ -25,6 +27,14 @@ export function parseCommentCommand(body: string): CommentCommand | undefined {
   if (verb === "extend" && args.length === 1 && DURATION.test(args[0]!)) return { kind: "extend", by: args[0]! };
   if (verb === "extend" && args.length === 2 && name(args[0]) && DURATION.test(args[1]!)) return { kind: "extend", environment: args[0]!, by: args[1]! };
   if (verb === "destroy" && args.length === 1 && name(args[0])) return { kind: "destroy", environment: args[0]! };
+  if (verb === "wake" && args.length <= 2) {
+    // NAME, DURATION, both or neither: a duration is never a name (it starts with a digit).
+    const [first, second] = args;
+    if (args.length === 0) return { kind: "wake" };
+    if (args.length === 1 && DURATION.test(first!)) return { kind: "wake", duration: first! };
+    if (args.length === 1 && name(first)) return { kind: "wake", environment: first! };
+    if (args.length === 2 && name(first) && DURATION.test(second!)) return { kind: "wake", environment: first!, duration: second! };
+  }
   if (verb === "help" && args.length === 0) return { kind: "help" };
   return { kind: "unknown", text: firstLine.slice(0, 100) };
 }
