@@ -2,7 +2,7 @@ import { parseDocument } from "yaml";
 import type { Actor } from "../authorization/actor.js";
 import { actorText } from "../authorization/actor.js";
 import { findDefinitionFiles } from "../repository/index.js";
-import { parseDuration } from "../duration/duration.js";
+import { isDuration, parseDuration } from "../duration/duration.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import { validateEnvironments } from "../validation/index.js";
 import { auditDone, authorizeAndAudit, proposalBranch, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
@@ -16,7 +16,6 @@ export interface Extension {
   by?: unknown;
 }
 
-const DURATION = /^[1-9][0-9]{0,5}[mhd]$/;
 
 /**
  * Extends an environment the way Git stays the truth: opens a pull request that changes the
@@ -33,7 +32,7 @@ export async function extendEnvironment(
   const { base, files } = authorized.scene;
   const given = (["ttl", "expiresAt", "by"] as const).filter((key) => extension[key] !== undefined);
   if (given.length !== 1) return { ok: false, reason: "invalid", problems: [{ field: "body", message: "give exactly one of ttl (like 96h), expiresAt (a date and time) or by (like 48h)" }] };
-  if (extension.by !== undefined && (typeof extension.by !== "string" || !DURATION.test(extension.by))) {
+  if (extension.by !== undefined && (typeof extension.by !== "string" || !isDuration(extension.by))) {
     return { ok: false, reason: "invalid", problems: [{ field: "body.by", message: "a duration like 30m, 48h or 7d" }] };
   }
 

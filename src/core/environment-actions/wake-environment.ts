@@ -1,12 +1,11 @@
 import type { Actor } from "../authorization/actor.js";
-import { parseDuration } from "../duration/duration.js";
+import { isDuration, parseDuration } from "../duration/duration.js";
 import { endOfNextAwakeWindow } from "../hibernation/awake-schedule.js";
 import { findDefinitionFiles } from "../repository/index.js";
 import { validateEnvironments } from "../validation/index.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import { auditDone, authorizeAndAudit, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
 
-const DURATION = /^[1-9][0-9]{0,5}[mhd]$/;
 
 /**
  * Keeps an environment that sleeps outside its awake hours awake until a moment: `duration` from
@@ -19,7 +18,7 @@ export async function wakeEnvironment(
   input: { repository: string; name: string; actor: Actor; duration?: string },
 ): Promise<ActionOutcome<{ until: Date; asleep: boolean; defaultBranch: string }>> {
   const { repository, name, actor, duration } = input;
-  if (duration !== undefined && !DURATION.test(duration)) return { ok: false, reason: "invalid", problems: [{ field: "body.duration", message: "a duration like 30m, 2h or 1d" }] };
+  if (duration !== undefined && !isDuration(duration)) return { ok: false, reason: "invalid", problems: [{ field: "body.duration", message: "a duration like 30m, 2h or 1d" }] };
   const authorized = await authorizeAndAudit(deps, actor, "wake", { repository, name });
   if (authorized.refused) return authorized.refused;
   const { base, files } = authorized.scene;

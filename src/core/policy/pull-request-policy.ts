@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { CONFIG_PATH } from "../config/repository-config.js";
 import { listDefinitionFiles } from "../repository/index.js";
-import { parseDuration } from "../duration/duration.js";
+import { isDuration, parseDuration } from "../duration/duration.js";
 import { hoursAhead, ownerEstimate } from "./cost-cap.js";
 import type { Approval, RepoFiles } from "../ports/index.js";
 import { START_OF_FILE } from "../diagnostics/index.js";
@@ -243,7 +243,6 @@ async function costCapFinding(
 }
 
 /** What parseDuration reads (the schema's duration): a definition read here has not been validated yet. */
-const DURATION = /^[1-9][0-9]{0,5}[mhd]$/;
 
 function dollars(value: number): string {
   return `$${value.toFixed(2)}`;
@@ -263,7 +262,7 @@ async function readFacts(files: RepoFiles, file: string): Promise<DefinitionFact
     owner: text(value?.metadata?.owner),
     template: text(value?.spec?.template),
     protected: value?.spec?.protected === true,
-    ...(ttl !== undefined && DURATION.test(ttl) && { ttlMs: parseDuration(ttl) }),
+    ...(ttl !== undefined && isDuration(ttl) && { ttlMs: parseDuration(ttl) }),
     ...(expiresAt !== undefined && !Number.isNaN(expiresAt.getTime()) && { expiresAt }),
     at: (path) => parsed.locator.locate(path, "value"),
   };

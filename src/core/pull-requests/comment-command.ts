@@ -1,3 +1,4 @@
+import { isDuration } from "../duration/duration.js";
 import { NAME_PATTERN } from "../environment/index.js";
 
 /** A `/envbot ...` command in a comment (of a pull request, or of an expiry warning issue). */
@@ -13,7 +14,6 @@ export type CommentCommand =
   | { kind: "help" }
   | { kind: "unknown"; text: string };
 
-const DURATION = /^[1-9][0-9]{0,5}[mhd]$/;
 
 /** The command on the comment's first line, or undefined when the comment is not addressed to envbot. */
 export function parseCommentCommand(body: string): CommentCommand | undefined {
@@ -24,16 +24,16 @@ export function parseCommentCommand(body: string): CommentCommand | undefined {
   if ((verb === "plan" || verb === "unlock") && args.length <= 1 && (args.length === 0 || name(args[0]))) {
     return { kind: verb, ...(args[0] ? { environment: args[0] } : {}) };
   }
-  if (verb === "extend" && args.length === 1 && DURATION.test(args[0]!)) return { kind: "extend", by: args[0]! };
-  if (verb === "extend" && args.length === 2 && name(args[0]) && DURATION.test(args[1]!)) return { kind: "extend", environment: args[0]!, by: args[1]! };
+  if (verb === "extend" && args.length === 1 && isDuration(args[0]!)) return { kind: "extend", by: args[0]! };
+  if (verb === "extend" && args.length === 2 && name(args[0]) && isDuration(args[1]!)) return { kind: "extend", environment: args[0]!, by: args[1]! };
   if (verb === "destroy" && args.length === 1 && name(args[0])) return { kind: "destroy", environment: args[0]! };
   if (verb === "wake" && args.length <= 2) {
     // NAME, DURATION, both or neither: a duration is never a name (it starts with a digit).
     const [first, second] = args;
     if (args.length === 0) return { kind: "wake" };
-    if (args.length === 1 && DURATION.test(first!)) return { kind: "wake", duration: first! };
+    if (args.length === 1 && isDuration(first!)) return { kind: "wake", duration: first! };
     if (args.length === 1 && name(first)) return { kind: "wake", environment: first! };
-    if (args.length === 2 && name(first) && DURATION.test(second!)) return { kind: "wake", environment: first!, duration: second! };
+    if (args.length === 2 && name(first) && isDuration(second!)) return { kind: "wake", environment: first!, duration: second! };
   }
   if (verb === "help" && args.length === 0) return { kind: "help" };
   return { kind: "unknown", text: firstLine.slice(0, 100) };

@@ -2,7 +2,7 @@ import { CONFIG_PATH, type ResolvedConfig } from "../config/repository-config.js
 import { compareDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { baseName, NAME_PATTERN, type Environment, type Lifetime } from "../environment/index.js";
 import { explainUnreadable, listDefinitionFiles } from "../repository/index.js";
-import { parseDuration } from "../duration/duration.js";
+import { isDuration, parseDuration } from "../duration/duration.js";
 import { environmentSchema, type EnvironmentDefinition, type SecretReference } from "../../generated/schemas.js";
 import { SECRET_SOURCE_FIELDS, SECRET_SOURCE_NOUNS, secretLocation } from "../secrets/secret-location.js";
 import type { RepoFile, RepoFiles, SecretProvider } from "../ports/index.js";
@@ -58,7 +58,6 @@ export interface ValidationReport {
 }
 
 const SECRETS_PATH = ["spec", "secrets"] as const;
-const DURATION_PATTERN = /^[1-9][0-9]{0,5}[mhd]$/;
 const REFERENCE_FIELDS = environmentSchema.$defs.secretReference.properties;
 
 /**
@@ -254,7 +253,7 @@ function checkLifetimeLimits(
 ): void {
   const { maxTtl, maxTtlMs } = config.limits;
   const ttl = stringAt(value, ["spec", "ttl"]);
-  if (ttl !== undefined && DURATION_PATTERN.test(ttl) && parseDuration(ttl) > maxTtlMs) {
+  if (ttl !== undefined && isDuration(ttl) && parseDuration(ttl) > maxTtlMs) {
     report(["spec", "ttl"], `${describeValue(ttl)} is longer than the maximum ttl of ${maxTtl} set in ${CONFIG_PATH}`);
   }
   const expiresAt = stringAt(value, ["spec", "expiresAt"]);

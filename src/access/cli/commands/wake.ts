@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { parseDuration } from "../../../core/duration/duration.js";
+import { isDuration, parseDuration } from "../../../core/duration/duration.js";
 import { endOfNextAwakeWindow } from "../../../core/hibernation/awake-schedule.js";
 import { hibernateEnvironment } from "../../../core/reconciling/index.js";
 import { formatDiagnostic } from "../../../render/diagnostics-text.js";
@@ -10,7 +10,6 @@ import { commandRecordsRepository, commandRepository } from "../local-repository
 import { localSecretProvider } from "../local-secret-provider.js";
 import { repositoryDirectory } from "../repository-directory.js";
 
-const DURATION = /^[1-9][0-9]{0,5}[mhd]$/;
 
 export const wakeUsage = `Usage: envbot wake NAME [DURATION] [--repo DIR] [--json]
 
@@ -30,7 +29,7 @@ export async function wakeCommand(args: string[], io: CliIO): Promise<number> {
   if (values.help) return printUsage(io, wakeUsage);
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError(`expected NAME and at most a DURATION, got ${positionals.length} argument(s)`);
   const [name, duration] = positionals as [string, string | undefined];
-  if (duration !== undefined && !DURATION.test(duration)) throw new UsageError(`'${duration}' is not a duration like 30m, 2h or 1d`);
+  if (duration !== undefined && !isDuration(duration)) throw new UsageError(`'${duration}' is not a duration like 30m, 2h or 1d`);
 
   const { repoDir, shownAs } = await repositoryDirectory(io.cwd, values.repo);
   const written = await commandRepository({ repoDir, shownAs });
