@@ -7,13 +7,12 @@ import { redactOutgoingRequests } from "../../adapters/github/redact-outgoing-re
 import { PROCESS_NAME } from "../../adapters/server-env/process-name.js";
 import { actorText } from "../../core/authorization/actor.js";
 import { environmentKey } from "../../core/engine/index.js";
-import { applyDefinedEnvironment, planDefinedEnvironment } from "../../core/environment-actions/index.js";
+import { applyDefinedEnvironment, loadDefinedEnvironment, planDefinedEnvironment } from "../../core/environment-actions/index.js";
 import { parseEnvbotJob, type EnvbotJob } from "../../core/jobs/envbot-job.js";
 import { JobHandedOnError, type JobRunner } from "../../core/ports/index.js";
 import { applyMergedPullRequest, planPullRequest, recheckPullRequestPolicy, releasePullRequestLocks } from "../../core/pull-requests/index.js";
 import { renderUnexpectedError } from "../../render/command-replies.js";
 import { hibernateEnvironment } from "../../core/reconciling/index.js";
-import { validateEnvironments } from "../../core/validation/index.js";
 import type { AppServices } from "./app-services.js";
 import { sweepRepository } from "./scheduled-sweeps.js";
 
@@ -145,13 +144,15 @@ async function runWakeJob(
   const commit = await repositorySnapshots.headOf(run.octokit, job.repository, job.defaultBranch);
   if (commit === undefined) throw new Error(`the default branch ${job.defaultBranch} of ${job.repository} was not found`);
   const files = githubCodeHost(run.octokit).filesAt(job.repository, commit);
-  const report = await validateEnvironments({ repo: files, definitions: files, now: new Date() });
-  const environment = report.environments.find((e) => e.name === job.environment);
-  if (!environment) {
-    log.warn(`wake of ${job.environment} requested by ${actorText(job.actor)}: its definition on ${job.defaultBranch} is missing or invalid`);
+  const loaded = await loadDefinedEnvironment(files, job.environment, { now: services.engine.now() });
+  if (!loaded.ok) {
+    log.warn(`wake of ${job.environment} requested by ${actorText(job.actor)}: ${loaded.detail}`);
     return;
   }
-  const woke = await hibernateEnvironment({ ...services.engine, queue: services.queue }, { repository: job.repository, files, config: report.config, actor: job.actor, environment, purpose: "wake", until: new Date(job.until) });
+  const woke = await hibernateEnvironment(
+    { ...services.engine, queue: services.queue },
+    { repository: job.repository, commit, files, config: loaded.config, actor: job.actor, environment: loaded.environment, purpose: "wake", until: new Date(job.until), signal: run.signal },
+  );
   if (!woke.ok) log.warn(`wake of ${job.environment} requested by ${actorText(job.actor)}: ${woke.reason}`);
 }
 

@@ -1,17 +1,34 @@
 import type { Actor } from "../authorization/actor.js";
 import { isDuration, parseDuration } from "../duration/duration.js";
+import type { Environment } from "../environment/index.js";
 import { endOfNextAwakeWindow } from "../hibernation/awake-schedule.js";
-import { findDefinitionFiles } from "../repository/index.js";
-import { validateEnvironments } from "../validation/index.js";
-import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
+import type { Store } from "../ports/index.js";
 import { auditDone, authorizeAndAudit, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
-
+import { loadDefinedEnvironment } from "./plan-environment-now.js";
 
 /**
  * Keeps an environment that sleeps outside its awake hours awake until a moment: `duration` from
- * now, or the end of its current or next awake window. Authorized by the policy's `wake` rule and
- * audited; the caller wakes it at once when it sleeps (`asleep`), and the sweep leaves it awake
- * until then. Its schedule is read from the default branch.
+ * now, or the end of its current or next awake window. The sweep leaves it awake until then; the
+ * caller wakes it at once when it sleeps (`asleep`). What `envbot wake` and `/envbot wake` share.
+ */
+export async function keepAwake(
+  store: Pick<Store, "getEnvironment" | "upsertEnvironment">,
+  input: { repository: string; environment: Environment; now: Date; duration?: string },
+): Promise<{ ok: true; until: Date; asleep: boolean } | { ok: false; reason: "conflict" | "not-applied"; detail: string }> {
+  const { repository, environment, now, duration } = input;
+  const { name } = environment;
+  if (!environment.hibernation) return { ok: false, reason: "conflict", detail: `${name} has no awake hours (spec.hibernation, or the repository's hibernation.default): it never sleeps` };
+  const until = duration !== undefined ? new Date(now.getTime() + parseDuration(duration)) : endOfNextAwakeWindow(environment.hibernation, now);
+  if (!until) return { ok: false, reason: "conflict", detail: `${name}'s schedule never sends it to sleep: it is awake` };
+  const record = await store.getEnvironment(repository, name);
+  if (!record || record.firstAppliedAt === undefined || record.status === "destroyed") return { ok: false, reason: "not-applied", detail: `${name} is not applied in ${repository}` };
+  await store.upsertEnvironment({ repository, name, awakeUntil: until });
+  return { ok: true, until, asleep: record.hibernatedAt !== undefined };
+}
+
+/**
+ * `/envbot wake` (and the control plane's): keepAwake for an environment as defined on the
+ * default branch, authorized by the policy's `wake` rule and audited.
  */
 export async function wakeEnvironment(
   deps: EnvironmentActionDeps,
@@ -22,23 +39,13 @@ export async function wakeEnvironment(
   const authorized = await authorizeAndAudit(deps, actor, "wake", { repository, name });
   if (authorized.refused) return authorized.refused;
   const { base, files } = authorized.scene;
-  const record = await deps.store.getEnvironment(repository, name);
-  if (!record || record.firstAppliedAt === undefined || record.status === "destroyed") return { ok: false, reason: "not-found", detail: `${name} is not applied in ${repository}` };
-  const found = await findDefinitionFiles(files, name);
-  const documents = [];
-  for (const file of found) {
-    const content = await files.readFile(file, MAX_YAML_FILE_BYTES);
-    if (content) documents.push({ file, content });
+  const loaded = await loadDefinedEnvironment(files, name, { now: deps.now(), compileSchemas: deps.compileSchemas });
+  if (!loaded.ok) {
+    if (loaded.reason === "not-found") return { ok: false, reason: "not-found", detail: `${repository} has no definition of ${name} on ${base}` };
+    return { ok: false, reason: "conflict", detail: `${loaded.detail} (fix it on ${base} first)` };
   }
-  const report = await validateEnvironments({ repo: files, documents, definitions: files, now: deps.now(), compileSchemas: deps.compileSchemas });
-  const environment = report.environments.find((e) => e.name === name);
-  if (!environment) return { ok: false, reason: "conflict", detail: `the definition of ${name} on ${base} is missing or invalid; fix it first` };
-  if (!environment.hibernation) return { ok: false, reason: "conflict", detail: `${name} has no awake hours (spec.hibernation, or the repository's hibernation.default): it never sleeps` };
-  const now = deps.now();
-  const until = duration !== undefined ? new Date(now.getTime() + parseDuration(duration)) : endOfNextAwakeWindow(environment.hibernation, now);
-  if (!until) return { ok: false, reason: "conflict", detail: `${name}'s schedule never sends it to sleep: it is awake` };
-  await deps.store.upsertEnvironment({ repository, name, awakeUntil: until });
-  const asleep = record.hibernatedAt !== undefined;
-  await auditDone(deps, actor, "wake", { repository, name }, asleep ? "woken" : "kept awake", `until ${until.toISOString()}`);
-  return { ok: true, value: { until, asleep, defaultBranch: base } };
+  const kept = await keepAwake(deps.store, { repository, environment: loaded.environment, now: deps.now(), duration });
+  if (!kept.ok) return { ok: false, reason: kept.reason === "not-applied" ? "not-found" : "conflict", detail: kept.detail };
+  await auditDone(deps, actor, "wake", { repository, name }, kept.asleep ? "woken" : "kept awake", `until ${kept.until.toISOString()}`);
+  return { ok: true, value: { until: kept.until, asleep: kept.asleep, defaultBranch: base } };
 }

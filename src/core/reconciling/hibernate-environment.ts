@@ -12,14 +12,28 @@ import type { JobQueue, RepoFiles } from "../ports/index.js";
  */
 export async function hibernateEnvironment(
   deps: EngineDeps & { queue?: Pick<JobQueue, "exclusive"> },
-  input: { repository: string; files: RepoFiles; config: ResolvedConfig; actor: Actor; environment: Environment; purpose: "sleep" | "wake"; until?: Date; onOutput?: (line: string) => void },
+  input: {
+    repository: string;
+    /** The commit the definition and templates are read at, when known (a job's). */
+    commit?: string;
+    files: RepoFiles;
+    config: ResolvedConfig;
+    actor: Actor;
+    environment: Environment;
+    purpose: "sleep" | "wake";
+    until?: Date;
+    signal?: AbortSignal;
+    onOutput?: (line: string) => void;
+  },
 ): Promise<{ ok: true } | { ok: false; reason: string; details?: string }> {
   const { environment, purpose } = input;
   const context: OperationContext = {
     repository: input.repository,
+    ...(input.commit && { commit: input.commit }),
     actor: input.actor,
     templateFiles: input.files,
     config: input.config,
+    signal: input.signal,
     onOutput: input.onOutput,
     hibernation: { purpose, ...(input.until && { until: input.until }) },
   };

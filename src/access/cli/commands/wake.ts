@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { isDuration, parseDuration } from "../../../core/duration/duration.js";
-import { endOfNextAwakeWindow } from "../../../core/hibernation/awake-schedule.js";
+import { isDuration } from "../../../core/duration/duration.js";
+import { keepAwake } from "../../../core/environment-actions/index.js";
 import { hibernateEnvironment } from "../../../core/reconciling/index.js";
 import { formatDiagnostic } from "../../../render/diagnostics-text.js";
 import { EXIT, HELP_OPTION, printUsage, UsageError, type CliIO } from "../cli-io.js";
@@ -40,20 +40,12 @@ export async function wakeCommand(args: string[], io: CliIO): Promise<number> {
     return EXIT.failed;
   }
   const { environment } = loaded;
-  const now = io.now();
-  const schedule = environment.hibernation;
-  if (!schedule) return fail(io, `${environment.name} has no awake hours (spec.hibernation, or the repository's hibernation.default): it never sleeps`);
-  const until = duration !== undefined ? new Date(now.getTime() + parseDuration(duration)) : endOfNextAwakeWindow(schedule, now);
-  if (!until) return fail(io, `${environment.name}'s schedule never sends it to sleep: it is awake`);
-
   const { deps, actor } = await localEngine(io);
   try {
     const repository = await commandRecordsRepository(deps.store, written);
-    const record = await deps.store.getEnvironment(repository, environment.name);
-    if (!record || record.firstAppliedAt === undefined || record.status === "destroyed") return fail(io, `${environment.name} has not been applied from here: 'envbot apply ${environment.name}' creates it`);
-    // Kept awake until then, whatever its schedule says: the reconciler does not put it to sleep before.
-    await deps.store.upsertEnvironment({ repository, name: environment.name, awakeUntil: until });
-    const asleep = record.hibernatedAt !== undefined;
+    const kept = await keepAwake(deps.store, { repository, environment, now: io.now(), duration });
+    if (!kept.ok) return fail(io, kept.reason === "not-applied" ? `${environment.name} has not been applied from here: 'envbot apply ${environment.name}' creates it` : kept.detail);
+    const { until, asleep } = kept;
     if (asleep) {
       const woke = await hibernateEnvironment(deps, { repository, files: loaded.repo, config: loaded.config, actor, environment, purpose: "wake", until, onOutput: (line) => io.stderr(`  │ ${line}\n`) });
       if (!woke.ok) return fail(io, `${environment.name} did not wake: ${woke.reason}${woke.details ? `\n${woke.details}` : ""}`);
