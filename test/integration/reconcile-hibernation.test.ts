@@ -172,6 +172,17 @@ test("envbot wake refuses what it cannot wake, saying why", async () => {
   expect(await envbot(["wake", "office", "soon"])).toMatchObject({ code: 2 });
 });
 
+test("an environment applied while it sleeps (a merge, envbot apply) is awake on record, and the next sweep puts it back to sleep", async () => {
+  await sandbox.writeDefinition("office", definitionYaml("office", "sandbox", WEEKDAYS_IN_BERLIN));
+  expect((await envbot(["apply", "office", "--yes"])).code).toBe(0);
+  expect(await sweep(FRIDAY_EVENING)).toMatchObject([{ action: "sleep", outcome: "done" }]);
+  expect((await envbot(["apply", "office", "--yes"])).code).toBe(0);
+  const applied = await recordOf("office");
+  expect(applied.record.hibernatedAt).toBeUndefined();
+  expect(applied.record.outputs).toMatchObject({ greeting: "hello" });
+  expect(await sweep(SATURDAY)).toMatchObject([{ name: "office", action: "sleep", outcome: "done" }]);
+});
+
 test("a schedule removed from the definition wakes the environment at the next sweep", async () => {
   await mkdir(path.join(sandbox.repoDir, "environments"), { recursive: true });
   await sandbox.writeDefinition("office", definitionYaml("office", "sandbox", WEEKDAYS_IN_BERLIN));

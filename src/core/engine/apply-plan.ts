@@ -79,7 +79,9 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
             expiresAt: planned.expiresAt,
             outputs: visibleOutputs(applied.outputs, redact),
             lastRunId: finished.id,
-            ...(purpose === "wake" && { hibernatedAt: undefined }),
+            // Any apply but a sleep leaves it in its awake form (a wake, a merge, envbot apply):
+            // the sweep puts it back to sleep if its hours say so.
+            hibernatedAt: undefined,
           },
     );
     return { ok: true, run: finished, applied };
