@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openSqliteStore } from "../../src/adapters/store/sqlite/index.js";
 import { costedEnvironments } from "../../src/core/cost/index.js";
@@ -39,6 +39,14 @@ async function recordOf(name: string) {
   } finally {
     await store.close();
   }
+}
+
+/** templates/sleepy: the sandbox template, sleeping with the greeting "zzz". */
+async function addSleepyTemplate() {
+  const templates = path.join(sandbox.repoDir, "templates");
+  await cp(path.join(templates, "sandbox"), path.join(templates, "sleepy"), { recursive: true });
+  const yaml = (await readFile(path.join(templates, "sleepy", "template.yaml"), "utf8")).replace("name: sandbox", "name: sleepy");
+  await writeFile(path.join(templates, "sleepy", "template.yaml"), `${yaml}sleep:\n  variables:\n    greeting: zzz\n`);
 }
 
 beforeEach(async () => {
@@ -88,10 +96,7 @@ test("outside its awake hours an environment is destroyed with its state and rec
 });
 
 test("a template with sleep values is applied with them at night and with the environment's own in the morning", async () => {
-  const templates = path.join(sandbox.repoDir, "templates");
-  await cp(path.join(templates, "sandbox"), path.join(templates, "sleepy"), { recursive: true });
-  const yaml = (await readFile(path.join(templates, "sleepy", "template.yaml"), "utf8")).replace("name: sandbox", "name: sleepy");
-  await writeFile(path.join(templates, "sleepy", "template.yaml"), `${yaml}sleep:\n  variables:\n    greeting: zzz\n`);
+  await addSleepyTemplate();
   await sandbox.writeDefinition("night", definitionYaml("night", "sleepy", `  variables:\n    greeting: good morning\n${WEEKDAYS_IN_BERLIN}`));
   expect((await envbot(["apply", "night", "--yes"])).code).toBe(0);
 
@@ -106,10 +111,7 @@ test("a template with sleep values is applied with them at night and with the en
 });
 
 test("the drift check of a sleeping environment expects its sleeping form", async () => {
-  const templates = path.join(sandbox.repoDir, "templates");
-  await cp(path.join(templates, "sandbox"), path.join(templates, "sleepy"), { recursive: true });
-  const yaml = (await readFile(path.join(templates, "sleepy", "template.yaml"), "utf8")).replace("name: sandbox", "name: sleepy");
-  await writeFile(path.join(templates, "sleepy", "template.yaml"), `${yaml}sleep:\n  variables:\n    greeting: zzz\n`);
+  await addSleepyTemplate();
   await sandbox.writeDefinition("night", definitionYaml("night", "sleepy", WEEKDAYS_IN_BERLIN));
   await sandbox.writeDefinition("office", definitionYaml("office", "sandbox", WEEKDAYS_IN_BERLIN));
   expect((await envbot(["apply", "night", "--yes"])).code).toBe(0);
@@ -184,7 +186,6 @@ test("an environment applied while it sleeps (a merge, envbot apply) is awake on
 });
 
 test("a schedule removed from the definition wakes the environment at the next sweep", async () => {
-  await mkdir(path.join(sandbox.repoDir, "environments"), { recursive: true });
   await sandbox.writeDefinition("office", definitionYaml("office", "sandbox", WEEKDAYS_IN_BERLIN));
   expect((await envbot(["apply", "office", "--yes"])).code).toBe(0);
   expect(await sweep(FRIDAY_EVENING)).toMatchObject([{ action: "sleep", outcome: "done" }]);
