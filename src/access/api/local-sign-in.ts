@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Store } from "../../core/ports/index.js";
+import { isLoopbackHost } from "../http/loopback-host.js";
 import { sameSecret } from "../http/same-secret.js";
 import { respondStandalonePage } from "../http/standalone-page.js";
 import { forbidden, respondProblem, unauthorized } from "./api-problem.js";
@@ -42,8 +43,7 @@ export function createLocalSignIn(options: LocalSignInOptions): (req: IncomingMe
   return async (req, res) => {
     const port = options.port();
     const origin = `http://127.0.0.1:${port}`;
-    const host = (req.headers.host ?? "").toLowerCase();
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+    if (!isLoopbackHost(req.headers.host, port)) {
       page(res, 421, "Not this address", `envbot ui answers only at ${origin}/ (and localhost:${port}).`);
       return true;
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isLoopbackHost } from "../../http/loopback-host.js";
 import { sameSecret } from "../../http/same-secret.js";
 import { escapeHtml, respondStandalonePage } from "../../http/standalone-page.js";
 
@@ -63,7 +64,7 @@ export async function startManifestFlow(options: ManifestFlowOptions): Promise<M
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const port = (server.address() as AddressInfo).port;
-    if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) {
+    if (!isLoopbackHost(req.headers.host, port)) {
       page(res, 421, "Not this address", `<p>Open <a href="${escapeHtml(origin)}/">${escapeHtml(origin)}/</a> instead.</p>`);
       return;
     }
