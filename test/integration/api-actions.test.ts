@@ -47,6 +47,7 @@ describe("a reader acting is refused (403) with the reason, and the refusal is a
     ["unlock", {}],
     ["extend", { by: "24h" }],
     ["destroy", {}],
+    ["wake", {}],
   ])("%s", async (action, body) => {
     const answer = await api.call("POST", path("sandbox", action), { as: rita, body });
     expect(answer.status).toBe(403);
@@ -127,6 +128,47 @@ describe("extend", () => {
     expect((await api.call("POST", path("sandbox", "extend"), { as: alice, body: { by: "soon" } })).body.errors[0].field).toBe("body.by");
     expect((await api.call("POST", path("sandbox", "extend"), { as: alice, body: { ttl: "96h", colour: "red" } })).body.errors[0].field).toBe("body.colour");
     expect(github.createdPullRequests).toEqual([]);
+  });
+});
+
+describe("wake", () => {
+  // Awake on Mondays 08:00-09:00 Berlin; the fixed now (Tuesday 2026-12-01 01:00 Berlin) is asleep.
+  const office = "apiVersion: envbot.dev/v1\nkind: Environment\nmetadata:\n  name: office\n  owner: '@octo-org/qa'\nspec:\n  template: sandbox\n  hibernation:\n    timeZone: Europe/Berlin\n    awake:\n      - { days: [mon], from: \"08:00\", to: \"09:00\" }\n";
+  beforeEach(async () => {
+    github.commit("main", { ...github.filesOf("main"), "environments/office.yaml": office });
+    await api.store.upsertEnvironment({ repository: REPO, name: "office", template: "sandbox", owner: "@octo-org/qa", status: "active", firstAppliedAt: new Date("2026-11-30T07:00:00Z"), hibernatedAt: new Date("2026-11-30T08:00:00Z") });
+  });
+
+  test("a sleeping environment: a job wakes it now (202) and it stays awake for the duration", async () => {
+    const answer = await api.call("POST", path("office", "wake"), { as: alice, body: { duration: "2h" } });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toEqual({ repository: REPO, environment: "office", waking: true, awakeUntil: "2026-12-01T02:00:00.000Z" });
+    expect(api.queued).toEqual([
+      {
+        key: `${REPO}:office:wake`,
+        final: false,
+        payload: { kind: "wake-environment", installation: github.installationId, repository: REPO, defaultBranch: "main", environment: "office", actor: { kind: "api", login: "alice", via: "session" }, until: "2026-12-01T02:00:00.000Z" },
+      },
+    ]);
+    expect((await api.store.getEnvironment(REPO, "office"))?.awakeUntil).toEqual(new Date("2026-12-01T02:00:00Z"));
+    expect(await auditActions()).toEqual(["alice wake office woken"]);
+  });
+
+  test("without a duration, until the end of its next awake window; one awake is only kept awake (200), nothing queued", async () => {
+    await api.store.upsertEnvironment({ repository: REPO, name: "office", hibernatedAt: undefined });
+    const answer = await api.call("POST", path("office", "wake"), { as: alice });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ repository: REPO, environment: "office", waking: false, awakeUntil: "2026-12-07T08:00:00.000Z" });
+    expect(api.queued).toEqual([]);
+    expect(await auditActions()).toEqual(["alice wake office kept awake"]);
+  });
+
+  test("one without awake hours is a 409 that says so; a duration not like 2h is a 400 on the field", async () => {
+    const never = await api.call("POST", path("sandbox", "wake"), { as: alice });
+    expect([never.status, never.body.detail]).toEqual([409, "sandbox has no awake hours (spec.hibernation, or the repository's hibernation.default): it never sleeps"]);
+    const soon = await api.call("POST", path("office", "wake"), { as: alice, body: { duration: "soon" } });
+    expect([soon.status, soon.body.errors[0].field]).toEqual([400, "body.duration"]);
+    expect(api.queued).toEqual([]);
   });
 });
 

@@ -317,6 +317,35 @@ test("Plan now asks first, then queues a real plan whose run joins the timeline"
   await eventually(async () => expect(await page.locator("#timeline").innerText()).toMatch(/plan[\s\S]*succeeded[\s\S]*by alice[\s\S]*\+1 ~0 -0/));
 });
 
+test("a sleeping environment offers Wake…, which asks for how long and wakes it with a real apply", async () => {
+  const schedule = '  hibernation:\n    timeZone: Europe/Berlin\n    awake:\n      - { days: [mon], from: "08:00", to: "09:00" }\n';
+  app.github.commit("main", { ...(await starterRepository()), "environments/office.yaml": definitionYaml("office", "sandbox", schedule) });
+  const { store } = app.services.engine;
+  await store.upsertEnvironment({ repository, name: "office", template: "sandbox", owner: "@acme/qa", status: "active", firstAppliedAt: new Date(Date.now() - 86_400_000), hibernatedAt: new Date(Date.now() - 3600_000) });
+  await signInAs();
+  await page.goto(`${api.origin}/environments/${repository}/office`);
+  await expect(page.locator("#environment-status").innerText()).resolves.toBe("hibernated");
+  await page.getByRole("button", { name: "Wake…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Wake office?" });
+  await dialog.getByLabel("Stay awake").selectOption("2h");
+  await dialog.getByRole("button", { name: "Wake" }).click();
+  await page.getByText(/Waking up; it stays awake until/).waitFor();
+  await app.services.queue.idle();
+  const woken = (await store.getEnvironment(repository, "office"))!;
+  expect(woken.hibernatedAt).toBeUndefined();
+  expect(woken.awakeUntil!.getTime()).toBeGreaterThan(Date.now() + 3600_000);
+  await eventually(async () => expect(await page.locator("#environment-status").innerText()).toBe("active"));
+  expect(await page.getByRole("button", { name: "Wake…" }).isHidden()).toBe(true);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+});
+
+test("an awake environment has no Wake button", async () => {
+  await signInAs();
+  await page.goto(`${api.origin}/environments/${repository}/checkout-preview`);
+  await page.getByRole("button", { name: "Plan now" }).waitFor();
+  expect(await page.getByRole("button", { name: "Wake…" }).count()).toBe(0);
+});
+
 test("a new environment is requested through the form made from the template's schema, and the pull request it opened is shown", async () => {
   await signInAs();
   await page.getByRole("link", { name: "Request an environment" }).click();

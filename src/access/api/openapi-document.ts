@@ -1,4 +1,5 @@
 import { COST_GROUPINGS, MONTH_PATTERN } from "../../core/cost/index.js";
+import { DURATION_PATTERN } from "../../core/duration/duration.js";
 import { REQUEST_FIELDS } from "../../core/environment-actions/index.js";
 import { NAME_PATTERN } from "../../core/environment/index.js";
 import { TARGET_PATTERN } from "../../core/notifications/target-name.js";
@@ -259,6 +260,24 @@ export const openApiDocument = {
           content: { "application/json": { schema: { type: "object", properties: { immediate: { type: "boolean", default: false } }, additionalProperties: false } } },
         },
         responses: { "201": json(ref("DestroyResult"), "The pull request is open."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository },
+      },
+    },
+    "/api/v1/environments/{owner}/{repo}/{name}/wake": {
+      post: {
+        operationId: "wakeEnvironment",
+        summary:
+          "Wakes an environment that sleeps outside its awake hours (hibernation) and keeps it awake for duration, or until the end of its current or next awake window (needs write; the policy's policy.actions.wake). " +
+          "A sleeping one is woken by a queued apply of its definition on the default branch (202); an awake one is only kept awake (200).",
+        parameters: environmentPath,
+        requestBody: {
+          required: false,
+          content: {
+            "application/json": {
+              schema: { type: "object", properties: { duration: { type: "string", pattern: DURATION_PATTERN.source, description: "how long to stay awake, like 30m, 2h or 1d", examples: ["2h"] } }, additionalProperties: false },
+            },
+          },
+        },
+        responses: { "200": json(ref("WakeResult"), "It was awake: kept awake until awakeUntil."), "202": json(ref("WakeResult"), "It sleeps: a job wakes it now."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository, ...conflict },
       },
     },
     "/api/v1/repositories/{owner}/{repo}/templates": {
@@ -773,6 +792,17 @@ export const openApiDocument = {
         type: "object",
         required: ["pullRequest", "files", "destroying"],
         properties: { pullRequest: ref("PullRequest"), files: { type: "array", items: { type: "string" } }, destroying: { type: "boolean", description: "An immediate destroy is queued." } },
+        additionalProperties: false,
+      },
+      WakeResult: {
+        type: "object",
+        required: ["repository", "environment", "waking", "awakeUntil"],
+        properties: {
+          repository: { type: "string" },
+          environment: { type: "string" },
+          waking: { type: "boolean", description: "It slept: a queued job applies it as defined now." },
+          awakeUntil: { type: "string", format: "date-time", description: "The sweep leaves it awake until then, then its schedule rules again." },
+        },
         additionalProperties: false,
       },
       RequestResult: {

@@ -102,18 +102,13 @@ async function runCommand(context: CommentContext, services: AppServices, comman
     const name = command.environment ?? (await onlyEnvironmentOf(host, repository.full_name, issue.number));
     const typed = `/envbot wake${command.environment ? ` ${command.environment}` : ""}${command.duration ? ` ${command.duration}` : ""}`;
     if (name === undefined) return reply(renderActionNotTaken({ login, command: typed, reason: "name the environment, as in `/envbot wake checkout 2h`: this pull request has none, or more than one." }));
-    const deps = { store: services.engine.store, policy: host, changes: githubRepositoryChanges(async () => context.octokit as Octokit), now: () => new Date() };
-    const outcome = await wakeEnvironment(deps, { repository: repository.full_name, name, actor, duration: command.duration });
+    const installation = context.payload.installation?.id;
+    if (installation === undefined) throw new Error("a comment webhook without its installation");
+    const deps = { store: services.engine.store, policy: host, changes: githubRepositoryChanges(async () => context.octokit as Octokit), now: () => new Date(), queue: services.queue };
+    const outcome = await wakeEnvironment(deps, { repository: repository.full_name, name, actor, installation, duration: command.duration });
     if (!outcome.ok) return reply(renderActionNotTaken({ login, command: typed, reason: outcome.reason === "invalid" ? "the duration is not one like 2h." : `${outcome.detail}.` }));
     await acknowledge();
-    if (outcome.value.asleep) {
-      const installation = context.payload.installation?.id;
-      if (installation === undefined) throw new Error("a comment webhook without its installation");
-      await services.queue.enqueue(
-        queuedJob({ kind: "wake-environment", installation, repository: repository.full_name, defaultBranch: outcome.value.defaultBranch, environment: name, actor, until: outcome.value.until.toISOString() }),
-      );
-    }
-    return reply(renderWakeTaken({ environment: name, until: outcome.value.until, asleep: outcome.value.asleep }));
+    return reply(renderWakeTaken({ environment: name, until: outcome.value.until, asleep: outcome.value.waking }));
   }
 
   // unlock and plan: this pull request's own environments.

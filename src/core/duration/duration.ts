@@ -3,7 +3,7 @@ import { environmentSchema } from "../../generated/schemas.js";
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** A duration as the schema writes spec.ttl: a whole number and m, h or d ("72h"). */
-const DURATION_PATTERN = new RegExp(environmentSchema.$defs.spec.properties.ttl.pattern);
+export const DURATION_PATTERN = new RegExp(environmentSchema.$defs.spec.properties.ttl.pattern);
 
 /** Whether `text` is a duration like 30m, 72h or 7d (what parseDuration takes). */
 export function isDuration(text: string): boolean {

@@ -2,7 +2,8 @@ import type { Actor } from "../authorization/actor.js";
 import { isDuration, parseDuration } from "../duration/duration.js";
 import type { Environment } from "../environment/index.js";
 import { endOfNextAwakeWindow } from "../hibernation/awake-schedule.js";
-import type { Store } from "../ports/index.js";
+import { queuedJob } from "../jobs/envbot-job.js";
+import type { JobQueue, Store } from "../ports/index.js";
 import { auditDone, authorizeAndAudit, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
 import { loadDefinedEnvironment } from "./plan-environment-now.js";
 
@@ -27,13 +28,14 @@ export async function keepAwake(
 }
 
 /**
- * `/envbot wake` (and the control plane's): keepAwake for an environment as defined on the
- * default branch, authorized by the policy's `wake` rule and audited.
+ * `/envbot wake` and the control plane's wake: keepAwake for an environment as defined on the
+ * default branch, authorized by the policy's `wake` rule and audited; a sleeping one is woken by
+ * a queued job (`waking`), applied as defined at the default branch's head.
  */
 export async function wakeEnvironment(
-  deps: EnvironmentActionDeps,
-  input: { repository: string; name: string; actor: Actor; duration?: string },
-): Promise<ActionOutcome<{ until: Date; asleep: boolean; defaultBranch: string }>> {
+  deps: EnvironmentActionDeps & { queue: Pick<JobQueue, "enqueue"> },
+  input: { repository: string; name: string; actor: Actor; installation: number; duration?: string },
+): Promise<ActionOutcome<{ until: Date; waking: boolean; defaultBranch: string }>> {
   const { repository, name, actor, duration } = input;
   if (duration !== undefined && !isDuration(duration)) return { ok: false, reason: "invalid", problems: [{ field: "body.duration", message: "a duration like 30m, 2h or 1d" }] };
   const authorized = await authorizeAndAudit(deps, actor, "wake", { repository, name });
@@ -46,6 +48,9 @@ export async function wakeEnvironment(
   }
   const kept = await keepAwake(deps.store, { repository, environment: loaded.environment, now: deps.now(), duration });
   if (!kept.ok) return { ok: false, reason: kept.reason === "not-applied" ? "not-found" : "conflict", detail: kept.detail };
+  if (kept.asleep) {
+    await deps.queue.enqueue(queuedJob({ kind: "wake-environment", installation: input.installation, repository, defaultBranch: base, environment: name, actor, until: kept.until.toISOString() }));
+  }
   await auditDone(deps, actor, "wake", { repository, name }, kept.asleep ? "woken" : "kept awake", `until ${kept.until.toISOString()}`);
-  return { ok: true, value: { until: kept.until, asleep: kept.asleep, defaultBranch: base } };
+  return { ok: true, value: { until: kept.until, waking: kept.asleep, defaultBranch: base } };
 }

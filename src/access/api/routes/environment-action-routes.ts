@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { extendEnvironment, listTemplates, proposeDestroy, requestEnvironment, requestPlan, unlockEnvironment, type ActionOutcome, type EnvironmentRequest } from "../../../core/environment-actions/index.js";
+import { extendEnvironment, listTemplates, proposeDestroy, requestEnvironment, requestPlan, unlockEnvironment, wakeEnvironment, type ActionOutcome, type EnvironmentRequest } from "../../../core/environment-actions/index.js";
 import { respondJson } from "../../http/respond-json.js";
 import { visibleRepository, type ApiDeps } from "../api-deps.js";
 import type { Action } from "../../../core/authorization/authorize.js";
@@ -63,6 +63,15 @@ async function extend(request: ApiRequest, res: ServerResponse, deps: ApiDeps): 
   answer(res, outcome, 201, (value) => ({ pullRequest: value.pullRequest, from: value.from, to: value.to }));
 }
 
+async function wake(request: ApiRequest<object, { duration?: string }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const { repository, name } = await environmentOfActionPath(request, deps, "wake");
+  const installation = await deps.installationOf(repository);
+  if (installation === undefined) throw notFound(`there is no repository ${repository} that you can see`);
+  const outcome = await wakeEnvironment({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), installation, duration: request.body.duration });
+  // Accepted when a job wakes it; a plain answer when it was awake and is only kept so.
+  answer(res, outcome, outcome.ok && outcome.value.waking ? 202 : 200, (value) => ({ repository, environment: name, waking: value.waking, awakeUntil: value.until.toISOString() }));
+}
+
 async function destroy(request: ApiRequest<object, { immediate: boolean }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const { immediate } = request.body;
   const { repository, name } = await environmentOfActionPath(request, deps, immediate ? "destroy-now" : "destroy");
@@ -93,6 +102,7 @@ export const environmentActionRoutes: ApiRoute[] = [
   { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/unlock", handle: unlock },
   { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/extend", handle: extend },
   { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/destroy", handle: destroy },
+  { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/wake", handle: wake },
   { method: "GET", path: "/api/v1/repositories/{owner}/{repo}/templates", handle: templates },
   { method: "POST", path: "/api/v1/repositories/{owner}/{repo}/environments", handle: requestNew },
 ];

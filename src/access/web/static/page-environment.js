@@ -29,10 +29,21 @@ export async function environmentPage(main, { signal }, repository, name) {
   };
   const pullRequestNote = (what) => (result) => h("p", {}, `${what}: `, safeLink(result.pullRequest.url, `pull request #${result.pullRequest.number}`), ". It is applied when merged.");
   const extendBy = h("select", { id: "extend-by" }, ["24h", "48h", "72h", "7d"].map((d) => h("option", { value: d }, d)));
+  const wakeFor = h("select", { id: "wake-for" }, h("option", { value: "" }, "until its awake hours end"), ["1h", "2h", "4h", "8h"].map((d) => h("option", { value: d }, `for ${d}`)));
+  // Shown while it sleeps (hibernation): awake now, for a while or until its next awake window ends.
+  const wakeButton = h("button", {
+    type: "button",
+    id: "wake",
+    hidden: true,
+    onclick: async () =>
+      (await confirmDialog({ title: `Wake ${name}?`, text: "envbot applies the definition on the default branch now; the schedule puts it to sleep again afterwards.", confirm: "Wake", extra: h("p", {}, h("label", { for: "wake-for" }, "Stay awake "), wakeFor) })) &&
+      act("Wake", "wake", wakeFor.value ? { duration: wakeFor.value } : undefined, (r) => h("p", {}, `${r.waking ? "Waking up" : "It is awake"}; it stays awake until ${when(r.awakeUntil)}.`)),
+  }, "Wake…");
 
   const actions = h(
     "div",
     { class: "actions" },
+    wakeButton,
     h("button", { type: "button", onclick: async () => (await confirmDialog({ title: `Plan ${name} now?`, text: "envbot plans the definition on the default branch. Nothing is changed.", confirm: "Plan now" })) && act("Plan", "plan", undefined, () => h("p", {}, "The plan is queued; it appears under Runs.")) }, "Plan now"),
     h("button", {
       type: "button",
@@ -60,6 +71,7 @@ export async function environmentPage(main, { signal }, repository, name) {
       e.lock ? h("span", { class: "badge lock" }, e.lock.holder.kind === "pull-request" ? `locked by #${e.lock.holder.pullRequest}` : `locked by ${e.lock.holder.user}`) : null,
     ].filter(Boolean);
     fill(heading, e.name, ...badges.flatMap((badge) => [" ", badge]));
+    wakeButton.hidden = !e.hibernatedAt;
     const url = e.outputs.url ?? e.outputs.website_url;
     fill(facts, 
       fact("Repository", e.repository),
