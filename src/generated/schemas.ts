@@ -1137,6 +1137,14 @@ export const configSchema = {
               "$ref": "#/$defs/people",
               "description": "Who may wake an environment that sleeps outside its awake hours (hibernation), for a while."
             },
+            "revert": {
+              "$ref": "#/$defs/people",
+              "description": "Who may revert drift: apply the definition on the default branch outside a merge (/envbot revert confirm on a drift issue, or the API)."
+            },
+            "adopt": {
+              "$ref": "#/$defs/people",
+              "description": "Who may have envbot open a pull request that writes drifted values into the definition (/envbot adopt on a drift issue, or the API)."
+            },
             "destroyNow": {
               "$ref": "#/$defs/people",
               "description": "Who may destroy an environment at once, outside a merge (the API's immediate destroy). Nobody, unless named here; never a protected environment."
@@ -1437,12 +1445,26 @@ export type People = [string, ...string[]];
  */
 export type People1 = [string, ...string[]];
 /**
- * Who may destroy an environment at once, outside a merge (the API's immediate destroy). Nobody, unless named here; never a protected environment.
+ * Who may revert drift: apply the definition on the default branch outside a merge (/envbot revert confirm on a drift issue, or the API).
  *
  * @minItems 1
  * @maxItems 100
  */
 export type People2 = [string, ...string[]];
+/**
+ * Who may have envbot open a pull request that writes drifted values into the definition (/envbot adopt on a drift issue, or the API).
+ *
+ * @minItems 1
+ * @maxItems 100
+ */
+export type People3 = [string, ...string[]];
+/**
+ * Who may destroy an environment at once, outside a merge (the API's immediate destroy). Nobody, unless named here; never a protected environment.
+ *
+ * @minItems 1
+ * @maxItems 100
+ */
+export type People4 = [string, ...string[]];
 export type TargetName = string;
 export type Name = string;
 
@@ -1567,7 +1589,9 @@ export interface ActionRules {
   extend?: People;
   destroy?: People;
   wake?: People1;
-  destroyNow?: People2;
+  revert?: People2;
+  adopt?: People3;
+  destroyNow?: People4;
 }
 /**
  * How many environments may exist at once (defined on the default branch, plus those a pull request adds), and what an owner's environments may cost.

@@ -2,21 +2,26 @@
 // only, so a reply can never be used to post markdown, HTML or mentions on envbot's behalf.
 import { codeSpan, formatLockHolder } from "./markdown.js";
 
-/** The commands a pull request comment can run, as the help and the comment footer list them. */
-export const ENVBOT_COMMANDS: ReadonlyArray<{ usage: string; meaning: string }> = [
-  { usage: "/envbot plan [NAME]", meaning: "plans again, every environment of this pull request or only NAME" },
-  { usage: "/envbot unlock [NAME]", meaning: "releases the locks this pull request holds, all or only NAME's" },
-  { usage: "/envbot extend [NAME] DURATION", meaning: "opens (or updates) a pull request that moves NAME's end DURATION (like 48h) later, within the repository's maxTtl" },
-  { usage: "/envbot destroy NAME", meaning: "opens a pull request that removes NAME's definition; merging it destroys the environment" },
-  { usage: "/envbot wake [NAME] [DURATION]", meaning: "wakes NAME if it sleeps outside its awake hours, and keeps it awake DURATION (like 2h) or until its next awake window ends" },
-  { usage: "/envbot help", meaning: "lists these commands, and which of them you may use" },
+/** Where a comment command is taken: a pull request, an expiry warning issue, a drift issue. */
+export type CommandPage = "pull-request" | "expiry-issue" | "drift-issue";
+
+/** The commands a comment can run, where, as the help and the plan comment's footer list them. */
+export const ENVBOT_COMMANDS: ReadonlyArray<{ usage: string; meaning: string; on: readonly CommandPage[] }> = [
+  { usage: "/envbot plan [NAME]", meaning: "plans again, every environment of this pull request or only NAME", on: ["pull-request"] },
+  { usage: "/envbot unlock [NAME]", meaning: "releases the locks this pull request holds, all or only NAME's", on: ["pull-request"] },
+  { usage: "/envbot extend [NAME] DURATION", meaning: "opens (or updates) a pull request that moves NAME's end DURATION (like 48h) later, within the repository's maxTtl", on: ["pull-request", "expiry-issue"] },
+  { usage: "/envbot destroy NAME", meaning: "opens a pull request that removes NAME's definition; merging it destroys the environment", on: ["pull-request"] },
+  { usage: "/envbot wake [NAME] [DURATION]", meaning: "wakes NAME if it sleeps outside its awake hours, and keeps it awake DURATION (like 2h) or until its next awake window ends", on: ["pull-request", "expiry-issue", "drift-issue"] },
+  { usage: "/envbot revert [confirm]", meaning: "plans the definition on the default branch, which undoes the drift; `confirm` then applies that plan", on: ["drift-issue"] },
+  { usage: "/envbot adopt", meaning: "opens a pull request that writes the drifted values into the definition, where a template variable holds them", on: ["drift-issue"] },
+  { usage: "/envbot help", meaning: "lists these commands, and which of them you may use", on: ["pull-request", "expiry-issue", "drift-issue"] },
 ];
 
 /** What a commenter typed is shown back at most this long. */
 const COMMAND_ECHO_LENGTH = 100;
 
 export function formatCommandList(): string {
-  const lines = ENVBOT_COMMANDS.map((c) => `- ${codeSpan(c.usage)}: ${c.meaning}`);
+  const lines = ENVBOT_COMMANDS.filter((c) => c.on.includes("pull-request")).map((c) => `- ${codeSpan(c.usage)}: ${c.meaning}`);
   return ["**Commands**, as a comment on this pull request:", ...lines].join("\n");
 }
 
@@ -103,13 +108,18 @@ export function renderActionNotTaken(input: { login: string; command: string; re
 }
 
 /** `/envbot help`: every command, and whether this commenter may use it here (with why not). */
-export function renderHelp(input: { login: string; where: "pull-request" | "expiry-issue"; allowed: ReadonlyMap<string, string | true> }): string {
+export function renderHelp(input: { login: string; where: CommandPage; allowed: ReadonlyMap<string, string | true> }): string {
   const lines = ENVBOT_COMMANDS.map((c) => {
-    const verdict = input.allowed.get(c.usage.split(" ")[1]!);
+    const verdict = c.on.includes(input.where) ? input.allowed.get(c.usage.split(" ")[1]!) : undefined;
     const mark = verdict === true ? "✅" : verdict === undefined ? "➖" : "⛔";
     const why = verdict === true || verdict === undefined ? "" : ` (${verdict})`;
     return `- ${mark} ${codeSpan(c.usage)}: ${c.meaning}${why}`;
   });
-  const here = input.where === "expiry-issue" ? "On this expiry warning, NAME may be left out: it is this environment." : "NAME is an environment of this repository, as in `/envbot plan checkout`.";
+  const here =
+    input.where === "expiry-issue"
+      ? "On this expiry warning, NAME may be left out: it is this environment."
+      : input.where === "drift-issue"
+        ? "On this drift issue, NAME may be left out: it is this environment."
+        : "NAME is an environment of this repository, as in `/envbot plan checkout`.";
   return [`@${input.login}, what you may do here (✅ yes, ⛔ no, ➖ not on this page):`, ...lines, "", here].join("\n");
 }

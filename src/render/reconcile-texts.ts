@@ -1,7 +1,7 @@
 // What the reconciler tells the owners of environments, as GitHub issues, comments and the
 // cleanup pull request. Titles are stable per environment (and expiry): the GitHub adapter finds
 // its open issues again by title and label, so a retry or a restart never opens a duplicate.
-import type { AttributeChange, ResourceAction, ResourceChange } from "../core/planning/plan-summary.js";
+import { withoutTagBookkeeping, type ResourceAction, type ResourceChange } from "../core/planning/index.js";
 import type { DriftReport, EnvironmentNotice } from "../core/ports/index.js";
 import { describeFailureBlocks } from "./environment-markdown.js";
 import { formatAttributeChange } from "./plan-text.js";
@@ -187,23 +187,6 @@ const PENDING_VERB: Record<ResourceAction, string> = {
   forget: "would be forgotten (left in the cloud, dropped from the state)",
 };
 
-/**
- * The AWS provider reports a tag changed by hand twice: under `tags_all` (what really changed)
- * and under `tags` (from null, its own bookkeeping). A person changed one tag: one line, named
- * `tags.KEY`, with the values `tags_all` holds.
- */
-export function withoutTagBookkeeping(attributes: AttributeChange[]): AttributeChange[] {
-  const all = new Map(attributes.filter((a) => a.path.startsWith("tags_all.")).map((a) => [a.path.slice("tags_all.".length), a]));
-  return attributes.flatMap((a) => {
-    if (a.path.startsWith("tags_all.")) {
-      const key = a.path.slice("tags_all.".length);
-      return attributes.some((t) => t.path === `tags.${key}`) ? [] : [a];
-    }
-    const pair = a.path.startsWith("tags.") ? all.get(a.path.slice("tags.".length)) : undefined;
-    return pair ? [{ ...pair, path: a.path }] : [a];
-  });
-}
-
 function formatResourceItem(resource: ResourceChange, verbs: Record<ResourceAction, string>): string {
   const attributes = withoutTagBookkeeping(resource.attributes).map((a) => `  - ${codeSpan(formatAttributeChange(a))}`);
   return [`- ${codeSpan(resource.address)} ${verbs[resource.action]}`, ...attributes].join("\n");
@@ -234,9 +217,12 @@ export function renderDriftIssue(report: DriftReport): IssueText {
   const fix = [
     "### How to fix it",
     [
-      `- **Make the cloud match Git again by applying it**: run ${codeSpan(`envbot apply ${report.environment}`)} in a checkout of this repository, or merge a pull request that changes ${file} (envbot applies it on merge).${inCloud && report.pendingInGit.length > 0 ? " This also applies the changes in Git above." : ""}`,
+      `- **Make the cloud match Git again by applying it**: comment ${codeSpan("/envbot revert")} here to see the plan, then ${codeSpan("/envbot revert confirm")} to apply it; or run ${codeSpan(`envbot apply ${report.environment}`)} in a checkout of this repository, or merge a pull request that changes ${file} (envbot applies it on merge).${inCloud && report.pendingInGit.length > 0 ? " This also applies the changes in Git above." : ""}`,
       ...(inCloud
-        ? ["- **Or revert the manual change** in the cloud, by hand.", `- If the manual change should stay, put it in ${file} (or its template) with a pull request; merging applies it.`]
+        ? [
+            "- **Or revert the manual change** in the cloud, by hand.",
+            `- If the manual change should stay, comment ${codeSpan("/envbot adopt")}: envbot opens a pull request that writes the drifted values into ${file} where a template variable holds them, and names the rest; or change ${file} (or its template) with a pull request yourself. Merging applies it.`,
+          ]
         : [`- If the changes in Git are not wanted, change ${file} (or its template) back with a pull request.`]),
     ].join("\n"),
     "envbot checks for drift on its schedule: it updates this issue when the drift changes and closes it once the drift is gone.",

@@ -48,6 +48,8 @@ describe("a reader acting is refused (403) with the reason, and the refusal is a
     ["extend", { by: "24h" }],
     ["destroy", {}],
     ["wake", {}],
+    ["revert", {}],
+    ["adopt", {}],
   ])("%s", async (action, body) => {
     const answer = await api.call("POST", path("sandbox", action), { as: rita, body });
     expect(answer.status).toBe(403);
@@ -168,6 +170,30 @@ describe("wake", () => {
     expect([never.status, never.body.detail]).toEqual([409, "sandbox has no awake hours (spec.hibernation, or the repository's hibernation.default): it never sleeps"]);
     const soon = await api.call("POST", path("office", "wake"), { as: alice, body: { duration: "soon" } });
     expect([soon.status, soon.body.errors[0].field]).toEqual([400, "body.duration"]);
+    expect(api.queued).toEqual([]);
+  });
+});
+
+describe("drift: revert and adopt", () => {
+  test("each queues its job for the environment as defined on the default branch, audited; the job reports on the drift issue", async () => {
+    await api.store.upsertEnvironment({ repository: REPO, name: "sandbox", firstAppliedAt: new Date("2026-11-30T00:00:00Z"), driftFingerprint: "f1" });
+    for (const action of ["revert", "adopt"] as const) {
+      const answer = await api.call("POST", path("sandbox", action), { as: alice });
+      expect([answer.status, answer.body]).toEqual([202, { repository: REPO, environment: "sandbox", queued: true, defaultBranch: "main" }]);
+    }
+    const actor = { kind: "api", login: "alice", via: "session" };
+    expect(api.queued).toEqual([
+      { key: `${REPO}:sandbox:revert`, final: true, payload: { kind: "answer-drift", answer: "revert", installation: github.installationId, repository: REPO, defaultBranch: "main", environment: "sandbox", actor } },
+      { key: `${REPO}:sandbox:adopt`, final: false, payload: { kind: "answer-drift", answer: "adopt", installation: github.installationId, repository: REPO, defaultBranch: "main", environment: "sandbox", actor } },
+    ]);
+    expect(await auditActions()).toEqual(["alice adopt sandbox queued", "alice revert sandbox queued"]);
+  });
+
+  test("one never applied is a 404; one asleep a 409 that says to wake it first", async () => {
+    expect((await api.call("POST", path("sandbox", "revert"), { as: alice })).status).toBe(404);
+    await api.store.upsertEnvironment({ repository: REPO, name: "sandbox", firstAppliedAt: new Date("2026-11-30T00:00:00Z"), hibernatedAt: new Date("2026-11-30T20:00:00Z") });
+    const asleep = await api.call("POST", path("sandbox", "adopt"), { as: alice });
+    expect([asleep.status, asleep.body.detail]).toEqual([409, "sandbox sleeps outside its awake hours; wake it first (/envbot wake sandbox)"]);
     expect(api.queued).toEqual([]);
   });
 });

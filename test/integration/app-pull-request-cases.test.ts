@@ -294,6 +294,67 @@ describe("/envbot extend, destroy and help", () => {
   });
 });
 
+describe("on a drift issue", () => {
+  const driftIssue = { title: "envbot: drift in environment sandbox", labels: ["envbot:drift"] };
+  const say = async (number: number, body: string, commentId: number, login = "octocat") => {
+    await app.receive(issueCommentEvent({ number, login, body, commentId, issue: driftIssue }));
+    await app.services.queue.idle();
+    return app.github.comments.filter((c) => c.issue_number === number).at(-1)!.body;
+  };
+  beforeEach(async () => {
+    await app.services.engine.store.upsertEnvironment({ repository: app.github.fullName, name: "sandbox", template: "sandbox", owner: "@your-org/your-team", status: "active", firstAppliedAt: new Date(), driftFingerprint: "f1" });
+  });
+
+  test("help lists revert, adopt and wake, with the policy's verdicts; a pull request's commands are answered that they work elsewhere, and revert on a pull request too", async () => {
+    main = { ...main, ".github/envbot.yml": `${main[".github/envbot.yml"]}\npolicy:\n  actions:\n    revert: ["@octo-org/sre"]\n` };
+    app.github.commit("main", main);
+    const issue = app.github.addIssue(driftIssue);
+    const help = await say(issue.number, "/envbot help", 731);
+    expect(help).toMatch(/- ⛔ `\/envbot revert \[confirm\]`: .* \(revert is for @octo-org\/sre \(policy.actions.revert in .github\/envbot.yml\)\)/);
+    expect(help).toContain("- ✅ `/envbot adopt`");
+    expect(help).toContain("- ✅ `/envbot wake [NAME] [DURATION]`");
+    expect(help).toContain("- ➖ `/envbot plan [NAME]`");
+    expect(help).toContain("On this drift issue, NAME may be left out");
+    expect(await say(issue.number, "/envbot plan", 732)).toBe("@octocat, `/envbot plan` was not done: on a drift issue, envbot takes `/envbot wake`, `/envbot revert`, `/envbot adopt` and `/envbot help`; the other commands work on a pull request.");
+    await openPullRequest(21, { "environments/other.yaml": definitionYaml("other", "sandbox") });
+    await app.receive(issueCommentEvent({ number: 21, login: "octocat", body: "/envbot adopt", commentId: 733 }));
+    expect(app.github.comments.at(-1)!.body).toContain("`/envbot adopt` was not done: on a pull request, envbot takes");
+    expect(app.github.comments.at(-1)!.body).toContain("it works on a drift issue.");
+  });
+
+  test("revert: the plan comes first; a confirmation needs the policy's revert rule, and applies nothing once main moved past the plan", async () => {
+    main = { ...main, ".github/envbot.yml": `${main[".github/envbot.yml"]}\npolicy:\n  actions:\n    revert: ["@octo-org/sre"]\n` };
+    app.github.commit("main", main);
+    const issue = app.github.addIssue(driftIssue);
+    const plan = await say(issue.number, "/envbot revert", 741);
+    expect(plan).toContain(`<!-- envbot:revert-plan environment=sandbox commit=${app.github.headOf("main")} -->`);
+    expect(plan).toContain("Reverting `sandbox` applies its definition on `main`");
+    expect(plan).toContain("`module.environment.terraform_data.instance[0]` is created again");
+    // Confirming is for the SRE team.
+    expect(await say(issue.number, "/envbot revert confirm", 742)).toContain("revert is for @octo-org/sre (policy.actions.revert in .github/envbot.yml)");
+    app.github.teams.set("sre", new Set(["octocat"]));
+    // main moves on: the plan shown is no longer what an apply would do.
+    app.github.commit("main", { ...main, "environments/other.yaml": definitionYaml("other", "sandbox") });
+    expect(await say(issue.number, "/envbot revert confirm", 743)).toMatch(/^Not reverted: `main` moved since the plan/);
+    expect((await app.services.engine.store.listRuns(app.github.fullName, "sandbox")).map((r) => r.kind)).toEqual(["plan"]);
+    expect(app.github.issue(issue.number)).toMatchObject({ state: "open" });
+    // A new plan, confirmed: applied, the issue closed, the drift resolved.
+    await say(issue.number, "/envbot revert", 744);
+    expect(await say(issue.number, "/envbot revert confirm", 745)).toMatch(/^✅ Reverted by octocat: `sandbox` is applied as defined on `main`/);
+    expect(app.github.issue(issue.number)).toMatchObject({ state: "closed" });
+    const reverted = (await app.services.engine.store.getEnvironment(app.github.fullName, "sandbox"))!;
+    expect([reverted.status, reverted.driftFingerprint]).toEqual(["active", undefined]);
+    expect((await app.services.engine.store.listAudit({ limit: 10 })).map((e) => `${e.action} ${e.outcome}`)).toEqual(expect.arrayContaining(["revert refused", "revert queued", "plan queued"]));
+  });
+
+  test("adopt of a sandbox with no drift: nothing to adopt, no pull request", async () => {
+    const issue = app.github.addIssue(driftIssue);
+    await app.services.engine.store.upsertEnvironment({ repository: app.github.fullName, name: "sandbox", status: "active" });
+    expect(await say(issue.number, "/envbot adopt", 751)).toBe("Nothing to adopt: `sandbox` shows no drift now.");
+    expect(app.github.createdPullRequests).toEqual([]);
+  });
+});
+
 test("a definition with awake hours: the plan comment gives its schedule, the hours it sleeps and what that saves a month", async () => {
   const schedule = '  hibernation:\n    timeZone: Europe/Berlin\n    awake:\n      - { days: [mon, tue, wed, thu, fri], from: "08:00", to: "19:00" }\n';
   await openPullRequest(5, { "environments/office.yaml": definitionYaml("office", "sandbox", `  ttl: 24h\n${schedule}`) });

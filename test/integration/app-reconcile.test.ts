@@ -4,7 +4,8 @@ import type { SweepKind } from "../../src/core/reconciling/index.js";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
 import { setupGitHubMock } from "../helpers/github/github-mock.js";
-import { DEFAULT_INSTALLATION_ID, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
+import { DEFAULT_INSTALLATION_ID, issueCommentEvent, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
+import { parse } from "yaml";
 import { awsTestEnv, motoS3, startMoto, type MotoServer } from "../helpers/moto-server.js";
 
 // The reconciler of the GitHub App: sweeps of the default branch, reported as issues and a
@@ -164,5 +165,60 @@ describe("drift against moto", () => {
     expect(result.entries[0]!.detail).not.toContain("outside Terraform");
     const [issue] = app.github.openIssues("envbot:drift");
     expect(issue!.body).toContain("module.environment.aws_s3_object.index");
+  });
+
+  test("drift answered from its issue: /envbot adopt opens a pull request whose plan leaves the drifted bucket alone; /envbot revert plans, and confirmed applies, the tag back and closes the issue", async () => {
+    await mergeAdding(2, { "environments/shop.yaml": definitionYaml("shop", "static-site", "  variables:\n    tags:\n      team: web # who runs it\n") });
+    const { store } = app.services.engine;
+    const bucket = String((await store.getEnvironment(app.github.fullName, "shop"))!.outputs!.bucket);
+    const tagsOf = async () => Object.fromEntries([...(await s3("GET", `${bucket}?tagging`)).matchAll(/<Key>([^<]+)<\/Key><Value>([^<]*)<\/Value>/g)].map((m) => [m[1], m[2]]));
+    expect(await tagsOf()).toMatchObject({ team: "web", "envbot:environment": "shop" });
+    // Someone retags the bucket and changes its owner tag by hand.
+    const tagging = await s3("GET", `${bucket}?tagging`);
+    await s3("PUT", `${bucket}?tagging`, tagging.replace("<Value>web</Value>", "<Value>checkout</Value>").replace("<Value>@acme/qa</Value>", "<Value>@intruder</Value>"));
+    await sweep("drift", new Date());
+    const issue = app.github.openIssues("envbot:drift").find((i) => i.title === "envbot: drift in environment shop")!;
+    expect(issue.body).toContain("tags.team");
+    const comment = async (body: string, commentId: number) => {
+      await app.receive(issueCommentEvent({ number: issue.number, login: "octocat", body, commentId, issue: { title: issue.title, labels: ["envbot:drift"] } }));
+      await app.services.queue.idle();
+      return app.github.comments.filter((c) => c.issue_number === issue.number).at(-1)!.body;
+    };
+
+    // Adopt: the drifted tag goes into the definition, the owner tag (no variable holds it) is named.
+    const adopted = await comment("/envbot adopt", 701);
+    const pr = app.github.createdPullRequests.at(-1)!;
+    expect(adopted).toContain(`Opened #${pr.number}`);
+    expect(adopted).toMatch(/Not adopted[\s\S]*tags\.envbot:owner`: no template variable sets it/);
+    expect(pr).toMatchObject({ base: "main", title: "Adopt drift of environment shop: tags.team" });
+    expect(pr.body).toContain('| `variables.tags.team` | `"web"` | `"checkout"` | `module.environment.aws_s3_bucket.site` `tags.team` |');
+    const proposed = app.github.filesOf(pr.head)["environments/shop.yaml"]!;
+    expect(parse(proposed).spec.variables).toEqual({ tags: { team: "checkout" } });
+    expect(proposed).toContain("# who runs it");
+    // Its pull request, planned like any: the bucket's tag stays; only the owner tag (not adopted) would go back.
+    const head = app.github.headOf(pr.head)!;
+    app.github.pullRequests.set(pr.number, { number: pr.number, headSha: head, baseSha: app.github.headOf("main")!, author: "octocat", files: [{ filename: "environments/shop.yaml", status: "modified" }] });
+    await app.receive(pullRequestEvent({ action: "opened", number: pr.number, headSha: head, baseSha: app.github.headOf("main")!, author: "octocat" }));
+    const planned = app.github.comments.filter((c) => c.issue_number === pr.number).at(-1)!.body;
+    const [changes, drift] = planned.split("**Changed outside of Terraform**");
+    expect(changes).toMatch(/~ +module\.environment\.aws_s3_bucket\.site \(tags\.envbot:owner, tags_all\.envbot:owner\)/);
+    expect(changes).not.toMatch(/tags(_all)?\.team/);
+    expect(drift).toContain("tags.team");
+
+    // Revert: confirming before any plan is refused; the plan says what goes back; confirmed, it is applied.
+    expect(await comment("/envbot revert confirm", 702)).toContain("there is no revert plan on this issue to confirm");
+    const plan = await comment("/envbot revert", 703);
+    expect(plan).toContain("Reverting `shop` applies its definition on `main`");
+    expect(plan).toMatch(/`module\.environment\.aws_s3_bucket\.site` is changed back/);
+    expect(plan).toContain("tags.team");
+    expect(await tagsOf()).toMatchObject({ team: "checkout" }); // a plan changes nothing
+    const reverted = await comment("/envbot revert confirm", 704);
+    expect(reverted).toContain("Reverted by octocat: `shop` is applied as defined on `main`");
+    expect(await tagsOf()).toMatchObject({ team: "web", "envbot:owner": "@acme/qa" });
+    expect(app.github.issue(issue.number)).toMatchObject({ state: "closed" });
+    expect((await store.getEnvironment(app.github.fullName, "shop"))!.driftFingerprint).toBeUndefined();
+    expect((await sweep("drift", new Date())).entries).toContainEqual(expect.objectContaining({ environment: "shop", action: "in-sync" }));
+    const audit = (await store.listAudit({ limit: 50 })).filter((e) => e.environment === "shop").map((e) => `${e.action} ${e.outcome}`);
+    expect(audit).toEqual(expect.arrayContaining(["adopt queued", "adopt pull-request #" + pr.number, "plan queued", "revert queued"]));
   });
 });

@@ -25,9 +25,17 @@ variable "index_html" {
   default = "<html><body><h1>Deployed by envbot</h1></body></html>"
 }
 
+variable "tags" {
+  type    = map(string)
+  default = {}
+}
+
 resource "aws_s3_bucket" "site" {
   bucket_prefix = "envbot-site-"
   force_destroy = true
+  # Beside envbot's standard tags (the provider's default_tags). A tag changed by hand is drift
+  # that `/envbot adopt` can write back into the definition's variables.tags.
+  tags = var.tags
 }
 
 resource "aws_s3_bucket_website_configuration" "site" {

@@ -280,6 +280,26 @@ export const openApiDocument = {
         responses: { "200": json(ref("WakeResult"), "It was awake: kept awake until awakeUntil."), "202": json(ref("WakeResult"), "It sleeps: a job wakes it now."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository, ...conflict },
       },
     },
+    "/api/v1/environments/{owner}/{repo}/{name}/revert": {
+      post: {
+        operationId: "revertDrift",
+        summary:
+          "Reverts drift: a job plans the definition on the default branch and applies it at once (needs write; the policy's policy.actions.revert), then closes the environment's drift issue saying so. " +
+          "Like /envbot revert confirm on the drift issue, without the plan shown first.",
+        parameters: environmentPath,
+        responses: { "202": json(ref("PlanQueued"), "The revert is queued."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository, ...conflict },
+      },
+    },
+    "/api/v1/environments/{owner}/{repo}/{name}/adopt": {
+      post: {
+        operationId: "adoptDrift",
+        summary:
+          "Adopts drift: a job checks the environment for drift and opens a pull request that writes the drifted values into the definition, where a template variable holds them (needs write; policy.actions.adopt). " +
+          "The pull request, and the drift nothing in the definition holds, are said on the environment's drift issue.",
+        parameters: environmentPath,
+        responses: { "202": json(ref("PlanQueued"), "The adoption is queued."), ...errors, ...bodyErrors, ...forbidden, ...namedRepository, ...conflict },
+      },
+    },
     "/api/v1/repositories/{owner}/{repo}/templates": {
       get: {
         operationId: "listTemplates",

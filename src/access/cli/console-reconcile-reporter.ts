@@ -1,5 +1,5 @@
 import type { ReconcileReporter } from "../../core/ports/index.js";
-import { withoutTagBookkeeping } from "../../render/reconcile-texts.js";
+import { withoutTagBookkeeping } from "../../core/planning/index.js";
 
 /**
  * The reconciler's reports for a local checkout: lines on the terminal, since there is no

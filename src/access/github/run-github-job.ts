@@ -14,6 +14,7 @@ import { applyMergedPullRequest, planPullRequest, recheckPullRequestPolicy, rele
 import { renderUnexpectedError } from "../../render/command-replies.js";
 import { hibernateEnvironment } from "../../core/reconciling/index.js";
 import type { AppServices } from "./app-services.js";
+import { runDriftAnswerJob } from "./run-drift-answer-job.js";
 import { sweepRepository } from "./scheduled-sweeps.js";
 
 /**
@@ -36,6 +37,7 @@ export function githubJobRunner(app: Probot, services: AppServices): JobRunner {
     try {
       if (job.kind === "plan-environment" || job.kind === "destroy-environment" || job.kind === "apply-environment") await runEnvironmentJob(jobLog, services, job, { octokit, signal, mayRetry });
       else if (job.kind === "wake-environment") await runWakeJob(jobLog, services, job, { octokit, signal, mayRetry });
+      else if (job.kind === "answer-drift") await runDriftAnswerJob(jobLog.child({ repository: job.repository, environment: job.environment }), services, job, { octokit, signal, mayRetry });
       else await runPullRequestJob(jobLog, services, job, { octokit, signal, resumed, mayRetry });
     } finally {
       jobLog.info(`ended ${describeJob(job)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -71,6 +73,7 @@ type JobLog = Probot["log"];
 export function describeJob(job: EnvbotJob): string {
   if ("pullRequest" in job) return `${job.kind} ${job.pullRequest.repository}#${job.pullRequest.number}${"environment" in job && job.environment ? `:${job.environment}` : ""}`;
   if (job.kind === "sweep-environment") return `${job.kind} ${job.sweep} ${job.repository}:${job.environment}`;
+  if (job.kind === "answer-drift") return `${job.kind} ${job.answer} ${job.repository}:${job.environment}`;
   return `${job.kind} ${job.repository}:${job.environment}`;
 }
 

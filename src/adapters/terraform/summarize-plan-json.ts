@@ -1,5 +1,6 @@
 import type { AttributeChange, OutputChange, PlanMode, PlanSummary, ResourceAction, ResourceChange } from "../../core/planning/index.js";
 import type { DriftDetail } from "../../core/ports/index.js";
+import { withSources, type ConfigurationJson } from "./drift-sources.js";
 
 /** The parts of `terraform show -json PLANFILE` we read (format_version 1.x). */
 interface PlanJson {
@@ -8,6 +9,7 @@ interface PlanJson {
   resource_drift?: RawResourceChange[];
   output_changes?: Record<string, RawChange>;
   relevant_attributes?: { resource: string; attribute: unknown[] }[];
+  configuration?: ConfigurationJson;
 }
 interface RawResourceChange {
   address: string;
@@ -54,7 +56,7 @@ export function summarizePlanJson(json: unknown, environment: string, mode: Plan
  * Terraform's resource_drift of a normal plan holds them all, as a refresh-only plan's does.
  */
 function listedDrift(plan: PlanJson, resources: ResourceChange[], all: boolean): ResourceChange[] {
-  const drift = (plan.resource_drift ?? []).flatMap((r) => toResourceChange(r, true));
+  const drift = (plan.resource_drift ?? []).flatMap((r) => toResourceChange(r, true).map((change) => ({ ...change, attributes: withSources(plan.configuration, r.address, r.change, change.attributes) })));
   const capped = (list: ResourceChange[]) => list.map((r) => ({ ...r, attributes: r.attributes.slice(0, MAX_ATTRIBUTES_PER_RESOURCE) }));
   if (all) return capped(drift);
   const changed = new Set(resources.map((r) => r.address));

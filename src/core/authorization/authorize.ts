@@ -7,7 +7,7 @@ import type { Actor } from "./actor.js";
  * What an actor asks to do. `run-head-templates`: have the Terraform code of a pull request's
  * head run (the trust model; otherwise its templates come from the default branch).
  */
-export type Action = "read" | "plan" | "apply" | "destroy" | "destroy-now" | "extend" | "wake" | "request" | "unlock" | "run-head-templates";
+export type Action = "read" | "plan" | "apply" | "destroy" | "destroy-now" | "extend" | "wake" | "revert" | "adopt" | "request" | "unlock" | "run-head-templates";
 
 /** The permission could not be learnt now (GitHub out of reach): nothing is decided, the caller may try again. */
 export class PermissionUnavailableError extends Error {
@@ -114,7 +114,7 @@ function includesRepository(repositories: readonly string[], repository: string)
   return repositories.some((r) => r.toLowerCase() === wanted);
 }
 
-const GOVERNED: ReadonlySet<Action> = new Set(["plan", "unlock", "extend", "wake", "destroy", "destroy-now", "request"]);
+const GOVERNED: ReadonlySet<Action> = new Set(["plan", "unlock", "extend", "wake", "revert", "adopt", "destroy", "destroy-now", "request"]);
 
 async function byPolicy(login: string, action: Action, target: PolicyTarget, membership: TeamMembership, rules: ResolvedConfig | undefined): Promise<Decision> {
   // An immediate destroy bypasses Git: never without a policy that grants it.

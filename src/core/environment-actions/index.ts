@@ -7,3 +7,5 @@ export * from "./plan-environment-now.js";
 export * from "./list-templates.js";
 export * from "./bus-command.js";
 export * from "./wake-environment.js";
+export * from "./adopt-drift.js";
+export * from "./answer-drift.js";

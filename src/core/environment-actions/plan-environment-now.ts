@@ -8,7 +8,8 @@ import type { ResolvedConfig } from "../config/repository-config.js";
 import { formatDiagnosticLine } from "../diagnostics/index.js";
 import { MAX_YAML_FILE_BYTES } from "../yaml/index.js";
 import { validateEnvironments, type SchemaCompiler } from "../validation/index.js";
-import { auditDone, authorizeAndAudit, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
+import type { Action } from "../authorization/authorize.js";
+import { auditDone, authorizeAndAudit, type ActionOutcome, type ActionScene, type EnvironmentActionDeps, type Failure } from "./environment-action-deps.js";
 import { requestProblems } from "./definition-problems.js";
 
 /** An environment's definition at a revision, validated; or why it cannot be planned. */
@@ -34,6 +35,26 @@ export async function loadDefinedEnvironment(
 }
 
 /**
+ * An action on an environment as defined on the default branch: authorized (a refusal audited),
+ * its definition there found and valid; a missing one is not found, an invalid one a conflict.
+ */
+export async function authorizeDefinedEnvironment(
+  deps: EnvironmentActionDeps,
+  actor: Actor,
+  action: Action,
+  target: { repository: string; name: string },
+): Promise<{ ok: true; scene: ActionScene; environment: Environment } | Failure> {
+  const { repository, name } = target;
+  const authorized = await authorizeAndAudit(deps, actor, action, target);
+  if (authorized.refused) return authorized.refused;
+  const { base, files } = authorized.scene;
+  const loaded = await loadDefinedEnvironment(files, name, { now: deps.now(), compileSchemas: deps.compileSchemas });
+  if (loaded.ok) return { ok: true, scene: authorized.scene, environment: loaded.environment };
+  if (loaded.reason === "not-found") return { ok: false, reason: "not-found", detail: `${repository} has no definition of ${name} on ${base}` };
+  return { ok: false, reason: "conflict", detail: `${loaded.detail} (fix it on ${base} first)` };
+}
+
+/**
  * "Plan now" from the control plane or the bus (or "apply now", from the bus alone): checks the
  * actor may, and that the definition on the default branch is valid (so a mistake is answered at
  * once, not found in a log later), then queues the run as a job; its run shows up in the
@@ -45,14 +66,9 @@ export async function requestPlan(
 ): Promise<ActionOutcome<{ queued: true; defaultBranch: string }>> {
   const { repository, name, actor } = input;
   const action = input.apply ? "apply" : "plan";
-  const authorized = await authorizeAndAudit(deps, actor, action, { repository, name });
-  if (authorized.refused) return authorized.refused;
-  const { base, files } = authorized.scene;
-  const loaded = await loadDefinedEnvironment(files, name, { now: deps.now(), compileSchemas: deps.compileSchemas });
-  if (!loaded.ok) {
-    if (loaded.reason === "not-found") return { ok: false, reason: "not-found", detail: `${repository} has no definition of ${name} on ${base}` };
-    return { ok: false, reason: "conflict", detail: `${loaded.detail} (fix it on ${base} first)` };
-  }
+  const defined = await authorizeDefinedEnvironment(deps, actor, action, { repository, name });
+  if (!defined.ok) return defined;
+  const { base } = defined.scene;
   const job: EnvbotJob = { kind: input.apply ? "apply-environment" : "plan-environment", installation: input.installation, repository, defaultBranch: base, environment: name, actor };
   await deps.queue.enqueue(queuedJob(job));
   await auditDone(deps, actor, action, { repository, name }, "queued");

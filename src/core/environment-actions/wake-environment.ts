@@ -4,8 +4,8 @@ import type { Environment } from "../environment/index.js";
 import { endOfNextAwakeWindow } from "../hibernation/awake-schedule.js";
 import { queuedJob } from "../jobs/envbot-job.js";
 import type { JobQueue, Store } from "../ports/index.js";
-import { auditDone, authorizeAndAudit, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
-import { loadDefinedEnvironment } from "./plan-environment-now.js";
+import { auditDone, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
+import { authorizeDefinedEnvironment } from "./plan-environment-now.js";
 
 /**
  * Keeps an environment that sleeps outside its awake hours awake until a moment: `duration` from
@@ -38,15 +38,10 @@ export async function wakeEnvironment(
 ): Promise<ActionOutcome<{ until: Date; waking: boolean; defaultBranch: string }>> {
   const { repository, name, actor, duration } = input;
   if (duration !== undefined && !isDuration(duration)) return { ok: false, reason: "invalid", problems: [{ field: "body.duration", message: "a duration like 30m, 2h or 1d" }] };
-  const authorized = await authorizeAndAudit(deps, actor, "wake", { repository, name });
-  if (authorized.refused) return authorized.refused;
-  const { base, files } = authorized.scene;
-  const loaded = await loadDefinedEnvironment(files, name, { now: deps.now(), compileSchemas: deps.compileSchemas });
-  if (!loaded.ok) {
-    if (loaded.reason === "not-found") return { ok: false, reason: "not-found", detail: `${repository} has no definition of ${name} on ${base}` };
-    return { ok: false, reason: "conflict", detail: `${loaded.detail} (fix it on ${base} first)` };
-  }
-  const kept = await keepAwake(deps.store, { repository, environment: loaded.environment, now: deps.now(), duration });
+  const defined = await authorizeDefinedEnvironment(deps, actor, "wake", { repository, name });
+  if (!defined.ok) return defined;
+  const { base } = defined.scene;
+  const kept = await keepAwake(deps.store, { repository, environment: defined.environment, now: deps.now(), duration });
   if (!kept.ok) return { ok: false, reason: kept.reason === "not-applied" ? "not-found" : "conflict", detail: kept.detail };
   if (kept.asleep) {
     await deps.queue.enqueue(queuedJob({ kind: "wake-environment", installation: input.installation, repository, defaultBranch: base, environment: name, actor, until: kept.until.toISOString() }));

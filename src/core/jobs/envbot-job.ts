@@ -2,6 +2,9 @@ import type { Actor } from "../authorization/actor.js";
 import type { PullRequestRef } from "../ports/pull-request-report.js";
 import type { SweepKind } from "../reconciling/reconcile-types.js";
 
+/** What a drift issue asks (or the control plane): see the revert's plan, revert, or adopt the drift. */
+export type DriftAnswer = "plan-revert" | "revert" | "adopt";
+
 /**
  * The work the queue carries, as JSON: enough to rebuild everything a job needs in any process
  * (the installation gives the GitHub client; the pull request and actor the rest). Never a
@@ -22,6 +25,12 @@ export type EnvbotJob =
   | { kind: "apply-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor }
   /** Wakes a sleeping environment as defined on the default branch (hibernation), awake until `until` (ISO 8601). */
   | { kind: "wake-environment"; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor; until: string }
+  /**
+   * Drift answered (core/environment-actions/answer-drift.ts), reported on drift issue `issue`
+   * (else the environment's open drift issue). A revert confirmed after a plan of `commit` applies
+   * only while the default branch is still there.
+   */
+  | { kind: "answer-drift"; answer: DriftAnswer; installation: number; repository: string; defaultBranch: string; environment: string; actor: Actor; issue?: number; commit?: string }
   /** One environment's part of a scheduled sweep, fanned out across workers (scale-out). */
   | {
       kind: "sweep-environment";
@@ -51,6 +60,8 @@ export function queuedJob(job: EnvbotJob): { key: string; final: boolean; payloa
   if (job.kind === "apply-environment") return { key: `${job.repository}:${job.environment}:apply`, final: true, payload: job };
   // A newer wake of the environment supersedes an older one still waiting.
   if (job.kind === "wake-environment") return { key: `${job.repository}:${job.environment}:wake`, final: false, payload: job };
+  // A revert once confirmed is never superseded; a newer plan or adoption replaces one still waiting.
+  if (job.kind === "answer-drift") return { key: `${job.repository}:${job.environment}:${job.answer}`, final: job.answer === "revert", payload: job };
   // Its own key: a review must not cancel the pull request's running plan.
   if (job.kind === "check-pull-request-policy") return { key: `${pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number)}:policy`, final: false, payload: job };
   return { key: pullRequestJobKey(job.pullRequest.repository, job.pullRequest.number), final: job.kind === "close-pull-request", payload: job };
@@ -59,7 +70,7 @@ export function queuedJob(job: EnvbotJob): { key: string; final: boolean; payloa
 /** A kept job read back: checked for the fields every kind needs, so a bad row fails clearly. */
 export function parseEnvbotJob(payload: unknown): EnvbotJob {
   const job = payload as Record<string, unknown> | null;
-  const ok = job !== null && typeof job === "object" && (isPullRequestJob(job) || isSweepJob(job) || isPlanEnvironmentJob(job));
+  const ok = job !== null && typeof job === "object" && (isPullRequestJob(job) || isSweepJob(job) || isPlanEnvironmentJob(job) || isDriftAnswerJob(job));
   if (!ok) throw new Error(`not an envbot job: ${JSON.stringify(payload).slice(0, 200)}`);
   return job as unknown as EnvbotJob;
 }
@@ -96,5 +107,19 @@ function isPlanEnvironmentJob(job: Record<string, unknown>): boolean {
     typeof job.defaultBranch === "string" &&
     typeof job.environment === "string" &&
     typeof (job.actor as Partial<Actor> | undefined)?.kind === "string"
+  );
+}
+
+function isDriftAnswerJob(job: Record<string, unknown>): boolean {
+  return (
+    job.kind === "answer-drift" &&
+    (job.answer === "plan-revert" || job.answer === "revert" || job.answer === "adopt") &&
+    typeof job.installation === "number" &&
+    typeof job.repository === "string" &&
+    typeof job.defaultBranch === "string" &&
+    typeof job.environment === "string" &&
+    typeof (job.actor as Partial<Actor> | undefined)?.kind === "string" &&
+    (job.issue === undefined || typeof job.issue === "number") &&
+    (job.commit === undefined || (typeof job.commit === "string" && /^[0-9a-f]{40}$/.test(job.commit)))
   );
 }

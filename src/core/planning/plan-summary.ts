@@ -36,10 +36,42 @@ export interface AttributeChange {
   sensitive?: boolean;
   /** Known only after apply. */
   unknown?: boolean;
+  /** Of a drifted attribute: the template variables its configuration reads (adopting drift). */
+  source?: AttributeSource;
+}
+
+/**
+ * Where a drifted attribute's configured value comes from: its expression reads `variables`;
+ * `within` is the drifted value's place inside that expression's value (a map key, say), and
+ * before/after the drifted value itself, whole (the attribute's before/after are for reading).
+ */
+export interface AttributeSource {
+  variables: string[];
+  within: (string | number)[];
+  before: unknown;
+  after: unknown;
 }
 
 export interface OutputChange {
   name: string;
   action: ResourceAction;
   sensitive: boolean;
+}
+
+/** A drifted value written into the definition: `variables.<variable>.<path>` becomes `to`. */
+export interface AdoptedValue {
+  variable: string;
+  path: (string | number)[];
+  from: unknown;
+  to: unknown;
+  /** The drifted resource and attribute it comes from. */
+  address: string;
+  attribute: string;
+}
+
+/** A drifted attribute no variable of the definition controls, and why. */
+export interface NotAdopted {
+  address: string;
+  attribute: string;
+  why: string;
 }

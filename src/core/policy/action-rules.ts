@@ -18,7 +18,7 @@ export function policyTargetOf(record: { owner?: string; template?: string; defi
 }
 
 /** The actions the policy's `actions` rules name; `request` is governed by `templates` and `environments`. */
-export type GovernedAction = "plan" | "unlock" | "extend" | "wake" | "destroy" | "destroy-now" | "request";
+export type GovernedAction = "plan" | "unlock" | "extend" | "wake" | "revert" | "adopt" | "destroy" | "destroy-now" | "request";
 
 export type PolicyDecision = { allowed: true } | { allowed: false; reason: "policy"; rule: string; detail: string } | { allowed: false; reason: "policy-unreadable"; detail: string };
 

@@ -1,3 +1,4 @@
+import type { AdoptedValue, NotAdopted } from "../planning/index.js";
 import type { RepoFiles } from "./repo-files.js";
 
 /** A change the control plane proposes to a repository: on GitHub, a pull request from a new branch. */
@@ -17,7 +18,9 @@ export interface ProposedChange {
 export type ChangeReason =
   | { kind: "request"; environment: string; template: string; requestedBy: string; file: string }
   | { kind: "extend"; environment: string; requestedBy: string; file: string; from: string; to: string }
-  | { kind: "destroy"; environment: string; requestedBy: string; file: string };
+  | { kind: "destroy"; environment: string; requestedBy: string; file: string }
+  /** Drifted values written into the definition (core/environment-actions/adopt-drift.ts), and the drift no variable controls. */
+  | { kind: "adopt"; environment: string; requestedBy: string; file: string; adopted: AdoptedValue[]; notAdopted: NotAdopted[] };
 
 /** Where the control plane reads a repository's default branch and proposes changes (Git stays the truth). */
 export interface RepositoryChanges {

@@ -1,7 +1,7 @@
 import { isDuration } from "../duration/duration.js";
 import { NAME_PATTERN } from "../environment/index.js";
 
-/** A `/envbot ...` command in a comment (of a pull request, or of an expiry warning issue). */
+/** A `/envbot ...` command in a comment (of a pull request, or of an expiry warning or drift issue). */
 export type CommentCommand =
   | { kind: "plan"; environment?: string }
   | { kind: "unlock"; environment?: string }
@@ -11,6 +11,10 @@ export type CommentCommand =
   | { kind: "destroy"; environment: string }
   /** Wakes a sleeping environment (hibernation) for `duration`, or until its next awake window ends. */
   | { kind: "wake"; environment?: string; duration?: string }
+  /** On a drift issue: plans the definition on the default branch (undoing the drift); with confirm, applies it. */
+  | { kind: "revert"; confirm: boolean }
+  /** On a drift issue: opens a pull request that writes the drifted values into the definition. */
+  | { kind: "adopt" }
   | { kind: "help" }
   | { kind: "unknown"; text: string };
 
@@ -35,6 +39,8 @@ export function parseCommentCommand(body: string): CommentCommand | undefined {
     if (args.length === 1 && name(first)) return { kind: "wake", environment: first! };
     if (args.length === 2 && name(first) && isDuration(second!)) return { kind: "wake", environment: first!, duration: second! };
   }
+  if (verb === "revert" && (args.length === 0 || (args.length === 1 && args[0] === "confirm"))) return { kind: "revert", confirm: args.length === 1 };
+  if (verb === "adopt" && args.length === 0) return { kind: "adopt" };
   if (verb === "help" && args.length === 0) return { kind: "help" };
   return { kind: "unknown", text: firstLine.slice(0, 100) };
 }

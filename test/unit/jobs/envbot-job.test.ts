@@ -30,3 +30,14 @@ test("a pull request's jobs share its key; a sweep's job is keyed by its environ
   // An apply the bus asked for is never superseded by a later plan.
   expect(queuedJob(busApply)).toMatchObject({ key: "acme/envs:checkout:apply", final: true });
 });
+
+test("a drift answer is kept with its issue and the commit its revert plan showed; a confirmed revert is never superseded", () => {
+  const actor = { kind: "pull-request" as const, number: 9, login: "octocat", comment: true as const };
+  const revert: EnvbotJob = { kind: "answer-drift", answer: "revert", installation: 42, repository: "acme/envs", defaultBranch: "main", environment: "checkout", actor, issue: 9, commit: "c".repeat(40) };
+  const adopt: EnvbotJob = { kind: "answer-drift", answer: "adopt", installation: 42, repository: "acme/envs", defaultBranch: "main", environment: "checkout", actor };
+  for (const job of [revert, adopt]) expect(parseEnvbotJob(JSON.parse(JSON.stringify(job)))).toEqual(job);
+  expect(() => parseEnvbotJob({ ...revert, answer: "delete" })).toThrow("not an envbot job");
+  expect(() => parseEnvbotJob({ ...revert, commit: "main" })).toThrow("not an envbot job");
+  expect(queuedJob(revert)).toMatchObject({ key: "acme/envs:checkout:revert", final: true });
+  expect(queuedJob(adopt)).toMatchObject({ key: "acme/envs:checkout:adopt", final: false });
+});

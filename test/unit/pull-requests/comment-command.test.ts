@@ -53,3 +53,11 @@ describe("the environments a pull request touches", () => {
     ]);
   });
 });
+
+test("revert, revert confirm and adopt (a drift issue's commands) take nothing else", () => {
+  expect(parseCommentCommand("/envbot revert")).toEqual({ kind: "revert", confirm: false });
+  expect(parseCommentCommand("/envbot revert confirm\nthanks")).toEqual({ kind: "revert", confirm: true });
+  expect(parseCommentCommand("/envbot adopt")).toEqual({ kind: "adopt" });
+  expect(parseCommentCommand("/envbot revert now")).toEqual({ kind: "unknown", text: "/envbot revert now" });
+  expect(parseCommentCommand("/envbot adopt site")).toEqual({ kind: "unknown", text: "/envbot adopt site" });
+});

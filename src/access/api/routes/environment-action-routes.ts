@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { extendEnvironment, listTemplates, proposeDestroy, requestEnvironment, requestPlan, unlockEnvironment, wakeEnvironment, type ActionOutcome, type EnvironmentRequest } from "../../../core/environment-actions/index.js";
+import { extendEnvironment, listTemplates, proposeDestroy, requestEnvironment, requestDriftAnswer, requestPlan, unlockEnvironment, wakeEnvironment, type ActionOutcome, type EnvironmentRequest } from "../../../core/environment-actions/index.js";
 import { respondJson } from "../../http/respond-json.js";
 import { visibleRepository, type ApiDeps } from "../api-deps.js";
 import type { Action } from "../../../core/authorization/authorize.js";
@@ -72,6 +72,17 @@ async function wake(request: ApiRequest<object, { duration?: string }>, res: Ser
   answer(res, outcome, outcome.ok && outcome.value.waking ? 202 : 200, (value) => ({ repository, environment: name, waking: value.waking, awakeUntil: value.until.toISOString() }));
 }
 
+/** Revert (apply the definition on the default branch) or adopt (a pull request with the drifted values): a job does it and says so on the drift issue. */
+function answerDrift(drift: "revert" | "adopt") {
+  return async (request: ApiRequest, res: ServerResponse, deps: ApiDeps): Promise<void> => {
+    const { repository, name } = await environmentOfActionPath(request, deps, drift);
+    const installation = await deps.installationOf(repository);
+    if (installation === undefined) throw notFound(`there is no repository ${repository} that you can see`);
+    const outcome = await requestDriftAnswer({ ...deps, policy: deps.access }, { repository, name, actor: apiActor(request.principal), installation, answer: drift });
+    answer(res, outcome, 202, (value) => ({ repository, environment: name, queued: value.queued, defaultBranch: value.defaultBranch }));
+  };
+}
+
 async function destroy(request: ApiRequest<object, { immediate: boolean }>, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const { immediate } = request.body;
   const { repository, name } = await environmentOfActionPath(request, deps, immediate ? "destroy-now" : "destroy");
@@ -103,6 +114,8 @@ export const environmentActionRoutes: ApiRoute[] = [
   { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/extend", handle: extend },
   { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/destroy", handle: destroy },
   { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/wake", handle: wake },
+  { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/revert", handle: answerDrift("revert") },
+  { method: "POST", path: "/api/v1/environments/{owner}/{repo}/{name}/adopt", handle: answerDrift("adopt") },
   { method: "GET", path: "/api/v1/repositories/{owner}/{repo}/templates", handle: templates },
   { method: "POST", path: "/api/v1/repositories/{owner}/{repo}/environments", handle: requestNew },
 ];
