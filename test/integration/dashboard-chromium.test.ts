@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import nock from "nock";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { openKeptDatabase } from "../../src/adapters/store/sqlite/kept-database.js";
 import { inventoryView } from "../../src/render/inventory-text.js";
 import { startControlPlaneServer, type ControlPlaneServer } from "../helpers/api/control-plane-server.js";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
@@ -36,7 +37,7 @@ afterAll(async () => {
   // ENVBOT_UPDATE_SCREENSHOTS=1 refreshes the pictures in docs/ from this run.
   if (process.env.ENVBOT_UPDATE_SCREENSHOTS) {
     await mkdir(path.join(projectRoot, "docs", "screenshots"), { recursive: true });
-    for (const name of ["environments", "environment", "run-log", "request", "environments-phone"]) {
+    for (const name of ["environments", "environment", "run-log", "request", "environments-phone", "cost"]) {
       await copyFile(path.join(shots, `${name}.png`), path.join(projectRoot, "docs", "screenshots", `${name}.png`)).catch(() => undefined);
     }
   }
@@ -344,6 +345,52 @@ test("an awake environment has no Wake button", async () => {
   await page.goto(`${api.origin}/environments/${repository}/checkout-preview`);
   await page.getByRole("button", { name: "Plan now" }).waitFor();
   expect(await page.getByRole("button", { name: "Wake…" }).count()).toBe(0);
+});
+
+test("the cost page gives a month's cost per owner and per environment, awake hours only, with what sleeping saved", async () => {
+  // Office ran 08:00-19:00 two days at $0.50 an hour and slept 13 hours between: 22 h, $11.00, $6.50 saved.
+  const { store } = app.services.engine;
+  const lives: [string, string, string, { hourly?: number; hibernation?: "sleep" | "wake" }][] = [
+    ["office", "apply", "2026-11-02T08:00:00Z", { hourly: 0.5 }],
+    ["office", "destroy", "2026-11-02T19:00:00Z", { hibernation: "sleep" }],
+    ["office", "apply", "2026-11-03T08:00:00Z", { hourly: 0.5, hibernation: "wake" }],
+    ["office", "destroy", "2026-11-03T19:00:00Z", {}],
+    ["batch", "apply", "2026-11-10T00:00:00Z", { hourly: 0.25 }],
+    ["batch", "destroy", "2026-11-11T00:00:00Z", {}],
+  ];
+  await store.upsertEnvironment({ repository, name: "office", template: "sandbox", owner: "@octo-org/web", status: "destroyed" });
+  await store.upsertEnvironment({ repository, name: "batch", template: "sandbox", owner: "@octo-org/data", status: "destroyed" });
+  const finished: [number, string][] = [];
+  for (const [name, kind, at, { hourly, hibernation }] of lives) {
+    const run = await store.startRun({ repository, environment: name, kind: kind as "apply" | "destroy", commit: "c0ffee0".padEnd(40, "0"), actor: "alice" });
+    await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify({ changes: {}, ...(hourly !== undefined && { cost: { hourly, source: "template" } }), ...(hibernation && { hibernation }) }) });
+    finished.push([run.id, at]);
+  }
+  const db = openKeptDatabase(path.join(app.dataDir, "envbot.db"));
+  for (const [id, at] of finished) db.prepare("UPDATE runs SET finished_at = ? WHERE id = ?").run(at, id);
+  db.close();
+
+  await signInAs();
+  await page.getByRole("link", { name: "Cost" }).click();
+  await page.getByLabel("Month", { exact: true }).fill("2026-11");
+  await page.getByRole("button", { name: "Show" }).click();
+  const table = page.locator("#cost-table");
+  await table.getByText("2026-11 by owner").waitFor();
+  expect(await table.locator("thead th").allTextContents()).toEqual(["Owner", "Environments", "Hours", "Cost", "Saved asleep"]);
+  const cells = (rows: string) => table.locator(rows).evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((cell) => cell.textContent)));
+  expect(await cells("tbody tr")).toEqual([
+    ["@octo-org/web", "1", "22.00", "$11.00", "$6.50"],
+    ["@octo-org/data", "1", "24.00", "$6.00", "—"],
+  ]);
+  expect(await cells("tfoot tr")).toEqual([["Total", "2", "46.00", "$17.00", "$6.50"]]);
+  expect(page.url()).toBe(`${api.origin}/cost?by=owner&month=2026-11`);
+  await page.screenshot({ path: path.join(shots, "cost.png"), fullPage: true });
+
+  await page.getByLabel("Group by").selectOption("environment");
+  await table.getByText("2026-11 by environment").waitFor();
+  expect((await cells("tbody tr")).map((row) => row[0])).toEqual([`${repository} office`, `${repository} batch`]);
+  await expectNoStrayValues(page);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
 });
 
 test("a new environment is requested through the form made from the template's schema, and the pull request it opened is shown", async () => {

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 const STATIC_DIR = new URL("./static/", import.meta.url);
 
 /** The dashboard's own pages; each is the same shell, which routes in the browser. */
-const PAGES = [/^\/$/, /^\/new$/, /^\/tokens$/, /^\/runs\/[1-9][0-9]{0,15}$/, /^\/environments\/[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}\/[a-z0-9-]{1,40}$/];
+const PAGES = [/^\/$/, /^\/new$/, /^\/tokens$/, /^\/cost$/, /^\/runs\/[1-9][0-9]{0,15}$/, /^\/environments\/[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}\/[a-z0-9-]{1,40}$/];
 const ASSET = /^\/assets\/([a-z0-9-]{1,40}\.(js|css|svg))$/;
 const TYPES: Record<string, string> = { js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", svg: "image/svg+xml" };
 /**

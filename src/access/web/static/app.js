@@ -1,6 +1,7 @@
 import { loadSession, signOut } from "./api.js";
 import { fill, h } from "./dom.js";
 import { environmentPage } from "./page-environment.js";
+import { costPage } from "./page-cost.js";
 import { environmentsPage } from "./page-environments.js";
 import { requestPage } from "./page-request.js";
 import { runPage } from "./page-run.js";
@@ -16,6 +17,7 @@ const routes = [
   [/^\/$/, () => (document.title = "Environments · envbot", environmentsPage(main, { signal: leaving.signal })), "environments"],
   [/^\/new$/, () => (document.title = "Request an environment · envbot", requestPage(main, { session })), "new"],
   [/^\/tokens$/, () => (document.title = "API tokens · envbot", tokensPage(main)), "tokens"],
+  [/^\/cost$/, () => (document.title = "Cost · envbot", costPage(main)), "cost"],
   [/^\/runs\/(\d+)$/, (id) => (document.title = `Run #${id} · envbot`, runPage(main, { signal: leaving.signal }, id)), null],
   [/^\/environments\/([^/]+\/[^/]+)\/([^/]+)$/, (repository, name) => (document.title = `${name} · envbot`, environmentPage(main, { signal: leaving.signal }, repository, name)), "environments"],
 ];
