@@ -377,7 +377,7 @@ test("the cost page gives a month's cost per owner and per environment, awake ho
   const table = page.locator("#cost-table");
   await table.getByText("2026-11 by owner").waitFor();
   expect(await table.locator("thead th").allTextContents()).toEqual(["Owner", "Environments", "Hours", "Cost", "Saved asleep"]);
-  const cells = (rows: string) => table.locator(rows).evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((cell) => cell.textContent)));
+  const cells = (rows: string) => table.locator(rows).evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (cell) => cell.textContent)));
   expect(await cells("tbody tr")).toEqual([
     ["@octo-org/web", "1", "22.00", "$11.00", "$6.50"],
     ["@octo-org/data", "1", "24.00", "$6.00", "—"],
