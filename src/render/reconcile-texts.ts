@@ -41,7 +41,7 @@ export function expiryWarningTitlePrefix(environment: string): string {
   return `envbot: environment ${environment} expires`;
 }
 
-export function renderExpiryWarningIssue(notice: EnvironmentNotice & { expiresAt: Date }): IssueText {
+export function renderExpiryWarningIssue(notice: EnvironmentNotice & { expiresAt: Date; dependents?: readonly string[] }): IssueText {
   const name = codeSpan(notice.environment);
   const file = codeSpan(notice.file);
   const body = [
@@ -51,7 +51,9 @@ export function renderExpiryWarningIssue(notice: EnvironmentNotice & { expiresAt
       `- a longer ${codeSpan("spec.ttl")} (counted from its first successful apply, like ${codeSpan("72h")} or ${codeSpan("7d")}), or a later ${codeSpan("spec.expiresAt")} (RFC 3339 with a time zone), within the repository's ${codeSpan("limits.maxTtl")};`,
       `- or ${codeSpan("spec.protected: true")} to keep it: the reconciler never destroys a protected environment.`,
     ].join("\n"),
-    `The new expiry counts once the pull request is merged. If nothing changes, envbot destroys ${name} at expiry and says so here.`,
+    notice.dependents?.length
+      ? `**Environments take its outputs**: ${notice.dependents.map((d) => codeSpan(d)).join(", ")}. envbot keeps ${name} past its expiry while any of them is live, and destroys it at the first sweep after they are gone.`
+      : `The new expiry counts once the pull request is merged. If nothing changes, envbot destroys ${name} at expiry and says so here.`,
   ].join("\n\n");
   return { title: `${expiryWarningTitlePrefix(notice.environment)} on ${formatTimestamp(notice.expiresAt)}`, body };
 }

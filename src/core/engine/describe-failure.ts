@@ -1,5 +1,6 @@
 import { CertificateUnavailableError, handedOn, SecretUnavailableError } from "../ports/index.js";
 import type { Redact } from "../secrets/redactor.js";
+import { InputUnavailableError } from "./upstream-inputs.js";
 import { TerraformCancelledError, TerraformError } from "../terraform/index.js";
 
 export interface DescribedFailure {
@@ -27,7 +28,7 @@ export function describeFailure(error: unknown, redact: Redact): DescribedFailur
       unexpected: false,
     };
   }
-  if (error instanceof SecretUnavailableError || error instanceof CertificateUnavailableError) {
+  if (error instanceof SecretUnavailableError || error instanceof CertificateUnavailableError || error instanceof InputUnavailableError) {
     const reason = redact(error.message);
     return { outcome: "failed", reason, details: "", message: reason, unexpected: false };
   }

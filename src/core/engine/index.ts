@@ -6,3 +6,4 @@ export * from "./plan-environment.js";
 export * from "./standard-tags.js";
 export * from "./recover-interrupted-runs.js";
 export * from "./unrecorded-store.js";
+export * from "./upstream-inputs.js";

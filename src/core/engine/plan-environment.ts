@@ -12,6 +12,7 @@ import type { PlanOutcome } from "./operation-result.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { provideCertificates } from "../certificates/provide-certificates.js";
 import { runLogWriter, type RunLogWriter } from "./run-log-writer.js";
+import { upstreamInputs } from "./upstream-inputs.js";
 import { expiryOf, standardTags, wholeSeconds } from "./standard-tags.js";
 
 /**
@@ -48,7 +49,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
       {
         repository: context.repository,
         environment,
-        variables: { ...environment.template.variables.defaults, ...environment.variables, ...inputs.config },
+        variables: { ...environment.template.variables.defaults, ...environment.variables, ...(await upstreamInputs(store, context.repository, environment)), ...inputs.config },
         tags: standardTags({ environment, repository: context.repository, expiresAt }),
         state: context.config.state,
         templateFiles: context.templateFiles,

@@ -1,3 +1,4 @@
+import type { OutputReference } from "./output-reference.js";
 import { environmentSchema, type ConfigReference, type EnvironmentDefinition, type SecretReference } from "../../generated/schemas.js";
 import type { AwakeSchedule } from "../hibernation/awake-schedule.js";
 import type { Template } from "../template/template.js";
@@ -27,8 +28,10 @@ export interface Environment {
   protected: boolean;
   /** When it is awake (spec.hibernation over the repository's default); always, when unset. */
   hibernation?: AwakeSchedule;
-  /** spec.variables as written; the template's defaults are not merged in. */
+  /** spec.variables as written, but those taken from other environments' outputs; the template's defaults are not merged in. */
   variables: Readonly<Record<string, unknown>>;
+  /** Variables that take another environment's output (spec.variables.X: { fromEnvironment, output }), resolved at plan time. */
+  inputs: Readonly<Record<string, OutputReference>>;
   secrets: Readonly<Record<string, SecretReference>>;
   /** spec.config: variables whose values the server reads at plan time (SSM), shown like any variable. */
   config: Readonly<Record<string, ConfigReference>>;

@@ -1,1 +1,3 @@
 export * from "./environment.js";
+export * from "./output-reference.js";
+export * from "./dependency-order.js";

@@ -22,7 +22,7 @@ export interface DriftReport extends EnvironmentNotice {
 
 export interface ReconcileReporter {
   /** Once per expiry: the environment expires at `expiresAt`; how to extend it. */
-  expiryWarning(notice: EnvironmentNotice & { expiresAt: Date }): Promise<void>;
+  expiryWarning(notice: EnvironmentNotice & { expiresAt: Date; dependents?: readonly string[] }): Promise<void>;
   /** It expired and was destroyed; opens the cleanup pull request when asked; returns its number. */
   expired(notice: EnvironmentNotice & { expiresAt: Date; cleanupPullRequest: boolean }): Promise<{ cleanupPullRequest?: number }>;
   /** Destroying an expired environment failed; it is retried on the next sweep. */

@@ -1,9 +1,10 @@
 import { applyPlan, closeInterruptedRun, DEFAULT_LEASE_WAIT_MS, planEnvironment, withEnvironmentLease } from "../engine/index.js";
-import type { Environment } from "../environment/index.js";
+import { upstreamFirst, upstreamsOf, type Environment } from "../environment/index.js";
 import { handedOn, JobHandedOnError, sameLockHolder, type RepoFiles, type RunRecord } from "../ports/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, policiesBeforeMerge, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
+import { referencesToRemoved } from "../dependencies/definition-references.js";
 import { tooManyEnvironments } from "./plan-pull-request.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentApplyReport, PullRequestApplyReport, PullRequestRef } from "../ports/pull-request-report.js";
@@ -50,20 +51,37 @@ export async function applyMergedPullRequest(
     const applied = await loadDefinitions({ changes: changes.filter((c) => c.effect === "apply"), definitions: merged, templates: merged, policy, secrets: deps.secrets, repository: pr.repository, now: deps.now() });
     // A removed definition (and perhaps its template) is gone from the merge commit: destroy with the base's.
     const removed = await loadDefinitions({ changes: changes.filter((c) => c.effect === "destroy"), definitions: base, templates: base, policy, now: deps.now() });
+    // An environment the merge removes while others still take its outputs is not destroyed.
+    const removals = changes.filter((c) => c.effect === "destroy").map((c) => c.environment);
+    const stillReferenced = await referencesToRemoved(merged, removals);
+    for (const [name, count] of stillReferenced.referenced) {
+      removed.environments.delete(name);
+      removed.problems.set(name, count);
+    }
 
+    // Dependencies: dependents are destroyed before what they take outputs from, and applied after.
+    const inOrder = (effect: DefinitionChange["effect"]) =>
+      upstreamFirst(changes.filter((c) => c.effect === effect).map((change) => ({ change, name: change.environment, inputs: (effect === "apply" ? applied : removed).environments.get(change.environment)?.inputs ?? {} })));
+    const destroys = inOrder("destroy").reverse();
+    const ordered = [...destroys, ...inOrder("apply")];
+    const notDone = new Set<string>();
     const reports: EnvironmentApplyReport[] = [];
-    for (const change of changes) {
+    for (const { change, inputs } of ordered) {
       // Handed on between environments: the next attempt goes on with the rest.
       if (handedOn(job.signal)) throw job.signal!.reason;
       const loaded = change.effect === "apply" ? applied : removed;
       const environment = loaded.environments.get(change.environment);
       const interrupted = job.resumed ? await interruptedRunOf(change.environment) : undefined;
       if (interrupted) await reporter.applyStarted(change.environment, change.effect); // finds the check run and deployment it had started
+      const blocked = change.effect === "apply" ? upstreamsOf({ inputs }).find((upstream) => notDone.has(upstream)) : destroys.find((d) => notDone.has(d.name) && upstreamsOf(d).includes(change.environment))?.name;
       const report: EnvironmentApplyReport = interrupted
         ? { kind: "interrupted", environment: change.environment, effect: change.effect, reason: interrupted.error ?? "interrupted", repository: pr.repository }
-        : environment
-          ? await applyOne(change, environment, change.effect === "apply" ? merged : base, loaded.config)
-          : { kind: "invalid", environment: change.environment, problems: loaded.problems.get(change.environment) ?? 1 };
+        : blocked !== undefined
+          ? blockedReport(change, blocked)
+          : environment
+            ? await applyOne(change, environment, change.effect === "apply" ? merged : base, loaded.config)
+            : { kind: "invalid", environment: change.environment, problems: loaded.problems.get(change.environment) ?? 1 };
+      if (report.kind !== "applied") notDone.add(change.environment);
       // Handed on to another worker mid-apply: its resumed job reports this apply as interrupted.
       // One that finished all the same is reported here, never applied a second time.
       if (handedOn(job.signal) && report.kind !== "applied") throw job.signal!.reason;
@@ -79,6 +97,15 @@ export async function applyMergedPullRequest(
   } finally {
     // A job handed on keeps the pull request's locks for the attempt that finishes it.
     if (!handedToAnother) await releasePullRequestLocks(deps, pr);
+  }
+
+  /** Not run: what it depends on (or what depends on it, for a destroy) was not done first. */
+  function blockedReport(change: DefinitionChange, other: string): EnvironmentApplyReport {
+    const reason =
+      change.effect === "apply"
+        ? `not applied: it takes an output of ${other}, which this merge did not apply`
+        : `not destroyed: ${other}, which takes its outputs, was not destroyed`;
+    return { kind: "failed", environment: change.environment, effect: change.effect, reason, details: "", log: "" };
   }
 
   async function reportNotApplied(notApplied: NonNullable<PullRequestApplyReport["notApplied"]>): Promise<PullRequestApplyReport> {

@@ -9,6 +9,7 @@ import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
+import { referencesToRemoved } from "../dependencies/definition-references.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "../ports/pull-request-report.js";
 
@@ -72,12 +73,19 @@ export async function planPullRequest(
 
   const applied = changes.filter((c) => c.effect === "apply");
   const loaded = await loadDefinitions({ changes: applied, definitions: head, templates, policy: defaultBranch, secrets: deps.secrets, repository: pr.repository, now: deps.now() });
-  const validation = { files: applied.map((c) => c.file), diagnostics: loaded.diagnostics };
+  // Removing an environment others still take outputs from is refused, at their references.
+  const removals = changes.filter((c) => c.effect === "destroy").map((c) => c.environment);
+  const stillReferenced = await referencesToRemoved(head, removals);
+  const validation = { files: applied.map((c) => c.file), diagnostics: [...loaded.diagnostics, ...stillReferenced.diagnostics] };
   await reporter.validationChecked(validation);
 
   // A removed definition is destroyed on merge: plan that with the definition and template of the base.
   const base = host.filesAt(pr.repository, pr.baseSha);
   const removed = await loadDefinitions({ changes: changes.filter((c) => c.effect === "destroy"), definitions: base, templates: base, policy: defaultBranch, now: deps.now() });
+  for (const [name, count] of stillReferenced.referenced) {
+    removed.environments.delete(name);
+    removed.problems.set(name, count);
+  }
 
   const reports: EnvironmentReport[] = [];
   for (const change of changes) {

@@ -6,6 +6,8 @@ import type { SweepEntry } from "./reconcile-types.js";
 export interface ExpiryAction {
   applied: AppliedEnvironment;
   entry: SweepEntry;
+  /** The live environments that take its outputs (it is kept past its expiry while they are). */
+  dependents?: readonly string[];
 }
 
 /**
@@ -13,12 +15,19 @@ export interface ExpiryAction {
  * Guard rails: only environments envbot applied (the caller's list), never a protected one,
  * never one whose definition cannot be used, at most `maxDestroysPerSweep` destroys.
  */
-export function planExpiryActions(input: { applied: AppliedEnvironment[]; config: ResolvedConfig; now: Date }): ExpiryAction[] {
+export function planExpiryActions(input: {
+  applied: AppliedEnvironment[];
+  config: ResolvedConfig;
+  now: Date;
+  /** The live environments that take each environment's outputs: such an environment is never destroyed at expiry. */
+  liveDependents?: ReadonlyMap<string, readonly string[]>;
+}): ExpiryAction[] {
   const { config, now } = input;
   let destroys = 0;
   return input.applied.map((applied): ExpiryAction => {
     const { record, environment } = applied;
-    const entry = (fields: Omit<SweepEntry, "environment">): ExpiryAction => ({ applied, entry: { environment: record.name, ...fields } });
+    const dependents = input.liveDependents?.get(record.name) ?? [];
+    const entry = (fields: Omit<SweepEntry, "environment">): ExpiryAction => ({ applied, entry: { environment: record.name, ...fields }, ...(dependents.length > 0 && { dependents }) });
     if (!environment) return entry({ action: "unusable", detail: applied.problems.join("; ") });
     // A default ttl not yet applied to it counts from the next apply: nothing expires before.
     const basis = lifetimeBasis(environment, record);
@@ -29,6 +38,7 @@ export function planExpiryActions(input: { applied: AppliedEnvironment[]; config
     const at = expiresAt.toISOString();
     if (now.getTime() >= expiresAt.getTime()) {
       if (environment.protected) return entry({ action: "keep-protected", expiresAt: at });
+      if (dependents.length > 0) return entry({ action: "keep-dependents", expiresAt: at, detail: `${dependents.join(", ")} still ${dependents.length === 1 ? "takes" : "take"} its outputs` });
       if (destroys >= config.limits.maxDestroysPerSweep) {
         return entry({ action: "deferred", expiresAt: at, detail: `the limit of ${config.limits.maxDestroysPerSweep} destroys per sweep was reached` });
       }
@@ -37,7 +47,7 @@ export function planExpiryActions(input: { applied: AppliedEnvironment[]; config
     }
     const warned = record.expiryWarnedFor?.getTime() === expiresAt.getTime();
     if (!environment.protected && !warned && now.getTime() >= expiresAt.getTime() - config.limits.expiryWarningMs) {
-      return entry({ action: "warn", expiresAt: at });
+      return entry({ action: "warn", expiresAt: at, ...(dependents.length > 0 && { detail: `${dependents.join(", ")} ${dependents.length === 1 ? "takes" : "take"} its outputs: it is kept until ${dependents.length === 1 ? "that is" : "they are"} gone` }) });
     }
     return entry({ action: "none", expiresAt: at });
   });

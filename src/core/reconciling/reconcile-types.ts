@@ -15,6 +15,8 @@ export interface SweepEntry {
     | "deferred"
     /** Expired, but protected: never destroyed by the reconciler. */
     | "keep-protected"
+    /** Expired, but live environments take its outputs: kept until they are gone (detail names them). */
+    | "keep-dependents"
     /** The definition is missing or invalid: nothing done, reported. */
     | "unusable"
     | "drift"

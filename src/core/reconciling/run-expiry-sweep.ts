@@ -9,6 +9,8 @@ import { hibernateEnvironment } from "./hibernate-environment.js";
 import { nextChange } from "../hibernation/awake-schedule.js";
 import type { Environment } from "../environment/index.js";
 import type { SweepEntry, SweepInput, SweepResult } from "./reconcile-types.js";
+import { dependentsByUpstream } from "../dependencies/definition-references.js";
+import type { RepoFiles, Store } from "../ports/index.js";
 
 export const RECONCILER_ACTOR: Actor = { kind: "reconciler" };
 
@@ -16,7 +18,7 @@ export const RECONCILER_ACTOR: Actor = { kind: "reconciler" };
 export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
   const { deps, repository, reporter, now } = input;
   const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now, only: input.only });
-  const expiryActions = planExpiryActions({ applied, config, now });
+  const expiryActions = planExpiryActions({ applied, config, now, liveDependents: await liveDependents(deps.store, repository, input.files) });
   // Sleeping and waking, for the environments expiry leaves alone, within what is left of the destroy limit.
   const leaving = new Set(expiryActions.filter((a) => a.entry.action === "destroy" || a.entry.action === "deferred" || a.entry.action === "unusable").map((a) => a.entry.environment));
   const locks = await deps.store.listLocks(repository);
@@ -53,7 +55,7 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
     return hibernateEnvironment(deps, { repository, files: input.files, config, actor: RECONCILER_ACTOR, environment, purpose, ...(until && { until }) });
   }
 
-  async function execute({ applied, entry }: ExpiryAction): Promise<SweepEntry> {
+  async function execute({ applied, entry, dependents }: ExpiryAction): Promise<SweepEntry> {
     const { record } = applied;
     const notice = { repository, environment: record.name, file: applied.file, owner: record.owner };
     switch (entry.action) {
@@ -62,7 +64,7 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
         return { ...entry, outcome: "done" };
       case "warn": {
         const expiresAt = new Date(entry.expiresAt!);
-        await reporter.expiryWarning({ ...notice, expiresAt });
+        await reporter.expiryWarning({ ...notice, expiresAt, ...(dependents && { dependents }) });
         const warned = domainEvent({ type: "expiry-warned", repository, environment: record.name, actor: "reconciler", expiresAt: expiresAt.toISOString() }, now);
         await deps.store.upsertEnvironment({ repository, name: record.name, ...(record.status === "active" ? { status: "expiring" as const } : {}), expiryWarnedFor: expiresAt }, [warned]);
         return { ...entry, outcome: "done" };
@@ -110,4 +112,21 @@ export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
         return entry;
     }
   }
+}
+
+/**
+ * Upstream -> the environments at the default branch that take its outputs and are live (applied,
+ * not destroyed): expiry keeps the upstream while any is.
+ */
+async function liveDependents(store: Pick<Store, "getEnvironment">, repository: string, files: RepoFiles): Promise<Map<string, string[]>> {
+  const live = new Map<string, string[]>();
+  for (const [upstream, dependents] of await dependentsByUpstream(files)) {
+    const alive: string[] = [];
+    for (const name of dependents) {
+      const record = await store.getEnvironment(repository, name);
+      if (record && record.firstAppliedAt !== undefined && record.status !== "destroyed") alive.push(name);
+    }
+    if (alive.length > 0) live.set(upstream, alive);
+  }
+  return live;
 }

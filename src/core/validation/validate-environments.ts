@@ -1,7 +1,10 @@
 import { CONFIG_PATH, type ResolvedConfig } from "../config/repository-config.js";
 import { compareDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { baseName, NAME_PATTERN, type Environment, type Lifetime } from "../environment/index.js";
-import { explainUnreadable, listDefinitionFiles } from "../repository/index.js";
+import { explainUnreadable, findDefinitionFiles, listDefinitionFiles } from "../repository/index.js";
+import { isOutputReference, splitVariables } from "../environment/output-reference.js";
+import { checkDependencies, type DependentDocument } from "./check-dependencies.js";
+import { parseYamlFile } from "../yaml/index.js";
 import { isDuration, parseDuration } from "../duration/duration.js";
 import { environmentSchema, type EnvironmentDefinition, type SecretReference } from "../../generated/schemas.js";
 import { SECRET_SOURCE_FIELDS, SECRET_SOURCE_NOUNS, secretLocation } from "../secrets/secret-location.js";
@@ -95,6 +98,8 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
 
   const environments: Environment[] = [];
   const names = new Map<string, string>();
+  // Dependencies between environments are checked once every document is read.
+  const dependents: (DependentDocument & { file: string })[] = [];
   for (const document of documents) {
     const { file } = document;
     const checked = checkYamlFile({
@@ -156,6 +161,10 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
     for (const problem of hibernation.problems) report(problem.path, problem.message);
     if (input.secrets) checkSecretReferences(value, input.secrets, input.repository, report);
 
+    if (name !== undefined && NAME_PATTERN.test(name)) {
+      dependents.push({ name, file, value, report: (path, message) => diagnostics.push({ file, ...locator.locate(path, "value"), path: formatPath(path), message }) });
+    }
+
     // A value the schema already rejected gets no second, derived complaint.
     const rejected = new Set(checked.ok ? [] : checked.diagnostics.map((d) => d.path));
     diagnostics.push(...fileProblems.filter((d) => !rejected.has(d.path)));
@@ -164,11 +173,24 @@ export async function validateEnvironments(input: ValidateEnvironmentsInput): Pr
     }
   }
 
+  const dependencyProblems = diagnostics.length;
+  const revision = input.definitions ?? repo;
+  await checkDependencies({
+    documents: dependents,
+    otherDefinition: (name) => readDefinitionValue(revision, name),
+    templateOutputs: async (name) => {
+      const loaded = NAME_PATTERN.test(name) ? await templates.load(name) : "missing";
+      return loaded !== "missing" && loaded.ok ? Object.keys(loaded.template.outputs) : undefined;
+    },
+    defaultTtl: config.limits.defaultTtl !== undefined,
+  });
+  const dependencyFiles = new Set(diagnostics.slice(dependencyProblems).map((d) => d.file));
+
   if (input.allTemplates) {
     for (const name of await templates.available()) await templates.load(name);
   }
 
-  return { diagnostics: diagnostics.sort(compareDiagnostics), environments, checkedFiles: documents.length, config };
+  return { diagnostics: diagnostics.sort(compareDiagnostics), environments: environments.filter((e) => !dependencyFiles.has(e.file)), checkedFiles: documents.length, config };
 }
 
 function checkAgainstTemplate(
@@ -179,9 +201,15 @@ function checkAgainstTemplate(
   problems: Diagnostic[],
   report: (path: PathSegment[], message: string, part?: "key" | "value") => void,
 ): void {
-  const variables = valueAt(value, ["spec", "variables"]) ?? {};
+  const written = valueAt(value, ["spec", "variables"]) ?? {};
   const config = valueAt(value, ["spec", "config"]);
   const fromConfig = new Set(isPlainObject(config) ? Object.keys(config) : []);
+  // A variable taken from another environment's output has its value at plan time (checked by checkDependencies).
+  const fromOutputs = new Set(isPlainObject(written) ? Object.keys(written).filter((name) => isOutputReference(written[name])) : []);
+  for (const name of fromOutputs) {
+    if (!template.variables.names.includes(name)) report(["spec", "variables", name], `template '${template.name}' takes no variable named '${name}'; it takes: ${template.variables.names.join(", ") || "none"}`, "key");
+  }
+  const variables = isPlainObject(written) ? splitVariables(written).own : written;
   if (isPlainObject(variables)) {
     const result = template.variables.checker.check(variables, {
       file,
@@ -190,7 +218,7 @@ function checkAgainstTemplate(
       propertyNoun: `variable of template '${template.name}'`,
     });
     // A required variable spec.config supplies is there at plan time.
-    const suppliedByConfig = (d: Diagnostic) => [...fromConfig].some((name) => d.path === formatPath(["spec", "variables", name]) && d.message === "required, but missing");
+    const suppliedByConfig = (d: Diagnostic) => [...fromConfig, ...fromOutputs].some((name) => d.path === formatPath(["spec", "variables", name]) && d.message === "required, but missing");
     if (!result.valid) problems.push(...result.diagnostics.filter((d) => !suppliedByConfig(d)));
   }
   for (const name of fromConfig) {
@@ -289,11 +317,26 @@ function toEnvironment(file: string, definition: EnvironmentDefinition, template
     lifetime,
     protected: spec.protected ?? false,
     ...(hibernation && { hibernation }),
-    variables: (spec.variables ?? {}) as Record<string, unknown>,
+    ...splitDefinitionVariables(spec.variables),
     secrets: spec.secrets ?? {},
     config: spec.config ?? {},
     definition,
   };
+}
+
+function splitDefinitionVariables(variables: Record<string, unknown> | undefined): Pick<Environment, "variables" | "inputs"> {
+  const { own, inputs } = splitVariables(variables ?? {});
+  return { variables: own, inputs };
+}
+
+/** Another environment's definition at the revision, as data; undefined when there is none (or it is not data). */
+async function readDefinitionValue(revision: RepoFiles, name: string): Promise<unknown> {
+  if (!NAME_PATTERN.test(name)) return undefined;
+  const [file] = await findDefinitionFiles(revision, name);
+  const content = file === undefined ? undefined : await revision.readFile(file, MAX_YAML_FILE_BYTES);
+  if (!file || !content) return undefined;
+  const parsed = parseYamlFile({ file, bytes: content.bytes, size: content.size, expected: "an environment definition" });
+  return parsed.ok ? parsed.value : undefined;
 }
 
 async function loadConfig(repo: RepoFiles, diagnostics: Diagnostic[]): Promise<ResolvedConfig> {

@@ -1,0 +1,124 @@
+import { jest } from "@jest/globals";
+import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
+import { definitionYaml } from "../helpers/engine-sandbox.js";
+import { setupGitHubMock } from "../helpers/github/github-mock.js";
+import { DEFAULT_INSTALLATION_ID, pullRequestEvent } from "../helpers/github/webhook-payloads.js";
+import { sweepRepository } from "../../src/access/github/scheduled-sweeps.js";
+
+// Environments that take each other's outputs (issue 31), through the App on a FakeGitHub with
+// the real terraform binary: a chain net -> db -> app of sandbox environments, each taking its
+// greeting from the one before.
+jest.setTimeout(180_000);
+
+const mock = setupGitHubMock();
+let app: AppHarness;
+let main: Record<string, string>;
+
+const chain = {
+  // In the pull request's file order the dependents come first: the order of the apply is envbot's.
+  "environments/app.yaml": definitionYaml("app", "sandbox", "  variables:\n    greeting: { fromEnvironment: db, output: greeting }\n"),
+  "environments/db.yaml": definitionYaml("db", "sandbox", "  variables:\n    greeting: { fromEnvironment: net, output: greeting }\n"),
+  "environments/net.yaml": definitionYaml("net", "sandbox", "  variables:\n    greeting: from-net\n"),
+};
+
+beforeEach(async () => {
+  mock.before();
+  app = await createAppHarness();
+  app.github.install();
+  app.github.permissions.set("octocat", "write");
+  main = await starterRepository();
+  app.github.commit(sha("main-0"), main);
+  app.github.commit("main", main);
+});
+
+afterEach(async () => {
+  app.github.uninstall();
+  await app.cleanup();
+  mock.after();
+});
+
+/** Merges pull request `number`, whose files are `files` (null removes one), into main. */
+async function merge(number: number, files: Record<string, string | null>) {
+  const before = sha(`base-${number}`);
+  app.github.commit(before, main);
+  main = Object.fromEntries(Object.entries({ ...main, ...files }).filter((entry): entry is [string, string] => entry[1] !== null));
+  const after = sha(`merge-${number}`);
+  app.github.commit(after, main);
+  app.github.commit("main", main);
+  app.github.pullRequests.set(number, { number, headSha: after, baseSha: before, author: "octocat", files: Object.entries(files).map(([filename, content]) => ({ filename, status: content === null ? "removed" : "added" })) });
+  await app.receive(pullRequestEvent({ action: "closed", merged: true, mergeCommitSha: after, number, headSha: after, baseSha: before }));
+  await app.services.queue.idle();
+}
+
+const runsOf = async (name: string) => app.services.engine.store.listRuns(app.github.fullName, name);
+
+test("one merge applies a chain upstream first, each downstream taking its upstream's output; removing the chain destroys it dependents first", async () => {
+  await merge(1, chain);
+  const { store } = app.services.engine;
+  for (const name of ["net", "db", "app"]) expect((await store.getEnvironment(app.github.fullName, name))!.outputs).toMatchObject({ greeting: "from-net" });
+  const applied = async (name: string) => (await runsOf(name)).find((r) => r.kind === "apply")!.id;
+  expect([await applied("net"), await applied("db"), await applied("app")]).toEqual([...[await applied("net"), await applied("db"), await applied("app")]].sort((a, b) => a - b));
+
+  await merge(2, { "environments/net.yaml": null, "environments/db.yaml": null, "environments/app.yaml": null });
+  const destroyed = async (name: string) => (await runsOf(name)).find((r) => r.kind === "destroy")!;
+  const [net, db, appRun] = [await destroyed("net"), await destroyed("db"), await destroyed("app")];
+  expect([net, db, appRun].map((r) => r.outcome)).toEqual(["succeeded", "succeeded", "succeeded"]);
+  expect(appRun.id).toBeLessThan(db.id);
+  expect(db.id).toBeLessThan(net.id);
+});
+
+test("a downstream whose upstream failed is not applied, and the pull request says why", async () => {
+  await merge(1, { ...chain, "environments/net.yaml": definitionYaml("net", "broken-hcl") });
+  expect((await runsOf("db")).filter((r) => r.kind === "apply")).toEqual([]);
+  const body = app.github.botComments(1).map((c) => c.body).join("\n");
+  expect(body).toContain("not applied: it takes an output of net, which this merge did not apply");
+  expect(body).toContain("not applied: it takes an output of db, which this merge did not apply");
+});
+
+test("removing an environment others take outputs from is refused at their references, on the pull request and at the merge", async () => {
+  await merge(1, chain);
+  // Pull request 2 removes db alone: app still takes its greeting.
+  const before = sha("base-2");
+  app.github.commit(before, main);
+  const head = sha("head-2");
+  const { "environments/db.yaml": _db, ...withoutDb } = main;
+  app.github.commit(head, withoutDb);
+  app.github.pullRequests.set(2, { number: 2, headSha: head, baseSha: before, author: "octocat", files: [{ filename: "environments/db.yaml", status: "removed" }] });
+  await app.receive(pullRequestEvent({ action: "opened", number: 2, headSha: head, baseSha: before }));
+  await app.services.queue.idle();
+  const [validate] = app.github.checks("envbot validate");
+  expect(validate).toMatchObject({ conclusion: "failure" });
+  expect(validate!.annotations).toEqual([
+    expect.objectContaining({
+      path: "environments/app.yaml",
+      start_line: 9,
+      annotation_level: "failure",
+      message: expect.stringContaining("app takes the output greeting of 'db', which this pull request removes: remove app in it too (it is then destroyed first), or stop taking the output"),
+    }),
+  ]);
+  expect(app.github.checks(/^envbot plan/).map((c) => c.name)).toEqual([]);
+
+  // Merged all the same (branch protection bypassed): db is not destroyed.
+  await merge(3, { "environments/db.yaml": null });
+  expect((await runsOf("db")).filter((r) => r.kind === "destroy")).toEqual([]);
+  expect((await app.services.engine.store.getEnvironment(app.github.fullName, "db"))!.status).toBe("active");
+});
+
+test("an expired upstream with a live dependent is kept, its warning names the dependent; once the dependent is gone, it is destroyed", async () => {
+  await merge(1, { "environments/net.yaml": definitionYaml("net", "sandbox", "  ttl: 24h\n  variables:\n    greeting: from-net\n"), "environments/db.yaml": chain["environments/db.yaml"] });
+  const applied = (await app.services.engine.store.getEnvironment(app.github.fullName, "net"))!.firstAppliedAt!.getTime();
+  const sweep = async (hours: number) => {
+    const octokit = await app.probot.auth(DEFAULT_INSTALLATION_ID);
+    const result = await sweepRepository({ octokit: octokit as never, services: app.services, repository: app.github.fullName, defaultBranch: "main", kind: "expiry", now: new Date(applied + hours * 3600_000), concurrency: 1 });
+    return result.entries.find((e) => e.environment === "net")!;
+  };
+  expect(await sweep(23.5)).toMatchObject({ action: "warn", outcome: "done" });
+  expect(app.github.openIssues("envbot:expiry")[0]!.body).toContain("**Environments take its outputs**: `db`. envbot keeps `net` past its expiry while any of them is live");
+  expect(await sweep(25)).toMatchObject({ action: "keep-dependents", detail: "db still takes its outputs" });
+  expect((await app.services.engine.store.getEnvironment(app.github.fullName, "net"))!.status).not.toBe("destroyed");
+
+  await merge(2, { "environments/db.yaml": null });
+  expect((await app.services.engine.store.getEnvironment(app.github.fullName, "db"))!.status).toBe("destroyed");
+  expect(await sweep(26)).toMatchObject({ action: "destroy", outcome: "done" });
+  expect((await app.services.engine.store.getEnvironment(app.github.fullName, "net"))!.status).toBe("destroyed");
+});
