@@ -172,6 +172,23 @@ describe("environments", () => {
     expect(answer.body.runs[1].plan).toEqual({ mode: "normal", changes: { add: 2, change: 0, destroy: 0, replace: 0 }, resources: [{ address: "module.site.aws_s3_bucket.site", action: "create" }], drift: [] });
   });
 
+  test("one environment's dependencies: the outputs it takes, and who (not destroyed) takes its outputs, as last planned", async () => {
+    const takes = (name: string, status: "active" | "destroyed") => ({
+      repository: REPO,
+      name,
+      template: "sandbox",
+      owner: "@octo-org/web",
+      status,
+      definition: { apiVersion: "envbot.dev/v1", kind: "Environment", metadata: { name, owner: "@octo-org/web" }, spec: { template: "sandbox", variables: { site_url: { fromEnvironment: "checkout", output: "website_url" }, greeting: "hi" } } },
+    });
+    await api.store.upsertEnvironment(takes("checkout-e2e", "active"));
+    await api.store.upsertEnvironment(takes("old-e2e", "destroyed"));
+    const checkout = await api.call("GET", `/api/v1/environments/${REPO}/checkout`, { as: rita });
+    expect([checkout.body.upstreams, checkout.body.dependents]).toEqual([[], [{ environment: "checkout-e2e", variable: "site_url", output: "website_url" }]]);
+    const dependent = await api.call("GET", `/api/v1/environments/${REPO}/checkout-e2e`, { as: rita });
+    expect([dependent.body.upstreams, dependent.body.dependents]).toEqual([[{ environment: "checkout", variable: "site_url", output: "website_url" }], []]);
+  });
+
   test("an environment that is not there, or not visible, is a 404; a bad name a 400", async () => {
     expect((await api.call("GET", `/api/v1/environments/${REPO}/nothing`, { as: alice })).status).toBe(404);
     const hidden = await api.call("GET", `/api/v1/environments/${PRIVATE}/ledger`, { as: alice });

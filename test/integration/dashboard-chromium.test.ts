@@ -340,6 +340,21 @@ test("a sleeping environment offers Wake…, which asks for how long and wakes i
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
 });
 
+test("an environment's dependencies link both ways: what it takes outputs of, and who takes its outputs", async () => {
+  const definition = (name: string, variables: Record<string, unknown> = {}) => ({ apiVersion: "envbot.dev/v1", kind: "Environment", metadata: { name, owner: "@octo-org/data" }, spec: { template: "sandbox", variables } });
+  const { store } = app.services.engine;
+  await store.upsertEnvironment({ repository, name: "shared-db", template: "sandbox", owner: "@octo-org/data", status: "active", definition: definition("shared-db") });
+  await store.upsertEnvironment({ repository, name: "orders-api", template: "sandbox", owner: "@octo-org/data", status: "active", definition: definition("orders-api", { greeting: { fromEnvironment: "shared-db", output: "greeting" } }) });
+  await signInAs();
+  await page.goto(`${api.origin}/environments/${repository}/shared-db`);
+  await page.locator("#dependents").getByRole("link", { name: "orders-api" }).click();
+  await page.getByRole("heading", { name: /^orders-api/ }).waitFor();
+  expect(await page.locator("#upstreams").innerText()).toBe("shared-db (greeting ← greeting)");
+  expect(await page.locator("#dependents").count()).toBe(0);
+  await expectNoStrayValues(page);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+});
+
 test("an awake environment has no Wake button", async () => {
   await signInAs();
   await page.goto(`${api.origin}/environments/${repository}/checkout-preview`);

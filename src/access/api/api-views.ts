@@ -1,3 +1,4 @@
+import type { DependencyLink } from "../../core/dependencies/recorded-dependencies.js";
 import type { PlanSummary } from "../../core/planning/plan-summary.js";
 import { auditJson } from "../../render/audit-text.js";
 import { runJson } from "../../render/run-history-text.js";
@@ -60,10 +61,15 @@ export function environmentSummaryView(record: EnvironmentRecord, extra: { lock?
   };
 }
 
-export function environmentDetailView(record: EnvironmentRecord, extra: { lock?: LockRecord; runs: RunRecord[]; certificates?: readonly CertificateView[] }) {
+export function environmentDetailView(
+  record: EnvironmentRecord,
+  extra: { lock?: LockRecord; runs: RunRecord[]; certificates?: readonly CertificateView[]; dependencies?: { upstreams: DependencyLink[]; dependents: DependencyLink[] } },
+) {
   return {
     ...environmentSummaryView(record, { lock: extra.lock, lastRun: extra.runs[0] }),
     definition: record.definition ?? null,
+    upstreams: extra.dependencies?.upstreams ?? [],
+    dependents: extra.dependencies?.dependents ?? [],
     outputs: record.outputs ?? {},
     runs: extra.runs.map(runView),
     certificates: [...(extra.certificates ?? [])],

@@ -607,9 +607,11 @@ export const openApiDocument = {
       EnvironmentDetail: {
         allOf: [ref("EnvironmentSummary")],
         type: "object",
-        required: ["definition", "outputs", "runs", "certificates", "deployments"],
+        required: ["definition", "upstreams", "dependents", "outputs", "runs", "certificates", "deployments"],
         properties: {
           definition: { type: ["object", "null"], description: "The definition as last planned (data only; secrets are references)." },
+          upstreams: { type: "array", items: ref("DependencyLink"), description: "The environments whose outputs it takes (its variables { fromEnvironment, output }), as last planned." },
+          dependents: { type: "array", items: ref("DependencyLink"), description: "The environments of its repository, not destroyed, that take its outputs, as they were last planned." },
           outputs: { type: "object", description: "Outputs of the last apply that are not sensitive." },
           runs: { type: "array", items: closed("Run") },
           certificates: { type: "array", items: ref("Certificate"), description: "The certificates envbot issued for it (its template's certificates), never their keys." },
@@ -624,6 +626,12 @@ export const openApiDocument = {
           },
         },
         unevaluatedProperties: false,
+      },
+      DependencyLink: {
+        type: "object",
+        required: ["environment", "variable", "output"],
+        properties: { environment: { type: "string" }, variable: { type: "string", description: "The variable of the dependent environment." }, output: { type: "string", description: "The output of the upstream environment." } },
+        additionalProperties: false,
       },
       AuditEntry: {
         type: "object",

@@ -5,6 +5,7 @@ import { notFound } from "../api-problem.js";
 import { decodeCursor, encodeCursor, type ApiRequest, type Paged } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 import { environmentDetailView, environmentSummaryView } from "../api-views.js";
+import { recordedDependencies } from "../../../core/dependencies/recorded-dependencies.js";
 import { certificateView } from "../../../render/certificate-view.js";
 
 export const ENVIRONMENT_STATUSES: readonly EnvironmentStatus[] = ["planned", "applying", "active", "expiring", "destroying", "destroyed", "failed"];
@@ -63,13 +64,14 @@ async function getEnvironment(request: ApiRequest, res: Parameters<ApiRoute["han
   const environment = await requireAllowed(deps, request.principal, "read", environmentOfPath(request));
   const record = await deps.store.getEnvironment(environment.repository, environment.name);
   if (!record) throw notFound(`envbot has no environment ${environment.name} in ${environment.repository}`);
-  const [locks, runs, certificates] = await Promise.all([
+  const [locks, runs, certificates, neighbours] = await Promise.all([
     deps.store.listLocks(environment.repository),
     deps.store.listRuns(environment.repository, environment.name, 20),
     deps.store.listCertificates(environment.repository, environment.name),
+    deps.store.listEnvironments(environment.repository),
   ]);
   const lock = locks.find((l) => l.environment === environment.name);
-  respondJson(res, 200, environmentDetailView(record, { lock, runs, certificates: certificates.map(certificateView) }));
+  respondJson(res, 200, environmentDetailView(record, { lock, runs, certificates: certificates.map(certificateView), dependencies: recordedDependencies(record, neighbours) }));
 }
 
 export const environmentRoutes: ApiRoute[] = [

@@ -58,6 +58,7 @@ export async function environmentPage(main, { signal }, repository, name) {
   const facts = h("dl", { class: "facts panel" });
   const outputs = h("div");
   const certificates = h("section", { "aria-labelledby": "certificates-heading" });
+  const dependencies = h("section", { "aria-labelledby": "dependencies-heading", id: "dependencies" });
   const timeline = h("ol", { class: "timeline", id: "timeline", "aria-label": "Runs, newest first" });
   const latestPlan = h("div");
   const live = h("section", { "aria-labelledby": "live-heading" });
@@ -89,6 +90,13 @@ export async function environmentPage(main, { signal }, repository, name) {
         ? h("p", { class: "muted" }, "No outputs (yet).")
         : h("table", {}, h("caption", {}, "Outputs of the last apply (sensitive ones are not shown)"), h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Value"))), h("tbody", {}, entries.map(([k, v]) => h("tr", {}, h("th", { scope: "row" }, k), h("td", {}, typeof v === "string" ? v : JSON.stringify(v)))))),
     );
+    // Only an environment that takes outputs, or whose outputs others take, has this section.
+    const link = (d) => h("li", {}, h("a", { href: `/environments/${e.repository}/${d.environment}` }, d.environment), ` (${d.variable} ← ${d.output})`);
+    fill(dependencies, ...(e.upstreams.length + e.dependents.length === 0 ? [] : [
+      h("h2", { id: "dependencies-heading" }, "Dependencies"),
+      e.upstreams.length ? h("div", {}, h("h3", {}, "Takes outputs of"), h("ul", { id: "upstreams" }, e.upstreams.map(link))) : null,
+      e.dependents.length ? h("div", {}, h("h3", {}, "Its outputs are taken by"), h("ul", { id: "dependents" }, e.dependents.map(link))) : null,
+    ]));
     // Only an environment whose template declares certificates has a section for them; never a key.
     fill(certificates, ...(e.certificates.length === 0 ? [] : [
       h("h2", { id: "certificates-heading" }, "Certificates"),
@@ -150,6 +158,7 @@ export async function environmentPage(main, { signal }, repository, name) {
     latestPlan,
     h("h2", {}, "Outputs"),
     outputs,
+    dependencies,
     certificates,
     h("h2", {}, "Resources"),
     resources,
