@@ -230,10 +230,14 @@ export function renderDriftIssue(report: DriftReport): IssueText {
     "envbot checks for drift on its schedule: it updates this issue when the drift changes and closes it once the drift is gone.",
   ].join("\n\n");
 
+  const inputs = report.inputsChanged?.length
+    ? `**Input changed**: ${report.inputsChanged.map((i) => `${codeSpan(i.variable)} takes the output ${codeSpan(i.output)} of ${codeSpan(i.fromEnvironment)}`).join("; ")}, whose value changed since this environment's last apply. Applying it takes the new value.`
+    : undefined;
   const assemble = (drift: string, pending: string) =>
     [
       driftMarker(report.environment, report.fingerprint),
       intro,
+      ...(inputs ? [inputs] : []),
       "### Changed outside of Terraform",
       drift === "" ? "Nothing." : drift,
       "### Changes in Git not yet applied",

@@ -122,3 +122,21 @@ test("an expired upstream with a live dependent is kept, its warning names the d
   expect(await sweep(26)).toMatchObject({ action: "destroy", outcome: "done" });
   expect((await app.services.engine.store.getEnvironment(app.github.fullName, "net"))!.status).toBe("destroyed");
 });
+
+test("an upstream applied again with a new output: the next drift sweep reports the input changed on the dependent", async () => {
+  await merge(1, { "environments/net.yaml": chain["environments/net.yaml"], "environments/db.yaml": chain["environments/db.yaml"] });
+  const drift = async () => {
+    const octokit = await app.probot.auth(DEFAULT_INSTALLATION_ID);
+    const result = await sweepRepository({ octokit: octokit as never, services: app.services, repository: app.github.fullName, defaultBranch: "main", kind: "drift", now: new Date(), concurrency: 1 });
+    return result.entries.find((e) => e.environment === "db")!;
+  };
+  expect(await drift()).toMatchObject({ action: "in-sync" });
+  // net's greeting changes and only net is applied.
+  await merge(2, { "environments/net.yaml": definitionYaml("net", "sandbox", "  variables:\n    greeting: from-net-2\n") });
+  expect((await app.services.engine.store.getEnvironment(app.github.fullName, "net"))!.outputs).toMatchObject({ greeting: "from-net-2" });
+  expect(await drift()).toMatchObject({ action: "drift", outcome: "done", detail: expect.stringContaining("input changed: greeting (greeting of net)") });
+  const [issue] = app.github.openIssues("envbot:drift");
+  expect(issue!.title).toBe("envbot: drift in environment db");
+  expect(issue!.body).toContain("**Input changed**: `greeting` takes the output `greeting` of `net`, whose value changed since this environment's last apply. Applying it takes the new value.");
+  expect(issue!.body).toContain('"from-net" -> "from-net-2"');
+});

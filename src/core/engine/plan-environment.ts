@@ -45,11 +45,12 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     // first apply records this same moment, so later plans compute the same expires-at tag.
     const basis = lifetimeBasis(environment, existing) ?? wholeSeconds(now());
     const expiresAt = expiryOf(environment.lifetime, basis);
+    const taken = await upstreamInputs(store, context.repository, environment);
     const planOnly = await terraform.plan(
       {
         repository: context.repository,
         environment,
-        variables: { ...environment.template.variables.defaults, ...environment.variables, ...(await upstreamInputs(store, context.repository, environment)), ...inputs.config },
+        variables: { ...environment.template.variables.defaults, ...environment.variables, ...taken, ...inputs.config },
         tags: standardTags({ environment, repository: context.repository, expiresAt }),
         state: context.config.state,
         templateFiles: context.templateFiles,
@@ -61,7 +62,14 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
       { secrets: inputs.secrets, ...(inputs.cloud && { cloudEnv: inputs.cloud.env }), redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) },
     );
     // What it costs while it exists: the template's declared price, else the runner's (Infracost's), else an estimate over what the plan holds.
-    const plan = { ...planOnly, summary: { ...planOnly.summary, cost: hourlyPrice(environment.template, Object.keys(planOnly.summary.dependencies ?? {}), planOnly.summary.cost) } };
+    const plan = {
+      ...planOnly,
+      summary: {
+        ...planOnly.summary,
+        cost: hourlyPrice(environment.template, Object.keys(planOnly.summary.dependencies ?? {}), planOnly.summary.cost),
+        ...(Object.keys(taken).length > 0 && { inputs: taken }),
+      },
+    };
     await log.close();
     // A new (or destroyed) environment becomes "planned" once a plan of it succeeded.
     if (mode === "normal" && (!existing || existing.status === "destroyed")) {

@@ -16,6 +16,8 @@ export interface PlanSummary {
   dependencies?: Record<string, string[]>;
   /** What the environment costs per hour as planned (set by the engine; see hourly-price.ts). */
   cost?: HourlyPrice;
+  /** The values its variables took from other environments' outputs (set by the engine; an apply's run keeps them, for drift). */
+  inputs?: Record<string, unknown>;
 }
 
 /** A drift check is a normal plan that lists all of its drift (DriftDetail "all"), not a mode of its own. */

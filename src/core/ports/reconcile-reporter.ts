@@ -18,6 +18,8 @@ export interface DriftReport extends EnvironmentNotice {
   pendingInGit: ResourceChange[];
   /** Equal for equal drift: an issue is only edited when this changes. */
   fingerprint: string;
+  /** Variables taken from other environments' outputs whose values changed since its last apply (an upstream applied again). */
+  inputsChanged?: { variable: string; fromEnvironment: string; output: string }[];
 }
 
 export interface ReconcileReporter {

@@ -1,3 +1,6 @@
+import { isDeepStrictEqual } from "node:util";
+import type { Environment } from "../environment/index.js";
+import type { Store } from "../ports/index.js";
 import { domainEvent } from "../events/domain-event.js";
 import { planEnvironment, unrecordedStore, type OperationContext } from "../engine/index.js";
 import type { ResourceChange } from "../planning/index.js";
@@ -67,7 +70,8 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
       return { environment: record.name, action: wasDrifting ? "drift-resolved" : "in-sync" };
     }
 
-    const report: DriftReport = { ...notice, cloudDrift, pendingInGit, fingerprint: fingerprintOf(cloudDrift, pendingInGit) };
+    const inputsChanged = pendingInGit.length > 0 ? await changedInputs(deps.store, repository, expected, planned.plan.summary.inputs ?? {}) : [];
+    const report: DriftReport = { ...notice, cloudDrift, pendingInGit, fingerprint: fingerprintOf(cloudDrift, pendingInGit), ...(inputsChanged.length > 0 && { inputsChanged }) };
     const detail = describe(report);
     if (input.dryRun) return { environment: record.name, action: "drift", detail };
     if (record.driftFingerprint === report.fingerprint) {
@@ -83,8 +87,22 @@ export async function runDriftSweep(input: SweepInput): Promise<SweepResult> {
   }
 }
 
+/**
+ * The variables taken from other environments' outputs whose values now differ from those its
+ * last successful apply took (its run keeps them): an upstream was applied again since.
+ */
+async function changedInputs(store: Pick<Store, "listRuns">, repository: string, environment: Environment, now: Record<string, unknown>): Promise<NonNullable<DriftReport["inputsChanged"]>> {
+  if (Object.keys(environment.inputs).length === 0) return [];
+  const lastApply = (await store.listRuns(repository, environment.name, 50)).find((run) => run.kind === "apply" && run.outcome === "succeeded");
+  const before = inputsOf(lastApply?.summary);
+  return Object.entries(environment.inputs)
+    .filter(([variable]) => !isDeepStrictEqual(before[variable], now[variable]))
+    .map(([variable, reference]) => ({ variable, fromEnvironment: reference.fromEnvironment, output: reference.output }));
+}
+
 function describe(report: DriftReport): string {
   const parts = [];
+  if (report.inputsChanged?.length) parts.push(`input changed: ${report.inputsChanged.map((i) => `${i.variable} (${i.output} of ${i.fromEnvironment})`).join(", ")}`);
   if (report.cloudDrift.length > 0) parts.push(`${report.cloudDrift.length} resource(s) changed outside Terraform`);
   if (report.pendingInGit.length > 0) parts.push(`${report.pendingInGit.length} change(s) in Git not applied`);
   return parts.join(", ");
@@ -102,4 +120,14 @@ function fingerprintOf(cloudDrift: ResourceChange[], pendingInGit: ResourceChang
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash.toString(16).padStart(8, "0");
+}
+
+/** The inputs a run's recorded summary keeps; none when it has no summary or it is not JSON. */
+function inputsOf(summary: string | undefined): Record<string, unknown> {
+  try {
+    const inputs = summary === undefined ? undefined : (JSON.parse(summary) as { inputs?: unknown }).inputs;
+    return typeof inputs === "object" && inputs !== null ? (inputs as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
