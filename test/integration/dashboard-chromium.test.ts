@@ -351,6 +351,13 @@ test("an environment's dependencies link both ways: what it takes outputs of, an
   await page.getByRole("heading", { name: /^orders-api/ }).waitFor();
   expect(await page.locator("#upstreams").innerText()).toBe("shared-db (greeting ← greeting)");
   expect(await page.locator("#dependents").count()).toBe(0);
+  // The repository's graph, drawn by Mermaid: this environment rounded, an arrow to what it takes.
+  const graph = page.locator("#dependency-graph img");
+  await graph.waitFor({ timeout: 30_000 });
+  expect(await graph.getAttribute("alt")).toBe("Dependency graph of the repository's environments");
+  const size = await graph.evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight]);
+  expect(size[0]).toBeGreaterThan(150);
+  expect(await page.locator("#dependencies details pre").textContent()).toBe(['flowchart LR', '  e0(["orders-api"])', '  e1["shared-db"]', '  e0 -->|"greeting"| e1'].join("\n"));
   await expectNoStrayValues(page);
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
 });

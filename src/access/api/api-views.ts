@@ -63,13 +63,14 @@ export function environmentSummaryView(record: EnvironmentRecord, extra: { lock?
 
 export function environmentDetailView(
   record: EnvironmentRecord,
-  extra: { lock?: LockRecord; runs: RunRecord[]; certificates?: readonly CertificateView[]; dependencies?: { upstreams: DependencyLink[]; dependents: DependencyLink[] } },
+  extra: { lock?: LockRecord; runs: RunRecord[]; certificates?: readonly CertificateView[]; dependencies?: { upstreams: DependencyLink[]; dependents: DependencyLink[]; graph?: string } },
 ) {
   return {
     ...environmentSummaryView(record, { lock: extra.lock, lastRun: extra.runs[0] }),
     definition: record.definition ?? null,
     upstreams: extra.dependencies?.upstreams ?? [],
     dependents: extra.dependencies?.dependents ?? [],
+    dependencyGraph: extra.dependencies?.graph ?? null,
     outputs: record.outputs ?? {},
     runs: extra.runs.map(runView),
     certificates: [...(extra.certificates ?? [])],

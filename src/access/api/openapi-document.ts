@@ -607,11 +607,12 @@ export const openApiDocument = {
       EnvironmentDetail: {
         allOf: [ref("EnvironmentSummary")],
         type: "object",
-        required: ["definition", "upstreams", "dependents", "outputs", "runs", "certificates", "deployments"],
+        required: ["definition", "upstreams", "dependents", "dependencyGraph", "outputs", "runs", "certificates", "deployments"],
         properties: {
           definition: { type: ["object", "null"], description: "The definition as last planned (data only; secrets are references)." },
           upstreams: { type: "array", items: ref("DependencyLink"), description: "The environments whose outputs it takes (its variables { fromEnvironment, output }), as last planned." },
           dependents: { type: "array", items: ref("DependencyLink"), description: "The environments of its repository, not destroyed, that take its outputs, as they were last planned." },
+          dependencyGraph: { type: ["string", "null"], description: "Its repository's environments and the outputs they take from each other, as a Mermaid flowchart; null when none takes another's output." },
           outputs: { type: "object", description: "Outputs of the last apply that are not sensitive." },
           runs: { type: "array", items: closed("Run") },
           certificates: { type: "array", items: ref("Certificate"), description: "The certificates envbot issued for it (its template's certificates), never their keys." },

@@ -20,3 +20,10 @@ export function recordedDependencies(record: Pick<EnvironmentRecord, "name" | "d
     .flatMap((other) => Object.entries(referencesOf(other.definition)).filter(([, r]) => r.fromEnvironment === record.name).map(([variable, r]) => ({ environment: other.name, variable, output: r.output })));
   return { upstreams, dependents };
 }
+
+/** Every link between the not-destroyed environments of one repository, as last planned: `dependent` takes `output` of `upstream`. */
+export function repositoryDependencies(records: readonly Pick<EnvironmentRecord, "name" | "definition" | "status">[]): { dependent: string; upstream: string; variable: string; output: string }[] {
+  return records
+    .filter((record) => record.status !== "destroyed")
+    .flatMap((record) => Object.entries(referencesOf(record.definition)).map(([variable, r]) => ({ dependent: record.name, upstream: r.fromEnvironment, variable, output: r.output })));
+}

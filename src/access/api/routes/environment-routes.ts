@@ -5,7 +5,8 @@ import { notFound } from "../api-problem.js";
 import { decodeCursor, encodeCursor, type ApiRequest, type Paged } from "../api-request.js";
 import type { ApiRoute } from "../api-route.js";
 import { environmentDetailView, environmentSummaryView } from "../api-views.js";
-import { recordedDependencies } from "../../../core/dependencies/recorded-dependencies.js";
+import { recordedDependencies, repositoryDependencies } from "../../../core/dependencies/recorded-dependencies.js";
+import { formatDependencyGraph } from "../../../render/dependency-graph.js";
 import { certificateView } from "../../../render/certificate-view.js";
 
 export const ENVIRONMENT_STATUSES: readonly EnvironmentStatus[] = ["planned", "applying", "active", "expiring", "destroying", "destroyed", "failed"];
@@ -71,7 +72,7 @@ async function getEnvironment(request: ApiRequest, res: Parameters<ApiRoute["han
     deps.store.listEnvironments(environment.repository),
   ]);
   const lock = locks.find((l) => l.environment === environment.name);
-  respondJson(res, 200, environmentDetailView(record, { lock, runs, certificates: certificates.map(certificateView), dependencies: recordedDependencies(record, neighbours) }));
+  respondJson(res, 200, environmentDetailView(record, { lock, runs, certificates: certificates.map(certificateView), dependencies: { ...recordedDependencies(record, neighbours), graph: formatDependencyGraph(repositoryDependencies(neighbours), record.name) } }));
 }
 
 export const environmentRoutes: ApiRoute[] = [

@@ -3,6 +3,7 @@ import { announce, confirmDialog, fill, h, safeLink } from "./dom.js";
 import { expiry, shownStatus, when } from "./format.js";
 import { resourcesView } from "./resources-view.js";
 import { liveLog, planView, runSummary } from "./run-view.js";
+import { mermaidImage } from "./mermaid-image.js";
 
 const REFRESH_MS = 5000;
 
@@ -59,6 +60,9 @@ export async function environmentPage(main, { signal }, repository, name) {
   const outputs = h("div");
   const certificates = h("section", { "aria-labelledby": "certificates-heading" });
   const dependencies = h("section", { "aria-labelledby": "dependencies-heading", id: "dependencies" });
+  // The repository's dependency graph, drawn again only when it changes (the page refreshes itself).
+  const graph = h("div");
+  let drawnGraph = null;
   const timeline = h("ol", { class: "timeline", id: "timeline", "aria-label": "Runs, newest first" });
   const latestPlan = h("div");
   const live = h("section", { "aria-labelledby": "live-heading" });
@@ -96,7 +100,12 @@ export async function environmentPage(main, { signal }, repository, name) {
       h("h2", { id: "dependencies-heading" }, "Dependencies"),
       e.upstreams.length ? h("div", {}, h("h3", {}, "Takes outputs of"), h("ul", { id: "upstreams" }, e.upstreams.map(link))) : null,
       e.dependents.length ? h("div", {}, h("h3", {}, "Its outputs are taken by"), h("ul", { id: "dependents" }, e.dependents.map(link))) : null,
+      graph,
     ]));
+    if (e.dependencyGraph !== drawnGraph) {
+      drawnGraph = e.dependencyGraph;
+      fill(graph, drawnGraph ? dependencyFigure(drawnGraph) : null);
+    }
     // Only an environment whose template declares certificates has a section for them; never a key.
     fill(certificates, ...(e.certificates.length === 0 ? [] : [
       h("h2", { id: "certificates-heading" }, "Certificates"),
@@ -172,4 +181,17 @@ export async function environmentPage(main, { signal }, repository, name) {
 
 function fact(term, value) {
   return h("div", {}, h("dt", {}, term), h("dd", {}, value));
+}
+
+/** The repository's environments and the outputs they take, drawn once Mermaid has loaded; its source is there at once. */
+function dependencyFigure(source) {
+  const picture = h("p", { class: "muted" }, "Drawing the graph…");
+  mermaidImage(source, "Dependency graph of the repository's environments").then(
+    (img) => picture.replaceWith(img),
+    (error) => fill(picture, `The graph could not be drawn (${error.message}); its Mermaid source is below.`),
+  );
+  return [
+    h("figure", { class: "graph", id: "dependency-graph" }, picture, h("figcaption", { class: "muted" }, "The repository's environments: an arrow points from an environment to the one whose output it takes, this one rounded.")),
+    h("details", {}, h("summary", {}, "Mermaid source"), h("pre", { class: "source" }, h("code", {}, source))),
+  ];
 }
