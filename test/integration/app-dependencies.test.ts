@@ -140,3 +140,17 @@ test("an upstream applied again with a new output: the next drift sweep reports 
   expect(issue!.body).toContain("**Input changed**: `greeting` takes the output `greeting` of `net`, whose value changed since this environment's last apply. Applying it takes the new value.");
   expect(issue!.body).toContain('"from-net" -> "from-net-2"');
 });
+
+test("a pull request that adds a chain plans it upstream first, each dependent with the output its upstream's plan knows", async () => {
+  const head = sha("head-5");
+  const files = chain;
+  app.github.commit(head, { ...main, ...files });
+  app.github.pullRequests.set(5, { number: 5, headSha: head, baseSha: sha("main-0"), author: "octocat", files: Object.keys(files).map((filename) => ({ filename, status: "added" })) });
+  await app.receive(pullRequestEvent({ action: "opened", number: 5, headSha: head, baseSha: sha("main-0") }));
+  await app.services.queue.idle();
+  const conclusions = Object.fromEntries(app.github.checks(/^envbot plan/).map((c) => [c.name, c.conclusion]));
+  expect(conclusions).toEqual({ "envbot plan: net": "success", "envbot plan: db": "success", "envbot plan: app": "success" });
+  const comment = app.github.botComments(5).map((c) => c.body).join("\n");
+  // app's plan holds the greeting net's plan set, two links away.
+  expect(comment).toMatch(/#### `app`[\s\S]*input\.greeting = "from-net"/);
+});

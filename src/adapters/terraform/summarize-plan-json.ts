@@ -45,7 +45,11 @@ export function summarizePlanJson(json: unknown, environment: string, mode: Plan
   };
   // Drift alone is nothing to apply: the plan has changes only when applying it would change something.
   const hasChanges = changes.add + changes.change + changes.destroy > 0 || outputs.length > 0;
-  return { environment, mode, changes, hasChanges, resources, outputs, drift, terraformVersion: plan.terraform_version };
+  // What a dependent planned in the same pull request takes: values Terraform knows now.
+  const plannedOutputs = Object.fromEntries(
+    Object.entries(plan.output_changes ?? {}).filter(([, change]) => change.after_unknown !== true && change.after_sensitive !== true && change.after !== undefined && !change.actions.includes("delete")).map(([name, change]) => [name, change.after]),
+  );
+  return { environment, mode, changes, hasChanges, resources, outputs, drift, terraformVersion: plan.terraform_version, ...(Object.keys(plannedOutputs).length > 0 && { plannedOutputs }) };
 }
 
 /**

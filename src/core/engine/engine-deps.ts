@@ -45,4 +45,9 @@ export interface OperationContext {
    * the event is hibernated or woke, not destroyed or applied. `until`: the schedule's next change.
    */
   hibernation?: { purpose: "sleep" | "wake"; until?: Date };
+  /**
+   * Environments planned in the same pull request as this one, with the output values their plans
+   * know: this plan takes its inputs from them rather than from their last apply.
+   */
+  plannedUpstreams?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }

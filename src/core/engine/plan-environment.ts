@@ -45,7 +45,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     // first apply records this same moment, so later plans compute the same expires-at tag.
     const basis = lifetimeBasis(environment, existing) ?? wholeSeconds(now());
     const expiresAt = expiryOf(environment.lifetime, basis);
-    const taken = await upstreamInputs(store, context.repository, environment);
+    const taken = await upstreamInputs(store, context.repository, environment, context.plannedUpstreams);
     const planOnly = await terraform.plan(
       {
         repository: context.repository,

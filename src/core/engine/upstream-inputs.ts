@@ -11,9 +11,23 @@ export class InputUnavailableError extends Error {
  * from the output its upstream's last apply recorded. A sensitive output is never recorded, so
  * it cannot be passed yet (said so).
  */
-export async function upstreamInputs(store: Pick<Store, "getEnvironment">, repository: string, environment: Pick<Environment, "inputs">): Promise<Record<string, unknown>> {
+export async function upstreamInputs(
+  store: Pick<Store, "getEnvironment">,
+  repository: string,
+  environment: Pick<Environment, "inputs">,
+  /** Upstreams planned in the same pull request, with the output values their plans know. */
+  planned?: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
+): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
   for (const [variable, { fromEnvironment, output }] of Object.entries(environment.inputs)) {
+    const plannedOutputs = planned?.get(fromEnvironment);
+    if (plannedOutputs) {
+      if (!Object.hasOwn(plannedOutputs, output)) {
+        throw new InputUnavailableError(`variable ${variable} takes the output ${output} of ${fromEnvironment}, which is known only after ${fromEnvironment} is applied: it is planned again at the merge, after ${fromEnvironment}`);
+      }
+      values[variable] = plannedOutputs[output];
+      continue;
+    }
     const upstream = await store.getEnvironment(repository, fromEnvironment);
     if (!upstream || upstream.firstAppliedAt === undefined || upstream.status === "destroyed") {
       throw new InputUnavailableError(`variable ${variable} takes the output ${output} of ${fromEnvironment}, which is not applied: apply ${fromEnvironment} first (one merge that adds both applies it first)`);

@@ -16,6 +16,8 @@ export interface PlanSummary {
   dependencies?: Record<string, string[]>;
   /** What the environment costs per hour as planned (set by the engine; see hourly-price.ts). */
   cost?: HourlyPrice;
+  /** The value of each output the plan knows (not sensitive, not known only after apply), changed or not. */
+  plannedOutputs?: Record<string, unknown>;
   /** The values its variables took from other environments' outputs (set by the engine; an apply's run keeps them, for drift). */
   inputs?: Record<string, unknown>;
 }

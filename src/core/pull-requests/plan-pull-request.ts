@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../config/repository-config.js";
 import { asleepHoursPerWeek, describeSchedule } from "../hibernation/awake-schedule.js";
 import { planEnvironment } from "../engine/index.js";
-import type { Environment } from "../environment/index.js";
+import { upstreamFirst, type Environment } from "../environment/index.js";
 import type { PlanMode } from "../planning/index.js";
 import { authorize } from "../authorization/authorize.js";
 import { handedOn, sameLockHolder, type RepoFiles } from "../ports/index.js";
@@ -88,7 +88,14 @@ export async function planPullRequest(
   }
 
   const reports: EnvironmentReport[] = [];
-  for (const change of changes) {
+  // Environments that take outputs are planned after those they take them from in this pull
+  // request, with the output values those plans know.
+  const plannedUpstreams = new Map<string, Record<string, unknown>>();
+  const ordered = [
+    ...upstreamFirst(changes.filter((c) => c.effect === "apply").map((change) => ({ change, name: change.environment, inputs: loaded.environments.get(change.environment)?.inputs ?? {} }))).map((c) => c.change),
+    ...changes.filter((c) => c.effect === "destroy"),
+  ];
+  for (const change of ordered) {
     // Handed on between environments: the next attempt plans the rest.
     if (handedOn(signal)) throw signal!.reason;
     const environment = (change.effect === "apply" ? loaded : removed).environments.get(change.environment);
@@ -99,7 +106,8 @@ export async function planPullRequest(
     } else {
       const source: TemplateSource = change.effect === "destroy" ? "base" : trusted ? "head" : "default-branch";
       const templateFiles = { head, "default-branch": defaultBranch, base }[source];
-      report = await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted, config: loaded.config });
+      report = await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted, config: loaded.config, plannedUpstreams });
+      if (report.kind === "planned" && report.summary.plannedOutputs) plannedUpstreams.set(change.environment, report.summary.plannedOutputs);
     }
     // Handed on to another worker mid-plan: nothing of this environment is reported; the next
     // attempt reports it, from the check run this one started. A plan that finished all the same
@@ -131,7 +139,15 @@ export function tooManyEnvironments(changes: readonly DefinitionChange[], config
 async function planOne(
   deps: PullRequestDeps,
   job: PullRequestJob & { pullRequest: PullRequestRef },
-  input: { change: DefinitionChange; environment: Environment; templateFiles: RepoFiles; templateSource: TemplateSource; takesLock: boolean; config: ResolvedConfig },
+  input: {
+    change: DefinitionChange;
+    environment: Environment;
+    templateFiles: RepoFiles;
+    templateSource: TemplateSource;
+    takesLock: boolean;
+    config: ResolvedConfig;
+    plannedUpstreams?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  },
 ): Promise<EnvironmentReport> {
   const { pullRequest: pr } = job;
   const { change, environment } = input;
@@ -145,7 +161,17 @@ async function planOne(
   await job.reporter.planStarted(environment.name);
   const alreadyDestroyed = change.effect === "destroy" && (await deps.store.getEnvironment(pr.repository, environment.name))?.status === "destroyed";
   const mode: PlanMode = change.effect === "destroy" ? "destroy" : "normal";
-  const context = { repository: pr.repository, commit: pr.headSha, actor: { kind: "pull-request" as const, number: pr.number, login: pr.author }, templateFiles: input.templateFiles, config: input.config, signal: job.signal, onOutput: job.onOutput, mayRetry: job.mayRetry };
+  const context = {
+    repository: pr.repository,
+    commit: pr.headSha,
+    actor: { kind: "pull-request" as const, number: pr.number, login: pr.author },
+    templateFiles: input.templateFiles,
+    config: input.config,
+    signal: job.signal,
+    onOutput: job.onOutput,
+    mayRetry: job.mayRetry,
+    ...(input.plannedUpstreams && { plannedUpstreams: input.plannedUpstreams }),
+  };
   const outcome = await deps.queue.exclusive(environmentKey(pr.repository, environment.name), () => planEnvironment(deps, context, environment, mode));
   // Superseded while planning: the newer job reports. (Handed on: a finished plan is still reported.)
   if (job.signal?.aborted && !(handedOn(job.signal) && outcome.ok)) return { kind: "superseded", environment: environment.name, file: change.file };
