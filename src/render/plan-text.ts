@@ -1,3 +1,4 @@
+import type { DependencyLink } from "../core/dependencies/recorded-dependencies.js";
 import type { AttributeChange, PlanSummary, ResourceAction, ResourceChange } from "../core/planning/index.js";
 import type { EnvironmentRecord, RunRecord } from "../core/ports/index.js";
 import { columns } from "./terminal-text.js";
@@ -67,4 +68,13 @@ export function formatStatusTable(records: EnvironmentRecord[], options: { remot
 /** A run closed as interrupted, in one line: which run of which environment, and what to do. */
 export function formatInterruptedRun(run: RunRecord): string {
   return `the ${run.kind} of ${run.environment} (run ${run.id}, started ${run.startedAt.toISOString()}) was ${run.error ?? "interrupted"}`;
+}
+
+/** An environment's dependencies for the terminal: what it takes outputs of, and who takes its outputs; "" when neither. */
+export function formatDependencyLines(dependencies: { upstreams: readonly DependencyLink[]; dependents: readonly DependencyLink[] }): string {
+  const link = (d: DependencyLink) => `${d.environment} (${d.variable} <- ${d.output})`;
+  return [
+    ...(dependencies.upstreams.length > 0 ? [`Takes outputs of: ${dependencies.upstreams.map(link).join(", ")}`] : []),
+    ...(dependencies.dependents.length > 0 ? [`Its outputs are taken by: ${dependencies.dependents.map(link).join(", ")}`] : []),
+  ].join("\n");
 }

@@ -2,7 +2,8 @@ import { describeStore } from "../../../adapters/server-env/settings.js";
 import { parseArgs } from "node:util";
 import { formatParkedNotice } from "../../../render/notification-text.js";
 import { shownStatus } from "../../../core/hibernation/shown-status.js";
-import { formatStatusTable } from "../../../render/plan-text.js";
+import { formatDependencyLines, formatStatusTable } from "../../../render/plan-text.js";
+import { recordedDependencies } from "../../../core/dependencies/recorded-dependencies.js";
 import { EXIT, oneEnvironmentName, WHERE_OPTIONS, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { localEnvironmentDirectory, requireEnvironment } from "../environment-directory.js";
 import path from "node:path";
@@ -18,8 +19,9 @@ export const statusUsage = `Usage: envbot status [NAME] [--repo DIR] [--github O
 Lists the environments envbot has planned or applied from this repository (--repo, default: the
 one the current directory is in), with their status (planned, applying, active, expiring,
 destroying, destroyed, failed) and their last run; NAME shows only that environment (exit
-status 1 when there is no such environment). Another checkout's environments are its own, even
-with the same names.
+status 1 when there is no such environment), with the environments whose outputs it takes and
+those that take its outputs. Another checkout's environments are its own, even with the same
+names.
 --github OWNER/NAME shows those the envbot App keeps for that GitHub repository instead.
 With ENVBOT_DATABASE_URL set (scale-out), the records are the fleet's PostgreSQL, and the first
 line names it (host, port and database; never the password).
@@ -44,11 +46,16 @@ export async function statusCommand(args: string[], io: CliIO): Promise<number> 
   try {
     const repository = await commandRecordsRepository(deps.store, written);
     if (name !== undefined) await requireEnvironment(localEnvironmentDirectory(deps.store), repository, name);
-    const records = (await deps.store.listEnvironments(repository)).filter((r) => name === undefined || r.name === name);
+    const all = await deps.store.listEnvironments(repository);
+    const records = all.filter((r) => name === undefined || r.name === name);
     if (!values.json) {
       // Which records these are: this machine's data directory, or the fleet's PostgreSQL (scale-out).
       const source = settings.databaseUrl === undefined ? `data directory ${displayRepository(settings.dataDir)}` : `records: ${describeStore(settings)}`;
       io.stdout(`Environments of ${displayRepository(repository)} (${source}):\n${formatStatusTable(records)}\n`);
+      if (name !== undefined && records[0]) {
+        const dependencies = formatDependencyLines(recordedDependencies(records[0], all));
+        if (dependencies !== "") io.stdout(`${dependencies}\n`);
+      }
       // Deliveries that gave up are every checkout's concern: the data directory's events.
       const parked = formatParkedNotice(await deps.store.deliveryStatus(), "envbot notifications");
       if (parked !== undefined) io.stdout(`${parked}\n`);
@@ -73,6 +80,7 @@ export async function statusCommand(args: string[], io: CliIO): Promise<number> 
         expiresAt: r.expiresAt?.toISOString() ?? null,
         updatedAt: r.updatedAt.toISOString(),
         lastRun: lastRun ? { id: lastRun.id, kind: lastRun.kind, outcome: lastRun.outcome, error: lastRun.error ?? null } : null,
+        ...recordedDependencies(r, all),
       });
     }
     io.stdout(`${JSON.stringify(listed, null, 2)}\n`);
