@@ -5811,6 +5811,13 @@ export const eventSchema = {
         "commit": {
           "type": "string",
           "description": "The commit a run's event is about (a pull request's head, a merge)."
+        },
+        "upstreams": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "The environments whose outputs this one takes (its variables { fromEnvironment, output }), on the events of its runs; absent when none."
         }
       },
       "title": "EventBase"
@@ -6503,6 +6510,10 @@ export interface EventBase {
    * The commit a run's event is about (a pull request's head, a merge).
    */
   commit?: string;
+  /**
+   * The environments whose outputs this one takes (its variables { fromEnvironment, output }), on the events of its runs; absent when none.
+   */
+  upstreams?: string[];
 }
 export interface Planned {
   type: "planned";

@@ -57,7 +57,12 @@ test("one merge applies a chain upstream first, each downstream taking its upstr
   const { store } = app.services.engine;
   for (const name of ["net", "db", "app"]) expect((await store.getEnvironment(app.github.fullName, name))!.outputs).toMatchObject({ greeting: "from-net" });
   const applied = async (name: string) => (await runsOf(name)).find((r) => r.kind === "apply")!.id;
-  expect([await applied("net"), await applied("db"), await applied("app")]).toEqual([...[await applied("net"), await applied("db"), await applied("app")]].sort((a, b) => a - b));
+  const [netApply, dbApply, appApply] = [await applied("net"), await applied("db"), await applied("app")];
+  expect(netApply).toBeLessThan(dbApply);
+  expect(dbApply).toBeLessThan(appApply);
+  // The events of a dependent's runs name what it takes outputs of.
+  const events = (await store.pendingEvents(100)).map((e) => e.event).filter((e) => e.type === "applied");
+  expect(events.map((e) => [e.environment, e.upstreams])).toEqual([["net", undefined], ["db", ["net"]], ["app", ["db"]]]);
 
   await merge(2, { "environments/net.yaml": null, "environments/db.yaml": null, "environments/app.yaml": null });
   const destroyed = async (name: string) => (await runsOf(name)).find((r) => r.kind === "destroy")!;

@@ -1,5 +1,5 @@
 import { actorSource, actorText } from "../authorization/actor.js";
-import type { Environment } from "../environment/index.js";
+import { upstreamsOf, type Environment } from "../environment/index.js";
 import type { BusRequest } from "../events/domain-event.js";
 import type { RunKind } from "../ports/index.js";
 import type { OperationContext } from "./engine-deps.js";
@@ -13,9 +13,10 @@ export function about(context: OperationContext, environment: Environment): { re
  * What a run's events say about it besides whom they are about: the commit it ran (a receiver
  * finds the pull request by it) and the bus command it answers, if any.
  */
-export function eventAbout(context: OperationContext, environment: Environment): { repository: string; environment: string; actor: string; commit?: string; request?: BusRequest } {
+export function eventAbout(context: OperationContext, environment: Environment): { repository: string; environment: string; actor: string; commit?: string; request?: BusRequest; upstreams?: string[] } {
   const request = context.actor.kind === "amqp" ? context.actor.request : undefined;
-  return { ...about(context, environment), ...(context.commit && { commit: context.commit }), ...(request && { request }) };
+  const upstreams = upstreamsOf(environment);
+  return { ...about(context, environment), ...(context.commit && { commit: context.commit }), ...(request && { request }), ...(upstreams.length > 0 && { upstreams }) };
 }
 
 /** The run record an operation starts (Store.startRun's input). */
