@@ -18,7 +18,9 @@ export const RECONCILER_ACTOR: Actor = { kind: "reconciler" };
 export async function runExpirySweep(input: SweepInput): Promise<SweepResult> {
   const { deps, repository, reporter, now } = input;
   const { applied, config } = await loadAppliedEnvironments({ store: deps.store, repository, files: input.files, now, only: input.only });
-  const expiryActions = planExpiryActions({ applied, config, now, liveDependents: await liveDependents(deps.store, repository, input.files) });
+  // Who takes whose outputs is read (every definition) only when something is due to be warned or destroyed.
+  const due = planExpiryActions({ applied, config, now }).some((a) => a.entry.action === "warn" || a.entry.action === "destroy" || a.entry.action === "deferred");
+  const expiryActions = due ? planExpiryActions({ applied, config, now, liveDependents: await liveDependents(deps.store, repository, input.files) }) : planExpiryActions({ applied, config, now });
   // Sleeping and waking, for the environments expiry leaves alone, within what is left of the destroy limit.
   const leaving = new Set(expiryActions.filter((a) => a.entry.action === "destroy" || a.entry.action === "deferred" || a.entry.action === "unusable").map((a) => a.entry.environment));
   const locks = await deps.store.listLocks(repository);
