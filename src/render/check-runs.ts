@@ -177,7 +177,7 @@ function renderFailedCheck(report: { reason: string; details: string; log: strin
 export function renderEnvironmentCheck(report: EnvironmentReport): CheckOutput {
   switch (report.kind) {
     case "planned": {
-      const blocks = [`${describeMergeEffect(report.effect, report.alreadyDestroyed)} Defined in ${codeSpan(report.file)}.`, describeLockHolder(report.lockHolder)];
+      const blocks = [`${describeMergeEffect(report.effect, report.alreadyDestroyed, report.takesOutputsOf)} Defined in ${codeSpan(report.file)}.`, ...(report.takesOutputsOf ? [] : [describeLockHolder(report.lockHolder)])];
       if (report.templateSource === "default-branch") blocks.push(describeTemplateSource());
       blocks.push(...describePlanChanges(report.summary));
       const text = report.planText.trim() === "" ? undefined : formatCheckText(report.planText, "head");

@@ -10,8 +10,11 @@ import { ACTION_SYMBOL, formatAttribute } from "./plan-text.js";
 /** Attribute paths shown after an updated resource; the plan text has them all. */
 const ATTRIBUTES_SHOWN = 3;
 
-export function describeMergeEffect(effect: MergeEffect, alreadyDestroyed = false): string {
+export function describeMergeEffect(effect: MergeEffect, alreadyDestroyed = false, takesOutputsOf?: readonly string[]): string {
   if (alreadyDestroyed) return "**Already destroyed** (at expiry, or earlier): merging only removes the definition.";
+  if (takesOutputsOf?.length) {
+    return `**Not applied by this merge**: planned because it takes outputs of ${takesOutputsOf.map((name) => codeSpan(name)).join(", ")}, which this pull request changes (or which take outputs of what it changes). Its next apply takes the new values; the drift check reports them until then.`;
+  }
   return effect === "destroy" ? "**Merging destroys this environment.**" : "**Merging applies this plan.**";
 }
 

@@ -168,11 +168,12 @@ function renderPlannedSection(report: Extract<EnvironmentReport, { kind: "planne
   const counts = report.summary.hasChanges ? formatChangeCounts(report.summary) : "no changes";
   const blocks = [
     `#### ${codeSpan(report.environment)}: ${counts}`,
-    `${describeMergeEffect(report.effect, report.alreadyDestroyed)} Defined in ${codeSpan(report.file)}.`,
+    `${describeMergeEffect(report.effect, report.alreadyDestroyed, report.takesOutputsOf)} Defined in ${codeSpan(report.file)}.`,
     ...(report.lifetime ? [describeLifetime(report.lifetime)] : []),
     ...(report.effect === "apply" && report.summary.cost ? [formatCostEstimate(report.summary.cost, report.lifetime)] : []),
     ...(report.hibernation ? [formatHibernation(report.hibernation, report.summary.cost)] : []),
-    describeLockHolder(report.lockHolder, pullRequest),
+    // An environment planned only because it takes outputs of a changed one is never locked by it.
+    ...(report.takesOutputsOf ? [] : [describeLockHolder(report.lockHolder, pullRequest)]),
   ];
   if (report.templateSource === "default-branch") blocks.push(describeTemplateSource(pullRequest));
   blocks.push(...describePlanChanges(report.summary));

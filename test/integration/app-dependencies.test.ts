@@ -159,3 +159,27 @@ test("a pull request that adds a chain plans it upstream first, each dependent w
   // app's plan holds the greeting net's plan set, two links away.
   expect(comment).toMatch(/#### `app`[\s\S]*input\.greeting = "from-net"/);
 });
+
+test("a pull request that changes an upstream plans the applied environments that take its outputs too, through the chain, without locking or applying them", async () => {
+  await merge(1, chain);
+  const head = sha("head-6");
+  const changed = { "environments/net.yaml": definitionYaml("net", "sandbox", "  variables:\n    greeting: from-net-2\n") };
+  app.github.commit(head, { ...main, ...changed });
+  app.github.pullRequests.set(6, { number: 6, headSha: head, baseSha: app.github.headOf("main")!, author: "octocat", files: [{ filename: "environments/net.yaml", status: "modified" }] });
+  await app.receive(pullRequestEvent({ action: "opened", number: 6, headSha: head, baseSha: app.github.headOf("main")! }));
+  await app.services.queue.idle();
+  const comment = app.github.botComments(6).map((c) => c.body).join("\n");
+  const part = (name: string) => comment.split(`#### \`${name}\``)[1]!.split("#### ")[0]!;
+  expect(part("net")).toContain("**Merging applies this plan.**");
+  for (const name of ["db", "app"]) {
+    expect(part(name)).toContain("**Not applied by this merge**: planned because it takes outputs of");
+    expect(part(name)).toContain("~   module.environment.terraform_data.instance[0] (input.greeting, output)");
+    expect(part(name)).not.toContain("does not lock the environment");
+  }
+  expect((await app.services.engine.store.listLocks(app.github.fullName)).map((l) => l.environment)).toEqual(["net"]);
+  // Merged: only net is applied; db and app are reported by the drift check until applied.
+  const appliedBefore = (await runsOf("db")).filter((r) => r.kind === "apply").length;
+  await merge(7, changed);
+  expect((await runsOf("db")).filter((r) => r.kind === "apply")).toHaveLength(appliedBefore);
+  expect((await app.services.engine.store.getEnvironment(app.github.fullName, "net"))!.outputs).toMatchObject({ greeting: "from-net-2" });
+});

@@ -61,6 +61,11 @@ export type EnvironmentReport =
       lifetime?: LifetimeReport;
       /** When it sleeps, once applied (for an apply with a schedule). */
       hibernation?: HibernationReport;
+      /**
+       * Not changed by the pull request: planned because it takes outputs of these, which it
+       * changes (directly or through others). The merge does not apply it.
+       */
+      takesOutputsOf?: string[];
     }
   | { kind: "locked"; environment: string; file: string; heldBy: LockHolder; since: Date }
   | { kind: "invalid"; environment: string; file: string; problems: number }

@@ -9,7 +9,7 @@ import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { loadDefinitions } from "./load-definitions.js";
-import { referencesToRemoved } from "../dependencies/definition-references.js";
+import { definitionReferences, referencesToRemoved } from "../dependencies/definition-references.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "../ports/pull-request-report.js";
 
@@ -88,17 +88,24 @@ export async function planPullRequest(
   }
 
   const reports: EnvironmentReport[] = [];
+  // Applied environments the pull request does not touch that take outputs of what it changes:
+  // planned too (never locked, never applied by the merge), to show what the change does to them.
+  const dependents = job.only === undefined ? await untouchedDependents(deps, { pr, head, templates, defaultBranch, changes: allChanges }) : undefined;
   // Environments that take outputs are planned after those they take them from in this pull
   // request, with the output values those plans know.
   const plannedUpstreams = new Map<string, Record<string, unknown>>();
   const ordered = [
-    ...upstreamFirst(changes.filter((c) => c.effect === "apply").map((change) => ({ change, name: change.environment, inputs: loaded.environments.get(change.environment)?.inputs ?? {} }))).map((c) => c.change),
+    ...upstreamFirst([
+      ...changes.filter((c) => c.effect === "apply").map((change) => ({ change, name: change.environment, inputs: loaded.environments.get(change.environment)?.inputs ?? {} })),
+      ...(dependents?.changes ?? []).map((change) => ({ change, name: change.environment, inputs: dependents!.loaded.environments.get(change.environment)?.inputs ?? {} })),
+    ]).map((c) => c.change),
     ...changes.filter((c) => c.effect === "destroy"),
   ];
   for (const change of ordered) {
     // Handed on between environments: the next attempt plans the rest.
     if (handedOn(signal)) throw signal!.reason;
-    const environment = (change.effect === "apply" ? loaded : removed).environments.get(change.environment);
+    const dependent = dependents?.takes.get(change.environment);
+    const environment = (dependent ? dependents!.loaded : change.effect === "apply" ? loaded : removed).environments.get(change.environment);
     let report: EnvironmentReport;
     if (!environment) {
       const problems = (change.effect === "apply" ? loaded : removed).problems.get(change.environment) ?? 1;
@@ -106,7 +113,8 @@ export async function planPullRequest(
     } else {
       const source: TemplateSource = change.effect === "destroy" ? "base" : trusted ? "head" : "default-branch";
       const templateFiles = { head, "default-branch": defaultBranch, base }[source];
-      report = await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted, config: loaded.config, plannedUpstreams });
+      report = await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted && !dependent, config: loaded.config, plannedUpstreams });
+      if (dependent && report.kind === "planned") report = { ...report, takesOutputsOf: dependent };
       if (report.kind === "planned" && report.summary.plannedOutputs) plannedUpstreams.set(change.environment, report.summary.plannedOutputs);
     }
     // Handed on to another worker mid-plan: nothing of this environment is reported; the next
@@ -200,4 +208,45 @@ function lifetimeReport(environment: Environment, expiresAt: Date | undefined): 
   if (lifetime.kind === "ttl") return { kind: "ttl", ttl: lifetime.text, defaulted: lifetime.defaulted === true, ...(expiresAt ? { expiresAt } : {}) };
   if (lifetime.kind === "expiresAt") return { kind: "expiresAt", expiresAt: lifetime.at };
   return { kind: "unlimited" };
+}
+
+/**
+ * The applied environments at the head that the pull request does not change but that take
+ * outputs of one it changes, directly or through others, each with those it takes them from;
+ * their definitions validated (one that is not valid is its own pull request's business).
+ */
+async function untouchedDependents(
+  deps: PullRequestDeps,
+  input: { pr: PullRequestRef; head: RepoFiles; templates: RepoFiles; defaultBranch: RepoFiles; changes: readonly DefinitionChange[] },
+): Promise<{ changes: DefinitionChange[]; loaded: Awaited<ReturnType<typeof loadDefinitions>>; takes: Map<string, string[]> } | undefined> {
+  const changed = new Set(input.changes.filter((c) => c.effect === "apply").map((c) => c.environment));
+  if (changed.size === 0) return undefined;
+  const touched = new Set(input.changes.map((c) => c.environment));
+  const references = await definitionReferences(input.head);
+  if (references.length === 0) return undefined;
+  // Through chains: whatever takes outputs of a changed environment, or of one found so far.
+  const reached = new Set(changed);
+  const takes = new Map<string, string[]>();
+  const files = new Map<string, string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const { name, file, references: taken } of references) {
+      if (touched.has(name) || takes.has(name)) continue;
+      const upstreams = [...new Set(Object.values(taken).map((r) => r.fromEnvironment))].filter((u) => reached.has(u));
+      if (upstreams.length === 0) continue;
+      takes.set(name, upstreams);
+      files.set(name, file);
+      reached.add(name);
+      grew = true;
+    }
+  }
+  const live: DefinitionChange[] = [];
+  for (const [name, file] of files) {
+    const record = await deps.store.getEnvironment(input.pr.repository, name);
+    if (record && record.firstAppliedAt !== undefined && record.status !== "destroyed") live.push({ environment: name, file, effect: "apply" });
+  }
+  if (live.length === 0) return undefined;
+  const loaded = await loadDefinitions({ changes: live, definitions: input.head, templates: input.templates, policy: input.defaultBranch, secrets: deps.secrets, repository: input.pr.repository, now: deps.now() });
+  const valid = live.filter((c) => loaded.environments.has(c.environment));
+  return valid.length === 0 ? undefined : { changes: valid, loaded, takes };
 }
