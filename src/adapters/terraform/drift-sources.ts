@@ -1,4 +1,5 @@
 import type { AttributeChange, AttributeSource } from "../../core/planning/index.js";
+import { valueAt } from "../../core/json/value-at.js";
 import { MODULE_NAME } from "./root-module-names.js";
 
 // Which template variables a drifted attribute's configuration reads: the plan JSON's
@@ -44,7 +45,7 @@ function sourceOf(expressions: Record<string, unknown>, segments: (string | numb
   // Down through nested blocks (lists of objects of expressions) to the attribute's expression.
   while (!isExpression(node) && depth < segments.length) {
     const segment = segments[depth]!;
-    node = Array.isArray(node) ? (typeof segment === "number" ? node[segment] : undefined) : isObject(node) ? node[String(segment)] : undefined;
+    node = valueAt(node, [segment]);
     depth += 1;
   }
   if (!isExpression(node) || !Array.isArray(node.references)) return undefined;
@@ -71,7 +72,7 @@ export function segmentsOf(path: string, ...values: unknown[]): (string | number
     if (index && nodes.some(Array.isArray)) {
       const at = Number(index[1]);
       segments.push(at);
-      nodes = nodes.map((n) => (Array.isArray(n) ? n[at] : undefined));
+      nodes = nodes.map((n) => valueAt(n, [at]));
       rest = rest.slice(index[0].length);
       continue;
     }
@@ -82,16 +83,10 @@ export function segmentsOf(path: string, ...values: unknown[]): (string | number
       .sort((a, b) => b.length - a.length)[0];
     if (key === undefined) return undefined;
     segments.push(key);
-    nodes = nodes.map((n) => (isObject(n) ? (n as Record<string, unknown>)[key] : undefined));
+    nodes = nodes.map((n) => valueAt(n, [key]));
     rest = rest.slice(key.length).replace(/^\./, "");
   }
   return segments;
-}
-
-function valueAt(value: unknown, segments: (string | number)[]): unknown {
-  let node = value;
-  for (const segment of segments) node = isObject(node) ? (node as Record<string | number, unknown>)[segment] : undefined;
-  return node;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

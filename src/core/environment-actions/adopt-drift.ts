@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { valueAt } from "../json/value-at.js";
 import { parseDocument } from "yaml";
 import type { Actor } from "../authorization/actor.js";
 import { actorText } from "../authorization/actor.js";
@@ -104,12 +105,6 @@ export async function proposeAdoption(
 /** "tags.team": where in spec.variables an adopted value goes. */
 export function variablePath(value: Pick<AdoptedValue, "variable" | "path">): string {
   return [value.variable, ...value.path].map((segment) => (typeof segment === "number" ? `[${segment}]` : segment)).join(".").replace(/\.\[/g, "[");
-}
-
-function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
-  let node = value;
-  for (const segment of path) node = typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[segment] : undefined;
-  return node;
 }
 
 function withValueAt(value: unknown, path: readonly (string | number)[], to: unknown): unknown {

@@ -1,6 +1,7 @@
 import { isOutputReference, type OutputReference } from "../environment/output-reference.js";
 import { ENVIRONMENTS_DIR } from "../environment/index.js";
 import type { PathSegment } from "../yaml/index.js";
+import { stringAt, valueAt } from "../json/value-at.js";
 import { describeValue } from "./describe-value.js";
 
 /** A definition being validated, with where to report its problems. */
@@ -98,18 +99,4 @@ function expiryOf(definition: unknown, defaultTtl: boolean): string | undefined 
   if (expiresAt !== undefined) return `expiresAt ${expiresAt}`;
   if (defaultTtl && valueAt(definition, ["spec", "protected"]) !== true) return "the repository's limits.defaultTtl";
   return undefined;
-}
-
-function valueAt(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const segment of path) {
-    if (typeof current !== "object" || current === null || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
-function stringAt(value: unknown, path: readonly string[]): string | undefined {
-  const found = valueAt(value, path);
-  return typeof found === "string" ? found : undefined;
 }

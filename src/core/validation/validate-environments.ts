@@ -22,6 +22,7 @@ import { describeValue } from "./describe-value.js";
 import { resolveHibernation, type HibernationSpec } from "../hibernation/resolve-hibernation.js";
 import type { AwakeSchedule } from "../hibernation/awake-schedule.js";
 import { fullFormats } from "ajv-formats/dist/formats.js";
+import { stringAt, valueAt } from "../json/value-at.js";
 
 export type { DefinitionDocument } from "./definition-document.js";
 import type { DefinitionDocument } from "./definition-document.js";
@@ -379,20 +380,6 @@ function templateLoader(repo: RepoFiles, diagnostics: Diagnostic[], compile: Sch
       return names;
     },
   };
-}
-
-function valueAt(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const segment of path) {
-    if (!isPlainObject(current)) return undefined;
-    current = current[segment];
-  }
-  return current;
-}
-
-function stringAt(value: unknown, path: readonly string[]): string | undefined {
-  const found = valueAt(value, path);
-  return typeof found === "string" ? found : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
