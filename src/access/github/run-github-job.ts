@@ -126,10 +126,10 @@ async function runEnvironmentJob(
     mayRetry: run.mayRetry,
   };
   // In a Terraform slot like every other operation: ENVBOT_CONCURRENCY bounds these too.
-  const outcome = await services.queue.exclusive(environmentKey(job.repository, job.environment), () =>
+  const outcome = await services.queue.exclusive(environmentKey(job.repository, job.environment), (): Promise<{ ok: true } | { ok: false; reason: string; detail?: string }> =>
     job.kind === "plan-environment" ? planDefinedEnvironment(services.engine, input) : applyDefinedEnvironment(services.engine, input, job.kind === "apply-environment" ? "apply" : "destroy"),
   );
-  if (!outcome.ok) log.warn(`${job.kind.replace("-environment", "")} of ${job.environment} requested by ${actorText(job.actor)}: ${"detail" in outcome ? outcome.detail : outcome.reason}`);
+  if (!outcome.ok) log.warn(`${job.kind.replace("-environment", "")} of ${job.environment} requested by ${actorText(job.actor)}: ${outcome.detail ?? outcome.reason}`);
 }
 
 /**

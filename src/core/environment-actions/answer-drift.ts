@@ -1,6 +1,6 @@
 import type { Actor } from "../authorization/actor.js";
 import type { Action } from "../authorization/authorize.js";
-import { applyPlan, planEnvironment, type EngineDeps } from "../engine/index.js";
+import type { EngineDeps } from "../engine/index.js";
 import type { PlanSummary } from "../planning/index.js";
 import { domainEvent } from "../events/domain-event.js";
 import { queuedJob, type DriftAnswer } from "../jobs/envbot-job.js";
@@ -8,7 +8,7 @@ import type { JobQueue, RepoFiles } from "../ports/index.js";
 import type { SchemaCompiler } from "../validation/index.js";
 import { actorText } from "../authorization/actor.js";
 import { auditDone, type ActionOutcome, type EnvironmentActionDeps } from "./environment-action-deps.js";
-import { authorizeDefinedEnvironment, loadDefinedEnvironment } from "./plan-environment-now.js";
+import { applyDefinedEnvironment, authorizeDefinedEnvironment } from "./plan-environment-now.js";
 
 /** Who may ask for each answer: seeing the revert's plan is a plan; applying it and adopting are rules of their own. */
 const AUTHORIZED_AS: Record<DriftAnswer, Action> = { "plan-revert": "plan", revert: "revert", adopt: "adopt" };
@@ -50,24 +50,19 @@ export async function requestDriftAnswer(
 }
 
 /**
- * Reverts drift: plans the environment as defined at `commit` (what its drift check compares
- * with) and applies that plan, then records its drift as resolved by the one who asked.
+ * Reverts drift: applies the environment as defined at `commit` (what its drift check compares
+ * with), then records its drift as resolved by the one who asked.
  */
 export async function revertDrift(
   deps: EngineDeps & { compileSchemas?: SchemaCompiler },
   input: { repository: string; files: RepoFiles; commit: string; name: string; actor: Actor; signal?: AbortSignal; onOutput?: (line: string) => void; mayRetry?: (error: unknown) => boolean },
 ): Promise<{ ok: true; summary: PlanSummary } | { ok: false; reason: string; details?: string }> {
-  const loaded = await loadDefinedEnvironment(input.files, input.name, { now: deps.now(), compileSchemas: deps.compileSchemas });
-  if (!loaded.ok) return { ok: false, reason: loaded.detail };
-  const context = { repository: input.repository, commit: input.commit, actor: input.actor, templateFiles: input.files, config: loaded.config, signal: input.signal, onOutput: input.onOutput, mayRetry: input.mayRetry };
-  const planned = await planEnvironment(deps, context, loaded.environment, "normal");
-  if (!planned.ok) return planned;
-  const applied = await applyPlan(deps, context, loaded.environment, planned);
-  if (!applied.ok) return applied;
+  const applied = await applyDefinedEnvironment(deps, input, "apply");
+  if (!applied.ok) return "detail" in applied ? { ok: false, reason: applied.detail } : applied;
   const record = await deps.store.getEnvironment(input.repository, input.name);
   if (record?.driftFingerprint !== undefined) {
     const resolved = domainEvent({ type: "drift-resolved", repository: input.repository, environment: input.name, actor: actorText(input.actor) }, deps.now());
     await deps.store.upsertEnvironment({ repository: input.repository, name: input.name, driftFingerprint: undefined }, [resolved]);
   }
-  return { ok: true, summary: planned.plan.summary };
+  return { ok: true, summary: applied.summary };
 }

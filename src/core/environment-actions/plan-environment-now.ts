@@ -1,6 +1,7 @@
 import type { Actor } from "../authorization/actor.js";
 import { applyPlan, planEnvironment, type ApplyOutcome, type EngineDeps, type PlanOutcome } from "../engine/index.js";
 import { findDefinitionFiles } from "../repository/index.js";
+import type { PlanSummary } from "../planning/index.js";
 import type { Environment } from "../environment/index.js";
 import { queuedJob, type EnvbotJob } from "../jobs/envbot-job.js";
 import type { JobQueue, RepoFiles } from "../ports/index.js";
@@ -93,17 +94,19 @@ export { requestProblems };
 
 /**
  * An immediate destroy the policy granted (policy.actions.destroyNow), or an apply or destroy
- * the server granted the bus: the definition and templates at the default branch's head.
+ * the server granted the bus, or a revert of drift: the definition and templates at the default
+ * branch's head. Done, it says what its plan changed (`summary`).
  */
 export async function applyDefinedEnvironment(
   deps: EngineDeps & { compileSchemas?: SchemaCompiler },
   input: { repository: string; files: RepoFiles; commit: string; name: string; actor: Actor; signal?: AbortSignal; onOutput?: (line: string) => void; mayRetry?: (error: unknown) => boolean },
   effect: "apply" | "destroy",
-): Promise<ApplyOutcome | PlanOutcome | { ok: false; reason: "not-found" | "invalid"; detail: string }> {
+): Promise<(Extract<ApplyOutcome, { ok: true }> & { summary: PlanSummary }) | Exclude<ApplyOutcome | PlanOutcome, { ok: true }> | { ok: false; reason: "not-found" | "invalid"; detail: string }> {
   const loaded = await loadDefinedEnvironment(input.files, input.name, { now: deps.now(), compileSchemas: deps.compileSchemas });
   if (!loaded.ok) return loaded;
   const context = { repository: input.repository, commit: input.commit, actor: input.actor, templateFiles: input.files, config: loaded.config, signal: input.signal, onOutput: input.onOutput, mayRetry: input.mayRetry };
   const planned = await planEnvironment(deps, context, loaded.environment, effect === "destroy" ? "destroy" : "normal");
   if (!planned.ok) return planned;
-  return applyPlan(deps, context, loaded.environment, planned);
+  const applied = await applyPlan(deps, context, loaded.environment, planned);
+  return applied.ok ? { ...applied, summary: planned.plan.summary } : applied;
 }
