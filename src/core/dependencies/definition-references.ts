@@ -43,16 +43,16 @@ export async function dependentsByUpstream(files: RepoFiles): Promise<Map<string
 
 /**
  * Removing an environment that others still take outputs from is refused: each definition left
- * at `head` that references one of `removed` gets an error at that reference. A pull request that
- * removes the dependents too has none (they are destroyed first).
+ * (`remaining`: definitionReferences of the revision after the removal) that references one of
+ * `removed` gets an error at that reference. A pull request that removes the dependents too has
+ * none (they are destroyed first).
  */
-export async function referencesToRemoved(head: RepoFiles, removed: readonly string[]): Promise<{ diagnostics: Diagnostic[]; referenced: Map<string, number> }> {
+export function referencesToRemoved(remaining: readonly DefinitionReferences[], removed: readonly string[]): { diagnostics: Diagnostic[]; referenced: Map<string, number> } {
   const gone = new Set(removed);
   const diagnostics: Diagnostic[] = [];
   /** Removed environment -> how many references to it remain. */
   const referenced = new Map<string, number>();
-  if (removed.length === 0) return { diagnostics, referenced };
-  for (const { name, file, references, locator } of await definitionReferences(head)) {
+  for (const { name, file, references, locator } of remaining) {
     if (gone.has(name)) continue;
     for (const [variable, reference] of Object.entries(references)) {
       if (!gone.has(reference.fromEnvironment)) continue;

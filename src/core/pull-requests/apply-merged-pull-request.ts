@@ -3,8 +3,8 @@ import { upstreamFirst, upstreamsOf, type Environment } from "../environment/ind
 import { handedOn, JobHandedOnError, sameLockHolder, type RepoFiles, type RunRecord } from "../ports/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, policiesBeforeMerge, pullRequestPolicyReport } from "./check-pull-request-policy.js";
-import { loadDefinitions } from "./load-definitions.js";
-import { referencesToRemoved } from "../dependencies/definition-references.js";
+import { keepStillReferenced, loadDefinitions, withInputs } from "./load-definitions.js";
+import { definitionReferences, referencesToRemoved } from "../dependencies/definition-references.js";
 import { tooManyEnvironments } from "./plan-pull-request.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentApplyReport, PullRequestApplyReport, PullRequestRef } from "../ports/pull-request-report.js";
@@ -53,15 +53,11 @@ export async function applyMergedPullRequest(
     const removed = await loadDefinitions({ changes: changes.filter((c) => c.effect === "destroy"), definitions: base, templates: base, policy, now: deps.now() });
     // An environment the merge removes while others still take its outputs is not destroyed.
     const removals = changes.filter((c) => c.effect === "destroy").map((c) => c.environment);
-    const stillReferenced = await referencesToRemoved(merged, removals);
-    for (const [name, count] of stillReferenced.referenced) {
-      removed.environments.delete(name);
-      removed.problems.set(name, count);
-    }
+    if (removals.length > 0) keepStillReferenced(removed, referencesToRemoved(await definitionReferences(merged), removals).referenced);
 
     // Dependencies: dependents are destroyed before what they take outputs from, and applied after.
     const inOrder = (effect: DefinitionChange["effect"]) =>
-      upstreamFirst(changes.filter((c) => c.effect === effect).map((change) => ({ change, name: change.environment, inputs: (effect === "apply" ? applied : removed).environments.get(change.environment)?.inputs ?? {} })));
+      upstreamFirst(withInputs(changes.filter((c) => c.effect === effect), effect === "apply" ? applied : removed));
     const destroys = inOrder("destroy").reverse();
     const ordered = [...destroys, ...inOrder("apply")];
     const notDone = new Set<string>();

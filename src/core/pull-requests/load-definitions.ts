@@ -51,3 +51,16 @@ export async function loadDefinitions(input: {
     config: report.config,
   };
 }
+
+/** `changes` with the outputs each takes, as `loaded` read its definition (none for one that is not valid): what upstreamFirst orders. */
+export function withInputs(changes: readonly DefinitionChange[], loaded: LoadedDefinitions): { change: DefinitionChange; name: string; inputs: Environment["inputs"] }[] {
+  return changes.map((change) => ({ change, name: change.environment, inputs: loaded.environments.get(change.environment)?.inputs ?? {} }));
+}
+
+/** Removed environments others still take outputs from are not destroyed: no longer loaded, their references counted as their problems. */
+export function keepStillReferenced(removed: LoadedDefinitions, referenced: ReadonlyMap<string, number>): void {
+  for (const [name, count] of referenced) {
+    removed.environments.delete(name);
+    removed.problems.set(name, count);
+  }
+}

@@ -8,8 +8,8 @@ import { handedOn, sameLockHolder, type RepoFiles } from "../ports/index.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
-import { loadDefinitions } from "./load-definitions.js";
-import { definitionReferences, referencesToRemoved } from "../dependencies/definition-references.js";
+import { keepStillReferenced, loadDefinitions, withInputs } from "./load-definitions.js";
+import { definitionReferences, referencesToRemoved, type DefinitionReferences } from "../dependencies/definition-references.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "../ports/pull-request-report.js";
 
@@ -73,31 +73,31 @@ export async function planPullRequest(
 
   const applied = changes.filter((c) => c.effect === "apply");
   const loaded = await loadDefinitions({ changes: applied, definitions: head, templates, policy: defaultBranch, secrets: deps.secrets, repository: pr.repository, now: deps.now() });
+  // Every definition at the head that takes outputs, read once, when the pull request removes or changes one.
+  let atHead: Promise<DefinitionReferences[]> | undefined;
+  const referencesAtHead = () => (atHead ??= definitionReferences(head));
   // Removing an environment others still take outputs from is refused, at their references.
   const removals = changes.filter((c) => c.effect === "destroy").map((c) => c.environment);
-  const stillReferenced = await referencesToRemoved(head, removals);
+  const stillReferenced = referencesToRemoved(removals.length > 0 ? await referencesAtHead() : [], removals);
   const validation = { files: applied.map((c) => c.file), diagnostics: [...loaded.diagnostics, ...stillReferenced.diagnostics] };
   await reporter.validationChecked(validation);
 
   // A removed definition is destroyed on merge: plan that with the definition and template of the base.
   const base = host.filesAt(pr.repository, pr.baseSha);
   const removed = await loadDefinitions({ changes: changes.filter((c) => c.effect === "destroy"), definitions: base, templates: base, policy: defaultBranch, now: deps.now() });
-  for (const [name, count] of stillReferenced.referenced) {
-    removed.environments.delete(name);
-    removed.problems.set(name, count);
-  }
+  keepStillReferenced(removed, stillReferenced.referenced);
 
   const reports: EnvironmentReport[] = [];
   // Applied environments the pull request does not touch that take outputs of what it changes:
   // planned too (never locked, never applied by the merge), to show what the change does to them.
-  const dependents = job.only === undefined ? await untouchedDependents(deps, { pr, head, templates, defaultBranch, changes: allChanges }) : undefined;
+  const dependents = job.only === undefined ? await untouchedDependents(deps, { pr, head, templates, defaultBranch, changes: allChanges, references: referencesAtHead }) : undefined;
   // Environments that take outputs are planned after those they take them from in this pull
   // request, with the output values those plans know.
   const plannedUpstreams = new Map<string, Record<string, unknown>>();
   const ordered = [
     ...upstreamFirst([
-      ...changes.filter((c) => c.effect === "apply").map((change) => ({ change, name: change.environment, inputs: loaded.environments.get(change.environment)?.inputs ?? {} })),
-      ...(dependents?.changes ?? []).map((change) => ({ change, name: change.environment, inputs: dependents!.loaded.environments.get(change.environment)?.inputs ?? {} })),
+      ...withInputs(applied, loaded),
+      ...(dependents ? withInputs(dependents.changes, dependents.loaded) : []),
     ]).map((c) => c.change),
     ...changes.filter((c) => c.effect === "destroy"),
   ];
@@ -217,12 +217,12 @@ function lifetimeReport(environment: Environment, expiresAt: Date | undefined): 
  */
 async function untouchedDependents(
   deps: PullRequestDeps,
-  input: { pr: PullRequestRef; head: RepoFiles; templates: RepoFiles; defaultBranch: RepoFiles; changes: readonly DefinitionChange[] },
+  input: { pr: PullRequestRef; head: RepoFiles; templates: RepoFiles; defaultBranch: RepoFiles; changes: readonly DefinitionChange[]; references: () => Promise<DefinitionReferences[]> },
 ): Promise<{ changes: DefinitionChange[]; loaded: Awaited<ReturnType<typeof loadDefinitions>>; takes: Map<string, string[]> } | undefined> {
   const changed = new Set(input.changes.filter((c) => c.effect === "apply").map((c) => c.environment));
   if (changed.size === 0) return undefined;
   const touched = new Set(input.changes.map((c) => c.environment));
-  const references = await definitionReferences(input.head);
+  const references = await input.references();
   if (references.length === 0) return undefined;
   // Through chains: whatever takes outputs of a changed environment, or of one found so far.
   const reached = new Set(changed);
