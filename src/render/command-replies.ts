@@ -6,16 +6,21 @@ import { codeSpan, formatLockHolder } from "./markdown.js";
 export type CommandPage = "pull-request" | "expiry-issue" | "drift-issue";
 
 /** The commands a comment can run, where, as the help and the plan comment's footer list them. */
-export const ENVBOT_COMMANDS: ReadonlyArray<{ usage: string; meaning: string; on: readonly CommandPage[] }> = [
-  { usage: "/envbot plan [NAME]", meaning: "plans again, every environment of this pull request or only NAME", on: ["pull-request"] },
-  { usage: "/envbot unlock [NAME]", meaning: "releases the locks this pull request holds, all or only NAME's", on: ["pull-request"] },
-  { usage: "/envbot extend [NAME] DURATION", meaning: "opens (or updates) a pull request that moves NAME's end DURATION (like 48h) later, within the repository's maxTtl", on: ["pull-request", "expiry-issue"] },
-  { usage: "/envbot destroy NAME", meaning: "opens a pull request that removes NAME's definition; merging it destroys the environment", on: ["pull-request"] },
-  { usage: "/envbot wake [NAME] [DURATION]", meaning: "wakes NAME if it sleeps outside its awake hours, and keeps it awake DURATION (like 2h) or until its next awake window ends", on: ["pull-request", "expiry-issue", "drift-issue"] },
-  { usage: "/envbot revert [confirm]", meaning: "plans the definition on the default branch, which undoes the drift; `confirm` then applies that plan", on: ["drift-issue"] },
-  { usage: "/envbot adopt", meaning: "opens a pull request that writes the drifted values into the definition, where a template variable holds them", on: ["drift-issue"] },
-  { usage: "/envbot help", meaning: "lists these commands, and which of them you may use", on: ["pull-request", "expiry-issue", "drift-issue"] },
+export const ENVBOT_COMMANDS: ReadonlyArray<{ verb: string; usage: string; meaning: string; on: readonly CommandPage[] }> = [
+  { verb: "plan", usage: "/envbot plan [NAME]", meaning: "plans again, every environment of this pull request or only NAME", on: ["pull-request"] },
+  { verb: "unlock", usage: "/envbot unlock [NAME]", meaning: "releases the locks this pull request holds, all or only NAME's", on: ["pull-request"] },
+  { verb: "extend", usage: "/envbot extend [NAME] DURATION", meaning: "opens (or updates) a pull request that moves NAME's end DURATION (like 48h) later, within the repository's maxTtl", on: ["pull-request", "expiry-issue"] },
+  { verb: "destroy", usage: "/envbot destroy NAME", meaning: "opens a pull request that removes NAME's definition; merging it destroys the environment", on: ["pull-request"] },
+  { verb: "wake", usage: "/envbot wake [NAME] [DURATION]", meaning: "wakes NAME if it sleeps outside its awake hours, and keeps it awake DURATION (like 2h) or until its next awake window ends", on: ["pull-request", "expiry-issue", "drift-issue"] },
+  { verb: "revert", usage: "/envbot revert [confirm]", meaning: "plans the definition on the default branch, which undoes the drift; `confirm` then applies that plan", on: ["drift-issue"] },
+  { verb: "adopt", usage: "/envbot adopt", meaning: "opens a pull request that writes the drifted values into the definition, where a template variable holds them", on: ["drift-issue"] },
+  { verb: "help", usage: "/envbot help", meaning: "lists these commands, and which of them you may use", on: ["pull-request", "expiry-issue", "drift-issue"] },
 ];
+
+/** The verbs a page takes, in the order the help lists them. */
+export function commandVerbsOn(where: CommandPage): string[] {
+  return ENVBOT_COMMANDS.filter((c) => c.on.includes(where)).map((c) => c.verb);
+}
 
 /** What a commenter typed is shown back at most this long. */
 const COMMAND_ECHO_LENGTH = 100;
@@ -110,7 +115,7 @@ export function renderActionNotTaken(input: { login: string; command: string; re
 /** `/envbot help`: every command, and whether this commenter may use it here (with why not). */
 export function renderHelp(input: { login: string; where: CommandPage; allowed: ReadonlyMap<string, string | true> }): string {
   const lines = ENVBOT_COMMANDS.map((c) => {
-    const verdict = c.on.includes(input.where) ? input.allowed.get(c.usage.split(" ")[1]!) : undefined;
+    const verdict = c.on.includes(input.where) ? input.allowed.get(c.verb) : undefined;
     const mark = verdict === true ? "✅" : verdict === undefined ? "➖" : "⛔";
     const why = verdict === true || verdict === undefined ? "" : ` (${verdict})`;
     return `- ${mark} ${codeSpan(c.usage)}: ${c.meaning}${why}`;

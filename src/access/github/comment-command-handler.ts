@@ -12,7 +12,7 @@ import { environmentChanges, parseCommentCommand, type CommentCommand } from "..
 import { readRepositoryConfig } from "../../core/validation/index.js";
 import { plannedRevertCommit, renderRevertNeedsPlan } from "../../render/drift-answer-texts.js";
 import {
-  ENVBOT_COMMANDS,
+  commandVerbsOn,
   renderActionNotTaken,
   renderWakeTaken,
   renderCommandOnClosedPullRequest,
@@ -72,7 +72,7 @@ function environmentIssue(issue: { title: string; labels?: ({ name?: string } | 
 
 /** "`/envbot extend`, `/envbot wake` and `/envbot help`": the commands a page takes, in words. */
 function commandsOn(where: CommandPage): string {
-  const verbs = ENVBOT_COMMANDS.filter((c) => c.on.includes(where)).map((c) => codeSpan(c.usage.split(" ").slice(0, 2).join(" ")));
+  const verbs = commandVerbsOn(where).map((verb) => codeSpan(`/envbot ${verb}`));
   return `${verbs.slice(0, -1).join(", ")} and ${verbs.at(-1)}`;
 }
 
@@ -100,7 +100,7 @@ async function runCommand(context: CommentContext, services: AppServices, comman
   if (command.kind === "unknown") return reply(renderUnknownCommand(command.text));
   if (command.kind === "help") return reply(await helpFor(host, actor, repository.full_name, onIssue, config));
   const where: CommandPage = onIssue?.where ?? "pull-request";
-  if (!ENVBOT_COMMANDS.some((c) => c.usage.split(" ")[1] === command.kind && c.on.includes(where))) {
+  if (!commandVerbsOn(where).includes(command.kind)) {
     const here = where === "expiry-issue" ? "an expiry warning" : where === "drift-issue" ? "a drift issue" : "a pull request";
     const elsewhere = command.kind === "revert" || command.kind === "adopt" ? "it works on a drift issue" : "the other commands work on a pull request";
     return reply(renderActionNotTaken({ login, command: `/envbot ${command.kind}`, reason: `on ${here}, envbot takes ${commandsOn(where)}; ${elsewhere}.` }));
@@ -195,7 +195,7 @@ async function onlyEnvironmentOf(host: CodeHost, repository: string, number: num
 async function helpFor(host: CodeHost, actor: Actor, repository: string, onIssue: EnvironmentIssue | undefined, config: Awaited<ReturnType<typeof readRepositoryConfig>>["config"]): Promise<string> {
   const where: CommandPage = onIssue?.where ?? "pull-request";
   const allowed = new Map<string, string | true>([["help", true]]);
-  const verbs = ENVBOT_COMMANDS.filter((c) => c.on.includes(where)).map((c) => c.usage.split(" ")[1] as Action | "help").filter((verb): verb is Action => verb !== "help");
+  const verbs = commandVerbsOn(where).filter((verb) => verb !== "help") as Action[];
   for (const verb of verbs) {
     const decision = await authorize(actor, verb, { repository, name: onIssue?.environment }, host, config);
     allowed.set(verb, decision.allowed ? true : refusalText(actor, verb, repository, decision));
