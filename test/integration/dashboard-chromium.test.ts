@@ -53,6 +53,8 @@ beforeEach(async () => {
   api = await startControlPlaneServer({ store: app.services.engine.store, queue: app.services.queue, probot: app.probot, signIn });
   await seed();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // A wait is for its event (a dialog, a drawn graph), however long a busy machine takes; the test's own timeout catches a hang.
+  context.setDefaultTimeout(0);
   page = await context.newPage();
   // GitHub's sign-in page, as the browser sees it: it sends the person straight back with a code.
   await page.route("https://github.com/login/oauth/authorize**", async (route) => {
@@ -207,7 +209,7 @@ test("the environment page lists the resources of the last apply and draws their
   expect(await page.locator('#resources tr[data-address="module.environment.module.cache.terraform_data.node"] td[data-label="Module"]').innerText()).toBe("module.environment.module.cache");
 
   const graph = page.locator("#resource-graph img");
-  await graph.waitFor({ timeout: 30_000 });
+  await graph.waitFor();
   expect(dependencies).toHaveLength(6);
   expect(await graph.getAttribute("alt")).toBe("Resource graph: 5 resources, 6 dependencies");
   const size = await graph.evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight]);
@@ -353,7 +355,7 @@ test("an environment's dependencies link both ways: what it takes outputs of, an
   expect(await page.locator("#dependents").count()).toBe(0);
   // The repository's graph, drawn by Mermaid: this environment rounded, an arrow to what it takes.
   const graph = page.locator("#dependency-graph img");
-  await graph.waitFor({ timeout: 30_000 });
+  await graph.waitFor();
   expect(await graph.getAttribute("alt")).toBe("Dependency graph of the repository's environments");
   const size = await graph.evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight]);
   expect(size[0]).toBeGreaterThan(150);
