@@ -11,6 +11,7 @@ import {
   describeInvalid,
   describeLock,
   describeLockHolder,
+  describeInputWaits,
   describeMergeEffect,
   describeOutputValues,
   describePlanChanges,
@@ -192,6 +193,9 @@ export function renderEnvironmentCheck(report: EnvironmentReport): CheckOutput {
     }
     case "superseded":
       return completed("cancelled", "Replaced by a newer push", "A newer push replaced this plan.");
+    case "waiting":
+      // Neutral, not failed: nothing is wrong, the values exist only after the upstreams apply.
+      return completed("neutral", `Waits for ${[...new Set(report.waitsFor.map((w) => w.fromEnvironment))].join(", ")}`, `${describeInputWaits(report)} Defined in ${codeSpan(report.file)}.`);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { LockHolder } from "../core/ports/index.js";
 // The paragraphs that describe one environment, shared by the pull request comments and the
 // check runs so both say the same thing in the same words.
-import type { LifetimeReport, MergeEffect, PullRequestRef } from "../core/ports/pull-request-report.js";
+import type { InputWait, LifetimeReport, MergeEffect, PullRequestRef } from "../core/ports/pull-request-report.js";
 import type { OutputChange, PlanSummary, ResourceChange } from "../core/planning/index.js";
 import { VALIDATION_CHECK_NAME } from "./check-names.js";
 import { codeSpan, escapeMarkdown, fenceText, foldDetails, formatCount, formatHumanDate, formatLockHolder, formatTimestamp, shortenLines } from "./markdown.js";
@@ -16,6 +16,21 @@ export function describeMergeEffect(effect: MergeEffect, alreadyDestroyed = fals
     return `**Not applied by this merge**: planned because it takes outputs of ${takesOutputsOf.map((name) => codeSpan(name)).join(", ")}, which this pull request changes (or which take outputs of what it changes). Its next apply takes the new values; the drift check reports them until then.`;
   }
   return effect === "destroy" ? "**Merging destroys this environment.**" : "**Merging applies this plan.**";
+}
+
+/** Why an environment was not planned yet: the outputs it waits for, and what the merge does. */
+export function describeInputWaits(report: { environment: string; waitsFor: readonly InputWait[]; takesOutputsOf?: readonly string[] }): string {
+  const lines = report.waitsFor.map(({ variable, fromEnvironment, output, why }) => {
+    const taken = `${codeSpan(variable)} takes the output ${codeSpan(output)} of ${codeSpan(fromEnvironment)}`;
+    return why === "known-after-apply"
+      ? `- ${taken}, which ${codeSpan(fromEnvironment)}'s plan knows only after it is applied (or which is sensitive: passed only from an apply).`
+      : `- ${taken}, which this pull request changes but did not plan yet: its plan failed, or it waits for outputs itself.`;
+  });
+  const upstreams = [...new Set(report.waitsFor.map((w) => codeSpan(w.fromEnvironment)))].join(", ");
+  const merge = report.takesOutputsOf?.length
+    ? `Not applied by this merge: once ${upstreams} is applied, its next plan (or the drift check) takes the new values.`
+    : `Merging applies ${upstreams} first, then plans and applies ${codeSpan(report.environment)} with the values.`;
+  return [`⏳ ${codeSpan(report.environment)} is planned once its inputs are known:`, lines.join("\n"), merge].join("\n\n");
 }
 
 /** After the merge of a removed definition whose environment was gone already. */

@@ -23,6 +23,7 @@ import {
   describeLock,
   describeLifetime,
   describeLockHolder,
+  describeInputWaits,
   describeMergeEffect,
   describePlanChanges,
   describeOutputValues,
@@ -212,6 +213,8 @@ function renderEnvironmentSection(report: EnvironmentReport, pullRequest: PullRe
     }
     case "superseded":
       return [`#### ${name}: superseded`, "A newer push replaced this plan."].join("\n\n");
+    case "waiting":
+      return [`#### ${name}: waits for its inputs`, describeInputWaits(report), `Defined in ${codeSpan(report.file)}.`].join("\n\n");
   }
 }
 

@@ -657,6 +657,27 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe("sensitive values", () => {
+      const first = new Date("2026-12-01T00:00:00Z");
+      const later = new Date("2026-12-02T00:00:00Z");
+
+      test("kept per environment and kind, any JSON value; an unchanged value keeps when it changed, a new one moves it; those no longer given are forgotten", async () => {
+        expect(await store.getSensitiveValues(REPO, "shared-db", "output")).toEqual({});
+        await store.keepSensitiveValues(REPO, "shared-db", "output", { password: "hunter22", creds: { user: "admin", port: 5432 }, token: "t-1" }, first);
+        await store.keepSensitiveValues(REPO, "shared-db", "input", { password: "from-elsewhere" }, first);
+        await store.keepSensitiveValues(REPO, "other", "output", { password: "elsewhere" }, first);
+        await store.keepSensitiveValues(REPO, "shared-db", "output", { password: "hunter22", creds: { user: "admin", port: 5433 } }, later);
+        expect(await store.getSensitiveValues(REPO, "shared-db", "output")).toEqual({
+          password: { value: "hunter22", changedAt: first },
+          creds: { value: { user: "admin", port: 5433 }, changedAt: later },
+        });
+        await store.keepSensitiveValues(REPO, "shared-db", "output", {}, later);
+        expect(await store.getSensitiveValues(REPO, "shared-db", "output")).toEqual({});
+        expect(await store.getSensitiveValues(REPO, "shared-db", "input")).toEqual({ password: { value: "from-elsewhere", changedAt: first } });
+        expect(await store.getSensitiveValues(REPO, "other", "output")).toEqual({ password: { value: "elsewhere", changedAt: first } });
+      });
+    });
+
     describe("what the control plane reads", () => {
       test("an environment's description, labels, definition and outputs read back as written, and can be cleared", async () => {
         const definition = { apiVersion: "envbot.dev/v1", kind: "Environment", metadata: { name: "checkout" }, spec: { template: "sandbox", variables: { replicas: 2 } } };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { jest } from "@jest/globals";
 import { createAppHarness, sha, starterRepository, type AppHarness } from "../helpers/app-harness.js";
 import { definitionYaml } from "../helpers/engine-sandbox.js";
@@ -182,4 +183,109 @@ test("a pull request that changes an upstream plans the applied environments tha
   await merge(7, changed);
   expect((await runsOf("db")).filter((r) => r.kind === "apply")).toHaveLength(appliedBefore);
   expect((await app.services.engine.store.getEnvironment(app.github.fullName, "net"))!.outputs).toMatchObject({ greeting: "from-net-2" });
+});
+
+// vault gives a sensitive token and an id Terraform knows only after apply; consumer takes both.
+const vaultTemplate = {
+  "templates/vault/template.yaml": `apiVersion: envbot.dev/v1
+kind: Template
+name: vault
+description: A token (sensitive) and an id known only after apply.
+variables:
+  type: object
+  properties:
+    seed: { type: string, default: one }
+outputs:
+  token: { description: The token., sensitive: true }
+  id: { description: The vault's id. }
+`,
+  "templates/vault/main.tf": `variable "seed" {
+  type    = string
+  default = "one"
+}
+resource "terraform_data" "vault" {
+  input = var.seed
+}
+output "token" {
+  value     = "tok-\${var.seed}-7c1e9a3f5b"
+  sensitive = true
+}
+output "id" {
+  value = terraform_data.vault.id
+}
+`,
+  "templates/consumer/template.yaml": `apiVersion: envbot.dev/v1
+kind: Template
+name: consumer
+description: Takes vault's token and id.
+variables:
+  type: object
+  properties:
+    password: { type: string }
+    vault_id: { type: string }
+outputs:
+  fingerprint: { description: The password's SHA-256. }
+  vault_id: { description: The vault it uses. }
+`,
+  "templates/consumer/main.tf": `variable "password" {
+  type      = string
+  sensitive = true
+}
+variable "vault_id" {
+  type = string
+}
+resource "terraform_data" "consumer" {
+  input = { password = var.password, vault_id = var.vault_id }
+}
+output "fingerprint" {
+  value = nonsensitive(sha256(var.password))
+}
+output "vault_id" {
+  value = var.vault_id
+}
+`,
+};
+const vaultPair = {
+  "environments/vault.yaml": definitionYaml("vault", "vault"),
+  "environments/consumer.yaml": definitionYaml("consumer", "consumer", "  variables:\n    password: { fromEnvironment: vault, output: token }\n    vault_id: { fromEnvironment: vault, output: id }\n"),
+};
+
+test("an output known only after apply: the dependent waits (neutral) on the pull request and is applied after its upstream at the merge; a sensitive output is passed, never shown, and its change reported by the drift sweep", async () => {
+  main = { ...main, ...vaultTemplate };
+  app.github.commit(sha("main-0"), main);
+  app.github.commit("main", main);
+  const head = sha("head-8");
+  app.github.commit(head, { ...main, ...vaultPair });
+  app.github.pullRequests.set(8, { number: 8, headSha: head, baseSha: sha("main-0"), author: "octocat", files: Object.keys(vaultPair).map((filename) => ({ filename, status: "added" })) });
+  await app.receive(pullRequestEvent({ action: "opened", number: 8, headSha: head, baseSha: sha("main-0") }));
+  await app.services.queue.idle();
+  const [consumerCheck] = app.github.checks("envbot plan: consumer");
+  expect(app.github.checks("envbot plan: vault")[0]).toMatchObject({ conclusion: "success" });
+  expect(consumerCheck).toMatchObject({ conclusion: "neutral", output: expect.objectContaining({ title: "Waits for vault" }) });
+  const comment = app.github.botComments(8).map((c) => c.body).join("\n");
+  expect(comment).toContain("#### `consumer`: waits for its inputs");
+  expect(comment).toContain("`vault_id` takes the output `id` of `vault`, which `vault`'s plan knows only after it is applied");
+  expect(comment).toContain("Merging applies `vault` first, then plans and applies `consumer` with the values.");
+  expect((await runsOf("consumer")).filter((r) => r.kind === "plan")).toEqual([]);
+
+  await merge(9, vaultPair);
+  const { store } = app.services.engine;
+  const vault = (await store.getEnvironment(app.github.fullName, "vault"))!;
+  const consumer = (await store.getEnvironment(app.github.fullName, "consumer"))!;
+  expect(vault.outputs).toEqual({ id: expect.any(String) });
+  expect(consumer.outputs).toEqual({ vault_id: vault.outputs!.id, fingerprint: createHash("sha256").update("tok-one-7c1e9a3f5b").digest("hex") });
+
+  // vault's token changes: the drift sweep says consumer's input changed, without its value.
+  await merge(10, { "environments/vault.yaml": definitionYaml("vault", "vault", "  variables:\n    seed: two\n") });
+  const octokit = await app.probot.auth(DEFAULT_INSTALLATION_ID);
+  const sweep = await sweepRepository({ octokit: octokit as never, services: app.services, repository: app.github.fullName, defaultBranch: "main", kind: "drift", now: new Date(), concurrency: 1 });
+  expect(sweep.entries.find((e) => e.environment === "consumer")).toMatchObject({ action: "drift", outcome: "done", detail: expect.stringContaining("input changed: password (token of vault)") });
+  expect(app.github.openIssues("envbot:drift").map((i) => i.title)).toEqual(["envbot: drift in environment consumer"]);
+
+  // Neither token is in anything that left for GitHub or that the control plane shows.
+  const runs = [...(await runsOf("vault")), ...(await runsOf("consumer"))];
+  const logs = await Promise.all(runs.map((r) => store.readRunLog(r.id, 0, 10_000)));
+  const shown = JSON.stringify([app.github.comments, app.github.checkRuns, app.github.issues, runs, logs, await store.listEnvironments(app.github.fullName), await store.pendingEvents(500)]);
+  expect(shown).toContain("sensitive");
+  for (const token of ["tok-one-7c1e9a3f5b", "tok-two-7c1e9a3f5b"]) expect(shown).not.toContain(token);
 });

@@ -187,9 +187,10 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       const outputs = Object.fromEntries(
         Object.entries(raw).map(([name, o]) => [name, o.sensitive ? { value: undefined, sensitive: true } : { value: o.value, sensitive: false }]),
       );
+      const sensitiveOutputs = Object.fromEntries(Object.entries(raw).filter(([, o]) => o.sensitive).map(([name, o]) => [name, o.value]));
       // What the state holds now: the environment's inventory (a destroy leaves none).
       const inventory = plan.summary.mode === "destroy" ? [] : await stateInventory();
-      return { outputs, inventory, log: log.text() };
+      return { outputs, sensitiveOutputs, inventory, log: log.text() };
     },
 
     async releaseAbandonedStateLock(repository, environment): Promise<StateLockCleanup> {

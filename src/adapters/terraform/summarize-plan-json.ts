@@ -110,7 +110,8 @@ function diffAttributes(change: RawChange): AttributeChange[] {
   const out: AttributeChange[] = [];
   const walk = (path: string, before: unknown, after: unknown, unknown: unknown, sensitive: boolean) => {
     if (unknown === true) {
-      out.push({ path, before: sensitive ? undefined : show(before), unknown: true, ...(sensitive ? { sensitive } : {}) });
+      // A whole object shown as its before: the parts of it marked sensitive masked, as Terraform shows them.
+      out.push({ path, before: sensitive ? undefined : show(masked(before, marksAt(change.before_sensitive, path))), unknown: true, ...(sensitive ? { sensitive } : {}) });
       return;
     }
     if (isContainer(before) || isContainer(after)) {
@@ -158,13 +159,29 @@ function plannedAttributes(change: RawChange): AttributeChange[] {
   return out;
 }
 
-function isSensitive(marks: unknown, path: string): boolean {
+/** The sensitivity marks (before_sensitive, after_sensitive) of the value at `path`: true, a tree of them, or nothing. */
+function marksAt(marks: unknown, path: string): unknown {
   let node = marks;
   for (const segment of path.split(/\.|\[|\]/).filter(Boolean)) {
     if (node === true) return true;
     node = asRecord(node)[segment];
   }
-  return node === true;
+  return node;
+}
+
+/** `value` with every part its marks call sensitive replaced. */
+function masked(value: unknown, marks: unknown): unknown {
+  if (marks === true) return SENSITIVE_VALUE;
+  if (!isContainer(value) || !isContainer(marks)) return value;
+  if (Array.isArray(value)) return value.map((item, i) => masked(item, asRecord(marks)[i]));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, masked(item, asRecord(marks)[key])]));
+}
+
+/** What stands for a sensitive part of a value shown whole (Terraform's own words). */
+const SENSITIVE_VALUE = "(sensitive value)";
+
+function isSensitive(marks: unknown, path: string): boolean {
+  return marksAt(marks, path) === true;
 }
 
 function isContainer(value: unknown): value is object {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import {
   App,
+  Fn,
   LocalBackend,
   TerraformBackend,
   TerraformHclModule,
@@ -17,6 +18,7 @@ import type { Construct } from "constructs";
 import type { RootModuleRequest } from "../../core/ports/index.js";
 import { MODULE_NAME, TAGS_VARIABLE } from "./root-module-names.js";
 import { certificateVariables } from "../../core/certificates/certificate-declaration.js";
+import { sensitiveInputVariable } from "../../core/environment/index.js";
 
 /** Server-side provider settings: never from a pull request. */
 export interface AwsProviderSettings {
@@ -63,6 +65,10 @@ export async function synthesizeRootModule(input: SynthesisInput): Promise<strin
     for (const variables of Object.keys(template.certificates ?? {}).map(certificateVariables)) {
       secretVariables[variables.certificate] = new TerraformVariable(stack, variables.certificate, { type: "string" }).value;
       secretVariables[variables.privateKey] = new TerraformVariable(stack, variables.privateKey, { type: "string", sensitive: true }).value;
+    }
+    // A sensitive output of another environment: JSON in a sensitive variable, decoded for the template.
+    for (const variable of request.sensitiveInputs ?? []) {
+      secretVariables[variable] = Fn.jsondecode(new TerraformVariable(stack, sensitiveInputVariable(variable), { type: "string", sensitive: true }).value);
     }
     const module = new TerraformHclModule(stack, MODULE_NAME, {
       source: `./${input.moduleDir}`,

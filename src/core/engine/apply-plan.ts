@@ -7,6 +7,7 @@ import { recordOf, withRunLog } from "./plan-environment.js";
 import { runLogWriter } from "./run-log-writer.js";
 import { about, auditOf, eventAbout, runStart } from "./operation-records.js";
 import { redactStrings } from "../secrets/redact-strings.js";
+import { sensitiveInputRunValues } from "./upstream-inputs.js";
 import { changeCounts, domainEvent } from "../events/domain-event.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { provideCertificates } from "../certificates/provide-certificates.js";
@@ -39,7 +40,11 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
   let inputs: RunInputs | undefined;
   try {
     const certificates = await provideCertificates({ store: deps.store, now: deps.now, repository: context.repository, environment, issue: "never" });
-    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: destroying ? "destroy" : "apply" }, certificates);
+    const sensitive = sensitiveInputRunValues(planned.sensitiveInputs ?? {});
+    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: destroying ? "destroy" : "apply" }, {
+      variables: { ...certificates.variables, ...sensitive.variables },
+      secrets: [...certificates.secrets, ...sensitive.secrets],
+    });
     redact = inputs.redact;
     const applied = await deps.terraform.apply(planned.plan, {
       secrets: inputs.secrets,
@@ -84,6 +89,11 @@ async function applyLeased(deps: EngineDeps, context: OperationContext, environm
             hibernatedAt: undefined,
           },
     );
+    // What environments taking its outputs are given as sensitive variables, and what its state
+    // now holds of others'; nothing after a destroy.
+    deps.knownSecrets?.add(sensitiveInputRunValues(applied.sensitiveOutputs).secrets);
+    await store.keepSensitiveValues(context.repository, environment.name, "output", destroying ? {} : applied.sensitiveOutputs, deps.now());
+    await store.keepSensitiveValues(context.repository, environment.name, "input", destroying ? {} : (planned.sensitiveInputs ?? {}), deps.now());
     return { ok: true, run: finished, applied };
   } catch (error) {
     await log.close();

@@ -5,7 +5,19 @@ import type { RunRecord, SavedPlan, AppliedPlan } from "../ports/index.js";
  * (an HCL error, a missing secret, a state lock); or something unexpected broke (thrown).
  */
 export type PlanOutcome =
-  | { ok: true; run: RunRecord; plan: SavedPlan; expiresAt?: Date; basis: Date }
+  | {
+      ok: true;
+      run: RunRecord;
+      plan: SavedPlan;
+      expiresAt?: Date;
+      basis: Date;
+      /**
+       * The sensitive outputs the plan took from other environments, by variable: its apply passes
+       * the same again (the refresh after it reads the variables), hides them and keeps them as
+       * what the state holds. Held in memory only, from the plan to its apply.
+       */
+      sensitiveInputs?: Record<string, unknown>;
+    }
   | { ok: false; run: RunRecord; reason: string; details: string };
 
 export type ApplyOutcome =

@@ -12,7 +12,8 @@ import type { PlanOutcome } from "./operation-result.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { provideCertificates } from "../certificates/provide-certificates.js";
 import { runLogWriter, type RunLogWriter } from "./run-log-writer.js";
-import { upstreamInputs } from "./upstream-inputs.js";
+import { redactStrings } from "../secrets/redact-strings.js";
+import { sensitiveInputRunValues, upstreamInputs, valuesOf } from "./upstream-inputs.js";
 import { expiryOf, standardTags, wholeSeconds } from "./standard-tags.js";
 
 /**
@@ -39,18 +40,25 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
   let inputs: RunInputs | undefined;
   try {
     const certificates = await provideCertificates({ store, issuer: deps.certificates, now, repository: context.repository, environment, issue: mode === "destroy" ? "when-missing" : "when-due", onOutput: withRunLog(log, context.onOutput) });
-    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: runKind === "drift" ? "drift" : "plan" }, certificates);
+    const taken = await upstreamInputs(store, context.repository, environment, context.plannedUpstreams);
+    const sensitive = sensitiveInputRunValues(taken.sensitive);
+    // What its state holds of others' sensitive outputs since its last apply: hidden too.
+    const held = sensitiveInputRunValues(valuesOf(await store.getSensitiveValues(context.repository, environment.name, "input")));
+    inputs = await prepareRunInputs(deps, context, environment, { id: run.id, phase: runKind === "drift" ? "drift" : "plan" }, {
+      variables: { ...certificates.variables, ...sensitive.variables },
+      secrets: [...certificates.secrets, ...sensitive.secrets, ...held.secrets],
+    });
     redact = inputs.redact;
     // ttl counts from the first apply: an environment never applied counts from now, and the
     // first apply records this same moment, so later plans compute the same expires-at tag.
     const basis = lifetimeBasis(environment, existing) ?? wholeSeconds(now());
     const expiresAt = expiryOf(environment.lifetime, basis);
-    const taken = await upstreamInputs(store, context.repository, environment, context.plannedUpstreams);
     const planOnly = await terraform.plan(
       {
         repository: context.repository,
         environment,
-        variables: { ...environment.template.variables.defaults, ...environment.variables, ...taken, ...inputs.config },
+        variables: { ...environment.template.variables.defaults, ...environment.variables, ...taken.values, ...inputs.config },
+        sensitiveInputs: Object.keys(taken.sensitive),
         tags: standardTags({ environment, repository: context.repository, expiresAt }),
         state: context.config.state,
         templateFiles: context.templateFiles,
@@ -65,9 +73,10 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     const plan = {
       ...planOnly,
       summary: {
-        ...planOnly.summary,
+        // Terraform masks what it knows is sensitive; a template may put a secret where it does not.
+        ...redactStrings(planOnly.summary, redact),
         cost: hourlyPrice(environment.template, Object.keys(planOnly.summary.dependencies ?? {}), planOnly.summary.cost),
-        ...(Object.keys(taken).length > 0 && { inputs: taken }),
+        ...(Object.keys(taken.recorded).length > 0 && { inputs: taken.recorded }),
       },
     };
     await log.close();
@@ -77,7 +86,7 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
     }
     const planned = runKind === "plan" && !context.hibernation ? [domainEvent({ type: "planned", ...eventAbout(context, environment), runId: run.id, changes: changeCounts(plan.summary) }, now())] : [];
     const finished = await store.finishRun(run.id, { outcome: "succeeded", summary: JSON.stringify(plan.summary), logExcerpt: plan.log, audit: auditOf(context, inputs?.auditDetail) }, planned);
-    return { ok: true, run: finished, plan, expiresAt, basis };
+    return { ok: true, run: finished, plan, expiresAt, basis, ...(Object.keys(taken.sensitive).length > 0 && { sensitiveInputs: taken.sensitive }) };
   } catch (error) {
     await log.close();
     const failure = interruptedIfHandedOn(describeFailure(error, redact), context.signal);

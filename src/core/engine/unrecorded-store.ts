@@ -1,7 +1,7 @@
 import type { EnvironmentRecord, RunRecord, Store } from "../ports/index.js";
 
 /** What an operation writes about itself: what unrecordedStore keeps back. */
-type OperationRecords = Pick<Store, "startRun" | "finishRun" | "appendRunLog" | "upsertEnvironment" | "appendEvents" | "putCertificate" | "removeCertificates">;
+type OperationRecords = Pick<Store, "startRun" | "finishRun" | "appendRunLog" | "upsertEnvironment" | "appendEvents" | "putCertificate" | "removeCertificates" | "keepSensitiveValues">;
 
 /**
  * The store as a dry run's operations see it: every read goes through, but what an operation
@@ -30,6 +30,7 @@ export function unrecordedStore(store: Store): Store {
     appendEvents: async () => undefined,
     putCertificate: async () => undefined,
     removeCertificates: async () => undefined,
+    keepSensitiveValues: async () => undefined,
   };
   return new Proxy(store, {
     get(target, key) {

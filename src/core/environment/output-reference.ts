@@ -25,3 +25,11 @@ export function splitVariables(variables: Readonly<Record<string, unknown>>): { 
   }
   return { own, inputs };
 }
+
+/**
+ * The root module's variable that carries `variable`'s value when it comes from a sensitive
+ * output: JSON in a TF_VAR_, decoded into the template's variable, never written in a file.
+ */
+export function sensitiveInputVariable(variable: string): string {
+  return `envbot_input_${variable}`;
+}

@@ -22,5 +22,6 @@ export * from "./repo-files.js";
 export * from "./repository-changes.js";
 export * from "./run-logs.js";
 export * from "./secret-provider.js";
+export * from "./sensitive-value-records.js";
 export * from "./store.js";
 export * from "./terraform-runner.js";

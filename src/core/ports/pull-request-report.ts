@@ -71,7 +71,22 @@ export type EnvironmentReport =
   | { kind: "invalid"; environment: string; file: string; problems: number }
   /** Expected and actionable: an HCL error, a missing secret, a state lock. */
   | { kind: "failed"; environment: string; file: string; effect: MergeEffect; reason: string; details: string; log: string }
-  | { kind: "superseded"; environment: string; file: string };
+  | { kind: "superseded"; environment: string; file: string }
+  /**
+   * Not planned yet: it takes outputs of environments this pull request changes that no plan can
+   * give now (known only after apply, or their plan did not succeed). The merge applies them
+   * first, then plans and applies it with their values.
+   */
+  | { kind: "waiting"; environment: string; file: string; waitsFor: InputWait[]; takesOutputsOf?: string[] };
+
+/** A variable whose value comes only once `fromEnvironment` is applied, and why. */
+export interface InputWait {
+  variable: string;
+  fromEnvironment: string;
+  output: string;
+  /** Its plan knows the value only after apply (or it is sensitive: passed only from an apply), or its plan did not succeed. */
+  why: "known-after-apply" | "upstream-not-planned";
+}
 
 /** The result of applying a merged pull request, per environment. */
 export type EnvironmentApplyReport =

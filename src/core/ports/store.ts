@@ -5,6 +5,7 @@ import type { DomainEvent } from "../events/domain-event.js";
 import type { FoundResource, InventoryResource } from "../inventory/index.js";
 import type { LockHolder } from "../locking/lock-holder.js";
 import type { CertificateRecords } from "./certificate-records.js";
+import type { SensitiveValueRecords } from "./sensitive-value-records.js";
 import type { AuditEntry, ControlPlaneRecords } from "./control-plane-records.js";
 import type { JobStore } from "./job-store.js";
 import type { NotificationThreads } from "./notification-threads.js";
@@ -132,9 +133,10 @@ export type LeaseResult = { acquired: true; lease: LeaseRecord } | { acquired: f
 /**
  * Everything envbot records, the embedded queue's jobs (JobStore), the outbox of events (Outbox),
  * runs' whole logs (RunLogs), what the control plane keeps (API tokens, the audit trail) and
- * environments' certificates (CertificateRecords).
+ * environments' certificates (CertificateRecords) and the sensitive outputs their dependents take
+ * (SensitiveValueRecords).
  */
-export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords, NotificationThreads, CertificateRecords {
+export interface Store extends JobStore, Outbox, RunLogs, ControlPlaneRecords, NotificationThreads, CertificateRecords, SensitiveValueRecords {
   /**
    * Creates the record (template, owner and status are then required) or changes exactly the
    * fields given: a field left out keeps what another writer put there, one given as undefined

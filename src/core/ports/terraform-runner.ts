@@ -13,6 +13,11 @@ export interface RootModuleRequest {
   environment: Environment;
   /** The template's defaults merged with spec.variables. */
   variables: Record<string, unknown>;
+  /**
+   * Template variables whose values are sensitive outputs of other environments: not in
+   * `variables`, they come as TF_VAR_ secrets under sensitiveInputVariable(name), JSON.
+   */
+  sensitiveInputs?: readonly string[];
   /** The standard envbot:* tags. */
   tags: Record<string, string>;
   state: ResolvedConfig["state"];
@@ -43,7 +48,10 @@ export interface SavedPlan {
 }
 
 export interface AppliedPlan {
+  /** Every output; a sensitive one without its value (see sensitiveOutputs). */
   outputs: Record<string, { value: unknown; sensitive: boolean }>;
+  /** The values of the sensitive outputs, apart: only the store's SensitiveValueRecords keeps them, for the environments that take them. */
+  sensitiveOutputs: Record<string, unknown>;
   /** The resources the state holds after the apply (none after a destroy). */
   inventory: InventoryResource[];
   log: string;

@@ -9,6 +9,7 @@ import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
 import { keepStillReferenced, loadDefinitions, withInputs } from "./load-definitions.js";
+import { inputsToWaitFor } from "./input-waits.js";
 import { definitionReferences, referencesToRemoved, type DefinitionReferences } from "../dependencies/definition-references.js";
 import { environmentKey, type PullRequestDeps, type PullRequestJob } from "./pull-request-deps.js";
 import type { EnvironmentReport, LifetimeReport, PullRequestPlanReport, PullRequestRef, TemplateSource } from "../ports/pull-request-report.js";
@@ -101,6 +102,7 @@ export async function planPullRequest(
     ]).map((c) => c.change),
     ...changes.filter((c) => c.effect === "destroy"),
   ];
+  const plannedInRun = new Set(ordered.filter((c) => c.effect === "apply").map((c) => c.environment));
   for (const change of ordered) {
     // Handed on between environments: the next attempt plans the rest.
     if (handedOn(signal)) throw signal!.reason;
@@ -113,9 +115,14 @@ export async function planPullRequest(
     } else {
       const source: TemplateSource = change.effect === "destroy" ? "base" : trusted ? "head" : "default-branch";
       const templateFiles = { head, "default-branch": defaultBranch, base }[source];
-      report = await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted && !dependent, config: loaded.config, plannedUpstreams });
-      if (dependent && report.kind === "planned") report = { ...report, takesOutputsOf: dependent };
-      if (report.kind === "planned" && report.summary.plannedOutputs) plannedUpstreams.set(change.environment, report.summary.plannedOutputs);
+      // Outputs no plan knows yet: planned at the merge, after those it takes them from.
+      const waitsFor = change.effect === "apply" ? inputsToWaitFor(environment, plannedInRun, plannedUpstreams) : [];
+      report =
+        waitsFor.length > 0
+          ? { kind: "waiting", environment: change.environment, file: change.file, waitsFor }
+          : await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted && !dependent, config: loaded.config, plannedUpstreams });
+      if (dependent && (report.kind === "planned" || report.kind === "waiting")) report = { ...report, takesOutputsOf: dependent };
+      if (report.kind === "planned") plannedUpstreams.set(change.environment, report.summary.plannedOutputs ?? {});
     }
     // Handed on to another worker mid-plan: nothing of this environment is reported; the next
     // attempt reports it, from the check run this one started. A plan that finished all the same

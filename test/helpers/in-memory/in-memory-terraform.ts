@@ -57,7 +57,7 @@ export class InMemoryTerraform implements TerraformRunner {
     const { key, desired } = JSON.parse(plan.handle) as { key: string; desired: string[] };
     return this.exclusive(key, `apply ${key}`, "apply", async () => {
       this.states.set(key, new Set(desired));
-      return { outputs: {}, inventory: [], log: "" };
+      return { outputs: {}, sensitiveOutputs: {}, inventory: [], log: "" };
     });
   }
 

@@ -163,3 +163,30 @@ describe("summarizing a plan", () => {
     ]);
   });
 });
+
+test("an object shown whole before it becomes known after apply: the parts marked sensitive are masked", () => {
+  const plan = {
+    resource_changes: [
+      {
+        address: "terraform_data.consumer",
+        mode: "managed",
+        type: "terraform_data",
+        name: "consumer",
+        change: {
+          actions: ["update"],
+          before: { input: { password: "hunter22", id: "v-1" }, output: { password: "hunter22", id: "v-1" } },
+          after: { input: { password: "hunter23", id: "v-1" } },
+          after_unknown: { output: true },
+          before_sensitive: { input: { password: true }, output: { password: true } },
+          after_sensitive: { input: { password: true } },
+        },
+      },
+    ],
+  };
+  const summary = summarizePlanJson(plan, "consumer", "normal");
+  expect(summary.resources[0]!.attributes).toEqual([
+    { path: "input.password", sensitive: true },
+    { path: "output", before: '{"password":"(sensitive value)","id":"v-1"}', unknown: true },
+  ]);
+  expect(JSON.stringify(summary)).not.toContain("hunter2");
+});

@@ -311,4 +311,19 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       ALTER TABLE environments ADD COLUMN awake_until timestamptz;
     `,
   },
+  {
+    version: 14,
+    description: "sensitive_values: each environment's sensitive outputs (for those that take them) and the sensitive inputs its last apply took",
+    sql: `
+      CREATE TABLE sensitive_values (
+        repository  text NOT NULL,
+        environment text NOT NULL,
+        kind        text NOT NULL,
+        name        text NOT NULL,
+        value       text NOT NULL,
+        changed_at  timestamptz NOT NULL,
+        PRIMARY KEY (repository, environment, kind, name)
+      );
+    `,
+  },
 ];

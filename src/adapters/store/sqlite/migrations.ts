@@ -355,4 +355,19 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE environments ADD COLUMN awake_until TEXT;
     `,
   },
+  {
+    version: 20,
+    description: "sensitive_values: each environment's sensitive outputs (for those that take them) and the sensitive inputs its last apply took",
+    sql: `
+      CREATE TABLE sensitive_values (
+        repository  TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        changed_at  TEXT NOT NULL,
+        PRIMARY KEY (repository, environment, kind, name)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type Lea
 import { applyMigrations } from "./apply-migrations.js";
 import { openKeptDatabase } from "./kept-database.js";
 import { migrations } from "./migrations.js";
+import { sensitiveValuesFromRows, type SensitiveValueRow } from "../sensitive-value-rows.js";
 import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
 import { environmentListSql } from "../environment-list-query.js";
 import { apiTokenFromRow, attributeValues, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
@@ -161,6 +162,12 @@ export function openSqliteStore(options: { file: string }): Store {
     getCertificate: db.prepare("SELECT * FROM certificates WHERE repository = ? AND environment = ? AND name = ?"),
     listCertificates: db.prepare(`SELECT ${LISTED_CERTIFICATE_COLUMNS} FROM certificates WHERE repository = ? AND environment = ? ORDER BY name`),
     removeCertificates: db.prepare("DELETE FROM certificates WHERE repository = ? AND environment = ? AND name NOT IN (SELECT value FROM json_each(?))"),
+    forgetSensitiveValues: db.prepare("DELETE FROM sensitive_values WHERE repository = ? AND environment = ? AND kind = ? AND name NOT IN (SELECT value FROM json_each(?))"),
+    keepSensitiveValue: db.prepare(
+      `INSERT INTO sensitive_values VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (repository, environment, kind, name)
+       DO UPDATE SET changed_at = CASE WHEN sensitive_values.value = excluded.value THEN sensitive_values.changed_at ELSE excluded.changed_at END, value = excluded.value`,
+    ),
+    getSensitiveValues: db.prepare("SELECT name, value, changed_at FROM sensitive_values WHERE repository = ? AND environment = ? AND kind = ?"),
     findInventory: db.prepare(`
       SELECT * FROM inventory
       WHERE (arn = @exact OR cloud_id = @exact OR type = @exact OR address = @exact
@@ -542,6 +549,18 @@ export function openSqliteStore(options: { file: string }): Store {
     async removeCertificates(repository, environment, keep) {
       assertWritable();
       sql.removeCertificates.run(repository, environment, JSON.stringify(keep));
+    },
+
+    async keepSensitiveValues(repository, environment, kind, values, at) {
+      assertWritable();
+      db.transaction(() => {
+        sql.forgetSensitiveValues.run(repository, environment, kind, JSON.stringify(Object.keys(values)));
+        for (const [name, value] of Object.entries(values)) sql.keepSensitiveValue.run(repository, environment, kind, name, JSON.stringify(value), toText(at));
+      }).immediate();
+    },
+
+    async getSensitiveValues(repository, environment, kind) {
+      return sensitiveValuesFromRows(sql.getSensitiveValues.all(repository, environment, kind) as SensitiveValueRow[]);
     },
 
     async findResources(query, { repositories, limit }) {
