@@ -1,11 +1,19 @@
 #!/usr/bin/env node
-// The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script).
-import { createInterface } from "node:readline/promises";
-import { Writable } from "node:stream";
-import { runEnvbotCli, wantsColor } from "../dist/composition/main-cli.js";
+// The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script),
+// and the command line's code bundled into dist/cli/ (scripts/build.js):
+// one file to load instead of hundreds, each command's part loaded only when it runs.
+import { readFileSync } from "node:fs";
+
+const argv = process.argv.slice(2);
+// `envbot --version` answers before any of envbot is loaded: it is what scripts call most.
+if (argv.length === 1 && ["version", "-v", "--version"].includes(argv[0])) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
+  process.exit(0);
+}
 
 try {
-  process.exitCode = await runEnvbotCli(process.argv.slice(2), {
+  const { runEnvbotCli, wantsColor } = await import("../dist/cli/envbot.js");
+  process.exitCode = await runEnvbotCli(argv, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
@@ -16,6 +24,7 @@ try {
     // The scale-out roles start from their own entry files, loaded only for them.
     serve: async (role) => (await import(`../dist/composition/main-${role}.js`)).start(),
     ask: async (question) => {
+      const { createInterface } = await import("node:readline/promises");
       const prompt = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return await prompt.question(question);
@@ -25,6 +34,7 @@ try {
     },
     // A token typed at the question is not echoed: readline writes to a stream that drops it.
     askSecret: async (question) => {
+      const [{ createInterface }, { Writable }] = await Promise.all([import("node:readline/promises"), import("node:stream")]);
       process.stderr.write(question);
       const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
       const prompt = createInterface({ input: process.stdin, output: silent, terminal: true });

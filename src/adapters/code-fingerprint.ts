@@ -1,18 +1,16 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { codeFile } from "./package-paths.js";
 
 /**
  * What decides an output envbot caches on disk: the version of the library that makes it and the
- * source of envbot's module that drives the library (`relativeModule`, resolved from `fromUrl`;
+ * source of envbot's module that drives the library (`relativeModule`, its path under src/:
  * compiled .js, or .ts when run from source in tests). Either changing invalidates the cache.
  */
-export async function codeFingerprint(fromUrl: string, relativeModule: string, library: string): Promise<string> {
-  const manifest = createRequire(fromUrl).resolve(`${library}/package.json`);
+export async function codeFingerprint(relativeModule: string, library: string): Promise<string> {
+  const manifest = createRequire(import.meta.url).resolve(`${library}/package.json`);
   const version = (JSON.parse(await readFile(manifest, "utf8")) as { version: string }).version;
-  const extension = path.extname(fileURLToPath(fromUrl));
-  const source = await readFile(fileURLToPath(new URL(`${relativeModule}${extension}`, fromUrl)));
+  const source = await readFile(codeFile(relativeModule));
   return `${library}@${version}:${createHash("sha256").update(source).digest("hex")}`;
 }

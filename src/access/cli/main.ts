@@ -1,9 +1,10 @@
-import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { suggestName } from "../../core/validation/suggest-name.js";
 import { CommandFailure, EXIT, HELP_OPTION, printUsage, UsageError, type CliIO } from "./cli-io.js";
 import { StoreUnavailableError } from "../../core/ports/index.js";
 import { SettingsError } from "../../adapters/server-env/settings.js";
+import { readFileSync } from "node:fs";
+import { packageFile } from "../../adapters/package-paths.js";
 
 export { wantsColor } from "./cli-io.js";
 
@@ -177,5 +178,5 @@ function isParseArgsError(error: unknown): boolean {
 }
 
 function packageVersion(): string {
-  return (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
+  return (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
 }

@@ -2,9 +2,12 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { codeFile } from "../../adapters/package-paths.js";
 
-/** Where the dashboard's files are: next to this module (the build copies them into dist). */
-const STATIC_DIR = new URL("./static/", import.meta.url);
+/** Where the dashboard's files are: beside this module's source (the build copies them into dist). */
+const STATIC_DIR = pathToFileURL(`${path.dirname(codeFile("access/web/serve-dashboard"))}/static/`);
 
 /** The dashboard's own pages; each is the same shell, which routes in the browser. */
 const PAGES = [/^\/$/, /^\/new$/, /^\/tokens$/, /^\/cost$/, /^\/runs\/[1-9][0-9]{0,15}$/, /^\/environments\/[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}\/[a-z0-9-]{1,40}$/];

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import type { SchemaCompiler } from "../../core/validation/index.js";
 import { codeFingerprint } from "../code-fingerprint.js";
+import { packageRoot } from "../package-paths.js";
 
 /** Bumped when the shape of a cached module changes. */
 const CACHE_FORMAT = 1;
@@ -38,7 +39,7 @@ let compilerVersionCache: Promise<string> | undefined;
  * and where envbot is installed (a cached module resolves ajv's runtime helpers from there).
  */
 function compilerVersion(): Promise<string> {
-  compilerVersionCache ??= codeFingerprint(import.meta.url, "../../core/validation/create-ajv", "ajv").then((code) => JSON.stringify([CACHE_FORMAT, code, import.meta.url]));
+  compilerVersionCache ??= codeFingerprint("core/validation/create-ajv", "ajv").then((code) => JSON.stringify([CACHE_FORMAT, code, packageRoot()]));
   return compilerVersionCache;
 }
 

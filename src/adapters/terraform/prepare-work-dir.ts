@@ -62,7 +62,7 @@ let synthesizerVersion: Promise<string> | undefined;
 async function synthesisKey(request: RootModuleRequest, files: readonly { path: string; bytes: Uint8Array }[], statePath: string, aws: AwsProviderSettings): Promise<string> {
   const hash = createHash("sha256");
   const { templateFiles: _reader, tags: _tags, ...inputs } = request;
-  synthesizerVersion ??= codeFingerprint(import.meta.url, "./synthesize-root-module", "cdktf");
+  synthesizerVersion ??= codeFingerprint("adapters/terraform/synthesize-root-module", "cdktf");
   hash.update(JSON.stringify({ inputs, statePath, aws, synthesizer: await synthesizerVersion }));
   for (const file of files) hash.update(`\0${file.path}\0${file.bytes.length}\0`).update(file.bytes);
   return hash.digest("hex");

@@ -1,11 +1,11 @@
 import { constants } from "node:fs";
 import { copyFile, mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { displayRepository } from "../local-repository.js";
 import { EXIT, UsageError, HELP_OPTION, printUsage, type CliIO } from "../cli-io.js";
 import { isPinnedPackage, PINNED_PACKAGE_FORMS, PINNED_PACKAGE_PATTERN } from "../pinned-package.js";
+import { packageFile } from "../../../adapters/package-paths.js";
 
 export const initUsage = `Usage: envbot init [DIR] [--package SPEC]
 
@@ -21,7 +21,7 @@ Options:
   -h, --help       show this help`;
 
 /** The starter repository shipped with envbot (environments-template/ beside dist/). */
-const STARTER = fileURLToPath(new URL("../../../../environments-template/", import.meta.url));
+const STARTER = packageFile("environments-template/");
 
 const GITIGNORE = `# Terraform and envbot leave nothing here; these keep stray local runs out of Git.
 .terraform/

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Octokit } from "@octokit/rest";
 import { readPublicUrl } from "../../../adapters/server-env/settings.js";
@@ -9,6 +8,7 @@ import { CommandFailure, EXIT, HELP_OPTION, printUsage, UsageError, type CliIO }
 import { buildAppManifest, githubLocation, newAppFormUrl, ORGANIZATION_PATTERN, WEBHOOK_PATH, type GitHubLocation } from "../setup/app-manifest.js";
 import { appSettingsFromConversion, formatEnvFile, writeEnvFile, type AppConversion } from "../setup/env-file.js";
 import { nextSteps, startManifestFlow, type CreatedApp } from "../setup/manifest-flow.js";
+import { packageFile } from "../../../adapters/package-paths.js";
 
 export const setupUsage = `Usage: envbot setup [--org ORG] [--public-url URL] [--dotenv PATH] [--force] [--port N]
 
@@ -33,7 +33,7 @@ Exit status: 0 the App is created and its settings written, 1 GitHub's answer co
 turned into them, 2 usage error.`;
 
 /** envbot's manifest, shipped beside dist/ (the package's files). */
-const APP_YML = fileURLToPath(new URL("../../../../app.yml", import.meta.url));
+const APP_YML = packageFile("app.yml");
 
 export async function setupCommand(args: string[], io: CliIO): Promise<number> {
   // Not --env-file: Node.js 20 takes that word for its own option even after a script's name (nodejs/node#54232).
