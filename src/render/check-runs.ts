@@ -11,6 +11,7 @@ import {
   describeInvalid,
   describeLock,
   describeLockHolder,
+  ATTRIBUTES_PENDING_TEXT,
   describeInputWaits,
   describeMergeEffect,
   describeOutputValues,
@@ -181,6 +182,7 @@ export function renderEnvironmentCheck(report: EnvironmentReport): CheckOutput {
       const blocks = [`${describeMergeEffect(report.effect, report.alreadyDestroyed, report.takesOutputsOf)} Defined in ${codeSpan(report.file)}.`, ...(report.takesOutputsOf ? [] : [describeLockHolder(report.lockHolder)])];
       if (report.templateSource === "default-branch") blocks.push(describeTemplateSource());
       blocks.push(...describePlanChanges(report.summary));
+      if (report.attributesPending) blocks.push(ATTRIBUTES_PENDING_TEXT);
       const text = report.planText.trim() === "" ? undefined : formatCheckText(report.planText, "head");
       return completed("success", formatPlanTitle(report), blocks.join("\n\n"), text);
     }

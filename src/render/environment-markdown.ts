@@ -33,6 +33,10 @@ export function describeInputWaits(report: { environment: string; waitsFor: read
   return [`⏳ ${codeSpan(report.environment)} is planned once its inputs are known:`, lines.join("\n"), merge].join("\n\n");
 }
 
+/** A plan shown before what its changes set is read (EnvironmentReport.attributesPending). */
+export const ATTRIBUTES_PENDING_TEXT =
+  "⏳ **Reading what each change sets**: Terraform planned this; the attributes of each change (and the price) come from the saved plan with the providers' schemas, which takes a few seconds more. This is updated when they are in.";
+
 /** After the merge of a removed definition whose environment was gone already. */
 export const ALREADY_DESTROYED_TEXT = "It had been destroyed already (at expiry, or earlier); the merge removed its definition.";
 

@@ -23,6 +23,7 @@ import {
   describeLock,
   describeLifetime,
   describeLockHolder,
+  ATTRIBUTES_PENDING_TEXT,
   describeInputWaits,
   describeMergeEffect,
   describePlanChanges,
@@ -159,6 +160,7 @@ function describeValidation(validation: ValidationReport): string {
 function renderPlanHeader(report: PullRequestPlanReport): string {
   const blocks = [`### envbot plan for ${formatShortSha(report.pullRequest.headSha)}`];
   if (report.environments.length > 0) blocks.push(formatKindCounts(report.environments.map((e) => e.kind)));
+  if (report.stillPlanning?.length) blocks.push(`⏳ Still to plan: ${report.stillPlanning.map((name) => codeSpan(name)).join(", ")}.`);
   blocks.push(describeValidation(report.validation));
   const { pullRequest } = report;
   if (pullRequest.baseRef !== pullRequest.defaultBranch) blocks.push(`⚠️ ${describeNotDefaultBranch(pullRequest)}`);
@@ -178,6 +180,7 @@ function renderPlannedSection(report: Extract<EnvironmentReport, { kind: "planne
   ];
   if (report.templateSource === "default-branch") blocks.push(describeTemplateSource(pullRequest));
   blocks.push(...describePlanChanges(report.summary));
+  if (report.attributesPending) blocks.push(ATTRIBUTES_PENDING_TEXT);
   if (report.planText.trim() !== "") {
     const checkName = environmentCheckName(report.environment, "plan");
     const plan = formatLongText({

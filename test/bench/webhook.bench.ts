@@ -19,7 +19,8 @@ const PULL_REQUESTS = 10;
 
 /**
  * The GitHub App under load on loopback: (1) how fast signed webhook deliveries are acknowledged
- * while plans run, (2) the time from a delivery to its plan comment against raw
+ * while plans run, (2) the time from a delivery to its first plan comment (posted when Terraform
+ * has planned, before the attributes are read) and to the finished one, against raw
  * `terraform init && terraform plan` of the same configuration (static-site on moto).
  */
 export const webhookBenchmark: Benchmark = {
@@ -47,7 +48,9 @@ export const webhookBenchmark: Benchmark = {
 
     try {
       // (2) One pull request, nothing else running: delivery -> plan comment.
+      let toFirstComment = Number.NaN;
       const started = performance.now();
+      app.github.onCommentCreated.push(() => void (Number.isNaN(toFirstComment) && (toFirstComment = performance.now() - started)));
       await deliver(1, "opened");
       await app.services.queue.idle();
       const toComment = performance.now() - started;
@@ -84,9 +87,11 @@ export const webhookBenchmark: Benchmark = {
         { name: `ack latency median (${DELIVERIES} deliveries)`, value: at(0.5), unit: "ms" },
         { name: "ack latency p99", value: at(0.99), unit: "ms" },
         { name: "plans still running when the last delivery was acknowledged", value: runningAtEnd, unit: "checks" },
-        { name: "delivery -> plan comment", value: toComment, unit: "ms" },
+        { name: "delivery -> first plan comment", value: toFirstComment, unit: "ms" },
+        { name: "delivery -> finished plan comment", value: toComment, unit: "ms" },
         { name: "raw terraform init && plan (median of 3)", value: rawPlan, unit: "ms" },
-        { name: "ratio delivery-to-comment / raw terraform", value: toComment / rawPlan, unit: "x" },
+        { name: "ratio delivery-to-first-comment / raw terraform", value: toFirstComment / rawPlan, unit: "x", note: "target <= 1.1" },
+        { name: "ratio delivery-to-finished-comment / raw terraform", value: toComment / rawPlan, unit: "x" },
       ];
     } finally {
       await server.close();

@@ -42,6 +42,23 @@ async function openPullRequest(number: number, files: Record<string, string>, op
   return event;
 }
 
+test("the plan comment comes as soon as Terraform planned, saying what is still read; the attributes of each creation replace that when read", async () => {
+  await openPullRequest(40, { "environments/early.yaml": definitionYaml("early", "sandbox", "  ttl: 24h\n") });
+  const [comment] = app.github.botComments(40);
+  const revisions = app.github.commentRevisions.get(comment!.id)!;
+  expect(revisions.length).toBeGreaterThanOrEqual(2);
+  // The first the reader sees: the change, and that what it sets is coming.
+  expect(revisions[0]).toContain("#### `early`: 1 to add, 0 to change, 0 to destroy");
+  expect(revisions[0]).toContain("⏳ **Reading what each change sets**");
+  expect(revisions[0]).not.toContain("what it sets (");
+  // The last: what the creation sets, and no word of anything still coming.
+  expect(revisions.at(-1)).toContain("`module.environment.terraform_data.instance[0]`: what it sets (");
+  expect(revisions.at(-1)).not.toContain("Reading what each change sets");
+  const [check] = app.github.checks("envbot plan: early");
+  expect(check).toMatchObject({ status: "completed", conclusion: "success" });
+  expect(check!.output).toMatchObject({ summary: expect.not.stringContaining("Reading what each change sets") });
+});
+
 test("an invalid definition gets annotations at its line and column, and no plan", async () => {
   await openPullRequest(3, { "environments/broken-env.yaml": definitionYaml("broken-env", "sandbox", "  ttl: two days\n") });
   const [validate] = app.github.checks("envbot validate");

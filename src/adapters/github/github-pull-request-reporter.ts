@@ -95,6 +95,16 @@ export function githubPullRequestReporter(input: { octokit: Octokit; pullRequest
       return startCheck(environmentCheckName(environment, "plan"), renderEnvironmentCheckInProgress(environment));
     },
 
+    async planPreviewed(report) {
+      const previewed = report.environments.at(-1);
+      if (previewed) {
+        const id = checks.get(environmentCheckName(previewed.environment, "plan"));
+        const { title, summary } = renderEnvironmentCheck(previewed);
+        if (id !== undefined) await octokit.rest.checks.update({ owner, repo, check_run_id: id, output: { title, summary } });
+      }
+      await upsertCommentParts({ octokit, repository: pr.repository, issueNumber: pr.number, marker: COMMENT_MARKER, parts: renderPlanComment(report) });
+    },
+
     environmentPlanned(report) {
       return completeCheck(environmentCheckName(report.environment, "plan"), renderEnvironmentCheck(report));
     },

@@ -143,6 +143,7 @@ export function cliTerraformRunner(settings: CliTerraformRunnerSettings): Terraf
       // Creations and deletions are fully described by the stream; updates and drift need the
       // saved plan's attribute values, which cost one more Terraform process (provider schemas).
       if (needsAttributeDetail(stream) || pricePlan) {
+        await options.onPreview?.({ summary, text: stream.messages.join("\n") });
         const shown = await terraform("show", ["show", "-json", "-no-color", planFile], workDir, options, new LogTail());
         let json: unknown;
         try {

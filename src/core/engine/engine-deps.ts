@@ -1,6 +1,6 @@
 import type { Actor } from "../authorization/actor.js";
 import type { ResolvedConfig } from "../config/repository-config.js";
-import type { CertificateIssuer, CloudCredentials, RepoFiles, SecretProvider, Store, TerraformRunner } from "../ports/index.js";
+import type { CertificateIssuer, CloudCredentials, PlanPreview, RepoFiles, SecretProvider, Store, TerraformRunner } from "../ports/index.js";
 import type { KnownSecrets } from "../secrets/known-secrets.js";
 
 /** The agents the engine works through. */
@@ -50,4 +50,9 @@ export interface OperationContext {
    * know: this plan takes its inputs from them rather than from their last apply.
    */
   plannedUpstreams?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /**
+   * A plan's changes as soon as Terraform planned them, before the attributes of each are read
+   * (TerraformRunOptions.onPreview): a pull request shows them at once. Redacted.
+   */
+  onPlanPreview?: (preview: PlanPreview) => Promise<void>;
 }

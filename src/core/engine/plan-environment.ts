@@ -67,7 +67,14 @@ async function planLeased(deps: EngineDeps, context: OperationContext, environme
         // output, only those that matter to what it changes.
         driftDetail: runKind === "drift" ? "all" : "relevant",
       },
-      { secrets: inputs.secrets, ...(inputs.cloud && { cloudEnv: inputs.cloud.env }), redact, signal: context.signal, onOutput: withRunLog(log, context.onOutput) },
+      {
+        secrets: inputs.secrets,
+        ...(inputs.cloud && { cloudEnv: inputs.cloud.env }),
+        redact,
+        signal: context.signal,
+        onOutput: withRunLog(log, context.onOutput),
+        ...(context.onPlanPreview && { onPreview: (preview) => context.onPlanPreview!({ summary: redactStrings(preview.summary, redact), text: redact(preview.text) }) }),
+      },
     );
     // What it costs while it exists: the template's declared price, else the runner's (Infracost's), else an estimate over what the plan holds.
     const plan = {

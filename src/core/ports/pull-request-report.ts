@@ -66,6 +66,11 @@ export type EnvironmentReport =
        * changes (directly or through others). The merge does not apply it.
        */
       takesOutputsOf?: string[];
+      /**
+       * A preview: Terraform planned it, and what creates set and updates change is still being
+       * read (one more Terraform process); the report that follows has them.
+       */
+      attributesPending?: boolean;
     }
   | { kind: "locked"; environment: string; file: string; heldBy: LockHolder; since: Date }
   | { kind: "invalid"; environment: string; file: string; problems: number }
@@ -109,6 +114,8 @@ export interface PullRequestPlanReport {
   pullRequest: PullRequestRef;
   validation: ValidationReport;
   environments: EnvironmentReport[];
+  /** A report before every environment is planned: those still to plan (a preview's). */
+  stillPlanning?: string[];
 }
 
 /** Everything the pull request comment says after the merge. */

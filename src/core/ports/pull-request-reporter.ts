@@ -17,6 +17,13 @@ export interface PullRequestReporter {
   mergeRefusedByPolicy(report: PullRequestPolicyReport): Promise<void>;
   planStarted(environment: string): Promise<void>;
   environmentPlanned(report: EnvironmentReport): Promise<void>;
+  /**
+   * The first plan of a run whose attributes take one more Terraform process, as soon as Terraform
+   * made it, its attributes still being read (the last of `report.environments`,
+   * attributesPending), with those planned before it: shown at once, replaced by
+   * environmentPlanned and planReported when its plan is done.
+   */
+  planPreviewed(report: PullRequestPlanReport): Promise<void>;
   planReported(report: PullRequestPlanReport): Promise<void>;
   /** `/envbot plan NAME` named no environment of the pull request: says which there are. */
   environmentNotInPullRequest(input: { environment: string; environments: string[] }): Promise<void>;

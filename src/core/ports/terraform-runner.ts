@@ -34,6 +34,19 @@ export interface TerraformRunOptions {
   signal?: AbortSignal;
   /** Each line of Terraform's output as it comes, redacted: progress for long runs. */
   onOutput?: (line: string) => void;
+  /**
+   * A plan whose details take one more Terraform process (what creates set and updates change,
+   * read from the saved plan with the providers' schemas, seconds for a cloud provider): its
+   * summary as soon as `terraform plan` ended, without them (and without a price). Awaited.
+   */
+  onPreview?: (preview: PlanPreview) => Promise<void>;
+}
+
+/** What a plan changes, before the attributes of each change are read. */
+export interface PlanPreview {
+  summary: PlanSummary;
+  /** `terraform plan`'s own description, redacted. */
+  text: string;
 }
 
 /** A plan saved by Terraform, ready to be applied exactly as reviewed. */

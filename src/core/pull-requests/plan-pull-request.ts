@@ -2,9 +2,9 @@ import type { ResolvedConfig } from "../config/repository-config.js";
 import { asleepHoursPerWeek, describeSchedule } from "../hibernation/awake-schedule.js";
 import { planEnvironment } from "../engine/index.js";
 import { upstreamFirst, type Environment } from "../environment/index.js";
-import type { PlanMode } from "../planning/index.js";
+import type { PlanMode, PlanSummary } from "../planning/index.js";
 import { authorize } from "../authorization/authorize.js";
-import { handedOn, sameLockHolder, type RepoFiles } from "../ports/index.js";
+import { handedOn, sameLockHolder, type PlanPreview, type RepoFiles } from "../ports/index.js";
 import { readRepositoryConfig } from "../validation/index.js";
 import { pullRequestHolder, resolveEnvironmentChanges, type DefinitionChange } from "./environment-changes.js";
 import { auditPolicyDecision, changesPolicyFile, hasPullRequestPolicy, pullRequestPolicyReport } from "./check-pull-request-policy.js";
@@ -102,6 +102,7 @@ export async function planPullRequest(
     ]).map((c) => c.change),
     ...changes.filter((c) => c.effect === "destroy"),
   ];
+  let previewed = false;
   const plannedInRun = new Set(ordered.filter((c) => c.effect === "apply").map((c) => c.environment));
   for (const change of ordered) {
     // Handed on between environments: the next attempt plans the rest.
@@ -117,11 +118,18 @@ export async function planPullRequest(
       const templateFiles = { head, "default-branch": defaultBranch, base }[source];
       // Outputs no plan knows yet: planned at the merge, after those it takes them from.
       const waitsFor = change.effect === "apply" ? inputsToWaitFor(environment, plannedInRun, plannedUpstreams) : [];
+      // The first plan whose attributes take another Terraform process is shown as soon as
+      // Terraform planned it, with those planned before: the pull request's first comment comes
+      // that much sooner. Only the first: each preview costs GitHub requests (the comment, the check).
+      const onPreview = async (preview: PlannedReport) => {
+        if (previewed || signal?.aborted) return;
+        previewed = true;
+        await reporter.planPreviewed({ pullRequest: pr, validation, environments: [...reports, preview], stillPlanning: ordered.slice(ordered.indexOf(change) + 1).map((c) => c.environment) });
+      };
       report =
         waitsFor.length > 0
-          ? { kind: "waiting", environment: change.environment, file: change.file, waitsFor }
-          : await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted && !dependent, config: loaded.config, plannedUpstreams });
-      if (dependent && (report.kind === "planned" || report.kind === "waiting")) report = { ...report, takesOutputsOf: dependent };
+          ? { kind: "waiting", environment: change.environment, file: change.file, waitsFor, ...(dependent && { takesOutputsOf: dependent }) }
+          : await planOne(deps, job, { change, environment, templateFiles, templateSource: source, takesLock: trusted && !dependent, config: loaded.config, plannedUpstreams, takesOutputsOf: dependent, onPreview });
       if (report.kind === "planned") plannedUpstreams.set(change.environment, report.summary.plannedOutputs ?? {});
     }
     // Handed on to another worker mid-plan: nothing of this environment is reported; the next
@@ -162,6 +170,9 @@ async function planOne(
     takesLock: boolean;
     config: ResolvedConfig;
     plannedUpstreams?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+    /** Not changed by the pull request: planned because it takes these environments' outputs. */
+    takesOutputsOf?: string[];
+    onPreview?: (report: PlannedReport) => Promise<void>;
   },
 ): Promise<EnvironmentReport> {
   const { pullRequest: pr } = job;
@@ -186,6 +197,7 @@ async function planOne(
     onOutput: job.onOutput,
     mayRetry: job.mayRetry,
     ...(input.plannedUpstreams && { plannedUpstreams: input.plannedUpstreams }),
+    ...(input.onPreview && { onPlanPreview: (preview: PlanPreview) => input.onPreview!({ ...planned(preview.summary, preview.text, undefined), attributesPending: true }) }),
   };
   const outcome = await deps.queue.exclusive(environmentKey(pr.repository, environment.name), () => planEnvironment(deps, context, environment, mode));
   // Superseded while planning: the newer job reports. (Handed on: a finished plan is still reported.)
@@ -193,22 +205,29 @@ async function planOne(
   if (!outcome.ok) {
     return { kind: "failed", environment: environment.name, file: change.file, effect: change.effect, reason: outcome.reason, details: outcome.details, log: outcome.run.logExcerpt ?? "" };
   }
-  return {
-    kind: "planned",
-    environment: environment.name,
-    file: change.file,
-    effect: change.effect,
-    summary: outcome.plan.summary,
-    planText: outcome.plan.text,
-    templateSource: input.templateSource,
-    ...(input.takesLock ? { lockHolder: holder } : {}),
-    ...(alreadyDestroyed ? { alreadyDestroyed } : {}),
-    ...(change.effect === "apply" ? { lifetime: lifetimeReport(environment, outcome.expiresAt) } : {}),
-    ...(change.effect === "apply" && environment.hibernation
-      ? { hibernation: { schedule: describeSchedule(environment.hibernation), asleepHoursPerWeek: asleepHoursPerWeek(environment.hibernation), form: environment.template.sleep ? ("sleep-values" as const) : ("destroyed" as const) } }
-      : {}),
-  };
+  return planned(outcome.plan.summary, outcome.plan.text, outcome.expiresAt);
+
+  function planned(summary: PlanSummary, planText: string, expiresAt: Date | undefined): PlannedReport {
+    return {
+      kind: "planned",
+      environment: environment.name,
+      file: change.file,
+      effect: change.effect,
+      summary,
+      planText,
+      templateSource: input.templateSource,
+      ...(input.takesLock ? { lockHolder: holder } : {}),
+      ...(alreadyDestroyed ? { alreadyDestroyed } : {}),
+      ...(change.effect === "apply" ? { lifetime: lifetimeReport(environment, expiresAt) } : {}),
+      ...(change.effect === "apply" && environment.hibernation
+        ? { hibernation: { schedule: describeSchedule(environment.hibernation), asleepHoursPerWeek: asleepHoursPerWeek(environment.hibernation), form: environment.template.sleep ? ("sleep-values" as const) : ("destroyed" as const) } }
+        : {}),
+      ...(input.takesOutputsOf && { takesOutputsOf: input.takesOutputsOf }),
+    };
+  }
 }
+
+type PlannedReport = Extract<EnvironmentReport, { kind: "planned" }>;
 
 function lifetimeReport(environment: Environment, expiresAt: Date | undefined): LifetimeReport {
   const { lifetime } = environment;

@@ -96,6 +96,10 @@ export class FakeGitHub {
   /** Teams of the repository's organization: slug -> members' logins (GET /orgs/{org}/teams/{slug}/memberships/{username}). */
   readonly teams = new Map<string, Set<string>>();
   readonly comments: FakeComment[] = [];
+  /** Every body each comment had, by comment id, oldest first: what a reader saw in turn. */
+  readonly commentRevisions = new Map<number, string[]>();
+  /** Called with each comment as it is created (a benchmark times the first). */
+  readonly onCommentCreated: ((comment: FakeComment) => void)[] = [];
   readonly checkRuns: FakeCheckRun[] = [];
   readonly deployments: { id: number; ref: string; environment: string; statuses: { state: string; environment_url?: string }[] }[] = [];
   readonly reactions: { commentId: number; content: string }[] = [];
@@ -384,6 +388,8 @@ export class FakeGitHub {
         user: { login: "envbot[bot]", type: "Bot" },
       };
       this.comments.push(comment);
+      this.commentRevisions.set(comment.id, [comment.body]);
+      for (const listener of this.onCommentCreated) listener(comment);
       return [201, comment];
     });
 
@@ -391,6 +397,7 @@ export class FakeGitHub {
       const comment = this.comments.find((c) => c.id === Number(/comments\/(\d+)/.exec(uri)![1]));
       if (!comment) return [404, { message: "Not Found" }];
       comment.body = String((body as { body: string }).body);
+      this.commentRevisions.get(comment.id)?.push(comment.body);
       return [200, comment];
     });
 

@@ -12,6 +12,7 @@ export function recordingReporter(): PullRequestReporter & { told: { call: keyof
     mergeRefusedByPolicy: record("mergeRefusedByPolicy"),
     planStarted: record("planStarted"),
     environmentPlanned: record("environmentPlanned"),
+    planPreviewed: record("planPreviewed"),
     planReported: record("planReported"),
     environmentNotInPullRequest: record("environmentNotInPullRequest"),
     applyStarted: record("applyStarted"),
