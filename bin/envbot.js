@@ -3,6 +3,7 @@
 // and the command line's code bundled into dist/cli/ (scripts/build.js):
 // one file to load instead of hundreds, each command's part loaded only when it runs.
 import { readFileSync } from "node:fs";
+import module from "node:module";
 
 const argv = process.argv.slice(2);
 // `envbot --version` answers before any of envbot is loaded: it is what scripts call most.
@@ -11,6 +12,9 @@ if (argv.length === 1 && ["version", "-v", "--version"].includes(argv[0])) {
   process.exit(0);
 }
 
+// Node 22.1 and later keep V8's compiled code of the modules loaded after this on disk (in the
+// system's temporary directory): the next run skips compiling them. Node 20 has no such cache.
+module.enableCompileCache?.();
 try {
   const { runEnvbotCli, wantsColor } = await import("../dist/cli/envbot.js");
   process.exitCode = await runEnvbotCli(argv, {

@@ -36,6 +36,8 @@ await build({
   external,
   // Bundled CommonJS (ajv, yaml) may require a package left outside: give the chunks a require.
   banner: { js: 'import { createRequire as __envbotCreateRequire } from "node:module"; const require = __envbotCreateRequire(import.meta.url);' },
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: "warning",
 });
 writeFileSync(path.join(dist, ".built"), "");
