@@ -55,13 +55,17 @@ export async function prepareWorkDir(request: RootModuleRequest, workDir: string
 let synthesizerVersion: Promise<string> | undefined;
 
 /**
- * Everything the root module is made from: the template's files, the request without its file
- * reader and its tags (a variable), the server's provider settings, where the state lives, and
- * the synthesizer itself (its code and cdktf's version), so an upgraded envbot synthesizes afresh.
+ * Everything the root module is made from: the template's files, the request's parts that go
+ * into it (named, not "all but": a plan's mode or drift detail, passed in the same object, change
+ * only Terraform's flags, so a drift check after a plan synthesizes nothing), the server's
+ * provider settings, where the state lives, and the synthesizer itself (its code and cdktf's
+ * version), so an upgraded envbot synthesizes afresh. The tags are a variable, not synthesized.
  */
 async function synthesisKey(request: RootModuleRequest, files: readonly { path: string; bytes: Uint8Array }[], statePath: string, aws: AwsProviderSettings): Promise<string> {
   const hash = createHash("sha256");
-  const { templateFiles: _reader, tags: _tags, ...inputs } = request;
+  // Every field of RootModuleRequest but the file reader and the tags: one added there must be named here.
+  const { repository, environment, variables, sensitiveInputs, state } = request;
+  const inputs: Record<Exclude<keyof RootModuleRequest, "templateFiles" | "tags">, unknown> = { repository, environment, variables, sensitiveInputs, state };
   synthesizerVersion ??= codeFingerprint("adapters/terraform/synthesize-root-module", "cdktf");
   hash.update(JSON.stringify({ inputs, statePath, aws, synthesizer: await synthesizerVersion }));
   for (const file of files) hash.update(`\0${file.path}\0${file.bytes.length}\0`).update(file.bytes);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { localRepoFiles } from "../../../src/adapters/local/local-repo-files.js";
 import { prepareWorkDir } from "../../../src/adapters/terraform/prepare-work-dir.js";
 import type { Environment } from "../../../src/core/environment/index.js";
-import type { RootModuleRequest } from "../../../src/core/ports/index.js";
+import type { PlanRequest, RootModuleRequest } from "../../../src/core/ports/index.js";
 import { validateEnvironments } from "../../../src/core/validation/index.js";
 
 // A re-plan of an unchanged environment must not synthesize again (cdktf costs more than the
@@ -54,6 +54,13 @@ test("the same request again writes nothing and keeps the init fingerprint", asy
   expect(first.synthesized).toBe(true);
   expect(second).toEqual({ synthesized: false, initFingerprint: first.initFingerprint });
   expect(await modified()).toBe(before);
+});
+
+test("a drift check after a plan synthesizes nothing: a plan's mode and drift detail are Terraform's flags, not the root module", async () => {
+  const plan: PlanRequest = { ...(await request()), mode: "normal" };
+  expect((await prepare(plan)).synthesized).toBe(true);
+  expect((await prepare({ ...plan, driftDetail: "all" } as PlanRequest)).synthesized).toBe(false);
+  expect((await prepare({ ...plan, mode: "destroy" } as PlanRequest)).synthesized).toBe(false);
 });
 
 test("a changed template file is copied and synthesized afresh, and init runs again", async () => {
