@@ -185,73 +185,15 @@ test("a pull request that changes an upstream plans the applied environments tha
   expect((await app.services.engine.store.getEnvironment(app.github.fullName, "net"))!.outputs).toMatchObject({ greeting: "from-net-2" });
 });
 
-// vault gives a sensitive token and an id Terraform knows only after apply; consumer takes both.
-const vaultTemplate = {
-  "templates/vault/template.yaml": `apiVersion: envbot.dev/v1
-kind: Template
-name: vault
-description: A token (sensitive) and an id known only after apply.
-variables:
-  type: object
-  properties:
-    seed: { type: string, default: one }
-outputs:
-  token: { description: The token., sensitive: true }
-  id: { description: The vault's id. }
-`,
-  "templates/vault/main.tf": `variable "seed" {
-  type    = string
-  default = "one"
-}
-resource "terraform_data" "vault" {
-  input = var.seed
-}
-output "token" {
-  value     = "tok-\${var.seed}-7c1e9a3f5b"
-  sensitive = true
-}
-output "id" {
-  value = terraform_data.vault.id
-}
-`,
-  "templates/consumer/template.yaml": `apiVersion: envbot.dev/v1
-kind: Template
-name: consumer
-description: Takes vault's token and id.
-variables:
-  type: object
-  properties:
-    password: { type: string }
-    vault_id: { type: string }
-outputs:
-  fingerprint: { description: The password's SHA-256. }
-  vault_id: { description: The vault it uses. }
-`,
-  "templates/consumer/main.tf": `variable "password" {
-  type      = string
-  sensitive = true
-}
-variable "vault_id" {
-  type = string
-}
-resource "terraform_data" "consumer" {
-  input = { password = var.password, vault_id = var.vault_id }
-}
-output "fingerprint" {
-  value = nonsensitive(sha256(var.password))
-}
-output "vault_id" {
-  value = var.vault_id
-}
-`,
-};
+// vault (test/fixtures/templates) gives a sensitive token and an id Terraform knows only after
+// apply; consumer takes both.
 const vaultPair = {
   "environments/vault.yaml": definitionYaml("vault", "vault"),
   "environments/consumer.yaml": definitionYaml("consumer", "consumer", "  variables:\n    password: { fromEnvironment: vault, output: token }\n    vault_id: { fromEnvironment: vault, output: id }\n"),
 };
 
 test("an output known only after apply: the dependent waits (neutral) on the pull request and is applied after its upstream at the merge; a sensitive output is passed, never shown, and its change reported by the drift sweep", async () => {
-  main = { ...main, ...vaultTemplate };
+  main = await starterRepository(["vault", "consumer"]);
   app.github.commit(sha("main-0"), main);
   app.github.commit("main", main);
   const head = sha("head-8");
