@@ -4,7 +4,7 @@ import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { sameLockHolder, type EnvironmentChange, type Store, type StoreHealth } from "../../../core/ports/index.js";
 import { apiTokenFromRow, attributeValues, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow } from "../store-rows.js";
 import type { ApiTokenRow, AuditRow, SessionRow, EnvironmentField, EventDeliveryRow, InventoryRow, EnvironmentRow, JobRow, LeaseRow, LockRow, OrphanSweepRow, RunLogRow, RunRow } from "../store-rows.js";
-import { sensitiveValuesFromRows, type SensitiveValueRow } from "../sensitive-value-rows.js";
+import { SENSITIVE_VALUE_UPSERT, sensitiveValuesFromRows, type SensitiveValueRow } from "../sensitive-value-rows.js";
 import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
 import { openPostgresDatabase, type PostgresDatabase, type Query } from "./postgres-database.js";
 
@@ -192,11 +192,7 @@ export function postgresStore(database: PostgresDatabase): PostgresStore {
       await transaction(async (q) => {
         await q("DELETE FROM sensitive_values WHERE repository = $1 AND environment = $2 AND kind = $3 AND NOT (name = ANY($4))", [repository, environment, kind, Object.keys(values)]);
         for (const [name, value] of Object.entries(values)) {
-          await q(
-            `INSERT INTO sensitive_values VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (repository, environment, kind, name)
-             DO UPDATE SET changed_at = CASE WHEN sensitive_values.value = EXCLUDED.value THEN sensitive_values.changed_at ELSE EXCLUDED.changed_at END, value = EXCLUDED.value`,
-            [repository, environment, kind, name, JSON.stringify(value), at],
-          );
+          await q(`INSERT INTO sensitive_values VALUES ($1, $2, $3, $4, $5, $6) ${SENSITIVE_VALUE_UPSERT}`, [repository, environment, kind, name, JSON.stringify(value), at]);
         }
       });
     },

@@ -6,7 +6,7 @@ import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type Lea
 import { applyMigrations } from "./apply-migrations.js";
 import { openKeptDatabase } from "./kept-database.js";
 import { migrations } from "./migrations.js";
-import { sensitiveValuesFromRows, type SensitiveValueRow } from "../sensitive-value-rows.js";
+import { SENSITIVE_VALUE_UPSERT, sensitiveValuesFromRows, type SensitiveValueRow } from "../sensitive-value-rows.js";
 import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
 import { environmentListSql } from "../environment-list-query.js";
 import { apiTokenFromRow, attributeValues, auditFromRow, sessionFromRow, deliveryFromRow, foundResources, inventoryCandidates, inventoryFromRow, inventoryValues, orphanSweepFromRow, ENVIRONMENT_COLUMNS, environmentColumnValue, environmentFromRow, holderToText, jobFromRow, leaseFromRow, lockFromRow, runFromRow, toText } from "../store-rows.js";
@@ -163,10 +163,7 @@ export function openSqliteStore(options: { file: string }): Store {
     listCertificates: db.prepare(`SELECT ${LISTED_CERTIFICATE_COLUMNS} FROM certificates WHERE repository = ? AND environment = ? ORDER BY name`),
     removeCertificates: db.prepare("DELETE FROM certificates WHERE repository = ? AND environment = ? AND name NOT IN (SELECT value FROM json_each(?))"),
     forgetSensitiveValues: db.prepare("DELETE FROM sensitive_values WHERE repository = ? AND environment = ? AND kind = ? AND name NOT IN (SELECT value FROM json_each(?))"),
-    keepSensitiveValue: db.prepare(
-      `INSERT INTO sensitive_values VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (repository, environment, kind, name)
-       DO UPDATE SET changed_at = CASE WHEN sensitive_values.value = excluded.value THEN sensitive_values.changed_at ELSE excluded.changed_at END, value = excluded.value`,
-    ),
+    keepSensitiveValue: db.prepare(`INSERT INTO sensitive_values VALUES (?, ?, ?, ?, ?, ?) ${SENSITIVE_VALUE_UPSERT}`),
     getSensitiveValues: db.prepare("SELECT name, value, changed_at FROM sensitive_values WHERE repository = ? AND environment = ? AND kind = ?"),
     findInventory: db.prepare(`
       SELECT * FROM inventory
