@@ -13,6 +13,7 @@ import {
   describeLockHolder,
   ATTRIBUTES_PENDING_TEXT,
   describeInputWaits,
+  waitedUpstreams,
   describeMergeEffect,
   describeOutputValues,
   describePlanChanges,
@@ -197,7 +198,7 @@ export function renderEnvironmentCheck(report: EnvironmentReport): CheckOutput {
       return completed("cancelled", "Replaced by a newer push", "A newer push replaced this plan.");
     case "waiting":
       // Neutral, not failed: nothing is wrong, the values exist only after the upstreams apply.
-      return completed("neutral", `Waits for ${[...new Set(report.waitsFor.map((w) => w.fromEnvironment))].join(", ")}`, `${describeInputWaits(report)} Defined in ${codeSpan(report.file)}.`);
+      return completed("neutral", `Waits for ${waitedUpstreams(report.waitsFor).join(", ")}`, `${describeInputWaits(report)} Defined in ${codeSpan(report.file)}.`);
   }
 }
 

@@ -26,11 +26,16 @@ export function describeInputWaits(report: { environment: string; waitsFor: read
       ? `- ${taken}, which ${codeSpan(fromEnvironment)}'s plan knows only after it is applied (or which is sensitive: passed only from an apply).`
       : `- ${taken}, which this pull request changes but did not plan yet: its plan failed, or it waits for outputs itself.`;
   });
-  const upstreams = [...new Set(report.waitsFor.map((w) => codeSpan(w.fromEnvironment)))].join(", ");
+  const upstreams = waitedUpstreams(report.waitsFor).map(codeSpan).join(", ");
   const merge = report.takesOutputsOf?.length
     ? `Not applied by this merge: once ${upstreams} is applied, its next plan (or the drift check) takes the new values.`
     : `Merging applies ${upstreams} first, then plans and applies ${codeSpan(report.environment)} with the values.`;
   return [`⏳ ${codeSpan(report.environment)} is planned once its inputs are known:`, lines.join("\n"), merge].join("\n\n");
+}
+
+/** The environments whose outputs a waiting environment waits for, each once. */
+export function waitedUpstreams(waitsFor: readonly InputWait[]): string[] {
+  return [...new Set(waitsFor.map((w) => w.fromEnvironment))];
 }
 
 /** A plan shown before what its changes set is read (EnvironmentReport.attributesPending). */
