@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The envbot command. The TypeScript sources are compiled to dist/ by `npm ci` (prepare script),
-// and the command line's code bundled into dist/cli/ (scripts/build.js):
-// one file to load instead of hundreds, each command's part loaded only when it runs.
+// and the command line's code bundled into dist/cli/envbot.cjs (scripts/build.js): one file to
+// load instead of hundreds, each command's part run only when it runs, its compiled code kept in
+// the cache directory after a command's first run (adapters/code-cache/load-with-code-cache.ts).
 import { readFileSync } from "node:fs";
 import module from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const argv = process.argv.slice(2);
 // `envbot --version` answers before any of envbot is loaded: it is what scripts call most.
@@ -12,11 +15,17 @@ if (argv.length === 1 && ["version", "-v", "--version"].includes(argv[0])) {
   process.exit(0);
 }
 
-// Node 22.1 and later keep V8's compiled code of the modules loaded after this on disk (in the
-// system's temporary directory): the next run skips compiling them. Node 20 has no such cache.
+// Node 22.1 and later keep V8's compiled code of the packages loaded after this on disk (in the
+// system's temporary directory); the bundle has a cache of its own, which works on Node 20 too.
 module.enableCompileCache?.();
+let bundle;
 try {
-  const { runEnvbotCli, wantsColor } = await import("../dist/cli/envbot.js");
+  const [{ loadWithCodeCache }, { cacheDir }] = await Promise.all([import("../dist/adapters/code-cache/load-with-code-cache.js"), import("../dist/adapters/cache-dir.js")]);
+  bundle = loadWithCodeCache(fileURLToPath(new URL("../dist/cli/envbot.cjs", import.meta.url)), {
+    cacheDir: path.join(cacheDir(process.env, process.cwd()), "code"),
+    variant: argv[0] ?? "help",
+  });
+  const { runEnvbotCli, wantsColor } = bundle.exports;
   process.exitCode = await runEnvbotCli(argv, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -53,6 +62,7 @@ try {
   // `envbot server` and `envbot worker` return only when they could not start: whatever they had
   // opened must not keep the process running half started.
   if (["server", "worker"].includes(process.argv[2] ?? "")) process.exit();
+  bundle.keepCompiledCode();
 } catch (error) {
   // Unexpected: one line for the user, the stack only when asked for.
   process.stderr.write(`envbot: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BUILD_STAMP = path.join(root, "dist", ".built");
-const INPUTS = ["src", "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"];
+const INPUTS = ["src", "scripts/build.js", "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"];
 
 /** The newest modification time under a path (directories count: a deleted source changes its folder). */
 function newestMtime(file) {

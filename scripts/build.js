@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run build`: compiles src/ to dist/ (tsc), copies the dashboard's files beside their
 // module, then bundles the command line: dist/composition/main-cli.js and everything it imports
-// of envbot and of the pure-JavaScript libraries on its path (yaml, ajv) become dist/cli/envbot.js
-// and chunks beside it, each command's part a chunk of its own, loaded when it runs. Node resolves and reads a few files instead of hundreds: the start-up of every command.
-// The server and workers run the unbundled dist/ (their start-up is not a person's wait).
+// of envbot and of the pure-JavaScript libraries on its path become one CommonJS file,
+// dist/cli/envbot.cjs. bin/envbot.js loads it through V8's code cache
+// (adapters/code-cache/load-with-code-cache.ts): Node reads one file instead of hundreds, and
+// after a command's first run nothing of it is compiled again. Each command's modules run only
+// when it does (esbuild keeps a dynamic import lazy). The server and workers run the unbundled dist/.
 import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -17,27 +19,36 @@ const tsc = spawnSync(process.execPath, [path.join(root, "node_modules", "typesc
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 cpSync(path.join(root, "src/access/web/static"), path.join(dist, "access/web/static"), { recursive: true });
 
-// Bundled: envbot's code and these libraries. Every other dependency stays a package Node loads
+// Bundled: envbot's code and these libraries (@octokit/rest, setup's, is ES modules only, which
+// Node 20 before 20.19 cannot require). Every other dependency stays a package Node loads
 // (native ones, large ones a command loads only when it needs them, the server's).
-const BUNDLED = new Set(["yaml", "ajv", "ajv-formats"]);
+const BUNDLED = new Set(["yaml", "ajv", "ajv-formats", "@octokit/rest"]);
 const { dependencies } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 const external = Object.keys(dependencies).filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]);
 
 rmSync(path.join(dist, "cli"), { recursive: true, force: true });
+const bundle = path.join(dist, "cli", "envbot.cjs");
 await build({
-  entryPoints: { envbot: path.join(dist, "composition", "main-cli.js") },
-  outdir: path.join(dist, "cli"),
-  chunkNames: "chunk-[hash]",
+  entryPoints: [path.join(dist, "composition", "main-cli.js")],
+  outfile: bundle,
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
   external,
-  // Bundled CommonJS (ajv, yaml) may require a package left outside: give the chunks a require.
-  banner: { js: 'import { createRequire as __envbotCreateRequire } from "node:module"; const require = __envbotCreateRequire(import.meta.url);' },
+  // A script run from V8's code cache has no dynamic import (Node ties it to the script it
+  // compiled itself): every import() becomes a require, which CommonJS packages answer.
+  supported: { "dynamic-import": false },
+  // The modules that find envbot's files from their own place (package-paths.ts) read the bundle's.
+  define: { "import.meta.url": "__envbotModuleUrl" },
+  banner: { js: 'var __envbotModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: "warning",
 });
+// What would fail only when a command reaches it: an import() left in (see `supported` above).
+if (/[^\w$.]import\(/.test(readFileSync(bundle, "utf8").replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'))) {
+  console.error(`${bundle} holds a dynamic import(), which a script loaded from V8's code cache cannot run`);
+  process.exit(1);
+}
 writeFileSync(path.join(dist, ".built"), "");

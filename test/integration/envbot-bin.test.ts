@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { fixturePath, projectRoot } from "../helpers/fixtures.js";
@@ -12,6 +13,25 @@ describe("the envbot executable", () => {
   test("`npx envbot validate` works from a checkout", async () => {
     const { stdout } = await run("npx", ["--no-install", "envbot", "validate", "--repo", "environments-template"], { cwd: projectRoot });
     expect(stdout).toBe("1 environment definition valid\n");
+  });
+
+  test("a command's second run takes its compiled code from the cache and answers the same", async () => {
+    const cache = await mkdtemp(path.join(tmpdir(), "envbot-bin-cache-"));
+    try {
+      const env = { ...process.env, ENVBOT_CACHE_DIR: cache };
+      const validate = () => run(process.execPath, ["bin/envbot.js", "validate", "--repo", "environments-template"], { cwd: projectRoot, env });
+      const first = await validate();
+      const files = await readdir(path.join(cache, "code"));
+      expect(files).toEqual([expect.stringMatching(/-validate\.bin$/)]);
+      const written = (await stat(path.join(cache, "code", files[0]!))).mtimeMs;
+      const second = await validate();
+      expect(second).toEqual(first);
+      expect(first.stdout).toBe("1 environment definition valid\n");
+      // Written only when V8 did not take the file: unchanged, it was used.
+      expect((await stat(path.join(cache, "code", files[0]!))).mtimeMs).toBe(written);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 
   test("the built command knows its version (read from package.json beside dist/)", async () => {

@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import type { SchemaCompiler } from "../../core/validation/index.js";
 import { codeFingerprint } from "../code-fingerprint.js";
 import { packageRoot } from "../package-paths.js";
 
 /** Bumped when the shape of a cached module changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /**
  * A SchemaCompiler that keeps what ajv compiled as standalone code in `dir`, keyed by a hash of
@@ -20,12 +20,12 @@ const CACHE_FORMAT = 1;
 export function cachedSchemaCompiler(dir: string): SchemaCompiler {
   return async (schemas) => {
     const names = Object.keys(schemas);
-    const file = path.join(dir, `${createHash("sha256").update(JSON.stringify({ schemas, compiler: await compilerVersion() })).digest("hex")}.mjs`);
-    const cached = await loadCached(file, names);
+    const file = path.join(dir, `${createHash("sha256").update(JSON.stringify({ schemas, compiler: await compilerVersion() })).digest("hex")}.cjs`);
+    const cached = loadCached(file, names);
     if (cached) return cached;
 
     const { createAjv } = await import("../../core/validation/create-ajv.js");
-    const ajv = createAjv({ code: { source: true, esm: true } });
+    const ajv = createAjv({ code: { source: true } });
     // Compiled here first: a schema that does not compile rejects with ajv's own error.
     const validators = Object.fromEntries(names.map((name) => [name, ajv.compile(schemas[name]!)]));
     await store(file, ajv, names.map((name) => validators[name]!)).catch(() => undefined);
@@ -43,9 +43,13 @@ function compilerVersion(): Promise<string> {
   return compilerVersionCache;
 }
 
-async function loadCached(file: string, names: string[]): Promise<Record<string, ValidateFunction> | undefined> {
+/**
+ * CommonJS, loaded with require: the command line's bundle runs from V8's code cache, where
+ * Node offers no dynamic import (load-with-code-cache.ts).
+ */
+function loadCached(file: string, names: string[]): Record<string, ValidateFunction> | undefined {
   try {
-    const module = (await import(pathToFileURL(file).href)) as { validators?: ValidateFunction[] };
+    const module = createRequire(import.meta.url)(file) as { validators?: ValidateFunction[] };
     if (!Array.isArray(module.validators) || module.validators.length !== names.length) return undefined;
     return Object.fromEntries(names.map((name, i) => [name, module.validators![i]!]));
   } catch {
@@ -54,7 +58,7 @@ async function loadCached(file: string, names: string[]): Promise<Record<string,
 }
 
 /**
- * One ES module exporting `validators` in the given order, each in a scope of its own (ajv's
+ * One CommonJS module exporting `validators` in the given order, each in a scope of its own (ajv's
  * standalone code for two functions declares the same helpers); written whole or not at all.
  */
 async function store(file: string, ajv: Ajv2020, validators: ValidateFunction[]): Promise<void> {
@@ -63,18 +67,18 @@ async function store(file: string, ajv: Ajv2020, validators: ValidateFunction[])
   const generate = standalone.default.default;
   const scopes = validators.map((validate, i) => {
     const code = generate(ajv, validate);
-    const entry = /export default ([A-Za-z0-9_$]+);/.exec(code)?.[1];
+    const entry = /module\.exports = ([A-Za-z0-9_$]+);/.exec(code)?.[1];
     if (!entry) throw new Error("unexpected standalone code");
-    const body = code.replace(/^"use strict";/, "").replace(/export const validate = [A-Za-z0-9_$]+;/, "").replace(`export default ${entry};`, "");
-    return `const v${i} = (() => {\n${body}\nreturn ${entry};\n})();`;
+    const body = code.replace(/^"use strict";/, "").replace(`module.exports = ${entry};`, "").replace(`module.exports.default = ${entry};`, "");
+    // The helpers ajv's code requires resolve from envbot's installation (the cache lives elsewhere).
+    return `const v${i} = ((require) => {\n${body}\nreturn ${entry};\n})(envbotRequire);`;
   });
   const module = [
     "// envbot: a template's schemas compiled by ajv (cached-schema-compiler.ts); safe to delete.",
-    'import { createRequire } from "node:module";',
-    // ajv's runtime helpers, from envbot's installation (the cache lives elsewhere).
-    `const require = createRequire(${JSON.stringify(import.meta.url)});`,
+    '"use strict";',
+    `const envbotRequire = require("node:module").createRequire(${JSON.stringify(import.meta.url)});`,
     ...scopes,
-    `export const validators = [${validators.map((_, i) => `v${i}`).join(", ")}];`,
+    `module.exports = { validators: [${validators.map((_, i) => `v${i}`).join(", ")}] };`,
     "",
   ].join("\n");
   await mkdir(path.dirname(file), { recursive: true });

@@ -176,17 +176,6 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 }
 
 /**
- * Where the command line keeps what it can always compute again (templates' schemas compiled by
- * ajv): ENVBOT_CACHE_DIR, else the XDG cache directory ($XDG_CACHE_HOME, else ~/.cache) /envbot.
- * Deleting it is always safe.
- */
-export function cacheDir(env: NodeJS.ProcessEnv, cwd: string): string {
-  if (env.ENVBOT_CACHE_DIR) return path.resolve(cwd, env.ENVBOT_CACHE_DIR);
-  const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || os.homedir(), ".cache");
-  return path.join(cache, "envbot");
-}
-
-/**
  * ENVBOT_PUBLIC_URL: where people reach envbot (sign-in's callback, links in messages), without a
  * trailing slash; undefined when unset. Refused when it is not an http(s) origin.
  */

@@ -1,13 +1,10 @@
 import { Ajv2020, type Options } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
+import { MESSAGE_KEYWORD, POSITION_KEYWORD } from "./schema-keywords.js";
 
 // ajv-formats is CommonJS: under NodeNext its default import is the plugin at run time, while its
 // types describe the module object.
 const addFormats = addFormatsPlugin as unknown as typeof addFormatsPlugin.default;
-
-/** Annotations our schemas carry for messages: see schemas/README.md. */
-export const MESSAGE_KEYWORD = "x-envbot-message";
-export const POSITION_KEYWORD = "x-envbot-at";
 
 /**
  * One configured ajv: JSON Schema 2020-12, every error collected (a user fixes a file in one go),

@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { CheckContext, SchemaChecker } from "../checker/schema-checker.js";
 import type { Diagnostic } from "../diagnostics/index.js";
 import { formatPath, parseJsonPointer, type PathSegment } from "../yaml/index.js";
-import { MESSAGE_KEYWORD, POSITION_KEYWORD } from "./create-ajv.js";
+import { MESSAGE_KEYWORD, POSITION_KEYWORD } from "./schema-keywords.js";
 import { describeType, describeValue, quoteText } from "./describe-value.js";
 import { suggestName } from "./suggest-name.js";
 

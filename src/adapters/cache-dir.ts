@@ -1,0 +1,14 @@
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Where the command line keeps what it can always compute again (templates' schemas compiled by
+ * ajv, V8's compiled code of the command line): ENVBOT_CACHE_DIR, else the XDG cache directory
+ * ($XDG_CACHE_HOME, else ~/.cache) /envbot. Deleting it is always safe.
+ * A module of its own: bin/envbot.js reads it before any of envbot is loaded.
+ */
+export function cacheDir(env: NodeJS.ProcessEnv, cwd: string): string {
+  if (env.ENVBOT_CACHE_DIR) return path.resolve(cwd, env.ENVBOT_CACHE_DIR);
+  const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || os.homedir(), ".cache");
+  return path.join(cache, "envbot");
+}

@@ -1,0 +1,93 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import vm from "node:vm";
+
+/** Cache files kept in the directory; the least recently written go first past it. */
+export const MAX_CODE_CACHE_FILES = 64;
+
+export interface LoadedWithCodeCache<T> {
+  exports: T;
+  /** "used": V8 took the cached code; "rejected": it refused it (another V8, other flags); "none". */
+  cache: "used" | "rejected" | "none";
+  /**
+   * Keeps V8's compiled code of everything that ran so far, when the cache had none V8 took: call
+   * it once the work is done, so the functions the run compiled lazily are in it too. Never throws.
+   */
+  keepCompiledCode(): void;
+}
+
+/**
+ * Loads a CommonJS file (the bundled command line) the way Node's require would, but through V8's
+ * code cache: Node 20 compiles every module anew on every start (22.1+ has a compile cache for the
+ * modules it loads itself; this file is not one of them), and compiling is most of what a short
+ * command spends beyond Node's own start-up.
+ *
+ * The cache file is named by a hash of the source (V8's own check compares only its length), of
+ * Node's version and of `variant` (each command compiles other functions lazily: one file each).
+ * A cache directory that cannot be read or written only costs the compile.
+ */
+export function loadWithCodeCache<T>(file: string, options: { cacheDir: string | undefined; variant: string }): LoadedWithCodeCache<T> {
+  const source = readFileSync(file, "utf8");
+  const cacheFile = options.cacheDir && path.join(options.cacheDir, `${cacheKey(source)}-${safeVariant(options.variant)}.bin`);
+  const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
+  // The wrapper of Node's CommonJS loader: the bundle sees require, module and __filename as usual.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  const module = { exports: {} as T };
+  const wrapper = script.runInThisContext() as (exports: T, require: NodeRequire, module: { exports: T }, filename: string, dirname: string) => void;
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  const cache = cachedData === undefined ? "none" : script.cachedDataRejected ? "rejected" : "used";
+  return {
+    get exports() {
+      return module.exports;
+    },
+    cache,
+    keepCompiledCode() {
+      if (!cacheFile || cache === "used") return;
+      try {
+        writeAtomically(cacheFile, script.createCachedData());
+        pruneOldest(path.dirname(cacheFile), MAX_CODE_CACHE_FILES);
+      } catch {
+        // A read-only or full cache directory: the next start compiles again.
+      }
+    },
+  };
+}
+
+function cacheKey(source: string): string {
+  return createHash("sha256").update(`${process.version}\0${process.arch}\0`).update(source).digest("hex").slice(0, 32);
+}
+
+/** Only a plain word names a file (the command's name from the command line). */
+function safeVariant(variant: string): string {
+  return /^[a-z][a-z0-9-]{0,39}$/.test(variant) ? variant : "other";
+}
+
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAtomically(file: string, data: Buffer): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    writeFileSync(temporary, data, { mode: 0o600 });
+    renameSync(temporary, file);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+function pruneOldest(dir: string, keep: number): void {
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith(".bin"))
+    .map((name) => ({ name, written: statSync(path.join(dir, name)).mtimeMs }));
+  if (files.length <= keep) return;
+  files.sort((a, b) => a.written - b.written);
+  for (const { name } of files.slice(0, files.length - keep)) rmSync(path.join(dir, name), { force: true });
+}
