@@ -6,6 +6,7 @@
 // (adapters/code-cache/load-with-code-cache.ts): Node reads one file instead of hundreds, and
 // after a command's first run nothing of it is compiled again. Each command's modules run only
 // when it does (esbuild keeps a dynamic import lazy). The server and workers run the unbundled dist/.
+import { isAscii } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -47,7 +48,13 @@ await build({
   logLevel: "warning",
 });
 // What would fail only when a command reaches it: an import() left in (see `supported` above).
-if (/[^\w$.]import\(/.test(readFileSync(bundle, "utf8").replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'))) {
+const code = readFileSync(bundle);
+if (!isAscii(code)) {
+  // esbuild escapes what it can; a character it cannot (in String.raw) is the source's to escape.
+  console.error(`${bundle} is not ASCII: write the non-ASCII character of the source as an escape (the loader decodes the bundle as Latin-1)`);
+  process.exit(1);
+}
+if (/[^\w$.]import\(/.test(code.toString("latin1").replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'))) {
   console.error(`${bundle} holds a dynamic import(), which a script loaded from V8's code cache cannot run`);
   process.exit(1);
 }

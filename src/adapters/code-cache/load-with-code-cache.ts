@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -29,8 +30,10 @@ export interface LoadedWithCodeCache<T> {
  * A cache directory that cannot be read or written only costs the compile.
  */
 export function loadWithCodeCache<T>(file: string, options: { cacheDir: string | undefined; variant: string }): LoadedWithCodeCache<T> {
-  const source = readFileSync(file, "utf8");
-  const cacheFile = options.cacheDir && path.join(options.cacheDir, `${cacheKey(source)}-${safeVariant(options.variant)}.bin`);
+  const bytes = readFileSync(file);
+  // The build keeps the bundle ASCII, which decodes as Latin-1 in half the time UTF-8 takes.
+  const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  const cacheFile = options.cacheDir && path.join(options.cacheDir, `${cacheKey(bytes)}-${safeVariant(options.variant)}.bin`);
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
   // The wrapper of Node's CommonJS loader: the bundle sees require, module and __filename as usual.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
@@ -55,7 +58,7 @@ export function loadWithCodeCache<T>(file: string, options: { cacheDir: string |
   };
 }
 
-function cacheKey(source: string): string {
+function cacheKey(source: Buffer): string {
   return createHash("sha256").update(`${process.version}\0${process.arch}\0`).update(source).digest("hex").slice(0, 32);
 }
 

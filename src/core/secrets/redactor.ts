@@ -14,7 +14,8 @@ export const REDACTED = "[redacted]";
  * messages at spaces (and frames diagnostics with "│"), and JSON escapes line breaks as \n. So a
  * secret is matched against whitespace-normalized text, not only byte for byte.
  */
-const WORD_BREAK = String.raw`(?:[\s│]|\\[nrt])+`;
+// "\u2502" is "│": the regular expression reads the escape (the code stays ASCII, see scripts/build.js).
+const WORD_BREAK = String.raw`(?:[\s\u2502]|\\[nrt])+`;
 
 /**
  * A redactor for these secret values, also in the encodings Terraform and HTTP put them in

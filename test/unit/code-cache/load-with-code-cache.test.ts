@@ -84,6 +84,12 @@ test("a cache file V8 refuses is replaced; a changed source of the same length n
   expect(other).toMatchObject({ cache: "none", greeting: "howdy envbot" });
 });
 
+test("a source that is not ASCII is read as UTF-8", async () => {
+  await writeFile(file, SOURCE.replace("hello", "h\u00e9llo \u2502"));
+  expect(await load({ cacheDir, variant: "validate" })).toMatchObject({ cache: "none", greeting: "h\u00e9llo \u2502 envbot" });
+  expect(await load({ cacheDir, variant: "validate" })).toMatchObject({ cache: "used", greeting: "h\u00e9llo \u2502 envbot" });
+});
+
 test("each command has its own file, and a name that is not a plain word cannot leave the directory", async () => {
   await load({ cacheDir, variant: "validate" });
   await load({ cacheDir, variant: "../../escape" });

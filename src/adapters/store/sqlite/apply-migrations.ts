@@ -34,6 +34,8 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
   const knownVersion = migrations.at(-1)?.version ?? 0;
   const found = readVersion();
   if (found > knownVersion) throw new SchemaTooNewError(file, found, knownVersion);
+  // Up to date, as at nearly every start: no write transaction per migration to find that out.
+  if (found === knownVersion) return;
 
   for (const migration of migrations) {
     db.transaction(() => {

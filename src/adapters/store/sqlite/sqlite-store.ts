@@ -4,7 +4,7 @@ import path from "node:path";
 import type { DomainEvent } from "../../../core/events/domain-event.js";
 import { StoreUnavailableError, sameLockHolder, type EnvironmentChange, type LeaseResult, type LockResult, type Store, type StoreHealth } from "../../../core/ports/index.js";
 import { applyMigrations } from "./apply-migrations.js";
-import { openKeptDatabase } from "./kept-database.js";
+import { openKeptDatabase, preparedOnFirstUse } from "./kept-database.js";
 import { migrations } from "./migrations.js";
 import { SENSITIVE_VALUE_UPSERT, sensitiveValuesFromRows, type SensitiveValueRow } from "../sensitive-value-rows.js";
 import { CERTIFICATE_UPSERT_SET, LISTED_CERTIFICATE_COLUMNS, certificateFromRow, certificateValues, storedCertificateFromRow, type CertificateRow } from "../certificate-rows.js";
@@ -47,145 +47,146 @@ export function openSqliteStore(options: { file: string }): Store {
     if (reason !== undefined) throw new StoreUnavailableError(`SQLite store ${path.resolve(file)}: ${reason}`);
   };
 
-  const sql = {
-    insertEnvironment: db.prepare(`
+  // Prepared when first used: a command uses a few of them, and preparing all cost ~7 ms a start.
+  const sql = preparedOnFirstUse({
+    insertEnvironment: () => db.prepare(`
       INSERT INTO environments (repository, name, created_at, updated_at, ${ENVIRONMENT_FIELDS.map((field) => ENVIRONMENT_COLUMNS[field]).join(", ")})
       VALUES (@repository, @name, @now, @now, ${ENVIRONMENT_FIELDS.map((field) => `@${field}`).join(", ")})
       RETURNING *`),
     // Each field changes only when its set_ flag says the writer gave it.
-    patchEnvironment: db.prepare(`
+    patchEnvironment: () => db.prepare(`
       UPDATE environments SET
         ${ENVIRONMENT_FIELDS.map((field) => `${ENVIRONMENT_COLUMNS[field]} = CASE WHEN @set_${field} THEN @${field} ELSE ${ENVIRONMENT_COLUMNS[field]} END,`).join("\n        ")}
         updated_at = @now
       WHERE repository = @repository AND name = @name
       RETURNING *`),
-    getEnvironment: db.prepare("SELECT * FROM environments WHERE repository = ? AND name = ?"),
-    listEnvironments: db.prepare("SELECT * FROM environments ORDER BY repository, name"),
-    listEnvironmentsOf: db.prepare("SELECT * FROM environments WHERE repository = ? ORDER BY name"),
-    listRepositories: db.prepare("SELECT DISTINCT repository FROM environments ORDER BY repository"),
-    setLastRun: db.prepare("UPDATE environments SET last_run_id = ? WHERE repository = ? AND name = ?"),
+    getEnvironment: () => db.prepare("SELECT * FROM environments WHERE repository = ? AND name = ?"),
+    listEnvironments: () => db.prepare("SELECT * FROM environments ORDER BY repository, name"),
+    listEnvironmentsOf: () => db.prepare("SELECT * FROM environments WHERE repository = ? ORDER BY name"),
+    listRepositories: () => db.prepare("SELECT DISTINCT repository FROM environments ORDER BY repository"),
+    setLastRun: () => db.prepare("UPDATE environments SET last_run_id = ? WHERE repository = ? AND name = ?"),
 
-    startRun: db.prepare(`
+    startRun: () => db.prepare(`
       INSERT INTO runs (repository, environment, kind, commit_sha, actor, started_at, outcome)
       VALUES (@repository, @environment, @kind, @commit, @actor, @now, 'running')
       RETURNING *`),
-    finishRun: db.prepare(`
+    finishRun: () => db.prepare(`
       UPDATE runs SET finished_at = @now, outcome = @outcome, summary = @summary, log_excerpt = @logExcerpt, error = @error
       WHERE id = @id
       RETURNING *`),
-    getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
-    getRuns: db.prepare("SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?))"),
-    listPricedRuns: db.prepare(`
+    getRun: () => db.prepare("SELECT * FROM runs WHERE id = ?"),
+    getRuns: () => db.prepare("SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?))"),
+    listPricedRuns: () => db.prepare(`
       SELECT * FROM (
         SELECT *, row_number() OVER (PARTITION BY environment ORDER BY id DESC) AS nth FROM runs
         WHERE repository = ? AND environment IN (SELECT value FROM json_each(?)) AND outcome = 'succeeded' AND kind IN ('plan', 'apply')
           AND json_valid(summary) AND json_type(summary, '$.cost.hourly') IN ('integer', 'real')
       ) WHERE nth <= ? ORDER BY id DESC`),
     // LIMIT -1 is SQLite for "no limit".
-    listUnfinishedRuns: db.prepare("SELECT * FROM runs WHERE outcome = 'running' ORDER BY id"),
-    listRuns: db.prepare("SELECT * FROM runs WHERE repository = ? AND environment = ? ORDER BY id DESC LIMIT ?"),
+    listUnfinishedRuns: () => db.prepare("SELECT * FROM runs WHERE outcome = 'running' ORDER BY id"),
+    listRuns: () => db.prepare("SELECT * FROM runs WHERE repository = ? AND environment = ? ORDER BY id DESC LIMIT ?"),
     // @repositories is a JSON array, or NULL for every repository.
-    listRecentRuns: db.prepare(`
+    listRecentRuns: () => db.prepare(`
       SELECT * FROM runs
       WHERE (@repositories IS NULL OR repository IN (SELECT value FROM json_each(@repositories))) AND (@environment IS NULL OR environment = @environment) AND (@beforeId IS NULL OR id < @beforeId)
       ORDER BY id DESC LIMIT @limit`),
-    lastRunLogSeq: db.prepare("SELECT coalesce(max(seq), 0) AS seq FROM run_logs WHERE run_id = ?"),
-    insertRunLog: db.prepare("INSERT INTO run_logs (run_id, seq, line) VALUES (?, ?, ?)"),
-    readRunLog: db.prepare("SELECT seq, line FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
-    pruneRunLogs: db.prepare("DELETE FROM run_logs WHERE run_id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL AND finished_at < ?)"),
+    lastRunLogSeq: () => db.prepare("SELECT coalesce(max(seq), 0) AS seq FROM run_logs WHERE run_id = ?"),
+    insertRunLog: () => db.prepare("INSERT INTO run_logs (run_id, seq, line) VALUES (?, ?, ?)"),
+    readRunLog: () => db.prepare("SELECT seq, line FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+    pruneRunLogs: () => db.prepare("DELETE FROM run_logs WHERE run_id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL AND finished_at < ?)"),
 
-    insertApiToken: db.prepare("INSERT INTO api_tokens (hash, name, login, repositories, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *"),
-    useApiToken: db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING *"),
-    listApiTokens: db.prepare("SELECT * FROM api_tokens WHERE login = ? AND revoked_at IS NULL ORDER BY id"),
-    revokeApiToken: db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND login = ? AND revoked_at IS NULL"),
+    insertApiToken: () => db.prepare("INSERT INTO api_tokens (hash, name, login, repositories, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *"),
+    useApiToken: () => db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING *"),
+    listApiTokens: () => db.prepare("SELECT * FROM api_tokens WHERE login = ? AND revoked_at IS NULL ORDER BY id"),
+    revokeApiToken: () => db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND login = ? AND revoked_at IS NULL"),
 
-    insertSession: db.prepare("INSERT INTO sessions (id, login, created_at, expires_at) VALUES (?, ?, ?, ?)"),
-    getSession: db.prepare("SELECT * FROM sessions WHERE id = ?"),
-    endSession: db.prepare("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL"),
-    endSessionsOf: db.prepare("UPDATE sessions SET ended_at = ? WHERE login = ? AND ended_at IS NULL"),
-    pruneSessions: db.prepare("DELETE FROM sessions WHERE expires_at < ?"),
-    insertServerSecret: db.prepare("INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING"),
-    getServerSecret: db.prepare("SELECT value FROM server_secrets WHERE name = ?"),
+    insertSession: () => db.prepare("INSERT INTO sessions (id, login, created_at, expires_at) VALUES (?, ?, ?, ?)"),
+    getSession: () => db.prepare("SELECT * FROM sessions WHERE id = ?"),
+    endSession: () => db.prepare("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL"),
+    endSessionsOf: () => db.prepare("UPDATE sessions SET ended_at = ? WHERE login = ? AND ended_at IS NULL"),
+    pruneSessions: () => db.prepare("DELETE FROM sessions WHERE expires_at < ?"),
+    insertServerSecret: () => db.prepare("INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING"),
+    getServerSecret: () => db.prepare("SELECT value FROM server_secrets WHERE name = ?"),
 
-    insertAudit: db.prepare(`
+    insertAudit: () => db.prepare(`
       INSERT INTO audit (at, actor, source, action, repository, environment, outcome, detail)
       VALUES (@at, @actor, @source, @action, @repository, @environment, @outcome, @detail) RETURNING *`),
-    listAudit: db.prepare(`
+    listAudit: () => db.prepare(`
       SELECT * FROM audit
       WHERE (@repositories IS NULL OR repository IN (SELECT value FROM json_each(@repositories))) AND (@environment IS NULL OR environment = @environment) AND (@beforeId IS NULL OR id < @beforeId)
       ORDER BY id DESC LIMIT @limit`),
 
-    insertLock: db.prepare(`
+    insertLock: () => db.prepare(`
       INSERT INTO locks (repository, environment, holder, acquired_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (repository, environment) DO NOTHING`),
-    getLock: db.prepare("SELECT * FROM locks WHERE repository = ? AND environment = ?"),
-    releaseLock: db.prepare("DELETE FROM locks WHERE repository = ? AND environment = ? AND holder = ?"),
-    listLocks: db.prepare("SELECT * FROM locks ORDER BY repository, environment"),
-    listLocksOf: db.prepare("SELECT * FROM locks WHERE repository = ? ORDER BY environment"),
+    getLock: () => db.prepare("SELECT * FROM locks WHERE repository = ? AND environment = ?"),
+    releaseLock: () => db.prepare("DELETE FROM locks WHERE repository = ? AND environment = ? AND holder = ?"),
+    listLocks: () => db.prepare("SELECT * FROM locks ORDER BY repository, environment"),
+    listLocksOf: () => db.prepare("SELECT * FROM locks WHERE repository = ? ORDER BY environment"),
 
-    dropExpiredLease: db.prepare("DELETE FROM leases WHERE key = ? AND expires_at < ?"),
-    insertLease: db.prepare("INSERT INTO leases (key, holder, token, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"),
-    getLease: db.prepare("SELECT * FROM leases WHERE key = ?"),
-    renewLease: db.prepare("UPDATE leases SET expires_at = ? WHERE key = ? AND token = ?"),
-    releaseLease: db.prepare("DELETE FROM leases WHERE key = ? AND token = ?"),
+    dropExpiredLease: () => db.prepare("DELETE FROM leases WHERE key = ? AND expires_at < ?"),
+    insertLease: () => db.prepare("INSERT INTO leases (key, holder, token, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"),
+    getLease: () => db.prepare("SELECT * FROM leases WHERE key = ?"),
+    renewLease: () => db.prepare("UPDATE leases SET expires_at = ? WHERE key = ? AND token = ?"),
+    releaseLease: () => db.prepare("DELETE FROM leases WHERE key = ? AND token = ?"),
 
-    insertDelivery: db.prepare("INSERT INTO deliveries (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"),
-    pruneDeliveries: db.prepare("DELETE FROM deliveries WHERE received_at < ?"),
-    getDelivery: db.prepare("SELECT id FROM deliveries WHERE id = ?"),
+    insertDelivery: () => db.prepare("INSERT INTO deliveries (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"),
+    pruneDeliveries: () => db.prepare("DELETE FROM deliveries WHERE received_at < ?"),
+    getDelivery: () => db.prepare("SELECT id FROM deliveries WHERE id = ?"),
 
-    supersededJobs: db.prepare("DELETE FROM jobs WHERE key = ? AND final = 0 AND started_at IS NULL RETURNING id"),
-    insertJob: db.prepare("INSERT INTO jobs (key, final, payload, enqueued_at) VALUES (?, ?, ?, ?) RETURNING id"),
-    markJobStarted: db.prepare("UPDATE jobs SET started_at = ?, attempts = attempts + 1 WHERE id = ?"),
-    removeJob: db.prepare("DELETE FROM jobs WHERE id = ?"),
-    listJobs: db.prepare("SELECT * FROM jobs ORDER BY id"),
+    supersededJobs: () => db.prepare("DELETE FROM jobs WHERE key = ? AND final = 0 AND started_at IS NULL RETURNING id"),
+    insertJob: () => db.prepare("INSERT INTO jobs (key, final, payload, enqueued_at) VALUES (?, ?, ?, ?) RETURNING id"),
+    markJobStarted: () => db.prepare("UPDATE jobs SET started_at = ?, attempts = attempts + 1 WHERE id = ?"),
+    removeJob: () => db.prepare("DELETE FROM jobs WHERE id = ?"),
+    listJobs: () => db.prepare("SELECT * FROM jobs ORDER BY id"),
 
-    insertEvent: db.prepare("INSERT INTO outbox (id, event, created_at) VALUES (?, ?, ?)"),
-    pendingEvents: db.prepare("SELECT seq, event, attempts, last_error FROM outbox WHERE delivered_at IS NULL AND parked = 0 ORDER BY seq LIMIT ?"),
-    markEventRouted: db.prepare("UPDATE outbox SET delivered_at = ? WHERE seq = ?"),
-    markEventFailed: db.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, parked = ? WHERE seq = ?"),
-    pruneEventDeliveries: db.prepare("DELETE FROM event_deliveries WHERE seq IN (SELECT seq FROM outbox WHERE created_at < ?)"),
-    pruneEvents: db.prepare("DELETE FROM outbox WHERE created_at < ?"),
+    insertEvent: () => db.prepare("INSERT INTO outbox (id, event, created_at) VALUES (?, ?, ?)"),
+    pendingEvents: () => db.prepare("SELECT seq, event, attempts, last_error FROM outbox WHERE delivered_at IS NULL AND parked = 0 ORDER BY seq LIMIT ?"),
+    markEventRouted: () => db.prepare("UPDATE outbox SET delivered_at = ? WHERE seq = ?"),
+    markEventFailed: () => db.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, parked = ? WHERE seq = ?"),
+    pruneEventDeliveries: () => db.prepare("DELETE FROM event_deliveries WHERE seq IN (SELECT seq FROM outbox WHERE created_at < ?)"),
+    pruneEvents: () => db.prepare("DELETE FROM outbox WHERE created_at < ?"),
 
-    deleteInventory: db.prepare("DELETE FROM inventory WHERE repository = ? AND environment = ?"),
-    deleteInventoryValues: db.prepare("DELETE FROM inventory_values WHERE repository = ? AND environment = ?"),
-    insertInventoryValue: db.prepare("INSERT OR IGNORE INTO inventory_values (value, repository, environment, address) VALUES (?, ?, ?, ?)"),
-    insertInventory: db.prepare("INSERT INTO inventory (repository, environment, address, type, provider, module, cloud_id, arn, depends_on, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-    listInventory: db.prepare("SELECT * FROM inventory WHERE repository = ? AND environment = ? ORDER BY address"),
-    upsertOrphanSweep: db.prepare(
+    deleteInventory: () => db.prepare("DELETE FROM inventory WHERE repository = ? AND environment = ?"),
+    deleteInventoryValues: () => db.prepare("DELETE FROM inventory_values WHERE repository = ? AND environment = ?"),
+    insertInventoryValue: () => db.prepare("INSERT OR IGNORE INTO inventory_values (value, repository, environment, address) VALUES (?, ?, ?, ?)"),
+    insertInventory: () => db.prepare("INSERT INTO inventory (repository, environment, address, type, provider, module, cloud_id, arn, depends_on, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+    listInventory: () => db.prepare("SELECT * FROM inventory WHERE repository = ? AND environment = ? ORDER BY address"),
+    upsertOrphanSweep: () => db.prepare(
       "INSERT INTO orphan_sweeps (repository, swept_at, region, orphans) VALUES (?, ?, ?, ?) ON CONFLICT (repository) DO UPDATE SET swept_at = excluded.swept_at, region = excluded.region, orphans = excluded.orphans",
     ),
-    listOrphanSweeps: db.prepare("SELECT * FROM orphan_sweeps WHERE repository IN (SELECT value FROM json_each(?)) ORDER BY repository"),
-    getThread: db.prepare("SELECT thread FROM notification_threads WHERE target = ? AND repository = ? AND environment = ?"),
-    setThread: db.prepare("INSERT INTO notification_threads (target, repository, environment, thread) VALUES (?, ?, ?, ?) ON CONFLICT (target, repository, environment) DO UPDATE SET thread = excluded.thread"),
-    deleteThread: db.prepare("DELETE FROM notification_threads WHERE target = ? AND repository = ? AND environment = ?"),
-    putCertificate: db.prepare(`INSERT INTO certificates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repository, environment, name) DO UPDATE SET ${CERTIFICATE_UPSERT_SET}`),
-    getCertificate: db.prepare("SELECT * FROM certificates WHERE repository = ? AND environment = ? AND name = ?"),
-    listCertificates: db.prepare(`SELECT ${LISTED_CERTIFICATE_COLUMNS} FROM certificates WHERE repository = ? AND environment = ? ORDER BY name`),
-    removeCertificates: db.prepare("DELETE FROM certificates WHERE repository = ? AND environment = ? AND name NOT IN (SELECT value FROM json_each(?))"),
-    forgetSensitiveValues: db.prepare("DELETE FROM sensitive_values WHERE repository = ? AND environment = ? AND kind = ? AND name NOT IN (SELECT value FROM json_each(?))"),
-    keepSensitiveValue: db.prepare(`INSERT INTO sensitive_values VALUES (?, ?, ?, ?, ?, ?) ${SENSITIVE_VALUE_UPSERT}`),
-    getSensitiveValues: db.prepare("SELECT name, value, changed_at FROM sensitive_values WHERE repository = ? AND environment = ? AND kind = ?"),
-    findInventory: db.prepare(`
+    listOrphanSweeps: () => db.prepare("SELECT * FROM orphan_sweeps WHERE repository IN (SELECT value FROM json_each(?)) ORDER BY repository"),
+    getThread: () => db.prepare("SELECT thread FROM notification_threads WHERE target = ? AND repository = ? AND environment = ?"),
+    setThread: () => db.prepare("INSERT INTO notification_threads (target, repository, environment, thread) VALUES (?, ?, ?, ?) ON CONFLICT (target, repository, environment) DO UPDATE SET thread = excluded.thread"),
+    deleteThread: () => db.prepare("DELETE FROM notification_threads WHERE target = ? AND repository = ? AND environment = ?"),
+    putCertificate: () => db.prepare(`INSERT INTO certificates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repository, environment, name) DO UPDATE SET ${CERTIFICATE_UPSERT_SET}`),
+    getCertificate: () => db.prepare("SELECT * FROM certificates WHERE repository = ? AND environment = ? AND name = ?"),
+    listCertificates: () => db.prepare(`SELECT ${LISTED_CERTIFICATE_COLUMNS} FROM certificates WHERE repository = ? AND environment = ? ORDER BY name`),
+    removeCertificates: () => db.prepare("DELETE FROM certificates WHERE repository = ? AND environment = ? AND name NOT IN (SELECT value FROM json_each(?))"),
+    forgetSensitiveValues: () => db.prepare("DELETE FROM sensitive_values WHERE repository = ? AND environment = ? AND kind = ? AND name NOT IN (SELECT value FROM json_each(?))"),
+    keepSensitiveValue: () => db.prepare(`INSERT INTO sensitive_values VALUES (?, ?, ?, ?, ?, ?) ${SENSITIVE_VALUE_UPSERT}`),
+    getSensitiveValues: () => db.prepare("SELECT name, value, changed_at FROM sensitive_values WHERE repository = ? AND environment = ? AND kind = ?"),
+    findInventory: () => db.prepare(`
       SELECT * FROM inventory
       WHERE (arn = @exact OR cloud_id = @exact OR type = @exact OR address = @exact
              OR (repository, environment, address) IN (SELECT repository, environment, address FROM inventory_values WHERE value = @value))
         AND (@repositories IS NULL OR repository IN (SELECT value FROM json_each(@repositories)))
       ORDER BY repository, environment, address LIMIT @scan`),
 
-    insertEventDelivery: db.prepare(`
+    insertEventDelivery: () => db.prepare(`
       INSERT INTO event_deliveries (seq, target, repository, environment, state, next_attempt_at, last_error)
       SELECT seq, ?, json_extract(event, '$.repository'), json_extract(event, '$.environment'), ?, ?, ? FROM outbox WHERE seq = ?
       ON CONFLICT (seq, target) DO NOTHING`),
-    dueDeliveries: db.prepare(`
+    dueDeliveries: () => db.prepare(`
       SELECT d.seq, d.target, d.state, d.attempts, d.last_error, o.event FROM event_deliveries d JOIN outbox o ON o.seq = d.seq
       WHERE d.state = 'waiting' AND d.next_attempt_at <= ?
         AND NOT EXISTS (
           SELECT 1 FROM event_deliveries e
           WHERE e.state = 'waiting' AND e.target = d.target AND e.repository = d.repository AND e.environment = d.environment AND e.seq < d.seq)
       ORDER BY d.seq LIMIT ?`),
-    markDeliveryDone: db.prepare("UPDATE event_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE seq = ? AND target = ?"),
-    markDeliveryFailed: db.prepare("UPDATE event_deliveries SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ? WHERE seq = ? AND target = ?"),
-    deliveryStatus: db.prepare(`
+    markDeliveryDone: () => db.prepare("UPDATE event_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE seq = ? AND target = ?"),
+    markDeliveryFailed: () => db.prepare("UPDATE event_deliveries SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ? WHERE seq = ? AND target = ?"),
+    deliveryStatus: () => db.prepare(`
       SELECT target,
         SUM(state = 'waiting') AS waiting, SUM(state = 'parked') AS parked, SUM(state = 'delivered') AS delivered,
         MAX(delivered_at) AS last_delivered_at,
@@ -194,14 +195,14 @@ export function openSqliteStore(options: { file: string }): Store {
           ORDER BY e.seq DESC LIMIT 1) AS last_error
       FROM event_deliveries d WHERE @repositories IS NULL OR d.repository IN (SELECT value FROM json_each(@repositories))
       GROUP BY target ORDER BY target`),
-    deliveryRepositories: db.prepare("SELECT DISTINCT repository FROM event_deliveries ORDER BY repository"),
-    listParkedDeliveries: db.prepare(`
+    deliveryRepositories: () => db.prepare("SELECT DISTINCT repository FROM event_deliveries ORDER BY repository"),
+    listParkedDeliveries: () => db.prepare(`
       SELECT d.seq, d.target, d.state, d.attempts, d.last_error, o.event FROM event_deliveries d JOIN outbox o ON o.seq = d.seq
       WHERE d.state = 'parked' AND (@target IS NULL OR d.target = @target) ORDER BY d.seq DESC LIMIT @limit`),
-    retryParkedDeliveries: db.prepare(`
+    retryParkedDeliveries: () => db.prepare(`
       UPDATE event_deliveries SET state = 'waiting', attempts = 0, next_attempt_at = @now
       WHERE state = 'parked' AND (@target IS NULL OR target = @target) AND (@repositories IS NULL OR repository IN (SELECT value FROM json_each(@repositories)))`),
-  };
+  });
 
   const addJob = db.transaction((job: { key: string; final: boolean; payload: string; delivery?: string }) => {
     if (job.delivery !== undefined && sql.insertDelivery.run(job.delivery, toText(new Date())).changes === 0) return { added: false as const };
