@@ -2,10 +2,11 @@
 // `npm run build`: compiles src/ to dist/ (tsc), copies the dashboard's files beside their
 // module, then bundles the command line: dist/composition/main-cli.js and everything it imports
 // of envbot and of the pure-JavaScript libraries on its path become one CommonJS file,
-// dist/cli/envbot.cjs. bin/envbot.js loads it through V8's code cache
-// (adapters/code-cache/load-with-code-cache.ts): Node reads one file instead of hundreds, and
-// after a command's first run nothing of it is compiled again. Each command's modules run only
-// when it does (esbuild keeps a dynamic import lazy). The server and workers run the unbundled dist/.
+// dist/cli/envbot.cjs, which dist/cli/start.cjs (composition/start-cli.ts, what bin/envbot.js
+// runs) loads through V8's code cache (adapters/code-cache/load-with-code-cache.ts): Node reads
+// one file instead of hundreds, and after a command's first run nothing of it is compiled again.
+// Each command's modules run only when it does (esbuild keeps a dynamic import lazy). The server
+// and workers run the unbundled dist/.
 import { isAscii } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -47,6 +48,19 @@ await build({
   minifySyntax: true,
   logLevel: "warning",
 });
+// What bin/envbot.js runs: the process around the bundle, CommonJS like bin (no ES module loader
+// at a command's start). It keeps its dynamic imports: Node's require loads it, not V8's cache.
+await build({
+  entryPoints: [path.join(dist, "composition", "start-cli.js")],
+  outfile: path.join(dist, "cli", "start.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  external,
+  logLevel: "warning",
+});
+
 // What would fail only when a command reaches it: an import() left in (see `supported` above).
 const code = readFileSync(bundle);
 if (!isAscii(code)) {
