@@ -1,5 +1,9 @@
 import type { CliIO, LocalEngine, ServeLocalDashboard } from "../access/cli/cli-io.js";
+import path from "node:path";
 import { runCli } from "../access/cli/main.js";
+import { cacheDir } from "../adapters/cache-dir.js";
+import { diskYamlValueCache } from "../adapters/yaml-cache/disk-yaml-value-cache.js";
+import { useYamlValueCache } from "../core/yaml/index.js";
 
 export { wantsColor } from "../access/cli/cli-io.js";
 
@@ -10,6 +14,16 @@ export { wantsColor } from "../access/cli/cli-io.js";
  */
 export function runEnvbotCli(argv: string[], io: Omit<CliIO, "openEngine" | "serveLocalDashboard">): Promise<number> {
   return runCli(argv, { ...io, openEngine: openLocalEngine, serveLocalDashboard: serveUntilInterrupted });
+}
+
+/**
+ * The values of the YAML files this process parses come from, and go to, the cache directory
+ * (`yaml/`): every command reads the same configuration, definitions and templates again. The
+ * process's own start (start-cli.ts) asks for it, not runEnvbotCli: a test runs many commands,
+ * and the App's code, in one process.
+ */
+export function keepParsedYaml(env: NodeJS.ProcessEnv, cwd: string): void {
+  useYamlValueCache(diskYamlValueCache(path.join(cacheDir(env, cwd), "yaml")));
 }
 
 /**

@@ -18,7 +18,8 @@ export async function startCli(argv: string[], distDir: string): Promise<void> {
       cacheDir: path.join(cacheDir(process.env, process.cwd()), "code"),
       variant: argv[0] ?? "help",
     });
-    const { runEnvbotCli, wantsColor } = bundle.exports;
+    const { runEnvbotCli, wantsColor, keepParsedYaml } = bundle.exports;
+    keepParsedYaml(process.env, process.cwd());
     process.exitCode = await runEnvbotCli(argv, {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),

@@ -1,9 +1,10 @@
 import { isAscii } from "node:buffer";
-import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
+import { pruneOldestCacheFiles, writeCacheFile } from "../cache-files.js";
 
 /** Cache files kept in the directory; the least recently written go first past it. */
 export const MAX_CODE_CACHE_FILES = 64;
@@ -49,8 +50,8 @@ export function loadWithCodeCache<T>(file: string, options: { cacheDir: string |
     keepCompiledCode() {
       if (!cacheFile || cache === "used") return;
       try {
-        writeAtomically(cacheFile, script.createCachedData());
-        pruneOldest(path.dirname(cacheFile), MAX_CODE_CACHE_FILES);
+        writeCacheFile(cacheFile, script.createCachedData());
+        pruneOldestCacheFiles(path.dirname(cacheFile), ".bin", MAX_CODE_CACHE_FILES);
       } catch {
         // A read-only or full cache directory: the next start compiles again.
       }
@@ -73,24 +74,4 @@ function readIfPresent(file: string): Buffer | undefined {
   } catch {
     return undefined;
   }
-}
-
-function writeAtomically(file: string, data: Buffer): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, file);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-}
-
-function pruneOldest(dir: string, keep: number): void {
-  const files = readdirSync(dir)
-    .filter((name) => name.endsWith(".bin"))
-    .map((name) => ({ name, written: statSync(path.join(dir, name)).mtimeMs }));
-  if (files.length <= keep) return;
-  files.sort((a, b) => a.written - b.written);
-  for (const { name } of files.slice(0, files.length - keep)) rmSync(path.join(dir, name), { force: true });
 }

@@ -1,9 +1,10 @@
-import { LineCounter, isAlias, isCollection, isMap, parseAllDocuments, visit, type Document, type YAMLError } from "yaml";
+import { LineCounter, isAlias, isCollection, isMap, parseAllDocuments, parseDocument, visit, type Document, type YAMLError } from "yaml";
 import type { Diagnostic, Position } from "../diagnostics/index.js";
 import { START_OF_FILE } from "../diagnostics/index.js";
 import { findInvalidUtf8 } from "./find-invalid-utf8.js";
 import { findNestingHazard } from "./guard-nesting.js";
 import { createLocator, type YamlLocator } from "./locate-node.js";
+import { keepsExactly, yamlValueCache } from "./yaml-value-cache.js";
 
 /** Files larger than this are refused before parsing: a definition is a page of YAML, not a data dump. */
 export const MAX_YAML_FILE_BYTES = 256 * 1024;
@@ -55,6 +56,10 @@ export function parseYamlFile({ file, bytes, size = bytes.length, expected }: Pa
   const hazard = findNestingHazard(text);
   if (hazard) return fail(`the file nests mappings and lists more than ${MAX_NESTING_DEPTH} levels deep`, hazard);
 
+  const cache = yamlValueCache();
+  const known = cache?.get(text);
+  if (known) return { ok: true, value: known, locator: locatorParsedOnUse(text) };
+
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -100,7 +105,25 @@ export function parseYamlFile({ file, bytes, size = bytes.length, expected }: Pa
   if (deepAt !== undefined) {
     return fail(`the file nests mappings and lists more than ${MAX_NESTING_DEPTH} levels deep`, at(deepAt));
   }
+  if (cache && keepsExactly(value)) cache.set(text, value as Record<string, unknown>);
   return { ok: true, value: value as Record<string, unknown>, locator: createLocator(first, lineCounter) };
+}
+
+/**
+ * The locator of a text that parsed cleanly before: positions are needed only for a diagnostic,
+ * so the text is parsed again only when one asks where something is.
+ */
+function locatorParsedOnUse(text: string): YamlLocator {
+  let locator: YamlLocator | undefined;
+  return {
+    locate(path, part) {
+      if (!locator) {
+        const lineCounter = new LineCounter();
+        locator = createLocator(parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "core" }), lineCounter);
+      }
+      return locator.locate(path, part);
+    },
+  };
 }
 
 function describeYamlError(error: YAMLError, text: string): string {

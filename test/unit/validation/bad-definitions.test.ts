@@ -1,5 +1,9 @@
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { localRepoFiles } from "../../../src/adapters/local/local-repo-files.js";
+import { diskYamlValueCache } from "../../../src/adapters/yaml-cache/disk-yaml-value-cache.js";
+import { useYamlValueCache, type YamlValueCache } from "../../../src/core/yaml/index.js";
 import { validateEnvironments, type DefinitionDocument } from "../../../src/core/validation/index.js";
 import { documentFrom, fixturePath, NOW, textDocument } from "../../helpers/fixtures.js";
 
@@ -220,5 +224,47 @@ describe("a definition with mistakes", () => {
     const good = await readFile(fixturePath("repos", "basic", "environments", "good.yaml"));
     const withBom = { file: "good.yaml", content: { size: good.length + 3, bytes: new Uint8Array([0xef, 0xbb, 0xbf, ...good]) } };
     expect(await problemsOf([withBom])).toEqual([]);
+  });
+});
+
+// The command line keeps the values of files that parsed cleanly (core/yaml/yaml-value-cache.ts)
+// and parses a file again only when a message needs a position in it: every message of the
+// corpus must come out the same, at the same place, when the definition, the templates and the
+// configuration come from that cache.
+describe("the same corpus read again from the YAML value cache", () => {
+  let dir: string;
+  let hits = 0;
+  let kept = 0;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "envbot-yaml-cache-"));
+    const disk = diskYamlValueCache(dir);
+    const counting: YamlValueCache = {
+      get: (text) => {
+        const value = disk.get(text);
+        if (value) hits++;
+        return value;
+      },
+      set: (text, value) => {
+        kept++;
+        disk.set(text, value);
+      },
+    };
+    useYamlValueCache(counting);
+  });
+  afterAll(async () => {
+    useYamlValueCache(undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test.each(Object.entries(expectations))("%s: the same problems, parsed and then from the cache", async (file, expected) => {
+    const document = await documentFrom(`${badDir}/${file}`, file);
+    const keptBefore = kept;
+    expect(await problemsOf([document])).toEqual(expected);
+    const keptFirst = kept - keptBefore;
+    const hitsBefore = hits;
+    expect(await problemsOf([document])).toEqual(expected);
+    // The second time nothing is parsed cleanly that was not kept, and all that was kept is read back.
+    expect(kept - keptBefore).toBe(keptFirst);
+    expect(hits - hitsBefore).toBeGreaterThanOrEqual(keptFirst);
   });
 });
