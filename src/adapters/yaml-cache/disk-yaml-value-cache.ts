@@ -17,6 +17,9 @@ const CACHE_FORMAT = 1;
  * cannot be written costs only the next run's parse.
  */
 export function diskYamlValueCache(dir: string): YamlValueCache {
+  // Pruned once a process, at its first new file: a run that keeps 1,000 files must not list the
+  // directory 1,000 times. Between prunes the directory grows by one run's files at most.
+  let pruned = false;
   const fileOf = (text: string) => path.join(dir, `${createHash("sha256").update(`${CACHE_FORMAT}\0`).update(text).digest("hex")}.json`);
   return {
     get(text) {
@@ -32,7 +35,8 @@ export function diskYamlValueCache(dir: string): YamlValueCache {
     set(text, value) {
       try {
         writeCacheFile(fileOf(text), JSON.stringify({ text, value }));
-        pruneOldestCacheFiles(dir, ".json", MAX_YAML_CACHE_FILES);
+        if (!pruned) pruneOldestCacheFiles(dir, ".json", MAX_YAML_CACHE_FILES);
+        pruned = true;
       } catch {
         // A read-only or full cache directory: the next run parses again.
       }
