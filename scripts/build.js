@@ -22,9 +22,11 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 cpSync(path.join(root, "src/access/web/static"), path.join(dist, "access/web/static"), { recursive: true });
 
 // Bundled: envbot's code and these libraries (@octokit/rest, setup's, is ES modules only, which
-// Node 20 before 20.19 cannot require). Every other dependency stays a package Node loads
-// (native ones, large ones a command loads only when it needs them, the server's).
-const BUNDLED = new Set(["yaml", "ajv", "ajv-formats", "@octokit/rest"]);
+// Node 20 before 20.19 cannot require; better-sqlite3's JavaScript cost a command's start 7 ms to
+// load as a package, and its addon is named to it: adapters/store/sqlite/kept-database.ts). Every
+// other dependency stays a package Node loads (large ones a command loads only when it needs
+// them, the server's).
+const BUNDLED = new Set(["yaml", "ajv", "ajv-formats", "@octokit/rest", "better-sqlite3"]);
 const { dependencies } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 const external = Object.keys(dependencies).filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]);
 

@@ -1,4 +1,7 @@
 import Database from "better-sqlite3";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 
 /**
  * Every better-sqlite3 connection and statement envbot makes, kept for the life of the process.
@@ -15,7 +18,8 @@ import Database from "better-sqlite3";
 const kept = new Set<Database.Database>();
 
 export function openKeptDatabase(file: string, options: Database.Options = {}): Database.Database {
-  const db = new Database(file, options);
+  const binding = nativeBinding();
+  const db = new Database(file, { ...options, ...(binding && { nativeBinding: binding }) });
   kept.add(db);
   const statements = new Map<string, Database.Statement>();
   const prepare = db.prepare.bind(db);
@@ -55,4 +59,19 @@ export function preparedOnFirstUse<T extends Record<string, () => Database.State
     Object.defineProperty(statements, name, { enumerable: true, get: () => (statement ??= prepare()) });
   }
   return statements;
+}
+
+let binding: string | undefined | null = null;
+/**
+ * better-sqlite3's compiled addon where its install puts it, named to it directly: without it the
+ * `bindings` package searches a dozen paths at every start (and the command line's bundle, which
+ * holds better-sqlite3's JavaScript, is not where that search begins). Undefined leaves the
+ * search to better-sqlite3, for an install that put the addon elsewhere.
+ */
+function nativeBinding(): string | undefined {
+  if (binding === null) {
+    const candidate = path.join(path.dirname(createRequire(import.meta.url).resolve("better-sqlite3/package.json")), "build", "Release", "better_sqlite3.node");
+    binding = existsSync(candidate) ? candidate : undefined;
+  }
+  return binding;
 }
