@@ -3,7 +3,8 @@ import path from "node:path";
 import { runCli } from "../access/cli/main.js";
 import { cacheDir } from "../adapters/cache-dir.js";
 import { diskYamlValueCache } from "../adapters/yaml-cache/disk-yaml-value-cache.js";
-import { useYamlValueCache } from "../core/yaml/index.js";
+// Not core/yaml/index.js: that loads the YAML parser, which a command loads only when it parses.
+import { useYamlValueCache } from "../core/yaml/yaml-value-cache.js";
 
 export { wantsColor } from "../access/cli/cli-io.js";
 

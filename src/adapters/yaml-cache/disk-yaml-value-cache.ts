@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { YamlValueCache } from "../../core/yaml/index.js";
+import type { YamlValueCache } from "../../core/yaml/yaml-value-cache.js";
 import { pruneOldestCacheFiles, writeCacheFile } from "../cache-files.js";
 
 /** Files kept; past it, the least recently written go (a repository has a few dozen YAML files). */
