@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import type { SchemaCompiler } from "../../core/validation/index.js";
+import { writeCacheFile } from "../cache-files.js";
 import { codeFingerprint } from "../code-fingerprint.js";
 import { packageRoot } from "../package-paths.js";
 
@@ -81,12 +81,5 @@ async function store(file: string, ajv: Ajv2020, validators: ValidateFunction[])
     `module.exports = { validators: [${validators.map((_, i) => `v${i}`).join(", ")}] };`,
     "",
   ].join("\n");
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(temporary, module, { mode: 0o600 });
-    await rename(temporary, file);
-  } finally {
-    await rm(temporary, { force: true });
-  }
+  writeCacheFile(file, module);
 }
